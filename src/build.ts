@@ -1,0 +1,173 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { loadConfig, type ConfigOverrides } from './config/load.js';
+import type { ResolvedConfig } from './config/schema.js';
+import { discoverSources } from './content/discover.js';
+import { loadPosts } from './content/load-posts.js';
+import { error, hasErrors, warning, type Diagnostic } from './diagnostics/error.js';
+import { createMarkdownProcessor } from './markdown/processor.js';
+import { renderPostMarkdown } from './markdown/render-markdown.js';
+import { collectStaticFiles } from './output/static-files.js';
+import { fsWriter, type Writer } from './output/writer.js';
+import { registerHelpers } from './render/helpers.js';
+import { renderPages, type OutputFile } from './render/render-pages.js';
+import { loadTemplates } from './render/templates.js';
+import { buildSite, checkDuplicateSlugs, selectPublished } from './site/build-site.js';
+import { renderFeed } from './site/feed.js';
+import type { RenderedPost, Site } from './site/model.js';
+import { renderRobots, renderSitemap } from './site/sitemap.js';
+import { version } from './version.js';
+
+/** Options for {@link build}: where the blog is, command-line overrides, and how to write. */
+export interface BuildOptions extends ConfigOverrides {
+  /** The blog's folder. @default process.cwd() */
+  root?: string;
+  /** The build time, deciding which posts are scheduled. @default new Date() */
+  now?: Date;
+  /** Where files go. @default fsWriter(config.outDir): atomic swap into the output folder */
+  writer?: Writer;
+  /** Called as posts are rendered, for progress display. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** What a build did. */
+export interface BuildResult {
+  /** True when there were no errors and the output was written. */
+  ok: boolean;
+  config?: ResolvedConfig;
+  site?: Site;
+  /** Output paths, relative to the output folder. */
+  files: string[];
+  diagnostics: Diagnostic[];
+  stats: BuildStats;
+}
+
+/** Counts for the summary line. */
+export interface BuildStats {
+  posts: number;
+  tags: number;
+  tagPages: number;
+  files: number;
+  written: number;
+  unchanged: number;
+  drafts: number;
+  scheduled: number;
+  durationMs: number;
+}
+
+const generator = `blogbuild ${version}`;
+
+/** Builds the blog: markdown posts in, a complete static site out. Never throws for bad input. */
+export async function build(options: BuildOptions = {}): Promise<BuildResult> {
+  const started = performance.now();
+  const diagnostics: Diagnostic[] = [];
+  const stats: BuildStats = { posts: 0, tags: 0, tagPages: 0, files: 0, written: 0, unchanged: 0, drafts: 0, scheduled: 0, durationMs: 0 };
+  const finish = (result: Omit<BuildResult, 'stats' | 'diagnostics'>): BuildResult => {
+    stats.durationMs = performance.now() - started;
+    return { ...result, diagnostics, stats };
+  };
+
+  const { config, diagnostics: configDiagnostics } = await loadConfig(options.root ?? process.cwd(), options);
+  diagnostics.push(...configDiagnostics);
+  if (!config) return finish({ ok: false, files: [] });
+  diagnostics.push(...(await checkFolders(config, options)));
+  if (hasErrors(diagnostics)) return finish({ ok: false, config, files: [] });
+
+  const { sources, diagnostics: sourceDiagnostics } = await discoverSources(config.postsDir);
+  diagnostics.push(...sourceDiagnostics);
+  const { posts, diagnostics: postDiagnostics } = loadPosts(sources, { timezone: config.timezone, author: config.author });
+  diagnostics.push(...postDiagnostics);
+  diagnostics.push(...checkDuplicateSlugs(posts));
+  const { published, drafts, scheduled } = selectPublished(posts, { drafts: config.drafts, future: config.future, now: options.now ?? new Date() });
+  const { theme, diagnostics: templateDiagnostics } = await loadTemplates(config.templatesDir, (hb) => registerHelpers(hb, config));
+  diagnostics.push(...templateDiagnostics);
+  if (hasErrors(diagnostics) || !theme) return finish({ ok: false, config, files: [] });
+
+  const processor = createMarkdownProcessor({ rawHtml: config.markdown.rawHtml, basePath: config.basePath });
+  const rendered: RenderedPost[] = [];
+  for (const post of published) {
+    const result = renderPostMarkdown(post, { processor, readingSpeed: config.readingSpeed });
+    if ('code' in result) diagnostics.push(result);
+    else rendered.push(result);
+    options.onProgress?.(rendered.length, published.length);
+  }
+  const site = buildSite(rendered, { drafts, scheduled }, { language: config.language });
+
+  const pages = renderPages(site, config, theme, generator);
+  diagnostics.push(...pages.diagnostics);
+  if (!config.url) {
+    diagnostics.push(warning('FeedWithoutUrl', 'no `url` is configured, so the feed and sitemap use root-relative links', config.configFile ? { file: config.configFile } : undefined,
+      'set `url` in blogbuild.config.json or pass --url https://example.org/ when building for publishing'));
+  }
+  const files: OutputFile[] = [
+    ...pages.files,
+    { path: 'rss.xml', contents: renderFeed(site, { ...config, items: config.feed.items, generator }) },
+    { path: 'sitemap.xml', contents: renderSitemap(site, config) },
+    { path: 'robots.txt', contents: renderRobots(config) },
+    ...(await collectStaticFiles({ publicDir: config.publicDir, themeAssets: theme.assets, posts: site.posts })),
+  ];
+  diagnostics.push(...checkOutputPaths(files, config));
+  if (hasErrors(diagnostics)) return finish({ ok: false, config, site, files: [] });
+
+  const writer = options.writer ?? fsWriter(config.outDir);
+  try {
+    const written = await writer.writeAll(files);
+    await writer.commit();
+    Object.assign(stats, written);
+  } catch (cause) {
+    await writer.abort().catch(() => undefined);
+    diagnostics.push(error('OutputFailed', `cannot write the output folder: ${(cause as Error).message}`, undefined,
+      'check that the output folder is writable and the disk is not full', cause));
+    return finish({ ok: false, config, site, files: [] });
+  }
+
+  stats.posts = site.posts.length;
+  stats.tags = site.tags.length;
+  stats.tagPages = pages.files.filter((file) => file.path.startsWith('tags/') && file.path !== 'tags/index.html').length;
+  stats.files = files.length;
+  stats.drafts = drafts.length;
+  stats.scheduled = scheduled.length;
+  return finish({ ok: true, config, site, files: files.map((file) => file.path) });
+}
+
+/** The output folder must not hold the blog's sources: the atomic swap replaces the whole folder. */
+async function checkFolders(config: ResolvedConfig, options: BuildOptions): Promise<Diagnostic[]> {
+  const diagnostics: Diagnostic[] = [];
+  const inside = (child: string, parent: string) => {
+    const rel = path.relative(parent, child);
+    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  };
+  for (const source of [config.root, config.postsDir, config.templatesDir, config.publicDir]) {
+    if (inside(source, config.outDir)) {
+      diagnostics.push(error('UsageInvalid', `output folder ${config.outDir} contains ${source}, which a build would replace`, undefined,
+        'use a separate output folder such as dist/ (--out dist)'));
+      break;
+    }
+  }
+  if (options.templates !== undefined) {
+    const exists = await fs.stat(config.templatesDir).then((s) => s.isDirectory(), () => false);
+    if (!exists) diagnostics.push(error('TemplatesFolderMissing', `templates folder ${config.templatesDir} does not exist`, undefined, 'check the --templates path'));
+  }
+  return diagnostics;
+}
+
+/** Two sources for one output path, or a path that leaves the output folder, are errors. */
+function checkOutputPaths(files: OutputFile[], config: ResolvedConfig): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Map<string, OutputFile>();
+  for (const file of files) {
+    const resolved = path.resolve(config.outDir, file.path);
+    if (!resolved.startsWith(config.outDir + path.sep)) {
+      diagnostics.push(error('SlugUnsafe', `output path ${file.path} would be written outside ${config.outDir}`, file.source ? { file: file.source } : undefined));
+      continue;
+    }
+    const key = file.path.normalize('NFC').toLowerCase();
+    const other = seen.get(key);
+    if (other) {
+      const what = (f: OutputFile) => f.source ?? 'a generated page';
+      diagnostics.push(error('DuplicateOutputPath', `${file.path} would be written twice: by ${what(other)} and by ${what(file)}`,
+        file.source ? { file: file.source } : undefined, 'rename or remove one of them'));
+    } else seen.set(key, file);
+  }
+  return diagnostics;
+}

@@ -1,0 +1,50 @@
+import path from 'node:path';
+import type { BuildOptions } from '../build.js';
+import { exitCodeFor } from '../diagnostics/error.js';
+import { createReporter } from './output.js';
+
+/** Flags of `blogbuild build`. */
+export interface BuildFlags {
+  config?: string;
+  posts?: string;
+  templates?: string;
+  out?: string;
+  url?: string;
+  drafts?: boolean;
+  future?: boolean;
+  quiet?: boolean;
+  debug?: boolean;
+}
+
+/** `blogbuild build`: flags → build() → diagnostics and a summary → exit code. */
+export async function buildCommand(flags: BuildFlags): Promise<number> {
+  const cwd = process.cwd();
+  const reporter = createReporter({ quiet: flags.quiet, debug: flags.debug, cwd });
+  const { build } = await import('../build.js');
+  const progress = reporter.progress('rendering posts');
+  const options: BuildOptions = {
+    root: cwd,
+    config: flags.config,
+    posts: flags.posts,
+    templates: flags.templates,
+    out: flags.out,
+    url: flags.url,
+    drafts: flags.drafts,
+    future: flags.future,
+    onProgress: progress.update,
+  };
+  const result = await build(options);
+  progress.done();
+  reporter.diagnostics(result.diagnostics);
+  if (!result.ok) return exitCodeFor(result.diagnostics) || 1;
+
+  const s = result.stats;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const out = path.relative(cwd, result.config!.outDir) || '.';
+  reporter.info(
+    `Built ${plural(s.posts, 'post')}, ${plural(s.tagPages, 'tag page')}, ${plural(s.files, 'file')} ` +
+      `(${s.written} written, ${s.unchanged} unchanged) into ${out}/ in ${Math.round(s.durationMs)} ms` +
+      `; skipped ${plural(s.drafts, 'draft')} and ${s.scheduled} scheduled`,
+  );
+  return 0;
+}

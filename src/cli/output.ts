@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import { formatDiagnostic } from '../diagnostics/format.js';
+import type { Diagnostic } from '../diagnostics/error.js';
+
+/** How the CLI talks: colour, progress and verbosity decided once from the environment and flags. */
+export interface Reporter {
+  isQuiet: boolean;
+  /** Prints diagnostics to stderr; warnings are hidden with --quiet. */
+  diagnostics(list: readonly Diagnostic[]): void;
+  /** Prints an informational line to stdout unless --quiet. */
+  info(line: string): void;
+  /** Returns a progress callback (no-op when not on a terminal, in CI or quiet). */
+  progress(label: string): { update: (done: number, total: number) => void; done: () => void };
+}
+
+/** Creates the reporter for this process. */
+export function createReporter(options: { quiet?: boolean; debug?: boolean; cwd: string }): Reporter {
+  const env = process.env;
+  const isTty = Boolean(process.stderr.isTTY);
+  const color = env.FORCE_COLOR ? env.FORCE_COLOR !== '0' : isTty && !('NO_COLOR' in env) && env.TERM !== 'dumb';
+  const showProgress = isTty && !env.CI && !options.quiet && env.TERM !== 'dumb';
+  const readSource = (file: string) => {
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    isQuiet: Boolean(options.quiet),
+    diagnostics(list) {
+      for (const d of list) {
+        if (options.quiet && d.severity !== 'error') continue;
+        process.stderr.write(`${formatDiagnostic(d, { cwd: options.cwd, readSource, color, debug: options.debug })}\n\n`);
+      }
+      const errors = list.filter((d) => d.severity === 'error').length;
+      if (errors > 0) process.stderr.write(`${errors} error${errors === 1 ? '' : 's'}; nothing was written\n`);
+    },
+    info(line) {
+      if (!options.quiet) process.stdout.write(`${line}\n`);
+    },
+    progress(label) {
+      if (!showProgress) return { update: () => undefined, done: () => undefined };
+      const started = Date.now();
+      let last = 0;
+      let shown = false;
+      return {
+        update(done, total) {
+          const now = Date.now();
+          // Only builds that take more than a moment show progress; redraw at most 10 times a second.
+          if (now - started < 300 || (now - last < 100 && done !== total)) return;
+          last = now;
+          shown = true;
+          process.stderr.write(`\r\x1b[2K${label} ${done}/${total}`);
+        },
+        done() {
+          if (shown) process.stderr.write('\r\x1b[2K');
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+
+const timezone = z.string().refine(isTimeZone, { message: 'is not an IANA time zone name' });
+const language = z.string().refine(isLanguageTag, { message: 'is not a BCP 47 language tag' });
+const baseUrl = z.string().refine(isHttpUrl, { message: 'is not an absolute http(s) URL' });
+const folder = z.string().min(1);
+
+/** The config file's schema: every key optional, unknown keys rejected. */
+export const configSchema = z.strictObject({
+  /** Site title. @default "My Blog" */
+  title: z.string().default('My Blog'),
+  /** Site description, for the home page and the feed. @default "" */
+  description: z.string().default(''),
+  /** Absolute base URL, may include a sub-path (`https://example.org/blog/`). @default "" (links relative to the root) */
+  url: baseUrl.optional(),
+  /** Language of the site, used for `<html lang>`, the feed and date formats. @default "en" */
+  language: language.default('en'),
+  /** Default author for posts without one. @default "" */
+  author: z.string().default(''),
+  /** IANA time zone in which dates without a time are calendar dates. @default "UTC" */
+  timezone: timezone.default('UTC'),
+  /** Posts per list page. @default 10 */
+  postsPerPage: z.number().int().min(1).default(10),
+  /** Feed options. */
+  feed: z.strictObject({ items: z.number().int().min(1).default(20) }).prefault({}),
+  /** Words per minute for computed read times. @default 230 */
+  readingSpeed: z.number().positive().default(230),
+  /** Markdown options. */
+  markdown: z.strictObject({ rawHtml: z.boolean().default(true) }).prefault({}),
+  /** Folder of posts. @default "posts" */
+  postsDir: folder.default('posts'),
+  /** Folder of local templates overriding the built-in theme. @default "templates" */
+  templatesDir: folder.default('templates'),
+  /** Output folder. @default "dist" */
+  outDir: folder.default('dist'),
+  /** Folder of static files copied to the site root. @default "public" */
+  publicDir: folder.default('public'),
+});
+
+/** The config as a user writes it: every key optional. */
+export type UserConfig = z.input<typeof configSchema>;
+
+/** The config with defaults filled, paths absolute, and the build switches; frozen. */
+export interface ResolvedConfig {
+  readonly root: string;
+  readonly configFile: string | undefined;
+  readonly title: string;
+  readonly description: string;
+  /** Absolute base URL ending in `/`, or "" when none is configured. */
+  readonly url: string;
+  /** Path part of the base URL, `/` or `/blog/`. */
+  readonly basePath: string;
+  readonly language: string;
+  readonly author: string;
+  readonly timezone: string;
+  readonly postsPerPage: number;
+  readonly feed: { readonly items: number };
+  readonly readingSpeed: number;
+  readonly markdown: { readonly rawHtml: boolean };
+  readonly postsDir: string;
+  readonly templatesDir: string;
+  readonly outDir: string;
+  readonly publicDir: string;
+  /** Publish drafts. */
+  readonly drafts: boolean;
+  /** Publish posts dated after `now`. */
+  readonly future: boolean;
+}
+
+/** Every key the config file accepts, for "did you mean" hints. */
+export const configKeys = {
+  '': Object.keys(configSchema.shape),
+  feed: ['items'],
+  markdown: ['rawHtml'],
+} as Record<string, string[]>;
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isLanguageTag(tag: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(tag).length === 1;
+  } catch {
+    return false;
+  }
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * Dates in posts. A date without a time is a calendar date in the site's time zone: it shows the same day
+ * on every machine. A date-time is an instant, shown in the site's time zone.
+ */
+
+/** A parsed front-matter date. */
+export interface PostDate {
+  /** The instant: midnight in the site's time zone for a calendar date. Used for sorting and feeds. */
+  instant: Date;
+  /** True when the front matter gave no time of day. */
+  isDateOnly: boolean;
+  /** For `<time datetime>`: `2024-12-31`, or `2024-12-31T10:00:00+02:00` in the site's time zone. */
+  iso: string;
+}
+
+const dateOnly = /^(\d{4})-(\d{2})-(\d{2})$/;
+const dateTime = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
+
+/** Parses a front-matter date value; returns a reason string when it is not a date. */
+export function parseDate(value: unknown, timeZone: string): PostDate | string {
+  if (value instanceof Date) value = value.toISOString();
+  if (typeof value !== 'string') return `expected a date such as 2024-01-31, got ${describe(value)}`;
+  const text = value.trim();
+  let m = dateOnly.exec(text);
+  if (m) {
+    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    if (!isCalendarDate(y, mo, d)) return `${JSON.stringify(text)} is not a calendar date`;
+    return { instant: wallTimeToInstant(y, mo, d, 0, 0, 0, 0, timeZone), isDateOnly: true, iso: text };
+  }
+  m = dateTime.exec(text);
+  if (!m) return `${JSON.stringify(text)} is not a date`;
+  const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(m![i] ?? 0));
+  const ms = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
+  if (!isCalendarDate(y, mo, d) || h > 23 || mi > 59 || s > 59) return `${JSON.stringify(text)} is not a valid date-time`;
+  let instant: Date;
+  if (m[8]) {
+    const offset = m[8].toUpperCase() === 'Z' ? 0 : parseOffset(m[8]);
+    if (offset === undefined) return `${JSON.stringify(text)} has an invalid UTC offset`;
+    instant = new Date(Date.UTC(y, mo - 1, d, h, mi, s, ms) - offset * 60_000);
+  } else {
+    instant = wallTimeToInstant(y, mo, d, h, mi, s, ms, timeZone);
+  }
+  return { instant, isDateOnly: false, iso: isoInZone(instant, timeZone) };
+}
+
+/** The calendar date (y, m, d) of a PostDate in the site's time zone. */
+export function calendarParts(date: PostDate, timeZone: string): { year: number; month: number; day: number } {
+  const p = zonedParts(date.instant, timeZone);
+  return { year: p.year, month: p.month, day: p.day };
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Formats a date for display in the site's language; calendar dates never shift with the time zone. */
+export function formatDate(
+  date: PostDate,
+  language: string,
+  timeZone: string,
+  options: Intl.DateTimeFormatOptions = { dateStyle: 'long' },
+): string {
+  const key = `${language}|${date.isDateOnly ? 'UTC' : timeZone}|${JSON.stringify(options)}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat(language, { ...options, timeZone: date.isDateOnly ? 'UTC' : timeZone });
+    formatters.set(key, formatter);
+  }
+  if (!date.isDateOnly) return formatter.format(date.instant);
+  const [y, m, d] = date.iso.split('-').map(Number);
+  return formatter.format(new Date(Date.UTC(y, m - 1, d)));
+}
+
+/** The instant at which the wall-clock time (y-m-d h:mi:s) occurs in `timeZone`. */
+export function wallTimeToInstant(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, timeZone: string): Date {
+  const wall = Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  let guess = wall - offsetMinutes(new Date(wall), timeZone) * 60_000;
+  // A second pass settles instants near a DST change, where the offset at the guess differs.
+  guess = wall - offsetMinutes(new Date(guess), timeZone) * 60_000;
+  return new Date(guess);
+}
+
+/** `2024-12-31T10:00:00+02:00`: the instant as wall-clock time in `timeZone`, with its offset. */
+export function isoInZone(instant: Date, timeZone: string): string {
+  const p = zonedParts(instant, timeZone);
+  const offset = offsetMinutes(instant, timeZone);
+  const sign = offset < 0 ? '-' : '+';
+  const abs = Math.abs(offset);
+  return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+/** The UTC offset of `timeZone` at `instant`, in minutes. */
+export function offsetMinutes(instant: Date, timeZone: string): number {
+  const p = zonedParts(instant, timeZone);
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
+}
+
+const partFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function zonedParts(instant: Date, timeZone: string) {
+  let f = partFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    partFormatters.set(timeZone, f);
+  }
+  const out = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
+  for (const part of f.formatToParts(instant)) {
+    if (part.type in out) out[part.type as keyof typeof out] = Number(part.value);
+  }
+  return out;
+}
+
+function parseOffset(text: string): number | undefined {
+  const m = /^([+-])(\d{2}):?(\d{2})?$/.exec(text);
+  if (!m) return undefined;
+  const minutes = Number(m[2]) * 60 + Number(m[3] ?? 0);
+  if (Number(m[2]) > 23 || Number(m[3] ?? 0) > 59) return undefined;
+  return m[1] === '-' ? -minutes : minutes;
+}
+
+function isCalendarDate(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  return d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}

@@ -1,0 +1,234 @@
+import path from 'node:path';
+import { error, type Diagnostic, type Location } from '../diagnostics/error.js';
+import { findYamlKey } from '../diagnostics/position.js';
+import type { Post } from '../site/model.js';
+import { parseDate, type PostDate } from './dates.js';
+import type { SourceFile } from './discover.js';
+import { parseFrontMatter, type FrontMatter } from './front-matter.js';
+import { fallbackSlug, isUnsafePathSegment, slugify } from './slug.js';
+
+/** Settings that validation needs. */
+export interface LoadPostsOptions {
+  timezone: string;
+  /** Author for posts without one. */
+  author: string;
+}
+
+const readTimeKeys = ['readTime', 'read_time', 'readingTime'];
+const knownKeys = new Set(['title', 'date', 'author', 'tags', 'description', 'slug', 'draft', 'updated', 'image', ...readTimeKeys]);
+
+/** Validates each source's front matter; every problem in every file is reported, not only the first. */
+export function loadPosts(sources: SourceFile[], options: LoadPostsOptions): { posts: Post[]; diagnostics: Diagnostic[] } {
+  const posts: Post[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const source of sources) {
+    const result = loadPost(source, options);
+    if ('post' in result) posts.push(result.post);
+    diagnostics.push(...result.diagnostics);
+  }
+  return { posts, diagnostics };
+}
+
+function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; diagnostics: Diagnostic[] } | { diagnostics: Diagnostic[] } {
+  const fm = parseFrontMatter(source.path, source.text);
+  if ('code' in fm) return { diagnostics: [fm] };
+  const { data } = fm;
+  const diagnostics: Diagnostic[] = [];
+  const at = (key: string): Location => {
+    const found = findYamlKey(fm.yaml, key, fm.yamlStartLine);
+    return found ? { file: source.path, ...found } : { file: source.path, line: 1, column: 1 };
+  };
+  const fail = (code: Diagnostic['code'], key: string, message: string, hint?: string) => {
+    diagnostics.push(error(code, message, at(key), hint));
+  };
+
+  // title
+  let title = scalarText(data.title);
+  let isTitleFromHeading = false;
+  if (data.title !== undefined && data.title !== null && title === undefined) {
+    fail('FrontMatterInvalid', 'title', '`title` must be text', 'write `title: My post`');
+  } else if (!title) {
+    const heading = firstHeading(fm);
+    if (heading) {
+      title = heading;
+      isTitleFromHeading = true;
+    } else {
+      diagnostics.push(error('TitleMissing', 'post has no title', { file: source.path, line: 1, column: 1 },
+        'add `title: …` to the front matter, or start the body with a `# Heading`'));
+    }
+  }
+
+  // date
+  let date: PostDate | undefined;
+  if (data.date === undefined || data.date === null || data.date === '') {
+    diagnostics.push(error('DateMissing', 'post has no `date`', data.date === undefined ? { file: source.path, line: 1, column: 1 } : at('date'),
+      'add `date: YYYY-MM-DD` to the front matter, e.g. `date: 2024-01-31`'));
+  } else {
+    const parsed = parseDate(data.date, options.timezone);
+    if (typeof parsed === 'string') {
+      fail('DateInvalid', 'date', `\`date\` is not a valid date: ${parsed}`,
+        'use YYYY-MM-DD (e.g. 2024-01-31) or an ISO date-time with offset (e.g. 2024-01-31T09:30:00+01:00)');
+    } else date = parsed;
+  }
+
+  let updated: PostDate | undefined;
+  if (data.updated !== undefined && data.updated !== null && data.updated !== '') {
+    const parsed = parseDate(data.updated, options.timezone);
+    if (typeof parsed === 'string') {
+      fail('DateInvalid', 'updated', `\`updated\` is not a valid date: ${parsed}`, 'use YYYY-MM-DD, e.g. 2024-02-15');
+    } else updated = parsed;
+  }
+
+  // tags
+  const tags = parseTags(data.tags);
+  if (typeof tags === 'string') {
+    fail('TagsInvalid', 'tags', `\`tags\` must be a list of names, got ${tags}`,
+      'write `tags: [news, recipes]`, a `- name` list, or a comma-separated string `tags: news, recipes`');
+  } else {
+    for (const tag of tags) {
+      if (/(^|[/\\])\.\.([/\\]|$)/.test(tag) || /^[/\\]/.test(tag)) {
+        fail('SlugUnsafe', 'tags', `tag ${JSON.stringify(tag)} looks like a path that would leave the output folder`,
+          'use a plain name for the tag, without `..` or a leading slash');
+      }
+    }
+  }
+
+  // slug
+  let slug: string | undefined;
+  const rawSlug = scalarText(data.slug);
+  if (data.slug !== undefined && data.slug !== null && rawSlug !== undefined) {
+    if (isUnsafePathSegment(rawSlug)) {
+      fail('SlugUnsafe', 'slug', `slug ${JSON.stringify(rawSlug)} would write outside the posts folder of the site`,
+        'use letters, digits and dashes only, e.g. `slug: my-first-post`');
+    } else {
+      slug = slugify(rawSlug);
+      if (!slug) fail('FrontMatterInvalid', 'slug', `slug ${JSON.stringify(rawSlug)} has no letters or digits`, 'use e.g. `slug: my-first-post`');
+    }
+  } else if (data.slug !== undefined && data.slug !== null) {
+    fail('FrontMatterInvalid', 'slug', '`slug` must be text', 'write e.g. `slug: my-first-post`');
+  }
+  if (slug === undefined && rawSlug === undefined) {
+    const base = source.bundleDir ? path.basename(source.bundleDir) : path.basename(source.path).replace(/\.md$/i, '');
+    const name = base.replace(/^\d{4}-\d{2}-\d{2}[-_]?/, '') || base;
+    slug = slugify(name) || fallbackSlug(name);
+  }
+
+  // draft
+  let isDraft = false;
+  if (data.draft !== undefined && data.draft !== null) {
+    if (typeof data.draft === 'boolean') isDraft = data.draft;
+    else if (data.draft === 'true' || data.draft === 'false') isDraft = data.draft === 'true';
+    else fail('FrontMatterInvalid', 'draft', '`draft` must be true or false', 'write `draft: true` or remove the line');
+  }
+
+  // read time
+  let readTimeMinutes: number | undefined;
+  const readTimeKey = readTimeKeys.find((key) => data[key] !== undefined && data[key] !== null);
+  if (readTimeKey) {
+    const minutes = parseReadTime(data[readTimeKey]);
+    if (minutes === undefined) {
+      fail('FrontMatterInvalid', readTimeKey, `\`${readTimeKey}\` must be a number of minutes or text such as "3 min read"`,
+        'write e.g. `readTime: 3` or `readTime: 3 min read`, or remove it to have it computed');
+    } else readTimeMinutes = minutes;
+  }
+
+  const textField = (key: string): string | undefined => {
+    if (data[key] === undefined || data[key] === null) return undefined;
+    const value = scalarText(data[key]);
+    if (value === undefined) fail('FrontMatterInvalid', key, `\`${key}\` must be text`, `write \`${key}: …\` on one line, or quote it`);
+    return value;
+  };
+  const author = textField('author') ?? options.author;
+  const description = textField('description');
+  const image = textField('image');
+
+  if (diagnostics.length > 0 || !title || !date || !slug || typeof tags === 'string') return { diagnostics };
+  const extra: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data)) if (!knownKeys.has(key)) extra[key] = value;
+  return {
+    diagnostics,
+    post: {
+      sourcePath: source.path,
+      relPath: source.relPath,
+      slug,
+      title,
+      isTitleFromHeading,
+      date,
+      updated,
+      author,
+      tags,
+      readTimeMinutes,
+      description: description || undefined,
+      isDraft,
+      image: image || undefined,
+      data: extra,
+      body: fm.body,
+      bodyStartLine: fm.bodyStartLine,
+      bundleDir: source.bundleDir,
+      assets: source.assets,
+    },
+  };
+}
+
+/** Tags as names, or a description of what was given instead. */
+function parseTags(value: unknown): string[] | string {
+  if (value === undefined || value === null) return [];
+  let list: unknown[];
+  if (typeof value === 'string') list = value.split(',');
+  else if (Array.isArray(value)) list = value;
+  else return typeof value === 'object' ? 'a mapping' : `${typeof value} ${JSON.stringify(value)}`;
+  const names: string[] = [];
+  const seen = new Set<string>();
+  for (const item of list) {
+    if (item === null || item === undefined) continue;
+    if (typeof item === 'object') return Array.isArray(item) ? 'a nested list' : 'a mapping inside the list';
+    const name = String(item).trim().replace(/\s+/g, ' ');
+    if (!name) continue;
+    const key = slugify(name) || fallbackSlug(name);
+    if (!seen.has(key)) {
+      seen.add(key);
+      names.push(name);
+    }
+  }
+  return names;
+}
+
+function parseReadTime(value: unknown): number | undefined {
+  if (typeof value === 'number') return value > 0 && Number.isFinite(value) ? Math.max(1, Math.round(value)) : undefined;
+  if (typeof value !== 'string') return undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(?:m|min|mins|minutes?)?\.?(?:\s+read(?:ing)?(?:\s+time)?)?\s*$/i.exec(value);
+  return m && Number(m[1]) > 0 ? Math.max(1, Math.round(Number(m[1]))) : undefined;
+}
+
+function scalarText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.trim();
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+/** The text of the body's first level-1 heading (ATX or setext) outside code fences. */
+function firstHeading(fm: FrontMatter): string | undefined {
+  const lines = fm.body.split(/\r?\n/);
+  let fence: string | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const fenceMatch = /^\s{0,3}(`{3,}|~{3,})/.exec(line);
+    if (fenceMatch) {
+      if (!fence) fence = fenceMatch[1][0];
+      else if (fenceMatch[1][0] === fence) fence = undefined;
+      continue;
+    }
+    if (fence) continue;
+    const atx = /^\s{0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$/.exec(line);
+    if (atx) return stripInline(atx[1]);
+    if (/^\s{0,3}=+\s*$/.test(line) && i > 0 && lines[i - 1].trim()) return stripInline(lines[i - 1].trim());
+  }
+  return undefined;
+}
+
+function stripInline(text: string): string {
+  return text
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/[*_`~]+/g, '')
+    .trim();
+}

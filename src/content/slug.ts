@@ -1,0 +1,33 @@
+/**
+ * Slugs for posts and tags: lowercase, readable, safe as a path segment, and distinct for tags that differ
+ * only in punctuation that carries meaning (`C++` → `c-plus-plus`, `C#` → `c-sharp`, `Node.js` → `node-js`).
+ * Letters outside ASCII stay (`日本語` → `日本語`); accents are dropped (`café` → `cafe`).
+ */
+const replacements: [RegExp, string][] = [
+  [/\+/g, ' plus '],
+  [/#/g, ' sharp '],
+  [/&/g, ' and '],
+  [/@/g, ' at '],
+  [/%/g, ' percent '],
+];
+
+/** Turns free text into a URL slug; returns "" when nothing readable is left (e.g. only emoji). */
+export function slugify(text: string): string {
+  let s = text.normalize('NFKD').replace(/\p{M}/gu, '');
+  for (const [re, word] of replacements) s = s.replace(re, word);
+  return s
+    .replace(/ß/g, 'ss')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+/** A slug for text that slugify leaves empty: the code points in hex, so it stays unique and safe. */
+export function fallbackSlug(text: string): string {
+  return `u-${Array.from(text.trim(), (ch) => ch.codePointAt(0)!.toString(16)).join('-')}`;
+}
+
+/** Whether a front-matter value tries to leave its folder: `..` segments, slashes, backslashes. */
+export function isUnsafePathSegment(text: string): boolean {
+  return /[/\\]/.test(text) || /^\.+$/.test(text.trim()) || /[\u0000-\u001f]/.test(text);
+}

@@ -1,0 +1,79 @@
+import path from 'node:path';
+import type { Diagnostic } from './error.js';
+
+/** Options for {@link formatDiagnostic}. */
+export interface FormatOptions {
+  /** Paths are printed relative to this folder. */
+  cwd: string;
+  /** Returns a file's text for the code frame, or undefined. */
+  readSource?: (file: string) => string | undefined;
+  /** Use ANSI colours. @default false */
+  color?: boolean;
+  /** Print the cause chain and stack. @default false */
+  debug?: boolean;
+}
+
+const paint = (code: string, on: boolean) => (s: string) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
+
+/**
+ * Prints a diagnostic like a compiler:
+ *
+ *     posts/hello.md:3:7: error: `date` is not a valid date: "2024-13-31" [DateInvalid]
+ *       3 | date: 2024-13-31
+ *         |       ^^^^^^^^^^
+ *       hint: use YYYY-MM-DD, e.g. 2024-01-31
+ */
+export function formatDiagnostic(d: Diagnostic, options: FormatOptions): string {
+  const color = options.color ?? false;
+  const red = paint('31;1', color);
+  const yellow = paint('33;1', color);
+  const bold = paint('1', color);
+  const dim = paint('2', color);
+  const cyan = paint('36', color);
+
+  const where = d.loc
+    ? [displayPath(d.loc.file, options.cwd), d.loc.line, d.loc.line ? d.loc.column ?? 1 : undefined]
+        .filter((part) => part !== undefined)
+        .join(':') + ': '
+    : '';
+  const label = d.severity === 'error' ? red('error') : yellow('warning');
+  const lines = [`${bold(where)}${label}: ${bold(d.message)} ${dim(`[${d.code}]`)}`];
+
+  const source = d.loc?.line ? options.readSource?.(d.loc.file) : undefined;
+  if (source !== undefined && d.loc?.line) {
+    const text = source.split(/\r?\n/)[d.loc.line - 1];
+    if (text !== undefined) {
+      const gutter = String(d.loc.line).length;
+      const column = Math.max(1, d.loc.column ?? 1);
+      const length = Math.max(1, Math.min(d.loc.length ?? 1, text.length - column + 1));
+      lines.push(`${' '.repeat(gutter + 1)}${dim('|')}`);
+      lines.push(` ${dim(String(d.loc.line))} ${dim('|')} ${text}`);
+      lines.push(`${' '.repeat(gutter + 1)}${dim('|')} ${' '.repeat(column - 1)}${red('^'.repeat(length))}`);
+    }
+  }
+  if (d.hint) lines.push(`  ${cyan('hint')}: ${d.hint}`);
+  if (options.debug && d.cause) lines.push(indent(describeCause(d.cause)));
+  return lines.join('\n');
+}
+
+function displayPath(file: string, cwd: string): string {
+  const rel = path.relative(cwd, file);
+  return (rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file).split(path.sep).join('/');
+}
+
+function describeCause(cause: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = cause;
+  for (let depth = 0; current && depth < 5; depth++) {
+    parts.push(current instanceof Error ? `caused by: ${current.stack ?? current.message}` : `caused by: ${String(current)}`);
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return parts.join('\n');
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `    ${line}`)
+    .join('\n');
+}

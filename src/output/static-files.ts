@@ -1,0 +1,35 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { walk } from '../content/discover.js';
+import type { OutputFile } from '../render/render-pages.js';
+import type { RenderedPost } from '../site/model.js';
+import { outputPath, postPath } from '../site/urls.js';
+
+/** Files copied as they are: the theme's assets, `public/`, and page-bundle files beside their post. */
+export async function collectStaticFiles(options: {
+  publicDir: string;
+  themeAssets: Map<string, string>;
+  posts: readonly RenderedPost[];
+}): Promise<OutputFile[]> {
+  const files: OutputFile[] = [];
+  for (const [rel, source] of options.themeAssets) files.push({ path: rel, source });
+  if (await isDirectory(options.publicDir)) {
+    for (const source of (await walk(options.publicDir)).sort()) {
+      files.push({ path: path.relative(options.publicDir, source).split(path.sep).join('/'), source });
+    }
+  }
+  for (const post of options.posts) {
+    if (!post.bundleDir) continue;
+    const dir = outputPath(postPath(post.slug)).replace(/index\.html$/, '');
+    for (const asset of post.assets) files.push({ path: dir + asset, source: path.join(post.bundleDir, asset) });
+  }
+  return files;
+}
+
+async function isDirectory(dir: string): Promise<boolean> {
+  try {
+    return (await fs.stat(dir)).isDirectory();
+  } catch {
+    return false;
+  }
+}

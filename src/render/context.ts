@@ -1,0 +1,102 @@
+import { formatDate, type PostDate } from '../content/dates.js';
+import type { ResolvedConfig } from '../config/schema.js';
+import type { Pagination, RenderedPost, Site, Tag } from '../site/model.js';
+import { absoluteUrl, postPath, siteUrl, tagPath } from '../site/urls.js';
+
+/** A date as templates see it. */
+export interface DateView {
+  iso: string;
+  text: string;
+}
+
+/** A tag as templates see it. */
+export interface TagView {
+  name: string;
+  slug: string;
+  url: string;
+  count: number;
+}
+
+/** A post as templates see it (docs/template-contract.md). */
+export interface PostView {
+  title: string;
+  url: string;
+  slug: string;
+  date: DateView;
+  updated: DateView | null;
+  author: string;
+  readTime: { minutes: number; text: string };
+  tags: TagView[];
+  description: string;
+  html?: string;
+  image: string | null;
+  data: Record<string, unknown>;
+}
+
+/** Builds template views from the site model; one instance per build. */
+export function createViews(site: Site, config: ResolvedConfig, generator: string) {
+  const tagView = (tag: Tag): TagView => ({ name: tag.name, slug: tag.slug, url: siteUrl(config, tagPath(tag.slug)), count: tag.posts.length });
+  const tagViews = new Map(site.tags.map((tag) => [tag.slug, tagView(tag)]));
+  const bySpelling = new Map<string, TagView>();
+  for (const tag of site.tags) for (const post of tag.posts) for (const name of post.tags) if (!bySpelling.has(name)) bySpelling.set(name, tagViews.get(tag.slug)!);
+
+  const dateView = (date: PostDate): DateView => ({ iso: date.iso, text: formatDate(date, config.language, config.timezone) });
+
+  const post = (p: RenderedPost, includeHtml: boolean): PostView => {
+    const url = siteUrl(config, postPath(p.slug));
+    return {
+      title: p.title,
+      url,
+      slug: p.slug,
+      date: dateView(p.date),
+      updated: p.updated ? dateView(p.updated) : null,
+      author: p.author,
+      readTime: { minutes: p.readTime, text: `${p.readTime} min read` },
+      tags: p.tags.map((name) => bySpelling.get(name)!).filter(Boolean),
+      description: p.description ?? p.excerpt,
+      ...(includeHtml ? { html: p.html } : {}),
+      image: p.image ? resolveImage(p.image, url) : null,
+      data: p.data,
+    };
+  };
+
+  const common = (kind: string, title: string, description: string, sitePath: string) => ({
+    site: {
+      title: config.title,
+      description: config.description,
+      url: config.url,
+      basePath: config.basePath,
+      language: config.language,
+      author: config.author,
+      feedUrl: siteUrl(config, 'rss.xml'),
+      sitemapUrl: siteUrl(config, 'sitemap.xml'),
+      generator,
+    },
+    page: {
+      kind,
+      title,
+      description,
+      url: siteUrl(config, sitePath),
+      canonical: absoluteUrl(config, sitePath),
+      isHome: kind === 'home' && sitePath === '',
+    },
+  });
+
+  const pagination = (page: Pagination<unknown>) => ({
+    page: page.page,
+    totalPages: page.totalPages,
+    previous: page.previousPath === null ? null : siteUrl(config, page.previousPath),
+    next: page.nextPath === null ? null : siteUrl(config, page.nextPath),
+    first: siteUrl(config, page.firstPath),
+    last: siteUrl(config, page.lastPath),
+    pages: page.pagePaths.map((p, i) => ({ number: i + 1, url: siteUrl(config, p), isCurrent: i + 1 === page.page })),
+  });
+
+  return { post, tagView: (tag: Tag) => tagViews.get(tag.slug)!, tagViews, common, pagination };
+}
+
+/** A cover image path relative to the post's folder becomes a link that works from any page. */
+function resolveImage(image: string, postUrl: string): string {
+  if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(image) || image.startsWith('/')) return image;
+  return postUrl + image.replace(/^\.\//, '');
+}

@@ -1,0 +1,41 @@
+import type Handlebars from 'handlebars';
+import { formatDate as format, parseDate } from '../content/dates.js';
+import { absoluteUrl, siteUrl, type UrlConfig } from '../site/urls.js';
+
+/** What the helpers need from the config. */
+export interface HelperOptions extends UrlConfig {
+  language: string;
+  timezone: string;
+}
+
+const styles = new Set(['full', 'long', 'medium', 'short']);
+
+/**
+ * Registers the template helpers:
+ * `url` (site path → link with base path), `absUrl`, `formatDate` (site language and time zone),
+ * `eq`, `json`.
+ */
+export function registerHelpers(hb: typeof Handlebars, options: HelperOptions): void {
+  hb.registerHelper('url', (value: unknown) => siteUrl(options, typeof value === 'string' ? value : ''));
+  hb.registerHelper('absUrl', (value: unknown) => {
+    const text = typeof value === 'string' ? value : '';
+    // Page URLs already carry the base path; strip it so absoluteUrl adds it once.
+    const sitePath = text.startsWith(options.basePath) ? text.slice(options.basePath.length) : text;
+    return absoluteUrl(options, sitePath);
+  });
+  hb.registerHelper('formatDate', function (this: unknown, ...args: unknown[]) {
+    const helperOptions = args.pop() as Handlebars.HelperOptions;
+    const [value, style] = args;
+    const iso = typeof value === 'object' && value !== null && 'iso' in value ? String((value as { iso: unknown }).iso) : String(value ?? '');
+    const date = parseDate(iso, options.timezone);
+    if (typeof date === 'string') return iso;
+    const hash = helperOptions.hash as Intl.DateTimeFormatOptions;
+    const intl: Intl.DateTimeFormatOptions =
+      Object.keys(hash).length > 0
+        ? hash
+        : { dateStyle: (typeof style === 'string' && styles.has(style) ? style : 'long') as Intl.DateTimeFormatOptions['dateStyle'] };
+    return format(date, options.language, options.timezone, intl);
+  });
+  hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hb.registerHelper('json', (value: unknown) => new hb.SafeString(JSON.stringify(value ?? null).replace(/</g, '\\u003c')));
+}

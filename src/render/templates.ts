@@ -1,0 +1,117 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Handlebars from 'handlebars';
+import { walk } from '../content/discover.js';
+import { error, type Diagnostic } from '../diagnostics/error.js';
+
+/** The built-in theme shipped with blogbuild. */
+export const builtinTemplatesDir = fileURLToPath(new URL('../../templates/', import.meta.url));
+
+/** Page templates every theme provides. */
+export const pageTemplates = ['layout', 'post', 'list', 'tags', '404'] as const;
+export type PageTemplateName = (typeof pageTemplates)[number];
+
+/** A compiled template and the file it came from. */
+export interface CompiledTemplate {
+  file: string;
+  source: string;
+  render: Handlebars.TemplateDelegate;
+}
+
+/** The theme: compiled page templates, registered partials, and asset files to copy. */
+export interface Theme {
+  handlebars: typeof Handlebars;
+  pages: Record<PageTemplateName, CompiledTemplate>;
+  /** Partial name → file, for error messages. */
+  partials: Map<string, CompiledTemplate>;
+  /** Output path under `assets/` → absolute source file. */
+  assets: Map<string, string>;
+  /** Every template file used, for cache keys and watching. */
+  files: string[];
+}
+
+/**
+ * Loads the built-in theme overridden file by file by the blog's `templates/` folder, compiles every
+ * template once (syntax errors become diagnostics at their line) and registers partials and helpers.
+ */
+export async function loadTemplates(
+  localDir: string | undefined,
+  registerHelpers: (hb: typeof Handlebars) => void,
+): Promise<{ theme?: Theme; diagnostics: Diagnostic[] }> {
+  const files = new Map<string, string>();
+  for (const dir of [builtinTemplatesDir, localDir]) {
+    if (!dir || !(await isDirectory(dir))) continue;
+    for (const file of await walk(dir)) files.set(path.relative(dir, file).split(path.sep).join('/'), file);
+  }
+
+  const handlebars = Handlebars.create();
+  registerHelpers(handlebars);
+  const diagnostics: Diagnostic[] = [];
+  const compile = async (file: string): Promise<CompiledTemplate | undefined> => {
+    const source = await fs.readFile(file, 'utf8');
+    try {
+      const ast = handlebars.parse(source);
+      return { file, source, render: handlebars.compile(ast, { preventIndent: true }) };
+    } catch (cause) {
+      diagnostics.push(templateSyntaxError(file, source, cause));
+      return undefined;
+    }
+  };
+
+  const partials = new Map<string, CompiledTemplate>();
+  const assets = new Map<string, string>();
+  const pages: Partial<Record<PageTemplateName, CompiledTemplate>> = {};
+  for (const [rel, file] of [...files].sort()) {
+    if (rel.startsWith('assets/')) {
+      assets.set(rel, file);
+    } else if (rel.startsWith('partials/') && rel.endsWith('.hbs')) {
+      const compiled = await compile(file);
+      if (!compiled) continue;
+      const name = rel.slice('partials/'.length, -'.hbs'.length);
+      partials.set(name, compiled);
+      handlebars.registerPartial(name, compiled.render);
+    } else if (rel.endsWith('.hbs') && (pageTemplates as readonly string[]).includes(rel.slice(0, -4))) {
+      const compiled = await compile(file);
+      if (compiled) pages[rel.slice(0, -4) as PageTemplateName] = compiled;
+    }
+  }
+  for (const name of pageTemplates) {
+    if (!pages[name] && !diagnostics.some((d) => d.loc?.file.endsWith(`${name}.hbs`))) {
+      diagnostics.push(error('TemplateNotFound', `template ${name}.hbs is missing from the theme`, undefined,
+        `add ${name}.hbs to your templates folder, or delete the override so the built-in one is used`));
+    }
+  }
+  if (diagnostics.length > 0) return { diagnostics };
+  return {
+    theme: { handlebars, pages: pages as Theme['pages'], partials, assets, files: [...files.values()].sort() },
+    diagnostics,
+  };
+}
+
+function templateSyntaxError(file: string, source: string, cause: unknown): Diagnostic {
+  const e = cause as { message?: string; lineNumber?: number; column?: number };
+  const message = String(e.message ?? cause);
+  const parseLine = /Parse error on line (\d+)/.exec(message);
+  const line = e.lineNumber ?? (parseLine ? Number(parseLine[1]) : undefined);
+  const expecting = /got '([^']+)'/.exec(message);
+  const text = parseLine
+    ? `template syntax error${expecting ? `: unexpected ${expecting[1] === 'INVALID' ? 'text inside {{ }}' : expecting[1]}` : ''}`
+    : `template syntax error: ${message.replace(/ - \d+:\d+$/, '')}`;
+  const column = e.column !== undefined ? e.column + 1 : line ? findMustache(source, line) : undefined;
+  return error('TemplateSyntax', text, { file, line, column }, 'check that every {{ has a matching }} and every {{#block}} its {{/block}}', cause);
+}
+
+function findMustache(source: string, line: number): number | undefined {
+  const text = source.split('\n')[line - 1];
+  const at = text?.lastIndexOf('{{');
+  return at !== undefined && at >= 0 ? at + 1 : undefined;
+}
+
+async function isDirectory(dir: string): Promise<boolean> {
+  try {
+    return (await fs.stat(dir)).isDirectory();
+  } catch {
+    return false;
+  }
+}

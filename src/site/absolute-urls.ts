@@ -1,0 +1,35 @@
+import type { Root } from 'hast';
+import { fromHtml } from 'hast-util-from-html';
+import { toHtml } from 'hast-util-to-html';
+import { visit } from 'unist-util-visit';
+
+const single = ['href', 'src', 'poster', 'cite', 'action'] as const;
+
+/**
+ * Rewrites every relative URL in an HTML fragment against `base` (the page's absolute URL), so the HTML
+ * still works outside the site, as in a feed reader. Anchors (`#fn-1`) become `base#fn-1`.
+ */
+export function absolutizeHtml(html: string, base: string): string {
+  const tree = fromHtml(html, { fragment: true }) as Root;
+  const resolve = (value: string) => {
+    try {
+      return new URL(value, base).href;
+    } catch {
+      return value;
+    }
+  };
+  visit(tree, 'element', (node) => {
+    for (const attribute of single) {
+      const value = node.properties[attribute];
+      if (typeof value === 'string' && value !== '') node.properties[attribute] = resolve(value);
+    }
+    const srcset = node.properties.srcSet;
+    if (Array.isArray(srcset)) {
+      (node.properties as Record<string, unknown>).srcSet = (srcset as unknown[]).map((candidate) => {
+        const [url, ...descriptor] = String(candidate).trim().split(/\s+/);
+        return [resolve(url), ...descriptor].join(' ');
+      });
+    }
+  });
+  return toHtml(tree);
+}

@@ -1,0 +1,70 @@
+import { error, type Diagnostic } from '../diagnostics/error.js';
+import type { Post, RenderedPost, Site } from './model.js';
+import { groupTags } from './tags.js';
+
+/** What decides whether a post is published. */
+export interface PublishOptions {
+  /** Publish drafts. */
+  drafts: boolean;
+  /** Publish posts dated after `now`. */
+  future: boolean;
+  /** The build time. */
+  now: Date;
+}
+
+/** The one rule for publishing: every output (pages, tags, feed, sitemap) sees only what passes it. */
+export function isPublished(post: Post, options: PublishOptions): boolean {
+  return (!post.isDraft || options.drafts) && (post.date.instant.getTime() <= options.now.getTime() || options.future);
+}
+
+/** Splits posts into published, drafts and scheduled. */
+export function selectPublished(posts: Post[], options: PublishOptions): { published: Post[]; drafts: Post[]; scheduled: Post[] } {
+  const published: Post[] = [];
+  const drafts: Post[] = [];
+  const scheduled: Post[] = [];
+  for (const post of posts) {
+    if (isPublished(post, options)) published.push(post);
+    else if (post.isDraft && !options.drafts) drafts.push(post);
+    else scheduled.push(post);
+  }
+  return { published, drafts, scheduled };
+}
+
+/** Reports posts that share a slug (drafts included, so turning a draft on never breaks the build). */
+export function checkDuplicateSlugs(posts: readonly Post[]): Diagnostic[] {
+  const bySlug = new Map<string, Post[]>();
+  for (const post of posts) bySlug.set(post.slug, [...(bySlug.get(post.slug) ?? []), post]);
+  const diagnostics: Diagnostic[] = [];
+  for (const [slug, group] of bySlug) {
+    if (group.length < 2) continue;
+    const sorted = [...group].sort((a, b) => (a.relPath < b.relPath ? -1 : 1));
+    for (const post of sorted.slice(1)) {
+      diagnostics.push(error('DuplicateSlug', `slug "${slug}" is also used by ${sorted[0].relPath}; both would be written to posts/${slug}/`,
+        { file: post.sourcePath, line: 1, column: 1 },
+        `give one of them another file name or a \`slug:\` in its front matter`));
+    }
+  }
+  return diagnostics;
+}
+
+/** Newest first; posts on the same instant are ordered by slug, so output never depends on file order. */
+export function comparePosts(a: Post, b: Post): number {
+  return b.date.instant.getTime() - a.date.instant.getTime() || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0);
+}
+
+/** Builds the site model from the published, rendered posts. */
+export function buildSite(
+  posts: RenderedPost[],
+  left: { drafts: Post[]; scheduled: Post[] },
+  options: { language: string },
+): Site {
+  const sorted = [...posts].sort(comparePosts);
+  const tags = groupTags(sorted, options.language);
+  return {
+    posts: sorted,
+    tags,
+    tagsBySlug: new Map(tags.map((tag) => [tag.slug, tag])),
+    drafts: left.drafts,
+    scheduled: left.scheduled,
+  };
+}

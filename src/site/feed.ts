@@ -1,0 +1,67 @@
+import { absolutizeHtml } from './absolute-urls.js';
+import type { RenderedPost, Site } from './model.js';
+import { absoluteUrl, postPath, type UrlConfig } from './urls.js';
+import { escapeXml, cdata } from './xml.js';
+
+/** What the feed needs from the config. */
+export interface FeedOptions extends UrlConfig {
+  title: string;
+  description: string;
+  language: string;
+  /** Number of newest posts in the feed. @default 20 */
+  items?: number;
+  /** Generator string. */
+  generator?: string;
+}
+
+/**
+ * RSS 2.0 for the newest posts: absolute links, `guid isPermaLink="true"`, RFC 822 dates, `dc:creator`
+ * for authors (RSS's own `<author>` must be an e-mail address), a category per tag, and the full HTML in
+ * `content:encoded` with every URL made absolute. Dates come from the posts, so the feed is deterministic.
+ */
+export function renderFeed(site: Site, options: FeedOptions): string {
+  const items = site.posts.slice(0, options.items ?? 20);
+  const home = absoluteUrl(options, '');
+  const self = absoluteUrl(options, 'rss.xml');
+  const lastBuild = items.reduce<Date | undefined>((latest, post) => {
+    const date = (post.updated ?? post.date).instant;
+    return !latest || date > latest ? date : latest;
+  }, undefined);
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">',
+    '  <channel>',
+    `    <title>${escapeXml(options.title)}</title>`,
+    `    <link>${escapeXml(home)}</link>`,
+    `    <description>${escapeXml(options.description || options.title)}</description>`,
+    `    <language>${escapeXml(options.language)}</language>`,
+    ...(lastBuild ? [`    <lastBuildDate>${lastBuild.toUTCString()}</lastBuildDate>`] : []),
+    ...(options.generator ? [`    <generator>${escapeXml(options.generator)}</generator>`] : []),
+    `    <atom:link href="${escapeXml(self)}" rel="self" type="application/rss+xml"/>`,
+    ...items.map((post) => renderItem(post, options)),
+    '  </channel>',
+    '</rss>',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+function renderItem(post: RenderedPost, options: FeedOptions): string {
+  const link = absoluteUrl(options, postPath(post.slug));
+  // Without a configured url, links stay root-relative; resolving against a dummy origin keeps them so.
+  const base = options.url ? link : `http://localhost${link}`;
+  let html = absolutizeHtml(post.html, base);
+  if (!options.url) html = html.replaceAll('http://localhost/', '/');
+  return [
+    '    <item>',
+    `      <title>${escapeXml(post.title)}</title>`,
+    `      <link>${escapeXml(link)}</link>`,
+    `      <guid isPermaLink="true">${escapeXml(link)}</guid>`,
+    `      <pubDate>${post.date.instant.toUTCString()}</pubDate>`,
+    ...(post.author ? [`      <dc:creator>${escapeXml(post.author)}</dc:creator>`] : []),
+    ...post.tags.map((tag) => `      <category>${escapeXml(tag)}</category>`),
+    `      <description>${escapeXml(post.description ?? post.excerpt)}</description>`,
+    `      <content:encoded>${cdata(html)}</content:encoded>`,
+    '    </item>',
+  ].join('\n');
+}

@@ -1,0 +1,74 @@
+import type { PostDate } from '../content/dates.js';
+
+/** A post after loading and validation; `html` is filled by the markdown stage. */
+export interface Post {
+  /** Absolute path of the source file. */
+  sourcePath: string;
+  /** Path relative to the posts folder. */
+  relPath: string;
+  slug: string;
+  title: string;
+  /** The title came from the body's first `# heading`, which the markdown stage then drops. */
+  isTitleFromHeading: boolean;
+  date: PostDate;
+  updated?: PostDate;
+  author: string;
+  /** Tag names as written (trimmed, deduplicated by slug). */
+  tags: string[];
+  /** Minutes given in front matter; when absent, computed from the body. */
+  readTimeMinutes?: number;
+  /** Description from front matter; when absent, the excerpt is used. */
+  description?: string;
+  isDraft: boolean;
+  image?: string;
+  /** Every other front-matter key, passed to templates. */
+  data: Record<string, unknown>;
+  body: string;
+  bodyStartLine: number;
+  bundleDir?: string;
+  assets: string[];
+}
+
+/** A post with its markdown rendered. */
+export interface RenderedPost extends Post {
+  html: string;
+  /** Plain-text excerpt: text before `<!-- more -->`, else the first paragraph, cut near 160 characters. */
+  excerpt: string;
+  wordCount: number;
+  readTime: number;
+}
+
+/** A tag and its published posts, newest first. */
+export interface Tag {
+  name: string;
+  slug: string;
+  posts: RenderedPost[];
+}
+
+/** One page of a paginated list. */
+export interface Pagination<T> {
+  items: T[];
+  /** 1-based page number. */
+  page: number;
+  totalPages: number;
+  /** Site path of this page, e.g. `page/2/`. */
+  path: string;
+  previousPath: string | null;
+  nextPath: string | null;
+  firstPath: string;
+  lastPath: string;
+  pagePaths: string[];
+}
+
+/** Everything the renderers need: published posts, tags, and what was left out. */
+export interface Site {
+  /** Published posts, newest first (ties broken by slug). */
+  posts: RenderedPost[];
+  /** Tags of published posts, sorted by name. */
+  tags: Tag[];
+  tagsBySlug: Map<string, Tag>;
+  /** Posts left out as drafts. */
+  drafts: Post[];
+  /** Posts left out because their date is after the build time. */
+  scheduled: Post[];
+}
