@@ -4,7 +4,7 @@ import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
-import { rehypeBasePath, rehypeRawIfNeeded, rehypeWordCount } from './rehype-helpers.js';
+import { rehypeAccessible, rehypeBasePath, rehypeRawIfNeeded, rehypeWordCount } from './rehype-helpers.js';
 import { remarkPostBody } from './remark-post-body.js';
 
 /** Options for {@link createMarkdownProcessor}. */
@@ -27,6 +27,7 @@ export function createMarkdownProcessor(options: MarkdownOptions = {}) {
   return processor
     .use(rehypeSlug)
     .use(rehypeBasePath, { basePath: options.basePath })
+    .use(rehypeAccessible)
     .use(rehypeWordCount)
     .use(rehypeStringify)
     .freeze();

@@ -51,3 +51,44 @@ export function rehypeWordCount() {
     file.data.wordCount = words ? words.length : 0;
   };
 }
+
+/**
+ * Makes GFM output pass axe and the Nu checker: code blocks and tables (which scroll on narrow screens) get
+ * `tabindex="0"` so keyboards can scroll them, task-list checkboxes get their item's text as `aria-label`,
+ * and the obsolete `align` attribute of table cells becomes `style="text-align: …"`.
+ */
+export function rehypeAccessible() {
+  return (tree: Root) => {
+    visit(tree, 'element', (node: Element) => {
+      if (node.tagName === 'pre' || node.tagName === 'table') {
+        node.properties.tabIndex = 0;
+      } else if ((node.tagName === 'td' || node.tagName === 'th') && typeof node.properties.align === 'string') {
+        node.properties.style = `text-align: ${node.properties.align}`;
+        delete node.properties.align;
+      } else if (node.tagName === 'li' && Array.isArray(node.properties.className) && node.properties.className.includes('task-list-item')) {
+        const checkbox = findCheckbox(node);
+        if (checkbox && checkbox.properties.ariaLabel === undefined) {
+          const text = node.children
+            .filter((child) => !(child.type === 'element' && (child.tagName === 'ul' || child.tagName === 'ol')))
+            .map((child) => toString(child as Element))
+            .join('')
+            .replace(/\s+/g, ' ')
+            .trim();
+          if (text) checkbox.properties.ariaLabel = text;
+        }
+      }
+    });
+  };
+}
+
+function findCheckbox(li: Element): Element | undefined {
+  for (const child of li.children) {
+    if (child.type !== 'element') continue;
+    if (child.tagName === 'input' && child.properties.type === 'checkbox') return child;
+    if (child.tagName === 'p') {
+      const inner = child.children.find((c): c is Element => c.type === 'element' && c.tagName === 'input');
+      if (inner) return inner;
+    }
+  }
+  return undefined;
+}

@@ -106,7 +106,14 @@ export function fsWriter(outDir: string): Writer {
         await fs.rename(outDir, old);
         hadOld = true;
       } catch (cause) {
-        if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') throw cause;
+        const code = (cause as NodeJS.ErrnoException).code;
+        if (code === 'EBUSY' || code === 'EXDEV' || code === 'EPERM') {
+          // A mount point or a folder another program holds open cannot be renamed: sync into it instead.
+          await syncInto(staging, outDir);
+          await fs.rm(staging, { recursive: true, force: true });
+          return;
+        }
+        if (code !== 'ENOENT') throw cause;
       }
       try {
         await fs.rename(staging, outDir);
@@ -115,11 +122,48 @@ export function fsWriter(outDir: string): Writer {
         throw cause;
       }
       if (hadOld) await fs.rm(old, { recursive: true, force: true });
+      await removeLeftovers(parent, path.basename(outDir));
     },
     async abort() {
       await fs.rm(staging, { recursive: true, force: true });
     },
   };
+}
+
+/** Removes staging folders of builds that were killed (their process is gone). */
+async function removeLeftovers(parent: string, base: string): Promise<void> {
+  const prefix = `.${base}.blogbuild-`;
+  for (const name of await fs.readdir(parent).catch(() => [] as string[])) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(/-(?:tmp|old)-(\d+)-/.exec(name)?.[1]);
+    if (pid && pid !== process.pid && isAlive(pid)) continue;
+    if (pid === process.pid) continue;
+    await fs.rm(path.join(parent, name), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (cause) {
+    return (cause as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Makes `target` hold exactly the files of `source` (for output folders that cannot be swapped). */
+async function syncInto(source: string, target: string): Promise<void> {
+  const { walk } = await import('../content/discover.js');
+  const wanted = new Set((await walk(source)).map((file) => path.relative(source, file)));
+  for (const file of await walk(target)) {
+    if (!wanted.has(path.relative(target, file))) await fs.rm(file, { force: true });
+  }
+  for (const rel of wanted) {
+    const to = path.join(target, rel);
+    await fs.mkdir(path.dirname(to), { recursive: true });
+    const bytes = await fs.readFile(path.join(source, rel));
+    if (!(await sameBytes(to, bytes))) await fs.writeFile(to, bytes);
+  }
 }
 
 async function sameBytes(file: string, bytes: Buffer): Promise<boolean> {

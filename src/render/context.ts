@@ -55,7 +55,7 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
       tags: p.tags.map((name) => bySpelling.get(name)!).filter(Boolean),
       description: p.description ?? p.excerpt,
       ...(includeHtml ? { html: p.html } : {}),
-      image: p.image ? resolveImage(p.image, url) : null,
+      image: p.image ? resolveImage(p.image, url, config.basePath) : null,
       data: p.data,
     };
   };
@@ -96,7 +96,9 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
 }
 
 /** A cover image path relative to the post's folder becomes a link that works from any page. */
-function resolveImage(image: string, postUrl: string): string {
-  if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(image) || image.startsWith('/')) return image;
+function resolveImage(image: string, postUrl: string, basePath: string): string {
+  if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(image)) return image;
+  // Root-relative covers get the sub-path, as root-relative links in the body do (rehypeBasePath).
+  if (image.startsWith('/')) return image.startsWith(basePath) ? image : basePath + image.slice(1);
   return postUrl + image.replace(/^\.\//, '');
 }
