@@ -5,8 +5,9 @@ import type { ResolvedConfig } from './config/schema.js';
 import { discoverSources } from './content/discover.js';
 import { loadPosts } from './content/load-posts.js';
 import { error, hasErrors, warning, type Diagnostic } from './diagnostics/error.js';
-import { createMarkdownProcessor } from './markdown/processor.js';
-import { renderPostMarkdown } from './markdown/render-markdown.js';
+import { markdownCacheSalt } from './cache/cache-salt.js';
+import { openMarkdownCache, resolveCacheDir } from './cache/markdown-cache.js';
+import { renderMarkdown } from './markdown/render-markdown.js';
 import { collectStaticFiles } from './output/static-files.js';
 import { fsWriter, type Writer } from './output/writer.js';
 import { registerHelpers } from './render/helpers.js';
@@ -14,7 +15,7 @@ import { renderPages, type OutputFile } from './render/render-pages.js';
 import { loadTemplates } from './render/templates.js';
 import { buildSite, checkDuplicateSlugs, selectPublished } from './site/build-site.js';
 import { renderFeed } from './site/feed.js';
-import type { RenderedPost, Site } from './site/model.js';
+import type { Site } from './site/model.js';
 import { renderRobots, renderSitemap } from './site/sitemap.js';
 import { version } from './version.js';
 
@@ -26,6 +27,12 @@ export interface BuildOptions extends ConfigOverrides {
   now?: Date;
   /** Where files go. @default fsWriter(config.outDir): atomic swap into the output folder */
   writer?: Writer;
+  /** Use the persistent markdown cache; false renders every post and leaves the cache alone (`--no-cache`). @default true */
+  cache?: boolean;
+  /** Folder of the persistent markdown cache. @default "<root>/node_modules/.cache/blogbuild" */
+  cacheDir?: string;
+  /** Worker threads rendering markdown; 0 renders in this thread. @default os.availableParallelism() when 64+ posts need rendering, else 0 */
+  workers?: number;
   /** Called as posts are rendered, for progress display. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -52,6 +59,10 @@ export interface BuildStats {
   unchanged: number;
   drafts: number;
   scheduled: number;
+  /** Posts whose markdown was rendered by this build. */
+  markdownRendered: number;
+  /** Posts whose rendered markdown came from the persistent cache. */
+  markdownCached: number;
   durationMs: number;
 }
 
@@ -61,7 +72,7 @@ const generator = `blogbuild ${version}`;
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const started = performance.now();
   const diagnostics: Diagnostic[] = [];
-  const stats: BuildStats = { posts: 0, tags: 0, tagPages: 0, files: 0, written: 0, unchanged: 0, drafts: 0, scheduled: 0, durationMs: 0 };
+  const stats: BuildStats = { posts: 0, tags: 0, tagPages: 0, files: 0, written: 0, unchanged: 0, drafts: 0, scheduled: 0, markdownRendered: 0, markdownCached: 0, durationMs: 0 };
   const finish = (result: Omit<BuildResult, 'stats' | 'diagnostics'>): BuildResult => {
     stats.durationMs = performance.now() - started;
     return { ...result, diagnostics, stats };
@@ -77,21 +88,19 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   diagnostics.push(...sourceDiagnostics);
   const { posts, diagnostics: postDiagnostics } = loadPosts(sources, { timezone: config.timezone, author: config.author });
   diagnostics.push(...postDiagnostics);
-  diagnostics.push(...checkDuplicateSlugs(posts));
+  diagnostics.push(...checkDuplicateSlugs(posts, config.root));
   const { published, drafts, scheduled } = selectPublished(posts, { drafts: config.drafts, future: config.future, now: options.now ?? new Date() });
   const { theme, diagnostics: templateDiagnostics } = await loadTemplates(config.templatesDir, (hb) => registerHelpers(hb, config));
   diagnostics.push(...templateDiagnostics);
   if (hasErrors(diagnostics) || !theme) return finish({ ok: false, config, files: [] });
 
-  const processor = createMarkdownProcessor({ rawHtml: config.markdown.rawHtml, basePath: config.basePath });
-  const rendered: RenderedPost[] = [];
-  for (const post of published) {
-    const result = renderPostMarkdown(post, { processor, readingSpeed: config.readingSpeed });
-    if ('code' in result) diagnostics.push(result);
-    else rendered.push(result);
-    options.onProgress?.(rendered.length, published.length);
-  }
-  const site = buildSite(rendered, { drafts, scheduled }, { language: config.language });
+  const markdownOptions = { rawHtml: config.markdown.rawHtml, basePath: config.basePath };
+  const cache = options.cache === false ? undefined : await openMarkdownCache({ dir: resolveCacheDir(config.root, options.cacheDir), salt: markdownCacheSalt(markdownOptions) });
+  const markdown = await renderMarkdown(published, { markdown: markdownOptions, readingSpeed: config.readingSpeed, cache, workers: options.workers, onProgress: options.onProgress });
+  diagnostics.push(...markdown.diagnostics);
+  Object.assign(stats, { markdownRendered: markdown.stats.rendered, markdownCached: markdown.stats.fromCache });
+  await cache?.save();
+  const site = buildSite(markdown.posts, { drafts, scheduled }, { language: config.language });
 
   const pages = renderPages(site, config, theme, generator);
   diagnostics.push(...pages.diagnostics);

@@ -18,9 +18,10 @@ const paint = (code: string, on: boolean) => (s: string) => (on ? `\x1b[${code}m
 /**
  * Prints a diagnostic like a compiler:
  *
- *     posts/hello.md:3:7: error: `date` is not a valid date: "2024-13-31" [DateInvalid]
- *       3 | date: 2024-13-31
- *         |       ^^^^^^^^^^
+ *     posts/hello.md:3:7: error: `date` is not a valid date: "2024-13-31" has no month 13 [DateInvalid]
+ *        |
+ *      3 | date: 2024-13-31
+ *        |       ^^^^^^^^^^
  *       hint: use YYYY-MM-DD, e.g. 2024-01-31
  */
 export function formatDiagnostic(d: Diagnostic, options: FormatOptions): string {
@@ -46,9 +47,10 @@ export function formatDiagnostic(d: Diagnostic, options: FormatOptions): string 
       const gutter = String(d.loc.line).length;
       const column = Math.max(1, d.loc.column ?? 1);
       const length = Math.max(1, Math.min(d.loc.length ?? 1, text.length - column + 1));
-      lines.push(`${' '.repeat(gutter + 1)}${dim('|')}`);
-      lines.push(` ${dim(String(d.loc.line))} ${dim('|')} ${text}`);
-      lines.push(`${' '.repeat(gutter + 1)}${dim('|')} ${' '.repeat(column - 1)}${red('^'.repeat(length))}`);
+      lines.push(`${' '.repeat(gutter + 2)}${dim('|')}`);
+      // A tab shows as one space so the caret below stays under the right character.
+      lines.push(` ${dim(String(d.loc.line))} ${dim('|')} ${text.replace(/\t/g, ' ')}`);
+      lines.push(`${' '.repeat(gutter + 2)}${dim('|')} ${' '.repeat(column - 1)}${red('^'.repeat(length))}`);
     }
   }
   if (d.hint) lines.push(`  ${cyan('hint')}: ${d.hint}`);

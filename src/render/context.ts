@@ -1,6 +1,7 @@
 import { formatDate, type PostDate } from '../content/dates.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import type { Pagination, RenderedPost, Site, Tag } from '../site/model.js';
+import { tagSlug } from '../site/tags.js';
 import { absoluteUrl, postPath, siteUrl, tagPath } from '../site/urls.js';
 
 /** A date as templates see it. */
@@ -38,7 +39,11 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
   const tagView = (tag: Tag): TagView => ({ name: tag.name, slug: tag.slug, url: siteUrl(config, tagPath(tag.slug)), count: tag.posts.length });
   const tagViews = new Map(site.tags.map((tag) => [tag.slug, tagView(tag)]));
   const bySpelling = new Map<string, TagView>();
-  for (const tag of site.tags) for (const post of tag.posts) for (const name of post.tags) if (!bySpelling.has(name)) bySpelling.set(name, tagViews.get(tag.slug)!);
+  for (const tag of site.tags) {
+    for (const post of tag.posts) {
+      for (const name of post.tags) if (!bySpelling.has(name) && tagSlug(name) === tag.slug) bySpelling.set(name, tagViews.get(tag.slug)!);
+    }
+  }
 
   const dateView = (date: PostDate): DateView => ({ iso: date.iso, text: formatDate(date, config.language, config.timezone) });
 

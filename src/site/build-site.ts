@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { error, type Diagnostic } from '../diagnostics/error.js';
 import type { Post, RenderedPost, Site } from './model.js';
 import { groupTags } from './tags.js';
@@ -31,7 +32,7 @@ export function selectPublished(posts: Post[], options: PublishOptions): { publi
 }
 
 /** Reports posts that share a slug (drafts included, so turning a draft on never breaks the build). */
-export function checkDuplicateSlugs(posts: readonly Post[]): Diagnostic[] {
+export function checkDuplicateSlugs(posts: readonly Post[], root: string): Diagnostic[] {
   const bySlug = new Map<string, Post[]>();
   for (const post of posts) bySlug.set(post.slug, [...(bySlug.get(post.slug) ?? []), post]);
   const diagnostics: Diagnostic[] = [];
@@ -39,7 +40,8 @@ export function checkDuplicateSlugs(posts: readonly Post[]): Diagnostic[] {
     if (group.length < 2) continue;
     const sorted = [...group].sort((a, b) => (a.relPath < b.relPath ? -1 : 1));
     for (const post of sorted.slice(1)) {
-      diagnostics.push(error('DuplicateSlug', `slug "${slug}" is also used by ${sorted[0].relPath}; both would be written to posts/${slug}/`,
+      const other = path.relative(root, sorted[0].sourcePath).split(path.sep).join('/');
+      diagnostics.push(error('DuplicateSlug', `slug "${slug}" is also used by ${other}; both would be written to posts/${slug}/`,
         { file: post.sourcePath, line: 1, column: 1 },
         `give one of them another file name or a \`slug:\` in its front matter`));
     }
