@@ -17,7 +17,8 @@ export interface Reporter {
 export function createReporter(options: { quiet?: boolean; debug?: boolean; cwd: string }): Reporter {
   const env = process.env;
   const isTty = Boolean(process.stderr.isTTY);
-  const color = env.FORCE_COLOR ? env.FORCE_COLOR !== '0' : isTty && !('NO_COLOR' in env) && env.TERM !== 'dumb';
+  // NO_COLOR counts only when non-empty (no-color.org); FORCE_COLOR=0 turns colour off.
+  const color = env.FORCE_COLOR ? env.FORCE_COLOR !== '0' : isTty && !env.NO_COLOR && env.TERM !== 'dumb';
   const showProgress = isTty && !env.CI && !options.quiet && env.TERM !== 'dumb';
   const readSource = (file: string) => {
     try {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -5,6 +6,7 @@ import type { z } from 'zod';
 import { error, type Diagnostic, type Location } from '../diagnostics/error.js';
 import { offsetToPosition } from '../diagnostics/position.js';
 import { configKeys, configSchema, type ResolvedConfig, type UserConfig } from './schema.js';
+import { findJsonProblem } from './json-error.js';
 import { closest } from './suggest.js';
 
 /** Values from the command line; they win over the config file. */
@@ -50,7 +52,10 @@ export async function loadConfig(
 
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
-    return { diagnostics: parsed.error.issues.flatMap((issue) => issueToDiagnostics(issue, file, text)) };
+    const diagnostics = parsed.error.issues.flatMap((issue) => issueToDiagnostics(issue, file, text, raw));
+    // Report in file order, as an author reads the file.
+    diagnostics.sort((a, b) => (a.loc?.line ?? 0) - (b.loc?.line ?? 0) || (a.loc?.column ?? 0) - (b.loc?.column ?? 0));
+    return { diagnostics };
   }
   const user = parsed.data;
 
@@ -101,86 +106,161 @@ async function findConfigFile(root: string): Promise<string | undefined> {
 async function readConfigFile(
   file: string,
 ): Promise<{ value: unknown; text?: string } | { diagnostic: Diagnostic }> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (cause) {
+    return { diagnostic: error('ConfigInvalid', `config file cannot be read: ${(cause as Error).message}`, { file }, undefined, cause) };
+  }
   if (file.endsWith('.json')) {
-    let text: string;
     try {
-      text = await fs.readFile(file, 'utf8');
+      return { value: JSON.parse(text.replace(/^\uFEFF/, '')), text };
     } catch (cause) {
-      return { diagnostic: error('ConfigInvalid', 'config file cannot be read', { file }, undefined, cause) };
-    }
-    try {
-      return { value: JSON.parse(text), text };
-    } catch (cause) {
-      const match = /position (\d+)/.exec(String((cause as Error).message));
-      const loc: Location = match ? { file, ...offsetToPosition(text, Number(match[1])) } : { file };
-      const reason = String((cause as Error).message).replace(/ in JSON at position \d+.*$/s, '');
-      return {
-        diagnostic: error('ConfigInvalid', `config file is not valid JSON: ${reason}`, loc,
-          'check for a missing comma or quote, or a trailing comma before } or ]', cause),
-      };
+      return { diagnostic: jsonSyntaxError(file, text, cause) };
     }
   }
   try {
     const stat = await fs.stat(file);
     // The query busts Node's module cache so that watch mode sees edits to a JS config.
     const module = (await import(`${pathToFileURL(file).href}?mtime=${stat.mtimeMs}`)) as { default?: unknown };
-    if (module.default === undefined || module.default === null || typeof module.default !== 'object') {
+    if (module.default === undefined || module.default === null || typeof module.default !== 'object' || Array.isArray(module.default)) {
       return {
-        diagnostic: error('ConfigInvalid', 'config file has no default export object', { file },
-          'write `export default defineConfig({ title: "…" })`'),
+        diagnostic: error('ConfigInvalid', 'config file has no default export object, so there are no settings to read', { file, line: 1, column: 1 },
+          'write `export default { title: "My Blog" }`, or `export default defineConfig({ … })` with defineConfig from \'blogbuild\''),
       };
     }
-    return { value: module.default };
+    return { value: module.default, text };
   } catch (cause) {
+    const isSyntax = cause instanceof SyntaxError;
     return {
-      diagnostic: error('ConfigInvalid', `config file failed to load: ${(cause as Error).message ?? cause}`, { file },
-        'fix the error in the config module; run with --debug for the stack', cause),
+      diagnostic: error('ConfigInvalid',
+        `config file ${isSyntax ? 'is not valid JavaScript' : 'threw an error while loading'}: ${(cause as Error)?.message ?? cause}`,
+        { file, ...(isSyntax ? syntaxErrorPosition(file) : thrownAt(file, cause)) },
+        isSyntax ? 'fix the JavaScript syntax here; often a comma or bracket is missing on this line or the one before' : 'fix the error in the config module; run with --debug for the stack', cause),
     };
   }
 }
 
-function issueToDiagnostics(issue: z.core.$ZodIssue, file: string | undefined, text: string | undefined): Diagnostic[] {
+/** `JSON.parse` failure → a diagnostic at the offending character, in words that do not depend on the Node version. */
+function jsonSyntaxError(file: string, text: string, cause: unknown): Diagnostic {
+  const problem = findJsonProblem(text.replace(/^\uFEFF/, ''));
+  if (!problem) {
+    return error('ConfigInvalid', `config file is not valid JSON: ${(cause as Error).message}`, { file, line: 1, column: 1 },
+      'check for a missing comma or quote, or a trailing comma before } or ]', cause);
+  }
+  return error('ConfigInvalid', `config file is not valid JSON: ${problem.reason}`, { file, ...offsetToPosition(text, problem.offset) }, problem.hint, cause);
+}
+
+/** Where a JS config's syntax error is: Node's `--check` prints `file:line` and a caret line. */
+function syntaxErrorPosition(file: string): { line?: number; column?: number } {
+  try {
+    execFileSync(process.execPath, ['--check', file], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 10_000 });
+  } catch (failure) {
+    const lines = String((failure as { stderr?: Buffer }).stderr ?? '').split('\n');
+    const at = lines.findIndex((l) => l.startsWith(`${file}:`));
+    const line = at >= 0 ? Number(/:(\d+)$/.exec(lines[at])?.[1]) : NaN;
+    if (Number.isInteger(line) && line > 0) {
+      const caret = lines[at + 2]?.indexOf('^') ?? -1;
+      return { line, column: caret >= 0 ? caret + 1 : 1 };
+    }
+  }
+  return {};
+}
+
+/** Where in the config module an error was thrown, from its stack. */
+function thrownAt(file: string, cause: unknown): { line?: number; column?: number } {
+  const href = pathToFileURL(file).href.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = new RegExp(`${href}(?:\\?[^:\\s]*)?:(\\d+):(\\d+)`).exec(String((cause as Error)?.stack ?? ''));
+  return match ? { line: Number(match[1]), column: Number(match[2]) } : {};
+}
+
+function issueToDiagnostics(issue: z.core.$ZodIssue, file: string | undefined, text: string | undefined, raw: unknown): Diagnostic[] {
   const keyPath = issue.path.map(String);
   const parent = keyPath.join('.');
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => {
       const suggestion = closest(key, configKeys[parent] ?? []);
       const name = parent ? `${parent}.${key}` : key;
-      return error('ConfigUnknownKey', `unknown config key \`${name}\``, locate(file, text, [...keyPath, key]),
+      return error('ConfigUnknownKey', `unknown config key \`${name}\``, locate(file, text, [...keyPath, key], 'key'),
         suggestion
           ? `did you mean \`${parent ? `${parent}.` : ''}${suggestion}\`?`
-          : `known keys are: ${(configKeys[parent] ?? []).join(', ')}`);
+          : `remove it; known keys are: ${(configKeys[parent] ?? []).join(', ')}`);
     });
   }
-  const name = parent || 'config';
-  const message = issue.code === 'custom' ? `\`${name}\` ${issue.message}` : `\`${name}\`: ${issue.message}`;
-  return [error('ConfigInvalid', message, locate(file, text, keyPath), hintFor(parent))];
+  const value = keyPath.reduce<unknown>((object, key) => (object as Record<string, unknown> | undefined)?.[key], raw);
+  if (!parent) {
+    return [error('ConfigInvalid', `config must be an object of settings, got ${describe(value)}`, file ? { file, line: 1, column: 1 } : undefined,
+      'write e.g. { "title": "My Blog" }')];
+  }
+  let why: string;
+  switch (issue.code) {
+    case 'custom':
+      why = `${JSON.stringify(value)} ${issue.message}`;
+      break;
+    case 'invalid_type':
+      why = `must be ${article(issue.expected)}, got ${describe(value)}`;
+      break;
+    case 'too_small':
+      why = issue.origin === 'string' ? 'must not be empty' : `must be at least ${String(issue.minimum)}${issue.inclusive === false ? ' (exclusive)' : ''}, got ${describe(value)}`;
+      break;
+    default:
+      why = `is invalid: ${issue.message}`;
+  }
+  return [error('ConfigInvalid', `\`${parent}\` ${why}`, locate(file, text, keyPath, 'value'), hintFor(parent, value))];
 }
 
-function hintFor(key: string): string | undefined {
+function article(type: string): string {
+  if (type === 'int') return 'a whole number';
+  if (type === 'object') return 'an object';
+  return `a ${type}`;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined || value === null) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value === 'number' ? '' : `${typeof value} `}${JSON.stringify(value)}`;
+}
+
+function hintFor(key: string, value: unknown): string | undefined {
+  if (key === 'timezone' && typeof value === 'string') {
+    const suggestion = closest(value, Intl.supportedValuesOf('timeZone'));
+    if (suggestion) return `did you mean "${suggestion}"?`;
+  }
   const hints: Record<string, string> = {
-    url: 'use the full address, e.g. "https://example.org/blog/"',
+    url: 'use the full address, starting with https://, e.g. "https://example.org/blog/"',
     timezone: 'use an IANA name such as "UTC", "Europe/Paris" or "America/New_York"',
     language: 'use a language tag such as "en", "en-GB" or "fr"',
-    postsPerPage: 'use a whole number of at least 1',
+    postsPerPage: 'use a whole number of at least 1, e.g. 10',
+    'feed.items': 'use a whole number of at least 1, e.g. 20',
+    readingSpeed: 'use words per minute, e.g. 230',
   };
   return hints[key];
 }
 
-/** Locates a key path in a JSON config's text; file-only for JS configs. */
-function locate(file: string | undefined, text: string | undefined, keyPath: string[]): Location | undefined {
+/**
+ * Locates a key path in the config's text (JSON, or a JS object literal with quoted or bare keys), at the
+ * key itself or at its value. Falls back to the file alone when the text does not spell the key out.
+ */
+function locate(file: string | undefined, text: string | undefined, keyPath: string[], at: 'key' | 'value'): Location | undefined {
   if (!file) return undefined;
   if (!text) return { file };
   let from = 0;
+  let found: RegExpExecArray | undefined;
   for (const key of keyPath) {
-    const at = text.indexOf(JSON.stringify(key), from);
-    if (at < 0) break;
-    from = at;
+    const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const re = new RegExp(`(?<![\\w$])(["']?)${escaped}\\1\\s*:\\s*`, 'g');
+    re.lastIndex = from;
+    const match = re.exec(text);
+    if (!match) return found ? { file, ...offsetToPosition(text, found.index) } : { file };
+    found = match;
+    from = match.index + match[0].length;
   }
-  const key = keyPath.at(-1);
-  return from > 0 || (key && text.startsWith(JSON.stringify(key)))
-    ? { file, ...offsetToPosition(text, from), length: key ? JSON.stringify(key).length : 1 }
-    : { file };
+  if (!found) return { file };
+  if (at === 'key') return { file, ...offsetToPosition(text, found.index), length: found[0].replace(/\s*:\s*$/, '').length };
+  const valueStart = found.index + found[0].length;
+  const token = /^("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|[^,}\]\n]*[^,}\]\s])/.exec(text.slice(valueStart));
+  return { file, ...offsetToPosition(text, valueStart), length: token ? token[0].length : 1 };
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -24,14 +24,15 @@ export function parseDate(value: unknown, timeZone: string): PostDate | string {
   let m = dateOnly.exec(text);
   if (m) {
     const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    if (!isCalendarDate(y, mo, d)) return `${JSON.stringify(text)} is not a calendar date`;
+    if (!isCalendarDate(y, mo, d)) return notACalendarDate(text, y, mo, d);
     return { instant: wallTimeToInstant(y, mo, d, 0, 0, 0, 0, timeZone), isDateOnly: true, iso: text };
   }
   m = dateTime.exec(text);
-  if (!m) return `${JSON.stringify(text)} is not a date`;
+  if (!m) return `${JSON.stringify(text)} is not written as YYYY-MM-DD or an ISO date-time`;
   const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(m![i] ?? 0));
   const ms = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
-  if (!isCalendarDate(y, mo, d) || h > 23 || mi > 59 || s > 59) return `${JSON.stringify(text)} is not a valid date-time`;
+  if (!isCalendarDate(y, mo, d)) return notACalendarDate(text, y, mo, d);
+  if (h > 23 || mi > 59 || s > 59) return `${JSON.stringify(text)} has no time of day ${m[4]}:${m[5]}${m[6] ? `:${m[6]}` : ''}`;
   let instant: Date;
   if (m[8]) {
     const offset = m[8].toUpperCase() === 'Z' ? 0 : parseOffset(m[8]);
@@ -69,13 +70,21 @@ export function formatDate(
   return formatter.format(new Date(Date.UTC(y, m - 1, d)));
 }
 
-/** The instant at which the wall-clock time (y-m-d h:mi:s) occurs in `timeZone`. */
+/**
+ * The instant at which the wall-clock time (y-m-d h:mi:s) occurs in `timeZone`, resolved like Temporal's
+ * `disambiguation: 'compatible'`: a time that occurs twice (clocks go back) is the earlier instant; a time
+ * skipped when clocks go forward is moved forward by the gap (02:30 on a spring-forward night → 03:30).
+ */
 export function wallTimeToInstant(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, timeZone: string): Date {
   const wall = Date.UTC(y, mo - 1, d, h, mi, s, ms);
-  let guess = wall - offsetMinutes(new Date(wall), timeZone) * 60_000;
-  // A second pass settles instants near a DST change, where the offset at the guess differs.
-  guess = wall - offsetMinutes(new Date(guess), timeZone) * 60_000;
-  return new Date(guess);
+  const day = 86_400_000;
+  // Offsets a day before and after bracket any single transition near this wall time.
+  const before = offsetMinutes(new Date(wall - day), timeZone) * 60_000;
+  const after = offsetMinutes(new Date(wall + day), timeZone) * 60_000;
+  const matches = (instant: number) => instant + offsetMinutes(new Date(instant), timeZone) * 60_000 === wall;
+  const candidates = [wall - before, wall - after].filter(matches).sort((a, b) => a - b);
+  // No candidate: the wall time falls in a gap; reading it with the offset before the gap moves it forward.
+  return new Date(candidates[0] ?? wall - before);
 }
 
 /** `2024-12-31T10:00:00+02:00`: the instant as wall-clock time in `timeZone`, with its offset. */
@@ -124,6 +133,15 @@ function parseOffset(text: string): number | undefined {
   const minutes = Number(m[2]) * 60 + Number(m[3] ?? 0);
   if (Number(m[2]) > 23 || Number(m[3] ?? 0) > 59) return undefined;
   return m[1] === '-' ? -minutes : minutes;
+}
+
+/** Why y-m-d is not a day: `"2024-13-31" has no month 13`, `"2024-02-30" does not exist (February 2024 has 29 days)`. */
+function notACalendarDate(text: string, y: number, m: number, d: number): string {
+  const quoted = JSON.stringify(text);
+  if (m < 1 || m > 12) return `${quoted} has no month ${m} (months go from 01 to 12)`;
+  if (d < 1) return `${quoted} has no day ${d}`;
+  const month = new Intl.DateTimeFormat('en', { month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, 1)));
+  return `${quoted} does not exist (${month} ${y} has ${new Date(Date.UTC(y, m, 0)).getUTCDate()} days)`;
 }
 
 function isCalendarDate(y: number, m: number, d: number): boolean {

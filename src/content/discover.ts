@@ -28,8 +28,9 @@ export async function discoverSources(postsDir: string): Promise<{ sources: Sour
     return {
       sources: [],
       diagnostics: [
-        error('PostsFolderMissing', `posts folder ${postsDir} does not exist`, undefined,
-          'create it and add a markdown file, run blogbuild in your blog\'s folder, or pass --posts DIR'),
+        // The folder itself is the location, so it prints relative to where blogbuild runs (`posts: error: …`).
+        error('PostsFolderMissing', stat ? 'the posts folder is a file, not a folder' : 'the posts folder does not exist', { file: postsDir },
+          'create the folder and put your markdown posts in it, run blogbuild in your blog\'s folder, or pass --posts DIR'),
       ],
     };
   }

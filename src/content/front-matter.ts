@@ -27,21 +27,13 @@ export function parseFrontMatter(file: string, text: string): FrontMatter | Diag
     // Passing options also turns off gray-matter's content-keyed cache, which would hold every post in memory.
     parsed = matter(text, { engines });
   } catch (cause) {
-    const mark = (cause as { mark?: { line: number; column: number } }).mark;
-    const reason = (cause as { reason?: string }).reason ?? (cause as Error).message;
-    return error(
-      'FrontMatterSyntax',
-      `front matter is not valid YAML: ${reason}`,
-      mark ? { file, line: mark.line + 1, column: mark.column + 1 } : { file, line: 1, column: 1 },
-      'front matter is YAML between two `---` lines; quote values that contain `: ` or start with a special character',
-      cause,
-    );
+    return yamlSyntaxError(file, text, cause);
   }
   const data = (parsed.data ?? {}) as unknown;
   const hasFrontMatter = parsed.matter !== undefined && text.startsWith('---');
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     return error('FrontMatterInvalid', 'front matter must be a set of `key: value` lines', { file, line: 2, column: 1 },
-      'write one `key: value` per line between the `---` lines');
+      hasClosingFence(text) ? 'write one `key: value` per line between the `---` lines' : unclosedHint);
   }
   const bodyOffset = text.length - parsed.content.length;
   const bodyStartLine = countLines(text, bodyOffset);
@@ -52,6 +44,79 @@ export function parseFrontMatter(file: string, text: string): FrontMatter | Diag
     body: parsed.content,
     bodyStartLine,
   };
+}
+
+/** A js-yaml error → a diagnostic in file coordinates, reworded for the usual slips. */
+function yamlSyntaxError(file: string, text: string, cause: unknown): Diagnostic {
+  const mark = (cause as { mark?: { line: number; column: number } }).mark;
+  const reason = (cause as { reason?: string }).reason ?? (cause as Error).message;
+  // gray-matter hands js-yaml the text after the opening `---` (its rest of line included), so the
+  // 0-based mark.line of the YAML block is the 1-based file line minus one.
+  const line = mark ? mark.line + 1 : 1;
+  const lineText = text.split(/\r?\n/)[line - 1] ?? '';
+  // The most common slip: an unquoted value containing `: `, which js-yaml calls "bad indentation".
+  const colon = /^([\w-]+):[ \t]+([^"'\s].*?:(?:[ \t].*)?)$/.exec(lineText);
+  if (colon && /bad indentation of a mapping entry/.test(reason) && hasClosingFence(text)) {
+    return error('FrontMatterSyntax', `front matter is not valid YAML: the value of \`${colon[1]}\` contains \`: \`, which YAML reads as the start of another key`,
+      { file, line, column: mark ? mark.column + 1 : 1 }, `put the value in quotes: \`${colon[1]}: ${JSON.stringify(colon[2].trim())}\``, cause);
+  }
+  const duplicate = /duplicated mapping key/.test(reason) ? /^\s*["']?([^"':]+)/.exec(lineText)?.[1] : undefined;
+  if (duplicate) {
+    return error('FrontMatterSyntax', `front matter is not valid YAML: \`${duplicate}\` is set twice`,
+      { file, line, column: mark ? mark.column + 1 : 1 }, yamlHint(reason, text, line), cause);
+  }
+  // An unclosed `[` or `{` is reported where the YAML ends; point at the bracket instead.
+  // ("missed comma" at the start of a line means the list ran on into the next key.)
+  const opened = /end of the stream within a flow collection/.test(reason)
+    ? unclosedBracket(text, line)
+    : /missed comma between flow collection entries/.test(reason) && mark?.column === 0
+      ? unclosedBracket(text, line - 1)
+      : undefined;
+  if (opened) {
+    return error('FrontMatterSyntax', `front matter is not valid YAML: this \`${opened.bracket}\` is never closed`,
+      { file, line: opened.line, column: opened.column },
+      opened.bracket === '[' ? yamlHint(reason, text, line) : 'close it with `}` on the same line, or write the entries as indented `key: value` lines', cause);
+  }
+  return error('FrontMatterSyntax', `front matter is not valid YAML: ${reason}`,
+    { file, line, column: mark ? mark.column + 1 : 1 }, yamlHint(reason, text, line), cause);
+}
+
+const unclosedHint = 'the front matter has no closing `---` line, so the whole post was read as YAML; end the front matter with a line holding only `---`';
+
+/** What to do about a js-yaml error, in an author's words. */
+function yamlHint(reason: string, text: string, line: number): string {
+  if (!hasClosingFence(text)) return unclosedHint;
+  if (/duplicated mapping key/.test(reason)) {
+    const key = /^\s*["']?([^"':]+)/.exec(text.split(/\r?\n/)[line - 1] ?? '')?.[1];
+    return `remove one of the two \`${key ?? 'key'}:\` lines`;
+  }
+  if (/tab characters/.test(reason)) return 'indent with spaces, not tabs';
+  if (/flow collection|flow mapping/.test(reason)) return 'close the list with `]` and separate items with commas, e.g. `tags: [news, recipes]`';
+  if (/quoted scalar/.test(reason)) return 'a quoted value is missing its closing quote';
+  return 'quote values that contain `: ` or start with a special character, e.g. `title: "Recipes: bread"`';
+}
+
+/** The last `[` or `{` before file line `before` that its line does not close. */
+function unclosedBracket(text: string, before: number): { line: number; column: number; bracket: string } | undefined {
+  const lines = text.split(/\r?\n/);
+  for (let i = Math.min(before, lines.length) - 1; i >= 1; i--) {
+    const stack: number[] = [];
+    for (let c = 0; c < lines[i].length; c++) {
+      const ch = lines[i][c];
+      if (ch === '[' || ch === '{') stack.push(c);
+      else if ((ch === ']' || ch === '}') && stack.length > 0) stack.pop();
+    }
+    if (stack.length > 0) {
+      const column = stack[stack.length - 1];
+      return { line: i + 1, column: column + 1, bracket: lines[i][column] };
+    }
+  }
+  return undefined;
+}
+
+/** Whether the front matter that opens the file is closed by a `---` line. */
+function hasClosingFence(text: string): boolean {
+  return !/^---[ \t]*\r?\n/.test(text) || /\r?\n---[ \t]*(\r?\n|$)/.test(text.slice(3));
 }
 
 function countLines(text: string, end: number): number {

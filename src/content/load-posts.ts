@@ -87,7 +87,7 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
   } else {
     for (const tag of tags) {
       if (/(^|[/\\])\.\.([/\\]|$)/.test(tag) || /^[/\\]/.test(tag)) {
-        fail('SlugUnsafe', 'tags', `tag ${JSON.stringify(tag)} looks like a path that would leave the output folder`,
+        fail('SlugUnsafe', 'tags', `tag ${JSON.stringify(tag)} is a path, so its page would be written outside the tags/ folder of the site`,
           'use a plain name for the tag, without `..` or a leading slash');
       }
     }
@@ -98,7 +98,7 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
   const rawSlug = scalarText(data.slug);
   if (data.slug !== undefined && data.slug !== null && rawSlug !== undefined) {
     if (isUnsafePathSegment(rawSlug)) {
-      fail('SlugUnsafe', 'slug', `slug ${JSON.stringify(rawSlug)} would write outside the posts folder of the site`,
+      fail('SlugUnsafe', 'slug', `\`slug\` ${JSON.stringify(rawSlug)} is a path, so the post would be written outside the posts/ folder of the site`,
         'use letters, digits and dashes only, e.g. `slug: my-first-post`');
     } else {
       slug = slugify(rawSlug);

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { parseFrontMatter } from '../../../src/content/front-matter.js';
+import type { Diagnostic } from '../../../src/diagnostics/error.js';
+
+const file = '/blog/posts/p.md';
+
+function failure(text: string): Diagnostic {
+  const result = parseFrontMatter(file, text);
+  if (!('code' in result)) throw new Error('expected a diagnostic');
+  return result;
+}
+
+describe('parseFrontMatter', () => {
+  it('splits data and body and keeps dates as strings', () => {
+    const result = parseFrontMatter(file, '---\ntitle: Hello\ndate: 2024-12-31\n---\n\n# Body\n');
+    if ('code' in result) throw new Error(result.message);
+    expect(result.data).toEqual({ title: 'Hello', date: '2024-12-31' });
+    expect(result.body).toBe('\n# Body\n');
+    expect(result.bodyStartLine).toBe(5);
+  });
+
+  it('accepts a file without front matter', () => {
+    const result = parseFrontMatter(file, '# Just markdown\n');
+    if ('code' in result) throw new Error(result.message);
+    expect(result.data).toEqual({});
+    expect(result.bodyStartLine).toBe(1);
+  });
+
+  it('reports YAML errors in file coordinates, not YAML-block coordinates', () => {
+    const d = failure('---\ntitle: Hello\ndate: 2024-01-01\nfoo: bar: baz\n---\nBody\n');
+    expect(d.code).toBe('FrontMatterSyntax');
+    expect(d.loc).toEqual({ file, line: 4, column: 9 });
+    expect(d.message).toBe('front matter is not valid YAML: the value of `foo` contains `: `, which YAML reads as the start of another key');
+    expect(d.hint).toBe('put the value in quotes: `foo: "bar: baz"`');
+  });
+
+  it('reports the same position with CRLF line endings', () => {
+    expect(failure('---\r\ntitle: Hello\r\ndate: 2024-01-01\r\nfoo: bar: baz\r\n---\r\nBody\r\n').loc).toEqual({ file, line: 4, column: 9 });
+  });
+
+  it('points at an unclosed bracket, not at the end of the front matter', () => {
+    const d = failure('---\ntitle: T\ntags: [a, b\ndate: 2024-01-01\n---\n');
+    expect(d.loc).toEqual({ file, line: 3, column: 7 });
+    expect(d.message).toBe('front matter is not valid YAML: this `[` is never closed');
+  });
+
+  it('names a key set twice', () => {
+    const d = failure('---\ntitle: A\ndate: 2024-01-01\ntitle: B\n---\n');
+    expect(d.loc).toMatchObject({ line: 4, column: 1 });
+    expect(d.message).toBe('front matter is not valid YAML: `title` is set twice');
+    expect(d.hint).toBe('remove one of the two `title:` lines');
+  });
+
+  it('explains tabs and unclosed quotes', () => {
+    expect(failure('---\ntitle: T\n\tdate: 2024-01-01\n---\n')).toMatchObject({ loc: { line: 3, column: 1 }, hint: 'indent with spaces, not tabs' });
+    expect(failure('---\ntitle: "open\ndate: 2024-01-01\n---\n').hint).toBe('a quoted value is missing its closing quote');
+  });
+
+  it('says so when the closing --- is missing', () => {
+    const d = failure('---\ntitle: T\ndate: 2024-01-01\n\nSome text.\n\nNote: a colon.\n');
+    expect(d.code).toBe('FrontMatterSyntax');
+    expect(d.hint).toMatch(/^the front matter has no closing `---` line/);
+  });
+
+  it('rejects front matter that is not a mapping', () => {
+    expect(failure('---\n- a\n- b\n---\n')).toMatchObject({ code: 'FrontMatterInvalid', loc: { file, line: 2, column: 1 } });
+  });
+});
