@@ -30,7 +30,8 @@ let server: StaticServer;
 let browser: Browser;
 
 async function buildInto(root: string, out: string): Promise<void> {
-  const result = await build({ root, out, now: FIXED_NOW });
+  // No markdown cache: it would land in the fixture (or the project's own node_modules).
+  const result = await build({ root, out, now: FIXED_NOW, cache: false });
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   if (!result.ok) throw new Error(`build of ${root} failed:\n${errors.map((d) => `${d.code}: ${d.message}`).join('\n')}`);
 }

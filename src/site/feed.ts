@@ -1,5 +1,6 @@
 import { absolutizeHtml } from './absolute-urls.js';
 import type { RenderedPost, Site } from './model.js';
+import { tagSlug } from './tags.js';
 import { absoluteUrl, postPath, type UrlConfig } from './urls.js';
 import { escapeXml, cdata } from './xml.js';
 
@@ -38,7 +39,7 @@ export function renderFeed(site: Site, options: FeedOptions): string {
     ...(lastBuild ? [`    <lastBuildDate>${lastBuild.toUTCString()}</lastBuildDate>`] : []),
     ...(options.generator ? [`    <generator>${escapeXml(options.generator)}</generator>`] : []),
     `    <atom:link href="${escapeXml(self)}" rel="self" type="application/rss+xml"/>`,
-    ...items.map((post) => renderItem(post, options)),
+    ...items.map((post) => renderItem(post, site, options)),
     '  </channel>',
     '</rss>',
     '',
@@ -46,12 +47,14 @@ export function renderFeed(site: Site, options: FeedOptions): string {
   return lines.join('\n');
 }
 
-function renderItem(post: RenderedPost, options: FeedOptions): string {
+function renderItem(post: RenderedPost, site: Site, options: FeedOptions): string {
   const link = absoluteUrl(options, postPath(post.slug));
-  // Without a configured url, links stay root-relative; resolving against a dummy origin keeps them so.
-  const base = options.url ? link : `http://localhost${link}`;
+  // Without a configured url, links stay root-relative; resolving against a reserved dummy origin (never
+  // one an author could link to, unlike localhost) and stripping it again keeps them so.
+  const dummy = 'https://blogbuild.invalid';
+  const base = options.url ? link : `${dummy}${link}`;
   let html = absolutizeHtml(post.html, base);
-  if (!options.url) html = html.replaceAll('http://localhost/', '/');
+  if (!options.url) html = html.replaceAll(`${dummy}/`, '/');
   return [
     '    <item>',
     `      <title>${escapeXml(post.title)}</title>`,
@@ -59,7 +62,8 @@ function renderItem(post: RenderedPost, options: FeedOptions): string {
     `      <guid isPermaLink="true">${escapeXml(link)}</guid>`,
     `      <pubDate>${post.date.instant.toUTCString()}</pubDate>`,
     ...(post.author ? [`      <dc:creator>${escapeXml(post.author)}</dc:creator>`] : []),
-    ...post.tags.map((tag) => `      <category>${escapeXml(tag)}</category>`),
+    // The tag's site-wide name, so a tag spelled two ways is one category, named as on its tag page.
+    ...post.tags.map((tag) => `      <category>${escapeXml(site.tagsBySlug.get(tagSlug(tag))?.name ?? tag)}</category>`),
     `      <description>${escapeXml(post.description ?? post.excerpt)}</description>`,
     `      <content:encoded>${cdata(html)}</content:encoded>`,
     '    </item>',

@@ -1,0 +1,73 @@
+import { mkdtempSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type BuildOptions, type BuildResult } from '../../src/build.js';
+import { memoryWriter, type MemoryWriter } from '../../src/output/writer.js';
+
+/** The fixed build time of every fixture build, so scheduled posts and output never depend on the clock. */
+export const FIXED_NOW = new Date('2026-01-01T00:00:00Z');
+
+/** Root of the fixture sites. */
+export const sitesDir = fileURLToPath(new URL('../fixtures/sites/', import.meta.url));
+
+/** Absolute folder of a fixture site by name. */
+export function fixturePath(name: string): string {
+  return path.join(sitesDir, name);
+}
+
+const testCacheDir = mkdtempSync(path.join(os.tmpdir(), 'blogbuild-test-cache-'));
+
+/** A build result with the in-memory output. */
+export interface FixtureBuild extends BuildResult {
+  writer: MemoryWriter;
+  /** Output file as text; throws when it does not exist, so a missing page fails loudly. */
+  read(filePath: string): string;
+  /** Whether the output has this file. */
+  has(filePath: string): boolean;
+}
+
+/** Builds a fixture site (a name under test/fixtures/sites/ or an absolute folder) in memory at FIXED_NOW. */
+export async function buildFixture(nameOrDir: string, options: Omit<BuildOptions, 'root' | 'writer'> = {}): Promise<FixtureBuild> {
+  const writer = memoryWriter();
+  const root = path.isAbsolute(nameOrDir) ? nameOrDir : fixturePath(nameOrDir);
+  // The markdown cache goes to a temp folder, never into the fixture (options may still turn it off).
+  const result = await build({ now: FIXED_NOW, cacheDir: testCacheDir, ...options, root, writer });
+  return {
+    ...result,
+    writer,
+    has: (filePath) => writer.files.has(filePath),
+    read: (filePath) => {
+      const text = writer.read(filePath);
+      if (text === undefined) throw new Error(`output has no ${filePath}; it has: ${[...writer.files.keys()].sort().join(', ')}`);
+      return text;
+    },
+  };
+}
+
+/** Every file under `dir` (relative, `/`-separated), sorted. */
+export async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const visit = async (sub: string) => {
+    for (const entry of await fs.readdir(path.join(dir, sub), { withFileTypes: true })) {
+      const rel = sub ? `${sub}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) await visit(rel);
+      else out.push(rel);
+    }
+  };
+  await visit('');
+  return out.sort();
+}
+
+/** Copies a fixture to a fresh temp folder and returns it; `order` decides the order files are created in. */
+export async function copyFixture(name: string, target: string, order: 'forward' | 'reverse' = 'forward'): Promise<string> {
+  const source = fixturePath(name);
+  const files = await listFiles(source);
+  if (order === 'reverse') files.reverse();
+  for (const rel of files) {
+    await fs.mkdir(path.dirname(path.join(target, rel)), { recursive: true });
+    await fs.copyFile(path.join(source, rel), path.join(target, rel));
+  }
+  return target;
+}

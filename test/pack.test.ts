@@ -1,0 +1,53 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { parseHTML } from 'linkedom';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+
+/**
+ * The published package works for a consumer: `npm pack`, install the tarball into an empty blog, and run
+ * `npx blogbuild build`. Consumers never run `prepare`, so the compiled lib/ must be in the tarball.
+ */
+describe('the packed package', () => {
+  let scratch: string;
+  beforeAll(async () => {
+    scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'blogbuild-pack-'));
+  });
+  afterAll(async () => {
+    await fs.rm(scratch, { recursive: true, force: true });
+  });
+
+  it('installs from its tarball and builds a blog with `npx blogbuild build`', async () => {
+    // --ignore-scripts: `npm test` compiled lib/ already; running `prepare` here would rewrite lib/ under other tests.
+    const packed = await run(npm, ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], { cwd: projectRoot, maxBuffer: 64 * 1024 * 1024 });
+    const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
+    const contents = info.files.map((file) => file.path);
+    expect(contents).toEqual(expect.arrayContaining(['package.json', 'bin/blogbuild.js', 'lib/cli/index.js', 'lib/index.js', 'lib/index.d.ts', 'templates/layout.hbs']));
+    expect(contents.some((file) => file.startsWith('test/') || file.startsWith('dist/') || file.startsWith('node_modules/'))).toBe(false);
+    const tarball = path.join(scratch, path.basename(info.filename));
+
+    const blog = path.join(scratch, 'blog');
+    await fs.mkdir(path.join(blog, 'posts'), { recursive: true });
+    await fs.writeFile(path.join(blog, 'package.json'), `${JSON.stringify({ name: 'pack-test-blog', version: '1.0.0', private: true, type: 'module' }, null, 2)}\n`);
+    await fs.writeFile(path.join(blog, 'posts', '2024-05-04-packed-and-shipped.md'), '---\ntitle: Packed and shipped\ndate: 2024-05-04\ntags: [release]\n---\n\nBuilt from the installed tarball.\n');
+
+    await run(npm, ['install', tarball, '--no-audit', '--no-fund', '--ignore-scripts=false'], { cwd: blog, maxBuffer: 64 * 1024 * 1024 });
+    const built = await run(npx, ['--no-install', 'blogbuild', 'build'], { cwd: blog, maxBuffer: 16 * 1024 * 1024 });
+    expect(built.stdout + built.stderr).toMatch(/Built 1 post/);
+
+    const home = parseHTML(await fs.readFile(path.join(blog, 'dist', 'index.html'), 'utf8')).document;
+    expect(home.querySelector('.post-summary-title a')?.textContent).toBe('Packed and shipped');
+    const post = parseHTML(await fs.readFile(path.join(blog, 'dist', 'posts', 'packed-and-shipped', 'index.html'), 'utf8')).document;
+    expect(post.querySelector('h1')?.textContent).toBe('Packed and shipped');
+    await fs.access(path.join(blog, 'dist', 'assets', 'style.css'));
+    await fs.access(path.join(blog, 'dist', 'rss.xml'));
+  }, 180_000);
+});
