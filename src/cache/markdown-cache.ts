@@ -1,0 +1,143 @@
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { crc32 } from 'node:zlib';
+import type { MarkdownResult } from '../markdown/render-markdown.js';
+
+/**
+ * The persistent markdown cache: each post's rendered body (html, excerpt, word count) keyed by a hash of its
+ * markdown and of everything that shapes the HTML (markdown options, blogbuild version, the markdown code and
+ * plugin versions). Page rendering is never cached, so templates and the rest of the config cannot go stale.
+ *
+ * One packed file, `markdown-v1.cache`: a header line `blogbuild-cache 1 <crc32> <bytes>` then a JSON object
+ * `{ salt, entries: { key: [html, excerpt, wordCount] } }`. Reading 10,000 entries is one read and one
+ * JSON.parse. A file whose length, checksum, JSON, salt or entry shapes are wrong is ignored as a whole.
+ */
+export interface MarkdownCache {
+  /** The key of a post body under this cache's salt. */
+  key(body: string, stripTitleHeading: boolean): string;
+  /** A cached result, or undefined. */
+  get(key: string): MarkdownResult | undefined;
+  /** Records a result for this build. */
+  set(key: string, result: MarkdownResult): void;
+  /** Writes the entries used by this build (and only those), when anything changed. Never throws. */
+  save(): Promise<void>;
+  /** How the cache was found: `hit` counts lookups served, `ignored` says why a file was rejected. */
+  readonly stats: { loaded: number; hits: number; misses: number; ignored?: string; saved: boolean };
+}
+
+/** Options for {@link openMarkdownCache}. */
+export interface MarkdownCacheOptions {
+  /** Folder holding the cache file. */
+  dir: string;
+  /** Everything besides the body that shapes the output: options, versions. Part of every key. */
+  salt: string;
+}
+
+const fileName = 'markdown-v1.cache';
+const magic = 'blogbuild-cache 1';
+
+type Entry = [html: string, excerpt: string, wordCount: number];
+
+/** Opens (reads) the cache; a missing, truncated or corrupted file gives an empty cache. */
+export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<MarkdownCache> {
+  const file = path.join(options.dir, fileName);
+  const stats: MarkdownCache['stats'] = { loaded: 0, hits: 0, misses: 0, saved: false };
+  const saltHash = sha1(options.salt);
+  let previous: Record<string, Entry> = Object.create(null);
+  try {
+    const read = parseCacheFile(await fs.readFile(file), saltHash);
+    if ('reason' in read) stats.ignored = read.reason;
+    else previous = read.entries;
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') stats.ignored = `unreadable: ${(cause as Error).message}`;
+  }
+  stats.loaded = Object.keys(previous).length;
+
+  const used = new Map<string, Entry>();
+  let isChanged = Boolean(stats.ignored);
+  return {
+    stats,
+    key: (body, stripTitleHeading) => sha1(`${saltHash}\0${stripTitleHeading ? 1 : 0}\0${body}`),
+    get(key) {
+      const entry = used.get(key) ?? previous[key];
+      if (!entry) {
+        stats.misses++;
+        return undefined;
+      }
+      stats.hits++;
+      used.set(key, entry);
+      return { html: entry[0], excerpt: entry[1], wordCount: entry[2] };
+    },
+    set(key, result) {
+      used.set(key, [result.html, result.excerpt, result.wordCount]);
+      isChanged = true;
+    },
+    async save() {
+      // Entries of posts no longer built are dropped, so the file does not grow forever.
+      if (!isChanged && used.size === stats.loaded) return;
+      try {
+        await fs.mkdir(options.dir, { recursive: true });
+        const payload = Buffer.from(JSON.stringify({ salt: saltHash, entries: Object.fromEntries(used) }));
+        const header = Buffer.from(`${magic} ${checksum(payload)} ${payload.length}\n`);
+        const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+        await fs.writeFile(temp, Buffer.concat([header, payload]));
+        await fs.rename(temp, file);
+        stats.saved = true;
+      } catch {
+        // A cache that cannot be written only makes the next build slower.
+      }
+    },
+  };
+}
+
+/** Validates a cache file: header, length, checksum, JSON, salt and the shape of every entry. */
+export function parseCacheFile(bytes: Buffer, saltHash: string): { entries: Record<string, Entry> } | { reason: string } {
+  const newline = bytes.indexOf(10);
+  if (newline < 0) return { reason: 'no header' };
+  const [m1, m2, sum, length] = bytes.subarray(0, newline).toString('latin1').split(' ');
+  if (`${m1} ${m2}` !== magic) return { reason: 'not a blogbuild cache file' };
+  const payload = bytes.subarray(newline + 1);
+  if (payload.length !== Number(length)) return { reason: `truncated: ${payload.length} of ${length} bytes` };
+  if (checksum(payload) !== sum) return { reason: 'checksum mismatch' };
+  let data: unknown;
+  try {
+    data = JSON.parse(payload.toString('utf8'));
+  } catch {
+    return { reason: 'invalid JSON' };
+  }
+  if (!isRecord(data) || !isRecord(data.entries)) return { reason: 'invalid structure' };
+  if (data.salt !== saltHash) return { reason: 'made by another version or other markdown options' };
+  const entries = data.entries as Record<string, unknown>;
+  for (const key in entries) {
+    const e = entries[key];
+    if (!Array.isArray(e) || e.length !== 3 || typeof e[0] !== 'string' || typeof e[1] !== 'string' || !Number.isInteger(e[2])) {
+      return { reason: `invalid entry ${key}` };
+    }
+  }
+  return { entries: Object.assign(Object.create(null), entries) as Record<string, Entry> };
+}
+
+/** Removes the cache folder; `blogbuild clean`. */
+export async function clearMarkdownCache(dir: string): Promise<boolean> {
+  const existed = await fs.stat(dir).then(() => true, () => false);
+  await fs.rm(dir, { recursive: true, force: true });
+  return existed;
+}
+
+function checksum(bytes: Uint8Array): string {
+  return (crc32(bytes) >>> 0).toString(16).padStart(8, '0');
+}
+
+function sha1(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The cache folder of a blog: `cacheDir` resolved against the root, else `<root>/node_modules/.cache/blogbuild`. */
+export function resolveCacheDir(root: string, cacheDir?: string): string {
+  return path.resolve(root, cacheDir ?? path.join('node_modules', '.cache', 'blogbuild'));
+}

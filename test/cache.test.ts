@@ -1,0 +1,188 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseHTML } from 'linkedom';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { build, type BuildOptions } from '../src/build.js';
+import { memoryWriter, type MemoryWriter } from '../src/output/writer.js';
+
+const fixture = fileURLToPath(new URL('./fixtures/cache-site/', import.meta.url));
+const builtInPostTemplate = fileURLToPath(new URL('../templates/post.hbs', import.meta.url));
+const NOW = new Date('2026-01-01T00:00:00Z');
+const cacheFileName = 'markdown-v1.cache';
+
+let root: string;
+let cacheDir: string;
+
+beforeEach(async () => {
+  root = await fs.mkdtemp(path.join(os.tmpdir(), 'blogbuild-cache-'));
+  await fs.cp(fixture, root, { recursive: true });
+  cacheDir = path.join(root, 'node_modules', '.cache', 'blogbuild');
+});
+afterEach(async () => {
+  await fs.rm(root, { recursive: true, force: true });
+});
+
+async function buildMemory(options: Omit<BuildOptions, 'root' | 'writer' | 'now'> = {}) {
+  const writer = memoryWriter();
+  const result = await build({ root, now: NOW, writer, ...options });
+  expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  expect(result.ok).toBe(true);
+  return { result, writer };
+}
+
+function expectSameOutput(a: MemoryWriter, b: MemoryWriter) {
+  expect([...b.files.keys()].sort()).toEqual([...a.files.keys()].sort());
+  for (const [file, bytes] of a.files) expect(Buffer.from(b.files.get(file)!).equals(Buffer.from(bytes)), file).toBe(true);
+}
+
+const postCount = 6;
+
+describe('persistent markdown cache', () => {
+  it('is written at node_modules/.cache/blogbuild by default, and a no-change rebuild parses no markdown and gives byte-identical output', async () => {
+    const cold = await buildMemory();
+    expect(cold.result.stats.markdownRendered).toBe(postCount);
+    expect(cold.result.stats.markdownCached).toBe(0);
+    const stat = await fs.stat(path.join(cacheDir, cacheFileName));
+    expect(stat.size).toBeGreaterThan(100);
+
+    const warm = await buildMemory();
+    expect(warm.result.stats.markdownRendered).toBe(0);
+    expect(warm.result.stats.markdownCached).toBe(postCount);
+    expectSameOutput(cold.writer, warm.writer);
+
+    const uncached = await buildMemory({ cache: false });
+    expect(uncached.result.stats.markdownRendered).toBe(postCount);
+    expectSameOutput(cold.writer, uncached.writer);
+  });
+
+  it('does not touch the cache with cache: false (--no-cache)', async () => {
+    await buildMemory({ cache: false });
+    await expect(fs.stat(cacheDir)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('honours cacheDir, relative to the root', async () => {
+    await buildMemory({ cacheDir: '.my-cache' });
+    await expect(fs.stat(path.join(root, '.my-cache', cacheFileName))).resolves.toBeTruthy();
+    await expect(fs.stat(cacheDir)).rejects.toMatchObject({ code: 'ENOENT' });
+    const warm = await buildMemory({ cacheDir: '.my-cache' });
+    expect(warm.result.stats.markdownCached).toBe(postCount);
+  });
+
+  it('ignores a truncated cache file, renders again and gives the same output', async () => {
+    const cold = await buildMemory();
+    const file = path.join(cacheDir, cacheFileName);
+    const bytes = await fs.readFile(file);
+    await fs.writeFile(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
+
+    const rebuilt = await buildMemory();
+    expect(rebuilt.result.stats.markdownCached).toBe(0);
+    expect(rebuilt.result.stats.markdownRendered).toBe(postCount);
+    expectSameOutput(cold.writer, rebuilt.writer);
+    // The broken file was replaced by a good one.
+    expect((await buildMemory()).result.stats.markdownCached).toBe(postCount);
+  });
+
+  it('ignores a cache file corrupted in place (same length, wrong bytes), never serving the corrupted HTML', async () => {
+    const cold = await buildMemory();
+    const file = path.join(cacheDir, cacheFileName);
+    const text = await fs.readFile(file, 'latin1');
+    // Damage the HTML of a cached post while keeping the JSON valid and the length the same.
+    const corrupted = text.replace('Inline HTML link', 'Inline HTML lonk');
+    expect(corrupted).not.toBe(text);
+    await fs.writeFile(file, corrupted, 'latin1');
+
+    const rebuilt = await buildMemory();
+    expect(rebuilt.result.stats.markdownRendered).toBe(postCount);
+    expect(rebuilt.writer.read('posts/raw-html/index.html')).toContain('Inline HTML link');
+    expectSameOutput(cold.writer, rebuilt.writer);
+  });
+
+  it('ignores a cache file that is not a cache file at all', async () => {
+    await fs.mkdir(cacheDir, { recursive: true });
+    await fs.writeFile(path.join(cacheDir, cacheFileName), '{"entries": {}}');
+    const result = await buildMemory();
+    expect(result.result.stats.markdownRendered).toBe(postCount);
+  });
+
+  it('re-renders only the edited post', async () => {
+    await buildMemory();
+    const post = path.join(root, 'posts', '2024-04-20-long.md');
+    await fs.appendFile(post, '\nAn edited paragraph.\n');
+    const edited = await buildMemory();
+    expect(edited.result.stats.markdownRendered).toBe(1);
+    expect(edited.result.stats.markdownCached).toBe(postCount - 1);
+    expect(edited.writer.read('posts/long/index.html')).toContain('An edited paragraph.');
+    const uncached = await buildMemory({ cache: false });
+    expectSameOutput(uncached.writer, edited.writer);
+  });
+
+  it('serves no stale pages when a template changes: pages are rendered again from the cached markdown', async () => {
+    const before = await buildMemory();
+    expect(before.writer.read('posts/tables/index.html')).not.toContain('data-changed-template');
+    await fs.mkdir(path.join(root, 'templates'), { recursive: true });
+    const template = await fs.readFile(builtInPostTemplate, 'utf8');
+    await fs.writeFile(path.join(root, 'templates', 'post.hbs'), `<p data-changed-template>changed</p>\n${template}`);
+
+    const after = await buildMemory();
+    expect(after.result.stats.markdownCached).toBe(postCount);
+    for (const slug of ['tables', 'code', 'raw-html', 'long']) {
+      const { document } = parseHTML(after.writer.read(`posts/${slug}/index.html`)!);
+      expect(document.querySelector('[data-changed-template]')?.textContent, slug).toBe('changed');
+    }
+    const uncached = await buildMemory({ cache: false });
+    expectSameOutput(uncached.writer, after.writer);
+  });
+
+  it('misses when markdown-relevant config changes: a new base path rewrites root-relative links in post bodies', async () => {
+    const root1 = await buildMemory();
+    const link = (writer: MemoryWriter) => {
+      const { document } = parseHTML(writer.read('posts/tables/index.html')!);
+      return [...document.querySelectorAll('a')].map((a) => a.getAttribute('href')).find((href) => href?.includes('posts/raw-html'));
+    };
+    expect(link(root1.writer)).toBe('/posts/raw-html/');
+    const sub = await buildMemory({ url: 'https://example.org/blog/' });
+    expect(sub.result.stats.markdownCached).toBe(0);
+    expect(link(sub.writer)).toBe('/blog/posts/raw-html/');
+  });
+
+  it('keeps unchanged files (same inode and mtime) on a no-change rebuild with the file writer', async () => {
+    const first = await build({ root, now: NOW });
+    expect(first.ok).toBe(true);
+    const page = path.join(root, 'dist', 'posts', 'tables', 'index.html');
+    const before = await fs.stat(page);
+    const second = await build({ root, now: NOW });
+    expect(second.ok).toBe(true);
+    expect(second.stats.written).toBe(0);
+    expect(second.stats.unchanged).toBe(second.stats.files);
+    const after = await fs.stat(page);
+    expect(after.ino).toBe(before.ino);
+    expect(after.mtimeMs).toBe(before.mtimeMs);
+  });
+});
+
+describe('blogbuild build --no-cache and blogbuild clean', () => {
+  const bin = fileURLToPath(new URL('../bin/blogbuild.js', import.meta.url));
+  const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, CI: '1', NO_COLOR: '1' } });
+
+  it('--no-cache builds without creating the cache; clean removes the cache a build made', () => {
+    const uncached = run('build', '--quiet', '--no-cache');
+    expect(uncached.status, uncached.stderr).toBe(0);
+    expect(existsSync(path.join(root, 'dist', 'posts', 'tables', 'index.html'))).toBe(true);
+    expect(existsSync(cacheDir)).toBe(false);
+
+    const cached = run('build', '--quiet');
+    expect(cached.status, cached.stderr).toBe(0);
+    expect(existsSync(path.join(cacheDir, cacheFileName))).toBe(true);
+
+    const clean = run('clean');
+    expect(clean.status, clean.stderr).toBe(0);
+    expect(clean.stdout).toContain('Removed the build cache');
+    expect(existsSync(cacheDir)).toBe(false);
+    // The site itself is left alone.
+    expect(existsSync(path.join(root, 'dist', 'posts', 'tables', 'index.html'))).toBe(true);
+  });
+});
