@@ -14,6 +14,8 @@ export interface BuildFlags {
   future?: boolean;
   quiet?: boolean;
   debug?: boolean;
+  /** False with `--no-cache`. @default true */
+  cache?: boolean;
 }
 
 /** `blogbuild build`: flags → build() → diagnostics and a summary → exit code. */
@@ -31,6 +33,7 @@ export async function buildCommand(flags: BuildFlags): Promise<number> {
     url: flags.url,
     drafts: flags.drafts,
     future: flags.future,
+    cache: flags.cache,
     onProgress: progress.update,
   };
   const result = await build(options);

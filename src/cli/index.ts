@@ -9,6 +9,7 @@ export function createProgram(): Command {
     .version(version, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .showSuggestionAfterError()
+    .showHelpAfterError('hint: add --help to list the commands and options')
     .exitOverride();
 
   program
@@ -22,20 +23,91 @@ export function createProgram(): Command {
     .option('--drafts', 'include posts marked draft: true')
     .option('--future', 'include posts dated in the future')
     .option('-q, --quiet', 'print only errors')
+    .option('--no-cache', 'render every post again, ignoring and not updating the build cache')
     .addOption(new Option('--debug', 'print stack traces of errors').hideHelp())
     .action(async (flags) => {
       process.exitCode = await buildCommand(flags);
     });
 
-  program.action(() => {
-    program.outputHelp();
-  });
+  program
+    .command('serve')
+    .description('serve the blog on localhost and rebuild and reload the browser as you save')
+    .option('-p, --port <port>', 'port to listen on', '4000')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('-c, --config <file>', 'config file (default: blogbuild.config.json, .js or .mjs)')
+    .option('--posts <dir>', 'folder of markdown posts (default: posts)')
+    .option('--templates <dir>', 'folder of templates overriding the built-in theme (default: templates)')
+    .option('--url <url>', 'absolute URL the site is published at; its path is where the site is served')
+    .option('--drafts', 'include posts marked draft: true')
+    .option('--future', 'include posts dated in the future')
+    .option('--open', 'open the site in the browser')
+    .addOption(new Option('--debug', 'print stack traces of errors').hideHelp())
+    .action(async (flags) => {
+      const { serveCommand } = await import('./serve-command.js');
+      process.exitCode = await serveCommand(flags);
+    });
+
+  program
+    .command('new')
+    .description('create a post in posts/<slug>.md with its front matter filled in')
+    .argument('<title>', 'title of the post')
+    .option('--tags <tags>', 'comma-separated tags, e.g. --tags news,recipes')
+    .option('--draft', 'mark the post as a draft')
+    .option('-c, --config <file>', 'config file (default: blogbuild.config.json, .js or .mjs)')
+    .option('--posts <dir>', 'folder of markdown posts (default: posts)')
+    .action(async (title: string, flags) => {
+      const { newCommand } = await import('./new-command.js');
+      process.exitCode = await newCommand(title, flags);
+    });
+
+  program
+    .command('init')
+    .description('create a new blog: config, a first post, package.json and a GitHub Pages workflow')
+    .argument('[dir]', 'folder to create the blog in', '.')
+    .option('-f, --force', 'write into a folder that is not empty (existing files are kept)')
+    .action(async (dir: string, flags) => {
+      const { initCommand } = await import('./init-command.js');
+      process.exitCode = await initCommand(dir, flags);
+    });
+
+  program
+    .command('check')
+    .description('build in memory and report errors, broken links and anchors, missing images, drafts and scheduled posts')
+    .option('--strict', 'treat warnings as errors')
+    .option('-c, --config <file>', 'config file (default: blogbuild.config.json, .js or .mjs)')
+    .option('--posts <dir>', 'folder of markdown posts (default: posts)')
+    .option('--templates <dir>', 'folder of templates overriding the built-in theme (default: templates)')
+    .option('--url <url>', 'absolute URL the site is published at, e.g. https://example.org/blog/')
+    .option('--drafts', 'include posts marked draft: true')
+    .option('--future', 'include posts dated in the future')
+    .addOption(new Option('--debug', 'print stack traces of errors').hideHelp())
+    .action(async (flags) => {
+      const { checkCommand } = await import('./check-command.js');
+      process.exitCode = await checkCommand(flags);
+    });
+
+  program
+    .command('clean')
+    .description('remove the build cache (node_modules/.cache/blogbuild/), so the next build renders every post')
+    .option('-q, --quiet', 'print nothing')
+    .action(async (flags) => {
+      const { cleanCommand } = await import('./clean-command.js');
+      process.exitCode = await cleanCommand(flags);
+    });
+
   return program;
 }
 
 /** Runs the CLI. Usage errors exit 2; unexpected errors print as internal errors with their stack. */
 export async function main(argv: string[]): Promise<void> {
   const program = createProgram();
+  // With no command, show help and succeed. (A program-level action would swallow unknown commands as
+  // "too many arguments" instead of commander's "unknown command 'buidl' (Did you mean build?)".)
+  if (argv.length <= 2) {
+    program.outputHelp();
+    process.exitCode = 0;
+    return;
+  }
   try {
     await program.parseAsync(argv);
   } catch (cause) {

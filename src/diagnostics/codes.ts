@@ -25,6 +25,9 @@ export const codes = {
   FileUnreadable: { kind: 'content', title: 'File cannot be read' },
   OutputFailed: { kind: 'usage', title: 'Output folder cannot be written' },
   FeedWithoutUrl: { kind: 'content', title: 'Feed and sitemap have no absolute URLs' },
+  LinkBroken: { kind: 'content', title: 'Internal link points to no page' },
+  AnchorMissing: { kind: 'content', title: 'Link points to an #anchor that is not on the page' },
+  ImageMissing: { kind: 'content', title: 'Local image does not exist' },
 } as const satisfies Record<string, { kind: 'usage' | 'content'; title: string }>;
 
 /** A permanent diagnostic code, e.g. `DateInvalid`. */

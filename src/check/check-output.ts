@@ -1,0 +1,182 @@
+import { error, warning, type Diagnostic, type Location } from '../diagnostics/error.js';
+import { offsetToPosition } from '../diagnostics/position.js';
+import { scanHtml, scanXml, type Reference } from './collect.js';
+
+/** Input of {@link checkOutput}: a build's files in memory and where the site lives. */
+export interface CheckOutputOptions {
+  /** Output path → bytes, as a memory writer holds them. */
+  files: ReadonlyMap<string, Uint8Array>;
+  /** The base URL's path, `/` or `/blog/`. */
+  basePath: string;
+  /** The absolute base URL, or "" for a site without one (links are then root-relative). */
+  url: string;
+  /** Output path of a post's page → the post's source file, so problems point at the markdown. */
+  sources?: ReadonlyMap<string, string>;
+  /** Reads a source file, to find the line a link is on. */
+  readSource?: (file: string) => string | undefined;
+}
+
+/** What the check found. */
+export interface CheckReport {
+  diagnostics: Diagnostic[];
+  /** HTML pages and XML files scanned. */
+  pages: number;
+  feeds: number;
+  /** Internal references checked. */
+  links: number;
+  images: number;
+}
+
+const placeholderOrigin = 'http://blogbuild.invalid';
+
+/**
+ * Checks every internal link, `#anchor` and local image of a built site, pages and feeds alike. Pure: reads only
+ * `files` (and sources through `readSource`, for locations). Broken links and missing images are errors, missing
+ * anchors warnings (the page still opens).
+ */
+export function checkOutput(options: CheckOutputOptions): CheckReport {
+  const { files, basePath } = options;
+  const origin = options.url ? new URL(options.url).origin : placeholderOrigin;
+  const siteRoot = `${origin}${basePath}`;
+  const decoder = new TextDecoder();
+  const text = (file: string) => decoder.decode(files.get(file));
+  const pageUrl = (file: string) => siteRoot + file.replace(/(^|\/)index\.html$/, '$1');
+
+  const idsByPage = new Map<string, Set<string>>();
+  const found: { page: string; ref: Reference }[] = [];
+  let pages = 0;
+  let feeds = 0;
+  for (const file of [...files.keys()].sort()) {
+    if (file.endsWith('.html')) {
+      const scan = scanHtml(text(file), pageUrl(file));
+      idsByPage.set(file, scan.ids);
+      for (const ref of scan.references) found.push({ page: file, ref });
+      pages++;
+    } else if (file.endsWith('.xml')) {
+      for (const ref of scanXml(text(file), pageUrl(file))) found.push({ page: file, ref });
+      feeds++;
+    }
+  }
+  const ids = (file: string) => {
+    let set = idsByPage.get(file);
+    if (!set) idsByPage.set(file, (set = scanHtml(text(file), pageUrl(file)).ids));
+    return set;
+  };
+
+  // One diagnostic per problem and source: a template's broken link on 40 pages is one problem.
+  const problems = new Map<string, { code: 'LinkBroken' | 'AnchorMissing' | 'ImageMissing'; ref: Reference; target: string; pages: string[]; source?: string; loc?: Location; detail: string }>();
+  const sourceTexts = new Map<string, string | undefined>();
+  const readSource = (file: string) => {
+    if (!sourceTexts.has(file)) sourceTexts.set(file, options.readSource?.(file));
+    return sourceTexts.get(file);
+  };
+  let links = 0;
+  let images = 0;
+  for (const { page, ref } of found) {
+    let resolved: URL;
+    try {
+      resolved = new URL(ref.url, ref.base);
+    } catch {
+      continue;
+    }
+    if (resolved.protocol !== 'http:' && resolved.protocol !== 'https:') continue;
+    if (resolved.origin !== origin) continue;
+    const isRootRelative = ref.url.startsWith('/') && !ref.url.startsWith('//');
+    const itemPage = ref.item ? outputFileFor(ref.item, ref.base) : undefined;
+    // The post's source, when the URL is written in it; links from the theme (nav, footer) have none.
+    const candidate = options.sources?.get(itemPage ?? page);
+    const loc = candidate ? locate(candidate, ref.url, siteRoot, basePath, readSource) : undefined;
+    const source = loc?.line ? candidate : undefined;
+    if (ref.kind === 'image') images++;
+    else links++;
+    const report = (code: 'LinkBroken' | 'AnchorMissing' | 'ImageMissing', detail: string) => {
+      const target = resolved.pathname + resolved.hash;
+      const key = `${code}\0${target}\0${source ?? ''}`;
+      const problem = problems.get(key) ?? { code, ref, target, pages: [], source, loc: source ? loc : undefined, detail };
+      if (!problem.pages.includes(page)) problem.pages.push(page);
+      problems.set(key, problem);
+    };
+
+    if (!resolved.pathname.startsWith(basePath)) {
+      // Same origin but outside the blog: a root-relative link that forgot the base path.
+      if (isRootRelative || !options.url) report(ref.kind === 'image' ? 'ImageMissing' : 'LinkBroken', `is outside the site's base path ${basePath}`);
+      continue;
+    }
+    const target = outputFileFor(resolved.href, siteRoot);
+    if (target === undefined || !files.has(target)) {
+      report(ref.kind === 'image' ? 'ImageMissing' : 'LinkBroken', ref.kind === 'image' ? 'does not exist' : 'points to no page or file');
+      continue;
+    }
+    const fragment = safeDecode(resolved.hash.slice(1));
+    if (fragment && fragment !== 'top' && target.endsWith('.html') && !ids(target).has(fragment)) {
+      report('AnchorMissing', `has no element with id "${fragment}"`);
+    }
+  }
+
+  function outputFileFor(href: string, base: string): string | undefined {
+    let url: URL;
+    try {
+      url = new URL(href, base);
+    } catch {
+      return undefined;
+    }
+    if (url.origin !== origin || !url.pathname.startsWith(basePath)) return undefined;
+    const rel = safeDecode(url.pathname.slice(basePath.length));
+    if (rel === '' || rel.endsWith('/')) return `${rel}index.html`;
+    if (files.has(rel)) return rel;
+    return files.has(`${rel}/index.html`) ? `${rel}/index.html` : rel;
+  }
+
+  const diagnostics: Diagnostic[] = [];
+  for (const problem of problems.values()) {
+    const what = problem.code === 'ImageMissing' ? 'image' : 'link to';
+    const shown = problem.ref.url;
+    const where = problem.source ? '' : ` (in ${describePages(problem.pages)})`;
+    const message = `${what} ${shown} ${problem.detail}${where}`;
+    const loc = problem.loc;
+    const hint = hintFor(problem.code, problem.detail, basePath, Boolean(problem.source));
+    diagnostics.push(problem.code === 'AnchorMissing' ? warning(problem.code, message, loc, hint) : error(problem.code, message, loc, hint));
+  }
+  return { diagnostics, pages, feeds, links, images };
+}
+
+function hintFor(code: string, detail: string, basePath: string, isInPost: boolean): string {
+  if (detail.startsWith('is outside')) return `write site links from the root (/posts/…) in posts, or with the {{url "…"}} helper in templates, so ${basePath} is added`;
+  if (code === 'AnchorMissing') return 'headings get ids from their text (## My heading → #my-heading); check the spelling';
+  if (code === 'ImageMissing') return isInPost ? 'put the image beside the post in a page bundle (posts/my-post/index.md + image), or under public/' : 'add the file under public/ or fix the template';
+  return isInPost ? 'posts are at /posts/<slug>/, where the slug is the file name without its date; check the spelling' : 'fix the link in the template';
+}
+
+function describePages(pages: string[]): string {
+  const sorted = [...pages].sort();
+  if (sorted.length <= 3) return sorted.join(', ');
+  return `${sorted.length} pages: ${sorted.slice(0, 2).join(', ')}, …`;
+}
+
+/** The line of the link in the markdown source: as written, or without the base path the build added. */
+function locate(file: string, url: string, siteRoot: string, basePath: string, readSource: (file: string) => string | undefined): Location {
+  const text = readSource(file);
+  if (text === undefined) return { file };
+  // Feeds hold absolute URLs (https://example.org/blog/posts/x/); posts write /posts/x/ or /blog/posts/x/.
+  if (url.startsWith(siteRoot)) url = basePath + url.slice(siteRoot.length);
+  const candidates = [url];
+  if (basePath !== '/' && url.startsWith(basePath)) candidates.push(url.slice(basePath.length - 1));
+  for (const candidate of candidates) {
+    for (const form of [`(${candidate}`, `"${candidate}"`, `'${candidate}'`, candidate]) {
+      const at = text.indexOf(form);
+      if (at >= 0) {
+        const start = form === candidate ? at : at + 1;
+        return { file, ...offsetToPosition(text, start), length: candidate.length };
+      }
+    }
+  }
+  return { file };
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,149 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Diagnostic } from '../diagnostics/error.js';
+import { exitCodeFor } from '../diagnostics/error.js';
+import { formatDiagnostic } from '../diagnostics/format.js';
+import type { DevBuildEvent } from '../dev/session.js';
+
+/** Flags of `blogbuild serve`. */
+export interface ServeFlags {
+  port?: string;
+  host?: string;
+  config?: string;
+  posts?: string;
+  templates?: string;
+  url?: string;
+  drafts?: boolean;
+  future?: boolean;
+  open?: boolean;
+  debug?: boolean;
+}
+
+/** `blogbuild serve`: build in memory, serve, rebuild on change; resolves with the exit code after Ctrl-C. */
+export async function serveCommand(flags: ServeFlags): Promise<number> {
+  const cwd = process.cwd();
+  const print = createPrinter(cwd, flags.debug);
+  const port = flags.port === undefined ? 4000 : Number(flags.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`error: --port ${flags.port} is not a port number\n  hint: use a number from 1 to 65535, e.g. --port 4000\n`);
+    return 2;
+  }
+  const host = flags.host ?? '127.0.0.1';
+  const overrides = { config: flags.config, posts: flags.posts, templates: flags.templates, url: flags.url, drafts: flags.drafts, future: flags.future };
+
+  const { loadConfig } = await import('../config/load.js');
+  const loaded = await loadConfig(cwd, overrides);
+  if (!loaded.config) {
+    print.diagnostics(loaded.diagnostics);
+    return exitCodeFor(loaded.diagnostics) || 2;
+  }
+
+  const { serve, PortInUseError, findFreePort } = await import('../dev/serve.js');
+  let firstExit = 0;
+  let lastWarnings = '';
+  let hadErrors = false;
+  let builds = 0;
+  const onBuild = ({ result }: DevBuildEvent, changed: string[]) => {
+    const isFirst = ++builds === 1;
+    const errors = result.diagnostics.filter((d) => d.severity === 'error');
+    const warnings = result.diagnostics.filter((d) => d.severity !== 'error');
+    const what = changed.length > 0 ? ` (${describeChanges(changed, cwd)})` : '';
+    // Warnings repeat on every rebuild; print them only when they change.
+    const warningText = warnings.map((d) => `${d.code}:${d.message}:${d.loc?.file ?? ''}:${d.loc?.line ?? ''}`).join('\n');
+    if (warningText !== lastWarnings) print.diagnostics(warnings);
+    lastWarnings = warningText;
+    if (errors.length > 0) {
+      print.diagnostics(errors);
+      if (isFirst) firstExit = exitCodeFor(result.diagnostics);
+      print.line(`${errors.length} error${errors.length === 1 ? '' : 's'}${what}; ${isFirst ? 'the site will be served once they are fixed' : 'still serving the last good build'}`);
+      hadErrors = true;
+      return;
+    }
+    if (changed.length > 0) {
+      print.line(`${hadErrors ? 'fixed: ' : ''}rebuilt in ${Math.round(result.stats.durationMs)} ms${what}`);
+    }
+    hadErrors = false;
+  };
+
+  let handle;
+  try {
+    handle = await serve({ root: cwd, cwd, port, host, ...overrides, onBuild });
+  } catch (cause) {
+    if (cause instanceof PortInUseError) {
+      const free = port === 0 ? undefined : await findFreePort(host, port);
+      process.stderr.write(
+        `error: port ${port} is already in use on ${host}, probably by another server\n` +
+          `  hint: stop the other server, or serve on another port: blogbuild serve --port ${free ?? port + 1}\n`,
+      );
+      return 2;
+    }
+    throw cause;
+  }
+  if (firstExit === 2) {
+    // Usage errors (such as a missing posts folder) are not fixed by saving a post.
+    await handle.close();
+    return 2;
+  }
+
+  const config = handle.session.state.config ?? loaded.config;
+  const rel = (p: string) => (path.relative(cwd, p) || '.').split(path.sep).join('/');
+  const watched = [rel(config.postsDir), rel(config.templatesDir), rel(config.publicDir)].map((p) => `${p}/`);
+  if (config.configFile) watched.push(rel(config.configFile));
+  print.line(`Serving ${config.title} at ${handle.url}`);
+  print.line(`Watching ${watched.join(', ')}; press Ctrl-C to stop`);
+  if (flags.open) openBrowser(handle.url);
+
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      // A second Ctrl-C while closing quits at once.
+      process.once('SIGINT', () => process.exit(130));
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await handle.close();
+  print.line('Stopped');
+  return 0;
+}
+
+function describeChanges(changed: string[], cwd: string): string {
+  const names = changed.map((file) => (path.relative(cwd, file) || file).split(path.sep).join('/'));
+  return names.length <= 3 ? names.join(', ') : `${names.slice(0, 2).join(', ')} and ${names.length - 2} more`;
+}
+
+/** Prints diagnostics like the build command, with colour on a terminal unless NO_COLOR is set. */
+function createPrinter(cwd: string, debug?: boolean) {
+  const env = process.env;
+  const color = env.FORCE_COLOR ? env.FORCE_COLOR !== '0' : Boolean(process.stderr.isTTY) && !('NO_COLOR' in env) && env.TERM !== 'dumb';
+  const readSource = (file: string) => {
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    diagnostics(list: readonly Diagnostic[]) {
+      for (const d of list) process.stderr.write(`${formatDiagnostic(d, { cwd, readSource, color, debug })}\n\n`);
+    },
+    line(text: string) {
+      process.stdout.write(`${text}\n`);
+    },
+  };
+}
+
+function openBrowser(url: string): void {
+  const [command, args] =
+    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
+  try {
+    const child = spawn(command, args as string[], { stdio: 'ignore', detached: true });
+    child.on('error', () => process.stderr.write(`could not open a browser; open ${url} yourself\n`));
+    child.unref();
+  } catch {
+    process.stderr.write(`could not open a browser; open ${url} yourself\n`);
+  }
+}

@@ -1,0 +1,138 @@
+import type { AddressInfo } from 'node:net';
+import type { BuildOptions, BuildResult } from '../build.js';
+import { createDevServer } from './server.js';
+import { createDevSession, type DevBuildEvent, type DevSession } from './session.js';
+import { createChokidarWatcher, createWatchLoop, watchTargets, type WatcherLike, type WatchLoop } from './watch.js';
+
+/** Options for {@link serve}. */
+export interface ServeOptions extends Omit<BuildOptions, 'writer' | 'now' | 'root'> {
+  /** The blog's folder. */
+  root: string;
+  /** Folder diagnostics are printed relative to. @default root */
+  cwd?: string;
+  /** @default 4000; 0 picks a free port */
+  port?: number;
+  /** @default "127.0.0.1" */
+  host?: string;
+  /** Quiet time after the last file event before rebuilding. @default 60 */
+  debounce?: number;
+  /** The build function. @default build from src/build.ts */
+  build?: (options: BuildOptions) => Promise<BuildResult>;
+  /** A watcher to use instead of chokidar (tests). */
+  watcher?: WatcherLike;
+  /** Called after every build, the first included, with the paths that changed (empty for the first). */
+  onBuild?: (event: DevBuildEvent, changed: string[]) => void;
+}
+
+/** A running dev server. */
+export interface ServeHandle {
+  /** Where the site is, base path included: `http://127.0.0.1:4000/blog/`. */
+  url: string;
+  port: number;
+  session: DevSession;
+  watch: WatchLoop;
+  /** Resolves when no rebuild is pending or running. */
+  idle(): Promise<void>;
+  /** Stops watching and serving. */
+  close(): Promise<void>;
+}
+
+/** A port that another process holds. */
+export class PortInUseError extends Error {
+  constructor(readonly host: string, readonly port: number, options?: { cause?: unknown }) {
+    super(`port ${port} is already in use on ${host}`, options);
+    this.name = 'PortInUseError';
+  }
+}
+
+/**
+ * Builds the blog in memory, serves it, and rebuilds on every change. Each rebuild is a full build, so what is
+ * served always equals a clean build of the files on disk; a failed rebuild keeps the last good site served and
+ * shows its errors in the terminal (via onBuild) and in the browser. Rejects with PortInUseError.
+ */
+export async function serve(options: ServeOptions): Promise<ServeHandle> {
+  const { port = 4000, host = '127.0.0.1', debounce, watcher: injected, onBuild, ...rest } = options;
+  const build = options.build ?? (await import('../build.js')).build;
+  const session = createDevSession({ ...rest, build });
+  const first = await session.rebuild();
+  onBuild?.(first, []);
+
+  const dev = createDevServer({ getState: () => session.state });
+  await listen(dev.server, port, host);
+  const address = dev.server.address() as AddressInfo;
+
+  const config = first.result.config ?? session.state.config;
+  let targets = config ? watchTargets(config, options.config) : [options.root];
+  let watcher: WatcherLike;
+  try {
+    watcher = injected ?? (await createChokidarWatcher(targets));
+  } catch (cause) {
+    await dev.close();
+    throw cause;
+  }
+  const loop = createWatchLoop({
+    watcher,
+    delay: debounce,
+    rebuild: async (changed) => {
+      const event = await session.rebuild();
+      // A config change may move the posts, templates or public folder: watch the new places.
+      const next = event.result.config ? watchTargets(event.result.config, options.config) : targets;
+      const added = next.filter((target) => !targets.includes(target));
+      const removed = targets.filter((target) => !next.includes(target));
+      if (added.length > 0) watcher.add(added);
+      if (removed.length > 0) watcher.unwatch(removed);
+      targets = next;
+      onBuild?.(event, changed);
+      dev.broadcast();
+    },
+  });
+
+  const hostForUrl = host.includes(':') ? `[${host}]` : host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  let isClosed = false;
+  return {
+    url: `http://${hostForUrl}:${address.port}${session.state.config?.basePath ?? '/'}`,
+    port: address.port,
+    session,
+    watch: loop,
+    idle: () => loop.idle(),
+    async close() {
+      if (isClosed) return;
+      isClosed = true;
+      await loop.close();
+      await dev.close();
+    },
+  };
+}
+
+function listen(server: import('node:http').Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (cause: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      reject(cause.code === 'EADDRINUSE' ? new PortInUseError(host, port, { cause }) : cause);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+/** The first free port after `port` on `host` (for the "try --port N" hint), or undefined. */
+export async function findFreePort(host: string, port: number, tries = 20): Promise<number | undefined> {
+  const http = await import('node:http');
+  for (let candidate = port + 1; candidate < port + 1 + tries && candidate < 65536; candidate++) {
+    const server = http.createServer();
+    const isFree = await listen(server, candidate, host).then(
+      () => true,
+      () => false,
+    );
+    if (isFree) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      return candidate;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,227 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import matter from 'gray-matter';
+import yaml from 'js-yaml';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { build } from '../src/build.js';
+import { checkOutput } from '../src/check/check-output.js';
+import { isoInZone } from '../src/content/dates.js';
+import { memoryWriter } from '../src/output/writer.js';
+import { version } from '../src/version.js';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = path.join(repo, 'bin/blogbuild.js');
+const fixtures = path.join(repo, 'test/fixtures/sites');
+
+let tmp: string;
+beforeEach(async () => {
+  tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'blogbuild-cli-'));
+});
+afterEach(async () => {
+  await fs.rm(tmp, { recursive: true, force: true });
+});
+
+function run(args: string[], cwd: string) {
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const exists = (file: string) => fs.access(file).then(() => true, () => false);
+
+describe('blogbuild new', () => {
+  beforeEach(async () => {
+    await fs.writeFile(path.join(tmp, 'blogbuild.config.json'), JSON.stringify({ title: 'T', author: 'Grace Hopper', timezone: 'Pacific/Kiritimati' }));
+  });
+
+  it('creates posts/<slug>.md with the front matter filled in, and the post builds', async () => {
+    const today = isoInZone(new Date(), 'Pacific/Kiritimati').slice(0, 10);
+    const result = run(['new', 'Café: the "first" week!', '--tags', 'news, coffee beans'], tmp);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('posts/cafe-the-first-week.md\n');
+    const text = await fs.readFile(path.join(tmp, 'posts/cafe-the-first-week.md'), 'utf8');
+    const { data } = matter(text);
+    // Today in the site's time zone (UTC+14), which is not the machine's date for half of each day.
+    expect([today, isoInZone(new Date(), 'Pacific/Kiritimati').slice(0, 10)]).toContain(text.match(/^date: (\S+)$/m)?.[1]);
+    expect({ ...data, date: undefined }).toEqual({ title: 'Café: the "first" week!', date: undefined, author: 'Grace Hopper', tags: ['news', 'coffee beans'], draft: false });
+
+    const writer = memoryWriter();
+    const built = await build({ root: tmp, writer, now: new Date(Date.now() + 86_400_000) });
+    expect(built.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(writer.read('posts/cafe-the-first-week/index.html')).toContain('Café: the &quot;first&quot; week!');
+  });
+
+  it('marks drafts, which the build then skips', async () => {
+    expect(run(['new', 'Half done', '--draft'], tmp).code).toBe(0);
+    const { data } = matter(await fs.readFile(path.join(tmp, 'posts/half-done.md'), 'utf8'));
+    expect(data.draft).toBe(true);
+    expect(data.tags).toEqual([]);
+    const built = await build({ root: tmp, writer: memoryWriter(), now: new Date(Date.now() + 86_400_000) });
+    expect(built.site?.drafts.map((p) => p.slug)).toEqual(['half-done']);
+  });
+
+  it('refuses to overwrite an existing post', async () => {
+    expect(run(['new', 'Hello'], tmp).code).toBe(0);
+    const file = path.join(tmp, 'posts/hello.md');
+    await fs.writeFile(file, 'my words');
+    const again = run(['new', 'Hello', '--tags', 'x'], tmp);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('posts/hello.md already exists');
+    expect(again.stdout).toBe('');
+    expect(await fs.readFile(file, 'utf8')).toBe('my words');
+  });
+});
+
+describe('blogbuild init', () => {
+  it('scaffolds a blog that builds and checks, with a GitHub Pages workflow', async () => {
+    const dir = path.join(tmp, 'my-new-blog');
+    const result = run(['init', 'my-new-blog'], tmp);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    for (const file of ['package.json', 'blogbuild.config.json', 'posts/hello-world.md', '.gitignore', '.github/workflows/deploy.yml', 'README.md']) {
+      expect(result.stdout, file).toContain(`  ${file}\n`);
+      expect(await exists(path.join(dir, file)), file).toBe(true);
+    }
+
+    const pkg = JSON.parse(await fs.readFile(path.join(dir, 'package.json'), 'utf8'));
+    expect(pkg.name).toBe('my-new-blog');
+    expect(pkg.dependencies).toEqual({ blogbuild: `^${version}` });
+    expect(pkg.scripts.build).toBe('blogbuild build');
+    expect(pkg.scripts.serve).toBe('blogbuild serve');
+    const config = JSON.parse(await fs.readFile(path.join(dir, 'blogbuild.config.json'), 'utf8'));
+    expect(config.title).toBe('My New Blog');
+    expect((await fs.readFile(path.join(dir, '.gitignore'), 'utf8')).split('\n')).toEqual(expect.arrayContaining(['node_modules/', 'dist/']));
+
+    // The workflow: checkout, node, npm ci, the build cache, check and build with the Pages URL, upload, deploy.
+    const workflow = yaml.load(await fs.readFile(path.join(dir, '.github/workflows/deploy.yml'), 'utf8')) as {
+      permissions: Record<string, string>;
+      jobs: Record<string, { steps: { uses?: string; run?: string; id?: string; with?: Record<string, string> }[]; needs?: string; environment?: { name: string } }>;
+    };
+    expect(workflow.permissions).toMatchObject({ pages: 'write', 'id-token': 'write' });
+    const steps = workflow.jobs.build.steps;
+    const uses = steps.map((s) => s.uses?.split('@')[0]).filter(Boolean);
+    expect(uses).toEqual(['actions/checkout', 'actions/setup-node', 'actions/configure-pages', 'actions/cache', 'actions/upload-pages-artifact']);
+    const runs = steps.map((s) => s.run).filter(Boolean);
+    expect(runs[0]).toBe('npm ci');
+    expect(runs).toContain('npx blogbuild build --url "${{ steps.pages.outputs.base_url }}"');
+    expect(runs.findIndex((r) => r!.startsWith('npx blogbuild check'))).toBeLessThan(runs.findIndex((r) => r!.startsWith('npx blogbuild build')));
+    expect(steps.find((s) => s.uses?.startsWith('actions/configure-pages'))?.id).toBe('pages');
+    expect(steps.find((s) => s.uses?.startsWith('actions/cache'))?.with?.path).toBe('node_modules/.cache/blogbuild');
+    expect(steps.find((s) => s.uses?.startsWith('actions/upload-pages-artifact'))?.with?.path).toBe('dist');
+    expect(workflow.jobs.deploy.needs).toBe('build');
+    expect(workflow.jobs.deploy.environment?.name).toBe('github-pages');
+    expect(workflow.jobs.deploy.steps[0].uses).toMatch(/^actions\/deploy-pages@/);
+
+    // The scaffold builds and passes the check, as the workflow would run them.
+    const checked = run(['check', '--url', 'https://someone.github.io/my-new-blog'], dir);
+    expect(checked.stderr).toBe('');
+    expect(checked.code).toBe(0);
+    const built = run(['build', '--url', 'https://someone.github.io/my-new-blog'], dir);
+    expect(built.code).toBe(0);
+    const html = await fs.readFile(path.join(dir, 'dist/posts/hello-world/index.html'), 'utf8');
+    expect(html).toContain('Hello, world');
+    expect(html).toContain('href="/my-new-blog/');
+  });
+
+  it('refuses a non-empty folder unless --force, which keeps existing files', async () => {
+    await fs.writeFile(path.join(tmp, 'notes.txt'), 'keep me');
+    await fs.writeFile(path.join(tmp, 'package.json'), '{"name":"mine"}');
+    const refused = run(['init'], tmp);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('is not empty');
+    expect(refused.stderr).toContain('--force');
+    expect(await fs.readdir(tmp)).toEqual(['notes.txt', 'package.json']);
+
+    const forced = run(['init', '.', '--force'], tmp);
+    expect(forced.code).toBe(0);
+    expect(await fs.readFile(path.join(tmp, 'package.json'), 'utf8')).toBe('{"name":"mine"}');
+    expect(forced.stdout).toContain('Kept existing files:\n  package.json\n');
+    expect(await exists(path.join(tmp, 'posts/hello-world.md'))).toBe(true);
+    expect(await exists(path.join(tmp, '.github/workflows/deploy.yml'))).toBe(true);
+  });
+
+  it('accepts a folder holding only .git', async () => {
+    await fs.mkdir(path.join(tmp, '.git'));
+    expect(run(['init'], tmp).code).toBe(0);
+    expect(await exists(path.join(tmp, 'blogbuild.config.json'))).toBe(true);
+  });
+});
+
+describe('blogbuild check', () => {
+  const linksFixture = path.join(fixtures, 'serve-check-links');
+
+  it('reports broken links, anchors and images in pages and feeds, under the base path, and lists skipped posts', async () => {
+    const dir = path.join(tmp, 'site');
+    await fs.cp(linksFixture, dir, { recursive: true });
+    const result = run(['check'], dir);
+    expect(result.code).toBe(1);
+    const err = result.stderr;
+    expect(err).toContain('posts/broken-links.md:6:32: error: link to /blog/posts/no-such-post/ points to no page or file [LinkBroken]');
+    expect(err).toContain('posts/broken-links.md:8:35: warning: link to /blog/posts/good-links/#no-such-heading has no element with id "no-such-heading" [AnchorMissing]');
+    expect(err).toContain('posts/broken-links.md:10:22: error: image /blog/images/missing.png does not exist [ImageMissing]');
+    // The footer's /about/ misses the base path /blog/: one problem, though it is on every page.
+    expect(err).toMatch(/^error: link to \/about\/ is outside the site's base path \/blog\/ \(in 7 pages: 404\.html, index\.html, …\) \[LinkBroken\]$/m);
+    // The same broken link in the feed is the same problem, reported once.
+    expect(err.match(/no-such-post/g)).toHaveLength(2);
+    expect(err).not.toContain('good-links.md');
+    expect(result.stdout).toContain('Skipped 1 draft and 1 scheduled');
+    expect(result.stdout).toMatch(/draft +posts\/work-in-progress\.md +"Work in progress"/);
+    expect(result.stdout).toMatch(/scheduled +posts\/from-the-future\.md +"From the future" goes live 2999-01-01 09:30 \(America\/New_York\)/);
+    expect(result.stdout).toContain('3 errors, 1 warning');
+    // No site was written (the build cache under node_modules/.cache may be).
+    expect((await fs.readdir(dir)).filter((name) => name !== 'node_modules')).toEqual(['blogbuild.config.json', 'posts', 'templates']);
+  });
+
+  it('passes a clean blog; --strict turns warnings into errors', async () => {
+    const dir = path.join(tmp, 'site');
+    await fs.cp(path.join(fixtures, 'serve-basic'), dir, { recursive: true });
+    const clean = run(['check'], dir);
+    expect(clean.stderr).toBe('');
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toMatch(/checked 12 pages.*0 errors, 0 warnings/);
+
+    await fs.writeFile(path.join(dir, 'posts/anchor.md'), '---\ntitle: Anchor\ndate: 2024-01-01\n---\n\nSee [shaping](/posts/second-try/#shapin).\n');
+    const warned = run(['check'], dir);
+    expect(warned.code).toBe(0);
+    expect(warned.stderr).toContain('posts/anchor.md:6:15: warning: link to /blog/posts/second-try/#shapin has no element with id "shapin" [AnchorMissing]');
+    const strict = run(['check', '--strict'], dir);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toContain('--strict');
+
+    await fs.writeFile(path.join(dir, 'posts/anchor.md'), '---\ntitle: Anchor\ndate: 2024-01-01\n---\n\nSee [shaping](/posts/second-try/#shaping).\n');
+    expect(run(['check', '--strict'], dir).code).toBe(0);
+  });
+
+  it('reports content errors with exit 1 and usage errors with exit 2', async () => {
+    const dir = path.join(tmp, 'site');
+    await fs.cp(path.join(fixtures, 'serve-basic'), dir, { recursive: true });
+    await fs.writeFile(path.join(dir, 'posts/bad.md'), '---\ntitle: Bad\ndate: 2024-02-30\n---\n\nx\n');
+    const bad = run(['check'], dir);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('posts/bad.md:3:7: error: `date` is not a valid date');
+    await fs.writeFile(path.join(dir, 'blogbuild.config.json'), '{"titel": "x"}');
+    expect(run(['check'], dir).code).toBe(2);
+  });
+
+  it('checks links relative to the page, root-relative links without a url, and feed links', () => {
+    const enc = (s: string) => new TextEncoder().encode(s);
+    const page = (body: string) => enc(`<!doctype html><html><head><title>x</title></head><body>${body}</body></html>`);
+    const files = new Map<string, Uint8Array>([
+      ['index.html', page('<a href="posts/a/">a</a> <a href="posts/a/#x">x</a> <a href="#top">top</a> <img src="pic.png" alt=""> <a href="mailto:a@b.c">m</a> <a href="//cdn.example.com/x">cdn</a>')],
+      ['posts/a/index.html', page('<h2 id="x">X</h2><a href="../../">home</a><a href="../b/">b</a><img srcset="one.png 1x, two.png 2x" alt=""><a href="../../posts/a">no slash</a>')],
+      ['pic.png', enc('png')],
+      ['posts/a/one.png', enc('png')],
+      ['rss.xml', enc('<rss><channel><link>/</link><item><link>/posts/a/</link><content:encoded><![CDATA[<a href="/posts/a/#y">y</a>]]></content:encoded></item></channel></rss>')],
+    ]);
+    const report = checkOutput({ files, basePath: '/', url: '' });
+    const found = report.diagnostics.map((d) => `${d.code} ${d.message}`).sort();
+    expect(found).toEqual([
+      'AnchorMissing link to /posts/a/#y has no element with id "y" (in rss.xml)',
+      'ImageMissing image two.png does not exist (in posts/a/index.html)',
+      'LinkBroken link to ../b/ points to no page or file (in posts/a/index.html)',
+    ]);
+  });
+});
