@@ -148,14 +148,18 @@ async function checkFolders(config: ResolvedConfig, options: BuildOptions): Prom
   };
   for (const source of [config.root, config.postsDir, config.templatesDir, config.publicDir]) {
     if (inside(source, config.outDir)) {
-      diagnostics.push(error('UsageInvalid', `output folder ${config.outDir} contains ${source}, which a build would replace`, undefined,
+      const shown = source === config.root ? "the blog's own folder" : path.relative(config.root, source);
+      diagnostics.push(error('UsageInvalid', `the output folder is or contains ${shown}, which every build replaces`, { file: config.outDir },
         'use a separate output folder such as dist/ (--out dist)'));
       break;
     }
   }
   if (options.templates !== undefined) {
     const exists = await fs.stat(config.templatesDir).then((s) => s.isDirectory(), () => false);
-    if (!exists) diagnostics.push(error('TemplatesFolderMissing', `templates folder ${config.templatesDir} does not exist`, undefined, 'check the --templates path'));
+    if (!exists) {
+      diagnostics.push(error('TemplatesFolderMissing', 'the templates folder does not exist', { file: config.templatesDir },
+        'check the --templates path, or leave it out to use the built-in theme'));
+    }
   }
   return diagnostics;
 }

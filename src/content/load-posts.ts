@@ -95,6 +95,7 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
 
   // slug
   let slug: string | undefined;
+  let slugLoc: Location | undefined;
   const rawSlug = scalarText(data.slug);
   if (data.slug !== undefined && data.slug !== null && rawSlug !== undefined) {
     if (isUnsafePathSegment(rawSlug)) {
@@ -102,6 +103,7 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
         'use letters, digits and dashes only, e.g. `slug: my-first-post`');
     } else {
       slug = slugify(rawSlug);
+      slugLoc = at('slug');
       if (!slug) fail('FrontMatterInvalid', 'slug', `slug ${JSON.stringify(rawSlug)} has no letters or digits`, 'use e.g. `slug: my-first-post`');
     }
   } else if (data.slug !== undefined && data.slug !== null) {
@@ -151,6 +153,7 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
       sourcePath: source.path,
       relPath: source.relPath,
       slug,
+      slugLoc,
       title,
       isTitleFromHeading,
       date,

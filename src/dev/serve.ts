@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { BuildOptions, BuildResult } from '../build.js';
 import { createDevServer } from './server.js';
 import { createDevSession, type DevBuildEvent, type DevSession } from './session.js';
-import { createChokidarWatcher, createWatchLoop, watchTargets, type WatcherLike, type WatchLoop } from './watch.js';
+import { createChokidarWatcher, createWatchLoop, fingerprintFiles, watchTargets, type WatcherLike, type WatchLoop } from './watch.js';
 
 /** Options for {@link serve}. */
 export interface ServeOptions extends Omit<BuildOptions, 'writer' | 'now' | 'root'> {
@@ -73,6 +73,8 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
   const loop = createWatchLoop({
     watcher,
     delay: debounce,
+    // Only with the real watcher: an injected one (tests) drives rebuilds by its events alone.
+    fingerprint: injected ? undefined : () => fingerprintFiles(targets),
     rebuild: async (changed) => {
       const event = await session.rebuild();
       // A config change may move the posts, templates or public folder: watch the new places.

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/schema.js';
 
@@ -19,6 +20,13 @@ export interface WatchLoopOptions {
   delay?: number;
   /** Paths to ignore (editor swap and backup files). @default isEditorTempFile */
   ignore?: (file: string) => boolean;
+  /**
+   * A digest of the watched files (paths, sizes, mtimes). When given, it is taken before each rebuild and again
+   * a moment after; if they differ and no event came, another rebuild runs. chokidar drops events in fast
+   * atomic-save bursts (its 5 ms throttle, and re-watching a file whose inode a rename replaced), and this
+   * makes sure the last rebuild still sees the files as they end up.
+   */
+  fingerprint?: () => Promise<string>;
 }
 
 /** A running watch loop. */
@@ -55,8 +63,15 @@ export function createWatchLoop(options: WatchLoopOptions): WatchLoop {
     if (isClosed || running) return;
     const changed = [...pending].sort();
     pending = new Set();
-    running = options
-      .rebuild(changed)
+    const fingerprint = options.fingerprint;
+    running = (async () => {
+      const before = fingerprint ? await fingerprint().catch(() => undefined) : undefined;
+      await options.rebuild(changed).catch(() => undefined);
+      if (!fingerprint || before === undefined || isClosed) return;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      const after = await fingerprint().catch(() => undefined);
+      if (after !== undefined && after !== before && pending.size === 0 && !isClosed) pending.add(changed[0] ?? '(files changed)');
+    })()
       .catch(() => undefined)
       .then(() => {
         running = undefined;
@@ -120,6 +135,23 @@ export function watchTargets(config: Pick<ResolvedConfig, 'root' | 'configFile' 
   const configs = configFlag ? [path.resolve(config.root, configFlag)] : configNames.map((name) => path.join(config.root, name));
   if (config.configFile && !configs.includes(config.configFile)) configs.push(config.configFile);
   return [...new Set([config.postsDir, config.templatesDir, config.publicDir, ...configs])];
+}
+
+/** A digest of every file under `paths` (path, size, mtime, inode); missing paths count as absent. */
+export async function fingerprintFiles(paths: string[]): Promise<string> {
+  const fs = await import('node:fs/promises');
+  const { walk } = await import('../content/discover.js');
+  const hash = createHash('sha1');
+  for (const target of [...paths].sort()) {
+    const stat = await fs.stat(target).catch(() => undefined);
+    if (!stat) continue;
+    const files = stat.isDirectory() ? (await walk(target)).sort() : [target];
+    for (const file of files) {
+      const s = file === target ? stat : await fs.stat(file).catch(() => undefined);
+      if (s) hash.update(`${file}\0${s.size}\0${s.mtimeMs}\0${s.ino}\n`);
+    }
+  }
+  return hash.digest('hex');
 }
 
 /** Starts a chokidar watcher on `paths`; resolves once its initial scan is done. */

@@ -60,7 +60,8 @@ export function formatDiagnostic(d: Diagnostic, options: FormatOptions): string 
 
 function displayPath(file: string, cwd: string): string {
   const rel = path.relative(cwd, file);
-  return (rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file).split(path.sep).join('/');
+  if (rel === '') return '.';
+  return (!rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file).split(path.sep).join('/');
 }
 
 function describeCause(cause: unknown): string {

@@ -98,8 +98,26 @@ function templateSyntaxError(file: string, source: string, cause: unknown): Diag
   const text = parseLine
     ? `template syntax error${expecting ? `: unexpected ${expecting[1] === 'INVALID' ? 'text inside {{ }}' : expecting[1]}` : ''}`
     : `template syntax error: ${message.replace(/ - \d+:\d+$/, '')}`;
+  const mismatch = /^(\S+) doesn't match (\S+)/.exec(message);
+  if (mismatch && line) {
+    // Handlebars points at the opening tag; the mistake is usually the closing one, so point there.
+    const [, open, close] = mismatch;
+    const closing = findAfter(source, line, `{{/${close}`);
+    return error('TemplateSyntax', `template syntax error: {{#${open}}} is closed by {{/${close}}}`,
+      closing ?? { file, line, column: e.column !== undefined ? e.column + 1 : undefined },
+      `close the block with {{/${open}}}, or open a {{#${close}}} block before it`, cause);
+  }
   const column = e.column !== undefined ? e.column + 1 : line ? findMustache(source, line) : undefined;
   return error('TemplateSyntax', text, { file, line, column }, 'check that every {{ has a matching }} and every {{#block}} its {{/block}}', cause);
+
+  function findAfter(text: string, fromLine: number, needle: string) {
+    const lines = text.split('\n');
+    for (let i = fromLine - 1; i < lines.length; i++) {
+      const at = lines[i].indexOf(needle);
+      if (at >= 0) return { file, line: i + 1, column: at + 1, length: needle.length + 2 };
+    }
+    return undefined;
+  }
 }
 
 function findMustache(source: string, line: number): number | undefined {

@@ -34,7 +34,11 @@ export function selectPublished(posts: Post[], options: PublishOptions): { publi
 /** Reports posts that share a slug (drafts included, so turning a draft on never breaks the build). */
 export function checkDuplicateSlugs(posts: readonly Post[], root: string): Diagnostic[] {
   const bySlug = new Map<string, Post[]>();
-  for (const post of posts) bySlug.set(post.slug, [...(bySlug.get(post.slug) ?? []), post]);
+  for (const post of posts) {
+    const group = bySlug.get(post.slug);
+    if (group) group.push(post);
+    else bySlug.set(post.slug, [post]);
+  }
   const diagnostics: Diagnostic[] = [];
   for (const [slug, group] of bySlug) {
     if (group.length < 2) continue;
@@ -42,7 +46,7 @@ export function checkDuplicateSlugs(posts: readonly Post[], root: string): Diagn
     for (const post of sorted.slice(1)) {
       const other = path.relative(root, sorted[0].sourcePath).split(path.sep).join('/');
       diagnostics.push(error('DuplicateSlug', `slug "${slug}" is also used by ${other}; both would be written to posts/${slug}/`,
-        { file: post.sourcePath, line: 1, column: 1 },
+        post.slugLoc ?? { file: post.sourcePath, line: 1, column: 1 },
         `give one of them another file name or a \`slug:\` in its front matter`));
     }
   }

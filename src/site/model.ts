@@ -1,4 +1,5 @@
 import type { PostDate } from '../content/dates.js';
+import type { Location } from '../diagnostics/error.js';
 
 /** A post after loading and validation; `html` is filled by the markdown stage. */
 export interface Post {
@@ -7,6 +8,8 @@ export interface Post {
   /** Path relative to the posts folder. */
   relPath: string;
   slug: string;
+  /** Where `slug:` is in the front matter, when the slug was set there. */
+  slugLoc?: Location;
   title: string;
   /** The title came from the body's first `# heading`, which the markdown stage then drops. */
   isTitleFromHeading: boolean;
