@@ -88,7 +88,8 @@ describe('blogbuild init', () => {
 
     const pkg = JSON.parse(await fs.readFile(path.join(dir, 'package.json'), 'utf8'));
     expect(pkg.name).toBe('my-new-blog');
-    expect(pkg.dependencies).toEqual({ blogbuild: `^${version}` });
+    // blogbuild is not on the registry: the new blog depends on the copy that created it, which npm can install.
+    expect(pkg.dependencies).toEqual({ blogbuild: `file:${await fs.realpath(fileURLToPath(new URL('..', import.meta.url)))}` });
     expect(pkg.scripts.build).toBe('blogbuild build');
     expect(pkg.scripts.serve).toBe('blogbuild serve');
     const config = JSON.parse(await fs.readFile(path.join(dir, 'blogbuild.config.json'), 'utf8'));

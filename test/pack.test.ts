@@ -49,5 +49,17 @@ describe('the packed package', () => {
     expect(post.querySelector('h1')?.textContent).toBe('Packed and shipped');
     await fs.access(path.join(blog, 'dist', 'assets', 'style.css'));
     await fs.access(path.join(blog, 'dist', 'rss.xml'));
-  }, 180_000);
+
+    // A newcomer's path from there: `blogbuild init`, then `npm install && npx blogbuild build` in the new blog.
+    const initialised = await run(npx, ['--no-install', 'blogbuild', 'init', 'second-blog'], { cwd: blog });
+    expect(initialised.stdout).toContain('package.json');
+    const second = path.join(blog, 'second-blog');
+    const pkg = JSON.parse(await fs.readFile(path.join(second, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(pkg.dependencies.blogbuild).toBe(`file:${await fs.realpath(path.join(blog, 'node_modules', 'blogbuild'))}`);
+    await run(npm, ['install', '--no-audit', '--no-fund'], { cwd: second, maxBuffer: 64 * 1024 * 1024 });
+    const secondBuilt = await run(npx, ['--no-install', 'blogbuild', 'build'], { cwd: second, maxBuffer: 16 * 1024 * 1024 });
+    expect(secondBuilt.stdout).toMatch(/Built 1 post/);
+    const hello = parseHTML(await fs.readFile(path.join(second, 'dist', 'posts', 'hello-world', 'index.html'), 'utf8')).document;
+    expect(hello.querySelector('h1')?.textContent).toBeTruthy();
+  }, 240_000);
 });

@@ -65,6 +65,7 @@ export function createProgram(): Command {
     .description('create a new blog: config, a first post, package.json and a GitHub Pages workflow')
     .argument('[dir]', 'folder to create the blog in', '.')
     .option('-f, --force', 'write into a folder that is not empty (existing files are kept)')
+    .option('--dependency <spec>', 'version spec of blogbuild in the new package.json (default: a file: link to this copy)')
     .action(async (dir: string, flags) => {
       const { initCommand } = await import('./init-command.js');
       process.exitCode = await initCommand(dir, flags);

@@ -8,6 +8,20 @@ import { version } from '../version.js';
 /** Flags of `blogbuild init`. */
 export interface InitFlags {
   force?: boolean;
+  /** The version spec written for the blogbuild dependency. @default a file: link to this installation */
+  dependency?: string;
+}
+
+/** This installation of blogbuild (the folder holding its package.json), symlinks resolved. */
+const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * The blogbuild dependency of a new blog. blogbuild is not on the npm registry yet, so by default the new blog
+ * depends on the installation that created it (`file:` link), which `npm install` can always resolve.
+ */
+export async function defaultDependency(): Promise<string> {
+  const real = await fs.realpath(packageRoot).catch(() => packageRoot);
+  return `file:${real.replace(/[\\/]+$/, '')}`;
 }
 
 /** The scaffold shipped with the package (`scaffold/`), beside `src/` and `lib/`. */
@@ -26,7 +40,7 @@ export interface ScaffoldFile {
 }
 
 /** The files of a new blog named after `name`, with today's date in `timezone`. */
-export async function scaffoldFiles(options: { name: string; timezone: string; now?: Date }): Promise<ScaffoldFile[]> {
+export async function scaffoldFiles(options: { name: string; timezone: string; now?: Date; dependency?: string }): Promise<ScaffoldFile[]> {
   const title = titleFrom(options.name);
   const values: Record<string, string> = {
     __TITLE__: title,
@@ -47,7 +61,7 @@ export async function scaffoldFiles(options: { name: string; timezone: string; n
     private: true,
     type: 'module',
     scripts: { build: 'blogbuild build', serve: 'blogbuild serve', check: 'blogbuild check', new: 'blogbuild new' },
-    dependencies: { blogbuild: `^${version}` },
+    dependencies: { blogbuild: options.dependency ?? `^${version}` },
   };
   files.push({ path: 'package.json', text: `${JSON.stringify(packageJson, null, 2)}\n` });
   return files.sort((a, b) => (a.path < b.path ? -1 : 1));
@@ -57,7 +71,8 @@ export async function scaffoldFiles(options: { name: string; timezone: string; n
 export async function initCommand(dir: string | undefined, flags: InitFlags): Promise<number> {
   const cwd = process.cwd();
   const target = path.resolve(cwd, dir ?? '.');
-  const shown = path.relative(cwd, target) || '.';
+  const relative = path.relative(cwd, target);
+  const shown = relative === '' ? '.' : relative.startsWith('..') ? target : relative;
   let entries: string[] = [];
   try {
     const stat = await fs.stat(target);
@@ -79,7 +94,8 @@ export async function initCommand(dir: string | undefined, flags: InitFlags): Pr
   }
 
   const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-  const files = await scaffoldFiles({ name: path.basename(target), timezone });
+  const dependency = flags.dependency ?? (await defaultDependency());
+  const files = await scaffoldFiles({ name: path.basename(target), timezone, dependency });
   const written: string[] = [];
   const kept: string[] = [];
   for (const file of files) {
@@ -98,6 +114,13 @@ export async function initCommand(dir: string | undefined, flags: InitFlags): Pr
   if (kept.length > 0) out.write(`Kept existing files:\n${kept.map((file) => `  ${file}\n`).join('')}`);
   const cd = shown === '.' ? '' : `  cd ${shown.includes(' ') ? JSON.stringify(shown) : shown}\n`;
   out.write(`\nNext:\n${cd}  npm install\n  npm run serve     # http://127.0.0.1:4000/, reloads as you save\n`);
+  if (dependency.startsWith('file:')) {
+    out.write(
+      `\nnote: package.json depends on this copy of blogbuild (${dependency}).\n` +
+        `  For CI (the GitHub Pages workflow), point it at a version or git URL your CI can install:\n` +
+        `  blogbuild init --dependency "<spec>", or edit package.json.\n`,
+    );
+  }
   return 0;
 }
 
