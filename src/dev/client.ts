@@ -34,14 +34,16 @@ export const clientScript = `(() => {
       overlay.id = overlayId;
       overlay.setAttribute('role', 'alert');
       overlay.style.cssText = 'position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padding:2rem;' +
-        'background:rgba(20,20,20,.94);color:#f8f8f2;font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;';
+        'background:rgba(20,20,20,.97);color:#f8f8f2;font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;';
       const title = document.createElement('p');
-      title.style.cssText = 'margin:0 0 1rem;color:#ff6b6b;font-weight:bold;';
+      title.style.cssText = 'margin:0 0 1rem;padding:0;color:#ff6b6b;font:inherit;font-weight:bold;max-width:none;';
       title.textContent = 'blogbuild: the last change has errors; the page shows the last good build.';
       const pre = document.createElement('pre');
-      pre.style.cssText = 'margin:0;white-space:pre-wrap;';
+      // Inline styles win over the theme's own pre rules (background, colour, padding), which made the text unreadable.
+      pre.style.cssText = 'margin:0;padding:0;border:0;border-radius:0;box-shadow:none;background:transparent;color:#f8f8f2;' +
+        'font:inherit;white-space:pre-wrap;overflow:visible;max-width:none;';
       const hint = document.createElement('p');
-      hint.style.cssText = 'margin:1rem 0 0;opacity:.7;';
+      hint.style.cssText = 'margin:1rem 0 0;padding:0;color:#f8f8f2;font:inherit;opacity:.7;max-width:none;';
       hint.textContent = 'Fix the file and save: this page updates by itself.';
       overlay.append(title, pre, hint);
       document.body.append(overlay);
