@@ -39,7 +39,11 @@ export async function buildCommand(flags: BuildFlags): Promise<number> {
   const result = await build(options);
   progress.done();
   reporter.diagnostics(result.diagnostics);
-  if (!result.ok) return exitCodeFor(result.diagnostics) || 1;
+  if (!result.ok) {
+    const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+    process.stderr.write(`${errors} error${errors === 1 ? '' : 's'}; nothing was written\n`);
+    return exitCodeFor(result.diagnostics) || 1;
+  }
 
   const s = result.stats;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -1,6 +1,5 @@
-import fs from 'node:fs';
 import { exitCodeFor, type Diagnostic } from '../diagnostics/error.js';
-import { formatDiagnostic } from '../diagnostics/format.js';
+import { createReporter, readSource } from './output.js';
 
 /** Flags of `blogbuild check`. */
 export interface CheckFlags {
@@ -40,13 +39,6 @@ export async function checkCommand(flags: CheckFlags): Promise<number> {
     writer,
   });
   const diagnostics: Diagnostic[] = [...result.diagnostics];
-  const readSource = (file: string) => {
-    try {
-      return fs.readFileSync(file, 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
 
   let summary = 'links not checked: the build failed';
   if (result.ok && result.config && result.site) {
@@ -57,9 +49,7 @@ export async function checkCommand(flags: CheckFlags): Promise<number> {
     summary = `checked ${report.pages} pages, ${report.feeds} feeds and sitemaps, ${report.links} internal links and ${report.images} images`;
   }
 
-  const env = process.env;
-  const color = env.FORCE_COLOR ? env.FORCE_COLOR !== '0' : Boolean(process.stderr.isTTY) && !('NO_COLOR' in env) && env.TERM !== 'dumb';
-  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d, { cwd, readSource, color, debug: flags.debug })}\n\n`);
+  createReporter({ cwd, debug: flags.debug }).diagnostics(diagnostics);
 
   if (result.site && result.config) {
     for (const line of formatSkipped(listSkipped(result.site, { timezone: result.config.timezone, cwd }), result.config.timezone)) process.stdout.write(`${line}\n`);

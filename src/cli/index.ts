@@ -12,36 +12,21 @@ export function createProgram(): Command {
     .showHelpAfterError('hint: add --help to list the commands and options')
     .exitOverride();
 
-  program
-    .command('build')
-    .description('build the blog into the output folder (dist/ by default)')
-    .option('-c, --config <file>', 'config file (default: blogbuild.config.json, .js or .mjs)')
-    .option('--posts <dir>', 'folder of markdown posts (default: posts)')
-    .option('--templates <dir>', 'folder of templates overriding the built-in theme (default: templates)')
+  siteOptions(program.command('build').description('build the blog into the output folder (dist/ by default)'))
     .option('-o, --out <dir>', 'output folder (default: dist)')
-    .option('--url <url>', 'absolute URL the site is published at, e.g. https://example.org/blog/')
-    .option('--drafts', 'include posts marked draft: true')
-    .option('--future', 'include posts dated in the future')
     .option('-q, --quiet', 'print only errors')
     .option('--no-cache', 'render every post again, ignoring and not updating the build cache')
-    .addOption(new Option('--debug', 'print stack traces of errors').hideHelp())
     .action(async (flags) => {
       process.exitCode = await buildCommand(flags);
     });
 
-  program
-    .command('serve')
-    .description('serve the blog on localhost and rebuild and reload the browser as you save')
+  siteOptions(
+    program.command('serve').description('serve the blog on localhost and rebuild and reload the browser as you save'),
+    'absolute URL the site is published at; its path is where the site is served',
+  )
     .option('-p, --port <port>', 'port to listen on', '4000')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('-c, --config <file>', 'config file (default: blogbuild.config.json, .js or .mjs)')
-    .option('--posts <dir>', 'folder of markdown posts (default: posts)')
-    .option('--templates <dir>', 'folder of templates overriding the built-in theme (default: templates)')
-    .option('--url <url>', 'absolute URL the site is published at; its path is where the site is served')
-    .option('--drafts', 'include posts marked draft: true')
-    .option('--future', 'include posts dated in the future')
     .option('--open', 'open the site in the browser')
-    .addOption(new Option('--debug', 'print stack traces of errors').hideHelp())
     .action(async (flags) => {
       const { serveCommand } = await import('./serve-command.js');
       process.exitCode = await serveCommand(flags);
@@ -71,17 +56,12 @@ export function createProgram(): Command {
       process.exitCode = await initCommand(dir, flags);
     });
 
-  program
-    .command('check')
-    .description('build in memory and report errors, broken links and anchors, missing images, drafts and scheduled posts')
+  siteOptions(
+    program
+      .command('check')
+      .description('build in memory and report errors, broken links and anchors, missing images, drafts and scheduled posts'),
+  )
     .option('--strict', 'treat warnings as errors')
-    .option('-c, --config <file>', 'config file (default: blogbuild.config.json, .js or .mjs)')
-    .option('--posts <dir>', 'folder of markdown posts (default: posts)')
-    .option('--templates <dir>', 'folder of templates overriding the built-in theme (default: templates)')
-    .option('--url <url>', 'absolute URL the site is published at, e.g. https://example.org/blog/')
-    .option('--drafts', 'include posts marked draft: true')
-    .option('--future', 'include posts dated in the future')
-    .addOption(new Option('--debug', 'print stack traces of errors').hideHelp())
     .action(async (flags) => {
       const { checkCommand } = await import('./check-command.js');
       process.exitCode = await checkCommand(flags);
@@ -97,6 +77,18 @@ export function createProgram(): Command {
     });
 
   return program;
+}
+
+/** Adds the options of every command that builds the site: where its parts are and what gets published. */
+function siteOptions(command: Command, urlHelp = 'absolute URL the site is published at, e.g. https://example.org/blog/'): Command {
+  return command
+    .option('-c, --config <file>', 'config file (default: blogbuild.config.json, .js or .mjs)')
+    .option('--posts <dir>', 'folder of markdown posts (default: posts)')
+    .option('--templates <dir>', 'folder of templates overriding the built-in theme (default: templates)')
+    .option('--url <url>', urlHelp)
+    .option('--drafts', 'include posts marked draft: true')
+    .option('--future', 'include posts dated in the future')
+    .addOption(new Option('--debug', 'print stack traces of errors').hideHelp());
 }
 
 /** Runs the CLI. Usage errors exit 2; unexpected errors print as internal errors with their stack. */

@@ -13,6 +13,15 @@ export interface Reporter {
   progress(label: string): { update: (done: number, total: number) => void; done: () => void };
 }
 
+/** A source file's text for code frames, or undefined when it cannot be read. */
+export function readSource(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 /** Creates the reporter for this process. */
 export function createReporter(options: { quiet?: boolean; debug?: boolean; cwd: string }): Reporter {
   const env = process.env;
@@ -20,13 +29,6 @@ export function createReporter(options: { quiet?: boolean; debug?: boolean; cwd:
   // NO_COLOR counts only when non-empty (no-color.org); FORCE_COLOR=0 turns colour off.
   const color = env.FORCE_COLOR ? env.FORCE_COLOR !== '0' : isTty && !env.NO_COLOR && env.TERM !== 'dumb';
   const showProgress = isTty && !env.CI && !options.quiet && env.TERM !== 'dumb';
-  const readSource = (file: string) => {
-    try {
-      return fs.readFileSync(file, 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
   return {
     isQuiet: Boolean(options.quiet),
     diagnostics(list) {
@@ -34,8 +36,6 @@ export function createReporter(options: { quiet?: boolean; debug?: boolean; cwd:
         if (options.quiet && d.severity !== 'error') continue;
         process.stderr.write(`${formatDiagnostic(d, { cwd: options.cwd, readSource, color, debug: options.debug })}\n\n`);
       }
-      const errors = list.filter((d) => d.severity === 'error').length;
-      if (errors > 0) process.stderr.write(`${errors} error${errors === 1 ? '' : 's'}; nothing was written\n`);
     },
     info(line) {
       if (!options.quiet) process.stdout.write(`${line}\n`);

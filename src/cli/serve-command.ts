@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/error.js';
 import { exitCodeFor } from '../diagnostics/error.js';
-import { formatDiagnostic } from '../diagnostics/format.js';
 import type { DevBuildEvent } from '../dev/session.js';
+import { createReporter } from './output.js';
 
 /** Flags of `blogbuild serve`. */
 export interface ServeFlags {
@@ -23,7 +22,7 @@ export interface ServeFlags {
 /** `blogbuild serve`: build in memory, serve, rebuild on change; resolves with the exit code after Ctrl-C. */
 export async function serveCommand(flags: ServeFlags): Promise<number> {
   const cwd = process.cwd();
-  const print = createPrinter(cwd, flags.debug);
+  const reporter = createReporter({ cwd, debug: flags.debug });
   const port = flags.port === undefined ? 4000 : Number(flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     process.stderr.write(`error: --port ${flags.port} is not a port number\n  hint: use a number from 1 to 65535, e.g. --port 4000\n`);
@@ -35,7 +34,7 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
   const { loadConfig } = await import('../config/load.js');
   const loaded = await loadConfig(cwd, overrides);
   if (!loaded.config) {
-    print.diagnostics(loaded.diagnostics);
+    reporter.diagnostics(loaded.diagnostics);
     return exitCodeFor(loaded.diagnostics) || 2;
   }
 
@@ -51,17 +50,17 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
     const what = changed.length > 0 ? ` (${describeChanges(changed, cwd)})` : '';
     // Warnings repeat on every rebuild; print them only when they change.
     const warningText = warnings.map((d) => `${d.code}:${d.message}:${d.loc?.file ?? ''}:${d.loc?.line ?? ''}`).join('\n');
-    if (warningText !== lastWarnings) print.diagnostics(warnings);
+    if (warningText !== lastWarnings) reporter.diagnostics(warnings);
     lastWarnings = warningText;
     if (errors.length > 0) {
-      print.diagnostics(errors);
+      reporter.diagnostics(errors);
       if (isFirst) firstExit = exitCodeFor(result.diagnostics);
-      print.line(`${errors.length} error${errors.length === 1 ? '' : 's'}${what}; ${isFirst ? 'the site will be served once they are fixed' : 'still serving the last good build'}`);
+      reporter.info(`${errors.length} error${errors.length === 1 ? '' : 's'}${what}; ${isFirst ? 'the site will be served once they are fixed' : 'still serving the last good build'}`);
       hadErrors = true;
       return;
     }
     if (changed.length > 0) {
-      print.line(`${hadErrors ? 'fixed: ' : ''}rebuilt in ${Math.round(result.stats.durationMs)} ms${what}`);
+      reporter.info(`${hadErrors ? 'fixed: ' : ''}rebuilt in ${Math.round(result.stats.durationMs)} ms${what}`);
     }
     hadErrors = false;
   };
@@ -90,8 +89,8 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
   const rel = (p: string) => (path.relative(cwd, p) || '.').split(path.sep).join('/');
   const watched = [rel(config.postsDir), rel(config.templatesDir), rel(config.publicDir)].map((p) => `${p}/`);
   if (config.configFile) watched.push(rel(config.configFile));
-  print.line(`Serving ${config.title} at ${handle.url}`);
-  print.line(`Watching ${watched.join(', ')}; press Ctrl-C to stop`);
+  reporter.info(`Serving ${config.title} at ${handle.url}`);
+  reporter.info(`Watching ${watched.join(', ')}; press Ctrl-C to stop`);
   if (flags.open) openBrowser(handle.url);
 
   await new Promise<void>((resolve) => {
@@ -106,7 +105,7 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
     process.on('SIGTERM', stop);
   });
   await handle.close();
-  print.line('Stopped');
+  reporter.info('Stopped');
   return 0;
 }
 
@@ -115,26 +114,6 @@ function describeChanges(changed: string[], cwd: string): string {
   return names.length <= 3 ? names.join(', ') : `${names.slice(0, 2).join(', ')} and ${names.length - 2} more`;
 }
 
-/** Prints diagnostics like the build command, with colour on a terminal unless NO_COLOR is set. */
-function createPrinter(cwd: string, debug?: boolean) {
-  const env = process.env;
-  const color = env.FORCE_COLOR ? env.FORCE_COLOR !== '0' : Boolean(process.stderr.isTTY) && !('NO_COLOR' in env) && env.TERM !== 'dumb';
-  const readSource = (file: string) => {
-    try {
-      return fs.readFileSync(file, 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
-  return {
-    diagnostics(list: readonly Diagnostic[]) {
-      for (const d of list) process.stderr.write(`${formatDiagnostic(d, { cwd, readSource, color, debug })}\n\n`);
-    },
-    line(text: string) {
-      process.stdout.write(`${text}\n`);
-    },
-  };
-}
 
 function openBrowser(url: string): void {
   const [command, args] =
