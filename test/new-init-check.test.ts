@@ -73,6 +73,20 @@ describe('blogbuild new', () => {
     expect(again.stdout).toBe('');
     expect(await fs.readFile(file, 'utf8')).toBe('my words');
   });
+
+  it('refuses a title whose slug an existing post already has (a dated file name or a slug: key)', async () => {
+    await fs.mkdir(path.join(tmp, 'posts'), { recursive: true });
+    await fs.writeFile(path.join(tmp, 'posts/2024-01-05-hello-again.md'), '---\ntitle: Hello again\ndate: 2024-01-05\n---\nx\n');
+    await fs.writeFile(path.join(tmp, 'posts/notes.md'), '---\ntitle: Notes\nslug: opening-day\ndate: 2024-01-06\n---\nx\n');
+    for (const [title, owner] of [['Hello again', 'posts/2024-01-05-hello-again.md'], ['Opening day', 'posts/notes.md']]) {
+      const result = run(['new', title], tmp);
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stderr).toContain(`error: ${owner} already has the slug`);
+      expect(result.stdout).toBe('');
+    }
+    expect(await exists(path.join(tmp, 'posts/hello-again.md'))).toBe(false);
+    expect(await exists(path.join(tmp, 'posts/opening-day.md'))).toBe(false);
+  });
 });
 
 describe('blogbuild init', () => {

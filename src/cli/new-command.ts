@@ -3,6 +3,7 @@ import path from 'node:path';
 import yaml from 'js-yaml';
 import { isoInZone } from '../content/dates.js';
 import { fallbackSlug, slugify } from '../content/slug.js';
+import { createReporter } from './output.js';
 
 /** Flags of `blogbuild new`. */
 export interface NewFlags {
@@ -33,6 +34,15 @@ export function newPostText(options: NewPostOptions): string {
   return lines.join('\n');
 }
 
+/** The file of an existing post whose slug is `slug` (a dated file name or a `slug:` in front matter), if any. */
+async function postWithSlug(postsDir: string, slug: string, timezone: string): Promise<string | undefined> {
+  const { discoverSources } = await import('../content/discover.js');
+  const { loadPosts } = await import('../content/load-posts.js');
+  const { sources } = await discoverSources(postsDir);
+  const { posts } = loadPosts(sources, { timezone, author: '' });
+  return posts.find((post) => post.slug === slug)?.sourcePath;
+}
+
 /** `blogbuild new "<title>"`: writes posts/<slug>.md and prints its path; never overwrites. */
 export async function newCommand(title: string, flags: NewFlags): Promise<number> {
   const cwd = process.cwd();
@@ -44,13 +54,21 @@ export async function newCommand(title: string, flags: NewFlags): Promise<number
   const { loadConfig } = await import('../config/load.js');
   const { config, diagnostics } = await loadConfig(cwd, { config: flags.config, posts: flags.posts });
   if (!config) {
-    const { formatDiagnostic } = await import('../diagnostics/format.js');
-    for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d, { cwd })}\n\n`);
+    createReporter({ cwd }).diagnostics(diagnostics);
     return 2;
   }
   const slug = slugify(title) || fallbackSlug(title);
   const file = path.join(config.postsDir, `${slug}.md`);
   const shown = (path.relative(cwd, file) || file).split(path.sep).join('/');
+  const taken = await postWithSlug(config.postsDir, slug, config.timezone);
+  if (taken && path.resolve(taken) !== path.resolve(file)) {
+    const other = (path.relative(cwd, taken) || taken).split(path.sep).join('/');
+    process.stderr.write(
+      `error: ${other} already has the slug "${slug}", so a new post would collide with it at posts/${slug}/; nothing was written\n` +
+        `  hint: choose another title, or edit ${other}\n`,
+    );
+    return 1;
+  }
   const tags = (flags.tags ?? '').split(',').map((tag) => tag.trim()).filter(Boolean);
   const text = newPostText({
     title,
