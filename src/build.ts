@@ -5,16 +5,17 @@ import type { ResolvedConfig } from './config/schema.js';
 import { discoverSources } from './content/discover.js';
 import { loadPosts } from './content/load-posts.js';
 import { error, hasErrors, warning, type Diagnostic } from './diagnostics/error.js';
-import { markdownCacheSalt } from './cache/cache-salt.js';
-import { openMarkdownCache, resolveCacheDir } from './cache/markdown-cache.js';
+import { markdownCacheSalt, renderCacheSalt } from './cache/cache-salt.js';
+import { derivedKey, openMarkdownCache, outputManifestPath, resolveCacheDir } from './cache/markdown-cache.js';
 import { renderMarkdown } from './markdown/render-markdown.js';
 import { collectStaticFiles } from './output/static-files.js';
+import { readOutputManifest } from './output/manifest.js';
 import { fsWriter, type Writer } from './output/writer.js';
 import { registerHelpers } from './render/helpers.js';
 import { renderPages, type OutputFile } from './render/render-pages.js';
 import { loadTemplates } from './render/templates.js';
 import { buildSite, checkDuplicateSlugs, selectPublished } from './site/build-site.js';
-import { renderFeed } from './site/feed.js';
+import { renderFeed, renderFeedItemsHtml } from './site/feed.js';
 import type { Site } from './site/model.js';
 import { renderRobots, renderSitemap } from './site/sitemap.js';
 import { version } from './version.js';
@@ -31,7 +32,7 @@ export interface BuildOptions extends ConfigOverrides {
   cache?: boolean;
   /** Folder of the persistent markdown cache. @default "<root>/node_modules/.cache/blogbuild" */
   cacheDir?: string;
-  /** Worker threads rendering markdown; 0 renders in this thread. @default os.availableParallelism() when 64+ posts need rendering, else 0 */
+  /** Worker threads rendering markdown besides this thread (which renders too); 0 renders in this thread only. @default os.availableParallelism() - 1 when 64+ posts need rendering, else 0 */
   workers?: number;
   /** Called as posts are rendered, for progress display. */
   onProgress?: (done: number, total: number) => void;
@@ -95,14 +96,28 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   if (hasErrors(diagnostics) || !theme) return finish({ ok: false, config, files: [] });
 
   const markdownOptions = { rawHtml: config.markdown.rawHtml, basePath: config.basePath };
-  const cache = options.cache === false ? undefined : await openMarkdownCache({ dir: resolveCacheDir(config.root, options.cacheDir), salt: markdownCacheSalt(markdownOptions) });
+  const cacheDir = options.cache === false ? undefined : resolveCacheDir(config.root, options.cacheDir);
+  const cache = cacheDir === undefined ? undefined : await openMarkdownCache({ dir: cacheDir, salt: markdownCacheSalt(markdownOptions) });
   const markdown = await renderMarkdown(published, { markdown: markdownOptions, readingSpeed: config.readingSpeed, cache, workers: options.workers, onProgress: options.onProgress });
   diagnostics.push(...markdown.diagnostics);
   Object.assign(stats, { markdownRendered: markdown.stats.rendered, markdownCached: markdown.stats.fromCache });
-  await cache?.save();
   const site = buildSite(markdown.posts, { drafts, scheduled }, { language: config.language });
+  const feedOptions = { ...config, items: config.feed.items, generator };
+  const feedHtml = await renderFeedItemsHtml(site, feedOptions, cache && {
+    get: (key) => cache.getDerived(key), set: (key, html) => cache.setDerived(key, html), key: (html, base) => derivedKey('feed-html', base, html),
+  });
+  await cache?.save();
 
-  const pages = renderPages(site, config, theme, generator);
+  // Pages rendered from the same inputs into the output last time are rendered only if their file must be written.
+  const manifestFile = cacheDir === undefined || options.writer ? undefined : outputManifestPath(cacheDir, config.outDir);
+  const previousOutput = manifestFile === undefined ? undefined : readOutputManifest(manifestFile, config.outDir);
+  // In-memory builds (the dev server rebuilding on every save) reuse the pages of this process's last build.
+  const memo = options.writer && options.cache !== false ? pageMemo(config) : undefined;
+  const pages = renderPages(site, config, theme, generator, manifestFile === undefined && !memo ? {} : {
+    renderSalt: renderCacheSalt(theme, config, theme.handlebars.VERSION),
+    isRendered: (file, key) => previousOutput?.files[file]?.[5] === key,
+    memo,
+  });
   diagnostics.push(...pages.diagnostics);
   if (!config.url) {
     diagnostics.push(warning('FeedWithoutUrl', 'no `url` is configured, so the feed and sitemap use root-relative links', config.configFile ? { file: config.configFile } : undefined,
@@ -110,7 +125,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   }
   const files: OutputFile[] = [
     ...pages.files,
-    { path: 'rss.xml', contents: renderFeed(site, { ...config, items: config.feed.items, generator }) },
+    { path: 'rss.xml', contents: renderFeed(site, { ...feedOptions, itemsHtml: feedHtml }) },
     { path: 'sitemap.xml', contents: renderSitemap(site, config) },
     { path: 'robots.txt', contents: renderRobots(config) },
     ...(await collectStaticFiles({ publicDir: config.publicDir, themeAssets: theme.assets, posts: site.posts })),
@@ -118,7 +133,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   diagnostics.push(...checkOutputPaths(files, config));
   if (hasErrors(diagnostics)) return finish({ ok: false, config, site, files: [] });
 
-  const writer = options.writer ?? fsWriter(config.outDir);
+  // The manifest of the last output lives with the cache, so --no-cache neither reads nor writes it.
+  const writer = options.writer ?? fsWriter(config.outDir, { manifest: manifestFile });
   try {
     const written = await writer.writeAll(files);
     await writer.commit();
@@ -137,6 +153,20 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   stats.drafts = drafts.length;
   stats.scheduled = scheduled.length;
   return finish({ ok: true, config, site, files: files.map((file) => file.path) });
+}
+
+const pageMemos = new Map<string, Map<string, { renderKey: string; contents: Uint8Array }>>();
+
+/** The pages of the last in-memory build of this blog in this process; only the most recent blog is kept. */
+function pageMemo(config: ResolvedConfig): Map<string, { renderKey: string; contents: Uint8Array }> {
+  const key = `${config.root}\0${config.outDir}`;
+  let memo = pageMemos.get(key);
+  if (!memo) {
+    pageMemos.clear();
+    memo = new Map();
+    pageMemos.set(key, memo);
+  }
+  return memo;
 }
 
 /** The output folder must not hold the blog's sources: the atomic swap replaces the whole folder. */

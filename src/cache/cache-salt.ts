@@ -10,6 +10,8 @@ const markdownPackages = [
   'unified', 'remark-parse', 'remark-gfm', 'remark-rehype', 'rehype-slug', 'rehype-stringify', 'micromark',
   'micromark-extension-gfm', 'mdast-util-from-markdown', 'mdast-util-gfm', 'mdast-util-to-hast', 'hast-util-raw',
   'hast-util-to-html', 'hast-util-to-string', 'mdast-util-to-string', 'github-slugger',
+  // The feed's absolutized HTML is cached too (site/absolute-urls.ts).
+  'hast-util-from-html', 'parse5',
 ];
 
 let codeSalt: string | undefined;
@@ -35,6 +37,9 @@ function computeCodeSalt(): string {
   } catch {
     hash.update('no-markdown-dir');
   }
+  // The feed's absolutized HTML is cached as well; its code is part of the salt too.
+  const absoluteUrls = ['absolute-urls.js', 'absolute-urls.ts'].map((name) => path.join(here, '..', 'site', name)).find((file) => fs.existsSync(file));
+  hash.update(absoluteUrls ? fs.readFileSync(absoluteUrls) : 'no-absolute-urls');
   for (const name of markdownPackages) hash.update(`${name}@${packageVersion(name, here)};`);
   return hash.digest('hex');
 }
@@ -49,4 +54,32 @@ function packageVersion(name: string, from: string): string {
     }
     if (path.dirname(dir) === dir) return 'missing';
   }
+}
+
+let renderCodeSalt: string | undefined;
+
+/**
+ * Everything besides a page's context that decides its HTML: every template and partial source, the Handlebars
+ * version, blogbuild's version and render code (helpers), the resolved config (helpers read it) and the
+ * process's default time zone and locale (a Date in front matter prints in the default zone).
+ */
+export function renderCacheSalt(theme: { pages: Record<string, { source: string }>; partials: Map<string, { source: string }> }, config: unknown, handlebarsVersion: string): string {
+  renderCodeSalt ??= hashFolder(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'render'));
+  const hash = createHash('sha1');
+  hash.update(JSON.stringify({ format: 1, version, handlebarsVersion, code: renderCodeSalt, config, intl: Intl.DateTimeFormat().resolvedOptions(), tz: process.env.TZ ?? null }));
+  for (const [name, page] of Object.entries(theme.pages).sort(([a], [b]) => a.localeCompare(b))) hash.update(`\0page ${name}\0`).update(page.source);
+  for (const [name, partial] of [...theme.partials].sort(([a], [b]) => a.localeCompare(b))) hash.update(`\0partial ${name}\0`).update(partial.source);
+  return hash.digest('hex');
+}
+
+function hashFolder(dir: string): string {
+  const hash = createHash('sha1');
+  try {
+    for (const name of fs.readdirSync(dir).sort()) {
+      if (/\.(js|ts)$/.test(name) && !name.endsWith('.d.ts')) hash.update(name).update(fs.readFileSync(path.join(dir, name)));
+    }
+  } catch {
+    hash.update('no-folder');
+  }
+  return hash.digest('hex');
 }

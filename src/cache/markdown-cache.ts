@@ -10,7 +10,7 @@ import type { MarkdownResult } from '../markdown/render-markdown.js';
  * plugin versions). Page rendering is never cached, so templates and the rest of the config cannot go stale.
  *
  * One packed file, `markdown-v1.cache`: a header line `blogbuild-cache 1 <crc32> <bytes>` then a JSON object
- * `{ salt, entries: { key: [html, excerpt, wordCount] } }`. Reading 10,000 entries is one read and one
+ * `{ salt, entries: { key: [html, excerpt, wordCount] }, derived: { key: text } }`. Reading 10,000 entries is one read and one
  * JSON.parse. A file whose length, checksum, JSON, salt or entry shapes are wrong is ignored as a whole.
  */
 export interface MarkdownCache {
@@ -20,6 +20,10 @@ export interface MarkdownCache {
   get(key: string): MarkdownResult | undefined;
   /** Records a result for this build. */
   set(key: string, result: MarkdownResult): void;
+  /** A string derived from rendered HTML (a feed item's absolutized HTML), cached under a key of its inputs. */
+  getDerived(key: string): string | undefined;
+  /** Records a derived string for this build. */
+  setDerived(key: string, value: string): void;
   /** Writes the entries used by this build (and only those), when anything changed. Never throws. */
   save(): Promise<void>;
   /** How the cache was found: `hit` counts lookups served, `ignored` says why a file was rejected. */
@@ -45,16 +49,31 @@ export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<
   const stats: MarkdownCache['stats'] = { loaded: 0, hits: 0, misses: 0, saved: false };
   const saltHash = sha1(options.salt);
   let previous: Record<string, Entry> = Object.create(null);
+  let previousDerived: Record<string, string> = Object.create(null);
   try {
-    const read = parseCacheFile(await fs.readFile(file), saltHash);
-    if ('reason' in read) stats.ignored = read.reason;
-    else previous = read.entries;
+    const signature = await fileSignature(file);
+    const remembered = lastRead.get(file);
+    if (remembered && signature !== undefined && remembered.signature === signature && remembered.saltHash === saltHash) {
+      // The file this process read or wrote last, unchanged since (the dev server rebuilds in one process).
+      previous = remembered.entries;
+      previousDerived = remembered.derived;
+    } else {
+      const read = parseCacheFile(await fs.readFile(file), saltHash);
+      if ('reason' in read) stats.ignored = read.reason;
+      else {
+        previous = read.entries;
+        previousDerived = read.derived;
+        if (signature !== undefined) lastRead.set(file, { signature, saltHash, ...read });
+      }
+    }
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') stats.ignored = `unreadable: ${(cause as Error).message}`;
   }
   stats.loaded = Object.keys(previous).length;
+  const loadedDerived = Object.keys(previousDerived).length;
 
   const used = new Map<string, Entry>();
+  const usedDerived = new Map<string, string>();
   let isChanged = Boolean(stats.ignored);
   return {
     stats,
@@ -73,17 +92,42 @@ export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<
       used.set(key, [result.html, result.excerpt, result.wordCount]);
       isChanged = true;
     },
+    getDerived(key) {
+      const value = usedDerived.get(key) ?? previousDerived[key];
+      if (value !== undefined) usedDerived.set(key, value);
+      return value;
+    },
+    setDerived(key, value) {
+      usedDerived.set(key, value);
+      isChanged = true;
+    },
     async save() {
       // Entries of posts no longer built are dropped, so the file does not grow forever.
-      if (!isChanged && used.size === stats.loaded) return;
+      if (!isChanged && used.size === stats.loaded && usedDerived.size === loadedDerived) return;
       try {
         await fs.mkdir(options.dir, { recursive: true });
-        const payload = Buffer.from(JSON.stringify({ salt: saltHash, entries: Object.fromEntries(used) }));
-        const header = Buffer.from(`${magic} ${checksum(payload)} ${payload.length}\n`);
+        const payload = serialize(saltHash, used, usedDerived);
+        let crc = 0;
+        let length = 0;
+        for (const chunk of payload) {
+          crc = crc32(chunk, crc);
+          length += chunk.length;
+        }
+        const header = Buffer.from(`${magic} ${(crc >>> 0).toString(16).padStart(8, '0')} ${length}\n`);
         const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-        await fs.writeFile(temp, Buffer.concat([header, payload]));
+        await fs.writeFile(temp, [header, ...payload]);
         await fs.rename(temp, file);
         stats.saved = true;
+        const signature = await fileSignature(file);
+        lastRead.delete(file);
+        if (signature !== undefined) {
+          lastRead.set(file, {
+            signature,
+            saltHash,
+            entries: Object.assign(Object.create(null), Object.fromEntries(used)) as Record<string, Entry>,
+            derived: Object.assign(Object.create(null), Object.fromEntries(usedDerived)) as Record<string, string>,
+          });
+        }
       } catch {
         // A cache that cannot be written only makes the next build slower.
       }
@@ -91,8 +135,45 @@ export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<
   };
 }
 
+/**
+ * The entries of the cache file this process read or wrote last, by path, with the file's size, mtime and inode
+ * then: a dev server rebuilding in one process skips re-reading and re-parsing an unchanged file. Entries are
+ * never mutated once stored.
+ */
+const lastRead = new Map<string, { signature: string; saltHash: string; entries: Record<string, Entry>; derived: Record<string, string> }>();
+
+async function fileSignature(file: string): Promise<string | undefined> {
+  try {
+    const s = await fs.stat(file, { bigint: true });
+    return `${s.size}:${s.mtimeNs}:${s.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The cache file's JSON, `{"salt":…,"entries":{…},"derived":{…}}`, as chunks of about 1 MiB: for 10,000 posts
+ * one string and its copy as bytes would be 2 × 65 MiB at once.
+ */
+function serialize(saltHash: string, entries: Map<string, Entry>, derived: Map<string, string>): Buffer[] {
+  const chunks: Buffer[] = [];
+  let text = `{"salt":${JSON.stringify(saltHash)},"entries":{`;
+  let separator = '';
+  for (const [key, entry] of entries) {
+    text += `${separator}${JSON.stringify(key)}:${JSON.stringify(entry)}`;
+    separator = ',';
+    if (text.length > 1 << 20) {
+      chunks.push(Buffer.from(text));
+      text = '';
+    }
+  }
+  text += `},"derived":${JSON.stringify(Object.fromEntries(derived))}}`;
+  chunks.push(Buffer.from(text));
+  return chunks;
+}
+
 /** Validates a cache file: header, length, checksum, JSON, salt and the shape of every entry. */
-export function parseCacheFile(bytes: Buffer, saltHash: string): { entries: Record<string, Entry> } | { reason: string } {
+export function parseCacheFile(bytes: Buffer, saltHash: string): { entries: Record<string, Entry>; derived: Record<string, string> } | { reason: string } {
   const newline = bytes.indexOf(10);
   if (newline < 0) return { reason: 'no header' };
   const [m1, m2, sum, length] = bytes.subarray(0, newline).toString('latin1').split(' ');
@@ -115,7 +196,23 @@ export function parseCacheFile(bytes: Buffer, saltHash: string): { entries: Reco
       return { reason: `invalid entry ${key}` };
     }
   }
-  return { entries: Object.assign(Object.create(null), entries) as Record<string, Entry> };
+  const derived = (data.derived ?? {}) as Record<string, unknown>;
+  if (!isRecord(derived)) return { reason: 'invalid structure' };
+  for (const key in derived) if (typeof derived[key] !== 'string') return { reason: `invalid derived entry ${key}` };
+  return {
+    entries: Object.assign(Object.create(null), entries) as Record<string, Entry>,
+    derived: Object.assign(Object.create(null), derived) as Record<string, string>,
+  };
+}
+
+/** Where the writer's manifest of `outDir` lives in the cache folder (see fsWriter's `manifest`). */
+export function outputManifestPath(dir: string, outDir: string): string {
+  return path.join(dir, `output-${sha1(outDir).slice(0, 12)}.manifest.json`);
+}
+
+/** The key of a derived string: a kind (e.g. `feed-html`) and its inputs. */
+export function derivedKey(kind: string, ...inputs: string[]): string {
+  return sha1(`${kind}\0${inputs.join('\0')}`);
 }
 
 /** Removes the cache folder; `blogbuild clean`. */

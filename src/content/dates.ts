@@ -105,7 +105,22 @@ export function offsetMinutes(instant: Date, timeZone: string): number {
 
 const partFormatters = new Map<string, Intl.DateTimeFormat>();
 
+/** Zone names that are UTC at every instant; their wall-clock parts are the Date's own UTC fields. */
+const utcZones = new Set(['UTC', 'Etc/UTC']);
+
 function zonedParts(instant: Date, timeZone: string) {
+  // Intl's formatToParts costs a few microseconds a call and parsing a date-only post calls it four times;
+  // for UTC the answer is the Date's own UTC fields (years after 1 BC, where Intl's era-based years agree).
+  if (utcZones.has(timeZone) && instant.getUTCFullYear() > 0) {
+    return {
+      year: instant.getUTCFullYear(),
+      month: instant.getUTCMonth() + 1,
+      day: instant.getUTCDate(),
+      hour: instant.getUTCHours(),
+      minute: instant.getUTCMinutes(),
+      second: instant.getUTCSeconds(),
+    };
+  }
   let f = partFormatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {

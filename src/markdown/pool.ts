@@ -1,16 +1,17 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { MarkdownOptions } from './processor.js';
-import { createMarkdownProcessor } from './processor.js';
+import type { MarkdownOptions, MarkdownProcessor } from './processor.js';
 import { renderBody, type MarkdownJob, type MarkdownResult } from './render-markdown.js';
 
 /** Options for {@link renderInPool}. */
 export interface PoolOptions {
-  /** Worker threads to start. */
+  /** Worker threads to start; this thread renders too, between handing out batches. */
   size: number;
   /** Options for each worker's processor; the same as the main thread's, so the output is the same. */
   markdown: Required<MarkdownOptions>;
+  /** Builds this thread's processor; called after the workers are started, so their start-up overlaps it. */
+  loadProcessor: () => Promise<MarkdownProcessor>;
   /** Called once per job, in completion order: a result, or the error the pipeline threw. */
   onResult: (index: number, result: MarkdownResult | undefined, cause?: unknown) => void;
 }
@@ -20,68 +21,83 @@ export type WorkerRequest = { batch: { index: number; job: MarkdownJob }[] };
 export type WorkerReply = { results: ({ index: number; result: MarkdownResult } | { index: number; error: { name: string; message: string; stack?: string } })[] };
 
 /**
- * Renders jobs in `size` worker threads, handing out small batches so fast workers take more. If a worker
- * cannot start or dies, the pool stops and the jobs without a result are rendered in this thread instead.
+ * Renders jobs in `size` worker threads plus this one, handing out small batches so fast threads take more.
+ * This thread renders one job at a time and yields between jobs, so replies from the workers are handled
+ * promptly. If a worker cannot start or dies, the others carry on and this thread renders whatever is left.
  */
 export async function renderInPool(jobs: MarkdownJob[], options: PoolOptions): Promise<void> {
-  const batchSize = Math.max(1, Math.min(16, Math.ceil(jobs.length / (options.size * 8))));
+  const batchSize = Math.max(1, Math.min(16, Math.ceil(jobs.length / ((options.size + 1) * 8))));
   const isDone = new Array<boolean>(jobs.length).fill(false);
   let next = 0;
+  let remaining = jobs.length;
   const workers: Worker[] = [];
+  let wake: (() => void) | undefined;
 
-  const failure = await new Promise<unknown>((resolve) => {
-    let remaining = jobs.length;
-    let settled = false;
-    const settle = (cause?: unknown) => {
-      if (settled) return;
-      settled = true;
-      resolve(cause);
+  const complete = (index: number, result: MarkdownResult | undefined, cause?: unknown) => {
+    if (isDone[index]) return;
+    isDone[index] = true;
+    remaining--;
+    options.onResult(index, result, cause);
+    if (remaining === 0) wake?.();
+  };
+  const send = (worker: Worker) => {
+    if (next >= jobs.length) return;
+    const batch: WorkerRequest['batch'] = [];
+    while (batch.length < batchSize && next < jobs.length) batch.push({ index: next, job: jobs[next++] });
+    worker.postMessage({ batch } satisfies WorkerRequest);
+  };
+  let isAnyLost = false;
+  const lost = () => {
+    isAnyLost = true;
+    wake?.();
+  };
+  for (let w = 0; w < options.size; w++) {
+    let isLost = false;
+    const worker = new Worker(workerUrl(), { workerData: { markdown: options.markdown } });
+    workers.push(worker);
+    const fail = () => {
+      if (isLost) return;
+      isLost = true;
+      lost();
     };
-    const send = (worker: Worker) => {
-      if (next >= jobs.length) return;
-      const batch: WorkerRequest['batch'] = [];
-      while (batch.length < batchSize && next < jobs.length) batch.push({ index: next, job: jobs[next++] });
-      worker.postMessage({ batch } satisfies WorkerRequest);
-    };
-    for (let w = 0; w < options.size; w++) {
-      const worker = new Worker(workerUrl(), { workerData: { markdown: options.markdown } });
-      workers.push(worker);
-      worker.on('message', (reply: WorkerReply) => {
-        if (settled) return;
-        for (const item of reply.results) {
-          if (isDone[item.index]) continue;
-          isDone[item.index] = true;
-          remaining--;
-          if ('result' in item) options.onResult(item.index, item.result);
-          else options.onResult(item.index, undefined, Object.assign(new Error(item.error.message), { name: item.error.name, stack: item.error.stack }));
-        }
-        if (remaining === 0) settle();
-        else send(worker);
-      });
-      worker.on('error', (cause) => settle(cause));
-      worker.on('exit', (code) => {
-        if (remaining > 0) settle(new Error(`markdown worker exited with code ${code}`));
-      });
-      // Two batches in flight per worker, so it never waits for the next one.
-      send(worker);
-      send(worker);
-    }
-    if (jobs.length === 0) settle();
-  });
-  await Promise.all(workers.map((worker) => worker.terminate()));
-
-  if (failure !== undefined) {
-    // The pool is an optimisation: finish in this thread rather than fail the build.
-    const processor = createMarkdownProcessor(options.markdown);
-    jobs.forEach((job, index) => {
-      if (isDone[index]) return;
-      try {
-        options.onResult(index, renderBody(processor, job));
-      } catch (cause) {
-        options.onResult(index, undefined, cause);
+    worker.on('message', (reply: WorkerReply) => {
+      for (const item of reply.results) {
+        if ('result' in item) complete(item.index, item.result);
+        else complete(item.index, undefined, Object.assign(new Error(item.error.message), { name: item.error.name, stack: item.error.stack }));
       }
+      if (!isLost) send(worker);
     });
+    worker.on('error', fail);
+    worker.on('exit', fail);
+    // Two batches in flight per worker, so it never waits for the next one.
+    send(worker);
+    send(worker);
   }
+
+  let processor: MarkdownProcessor;
+  try {
+    processor = await options.loadProcessor();
+  } catch (cause) {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+    throw cause;
+  }
+  const renderHere = (index: number) => {
+    try {
+      complete(index, renderBody(processor, jobs[index]));
+    } catch (cause) {
+      complete(index, undefined, cause);
+    }
+  };
+  // This thread takes jobs from the same queue until it is empty, yielding to the event loop between jobs.
+  while (next < jobs.length) {
+    renderHere(next++);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  // Wait for the workers' last batches; if a worker is gone, stop them all and render what is left here.
+  while (remaining > 0 && !isAnyLost) await new Promise<void>((resolve) => (wake = resolve));
+  wake = undefined;
+  await Promise.all(workers.map((worker) => worker.terminate()));
+  for (let index = 0; index < jobs.length; index++) if (!isDone[index]) renderHere(index);
 }
 
 /** The compiled worker entry. Under a TypeScript runner (tests on src/), workers still run the compiled lib/. */

@@ -1,10 +1,10 @@
-import rehypeSlug from 'rehype-slug';
 import rehypeStringify from 'rehype-stringify';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
-import { rehypeAccessible, rehypeBasePath, rehypeRawIfNeeded, rehypeWordCount } from './rehype-helpers.js';
+import { rehypePostTree, rehypeRawIfNeeded } from './rehype-helpers.js';
+import { remarkAutolinkLiteralGuard } from './remark-autolink-guard.js';
 import { remarkPostBody } from './remark-post-body.js';
 
 /** Options for {@link createMarkdownProcessor}. */
@@ -15,20 +15,23 @@ export interface MarkdownOptions {
   basePath?: string;
 }
 
-/** The unified pipeline, built once and frozen: remark-parse → remark-gfm → remark-rehype → rehype-stringify. */
+/**
+ * The unified pipeline, built once and frozen: remark-parse → remark-gfm → remark-rehype → rehype-stringify,
+ * with blogbuild's own steps: the post body (title heading, excerpt), raw HTML when present, and one walk for
+ * heading ids (rehype-slug semantics), base paths, accessibility fixes and the word count.
+ * This module is imported lazily: a build whose posts all come from the cache never loads unified.
+ */
 export function createMarkdownProcessor(options: MarkdownOptions = {}) {
   const rawHtml = options.rawHtml ?? true;
   const processor = unified()
     .use(remarkParse)
     .use(remarkGfm)
+    .use(remarkAutolinkLiteralGuard)
     .use(remarkPostBody)
     .use(remarkRehype, { allowDangerousHtml: rawHtml });
   if (rawHtml) processor.use(rehypeRawIfNeeded);
   return processor
-    .use(rehypeSlug)
-    .use(rehypeBasePath, { basePath: options.basePath })
-    .use(rehypeAccessible)
-    .use(rehypeWordCount)
+    .use(rehypePostTree, { basePath: options.basePath })
     .use(rehypeStringify)
     .freeze();
 }

@@ -1,84 +1,101 @@
+import GithubSlugger from 'github-slugger';
 import type { Element, Root } from 'hast';
 import { raw } from 'hast-util-raw';
 import { toString } from 'hast-util-to-string';
-import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
+
+type Parent = Root | Element;
 
 /**
  * Parses raw HTML from the markdown into real elements, so later plugins (ids, base paths) see it.
  * Skipped when a post has no raw HTML: hast-util-raw re-parses the whole tree and costs as much as the rest.
  */
 export function rehypeRawIfNeeded() {
-  return (tree: Root): Root | undefined => {
-    let hasRaw = false;
-    visit(tree, 'raw', () => {
-      hasRaw = true;
-      return false;
-    });
-    return hasRaw ? (raw(tree) as Root) : undefined;
-  };
+  return (tree: Root): Root | undefined => (hasRaw(tree) ? (raw(tree) as Root) : undefined);
+}
+
+function hasRaw(node: Parent): boolean {
+  for (const child of node.children) {
+    if (child.type === 'raw') return true;
+    if (child.type === 'element' && hasRaw(child)) return true;
+  }
+  return false;
 }
 
 const urlAttributes = ['href', 'src', 'poster', 'cite', 'action'] as const;
 
-/** Options for {@link rehypeBasePath}. */
-export interface BasePathOptions {
-  /** The site's base path, e.g. `/blog/`. @default "/" */
+/** Options for {@link rehypePostTree}. */
+export interface PostTreeOptions {
+  /** The site's base path, e.g. `/blog/`; root-relative URLs in posts get it as a prefix. @default "/" */
   basePath?: string;
 }
 
-/** Prefixes the site's sub-path to root-relative URLs written in posts (`/posts/x/` → `/blog/posts/x/`). */
-export function rehypeBasePath(options: BasePathOptions = {}) {
+/**
+ * Everything blogbuild does to a post's HTML tree, in one walk in document order (it was four tree walks:
+ * rehype-slug, base path, accessibility, word count; the output is the same):
+ *
+ * - headings (`h1`–`h6`) without an `id` get a github-slugger id of their text, deduplicated per document, as
+ *   rehype-slug does;
+ * - root-relative URLs (`/posts/x/`) get the site's sub-path (`/blog/posts/x/`);
+ * - GFM output is made to pass axe and the Nu checker: code blocks and tables (which scroll on narrow screens)
+ *   get `tabindex="0"` so keyboards can scroll them, task-list checkboxes get their item's text as `aria-label`,
+ *   and the obsolete `align` attribute of table cells becomes `style="text-align: …"`;
+ * - the words of the rendered text are counted into `file.data.wordCount`.
+ */
+export function rehypePostTree(options: PostTreeOptions = {}) {
   const prefix = (options.basePath ?? '/').replace(/\/$/, '');
-  return (tree: Root) => {
-    if (!prefix) return;
-    visit(tree, 'element', (node: Element) => {
-      for (const attribute of urlAttributes) {
-        const value = node.properties[attribute];
-        if (typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && !value.startsWith(`${prefix}/`)) {
-          node.properties[attribute] = prefix + value;
+  return (tree: Root, file: VFile) => {
+    const slugger = new GithubSlugger();
+    const text: string[] = [];
+    const walk = (parent: Parent) => {
+      for (const node of parent.children) {
+        if (node.type === 'text') text.push(node.value);
+        else if (node.type === 'element') {
+          visitElement(node, slugger, prefix);
+          walk(node);
         }
       }
-    });
-  };
-}
-
-/** Counts the words of the rendered text into `file.data.wordCount`. */
-export function rehypeWordCount() {
-  return (tree: Root, file: VFile) => {
-    const text = toString(tree);
-    const words = text.match(/[\p{L}\p{N}][\p{L}\p{N}'’_-]*/gu);
+    };
+    walk(tree);
+    // Words are counted over the concatenated text (as hast-util-to-string gives it), so a word split across
+    // elements (`<em>bak</em>ing`) counts once.
+    const words = text.join('').match(/[\p{L}\p{N}][\p{L}\p{N}'’_-]*/gu);
     file.data.wordCount = words ? words.length : 0;
   };
 }
 
-/**
- * Makes GFM output pass axe and the Nu checker: code blocks and tables (which scroll on narrow screens) get
- * `tabindex="0"` so keyboards can scroll them, task-list checkboxes get their item's text as `aria-label`,
- * and the obsolete `align` attribute of table cells becomes `style="text-align: …"`.
- */
-export function rehypeAccessible() {
-  return (tree: Root) => {
-    visit(tree, 'element', (node: Element) => {
-      if (node.tagName === 'pre' || node.tagName === 'table') {
-        node.properties.tabIndex = 0;
-      } else if ((node.tagName === 'td' || node.tagName === 'th') && typeof node.properties.align === 'string') {
-        node.properties.style = `text-align: ${node.properties.align}`;
-        delete node.properties.align;
-      } else if (node.tagName === 'li' && Array.isArray(node.properties.className) && node.properties.className.includes('task-list-item')) {
-        const checkbox = findCheckbox(node);
-        if (checkbox && checkbox.properties.ariaLabel === undefined) {
-          const text = node.children
-            .filter((child) => !(child.type === 'element' && (child.tagName === 'ul' || child.tagName === 'ol')))
-            .map((child) => toString(child as Element))
-            .join('')
-            .replace(/\s+/g, ' ')
-            .trim();
-          if (text) checkbox.properties.ariaLabel = text;
-        }
+function visitElement(node: Element, slugger: GithubSlugger, prefix: string): void {
+  const name = node.tagName;
+  const properties = node.properties;
+  if (name.length === 2 && (name.charCodeAt(0) === 104 /* h */ || name.charCodeAt(0) === 72 /* H */)) {
+    const code = name.charCodeAt(1);
+    if (code > 48 && code < 55 && !properties.id) properties.id = slugger.slug(toString(node));
+  }
+  if (prefix) {
+    for (const attribute of urlAttributes) {
+      const value = properties[attribute];
+      if (typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && !value.startsWith(`${prefix}/`)) {
+        properties[attribute] = prefix + value;
       }
-    });
-  };
+    }
+  }
+  if (name === 'pre' || name === 'table') {
+    properties.tabIndex = 0;
+  } else if ((name === 'td' || name === 'th') && typeof properties.align === 'string') {
+    properties.style = `text-align: ${properties.align}`;
+    delete properties.align;
+  } else if (name === 'li' && Array.isArray(properties.className) && properties.className.includes('task-list-item')) {
+    const checkbox = findCheckbox(node);
+    if (checkbox && checkbox.properties.ariaLabel === undefined) {
+      const label = node.children
+        .filter((child) => !(child.type === 'element' && (child.tagName === 'ul' || child.tagName === 'ol')))
+        .map((child) => toString(child as Element))
+        .join('')
+        .replace(/\s+/g, ' ')
+        .trim();
+      if (label) checkbox.properties.ariaLabel = label;
+    }
+  }
 }
 
 function findCheckbox(li: Element): Element | undefined {

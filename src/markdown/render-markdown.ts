@@ -3,8 +3,7 @@ import { VFile } from 'vfile';
 import type { MarkdownCache } from '../cache/markdown-cache.js';
 import { error, type Diagnostic } from '../diagnostics/error.js';
 import type { Post, RenderedPost } from '../site/model.js';
-import { renderInPool } from './pool.js';
-import { createMarkdownProcessor, type MarkdownOptions, type MarkdownProcessor } from './processor.js';
+import type { MarkdownOptions, MarkdownProcessor } from './processor.js';
 
 /** What rendering a post's markdown produces; what the cache stores and the workers send back. */
 export interface MarkdownResult {
@@ -67,7 +66,7 @@ export interface RenderMarkdownOptions {
   readingSpeed: number;
   /** The persistent cache; posts found there are not parsed. @default undefined (no cache) */
   cache?: MarkdownCache;
-  /** Worker threads; 0 renders in this thread. @default os.availableParallelism() when `poolThreshold`+ posts miss the cache, else 0 */
+  /** Worker threads besides this one (which renders too); 0 renders in this thread only. @default os.availableParallelism() - 1 when `poolThreshold`+ posts miss the cache, else 0 */
   workers?: number;
   /** Posts to render below which the pool's start-up (~0.2 s a worker) does not pay. @default 64 */
   poolThreshold?: number;
@@ -106,7 +105,7 @@ export async function renderMarkdown(
   let done = posts.length - missing.length;
   options.onProgress?.(done, posts.length);
 
-  const workers = options.workers ?? (missing.length >= (options.poolThreshold ?? 64) ? os.availableParallelism() : 0);
+  const workers = options.workers ?? (missing.length >= (options.poolThreshold ?? 64) ? os.availableParallelism() - 1 : 0);
   const jobs = missing.map((i) => jobOf(posts[i]));
   const onResult = (j: number, result: MarkdownResult | undefined, cause?: unknown) => {
     const i = missing[j];
@@ -116,10 +115,13 @@ export async function renderMarkdown(
     } else failures[i] = cause;
     options.onProgress?.(++done, posts.length);
   };
-  if (workers > 0 && jobs.length > 0) {
-    await renderInPool(jobs, { size: Math.min(workers, jobs.length), markdown: options.markdown, onResult });
+  // unified, micromark and the plugins are loaded only when some post is not in the cache.
+  const loadProcessor = async () => (await import('./processor.js')).createMarkdownProcessor(options.markdown);
+  if (workers > 0 && jobs.length > 1) {
+    const { renderInPool } = await import('./pool.js');
+    await renderInPool(jobs, { size: Math.min(workers, jobs.length - 1), markdown: options.markdown, loadProcessor, onResult });
   } else if (jobs.length > 0) {
-    const processor = createMarkdownProcessor(options.markdown);
+    const processor = await loadProcessor();
     jobs.forEach((job, j) => {
       try {
         onResult(j, renderBody(processor, job));
@@ -136,7 +138,7 @@ export async function renderMarkdown(
     if (result) rendered.push(toRenderedPost(post, result, options.readingSpeed));
     else diagnostics.push(markdownError(post, failures[i]));
   });
-  return { posts: rendered, diagnostics, stats: { fromCache: posts.length - missing.length, rendered: jobs.length, workers: jobs.length > 0 ? workers : 0 } };
+  return { posts: rendered, diagnostics, stats: { fromCache: posts.length - missing.length, rendered: jobs.length, workers: jobs.length > 1 ? workers : 0 } };
 }
 
 function jobOf(post: Post): MarkdownJob {

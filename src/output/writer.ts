@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { OutputFile } from '../render/render-pages.js';
+import { holdsExactly, readOutputManifest, sha1, statSignature, tryStat, writeManifest, type Manifest, type ManifestEntry } from './manifest.js';
 
 /** Where a build puts its files. `commit` makes them visible all at once; `abort` drops them. */
 export interface Writer {
@@ -42,7 +44,7 @@ export function memoryWriter(): MemoryWriter {
     },
     async writeAll(outputs) {
       for (const file of outputs) {
-        pending.set(file.path, file.source !== undefined ? await fs.readFile(file.source) : typeof file.contents === 'string' ? encoder.encode(file.contents) : file.contents);
+        pending.set(file.path, file.source !== undefined ? await fs.readFile(file.source) : file.render ? encoder.encode(file.render()) : typeof file.contents === 'string' ? encoder.encode(file.contents) : file.contents);
       }
       return { written: outputs.length, unchanged: 0 };
     },
@@ -57,48 +59,135 @@ export function memoryWriter(): MemoryWriter {
   };
 }
 
+/** Options for {@link fsWriter}. */
+export interface FsWriterOptions {
+  /**
+   * A file recording, for each output file written last time, a hash of its bytes and its size, mtime and inode.
+   * With it, an unchanged file is recognised by hashing the new bytes and checking the old file's `stat`, without
+   * reading the old file. Without it (or when it is missing, damaged, or for another output folder), every
+   * previous file is read and compared. @default undefined (no manifest)
+   */
+  manifest?: string;
+}
+
 /**
  * Writes to a temporary folder beside `outDir` and swaps it in on commit, so a failed build leaves the previous
  * output exactly as it was. Files whose bytes equal the previous output are hard-linked from it instead of
  * written, so they keep their mtime and sync-by-mtime deploy tools upload only real changes.
+ *
+ * The many small file operations are synchronous: on one thread they cost a few microseconds each, where the
+ * promise API pays a thread-pool round trip per call.
  */
-export function fsWriter(outDir: string): Writer {
+export function fsWriter(outDir: string, options: FsWriterOptions = {}): Writer {
   const parent = path.dirname(outDir);
   const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const staging = path.join(parent, `.${path.basename(outDir)}.blogbuild-tmp-${tag}`);
   let isStarted = false;
+  let nextManifest: Manifest | undefined;
 
   const start = async () => {
     if (isStarted) return;
     await fs.mkdir(staging, { recursive: true });
     isStarted = true;
   };
+  /** In-place updates: temp file → the file it replaces, renamed over it on commit. */
+  let replacements: [temp: string, target: string][] | undefined;
 
   return {
     async writeAll(outputs) {
-      await start();
       const stats: WriteStats = { written: 0, unchanged: 0 };
-      const dirs = new Set(outputs.map((file) => path.dirname(path.join(staging, file.path))));
-      for (const dir of [...dirs].sort()) await fs.mkdir(dir, { recursive: true });
-      await eachLimit(outputs, 32, async (file) => {
-        const target = path.join(staging, file.path);
-        const bytes = file.source !== undefined ? await fs.readFile(file.source) : typeof file.contents === 'string' ? Buffer.from(file.contents) : Buffer.from(file.contents);
-        const previous = path.join(outDir, file.path);
-        if (await sameBytes(previous, bytes)) {
-          try {
-            await fs.link(previous, target);
+      const previous = options.manifest ? readOutputManifest(options.manifest, outDir) : undefined;
+      const manifest: Manifest = { format: 1, outDir, files: Object.create(null) as Record<string, ManifestEntry> };
+      const record = (file: OutputFile, hash: string, stat: fsSync.BigIntStats, sourceStat: string | undefined) => {
+        manifest.files[file.path] = [hash, Number(stat.size), String(stat.mtimeNs), String(stat.ino), sourceStat ?? null, file.renderKey ?? null];
+      };
+
+      // First decide, for every file, whether the previous output already holds its bytes.
+      const plans = outputs.map((file) => {
+        const old = path.join(outDir, file.path);
+        const known = previous?.files[file.path];
+        const sourceStat = file.source !== undefined ? statSignature(file.source) : undefined;
+        const oldStat = tryStat(old);
+        const isOldKnown = Boolean(known && oldStat && known[1] === Number(oldStat.size) && known[2] === String(oldStat.mtimeNs) && known[3] === String(oldStat.ino));
+        let bytes: Buffer | undefined;
+        let hash: string;
+        if (known && file.source !== undefined && sourceStat !== undefined && known[4] === sourceStat) {
+          // A copied file whose source has not changed since the last build: its bytes are those recorded.
+          hash = known[0];
+        } else if (known && file.renderKey !== undefined && known[5] === file.renderKey && (isOldKnown || !file.render)) {
+          // A page rendered from the same inputs as the recorded one: the same bytes.
+          hash = known[0];
+        } else {
+          bytes = bytesOf(file);
+          hash = sha1(bytes);
+        }
+
+        let isSame = false;
+        if (oldStat?.isFile()) {
+          if (isOldKnown) {
+            // The old file is the one the manifest describes: compare hashes, not bytes.
+            isSame = known![0] === hash;
+          } else {
+            bytes ??= bytesOf(file);
+            isSame = Number(oldStat.size) === bytes.length && sameBytes(old, bytes);
+          }
+        }
+        // Bytes are not kept for the second pass (10,000 pages would be held twice, as text and as bytes):
+        // files that must be written are converted again there.
+        return { file, old, oldStat, sourceStat, hash, isSame };
+      });
+      nextManifest = options.manifest ? manifest : undefined;
+
+      // A few changed files and the same set of files as before: replace just those, each by a rename on commit.
+      // A build that fails before commit leaves the output as it was, as with the swap below, which costs a link
+      // per unchanged file and the removal of the old tree.
+      const changed = plans.filter((plan) => !plan.isSame);
+      if (changed.length <= inPlaceLimit && plans.every((plan) => plan.oldStat) && holdsExactly(outDir, outputs)) {
+        replacements = [];
+        for (const plan of plans) {
+          if (plan.isSame) {
             stats.unchanged++;
-            return;
+            record(plan.file, plan.hash, plan.oldStat!, plan.sourceStat);
+            continue;
+          }
+          const temp = path.join(path.dirname(plan.old), `.${path.basename(plan.old)}.blogbuild-tmp-${tag}`);
+          replacements.push([temp, plan.old]);
+          fsSync.writeFileSync(temp, bytesOf(plan.file));
+          stats.written++;
+          // A rename keeps the inode and mtime, so the temp file's stat is the final file's.
+          record(plan.file, plan.hash, fsSync.statSync(temp, { bigint: true }), plan.sourceStat);
+        }
+        return stats;
+      }
+
+      await start();
+      const dirs = new Set(outputs.map((file) => path.dirname(path.join(staging, file.path))));
+      for (const dir of [...dirs].sort()) fsSync.mkdirSync(dir, { recursive: true });
+      for (const plan of plans) {
+        const target = path.join(staging, plan.file.path);
+        if (plan.isSame) {
+          try {
+            fsSync.linkSync(plan.old, target);
+            stats.unchanged++;
+            record(plan.file, plan.hash, plan.oldStat!, plan.sourceStat);
+            continue;
           } catch {
             // Another file system or no hard links: fall through and write.
           }
         }
-        await fs.writeFile(target, bytes);
+        fsSync.writeFileSync(target, bytesOf(plan.file));
         stats.written++;
-      });
+        record(plan.file, plan.hash, fsSync.statSync(target, { bigint: true }), plan.sourceStat);
+      }
       return stats;
     },
     async commit() {
+      if (replacements) {
+        for (const [temp, target] of replacements) fsSync.renameSync(temp, target);
+        replacements = undefined;
+        if (options.manifest && nextManifest) writeManifest(options.manifest, nextManifest);
+        return;
+      }
       await start();
       const old = path.join(parent, `.${path.basename(outDir)}.blogbuild-old-${tag}`);
       let hadOld = false;
@@ -109,6 +198,7 @@ export function fsWriter(outDir: string): Writer {
         const code = (cause as NodeJS.ErrnoException).code;
         if (code === 'EBUSY' || code === 'EXDEV' || code === 'EPERM') {
           // A mount point or a folder another program holds open cannot be renamed: sync into it instead.
+          if (options.manifest) await fs.rm(options.manifest, { force: true });
           await syncInto(staging, outDir);
           await fs.rm(staging, { recursive: true, force: true });
           return;
@@ -121,13 +211,26 @@ export function fsWriter(outDir: string): Writer {
         if (hadOld) await fs.rename(old, outDir);
         throw cause;
       }
-      if (hadOld) await fs.rm(old, { recursive: true, force: true });
+      if (options.manifest && nextManifest) writeManifest(options.manifest, nextManifest);
+      if (hadOld) fsSync.rmSync(old, { recursive: true, force: true });
       await removeLeftovers(parent, path.basename(outDir));
     },
     async abort() {
+      for (const [temp] of replacements ?? []) fsSync.rmSync(temp, { force: true });
+      replacements = undefined;
       await fs.rm(staging, { recursive: true, force: true });
     },
   };
+}
+
+/** Most changed files updated in place (one rename each) rather than by swapping in a new tree. */
+const inPlaceLimit = 32;
+
+/** The bytes of an output file: read from its source, rendered now, or its contents. */
+function bytesOf(file: OutputFile): Buffer {
+  if (file.source !== undefined) return fsSync.readFileSync(file.source);
+  if (file.render) return Buffer.from(file.render());
+  return typeof file.contents === 'string' ? Buffer.from(file.contents) : Buffer.from(file.contents);
 }
 
 /** Removes staging folders of builds that were killed (their process is gone). */
@@ -162,24 +265,16 @@ async function syncInto(source: string, target: string): Promise<void> {
     const to = path.join(target, rel);
     await fs.mkdir(path.dirname(to), { recursive: true });
     const bytes = await fs.readFile(path.join(source, rel));
-    if (!(await sameBytes(to, bytes))) await fs.writeFile(to, bytes);
+    if (!sameBytes(to, bytes)) await fs.writeFile(to, bytes);
   }
 }
 
-async function sameBytes(file: string, bytes: Buffer): Promise<boolean> {
+function sameBytes(file: string, bytes: Buffer): boolean {
   try {
-    const stat = await fs.stat(file);
+    const stat = fsSync.statSync(file);
     if (stat.size !== bytes.length) return false;
-    return bytes.equals(await fs.readFile(file));
+    return bytes.equals(fsSync.readFileSync(file));
   } catch {
     return false;
   }
-}
-
-async function eachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  });
-  await Promise.all(workers);
 }

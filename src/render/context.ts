@@ -45,7 +45,16 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
     }
   }
 
-  const dateView = (date: PostDate): DateView => ({ iso: date.iso, text: formatDate(date, config.language, config.timezone) });
+  // Each post's dates appear on several pages (its own, lists, tag pages): format each date once.
+  const dateViews = new WeakMap<PostDate, DateView>();
+  const dateView = (date: PostDate): DateView => {
+    let view = dateViews.get(date);
+    if (!view) {
+      view = { iso: date.iso, text: formatDate(date, config.language, config.timezone) };
+      dateViews.set(date, view);
+    }
+    return { ...view };
+  };
 
   const post = (p: RenderedPost, includeHtml: boolean): PostView => {
     const url = siteUrl(config, postPath(p.slug));

@@ -1,28 +1,79 @@
+import { createHash, randomBytes } from 'node:crypto';
 import type { ResolvedConfig } from '../config/schema.js';
 import { error, type Diagnostic } from '../diagnostics/error.js';
-import type { Site } from '../site/model.js';
+import type { RenderedPost, Site } from '../site/model.js';
 import { paginate } from '../site/paginate.js';
-import { outputPath, postPath, tagPath } from '../site/urls.js';
+import { outputPath, postPath, siteUrl, tagPath } from '../site/urls.js';
 import { createViews } from './context.js';
 import type { CompiledTemplate, PageTemplateName, Theme } from './templates.js';
 
-/** A file to write: text or bytes rendered here, or a file copied from `source`. */
-export type OutputFile = { path: string; contents: string | Uint8Array; source?: undefined } | { path: string; source: string; contents?: undefined };
+/**
+ * A file to write: text or bytes rendered here, a file copied from `source`, or a page whose rendering was put
+ * off (`render`) because the previous build wrote the same page from the same inputs (`renderKey`); the writer
+ * renders it only if the old file cannot be reused.
+ */
+export type OutputFile =
+  | { path: string; contents: string | Uint8Array; renderKey?: string; source?: undefined; render?: undefined }
+  | { path: string; source: string; contents?: undefined; renderKey?: undefined; render?: undefined }
+  | { path: string; render: () => string; renderKey: string; contents?: undefined; source?: undefined };
+
+/** Options for {@link renderPages}. */
+export interface RenderPagesOptions {
+  /**
+   * Everything besides a page's context that decides its HTML (templates, helpers, config, versions; see
+   * `renderCacheSalt`). With `isRendered`, each page gets a `renderKey`: a hash of this salt and its context.
+   */
+  renderSalt?: string;
+  /** Whether the previous output holds this path rendered under this key; such pages are rendered lazily. */
+  isRendered?: (path: string, renderKey: string) => boolean;
+  /**
+   * Pages rendered by the previous build in this process (the dev server), by output path; a page whose key is
+   * unchanged reuses its bytes instead of being rendered. Replaced by this build's pages. Needs `isRendered`.
+   */
+  memo?: Map<string, { renderKey: string; contents: Uint8Array }>;
+}
 
 /** Renders every HTML page of the site through the theme. Feed, sitemap and copies are added by the build. */
-export function renderPages(site: Site, config: ResolvedConfig, theme: Theme, generator: string): { files: OutputFile[]; diagnostics: Diagnostic[] } {
+export function renderPages(site: Site, config: ResolvedConfig, theme: Theme, generator: string, options: RenderPagesOptions = {}): { files: OutputFile[]; diagnostics: Diagnostic[] } {
   const views = createViews(site, config, generator);
   const files: OutputFile[] = [];
   const diagnostics: Diagnostic[] = [];
   const failed = new Set<string>();
+  // Page keys hash the context's JSON, where NaN and ±Infinity all read null; front matter holding such numbers
+  // (the only place they can come from) turns keys off for the build rather than risk two inputs with one key.
+  const nextMemo = options.memo && new Map<string, { renderKey: string; contents: Uint8Array }>();
+  const encoder = new TextEncoder();
+  const isKeyed = options.isRendered !== undefined && !site.posts.some((post) => hasNonFinite(post.data) || !Number.isFinite(post.readTime));
 
-  const render = (template: PageTemplateName, sitePath: string, context: Record<string, unknown>) => {
+  /** `keyContext`: what the page key hashes, when it differs from the context. */
+  const render = (template: PageTemplateName, sitePath: string, context: Record<string, unknown>, keyContext = context) => {
     if (failed.has(template)) return;
     const page = theme.pages[template];
-    try {
+    const path = sitePath === '404.html' ? sitePath : outputPath(sitePath);
+    const renderNow = () => {
       const body = page.render(context, { allowProtoPropertiesByDefault: false });
-      const html = theme.pages.layout.render({ ...context, body }, { allowProtoPropertiesByDefault: false });
-      files.push({ path: sitePath === '404.html' ? sitePath : outputPath(sitePath), contents: html });
+      return theme.pages.layout.render({ ...context, body }, { allowProtoPropertiesByDefault: false });
+    };
+    const renderKey = isKeyed ? pageKey(options.renderSalt ?? '', template, path, keyContext) : undefined;
+    if (renderKey !== undefined && options.isRendered!(path, renderKey)) {
+      // The same inputs rendered without error last time; templates are deterministic, so this page is the
+      // file already in the output. Render it only if the writer cannot reuse that file.
+      files.push({ path, render: renderNow, renderKey });
+      return;
+    }
+    const remembered = renderKey !== undefined ? options.memo?.get(path) : undefined;
+    if (remembered && remembered.renderKey === renderKey) {
+      nextMemo?.set(path, remembered);
+      files.push({ path, contents: remembered.contents, renderKey });
+      return;
+    }
+    try {
+      const html = renderNow();
+      if (nextMemo && renderKey !== undefined) {
+        const contents = encoder.encode(html);
+        nextMemo.set(path, { renderKey, contents });
+        files.push({ path, contents, renderKey });
+      } else files.push({ path, contents: html, renderKey });
     } catch (cause) {
       failed.add(template);
       diagnostics.push(renderError(cause, [page, theme.pages.layout, ...theme.partials.values()]));
@@ -33,23 +84,38 @@ export function renderPages(site: Site, config: ResolvedConfig, theme: Theme, ge
     const newer = site.posts[i - 1];
     const older = site.posts[i + 1];
     const view = views.post(post, true);
-    render('post', postPath(post.slug), {
+    const context = {
       ...views.common('post', post.title, view.description, postPath(post.slug)),
       post: view,
-      newer: newer ? { title: newer.title, url: views.post(newer, false).url } : null,
-      older: older ? { title: older.title, url: views.post(older, false).url } : null,
-    });
+      newer: newer ? { title: newer.title, url: siteUrl(config, postPath(newer.slug)) } : null,
+      older: older ? { title: older.title, url: siteUrl(config, postPath(older.slug)) } : null,
+    };
+    // The key hashes the post's HTML on its own: cheaper than escaping it into the context's JSON.
+    render('post', postPath(post.slug), context, isKeyed ? { ...context, post: { ...view, html: `sha1:${createHash('sha1').update(post.html).digest('hex')}` } } : context);
   });
 
   const summaries = new Map(site.posts.map((post) => [post, views.post(post, false)]));
+  // A list page's key hashes each listed post by the hash of its summary, computed once per post: the same
+  // summary appears on a home page and on each of its tags' pages.
+  const summaryKeys = new Map<RenderedPost, string>();
+  const summaryKey = (post: RenderedPost) => {
+    let key = summaryKeys.get(post);
+    if (key === undefined) {
+      key = `sha1:${createHash('sha1').update(JSON.stringify(summaries.get(post))).digest('hex')}`;
+      summaryKeys.set(post, key);
+    }
+    return key;
+  };
+  const renderList = (sitePath: string, context: Record<string, unknown>, items: RenderedPost[]) => {
+    render('list', sitePath, { ...context, posts: items.map((post) => summaries.get(post)) }, isKeyed ? { ...context, posts: items.map(summaryKey) } : undefined);
+  };
   for (const page of paginate(site.posts, config.postsPerPage, '')) {
     const title = page.page === 1 ? config.title : `Page ${page.page}`;
-    render('list', page.path, {
+    renderList(page.path, {
       ...views.common('home', title, config.description, page.path),
-      posts: page.items.map((post) => summaries.get(post)),
       pagination: views.pagination(page),
       tag: null,
-    });
+    }, page.items);
   }
 
   render('tags', 'tags/', {
@@ -60,17 +126,42 @@ export function renderPages(site: Site, config: ResolvedConfig, theme: Theme, ge
   for (const tag of site.tags) {
     for (const page of paginate(tag.posts, config.postsPerPage, tagPath(tag.slug))) {
       const title = page.page === 1 ? `Posts tagged “${tag.name}”` : `Posts tagged “${tag.name}”, page ${page.page}`;
-      render('list', page.path, {
+      renderList(page.path, {
         ...views.common('tag', title, `Posts tagged “${tag.name}” on ${config.title}`, page.path),
-        posts: page.items.map((post) => summaries.get(post)),
         pagination: views.pagination(page),
         tag: views.tagView(tag),
-      });
+      }, page.items);
     }
   }
 
   render('404', '404.html', views.common('404', 'Page not found', '', '404.html'));
+  if (options.memo && nextMemo) {
+    options.memo.clear();
+    for (const [key, value] of nextMemo) options.memo.set(key, value);
+  }
   return { files, diagnostics };
+}
+
+/**
+ * A hash of everything a page's HTML is made from: the render salt (templates, helpers, config), the template,
+ * the path and the context's JSON.
+ */
+function pageKey(salt: string, template: string, path: string, context: Record<string, unknown>): string {
+  let json: string;
+  try {
+    json = JSON.stringify(context);
+  } catch {
+    // Front matter JSON cannot hold (a cycle): such a page gets a key of its own, so it is always rendered.
+    json = `unkeyable ${randomBytes(16).toString('hex')}`;
+  }
+  return createHash('sha1').update(salt).update('\0').update(template).update('\0').update(path).update('\0').update(json).digest('hex');
+}
+
+function hasNonFinite(value: unknown): boolean {
+  if (typeof value === 'number') return !Number.isFinite(value);
+  if (Array.isArray(value)) return value.some(hasNonFinite);
+  if (typeof value === 'object' && value !== null && !(value instanceof Date)) return Object.values(value).some(hasNonFinite);
+  return false;
 }
 
 /** A Handlebars runtime error, located in the template that mentions the missing helper or partial. */

@@ -1,4 +1,3 @@
-import { absolutizeHtml } from './absolute-urls.js';
 import type { RenderedPost, Site } from './model.js';
 import { tagSlug } from './tags.js';
 import { absoluteUrl, postPath, type UrlConfig } from './urls.js';
@@ -15,12 +14,49 @@ export interface FeedOptions extends UrlConfig {
   generator?: string;
 }
 
+/** A store for the items' absolutized HTML between builds (the persistent cache). */
+export interface FeedHtmlStore {
+  /** The stored HTML for a key made by `key`, or undefined. */
+  get(key: string): string | undefined;
+  set(key: string, html: string): void;
+  /** A key for the item HTML of `html` absolutized against `base`. */
+  key(html: string, base: string): string;
+}
+
+/**
+ * The HTML of each feed item (the newest `items` posts) with every URL made absolute, for `content:encoded`.
+ * Absolutizing re-parses the HTML (parse5), so results are taken from `store` when it has them, and the parser
+ * is loaded only when some item is not stored.
+ */
+export async function renderFeedItemsHtml(site: Site, options: FeedOptions, store?: FeedHtmlStore): Promise<Map<RenderedPost, string>> {
+  const result = new Map<RenderedPost, string>();
+  let absolutizeHtml: ((html: string, base: string) => string) | undefined;
+  for (const post of site.posts.slice(0, options.items ?? 20)) {
+    const link = absoluteUrl(options, postPath(post.slug));
+    // Without a configured url, links stay root-relative; resolving against a reserved dummy origin (never
+    // one an author could link to, unlike localhost) and stripping it again keeps them so.
+    const dummy = 'https://blogbuild.invalid';
+    const base = options.url ? link : `${dummy}${link}`;
+    const key = store?.key(post.html, base);
+    let html = key === undefined ? undefined : store!.get(key);
+    if (html === undefined) {
+      absolutizeHtml ??= (await import('./absolute-urls.js')).absolutizeHtml;
+      html = absolutizeHtml(post.html, base);
+      if (!options.url) html = html.replaceAll(`${dummy}/`, '/');
+      if (key !== undefined) store!.set(key, html);
+    }
+    result.set(post, html);
+  }
+  return result;
+}
+
 /**
  * RSS 2.0 for the newest posts: absolute links, `guid isPermaLink="true"`, RFC 822 dates, `dc:creator`
  * for authors (RSS's own `<author>` must be an e-mail address), a category per tag, and the full HTML in
- * `content:encoded` with every URL made absolute. Dates come from the posts, so the feed is deterministic.
+ * `content:encoded` with every URL made absolute (`itemsHtml`, from {@link renderFeedItemsHtml}). Dates come from
+ * the posts, so the feed is deterministic.
  */
-export function renderFeed(site: Site, options: FeedOptions): string {
+export function renderFeed(site: Site, options: FeedOptions & { itemsHtml: ReadonlyMap<RenderedPost, string> }): string {
   const items = site.posts.slice(0, options.items ?? 20);
   const home = absoluteUrl(options, '');
   const self = absoluteUrl(options, 'rss.xml');
@@ -47,14 +83,10 @@ export function renderFeed(site: Site, options: FeedOptions): string {
   return lines.join('\n');
 }
 
-function renderItem(post: RenderedPost, site: Site, options: FeedOptions): string {
+function renderItem(post: RenderedPost, site: Site, options: FeedOptions & { itemsHtml: ReadonlyMap<RenderedPost, string> }): string {
   const link = absoluteUrl(options, postPath(post.slug));
-  // Without a configured url, links stay root-relative; resolving against a reserved dummy origin (never
-  // one an author could link to, unlike localhost) and stripping it again keeps them so.
-  const dummy = 'https://blogbuild.invalid';
-  const base = options.url ? link : `${dummy}${link}`;
-  let html = absolutizeHtml(post.html, base);
-  if (!options.url) html = html.replaceAll(`${dummy}/`, '/');
+  const html = options.itemsHtml.get(post);
+  if (html === undefined) throw new Error(`no feed HTML for ${post.slug}: call renderFeedItemsHtml first`);
   return [
     '    <item>',
     `      <title>${escapeXml(post.title)}</title>`,
