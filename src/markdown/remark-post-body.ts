@@ -6,7 +6,7 @@ const moreMarker = /^<!--\s*more\s*-->$/i;
 
 /**
  * Prepares a post body: drops the `# heading` that supplied the title (the page shows the title itself),
- * takes the excerpt (text before `<!-- more -->`, else the first paragraph) and removes the marker.
+ * takes the excerpt (text before `<!-- more -->`, else the first paragraph with words) and removes the marker.
  * Reads `file.data.stripTitleHeading`; writes `file.data.excerpt`.
  */
 export function remarkPostBody() {
@@ -21,7 +21,8 @@ export function remarkPostBody() {
       excerptNodes = tree.children.slice(0, more).filter((node) => node.type !== 'heading' && node.type !== 'html');
       tree.children.splice(more, 1);
     } else {
-      const paragraph = tree.children.find((node) => node.type === 'paragraph');
+      // The first paragraph with words: a post that opens with an image or a bare link has no excerpt in it.
+      const paragraph = tree.children.find((node) => node.type === 'paragraph' && /[\p{L}\p{N}]/u.test(toString(node, { includeImageAlt: false })));
       excerptNodes = paragraph ? [paragraph] : [];
     }
     file.data.excerpt = excerptNodes.map((node) => toString(node, { includeHtml: false })).join(' ').replace(/\s+/g, ' ').trim();
