@@ -1,12 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { resetForConfig, saveCacheLater, type BuildState } from './build-state.js';
 import { loadConfig, type ConfigOverrides } from './config/load.js';
 import type { ResolvedConfig } from './config/schema.js';
 import { discoverSources } from './content/discover.js';
 import { loadPosts } from './content/load-posts.js';
 import { error, hasErrors, warning, type Diagnostic } from './diagnostics/error.js';
 import { markdownCacheSalt, renderCacheSalt } from './cache/cache-salt.js';
-import { derivedKey, openMarkdownCache, outputManifestPath, resolveCacheDir } from './cache/markdown-cache.js';
+import { derivedKey, openMarkdownCache, outputManifestPath, resolveCacheDir, type MarkdownCache } from './cache/markdown-cache.js';
 import { renderMarkdown } from './markdown/render-markdown.js';
 import { collectStaticFiles } from './output/static-files.js';
 import { readOutputManifest } from './output/manifest.js';
@@ -36,6 +37,12 @@ export interface BuildOptions extends ConfigOverrides {
   workers?: number;
   /** Called as posts are rendered, for progress display. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * What earlier builds of this blog in this process computed (`createBuildState()`; the dev server passes one to
+   * every rebuild): unchanged sources are not read or parsed again, unchanged bodies not rendered, unchanged pages
+   * not rendered. The output is the same as without it. @default undefined (nothing kept)
+   */
+  state?: BuildState;
 }
 
 /** What a build did. */
@@ -82,41 +89,43 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const { config, diagnostics: configDiagnostics } = await loadConfig(options.root ?? process.cwd(), options);
   diagnostics.push(...configDiagnostics);
   if (!config) return finish({ ok: false, files: [] });
+  const state = options.state;
+  if (state) resetForConfig(state, config);
   diagnostics.push(...(await checkFolders(config, options)));
   if (hasErrors(diagnostics)) return finish({ ok: false, config, files: [] });
 
-  const { sources, diagnostics: sourceDiagnostics } = await discoverSources(config.postsDir);
+  const { sources, diagnostics: sourceDiagnostics } = await discoverSources(config.postsDir, state?.sources);
   diagnostics.push(...sourceDiagnostics);
-  const { posts, diagnostics: postDiagnostics } = loadPosts(sources, { timezone: config.timezone, author: config.author });
+  const { posts, diagnostics: postDiagnostics } = loadPosts(sources, { timezone: config.timezone, author: config.author }, state?.posts);
   diagnostics.push(...postDiagnostics);
   diagnostics.push(...checkDuplicateSlugs(posts, config.root));
   const { published, drafts, scheduled } = selectPublished(posts, { drafts: config.drafts, future: config.future, now: options.now ?? new Date() });
-  const { theme, diagnostics: templateDiagnostics } = await loadTemplates(config.templatesDir, (hb) => registerHelpers(hb, config));
+  const { theme, diagnostics: templateDiagnostics } = await loadTemplates(config.templatesDir, (hb) => registerHelpers(hb, config), state?.templates);
   diagnostics.push(...templateDiagnostics);
   if (hasErrors(diagnostics) || !theme) return finish({ ok: false, config, files: [] });
 
   const markdownOptions = { rawHtml: config.markdown.rawHtml, basePath: config.basePath };
   const cacheDir = options.cache === false ? undefined : resolveCacheDir(config.root, options.cacheDir);
+  await state?.pendingSave;
   const cache = cacheDir === undefined ? undefined : await openMarkdownCache({ dir: cacheDir, salt: markdownCacheSalt(markdownOptions) });
-  const markdown = await renderMarkdown(published, { markdown: markdownOptions, readingSpeed: config.readingSpeed, cache, workers: options.workers, onProgress: options.onProgress });
+  const markdown = await renderMarkdown(published, { markdown: markdownOptions, readingSpeed: config.readingSpeed, cache, workers: options.workers, onProgress: options.onProgress, memo: state?.markdown, renderedMemo: state?.renderedPosts });
   diagnostics.push(...markdown.diagnostics);
   Object.assign(stats, { markdownRendered: markdown.stats.rendered, markdownCached: markdown.stats.fromCache });
   const site = buildSite(markdown.posts, { drafts, scheduled }, { language: config.language });
   const feedOptions = { ...config, items: config.feed.items, generator };
-  const feedHtml = await renderFeedItemsHtml(site, feedOptions, cache && {
-    get: (key) => cache.getDerived(key), set: (key, html) => cache.setDerived(key, html), key: (html, base) => derivedKey('feed-html', base, html),
-  });
-  await cache?.save();
+  const feedHtml = await renderFeedItemsHtml(site, feedOptions, feedHtmlStore(cache, state));
+  if (state) saveCacheLater(state, cache);
+  else await cache?.save();
 
   // Pages rendered from the same inputs into the output last time are rendered only if their file must be written.
   const manifestFile = cacheDir === undefined || options.writer ? undefined : outputManifestPath(cacheDir, config.outDir);
   const previousOutput = manifestFile === undefined ? undefined : readOutputManifest(manifestFile, config.outDir);
-  // In-memory builds (the dev server rebuilding on every save) reuse the pages of this process's last build.
-  const memo = options.writer && options.cache !== false ? pageMemo(config) : undefined;
-  const pages = renderPages(site, config, theme, generator, manifestFile === undefined && !memo ? {} : {
+  // Builds with a state (the dev server rebuilding on every save) reuse the pages of the last build.
+  const pages = renderPages(site, config, theme, generator, manifestFile === undefined && !state ? {} : {
     renderSalt: renderCacheSalt(theme, config, theme.handlebars.VERSION),
-    isRendered: (file, key) => previousOutput?.files[file]?.[5] === key,
-    memo,
+    isRendered: manifestFile === undefined ? undefined : (file, key) => previousOutput?.files[file]?.[5] === key,
+    memo: state?.pages,
+    htmlKeys: state?.htmlKeys,
   });
   diagnostics.push(...pages.diagnostics);
   if (!config.url) {
@@ -155,18 +164,24 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   return finish({ ok: true, config, site, files: files.map((file) => file.path) });
 }
 
-const pageMemos = new Map<string, Map<string, { renderKey: string; contents: Uint8Array }>>();
-
-/** The pages of the last in-memory build of this blog in this process; only the most recent blog is kept. */
-function pageMemo(config: ResolvedConfig): Map<string, { renderKey: string; contents: Uint8Array }> {
-  const key = `${config.root}\0${config.outDir}`;
-  let memo = pageMemos.get(key);
-  if (!memo) {
-    pageMemos.clear();
-    memo = new Map();
-    pageMemos.set(key, memo);
-  }
-  return memo;
+/** Where the feed keeps its items' absolute HTML: the persistent cache and/or the build state. */
+function feedHtmlStore(cache: MarkdownCache | undefined, state: BuildState | undefined): Parameters<typeof renderFeedItemsHtml>[2] {
+  if (!cache && !state) return undefined;
+  return {
+    get(key) {
+      const cached = cache?.getDerived(key);
+      if (cached !== undefined) return cached;
+      const kept = state?.derived.get(key);
+      // Kept in this process but not in the file: the file gets it too.
+      if (kept !== undefined) cache?.setDerived(key, kept);
+      return kept;
+    },
+    set(key, html) {
+      cache?.setDerived(key, html);
+      state?.derived.set(key, html);
+    },
+    key: (html, base) => derivedKey('feed-html', base, html),
+  };
 }
 
 /** The output folder must not hold the blog's sources: the atomic swap replaces the whole folder. */

@@ -20,6 +20,11 @@ export interface MarkdownCache {
   get(key: string): MarkdownResult | undefined;
   /** Records a result for this build. */
   set(key: string, result: MarkdownResult): void;
+  /**
+   * Marks a result this process already holds (from an earlier build) as used by this build, so it is saved:
+   * a lookup without the lookup. Changes the file only if the entry was not in it.
+   */
+  keep(key: string, result: MarkdownResult): void;
   /** A string derived from rendered HTML (a feed item's absolutized HTML), cached under a key of its inputs. */
   getDerived(key: string): string | undefined;
   /** Records a derived string for this build. */
@@ -91,6 +96,16 @@ export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<
     set(key, result) {
       used.set(key, [result.html, result.excerpt, result.wordCount]);
       isChanged = true;
+    },
+    keep(key, result) {
+      stats.hits++;
+      if (used.has(key)) return;
+      const entry = previous[key];
+      if (entry && entry[0] === result.html && entry[1] === result.excerpt && entry[2] === result.wordCount) used.set(key, entry);
+      else {
+        used.set(key, [result.html, result.excerpt, result.wordCount]);
+        isChanged = true;
+      }
     },
     getDerived(key) {
       const value = usedDerived.get(key) ?? previousDerived[key];

@@ -1,5 +1,7 @@
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { SourceMemo } from '../build-state.js';
 import { error, type Diagnostic } from '../diagnostics/error.js';
 
 /** A markdown file found under the posts folder. */
@@ -15,8 +17,12 @@ export interface SourceFile {
   assets: string[];
 }
 
-/** Lists every `.md` file under `postsDir` (nested folders included), sorted by path, and reads it. */
-export async function discoverSources(postsDir: string): Promise<{ sources: SourceFile[]; diagnostics: Diagnostic[] }> {
+/**
+ * Lists every `.md` file under `postsDir` (nested folders included), sorted by path, and reads it. With `memo`
+ * (texts read by earlier builds of this process, by path), a file whose size, mtime and inode are unchanged is not
+ * read again; the folder is always walked, so added, deleted and renamed files are seen. The memo is updated.
+ */
+export async function discoverSources(postsDir: string, memo?: Map<string, SourceMemo>): Promise<{ sources: SourceFile[]; diagnostics: Diagnostic[] }> {
   const diagnostics: Diagnostic[] = [];
   let stat;
   try {
@@ -44,8 +50,9 @@ export async function discoverSources(postsDir: string): Promise<{ sources: Sour
     markdown.map(async (file): Promise<SourceFile | undefined> => {
       let text: string;
       try {
-        text = await fs.readFile(file, 'utf8');
+        text = memo ? readRemembered(file, memo) : await fs.readFile(file, 'utf8');
       } catch (cause) {
+        memo?.delete(file);
         diagnostics.push(error('FileUnreadable', `cannot read file: ${(cause as Error).message}`, { file }, undefined, cause));
         return undefined;
       }
@@ -58,7 +65,24 @@ export async function discoverSources(postsDir: string): Promise<{ sources: Sour
       return { path: file, relPath: toPosix(path.relative(postsDir, file)), text: text.replace(/^\uFEFF/, ''), bundleDir, assets };
     }),
   );
+  if (memo) {
+    const present = new Set(markdown);
+    for (const file of memo.keys()) if (!present.has(file)) memo.delete(file);
+  }
   return { sources: sources.filter((s): s is SourceFile => s !== undefined), diagnostics };
+}
+
+/** The file's text, from `memo` when its stat is the one it had when read; a changed file is read and remembered. */
+function readRemembered(file: string, memo: Map<string, SourceMemo>): string {
+  const stat = fsSync.statSync(file);
+  const known = memo.get(file);
+  if (known && known.size === stat.size && known.mtimeMs === stat.mtimeMs && known.ino === stat.ino) return known.text;
+  const text = fsSync.readFileSync(file, 'utf8');
+  // A file written during the read may have changed size: remember it only when the stat still matches.
+  const after = fsSync.statSync(file);
+  if (after.size === stat.size && after.mtimeMs === stat.mtimeMs && after.ino === stat.ino) memo.set(file, { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino, text });
+  else memo.delete(file);
+  return text;
 }
 
 /** The innermost bundle folder containing `file`, if any. */

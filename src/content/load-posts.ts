@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { PostMemo } from '../build-state.js';
 import { error, type Diagnostic, type Location } from '../diagnostics/error.js';
 import { findYamlKey } from '../diagnostics/position.js';
 import type { Post } from '../site/model.js';
@@ -17,15 +18,31 @@ export interface LoadPostsOptions {
 const readTimeKeys = ['readTime', 'read_time', 'readingTime'];
 const knownKeys = new Set(['title', 'date', 'author', 'tags', 'description', 'slug', 'draft', 'updated', 'image', ...readTimeKeys]);
 
-/** Validates each source's front matter; every problem in every file is reported, not only the first. */
-export function loadPosts(sources: SourceFile[], options: LoadPostsOptions): { posts: Post[]; diagnostics: Diagnostic[] } {
+/**
+ * Validates each source's front matter; every problem in every file is reported, not only the first. With `memo`
+ * (posts loaded by earlier builds of this process, by source path), a source whose text, path, bundle and options
+ * are those of its entry gives the same post object again; the memo is updated to hold exactly these sources.
+ */
+export function loadPosts(sources: SourceFile[], options: LoadPostsOptions, memo?: Map<string, PostMemo>): { posts: Post[]; diagnostics: Diagnostic[] } {
   const posts: Post[] = [];
   const diagnostics: Diagnostic[] = [];
+  const seen = memo && new Set<string>();
   for (const source of sources) {
-    const result = loadPost(source, options);
+    let result: PostMemo['result'];
+    if (memo) {
+      seen!.add(source.path);
+      const inputs = JSON.stringify([source.relPath, source.bundleDir ?? null, source.assets, options.timezone, options.author]);
+      const known = memo.get(source.path);
+      if (known && known.text === source.text && known.inputs === inputs) result = known.result;
+      else {
+        result = loadPost(source, options);
+        memo.set(source.path, { text: source.text, inputs, result });
+      }
+    } else result = loadPost(source, options);
     if ('post' in result) posts.push(result.post);
     diagnostics.push(...result.diagnostics);
   }
+  if (memo) for (const file of memo.keys()) if (!seen!.has(file)) memo.delete(file);
   return { posts, diagnostics };
 }
 

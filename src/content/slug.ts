@@ -11,8 +11,24 @@ const replacements: [RegExp, string][] = [
   [/%/g, ' percent '],
 ];
 
+/**
+ * Slugs already made, by text: tag names are slugified for every post that carries them, in every build of a dev
+ * server. A pure function's results, so nothing is observable but the time; cleared when it grows large.
+ */
+const made = new Map<string, string>();
+
 /** Turns free text into a URL slug; returns "" when nothing readable is left (e.g. only emoji). */
 export function slugify(text: string): string {
+  let slug = made.get(text);
+  if (slug === undefined) {
+    if (made.size >= 20_000) made.clear();
+    slug = makeSlug(text);
+    made.set(text, slug);
+  }
+  return slug;
+}
+
+function makeSlug(text: string): string {
   let s = text.normalize('NFKD').replace(/\p{M}/gu, '');
   for (const [re, word] of replacements) s = s.replace(re, word);
   return s

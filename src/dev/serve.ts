@@ -5,7 +5,7 @@ import { createDevSession, type DevBuildEvent, type DevSession } from './session
 import { createChokidarWatcher, createWatchLoop, fingerprintFiles, watchTargets, type WatcherLike, type WatchLoop } from './watch.js';
 
 /** Options for {@link serve}. */
-export interface ServeOptions extends Omit<BuildOptions, 'writer' | 'now' | 'root'> {
+export interface ServeOptions extends Omit<BuildOptions, 'writer' | 'now' | 'root' | 'state'> {
   /** The blog's folder. */
   root: string;
   /** Folder diagnostics are printed relative to. @default root */
@@ -46,9 +46,10 @@ export class PortInUseError extends Error {
 }
 
 /**
- * Builds the blog in memory, serves it, and rebuilds on every change. Each rebuild is a full build, so what is
- * served always equals a clean build of the files on disk; a failed rebuild keeps the last good site served and
- * shows its errors in the terminal (via onBuild) and in the browser. Rejects with PortInUseError.
+ * Builds the blog in memory, serves it, and rebuilds on every change. Each rebuild redoes only what changed (see
+ * `createBuildState`) and writes what a full build would, so what is served always equals a clean build of the
+ * files on disk; a failed rebuild keeps the last good site served and shows its errors in the terminal (via
+ * onBuild) and in the browser. Rejects with PortInUseError.
  */
 export async function serve(options: ServeOptions): Promise<ServeHandle> {
   const { port = 4000, host = '127.0.0.1', debounce, watcher: injected, onBuild, ...rest } = options;
@@ -102,6 +103,7 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
       isClosed = true;
       await loop.close();
       await dev.close();
+      await session.flush();
     },
   };
 }

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { BuildOptions, BuildResult } from '../build.js';
+import { createBuildState, flushBuildState } from '../build-state.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import type { Diagnostic } from '../diagnostics/error.js';
 import { formatDiagnostic } from '../diagnostics/format.js';
@@ -19,7 +19,7 @@ export interface DevState {
 }
 
 /** Options for {@link createDevSession}. */
-export interface DevSessionOptions extends Omit<BuildOptions, 'writer' | 'now' | 'root'> {
+export interface DevSessionOptions extends Omit<BuildOptions, 'writer' | 'now' | 'root' | 'state'> {
   /** The blog's folder. */
   root: string;
   /** Folder diagnostics are printed relative to. @default root */
@@ -36,15 +36,20 @@ export interface DevBuildEvent {
   isChanged: boolean;
 }
 
-/** Holds the served state; each rebuild is a full in-memory build, so the served site equals a clean build. */
+/**
+ * Holds the served state. Each rebuild is an in-memory build with one build state kept for the session, so only
+ * what changed is read, parsed and rendered again, and the served site equals a clean build.
+ */
 export interface DevSession {
   readonly state: DevState;
   /** Number of builds run so far. */
   readonly builds: number;
-  /** Runs a full build; on success the served files are replaced, on failure they stay and the errors are set. */
+  /** Rebuilds (only what changed since the last build); on success the served files are replaced, on failure they stay and the errors are set. */
   rebuild(): Promise<DevBuildEvent>;
   /** Calls `listener` after every build. Returns an unsubscribe function. */
   onBuild(listener: (event: DevBuildEvent) => void): () => void;
+  /** Writes what the builds put off (the persistent markdown cache); call before the process ends. */
+  flush(): Promise<void>;
 }
 
 /** Creates a dev session; call `rebuild()` for the first build. */
@@ -52,6 +57,8 @@ export function createDevSession(options: DevSessionOptions): DevSession {
   const { build, cwd, ...buildOptions } = options;
   let state: DevState = { files: new Map(), buildId: '0' };
   let builds = 0;
+  let changes = 0;
+  const buildState = createBuildState();
   const listeners = new Set<(event: DevBuildEvent) => void>();
 
   return {
@@ -63,12 +70,12 @@ export function createDevSession(options: DevSessionOptions): DevSession {
     },
     async rebuild() {
       const writer = memoryWriter();
-      const result = await build({ ...buildOptions, writer });
+      const result = await build({ ...buildOptions, writer, state: buildState });
       builds++;
       let isChanged = false;
       if (result.ok) {
-        const buildId = digest(writer.files);
-        isChanged = buildId !== state.buildId;
+        isChanged = !sameFiles(writer.files, state.files);
+        const buildId = isChanged ? String(++changes) : state.buildId;
         state = { files: isChanged ? writer.files : state.files, config: result.config, buildId };
       } else {
         state = { ...state, errorText: formatErrors(result.diagnostics, cwd ?? options.root) };
@@ -81,6 +88,7 @@ export function createDevSession(options: DevSessionOptions): DevSession {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    flush: () => flushBuildState(buildState),
   };
 }
 
@@ -99,13 +107,16 @@ export function formatErrors(diagnostics: readonly Diagnostic[], cwd: string): s
     .join('\n\n');
 }
 
-/** A short hash of every output path and its bytes. */
-function digest(files: ReadonlyMap<string, Uint8Array>): string {
-  const hash = createHash('sha1');
-  for (const key of [...files.keys()].sort()) {
-    const bytes = files.get(key)!;
-    hash.update(`${key}\0${bytes.length}\0`);
-    hash.update(bytes);
+/**
+ * Whether two builds' files are the same paths with the same bytes. Pages reused from the last build are the same
+ * arrays, so only the files rendered or read again are compared byte by byte.
+ */
+function sameFiles(next: ReadonlyMap<string, Uint8Array>, previous: ReadonlyMap<string, Uint8Array>): boolean {
+  if (next.size !== previous.size) return false;
+  for (const [key, bytes] of next) {
+    const old = previous.get(key);
+    if (old === bytes) continue;
+    if (!old || !Buffer.from(old.buffer, old.byteOffset, old.byteLength).equals(bytes)) return false;
   }
-  return hash.digest('hex').slice(0, 12);
+  return true;
 }

@@ -139,15 +139,23 @@ export function watchTargets(config: Pick<ResolvedConfig, 'root' | 'configFile' 
 
 /** A digest of every file under `paths` (path, size, mtime, inode); missing paths count as absent. */
 export async function fingerprintFiles(paths: string[]): Promise<string> {
-  const fs = await import('node:fs/promises');
+  const fs = await import('node:fs');
   const { walk } = await import('../content/discover.js');
   const hash = createHash('sha1');
+  // Synchronous stats: a few microseconds each, where awaiting 1,000 of them one by one costs tens of milliseconds.
+  const stat = (file: string) => {
+    try {
+      return fs.statSync(file, { throwIfNoEntry: false });
+    } catch {
+      return undefined;
+    }
+  };
   for (const target of [...paths].sort()) {
-    const stat = await fs.stat(target).catch(() => undefined);
-    if (!stat) continue;
-    const files = stat.isDirectory() ? (await walk(target)).sort() : [target];
+    const targetStat = stat(target);
+    if (!targetStat) continue;
+    const files = targetStat.isDirectory() ? (await walk(target).catch(() => [])).sort() : [target];
     for (const file of files) {
-      const s = file === target ? stat : await fs.stat(file).catch(() => undefined);
+      const s = file === target ? targetStat : stat(file);
       if (s) hash.update(`${file}\0${s.size}\0${s.mtimeMs}\0${s.ino}\n`);
     }
   }

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { VFile } from 'vfile';
+import type { BuildState, MarkdownMemo } from '../build-state.js';
 import type { MarkdownCache } from '../cache/markdown-cache.js';
 import { error, type Diagnostic } from '../diagnostics/error.js';
 import type { Post, RenderedPost } from '../site/model.js';
@@ -72,6 +73,13 @@ export interface RenderMarkdownOptions {
   poolThreshold?: number;
   /** Called as posts are rendered. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Results of earlier builds in this process, by body (a build state's `markdown`): used before the persistent
+   * cache, so a rebuild neither hashes nor looks up unchanged bodies. Updated to hold exactly this build's bodies.
+   */
+  memo?: BuildState['markdown'];
+  /** Rendered posts of earlier builds (a build state's `renderedPosts`): an unchanged post gives the same object. */
+  renderedMemo?: BuildState['renderedPosts'];
 }
 
 /** What the stage did, for the summary and the benchmark. */
@@ -95,7 +103,17 @@ export async function renderMarkdown(
   const keys: string[] = [];
   const missing: number[] = [];
   const cache = options.cache;
+  const memo = options.memo;
   posts.forEach((post, i) => {
+    const known = memo?.get(post.body)?.[post.isTitleFromHeading ? 'stripped' : 'kept'];
+    if (known) {
+      results[i] = known.result;
+      if (cache) {
+        keys[i] = known.key ?? cache.key(post.body, post.isTitleFromHeading);
+        cache.keep(keys[i], known.result);
+      }
+      return;
+    }
     if (cache) {
       keys[i] = cache.key(post.body, post.isTitleFromHeading);
       results[i] = cache.get(keys[i]);
@@ -133,11 +151,30 @@ export async function renderMarkdown(
 
   const rendered: RenderedPost[] = [];
   const diagnostics: Diagnostic[] = [];
+  const nextMemo = memo && new Map<string, { stripped?: MarkdownMemo; kept?: MarkdownMemo }>();
   posts.forEach((post, i) => {
     const result = results[i];
-    if (result) rendered.push(toRenderedPost(post, result, options.readingSpeed));
-    else diagnostics.push(markdownError(post, failures[i]));
+    if (!result) {
+      diagnostics.push(markdownError(post, failures[i]));
+      return;
+    }
+    if (nextMemo) {
+      const slots = nextMemo.get(post.body) ?? {};
+      slots[post.isTitleFromHeading ? 'stripped' : 'kept'] = { key: keys[i], result };
+      nextMemo.set(post.body, slots);
+    }
+    const known = options.renderedMemo?.get(post);
+    if (known && known.result === result && known.readingSpeed === options.readingSpeed) rendered.push(known.rendered);
+    else {
+      const renderedPost = toRenderedPost(post, result, options.readingSpeed);
+      options.renderedMemo?.set(post, { result, readingSpeed: options.readingSpeed, rendered: renderedPost });
+      rendered.push(renderedPost);
+    }
   });
+  if (memo && nextMemo) {
+    memo.clear();
+    for (const [body, slots] of nextMemo) memo.set(body, slots);
+  }
   return { posts: rendered, diagnostics, stats: { fromCache: posts.length - missing.length, rendered: jobs.length, workers: jobs.length > 1 ? workers : 0 } };
 }
 

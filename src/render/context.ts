@@ -56,6 +56,8 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
     return { ...view };
   };
 
+  const postTags = (p: RenderedPost): TagView[] => p.tags.map((name) => bySpelling.get(name)!).filter(Boolean);
+
   const post = (p: RenderedPost, includeHtml: boolean): PostView => {
     const url = siteUrl(config, postPath(p.slug));
     return {
@@ -66,7 +68,7 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
       updated: p.updated ? dateView(p.updated) : null,
       author: p.author,
       readTime: { minutes: p.readTime, text: `${p.readTime} min read` },
-      tags: p.tags.map((name) => bySpelling.get(name)!).filter(Boolean),
+      tags: postTags(p),
       description: p.description ?? p.excerpt,
       ...(includeHtml ? { html: p.html } : {}),
       image: p.image ? resolveImage(p.image, url, config.basePath) : null,
@@ -106,7 +108,7 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
     pages: page.pagePaths.map((p, i) => ({ number: i + 1, url: siteUrl(config, p), isCurrent: i + 1 === page.page })),
   });
 
-  return { post, tagView: (tag: Tag) => tagViews.get(tag.slug)!, tagViews, common, pagination };
+  return { post, postTags, tagView: (tag: Tag) => tagViews.get(tag.slug)!, tagViews, common, pagination };
 }
 
 /** A cover image path relative to the post's folder becomes a link that works from any page. */

@@ -4,7 +4,7 @@ import { error, type Diagnostic } from '../diagnostics/error.js';
 import type { RenderedPost, Site } from '../site/model.js';
 import { paginate } from '../site/paginate.js';
 import { outputPath, postPath, siteUrl, tagPath } from '../site/urls.js';
-import { createViews } from './context.js';
+import { createViews, type TagView } from './context.js';
 import type { CompiledTemplate, PageTemplateName, Theme } from './templates.js';
 
 /**
@@ -17,6 +17,19 @@ export type OutputFile =
   | { path: string; source: string; contents?: undefined; renderKey?: undefined; render?: undefined }
   | { path: string; render: () => string; renderKey: string; contents?: undefined; source?: undefined };
 
+/** A page rendered by an earlier build: its key, and in memory the objects it was made from (compared by identity). */
+export interface PageMemo {
+  renderKey: string;
+  contents: Uint8Array;
+  deps?: readonly unknown[];
+}
+
+/** An in-memory page key: a short text, and the objects the page is made from. */
+interface MemoryKey {
+  text: string;
+  deps: readonly unknown[];
+}
+
 /** Options for {@link renderPages}. */
 export interface RenderPagesOptions {
   /**
@@ -28,9 +41,13 @@ export interface RenderPagesOptions {
   isRendered?: (path: string, renderKey: string) => boolean;
   /**
    * Pages rendered by the previous build in this process (the dev server), by output path; a page whose key is
-   * unchanged reuses its bytes instead of being rendered. Replaced by this build's pages. Needs `isRendered`.
+   * unchanged reuses its bytes instead of being rendered. Replaced by this build's pages. Without `isRendered`,
+   * keys are the inputs themselves (salt, template, path, context JSON) rather than their hash: they are only
+   * compared in memory.
    */
-  memo?: Map<string, { renderKey: string; contents: Uint8Array }>;
+  memo?: Map<string, PageMemo>;
+  /** Hashes of rendered posts' HTML from earlier builds (a build state's `htmlKeys`), so unchanged posts are not hashed again. */
+  htmlKeys?: WeakMap<RenderedPost, string>;
 }
 
 /** Renders every HTML page of the site through the theme. Feed, sitemap and copies are added by the build. */
@@ -41,38 +58,52 @@ export function renderPages(site: Site, config: ResolvedConfig, theme: Theme, ge
   const failed = new Set<string>();
   // Page keys hash the context's JSON, where NaN and ±Infinity all read null; front matter holding such numbers
   // (the only place they can come from) turns keys off for the build rather than risk two inputs with one key.
-  const nextMemo = options.memo && new Map<string, { renderKey: string; contents: Uint8Array }>();
+  const nextMemo = options.memo && new Map<string, PageMemo>();
   const encoder = new TextEncoder();
-  const isKeyed = options.isRendered !== undefined && !site.posts.some((post) => hasNonFinite(post.data) || !Number.isFinite(post.readTime));
+  const isKeyed = (options.isRendered !== undefined || options.memo !== undefined) && !site.posts.some((post) => hasNonFinite(post.data) || !Number.isFinite(post.readTime));
+  // In memory only (the dev server), a page's key is cheap: the objects it is made from, compared by identity
+  // (rendered posts are the same objects while unchanged), and a short text of the rest.
+  const inMemory = options.memo !== undefined && options.isRendered === undefined;
 
-  /** `keyContext`: what the page key hashes, when it differs from the context. */
-  const render = (template: PageTemplateName, sitePath: string, context: Record<string, unknown>, keyContext = context) => {
+  /**
+   * `keyContext`: what the page key hashes, when it differs from the context; `memoryKey`: the in-memory key,
+   * when cheaper than the context's JSON. Contexts are made only when needed.
+   */
+  const render = (template: PageTemplateName, sitePath: string, getContext: () => Record<string, unknown>, keyContext?: () => Record<string, unknown>, memoryKey?: () => MemoryKey) => {
     if (failed.has(template)) return;
     const page = theme.pages[template];
     const path = sitePath === '404.html' ? sitePath : outputPath(sitePath);
+    let made: Record<string, unknown> | undefined;
+    const context = () => (made ??= getContext());
     const renderNow = () => {
-      const body = page.render(context, { allowProtoPropertiesByDefault: false });
-      return theme.pages.layout.render({ ...context, body }, { allowProtoPropertiesByDefault: false });
+      const body = page.render(context(), { allowProtoPropertiesByDefault: false });
+      return theme.pages.layout.render({ ...context(), body }, { allowProtoPropertiesByDefault: false });
     };
-    const renderKey = isKeyed ? pageKey(options.renderSalt ?? '', template, path, keyContext) : undefined;
-    if (renderKey !== undefined && options.isRendered!(path, renderKey)) {
+    let renderKey: string | undefined;
+    let deps: readonly unknown[] = [];
+    if (isKeyed && inMemory && memoryKey) {
+      const key = memoryKey();
+      renderKey = `${options.renderSalt ?? ''}\0${template}\0${path}\0${key.text}`;
+      deps = key.deps;
+    } else if (isKeyed) renderKey = pageKey(options.renderSalt ?? '', template, path, keyContext ? keyContext() : context(), !inMemory);
+    if (renderKey !== undefined && options.isRendered?.(path, renderKey)) {
       // The same inputs rendered without error last time; templates are deterministic, so this page is the
       // file already in the output. Render it only if the writer cannot reuse that file.
       files.push({ path, render: renderNow, renderKey });
       return;
     }
     const remembered = renderKey !== undefined ? options.memo?.get(path) : undefined;
-    if (remembered && remembered.renderKey === renderKey) {
+    if (remembered && remembered.renderKey === renderKey && sameItems(remembered.deps ?? [], deps)) {
       nextMemo?.set(path, remembered);
-      files.push({ path, contents: remembered.contents, renderKey });
+      files.push({ path, contents: remembered.contents, renderKey: inMemory ? undefined : renderKey });
       return;
     }
     try {
       const html = renderNow();
       if (nextMemo && renderKey !== undefined) {
         const contents = encoder.encode(html);
-        nextMemo.set(path, { renderKey, contents });
-        files.push({ path, contents, renderKey });
+        nextMemo.set(path, { renderKey, contents, deps });
+        files.push({ path, contents, renderKey: inMemory ? undefined : renderKey });
       } else files.push({ path, contents: html, renderKey });
     } catch (cause) {
       failed.add(template);
@@ -80,61 +111,107 @@ export function renderPages(site: Site, config: ResolvedConfig, theme: Theme, ge
     }
   };
 
+  const htmlKey = (post: RenderedPost) => {
+    let key = options.htmlKeys?.get(post);
+    if (key === undefined) {
+      key = `sha1:${createHash('sha1').update(post.html).digest('hex')}`;
+      options.htmlKeys?.set(post, key);
+    }
+    return key;
+  };
+  // What a post's views take from other posts: its tags' views (name spelling, count). The rest of a post view
+  // is made from the post itself and the config (part of the salt).
+  const tagKeys = new Map<RenderedPost, string>();
+  const tagViewKeys = new Map<TagView, string>();
+  const tagViewKey = (view: TagView) => {
+    let key = tagViewKeys.get(view);
+    if (key === undefined) {
+      key = JSON.stringify(view);
+      tagViewKeys.set(view, key);
+    }
+    return key;
+  };
+  const tagKey = (post: RenderedPost) => {
+    let key = tagKeys.get(post);
+    if (key === undefined) {
+      // The views are shared by every post with the tag: each is made into JSON once.
+      key = `[${views.postTags(post).map(tagViewKey).join(',')}]`;
+      tagKeys.set(post, key);
+    }
+    return key;
+  };
   site.posts.forEach((post, i) => {
     const newer = site.posts[i - 1];
     const older = site.posts[i + 1];
-    const view = views.post(post, true);
-    const context = {
-      ...views.common('post', post.title, view.description, postPath(post.slug)),
-      post: view,
+    let view: ReturnType<typeof views.post> | undefined;
+    const postView = () => (view ??= views.post(post, true));
+    const context = () => ({
+      ...views.common('post', post.title, postView().description, postPath(post.slug)),
+      post: postView(),
       newer: newer ? { title: newer.title, url: siteUrl(config, postPath(newer.slug)) } : null,
       older: older ? { title: older.title, url: siteUrl(config, postPath(older.slug)) } : null,
-    };
+    });
     // The key hashes the post's HTML on its own: cheaper than escaping it into the context's JSON.
-    render('post', postPath(post.slug), context, isKeyed ? { ...context, post: { ...view, html: `sha1:${createHash('sha1').update(post.html).digest('hex')}` } } : context);
+    render('post', postPath(post.slug), context, () => ({ ...context(), post: { ...postView(), html: htmlKey(post) } }), () => ({
+      // Tag keys are JSON, so they hold no raw newline: joined by newlines, they need no escaping.
+      text: `${JSON.stringify([newer?.title, newer?.slug, older?.title, older?.slug])}\n${tagKey(post)}`,
+      deps: [post],
+    }));
   });
 
-  const summaries = new Map(site.posts.map((post) => [post, views.post(post, false)]));
+  const summaries = new Map<RenderedPost, ReturnType<typeof views.post>>();
+  const summary = (post: RenderedPost) => {
+    let view = summaries.get(post);
+    if (!view) {
+      view = views.post(post, false);
+      summaries.set(post, view);
+    }
+    return view;
+  };
   // A list page's key hashes each listed post by the hash of its summary, computed once per post: the same
   // summary appears on a home page and on each of its tags' pages.
   const summaryKeys = new Map<RenderedPost, string>();
   const summaryKey = (post: RenderedPost) => {
     let key = summaryKeys.get(post);
     if (key === undefined) {
-      key = `sha1:${createHash('sha1').update(JSON.stringify(summaries.get(post))).digest('hex')}`;
+      key = `sha1:${createHash('sha1').update(JSON.stringify(summary(post))).digest('hex')}`;
       summaryKeys.set(post, key);
     }
     return key;
   };
-  const renderList = (sitePath: string, context: Record<string, unknown>, items: RenderedPost[]) => {
-    render('list', sitePath, { ...context, posts: items.map((post) => summaries.get(post)) }, isKeyed ? { ...context, posts: items.map(summaryKey) } : undefined);
+  const renderList = (sitePath: string, context: () => Record<string, unknown>, items: RenderedPost[], key: unknown[]) => {
+    render('list', sitePath, () => ({ ...context(), posts: items.map(summary) }), () => ({ ...context(), posts: items.map(summaryKey) }), () => ({
+      text: `${JSON.stringify(key)}\n${items.map(tagKey).join('\n')}`,
+      deps: items,
+    }));
   };
   for (const page of paginate(site.posts, config.postsPerPage, '')) {
     const title = page.page === 1 ? config.title : `Page ${page.page}`;
-    renderList(page.path, {
+    renderList(page.path, () => ({
       ...views.common('home', title, config.description, page.path),
       pagination: views.pagination(page),
       tag: null,
-    }, page.items);
+    }), page.items, ['home', title, '', page.page, page.totalPages]);
   }
 
-  render('tags', 'tags/', {
+  render('tags', 'tags/', () => ({
     ...views.common('tags', 'Tags', `All tags of ${config.title}`, 'tags/'),
     tags: site.tags.map((tag) => views.tagView(tag)),
-  });
+  }));
 
   for (const tag of site.tags) {
-    for (const page of paginate(tag.posts, config.postsPerPage, tagPath(tag.slug))) {
+    const base = tagPath(tag.slug);
+    for (const page of paginate(tag.posts, config.postsPerPage, base)) {
       const title = page.page === 1 ? `Posts tagged “${tag.name}”` : `Posts tagged “${tag.name}”, page ${page.page}`;
-      renderList(page.path, {
+      renderList(page.path, () => ({
         ...views.common('tag', title, `Posts tagged “${tag.name}” on ${config.title}`, page.path),
         pagination: views.pagination(page),
         tag: views.tagView(tag),
-      }, page.items);
+      }), page.items, ['tag', title, base, page.page, page.totalPages, views.tagView(tag)]);
     }
   }
 
-  render('404', '404.html', views.common('404', 'Page not found', '', '404.html'));
+  render('404', '404.html', () => views.common('404', 'Page not found', '', '404.html'));
   if (options.memo && nextMemo) {
     options.memo.clear();
     for (const [key, value] of nextMemo) options.memo.set(key, value);
@@ -146,7 +223,7 @@ export function renderPages(site: Site, config: ResolvedConfig, theme: Theme, ge
  * A hash of everything a page's HTML is made from: the render salt (templates, helpers, config), the template,
  * the path and the context's JSON.
  */
-function pageKey(salt: string, template: string, path: string, context: Record<string, unknown>): string {
+function pageKey(salt: string, template: string, path: string, context: Record<string, unknown>, isHashed: boolean): string {
   let json: string;
   try {
     json = JSON.stringify(context);
@@ -154,7 +231,12 @@ function pageKey(salt: string, template: string, path: string, context: Record<s
     // Front matter JSON cannot hold (a cycle): such a page gets a key of its own, so it is always rendered.
     json = `unkeyable ${randomBytes(16).toString('hex')}`;
   }
+  if (!isHashed) return `${salt}\0${template}\0${path}\0${json}`;
   return createHash('sha1').update(salt).update('\0').update(template).update('\0').update(path).update('\0').update(json).digest('hex');
+}
+
+function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
 }
 
 function hasNonFinite(value: unknown): boolean {

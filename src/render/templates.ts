@@ -1,3 +1,4 @@
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,11 +39,23 @@ export interface Theme {
 export async function loadTemplates(
   localDir: string | undefined,
   registerHelpers: (hb: typeof Handlebars) => void,
+  memo?: { last?: { key: string; theme: Theme } },
 ): Promise<{ theme?: Theme; diagnostics: Diagnostic[] }> {
   const files = new Map<string, string>();
   for (const dir of [builtinTemplatesDir, localDir]) {
     if (!dir || !(await isDirectory(dir))) continue;
     for (const file of await walk(dir)) files.set(path.relative(dir, file).split(path.sep).join('/'), file);
+  }
+  // With a memo (the dev server; the helpers' config is the memo's), the theme is compiled again only when the set
+  // of template files or one file's size, mtime or inode changed.
+  let key: string | undefined;
+  if (memo) {
+    key = JSON.stringify([...files].sort().map(([rel, file]) => {
+      const stat = fsSync.statSync(file, { throwIfNoEntry: false });
+      return [rel, file, stat?.size, stat?.mtimeMs, stat?.ino];
+    }));
+    if (memo.last?.key === key) return { theme: memo.last.theme, diagnostics: [] };
+    memo.last = undefined;
   }
 
   const handlebars = Handlebars.create();
@@ -83,10 +96,9 @@ export async function loadTemplates(
     }
   }
   if (diagnostics.length > 0) return { diagnostics };
-  return {
-    theme: { handlebars, pages: pages as Theme['pages'], partials, assets, files: [...files.values()].sort() },
-    diagnostics,
-  };
+  const theme: Theme = { handlebars, pages: pages as Theme['pages'], partials, assets, files: [...files.values()].sort() };
+  if (memo && key !== undefined) memo.last = { key, theme };
+  return { theme, diagnostics };
 }
 
 function templateSyntaxError(file: string, source: string, cause: unknown): Diagnostic {

@@ -1,0 +1,121 @@
+import type { Diagnostic } from './diagnostics/error.js';
+import type { MarkdownResult } from './markdown/render-markdown.js';
+import type { PageMemo } from './render/render-pages.js';
+import type { Theme } from './render/templates.js';
+import type { Post, RenderedPost } from './site/model.js';
+
+/** A source file as read by a previous build, with the stat it had then. */
+export interface SourceMemo {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  text: string;
+}
+
+/** A post loaded (parsed and validated) from one source text under one set of options. */
+export interface PostMemo {
+  /** The inputs: the source's text (the same string while the file is unchanged), path, bundle and options. */
+  text: string;
+  inputs: string;
+  result: { post: Post; diagnostics: Diagnostic[] } | { diagnostics: Diagnostic[] };
+}
+
+/** A rendered body, with the persistent cache's key for it. */
+export interface MarkdownMemo {
+  key: string | undefined;
+  result: MarkdownResult;
+}
+
+/**
+ * What one process keeps between builds of one blog (the dev server): every entry is checked against its inputs
+ * before use, so a build with a state writes exactly what a clean build writes. Create one with
+ * {@link createBuildState} and pass it to every `build({ state })`; builds without a state keep nothing.
+ *
+ * Entries are replaced, never mutated. Everything derived from the config is dropped when the resolved config
+ * changes; everything rendered through the theme when a template file changes (its key changes).
+ */
+export interface BuildState {
+  /** The resolved config (as JSON) the entries below were made under. */
+  configKey?: string;
+  /** Source files by absolute path: re-read only when their size, mtime or inode changed. */
+  sources: Map<string, SourceMemo>;
+  /** Loaded posts by source path. */
+  posts: Map<string, PostMemo>;
+  /** Rendered markdown by body text, then by the title-heading flag. */
+  markdown: Map<string, { stripped?: MarkdownMemo; kept?: MarkdownMemo }>;
+  /** Rendered posts by post and markdown result: the same object while neither changed, so later keys are cheap. */
+  renderedPosts: WeakMap<Post, { result: MarkdownResult; readingSpeed: number; rendered: RenderedPost }>;
+  /** The compiled theme, with the template files' paths and stats it was compiled from. */
+  templates: { last?: { key: string; theme: Theme } };
+  /** Derived strings (feed items' absolute HTML) by key. */
+  derived: Map<string, string>;
+  /** Hashes of rendered posts' HTML, for page keys. */
+  htmlKeys: WeakMap<RenderedPost, string>;
+  /** Pages of the last build by output path, with the key of everything they were rendered from. */
+  pages: Map<string, PageMemo>;
+  /** The persistent cache of the last build, saved after a quiet second (see {@link saveCacheLater}). */
+  unsavedCache?: { save(): Promise<void> };
+  saveTimer?: ReturnType<typeof setTimeout>;
+  /** The cache file being written, awaited before the next build opens it. */
+  pendingSave?: Promise<void>;
+}
+
+/** How long the persistent cache waits for the next build before it is written. */
+const saveDelayMs = 1000;
+
+/**
+ * Saves the persistent markdown cache once no build followed for a second: writing it is ~50 ms for 1,000 posts,
+ * which would be on every save's critical path, and in the dev server only the last build's cache matters (it is
+ * for cold starts; this process keeps its results in the state). {@link flushBuildState} saves it at once.
+ */
+export function saveCacheLater(state: BuildState, cache: { save(): Promise<void> } | undefined): void {
+  if (state.saveTimer) clearTimeout(state.saveTimer);
+  state.saveTimer = undefined;
+  state.unsavedCache = cache;
+  if (!cache) return;
+  state.saveTimer = setTimeout(() => void flushBuildState(state), saveDelayMs);
+  state.saveTimer.unref?.();
+}
+
+/** Writes what the state holds back for later (the persistent cache); resolves when it is written. */
+export async function flushBuildState(state: BuildState): Promise<void> {
+  if (state.saveTimer) clearTimeout(state.saveTimer);
+  state.saveTimer = undefined;
+  const cache = state.unsavedCache;
+  state.unsavedCache = undefined;
+  if (cache) {
+    const previous = state.pendingSave;
+    state.pendingSave = (async () => {
+      await previous;
+      await cache.save();
+    })();
+  }
+  await state.pendingSave;
+}
+
+/** An empty build state: the first build with it does all the work, later builds only what changed. */
+export function createBuildState(): BuildState {
+  return { sources: new Map(), posts: new Map(), markdown: new Map(), renderedPosts: new WeakMap(), htmlKeys: new WeakMap(), templates: {}, derived: new Map(), pages: new Map() };
+}
+
+/**
+ * Drops what was derived from another config: posts (time zone, author), markdown (base path, raw HTML), the
+ * theme (helpers), feed HTML and pages. Source texts stay: they do not depend on the config.
+ */
+export function resetForConfig(state: BuildState, config: unknown): void {
+  let configKey: string;
+  try {
+    configKey = JSON.stringify(config);
+  } catch {
+    configKey = `unkeyable ${Math.random()}`;
+  }
+  if (state.configKey === configKey) return;
+  state.configKey = configKey;
+  state.posts.clear();
+  state.markdown.clear();
+  state.renderedPosts = new WeakMap();
+  state.htmlKeys = new WeakMap();
+  state.templates = {};
+  state.derived.clear();
+  state.pages.clear();
+}
