@@ -1,17 +1,11 @@
 import path from 'node:path';
 import type { BuildOptions } from '../build.js';
+import type { ConfigOverrides } from '../config/load.js';
 import { exitCodeFor } from '../diagnostics/error.js';
 import { createReporter } from './output.js';
 
 /** Flags of `blogbuild build`. */
-export interface BuildFlags {
-  config?: string;
-  posts?: string;
-  templates?: string;
-  out?: string;
-  url?: string;
-  drafts?: boolean;
-  future?: boolean;
+export interface BuildFlags extends ConfigOverrides {
   quiet?: boolean;
   debug?: boolean;
   /** False with `--no-cache`. @default true */

@@ -1,15 +1,10 @@
+import type { ConfigOverrides } from '../config/load.js';
 import { exitCodeFor, type Diagnostic } from '../diagnostics/error.js';
 import { createReporter, readSource } from './output.js';
 
 /** Flags of `blogbuild check`. */
-export interface CheckFlags {
+export interface CheckFlags extends Omit<ConfigOverrides, 'out'> {
   strict?: boolean;
-  config?: string;
-  posts?: string;
-  templates?: string;
-  url?: string;
-  drafts?: boolean;
-  future?: boolean;
   debug?: boolean;
 }
 

@@ -1,20 +1,15 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import type { ConfigOverrides } from '../config/load.js';
 import type { Diagnostic } from '../diagnostics/error.js';
 import { exitCodeFor } from '../diagnostics/error.js';
 import type { DevBuildEvent } from '../dev/session.js';
 import { createReporter } from './output.js';
 
 /** Flags of `blogbuild serve`. */
-export interface ServeFlags {
+export interface ServeFlags extends Omit<ConfigOverrides, 'out'> {
   port?: string;
   host?: string;
-  config?: string;
-  posts?: string;
-  templates?: string;
-  url?: string;
-  drafts?: boolean;
-  future?: boolean;
   open?: boolean;
   debug?: boolean;
 }
