@@ -7,6 +7,7 @@ import { discoverSources } from './content/discover.js';
 import { loadPosts } from './content/load-posts.js';
 import { error, hasErrors, warning, type Diagnostic } from './diagnostics/error.js';
 import { markdownCacheSalt, renderCacheSalt } from './cache/cache-salt.js';
+import { openPostCache, openVerifiedTemplates } from './cache/post-cache.js';
 import { derivedKey, openMarkdownCache, outputManifestPath, resolveCacheDir, type MarkdownCache } from './cache/markdown-cache.js';
 import { renderMarkdown } from './markdown/render-markdown.js';
 import { collectStaticFiles } from './output/static-files.js';
@@ -14,7 +15,7 @@ import { readOutputManifest } from './output/manifest.js';
 import { fsWriter, type Writer } from './output/writer.js';
 import { registerHelpers } from './render/helpers.js';
 import { renderPages, type OutputFile } from './render/render-pages.js';
-import { loadTemplates } from './render/templates.js';
+import { handlebarsVersion, loadTemplates } from './render/templates.js';
 import { buildSite, checkDuplicateSlugs, selectPublished } from './site/build-site.js';
 import { renderFeed, renderFeedItemsHtml } from './site/feed.js';
 import type { Site } from './site/model.js';
@@ -94,18 +95,22 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   diagnostics.push(...(await checkFolders(config, options)));
   if (hasErrors(diagnostics)) return finish({ ok: false, config, files: [] });
 
-  const { sources, diagnostics: sourceDiagnostics } = await discoverSources(config.postsDir, state?.sources);
+  const cacheDir = options.cache === false ? undefined : resolveCacheDir(config.root, options.cacheDir);
+  // Builds with a state keep source texts and posts in it; others keep posts in the persistent post cache.
+  const postCache = cacheDir === undefined || state ? undefined : openPostCache(cacheDir);
+  const { sources, diagnostics: sourceDiagnostics } = await discoverSources(config.postsDir, state?.sources, postCache);
   diagnostics.push(...sourceDiagnostics);
-  const { posts, diagnostics: postDiagnostics } = loadPosts(sources, { timezone: config.timezone, author: config.author }, state?.posts);
+  const { posts, diagnostics: postDiagnostics } = loadPosts(sources, { timezone: config.timezone, author: config.author }, state?.posts, postCache);
+  postCache?.save();
   diagnostics.push(...postDiagnostics);
   diagnostics.push(...checkDuplicateSlugs(posts, config.root));
   const { published, drafts, scheduled } = selectPublished(posts, { drafts: config.drafts, future: config.future, now: options.now ?? new Date() });
-  const { theme, diagnostics: templateDiagnostics } = await loadTemplates(config.templatesDir, (hb) => registerHelpers(hb, config), state?.templates);
+  const verifiedTemplates = cacheDir === undefined || state ? undefined : openVerifiedTemplates(cacheDir, handlebarsVersion());
+  const { theme, diagnostics: templateDiagnostics } = await loadTemplates(config.templatesDir, (hb) => registerHelpers(hb, config), state?.templates, verifiedTemplates);
   diagnostics.push(...templateDiagnostics);
   if (hasErrors(diagnostics) || !theme) return finish({ ok: false, config, files: [] });
 
   const markdownOptions = { rawHtml: config.markdown.rawHtml, basePath: config.basePath };
-  const cacheDir = options.cache === false ? undefined : resolveCacheDir(config.root, options.cacheDir);
   await state?.pendingSave;
   const cache = cacheDir === undefined ? undefined : await openMarkdownCache({ dir: cacheDir, salt: markdownCacheSalt(markdownOptions) });
   const markdown = await renderMarkdown(published, { markdown: markdownOptions, readingSpeed: config.readingSpeed, cache, workers: options.workers, onProgress: options.onProgress, memo: state?.markdown, renderedMemo: state?.renderedPosts });
@@ -122,7 +127,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const previousOutput = manifestFile === undefined ? undefined : readOutputManifest(manifestFile, config.outDir);
   // Builds with a state (the dev server rebuilding on every save) reuse the pages of the last build.
   const pages = renderPages(site, config, theme, generator, manifestFile === undefined && !state ? {} : {
-    renderSalt: renderCacheSalt(theme, config, theme.handlebars.VERSION),
+    renderSalt: renderCacheSalt(theme, config, handlebarsVersion()),
     isRendered: manifestFile === undefined ? undefined : (file, key) => previousOutput?.files[file]?.[5] === key,
     memo: state?.pages,
     htmlKeys: state?.htmlKeys,

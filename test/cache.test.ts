@@ -186,3 +186,73 @@ describe('blogbuild build --no-cache and blogbuild clean', () => {
     expect(existsSync(path.join(root, 'dist', 'posts', 'tables', 'index.html'))).toBe(true);
   });
 });
+
+describe('persistent post cache (posts by source stat) and verified templates', () => {
+  const postsCache = () => path.join(cacheDir, 'posts-v1.cache');
+  const longPost = () => path.join(root, 'posts', '2024-04-20-long.md');
+
+  it('trusts an unchanged stat: a source rewritten with the same size, mtime and inode is not read again', async () => {
+    const file = longPost();
+    // A whole-second mtime, which utimes can set again exactly.
+    await fs.utimes(file, 1_700_000_000, 1_700_000_000);
+    const first = await buildMemory();
+    expect(existsSync(postsCache())).toBe(true);
+    const stat = await fs.stat(file);
+    const text = await fs.readFile(file, 'utf8');
+    const changed = text.replace('title: A longer post', 'title: B longer post');
+    expect(changed).not.toBe(text);
+    expect(Buffer.byteLength(changed)).toBe(stat.size);
+    await fs.writeFile(file, changed);
+    await fs.utimes(file, 1_700_000_000, 1_700_000_000);
+    expect((await fs.stat(file)).mtimeMs).toBe(stat.mtimeMs);
+    // Same stat: the cached post is used (the same trust the output manifest places in stat).
+    const trusted = await buildMemory();
+    expectSameOutput(first.writer, trusted.writer);
+    // A changed stat (here: mtime) reads and parses the file again.
+    await fs.utimes(file, 1_700_000_005, 1_700_000_005);
+    const reread = await buildMemory();
+    expect(reread.writer.read('posts/long/index.html')).not.toEqual(first.writer.read('posts/long/index.html'));
+    expectSameOutput((await buildMemory({ cache: false })).writer, reread.writer);
+  });
+
+  it('loads an edited front matter again, and gives the output of a clean build', async () => {
+    await buildMemory();
+    const file = longPost();
+    const text = await fs.readFile(file, 'utf8');
+    await fs.writeFile(file, text.replace(/^title: .*$/m, 'title: "A brand new title ✓"'));
+    const edited = await buildMemory();
+    const { document } = parseHTML(edited.writer.read('posts/long/index.html')!);
+    expect(document.querySelector('h1')?.textContent).toContain('A brand new title ✓');
+    expectSameOutput((await buildMemory({ cache: false })).writer, edited.writer);
+  });
+
+  it('ignores a corrupted post cache file and gives the output of a clean build', async () => {
+    await buildMemory();
+    const bytes = await fs.readFile(postsCache());
+    bytes[bytes.length - 10] ^= 0x55;
+    await fs.writeFile(postsCache(), bytes);
+    const after = await buildMemory();
+    expectSameOutput((await buildMemory({ cache: false })).writer, after.writer);
+  });
+
+  it('keeps front matter JSON cannot carry (NaN, -0) exact: such posts are parsed again', async () => {
+    await fs.writeFile(path.join(root, 'posts', '2024-06-01-odd.md'), '---\ntitle: Odd\ndate: 2024-06-01\nrating: .nan\nneg: -0\nmeta: {a: [1, 2], b: "ü"}\n---\nBody.\n');
+    await buildMemory();
+    const warm = await buildMemory();
+    expectSameOutput((await buildMemory({ cache: false })).writer, warm.writer);
+  });
+
+  it('reports a template syntax error made after a build with verified templates, and writes nothing', async () => {
+    await fs.mkdir(path.join(root, 'templates'), { recursive: true });
+    const template = await fs.readFile(builtInPostTemplate, 'utf8');
+    await fs.writeFile(path.join(root, 'templates', 'post.hbs'), template);
+    await buildMemory();
+    await buildMemory();
+    await fs.writeFile(path.join(root, 'templates', 'post.hbs'), `${template}\n{{#if}}broken\n`);
+    const writer = memoryWriter();
+    const result = await build({ root, now: NOW, writer });
+    expect(result.ok).toBe(false);
+    expect(result.diagnostics.map((d) => d.code)).toContain('TemplateSyntax');
+    expect(writer.files.size).toBe(0);
+  });
+});

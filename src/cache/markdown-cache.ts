@@ -1,17 +1,18 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { crc32 } from 'node:zlib';
 import type { MarkdownResult } from '../markdown/render-markdown.js';
+import { packFile, unpackFile } from './packed.js';
 
 /**
  * The persistent markdown cache: each post's rendered body (html, excerpt, word count) keyed by a hash of its
  * markdown and of everything that shapes the HTML (markdown options, blogbuild version, the markdown code and
  * plugin versions). Page rendering is never cached, so templates and the rest of the config cannot go stale.
  *
- * One packed file, `markdown-v1.cache`: a header line `blogbuild-cache 1 <crc32> <bytes>` then a JSON object
- * `{ salt, entries: { key: [html, excerpt, wordCount] }, derived: { key: text } }`. Reading 10,000 entries is one read and one
- * JSON.parse. A file whose length, checksum, JSON, salt or entry shapes are wrong is ignored as a whole.
+ * One packed file, `markdown-v1.cache` (see packed.ts): a header line `blogbuild-cache 2 <crc32> <bytes>`, then
+ * `{ salt, entries: { key: [html blob, excerpt, wordCount] }, derived: { key: text blob } }` as JSON and the HTML
+ * as raw UTF-8. Reading 10,000 entries is one read, one small JSON.parse and a UTF-8 decode per entry. A file whose
+ * length, checksum, JSON, salt or entry shapes are wrong is ignored as a whole.
  */
 export interface MarkdownCache {
   /** The key of a post body under this cache's salt. */
@@ -44,7 +45,7 @@ export interface MarkdownCacheOptions {
 }
 
 const fileName = 'markdown-v1.cache';
-const magic = 'blogbuild-cache 1';
+const magic = 'blogbuild-cache 2';
 
 type Entry = [html: string, excerpt: string, wordCount: number];
 
@@ -121,16 +122,8 @@ export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<
       if (!isChanged && used.size === stats.loaded && usedDerived.size === loadedDerived) return;
       try {
         await fs.mkdir(options.dir, { recursive: true });
-        const payload = serialize(saltHash, used, usedDerived);
-        let crc = 0;
-        let length = 0;
-        for (const chunk of payload) {
-          crc = crc32(chunk, crc);
-          length += chunk.length;
-        }
-        const header = Buffer.from(`${magic} ${(crc >>> 0).toString(16).padStart(8, '0')} ${length}\n`);
         const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-        await fs.writeFile(temp, [header, ...payload]);
+        await fs.writeFile(temp, serialize(saltHash, used, usedDerived));
         await fs.rename(temp, file);
         stats.saved = true;
         const signature = await fileSignature(file);
@@ -166,58 +159,41 @@ async function fileSignature(file: string): Promise<string | undefined> {
   }
 }
 
-/**
- * The cache file's JSON, `{"salt":…,"entries":{…},"derived":{…}}`, as chunks of about 1 MiB: for 10,000 posts
- * one string and its copy as bytes would be 2 × 65 MiB at once.
- */
+/** The cache file: entries' HTML and derived strings as raw UTF-8 blobs (see packed.ts), the rest as JSON. */
 function serialize(saltHash: string, entries: Map<string, Entry>, derived: Map<string, string>): Buffer[] {
-  const chunks: Buffer[] = [];
-  let text = `{"salt":${JSON.stringify(saltHash)},"entries":{`;
-  let separator = '';
-  for (const [key, entry] of entries) {
-    text += `${separator}${JSON.stringify(key)}:${JSON.stringify(entry)}`;
-    separator = ',';
-    if (text.length > 1 << 20) {
-      chunks.push(Buffer.from(text));
-      text = '';
-    }
-  }
-  text += `},"derived":${JSON.stringify(Object.fromEntries(derived))}}`;
-  chunks.push(Buffer.from(text));
-  return chunks;
+  const blobs: string[] = [];
+  const packedEntries: Record<string, [number, string, number]> = {};
+  for (const [key, entry] of entries) packedEntries[key] = [blobs.push(entry[0]) - 1, entry[1], entry[2]];
+  const packedDerived: Record<string, number> = {};
+  for (const [key, value] of derived) packedDerived[key] = blobs.push(value) - 1;
+  return packFile(magic, { salt: saltHash, entries: packedEntries, derived: packedDerived }, blobs);
 }
 
 /** Validates a cache file: header, length, checksum, JSON, salt and the shape of every entry. */
 export function parseCacheFile(bytes: Buffer, saltHash: string): { entries: Record<string, Entry>; derived: Record<string, string> } | { reason: string } {
-  const newline = bytes.indexOf(10);
-  if (newline < 0) return { reason: 'no header' };
-  const [m1, m2, sum, length] = bytes.subarray(0, newline).toString('latin1').split(' ');
-  if (`${m1} ${m2}` !== magic) return { reason: 'not a blogbuild cache file' };
-  const payload = bytes.subarray(newline + 1);
-  if (payload.length !== Number(length)) return { reason: `truncated: ${payload.length} of ${length} bytes` };
-  if (checksum(payload) !== sum) return { reason: 'checksum mismatch' };
-  let data: unknown;
-  try {
-    data = JSON.parse(payload.toString('utf8'));
-  } catch {
-    return { reason: 'invalid JSON' };
-  }
-  if (!isRecord(data) || !isRecord(data.entries)) return { reason: 'invalid structure' };
+  const file = unpackFile(bytes, magic);
+  if ('reason' in file) return file;
+  const data = file.data;
+  if (!isRecord(data) || !isRecord(data.entries) || !isRecord(data.derived)) return { reason: 'invalid structure' };
   if (data.salt !== saltHash) return { reason: 'made by another version or other markdown options' };
-  const entries = data.entries as Record<string, unknown>;
-  for (const key in entries) {
-    const e = entries[key];
-    if (!Array.isArray(e) || e.length !== 3 || typeof e[0] !== 'string' || typeof e[1] !== 'string' || !Number.isInteger(e[2])) {
+  const isBlob = (i: unknown): i is number => Number.isInteger(i) && (i as number) >= 0 && (i as number) < file.blobCount;
+  const raw = data.entries as Record<string, unknown>;
+  const entries: Record<string, Entry> = Object.create(null);
+  for (const key in raw) {
+    const e = raw[key];
+    if (!Array.isArray(e) || e.length !== 3 || !isBlob(e[0]) || typeof e[1] !== 'string' || !Number.isInteger(e[2])) {
       return { reason: `invalid entry ${key}` };
     }
+    entries[key] = [file.blob(e[0]), e[1], e[2]];
   }
-  const derived = (data.derived ?? {}) as Record<string, unknown>;
-  if (!isRecord(derived)) return { reason: 'invalid structure' };
-  for (const key in derived) if (typeof derived[key] !== 'string') return { reason: `invalid derived entry ${key}` };
-  return {
-    entries: Object.assign(Object.create(null), entries) as Record<string, Entry>,
-    derived: Object.assign(Object.create(null), derived) as Record<string, string>,
-  };
+  const rawDerived = data.derived as Record<string, unknown>;
+  const derived: Record<string, string> = Object.create(null);
+  for (const key in rawDerived) {
+    const i = rawDerived[key];
+    if (!isBlob(i)) return { reason: `invalid derived entry ${key}` };
+    derived[key] = file.blob(i);
+  }
+  return { entries, derived };
 }
 
 /** Where the writer's manifest of `outDir` lives in the cache folder (see fsWriter's `manifest`). */
@@ -235,10 +211,6 @@ export async function clearMarkdownCache(dir: string): Promise<boolean> {
   const existed = await fs.stat(dir).then(() => true, () => false);
   await fs.rm(dir, { recursive: true, force: true });
   return existed;
-}
-
-function checksum(bytes: Uint8Array): string {
-  return (crc32(bytes) >>> 0).toString(16).padStart(8, '0');
 }
 
 function sha1(text: string): string {

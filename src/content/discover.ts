@@ -2,6 +2,7 @@ import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { SourceMemo } from '../build-state.js';
+import type { PostCache } from '../cache/post-cache.js';
 import { error, type Diagnostic } from '../diagnostics/error.js';
 
 /** A markdown file found under the posts folder. */
@@ -21,8 +22,10 @@ export interface SourceFile {
  * Lists every `.md` file under `postsDir` (nested folders included), sorted by path, and reads it. With `memo`
  * (texts read by earlier builds of this process, by path), a file whose size, mtime and inode are unchanged is not
  * read again; the folder is always walked, so added, deleted and renamed files are seen. The memo is updated.
+ * With `postCache`, every file is stat'ed first and a file the cache holds a post for (same size, mtime and inode)
+ * is not read: its `text` is read only if something asks for it.
  */
-export async function discoverSources(postsDir: string, memo?: Map<string, SourceMemo>): Promise<{ sources: SourceFile[]; diagnostics: Diagnostic[] }> {
+export async function discoverSources(postsDir: string, memo?: Map<string, SourceMemo>, postCache?: PostCache): Promise<{ sources: SourceFile[]; diagnostics: Diagnostic[] }> {
   const diagnostics: Diagnostic[] = [];
   let stat;
   try {
@@ -48,21 +51,35 @@ export async function discoverSources(postsDir: string, memo?: Map<string, Sourc
   );
   const sources = await Promise.all(
     markdown.map(async (file): Promise<SourceFile | undefined> => {
-      let text: string;
-      try {
-        text = memo ? readRemembered(file, memo) : await fs.readFile(file, 'utf8');
-      } catch (cause) {
-        memo?.delete(file);
-        diagnostics.push(error('FileUnreadable', `cannot read file: ${(cause as Error).message}`, { file }, undefined, cause));
-        return undefined;
-      }
       const bundleDir = bundleDirs.has(path.dirname(file)) && path.basename(file) === 'index.md' ? path.dirname(file) : undefined;
       const assets = bundleDir
         ? files
             .filter((other) => ownerBundle(other, bundleDirs) === bundleDir && !other.toLowerCase().endsWith('.md'))
             .map((other) => toPosix(path.relative(bundleDir, other)))
         : [];
-      return { path: file, relPath: toPosix(path.relative(postsDir, file)), text: text.replace(/^\uFEFF/, ''), bundleDir, assets };
+      const relPath = toPosix(path.relative(postsDir, file));
+      let text: string;
+      try {
+        if (postCache) {
+          const stat = fsSync.statSync(file);
+          if (postCache.isKnown(file, stat)) {
+            let lazy: string | undefined;
+            return {
+              path: file, relPath, bundleDir, assets,
+              get text() {
+                lazy ??= fsSync.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+                return lazy;
+              },
+            };
+          }
+          text = fsSync.readFileSync(file, 'utf8');
+        } else text = memo ? readRemembered(file, memo) : await fs.readFile(file, 'utf8');
+      } catch (cause) {
+        memo?.delete(file);
+        diagnostics.push(error('FileUnreadable', `cannot read file: ${(cause as Error).message}`, { file }, undefined, cause));
+        return undefined;
+      }
+      return { path: file, relPath, text: text.replace(/^\uFEFF/, ''), bundleDir, assets };
     }),
   );
   if (memo) {

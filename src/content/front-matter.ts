@@ -1,5 +1,6 @@
-import matter from 'gray-matter';
-import yaml from 'js-yaml';
+import { createRequire } from 'node:module';
+import type matterType from 'gray-matter';
+import type yamlType from 'js-yaml';
 import { error, type Diagnostic } from '../diagnostics/error.js';
 
 /** A post file split into its front matter and body. */
@@ -16,13 +17,22 @@ export interface FrontMatter {
 
 // Dates stay strings (CORE schema has no timestamp type): a bare 2024-12-31 is a calendar date, and js-yaml
 // would turn it into UTC midnight, which shows as December 30 west of Greenwich.
-const engines = {
-  yaml: (text: string) => yaml.load(text, { schema: yaml.CORE_SCHEMA }) as object,
-};
+// gray-matter and js-yaml (~30 ms to load) are loaded on the first post that must be parsed: a rebuild whose posts
+// all come from the persistent post cache does not load them.
+let parser: { matter: typeof matterType; engines: { yaml: (text: string) => object } } | undefined;
+function loadParser(): NonNullable<typeof parser> {
+  if (!parser) {
+    const require = createRequire(import.meta.url);
+    const yaml = require('js-yaml') as typeof yamlType;
+    parser = { matter: require('gray-matter') as typeof matterType, engines: { yaml: (text: string) => yaml.load(text, { schema: yaml.CORE_SCHEMA }) as object } };
+  }
+  return parser;
+}
 
 /** Splits front matter from the body with gray-matter; YAML errors become diagnostics at the file position. */
 export function parseFrontMatter(file: string, text: string): FrontMatter | Diagnostic {
-  let parsed: matter.GrayMatterFile<string>;
+  let parsed: matterType.GrayMatterFile<string>;
+  const { matter, engines } = loadParser();
   try {
     // Passing options also turns off gray-matter's content-keyed cache, which would hold every post in memory.
     parsed = matter(text, { engines });

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { PostMemo } from '../build-state.js';
+import type { PostCache } from '../cache/post-cache.js';
 import { error, type Diagnostic, type Location } from '../diagnostics/error.js';
 import { findYamlKey } from '../diagnostics/position.js';
 import type { Post } from '../site/model.js';
@@ -22,8 +23,9 @@ const knownKeys = new Set(['title', 'date', 'author', 'tags', 'description', 'sl
  * Validates each source's front matter; every problem in every file is reported, not only the first. With `memo`
  * (posts loaded by earlier builds of this process, by source path), a source whose text, path, bundle and options
  * are those of its entry gives the same post object again; the memo is updated to hold exactly these sources.
+ * Without `memo`, `postCache` (the persistent post cache) gives the posts of sources it knows.
  */
-export function loadPosts(sources: SourceFile[], options: LoadPostsOptions, memo?: Map<string, PostMemo>): { posts: Post[]; diagnostics: Diagnostic[] } {
+export function loadPosts(sources: SourceFile[], options: LoadPostsOptions, memo?: Map<string, PostMemo>, postCache?: PostCache): { posts: Post[]; diagnostics: Diagnostic[] } {
   const posts: Post[] = [];
   const diagnostics: Diagnostic[] = [];
   const seen = memo && new Set<string>();
@@ -37,6 +39,20 @@ export function loadPosts(sources: SourceFile[], options: LoadPostsOptions, memo
       else {
         result = loadPost(source, options);
         memo.set(source.path, { text: source.text, inputs, result });
+      }
+    } else if (postCache) {
+      // With the persistent post cache (and no memo): a source whose stat and inputs are unchanged is not parsed.
+      const inputs = JSON.stringify([source.relPath, source.bundleDir ?? null, source.assets, options.timezone, options.author]);
+      const cached = postCache.get(source.path, inputs);
+      if (cached) result = { post: cached, diagnostics: [] };
+      else {
+        try {
+          result = loadPost(source, options);
+          if ('post' in result && result.diagnostics.length === 0) postCache.set(source.path, inputs, result.post);
+        } catch (cause) {
+          // A source the cache knew by its stat but must load again (other options) is read only now.
+          result = { diagnostics: [error('FileUnreadable', `cannot read file: ${(cause as Error).message}`, { file: source.path }, undefined, cause)] };
+        }
       }
     } else result = loadPost(source, options);
     if ('post' in result) posts.push(result.post);

@@ -1,8 +1,9 @@
 import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Handlebars from 'handlebars';
+import type Handlebars from 'handlebars';
 import { walk } from '../content/discover.js';
 import { error, type Diagnostic } from '../diagnostics/error.js';
 
@@ -22,7 +23,8 @@ export interface CompiledTemplate {
 
 /** The theme: compiled page templates, registered partials, and asset files to copy. */
 export interface Theme {
-  handlebars: typeof Handlebars;
+  /** The theme's Handlebars environment (loaded and compiled on first use when the theme was compiled lazily). */
+  readonly handlebars: typeof Handlebars;
   pages: Record<PageTemplateName, CompiledTemplate>;
   /** Partial name → file, for error messages. */
   partials: Map<string, CompiledTemplate>;
@@ -40,6 +42,7 @@ export async function loadTemplates(
   localDir: string | undefined,
   registerHelpers: (hb: typeof Handlebars) => void,
   memo?: { last?: { key: string; theme: Theme } },
+  verified?: VerifiedTemplates,
 ): Promise<{ theme?: Theme; diagnostics: Diagnostic[] }> {
   const files = new Map<string, string>();
   for (const dir of [builtinTemplatesDir, localDir]) {
@@ -49,16 +52,25 @@ export async function loadTemplates(
   // With a memo (the dev server; the helpers' config is the memo's), the theme is compiled again only when the set
   // of template files or one file's size, mtime or inode changed.
   let key: string | undefined;
-  if (memo) {
+  if (memo || verified) {
     key = JSON.stringify([...files].sort().map(([rel, file]) => {
       const stat = fsSync.statSync(file, { throwIfNoEntry: false });
       return [rel, file, stat?.size, stat?.mtimeMs, stat?.ino];
     }));
-    if (memo.last?.key === key) return { theme: memo.last.theme, diagnostics: [] };
-    memo.last = undefined;
+    if (memo?.last?.key === key) return { theme: memo.last.theme, diagnostics: [] };
+    if (memo) memo.last = undefined;
+  }
+  // The same template files (paths and stats) compiled without errors by an earlier build: Handlebars is loaded
+  // and the templates compiled only when some page is rendered.
+  if (verified && key !== undefined && verified.has(key)) {
+    const theme = await lazyTheme(files, registerHelpers);
+    if (theme) {
+      if (memo) memo.last = { key, theme };
+      return { theme, diagnostics: [] };
+    }
   }
 
-  const handlebars = Handlebars.create();
+  const handlebars = loadHandlebars().create();
   registerHelpers(handlebars);
   const diagnostics: Diagnostic[] = [];
   const compile = async (file: string): Promise<CompiledTemplate | undefined> => {
@@ -98,7 +110,79 @@ export async function loadTemplates(
   if (diagnostics.length > 0) return { diagnostics };
   const theme: Theme = { handlebars, pages: pages as Theme['pages'], partials, assets, files: [...files.values()].sort() };
   if (memo && key !== undefined) memo.last = { key, theme };
+  if (verified && key !== undefined) verified.add(key);
   return { theme, diagnostics };
+}
+
+/** Template file sets (paths and stats, as a key) known to compile without errors; see `openVerifiedTemplates`. */
+export interface VerifiedTemplates {
+  has(key: string): boolean;
+  add(key: string): void;
+}
+
+let handlebarsModule: typeof Handlebars | undefined;
+/** Handlebars (~30 ms to load), loaded on first use. */
+function loadHandlebars(): typeof Handlebars {
+  handlebarsModule ??= createRequire(import.meta.url)('handlebars') as typeof Handlebars;
+  return handlebarsModule;
+}
+
+/** The installed Handlebars version, without loading Handlebars; part of render keys. */
+export function handlebarsVersion(): string {
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
+    try {
+      return (JSON.parse(fsSync.readFileSync(path.join(dir, 'node_modules', 'handlebars', 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      // Not here; look one folder up.
+    }
+    if (path.dirname(dir) === dir) return loadHandlebars().VERSION;
+  }
+}
+
+/**
+ * A theme whose sources are read but not compiled: the Handlebars environment, partials and page templates are
+ * made on first use, exactly as {@link loadTemplates} makes them. Undefined when a page template is missing.
+ */
+async function lazyTheme(files: Map<string, string>, registerHelpers: (hb: typeof Handlebars) => void): Promise<Theme | undefined> {
+  const partials = new Map<string, CompiledTemplate>();
+  const assets = new Map<string, string>();
+  const pages: Partial<Record<PageTemplateName, CompiledTemplate>> = {};
+  let handlebars: typeof Handlebars | undefined;
+  const environment = () => {
+    if (!handlebars) {
+      const hb = loadHandlebars().create();
+      registerHelpers(hb);
+      for (const [name, partial] of partials) hb.registerPartial(name, partial.render);
+      handlebars = hb;
+    }
+    return handlebars;
+  };
+  const lazyTemplate = (file: string, source: string): CompiledTemplate => {
+    let compiled: Handlebars.TemplateDelegate | undefined;
+    const render = ((context: unknown, options?: Handlebars.RuntimeOptions) => {
+      compiled ??= environment().compile(environment().parse(source), { preventIndent: true });
+      return compiled(context, options);
+    }) as Handlebars.TemplateDelegate;
+    return { file, source, render };
+  };
+  for (const [rel, file] of [...files].sort()) {
+    if (rel.startsWith('assets/')) assets.set(rel, file);
+    else if (rel.startsWith('partials/') && rel.endsWith('.hbs')) {
+      partials.set(rel.slice('partials/'.length, -'.hbs'.length), lazyTemplate(file, await fs.readFile(file, 'utf8')));
+    } else if (rel.endsWith('.hbs') && (pageTemplates as readonly string[]).includes(rel.slice(0, -4))) {
+      pages[rel.slice(0, -4) as PageTemplateName] = lazyTemplate(file, await fs.readFile(file, 'utf8'));
+    }
+  }
+  if (pageTemplates.some((name) => !pages[name])) return undefined;
+  return {
+    get handlebars() {
+      return environment();
+    },
+    pages: pages as Theme['pages'],
+    partials,
+    assets,
+    files: [...files.values()].sort(),
+  };
 }
 
 function templateSyntaxError(file: string, source: string, cause: unknown): Diagnostic {

@@ -1,0 +1,231 @@
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PostDate } from '../content/dates.js';
+import type { Post } from '../site/model.js';
+import { version } from '../version.js';
+import { packFile, unpackFile } from './packed.js';
+
+/** A source file's stat, as the post cache trusts it (the same trust the output manifest places in stat). */
+export interface SourceStat {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
+/**
+ * The persistent post cache: each successfully loaded post (front matter parsed and validated) by its source's
+ * absolute path, with the source's size, mtime and inode and the other inputs of loading (relative path, bundle,
+ * assets, time zone, default author). A no-change rebuild neither reads nor parses unchanged sources: a source
+ * whose stat differs is read and loaded again. Posts with errors are never cached; nor are posts whose front
+ * matter holds values JSON cannot carry exactly (NaN, ±Infinity, -0).
+ *
+ * One file, `posts-v1.cache`, packed like the markdown cache (`blogbuild-posts 1 <crc32> <bytes>`, JSON, then the
+ * bodies as raw UTF-8; see packed.ts); a
+ * file whose length, checksum, JSON, salt (blogbuild version and content code) or entry shapes are wrong is
+ * ignored as a whole.
+ */
+export interface PostCache {
+  /** Records the stat of a source seen by this build; true when the cache holds a post for exactly this stat. */
+  isKnown(file: string, stat: SourceStat): boolean;
+  /** The cached post of a source whose stat was recorded by {@link isKnown}, loaded under `inputs`. */
+  get(file: string, inputs: string): Post | undefined;
+  /** Records a post loaded by this build (from the text read after the stat given to {@link isKnown}). */
+  set(file: string, inputs: string, post: Post): void;
+  /** Writes the entries of this build's sources (and only those) when anything changed. Never throws. */
+  save(): void;
+}
+
+type Entry = [size: number, mtimeMs: number, ino: number, inputs: string, post: Record<string, unknown>];
+
+const fileName = 'posts-v1.cache';
+const magic = 'blogbuild-posts 1';
+let codeSalt: string | undefined;
+
+/** Opens (reads) the post cache in `dir`; a missing or damaged file gives an empty cache. */
+export function openPostCache(dir: string): PostCache {
+  const file = path.join(dir, fileName);
+  codeSalt ??= computeCodeSalt();
+  const salt = codeSalt;
+  let previous: Record<string, Entry> = Object.create(null);
+  let isChanged = false;
+  try {
+    const read = parsePostCacheFile(fs.readFileSync(file), salt);
+    if (read) previous = read;
+    else isChanged = true;
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') isChanged = true;
+  }
+  const stats = new Map<string, SourceStat>();
+  const used = new Map<string, Entry>();
+  return {
+    isKnown(source, stat) {
+      stats.set(source, { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino });
+      const entry = previous[source];
+      return entry !== undefined && entry[0] === stat.size && entry[1] === stat.mtimeMs && entry[2] === stat.ino;
+    },
+    get(source, inputs) {
+      const stat = stats.get(source);
+      const entry = previous[source];
+      if (!stat || !entry || entry[0] !== stat.size || entry[1] !== stat.mtimeMs || entry[2] !== stat.ino || entry[3] !== inputs) return undefined;
+      const post = revivePost(entry[4]);
+      if (post) used.set(source, entry);
+      return post;
+    },
+    set(source, inputs, post) {
+      const stat = stats.get(source);
+      isChanged = true;
+      if (!stat || !isJsonExact(post.data)) return;
+      used.set(source, [stat.size, stat.mtimeMs, stat.ino, inputs, storablePost(post)]);
+    },
+    save() {
+      if (!isChanged && used.size === Object.keys(previous).length) return;
+      try {
+        fs.mkdirSync(dir, { recursive: true });
+        // Post bodies are blobs: the entries keep a body's blob index in its place.
+        const blobs: string[] = [];
+        const entries: Record<string, Entry> = {};
+        for (const [source, [size, mtimeMs, ino, inputs, post]] of used) {
+          entries[source] = [size, mtimeMs, ino, inputs, { ...post, body: blobs.push(post.body as string) - 1 }];
+        }
+        const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+        fs.writeFileSync(temp, Buffer.concat(packFile(magic, { salt, entries }, blobs)));
+        fs.renameSync(temp, file);
+      } catch {
+        // A cache that cannot be written only makes the next build slower.
+      }
+    },
+  };
+}
+
+/** Validates a post cache file: header, length, checksum, JSON, salt and entry shapes; undefined when wrong. */
+export function parsePostCacheFile(bytes: Buffer, salt: string): Record<string, Entry> | undefined {
+  const file = unpackFile(bytes, magic);
+  if ('reason' in file) return undefined;
+  const data = file.data;
+  if (!isRecord(data) || data.salt !== salt || !isRecord(data.entries)) return undefined;
+  const entries = data.entries as Record<string, unknown>;
+  const result: Record<string, Entry> = Object.create(null);
+  for (const key in entries) {
+    const e = entries[key];
+    if (!Array.isArray(e) || e.length !== 5 || typeof e[0] !== 'number' || typeof e[1] !== 'number' || typeof e[2] !== 'number' || typeof e[3] !== 'string' || !isRecord(e[4])) return undefined;
+    const body = e[4].body;
+    if (!Number.isInteger(body) || (body as number) < 0 || (body as number) >= file.blobCount) return undefined;
+    result[key] = [e[0], e[1], e[2], e[3], { ...e[4], body: file.blob(body as number) }];
+  }
+  return result;
+}
+
+/** A post as JSON: dates by their instant's milliseconds. */
+function storablePost(post: Post): Record<string, unknown> {
+  const date = (d: PostDate | undefined) => (d ? { instant: d.instant.getTime(), isDateOnly: d.isDateOnly, iso: d.iso } : undefined);
+  return { ...post, date: date(post.date), updated: date(post.updated) };
+}
+
+/** A post from its JSON, with the fields in the order loadPost gives them; undefined when the shape is wrong. */
+function revivePost(p: Record<string, unknown>): Post | undefined {
+  const date = (d: unknown): PostDate | undefined => {
+    if (!isRecord(d) || typeof d.instant !== 'number' || typeof d.isDateOnly !== 'boolean' || typeof d.iso !== 'string') return undefined;
+    return { instant: new Date(d.instant), isDateOnly: d.isDateOnly, iso: d.iso };
+  };
+  const str = (v: unknown) => typeof v === 'string';
+  const optStr = (v: unknown) => v === undefined || typeof v === 'string';
+  const strings = (v: unknown) => Array.isArray(v) && v.every(str);
+  const postDate = date(p.date);
+  const updated = p.updated === undefined ? undefined : date(p.updated);
+  if (!postDate || (p.updated !== undefined && !updated)) return undefined;
+  if (!str(p.sourcePath) || !str(p.relPath) || !str(p.slug) || !str(p.title) || typeof p.isTitleFromHeading !== 'boolean' || !str(p.author)
+    || !strings(p.tags) || !(p.readTimeMinutes === undefined || typeof p.readTimeMinutes === 'number') || !optStr(p.description)
+    || typeof p.isDraft !== 'boolean' || !optStr(p.image) || !isRecord(p.data) || !str(p.body) || typeof p.bodyStartLine !== 'number'
+    || !optStr(p.bundleDir) || !strings(p.assets) || !(p.slugLoc === undefined || isRecord(p.slugLoc))) return undefined;
+  return {
+    sourcePath: p.sourcePath as string,
+    relPath: p.relPath as string,
+    slug: p.slug as string,
+    slugLoc: p.slugLoc as Post['slugLoc'],
+    title: p.title as string,
+    isTitleFromHeading: p.isTitleFromHeading as boolean,
+    date: postDate,
+    updated,
+    author: p.author as string,
+    tags: p.tags as string[],
+    readTimeMinutes: p.readTimeMinutes as number | undefined,
+    description: p.description as string | undefined,
+    isDraft: p.isDraft as boolean,
+    image: p.image as string | undefined,
+    data: p.data as Record<string, unknown>,
+    body: p.body as string,
+    bodyStartLine: p.bodyStartLine as number,
+    bundleDir: p.bundleDir as string | undefined,
+    assets: p.assets as string[],
+  };
+}
+
+/** Whether JSON carries `value` exactly: plain objects, arrays, strings, booleans, null and finite numbers other than -0. */
+function isJsonExact(value: unknown): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!(i in value) || !isJsonExact(value[i])) return false;
+    return true;
+  }
+  if (typeof value === 'object') {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return false;
+    for (const key of Object.keys(value)) if (key === '__proto__' || !isJsonExact((value as Record<string, unknown>)[key])) return false;
+    return true;
+  }
+  return false;
+}
+
+/** blogbuild's version and a hash of the code that loads posts (src/content), so changed code invalidates the file. */
+function computeCodeSalt(): string {
+  const hash = createHash('sha1').update(`${version}\0`);
+  const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'content');
+  try {
+    for (const name of fs.readdirSync(dir).sort()) {
+      if (/\.(js|ts)$/.test(name) && !name.endsWith('.d.ts')) hash.update(name).update(fs.readFileSync(path.join(dir, name)));
+    }
+  } catch {
+    hash.update('no-content-dir');
+  }
+  return hash.digest('hex');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The template file sets (paths, sizes, mtimes, inodes, as `loadTemplates` keys them) that compiled without errors
+ * under this blogbuild and Handlebars version: the last one, in `templates-v1.json` beside the caches. A build whose
+ * templates are unchanged loads Handlebars only if some page must be rendered; a changed template is compiled at
+ * once, so its syntax errors are reported.
+ */
+export function openVerifiedTemplates(dir: string, handlebarsVersion: string): { has(key: string): boolean; add(key: string): void } {
+  const file = path.join(dir, 'templates-v1.json');
+  const salt = `${version}\0${handlebarsVersion}`;
+  let known: string | undefined;
+  try {
+    const data = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+    if (isRecord(data) && data.salt === salt && typeof data.key === 'string') known = data.key;
+  } catch {
+    // Missing or damaged: every template is compiled.
+  }
+  return {
+    has: (key) => key === known,
+    add(key) {
+      if (key === known) return;
+      known = key;
+      try {
+        fs.mkdirSync(dir, { recursive: true });
+        const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+        fs.writeFileSync(temp, JSON.stringify({ salt, key }));
+        fs.renameSync(temp, file);
+      } catch {
+        // Not written: the next build compiles the templates again.
+      }
+    },
+  };
+}
