@@ -7,6 +7,7 @@ import { build } from '../src/build.js';
 import { createBuildState } from '../src/build-state.js';
 import { createDevSession, type DevSession } from '../src/dev/session.js';
 import { memoryWriter } from '../src/output/writer.js';
+import { cleanMemoryBuild, outputDifferences } from './helpers/build-fixture.js';
 
 // Rebuilds that reuse what earlier builds computed (the dev server's build state) must write exactly what a
 // clean full build writes. Each test makes a series of changes aimed at one memo and compares after each one.
@@ -32,31 +33,13 @@ async function edit(file: string, from: string, to: string): Promise<void> {
   await fs.writeFile(file, before.replace(from, to));
 }
 
-/** A clean full build of the blog's current files: no state, no persistent cache. */
-async function cleanBuild(now?: Date): Promise<Map<string, Uint8Array>> {
-  const writer = memoryWriter();
-  const result = await build({ root: tmp, writer, cache: false, now });
-  expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  return writer.files;
-}
 
-/** Paths that differ between two outputs; empty when identical. */
-function differences(a: ReadonlyMap<string, Uint8Array>, b: ReadonlyMap<string, Uint8Array>): string[] {
-  const out: string[] = [];
-  for (const [key, bytes] of a) {
-    const other = b.get(key);
-    if (!other) out.push(`only in the rebuild: ${key}`);
-    else if (!Buffer.from(bytes).equals(Buffer.from(other))) out.push(`differs: ${key}`);
-  }
-  for (const key of b.keys()) if (!a.has(key)) out.push(`only in the clean build: ${key}`);
-  return out.sort();
-}
 
 /** Rebuilds the session and checks the served files equal a clean build; returns whether they changed. */
 async function rebuildAndCompare(session: DevSession): Promise<boolean> {
   const event = await session.rebuild();
   expect(event.result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  expect(differences(session.state.files, await cleanBuild())).toEqual([]);
+  expect(outputDifferences(session.state.files, await cleanMemoryBuild(tmp))).toEqual([]);
   return event.isChanged;
 }
 
@@ -201,7 +184,7 @@ describe('builds with a build state equal clean builds', () => {
       const writer = memoryWriter();
       const result = await build({ root: tmp, writer, cache: false, now, state });
       expect(result.ok).toBe(true);
-      expect(differences(writer.files, await cleanBuild(now))).toEqual([]);
+      expect(outputDifferences(writer.files, await cleanMemoryBuild(tmp, now))).toEqual([]);
       return writer.files;
     };
     expect((await buildAt(new Date('2024-04-01T00:00:00Z'))).has('posts/oven-spring/index.html')).toBe(false);
@@ -225,6 +208,6 @@ describe('builds with a build state equal clean builds', () => {
     expect(cold.ok).toBe(true);
     expect(cold.stats.markdownRendered).toBe(0);
     expect(cold.stats.markdownCached).toBe(4);
-    expect(differences(writer.files, await cleanBuild())).toEqual([]);
+    expect(outputDifferences(writer.files, await cleanMemoryBuild(tmp))).toEqual([]);
   });
 });

@@ -7,12 +7,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseHTML } from 'linkedom';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { build } from '../src/build.js';
 import { clientPath, eventsPath } from '../src/dev/client.js';
 import { PortInUseError, serve, type ServeHandle } from '../src/dev/serve.js';
 import { contentType, resolveRequest } from '../src/dev/server.js';
 import { createWatchLoop, isEditorTempFile, type WatcherLike } from '../src/dev/watch.js';
-import { memoryWriter } from '../src/output/writer.js';
+import { cleanMemoryBuild, outputDifferences } from './helpers/build-fixture.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const fixture = path.join(repo, 'test/fixtures/sites/serve-basic');
@@ -183,26 +182,7 @@ async function waitFor(check: () => boolean | Promise<boolean>, describe: () => 
   }
 }
 
-/** A clean full build of the blog's current files, in memory. */
-async function cleanBuild(root: string): Promise<Map<string, Uint8Array>> {
-  const writer = memoryWriter();
-  // No persistent cache: a truly clean build, so a stale cache in the dev server would show as a difference.
-  const result = await build({ root, writer, cache: false });
-  expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  return writer.files;
-}
 
-/** Paths that differ between two outputs; empty when identical. */
-function differences(a: ReadonlyMap<string, Uint8Array>, b: ReadonlyMap<string, Uint8Array>): string[] {
-  const out: string[] = [];
-  for (const [key, bytes] of a) {
-    const other = b.get(key);
-    if (!other) out.push(`only served: ${key}`);
-    else if (!Buffer.from(bytes).equals(Buffer.from(other))) out.push(`differs: ${key}`);
-  }
-  for (const key of b.keys()) if (!a.has(key)) out.push(`only in clean build: ${key}`);
-  return out.sort();
-}
 
 async function get(url: string, init?: { method?: string }): Promise<{ status: number; type: string | null; location: string | null; body: string }> {
   const res = await fetch(url, { redirect: 'manual', ...init });
@@ -232,7 +212,7 @@ describe('serve over HTTP', () => {
     expect(home.body.replace(/<script src="\/__blogbuild\/client\.js"[^>]*><\/script>\n/, '')).toBe(text(h.session.state.files, 'index.html'));
 
     // The build output itself never has the script.
-    const clean = await cleanBuild(tmp);
+    const clean = await cleanMemoryBuild(tmp);
     for (const [file, bytes] of clean) expect(Buffer.from(bytes).toString('latin1').includes('__blogbuild'), file).toBe(false);
 
     const post = await get(`${origin}/blog/posts/second-try/`);
@@ -424,18 +404,18 @@ describe('watch rebuilds equal a clean full build', () => {
   it.each(cases)('$name', async ({ change, expectServed }) => {
     const h = await start();
     const before = h.session.state.files;
-    expect(differences(before, await cleanBuild(tmp))).toEqual([]);
+    expect(outputDifferences(before, await cleanMemoryBuild(tmp))).toEqual([]);
 
     await change();
-    const expected = await cleanBuild(tmp);
-    expect(differences(before, expected)).not.toEqual([]);
+    const expected = await cleanMemoryBuild(tmp);
+    expect(outputDifferences(before, expected)).not.toEqual([]);
     let diff: string[] = [];
     await waitFor(
-      () => (diff = differences(h.session.state.files, expected)).length === 0,
+      () => (diff = outputDifferences(h.session.state.files, expected)).length === 0,
       () => `served output differs from a clean build: ${diff.join(', ')}`,
     );
     await h.idle();
-    expect(differences(h.session.state.files, await cleanBuild(tmp))).toEqual([]);
+    expect(outputDifferences(h.session.state.files, await cleanMemoryBuild(tmp))).toEqual([]);
     expectServed(h.session.state.files);
     expect(h.session.state.errorText).toBeUndefined();
 
@@ -463,7 +443,7 @@ describe('watch rebuilds equal a clean full build', () => {
     await fs.writeFile(file, good.replace('The first loaf came out flat.', 'The first loaf came out fine.'));
     await waitFor(() => h.session.state.errorText === undefined, () => String(h.session.state.errorText));
     await h.idle();
-    expect(differences(h.session.state.files, await cleanBuild(tmp))).toEqual([]);
+    expect(outputDifferences(h.session.state.files, await cleanMemoryBuild(tmp))).toEqual([]);
     expect(text(h.session.state.files, 'posts/first-loaf/index.html')).toContain('came out fine');
   });
 
@@ -482,6 +462,6 @@ describe('watch rebuilds equal a clean full build', () => {
     await h.idle();
     // How many rebuilds a burst gives depends on timing (the debounce itself is tested with fake timers above).
     expect(h.session.builds - builds).toBeGreaterThanOrEqual(1);
-    expect(differences(h.session.state.files, await cleanBuild(tmp))).toEqual([]);
+    expect(outputDifferences(h.session.state.files, await cleanMemoryBuild(tmp))).toEqual([]);
   });
 });

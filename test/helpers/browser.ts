@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { contentType } from '../../src/dev/server.js';
 
 /** The system Chromium; `.ci/run` installs it with apt-get when missing. */
 export const chromiumPath = '/usr/bin/chromium';
@@ -31,21 +32,6 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.xml': 'application/xml; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-};
 
 /**
  * Serves a built folder on 127.0.0.1 at a free port under `basePath`, like a static host would:
@@ -67,7 +53,7 @@ export async function serveStatic(dir: string, options: { basePath?: string } = 
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
     const notFound = async () => {
       const page = await readFile(path.join(root, '404.html'));
-      res.writeHead(404, { 'content-type': contentTypes['.html'] });
+      res.writeHead(404, { 'content-type': contentType('x.html') });
       res.end(page ?? 'not found');
     };
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -97,7 +83,7 @@ export async function serveStatic(dir: string, options: { basePath?: string } = 
     }
     const body = await readFile(file);
     if (!body) return notFound();
-    res.writeHead(200, { 'content-type': contentTypes[path.extname(file).toLowerCase()] ?? 'application/octet-stream' });
+    res.writeHead(200, { 'content-type': contentType(file) });
     res.end(req.method === 'HEAD' ? undefined : body);
   }
 

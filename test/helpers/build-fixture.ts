@@ -71,3 +71,24 @@ export async function copyFixture(name: string, target: string, order: 'forward'
   }
   return target;
 }
+
+/** A clean full build of a blog's current files in memory: no build state, no persistent cache. */
+export async function cleanMemoryBuild(root: string, now?: Date): Promise<Map<string, Uint8Array>> {
+  const writer = memoryWriter();
+  const result = await build({ root, writer, cache: false, now });
+  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) throw new Error(`clean build of ${root} failed: ${errors.map((d) => d.message).join('; ')}`);
+  return writer.files;
+}
+
+/** Output paths that differ between a build under test and a clean build; empty when identical. */
+export function outputDifferences(actual: ReadonlyMap<string, Uint8Array>, clean: ReadonlyMap<string, Uint8Array>): string[] {
+  const out: string[] = [];
+  for (const [key, bytes] of actual) {
+    const other = clean.get(key);
+    if (!other) out.push(`only in the build under test: ${key}`);
+    else if (!Buffer.from(bytes).equals(Buffer.from(other))) out.push(`differs: ${key}`);
+  }
+  for (const key of clean.keys()) if (!actual.has(key)) out.push(`only in the clean build: ${key}`);
+  return out.sort();
+}
