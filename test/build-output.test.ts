@@ -424,3 +424,20 @@ describe('determinism', () => {
     }
   });
 });
+
+describe('a post whose body repeats its title as # heading', () => {
+  it('shows the title once, as the page h1, and keeps the rest of the body', async () => {
+    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'blogbuild-dup-title-'));
+    try {
+      await fs.mkdir(path.join(root, 'posts'));
+      await fs.writeFile(path.join(root, 'posts', '2024-03-01-menu.md'), '---\ntitle: Spring Menu\ndate: 2024-03-01\n---\n\n# Spring menu\n\nFresh *bread*.\n\n# Prices\n\nCheap.\n');
+      const built = await buildFixture(root);
+      expect(built.ok).toBe(true);
+      const page = doc(built.read('posts/menu/index.html'));
+      expect(all(page, 'h1').map((h) => h.textContent?.trim())).toEqual(['Spring Menu', 'Prices']);
+      expect(text(page, 'article')).toContain('Fresh bread.');
+    } finally {
+      await fs.rm(root, { recursive: true, force: true });
+    }
+  });
+});

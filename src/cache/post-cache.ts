@@ -135,7 +135,7 @@ function revivePost(p: Record<string, unknown>): Post | undefined {
   const postDate = date(p.date);
   const updated = p.updated === undefined ? undefined : date(p.updated);
   if (!postDate || (p.updated !== undefined && !updated)) return undefined;
-  if (!str(p.sourcePath) || !str(p.relPath) || !str(p.slug) || !str(p.title) || typeof p.isTitleFromHeading !== 'boolean' || !str(p.author)
+  if (!str(p.sourcePath) || !str(p.relPath) || !str(p.slug) || !str(p.title) || typeof p.dropsTitleHeading !== 'boolean' || !str(p.author)
     || !strings(p.tags) || !(p.readTimeMinutes === undefined || typeof p.readTimeMinutes === 'number') || !optStr(p.description)
     || typeof p.isDraft !== 'boolean' || !optStr(p.image) || !isRecord(p.data) || !str(p.body) || typeof p.bodyStartLine !== 'number'
     || !optStr(p.bundleDir) || !strings(p.assets) || !(p.slugLoc === undefined || isRecord(p.slugLoc))) return undefined;
@@ -145,7 +145,7 @@ function revivePost(p: Record<string, unknown>): Post | undefined {
     slug: p.slug as string,
     slugLoc: p.slugLoc as Post['slugLoc'],
     title: p.title as string,
-    isTitleFromHeading: p.isTitleFromHeading as boolean,
+    dropsTitleHeading: p.dropsTitleHeading as boolean,
     date: postDate,
     updated,
     author: p.author as string,

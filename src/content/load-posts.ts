@@ -77,14 +77,18 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
 
   // title
   let title = scalarText(data.title);
-  let isTitleFromHeading = false;
+  let dropsTitleHeading = false;
   if (data.title !== undefined && data.title !== null && title === undefined) {
     fail('FrontMatterInvalid', 'title', '`title` must be text', 'write `title: My post`');
-  } else if (!title) {
+  } else if (title) {
+    // A body that opens by repeating the front-matter title as `# Title` would show it twice.
+    const heading = firstHeading(fm);
+    dropsTitleHeading = heading !== undefined && sameText(heading, title);
+  } else {
     const heading = firstHeading(fm);
     if (heading) {
       title = heading;
-      isTitleFromHeading = true;
+      dropsTitleHeading = true;
     } else {
       diagnostics.push(error('TitleMissing', 'post has no title', { file: source.path, line: 1, column: 1 },
         'add `title: …` to the front matter, or start the body with a `# Heading`'));
@@ -188,7 +192,7 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
       slug,
       slugLoc,
       title,
-      isTitleFromHeading,
+      dropsTitleHeading,
       date,
       updated,
       author,
@@ -234,6 +238,11 @@ function parseReadTime(value: unknown): number | undefined {
   if (typeof value !== 'string') return undefined;
   const m = /^\s*(\d+(?:\.\d+)?)\s*(?:m|min|mins|minutes?)?\.?(?:\s+read(?:ing)?(?:\s+time)?)?\s*$/i.exec(value);
   return m && Number(m[1]) > 0 ? Math.max(1, Math.round(Number(m[1]))) : undefined;
+}
+
+function sameText(a: string, b: string): boolean {
+  const normal = (text: string) => text.normalize('NFC').replace(/\s+/g, ' ').trim().toLowerCase();
+  return normal(a) === normal(b);
 }
 
 function scalarText(value: unknown): string | undefined {

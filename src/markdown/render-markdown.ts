@@ -105,17 +105,17 @@ export async function renderMarkdown(
   const cache = options.cache;
   const memo = options.memo;
   posts.forEach((post, i) => {
-    const known = memo?.get(post.body)?.[post.isTitleFromHeading ? 'stripped' : 'kept'];
+    const known = memo?.get(post.body)?.[post.dropsTitleHeading ? 'stripped' : 'kept'];
     if (known) {
       results[i] = known.result;
       if (cache) {
-        keys[i] = known.key ?? cache.key(post.body, post.isTitleFromHeading);
+        keys[i] = known.key ?? cache.key(post.body, post.dropsTitleHeading);
         cache.keep(keys[i], known.result);
       }
       return;
     }
     if (cache) {
-      keys[i] = cache.key(post.body, post.isTitleFromHeading);
+      keys[i] = cache.key(post.body, post.dropsTitleHeading);
       results[i] = cache.get(keys[i]);
     }
     if (!results[i]) missing.push(i);
@@ -160,7 +160,7 @@ export async function renderMarkdown(
     }
     if (nextMemo) {
       const slots = nextMemo.get(post.body) ?? {};
-      slots[post.isTitleFromHeading ? 'stripped' : 'kept'] = { key: keys[i], result };
+      slots[post.dropsTitleHeading ? 'stripped' : 'kept'] = { key: keys[i], result };
       nextMemo.set(post.body, slots);
     }
     const known = options.renderedMemo?.get(post);
@@ -179,7 +179,7 @@ export async function renderMarkdown(
 }
 
 function jobOf(post: Post): MarkdownJob {
-  return { path: post.sourcePath, body: post.body, stripTitleHeading: post.isTitleFromHeading };
+  return { path: post.sourcePath, body: post.body, stripTitleHeading: post.dropsTitleHeading };
 }
 
 /** Cuts text at a word boundary near `max` characters, adding an ellipsis. */

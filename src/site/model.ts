@@ -11,8 +11,11 @@ export interface Post {
   /** Where `slug:` is in the front matter, when the slug was set there. */
   slugLoc?: Location;
   title: string;
-  /** The title came from the body's first `# heading`, which the markdown stage then drops. */
-  isTitleFromHeading: boolean;
+  /**
+   * The body's first `# heading` is the title (it supplied it, or repeats the front-matter title): the markdown
+   * stage drops it, since the page shows the title itself and two h1s would repeat it.
+   */
+  dropsTitleHeading: boolean;
   date: PostDate;
   updated?: PostDate;
   author: string;

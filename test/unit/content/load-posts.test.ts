@@ -87,14 +87,20 @@ describe('loadPosts: title', () => {
   it('comes from front matter, trimmed', () => {
     const p = post('title: "  Hello  "\ndate: 2024-01-31');
     expect(p.title).toBe('Hello');
-    expect(p.isTitleFromHeading).toBe(false);
+    expect(p.dropsTitleHeading).toBe(false);
   });
 
   it('comes from the first # heading when front matter has none, without inline markup', () => {
     const p = post('date: 2024-01-31', '\n```md\n# Not this, it is code\n```\n\n## Not a level-2 heading\n\n# The *real* `title` [link](/x)\n');
     expect(p.title).toBe('The real title link');
-    expect(p.isTitleFromHeading).toBe(true);
+    expect(p.dropsTitleHeading).toBe(true);
     expect(post('date: 2024-01-31\ntitle: ""', 'Setext title\n============\n').title).toBe('Setext title');
+  });
+
+  it('marks a body heading that repeats the front-matter title, so the page does not show it twice', () => {
+    expect(post('title: Spring Menu\ndate: 2024-01-31', '\n# Spring  menu\n\nText.\n').dropsTitleHeading).toBe(true);
+    expect(post('title: Spring Menu\ndate: 2024-01-31', '\n# Something else\n\nText.\n').dropsTitleHeading).toBe(false);
+    expect(post('title: Spring Menu\ndate: 2024-01-31', '\n## Spring Menu\n\nText.\n').dropsTitleHeading).toBe(false);
   });
 
   it('is an error when there is neither', () => {
