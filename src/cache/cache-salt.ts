@@ -29,14 +29,7 @@ export function markdownCacheSalt(options: Required<MarkdownOptions>): string {
 function computeCodeSalt(): string {
   const hash = createHash('sha1');
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const markdownDir = path.join(here, '..', 'markdown');
-  try {
-    for (const name of fs.readdirSync(markdownDir).sort()) {
-      if (/\.(js|ts)$/.test(name) && !name.endsWith('.d.ts')) hash.update(name).update(fs.readFileSync(path.join(markdownDir, name)));
-    }
-  } catch {
-    hash.update('no-markdown-dir');
-  }
+  hash.update(hashCodeFolder('markdown'));
   // The feed's absolutized HTML is cached as well; its code is part of the salt too.
   const absoluteUrls = ['absolute-urls.js', 'absolute-urls.ts'].map((name) => path.join(here, '..', 'site', name)).find((file) => fs.existsSync(file));
   hash.update(absoluteUrls ? fs.readFileSync(absoluteUrls) : 'no-absolute-urls');
@@ -64,7 +57,7 @@ let renderCodeSalt: string | undefined;
  * process's default time zone and locale (a Date in front matter prints in the default zone).
  */
 export function renderCacheSalt(theme: { pages: Record<string, { source: string }>; partials: Map<string, { source: string }> }, config: unknown, handlebarsVersion: string): string {
-  renderCodeSalt ??= hashFolder(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'render'));
+  renderCodeSalt ??= hashCodeFolder('render');
   const hash = createHash('sha1');
   hash.update(JSON.stringify({ format: 1, version, handlebarsVersion, code: renderCodeSalt, config, intl: Intl.DateTimeFormat().resolvedOptions(), tz: process.env.TZ ?? null }));
   for (const [name, page] of Object.entries(theme.pages).sort(([a], [b]) => a.localeCompare(b))) hash.update(`\0page ${name}\0`).update(page.source);
@@ -72,14 +65,19 @@ export function renderCacheSalt(theme: { pages: Record<string, { source: string 
   return hash.digest('hex');
 }
 
-function hashFolder(dir: string): string {
+/**
+ * A hash of blogbuild's own modules in one folder of src/ (or lib/), e.g. `markdown`: caches salted with it are
+ * invalidated by changed code even when the version number stays the same (development builds).
+ */
+export function hashCodeFolder(folder: string): string {
+  const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', folder);
   const hash = createHash('sha1');
   try {
     for (const name of fs.readdirSync(dir).sort()) {
       if (/\.(js|ts)$/.test(name) && !name.endsWith('.d.ts')) hash.update(name).update(fs.readFileSync(path.join(dir, name)));
     }
   } catch {
-    hash.update('no-folder');
+    hash.update(`no-${folder}-folder`);
   }
   return hash.digest('hex');
 }

@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { PostDate } from '../content/dates.js';
 import type { Post } from '../site/model.js';
 import { version } from '../version.js';
+import { hashCodeFolder } from './cache-salt.js';
 import { packFile, unpackFile } from './packed.js';
 
 /** A source file's stat, as the post cache trusts it (the same trust the output manifest places in stat). */
@@ -181,16 +181,7 @@ function isJsonExact(value: unknown): boolean {
 
 /** blogbuild's version and a hash of the code that loads posts (src/content), so changed code invalidates the file. */
 function computeCodeSalt(): string {
-  const hash = createHash('sha1').update(`${version}\0`);
-  const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'content');
-  try {
-    for (const name of fs.readdirSync(dir).sort()) {
-      if (/\.(js|ts)$/.test(name) && !name.endsWith('.d.ts')) hash.update(name).update(fs.readFileSync(path.join(dir, name)));
-    }
-  } catch {
-    hash.update('no-content-dir');
-  }
-  return hash.digest('hex');
+  return createHash('sha1').update(`${version}\0${hashCodeFolder('content')}`).digest('hex');
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

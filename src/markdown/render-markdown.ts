@@ -44,22 +44,6 @@ export function markdownError(post: Post, cause: unknown): Diagnostic {
   return error('MarkdownFailed', `markdown could not be rendered: ${(cause as Error)?.message ?? String(cause)}`, { file: post.sourcePath }, undefined, cause);
 }
 
-/** Settings of {@link renderPostMarkdown}. */
-export interface RenderPostMarkdownOptions {
-  processor: MarkdownProcessor;
-  /** Words per minute for computed read times. */
-  readingSpeed: number;
-}
-
-/** Renders one post's body in this thread and derives its excerpt, word count and read time. */
-export function renderPostMarkdown(post: Post, options: RenderPostMarkdownOptions): RenderedPost | Diagnostic {
-  try {
-    return toRenderedPost(post, renderBody(options.processor, jobOf(post)), options.readingSpeed);
-  } catch (cause) {
-    return markdownError(post, cause);
-  }
-}
-
 /** Options of the markdown stage. */
 export interface RenderMarkdownOptions {
   markdown: Required<MarkdownOptions>;
