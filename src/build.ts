@@ -34,7 +34,7 @@ export interface BuildOptions extends ConfigOverrides {
   cache?: boolean;
   /** Folder of the persistent markdown cache. @default "<root>/node_modules/.cache/blogbuild" */
   cacheDir?: string;
-  /** Worker threads rendering markdown besides this thread (which renders too); 0 renders in this thread only. @default os.availableParallelism() - 1 when 64+ posts need rendering, else 0 */
+  /** Worker threads rendering markdown while this thread coordinates; 0 renders in this thread. @default os.availableParallelism() when 64+ posts need rendering and there are 2+ cores, else 0 */
   workers?: number;
   /** Called as posts are rendered, for progress display. */
   onProgress?: (done: number, total: number) => void;

@@ -5,6 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { parseHTML } from 'linkedom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
+import { renderInPool } from '../src/markdown/pool.js';
+import { createMarkdownProcessor } from '../src/markdown/processor.js';
+import { renderBody, type MarkdownJob, type MarkdownResult } from '../src/markdown/render-markdown.js';
 import { memoryWriter, type MemoryWriter } from '../src/output/writer.js';
 // The benchmark's deterministic corpus generator: seed-like posts with tables, emoji lists, code and links.
 import { generateSite } from '../scripts/bench.js';
@@ -57,5 +60,30 @@ describe('parallel markdown rendering', () => {
       expectSameOutput(inThread, three);
       expect([...inThread.files.keys()].filter((f) => f.startsWith('posts/') && f.endsWith('index.html'))).toHaveLength(80);
     });
+  });
+
+  it('renders in the main thread what workers that run out of memory leave, with the same results', async () => {
+    const markdown = { rawHtml: true, basePath: '/' };
+    const jobs: MarkdownJob[] = Array.from({ length: 6 }, (_, i) => ({
+      path: `post-${i}.md`,
+      body: `## Part ${i}\n\n| a | b |\n|---|---|\n| ${i} | ${'word '.repeat(20_000)} |\n\n- 🍞 item www.example.com/${i}\n`,
+      stripTitleHeading: false,
+    }));
+    const results: (MarkdownResult | undefined)[] = [];
+    let loaded = 0;
+    await renderInPool(jobs, {
+      size: 2,
+      markdown,
+      // Far too small for a 100 KB table: the workers die of it, and this thread renders every job.
+      limits: { maxOldGenerationSizeMb: 2, maxYoungGenerationSizeMb: 1 },
+      loadProcessor: async () => (loaded++, createMarkdownProcessor(markdown)),
+      onResult: (i, result, cause) => {
+        expect(cause).toBeUndefined();
+        results[i] = result;
+      },
+    });
+    expect(loaded).toBe(1);
+    const processor = createMarkdownProcessor(markdown);
+    jobs.forEach((job, i) => expect(results[i], job.path).toEqual(renderBody(processor, job)));
   });
 });

@@ -1,17 +1,20 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { MarkdownOptions, MarkdownProcessor } from './processor.js';
 import { renderBody, type MarkdownJob, type MarkdownResult } from './render-markdown.js';
 
 /** Options for {@link renderInPool}. */
 export interface PoolOptions {
-  /** Worker threads to start; this thread renders too, between handing out batches. */
+  /** Worker threads to start. This thread only hands out batches and collects results, so its heap holds what the
+   * build keeps and not the parser's garbage; it renders only what a lost worker leaves behind. */
   size: number;
   /** Options for each worker's processor; the same as the main thread's, so the output is the same. */
   markdown: Required<MarkdownOptions>;
-  /** Builds this thread's processor; called after the workers are started, so their start-up overlaps it. */
+  /** Builds this thread's processor, for jobs left by a worker that could not start or died. */
   loadProcessor: () => Promise<MarkdownProcessor>;
+  /** Heap limits of each worker. @default { maxOldGenerationSizeMb: 256 } */
+  limits?: ResourceLimits;
   /** Called once per job, in completion order: a result, or the error the pipeline threw. */
   onResult: (index: number, result: MarkdownResult | undefined, cause?: unknown) => void;
 }
@@ -21,12 +24,20 @@ export type WorkerRequest = { batch: { index: number; job: MarkdownJob }[] };
 export type WorkerReply = { results: ({ index: number; result: MarkdownResult } | { index: number; error: { name: string; message: string; stack?: string } })[] };
 
 /**
- * Renders jobs in `size` worker threads plus this one, handing out small batches so fast threads take more.
- * This thread renders one job at a time and yields between jobs, so replies from the workers are handled
- * promptly. If a worker cannot start or dies, the others carry on and this thread renders whatever is left.
+ * Heap limit of a worker: parsing allocates a great deal of short-lived garbage (micromark's events, mdast and
+ * hast trees), and a cap keeps a worker that renders thousands of posts from growing its heap without bound.
+ * Tighter limits (or a smaller young generation) cut peak RSS further but cost 15–100 % more CPU in garbage
+ * collection (measured on 1,000 posts; see BENCHMARKS.md). A body too large for the cap ends the worker, and
+ * its jobs are rendered in the main thread.
+ */
+const workerLimits = { maxOldGenerationSizeMb: 256 };
+
+/**
+ * Renders jobs in `size` worker threads, handing out small batches so fast threads take more. This thread only
+ * coordinates. If a worker cannot start or dies, the others carry on and this thread renders whatever is left.
  */
 export async function renderInPool(jobs: MarkdownJob[], options: PoolOptions): Promise<void> {
-  const batchSize = Math.max(1, Math.min(16, Math.ceil(jobs.length / ((options.size + 1) * 8))));
+  const batchSize = Math.max(1, Math.min(16, Math.ceil(jobs.length / (options.size * 8))));
   const isDone = new Array<boolean>(jobs.length).fill(false);
   let next = 0;
   let remaining = jobs.length;
@@ -53,7 +64,7 @@ export async function renderInPool(jobs: MarkdownJob[], options: PoolOptions): P
   };
   for (let w = 0; w < options.size; w++) {
     let isLost = false;
-    const worker = new Worker(workerUrl(), { workerData: { markdown: options.markdown } });
+    const worker = new Worker(workerUrl(), { workerData: { markdown: options.markdown }, resourceLimits: options.limits ?? workerLimits });
     workers.push(worker);
     const fail = () => {
       if (isLost) return;
@@ -74,30 +85,20 @@ export async function renderInPool(jobs: MarkdownJob[], options: PoolOptions): P
     send(worker);
   }
 
-  let processor: MarkdownProcessor;
-  try {
-    processor = await options.loadProcessor();
-  } catch (cause) {
-    await Promise.all(workers.map((worker) => worker.terminate()));
-    throw cause;
-  }
-  const renderHere = (index: number) => {
+  // Wait for the workers' last batches; if a worker is gone, stop them all and render what is left here.
+  while (remaining > 0 && !isAnyLost) await new Promise<void>((resolve) => (wake = resolve));
+  wake = undefined;
+  await Promise.all(workers.map((worker) => worker.terminate()));
+  if (remaining === 0) return;
+  const processor = await options.loadProcessor();
+  for (let index = 0; index < jobs.length; index++) {
+    if (isDone[index]) continue;
     try {
       complete(index, renderBody(processor, jobs[index]));
     } catch (cause) {
       complete(index, undefined, cause);
     }
-  };
-  // This thread takes jobs from the same queue until it is empty, yielding to the event loop between jobs.
-  while (next < jobs.length) {
-    renderHere(next++);
-    await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  // Wait for the workers' last batches; if a worker is gone, stop them all and render what is left here.
-  while (remaining > 0 && !isAnyLost) await new Promise<void>((resolve) => (wake = resolve));
-  wake = undefined;
-  await Promise.all(workers.map((worker) => worker.terminate()));
-  for (let index = 0; index < jobs.length; index++) if (!isDone[index]) renderHere(index);
 }
 
 /** The compiled worker entry. Under a TypeScript runner (tests on src/), workers still run the compiled lib/. */

@@ -51,7 +51,7 @@ export interface RenderMarkdownOptions {
   readingSpeed: number;
   /** The persistent cache; posts found there are not parsed. @default undefined (no cache) */
   cache?: MarkdownCache;
-  /** Worker threads besides this one (which renders too); 0 renders in this thread only. @default os.availableParallelism() - 1 when `poolThreshold`+ posts miss the cache, else 0 */
+  /** Worker threads rendering markdown while this one coordinates; 0 renders in this thread. @default os.availableParallelism() when `poolThreshold`+ posts miss the cache and there are 2+ cores, else 0 */
   workers?: number;
   /** Posts to render below which the pool's start-up (~0.2 s a worker) does not pay. @default 64 */
   poolThreshold?: number;
@@ -107,7 +107,8 @@ export async function renderMarkdown(
   let done = posts.length - missing.length;
   options.onProgress?.(done, posts.length);
 
-  const workers = options.workers ?? (missing.length >= (options.poolThreshold ?? 64) ? os.availableParallelism() - 1 : 0);
+  const cores = os.availableParallelism();
+  const workers = options.workers ?? (missing.length >= (options.poolThreshold ?? 64) && cores > 1 ? cores : 0);
   const jobs = missing.map((i) => jobOf(posts[i]));
   const onResult = (j: number, result: MarkdownResult | undefined, cause?: unknown) => {
     const i = missing[j];
@@ -121,7 +122,7 @@ export async function renderMarkdown(
   const loadProcessor = async () => (await import('./processor.js')).createMarkdownProcessor(options.markdown);
   if (workers > 0 && jobs.length > 1) {
     const { renderInPool } = await import('./pool.js');
-    await renderInPool(jobs, { size: Math.min(workers, jobs.length - 1), markdown: options.markdown, loadProcessor, onResult });
+    await renderInPool(jobs, { size: Math.min(workers, jobs.length), markdown: options.markdown, loadProcessor, onResult });
   } else if (jobs.length > 0) {
     const processor = await loadProcessor();
     jobs.forEach((job, j) => {
