@@ -130,7 +130,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     renderSalt: renderCacheSalt(theme, config, handlebarsVersion()),
     isRendered: manifestFile === undefined ? undefined : (file, key) => previousOutput?.files[file]?.[5] === key,
     memo: state?.pages,
-    htmlKeys: state?.htmlKeys,
+    htmlKeys: state?.htmlKeys ?? markdown.htmlKeys,
   });
   diagnostics.push(...pages.diagnostics);
   if (!config.url) {

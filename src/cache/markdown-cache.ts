@@ -2,22 +2,23 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { MarkdownResult } from '../markdown/render-markdown.js';
-import { packFile, unpackFile } from './packed.js';
+import { defineLazyText, lazyTextOf, packFile, textOf, unpackFile, type LazyText } from './packed.js';
 
 /**
  * The persistent markdown cache: each post's rendered body (html, excerpt, word count) keyed by a hash of its
  * markdown and of everything that shapes the HTML (markdown options, blogbuild version, the markdown code and
  * plugin versions). Page rendering is never cached, so templates and the rest of the config cannot go stale.
  *
- * One packed file, `markdown-v1.cache` (see packed.ts): a header line `blogbuild-cache 2 <crc32> <bytes>`, then
+ * One packed file, `markdown-v1.cache` (see packed.ts): a header line `blogbuild-cache 3 <crc32> <bytes>`, then
  * `{ salt, entries: { key: [html blob, excerpt, wordCount] }, derived: { key: text blob } }` as JSON and the HTML
- * as raw UTF-8. Reading 10,000 entries is one read, one small JSON.parse and a UTF-8 decode per entry. A file whose
- * length, checksum, JSON, salt or entry shapes are wrong is ignored as a whole.
+ * as raw UTF-8. Reading 10,000 entries is one read and one small JSON.parse; an entry's HTML is decoded only if
+ * the build reads it (a page to render), and written back as the same bytes. A file whose length, checksum, JSON,
+ * salt or entry shapes are wrong is ignored as a whole.
  */
 export interface MarkdownCache {
-  /** The key of a post body under this cache's salt. */
-  key(body: string, stripTitleHeading: boolean): string;
-  /** A cached result, or undefined. */
+  /** The key of a post body, given by its digest (see bodyDigest), under this cache's salt. */
+  key(bodyDigest: string, stripTitleHeading: boolean): string;
+  /** A cached result, or undefined. Its `html` is decoded from the file only when first read. */
   get(key: string): MarkdownResult | undefined;
   /** Records a result for this build. */
   set(key: string, result: MarkdownResult): void;
@@ -45,9 +46,9 @@ export interface MarkdownCacheOptions {
 }
 
 const fileName = 'markdown-v1.cache';
-const magic = 'blogbuild-cache 2';
+const magic = 'blogbuild-cache 3';
 
-type Entry = [html: string, excerpt: string, wordCount: number];
+type Entry = [html: LazyText, excerpt: string, wordCount: number];
 
 /** Opens (reads) the cache; a missing, truncated or corrupted file gives an empty cache. */
 export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<MarkdownCache> {
@@ -55,7 +56,7 @@ export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<
   const stats: MarkdownCache['stats'] = { loaded: 0, hits: 0, misses: 0, saved: false };
   const saltHash = sha1(options.salt);
   let previous: Record<string, Entry> = Object.create(null);
-  let previousDerived: Record<string, string> = Object.create(null);
+  let previousDerived: Record<string, LazyText> = Object.create(null);
   try {
     const signature = await fileSignature(file);
     const remembered = lastRead.get(file);
@@ -79,11 +80,11 @@ export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<
   const loadedDerived = Object.keys(previousDerived).length;
 
   const used = new Map<string, Entry>();
-  const usedDerived = new Map<string, string>();
+  const usedDerived = new Map<string, LazyText>();
   let isChanged = Boolean(stats.ignored);
   return {
     stats,
-    key: (body, stripTitleHeading) => sha1(`${saltHash}\0${stripTitleHeading ? 1 : 0}\0${body}`),
+    key: (bodyDigest, stripTitleHeading) => sha1(`${saltHash}\0${stripTitleHeading ? 1 : 0}\0${bodyDigest}`),
     get(key) {
       const entry = used.get(key) ?? previous[key];
       if (!entry) {
@@ -92,26 +93,27 @@ export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<
       }
       stats.hits++;
       used.set(key, entry);
-      return { html: entry[0], excerpt: entry[1], wordCount: entry[2] };
+      return resultOf(entry);
     },
     set(key, result) {
-      used.set(key, [result.html, result.excerpt, result.wordCount]);
+      used.set(key, [lazyTextOf(result, 'html'), result.excerpt, result.wordCount]);
       isChanged = true;
     },
     keep(key, result) {
       stats.hits++;
       if (used.has(key)) return;
       const entry = previous[key];
-      if (entry && entry[0] === result.html && entry[1] === result.excerpt && entry[2] === result.wordCount) used.set(key, entry);
+      if (entry && entry[1] === result.excerpt && entry[2] === result.wordCount && textOf(entry[0]) === result.html) used.set(key, entry);
       else {
-        used.set(key, [result.html, result.excerpt, result.wordCount]);
+        used.set(key, [lazyTextOf(result, 'html'), result.excerpt, result.wordCount]);
         isChanged = true;
       }
     },
     getDerived(key) {
       const value = usedDerived.get(key) ?? previousDerived[key];
-      if (value !== undefined) usedDerived.set(key, value);
-      return value;
+      if (value === undefined) return undefined;
+      usedDerived.set(key, value);
+      return textOf(value);
     },
     setDerived(key, value) {
       usedDerived.set(key, value);
@@ -133,7 +135,7 @@ export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<
             signature,
             saltHash,
             entries: Object.assign(Object.create(null), Object.fromEntries(used)) as Record<string, Entry>,
-            derived: Object.assign(Object.create(null), Object.fromEntries(usedDerived)) as Record<string, string>,
+            derived: Object.assign(Object.create(null), Object.fromEntries(usedDerived)) as Record<string, LazyText>,
           });
         }
       } catch {
@@ -148,7 +150,15 @@ export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<
  * then: a dev server rebuilding in one process skips re-reading and re-parsing an unchanged file. Entries are
  * never mutated once stored.
  */
-const lastRead = new Map<string, { signature: string; saltHash: string; entries: Record<string, Entry>; derived: Record<string, string> }>();
+const lastRead = new Map<string, { signature: string; saltHash: string; entries: Record<string, Entry>; derived: Record<string, LazyText> }>();
+
+/** An entry as a result, its HTML decoded when first read. */
+function resultOf(entry: Entry): MarkdownResult {
+  const result = defineLazyText({} as MarkdownResult, 'html', entry[0]);
+  result.excerpt = entry[1];
+  result.wordCount = entry[2];
+  return result;
+}
 
 async function fileSignature(file: string): Promise<string | undefined> {
   try {
@@ -160,8 +170,8 @@ async function fileSignature(file: string): Promise<string | undefined> {
 }
 
 /** The cache file: entries' HTML and derived strings as raw UTF-8 blobs (see packed.ts), the rest as JSON. */
-function serialize(saltHash: string, entries: Map<string, Entry>, derived: Map<string, string>): Buffer[] {
-  const blobs: string[] = [];
+function serialize(saltHash: string, entries: Map<string, Entry>, derived: Map<string, LazyText>): Uint8Array[] {
+  const blobs: LazyText[] = [];
   const packedEntries: Record<string, [number, string, number]> = {};
   for (const [key, entry] of entries) packedEntries[key] = [blobs.push(entry[0]) - 1, entry[1], entry[2]];
   const packedDerived: Record<string, number> = {};
@@ -170,7 +180,7 @@ function serialize(saltHash: string, entries: Map<string, Entry>, derived: Map<s
 }
 
 /** Validates a cache file: header, length, checksum, JSON, salt and the shape of every entry. */
-export function parseCacheFile(bytes: Buffer, saltHash: string): { entries: Record<string, Entry>; derived: Record<string, string> } | { reason: string } {
+export function parseCacheFile(bytes: Buffer, saltHash: string): { entries: Record<string, Entry>; derived: Record<string, LazyText> } | { reason: string } {
   const file = unpackFile(bytes, magic);
   if ('reason' in file) return file;
   const data = file.data;
@@ -187,7 +197,7 @@ export function parseCacheFile(bytes: Buffer, saltHash: string): { entries: Reco
     entries[key] = [file.blob(e[0]), e[1], e[2]];
   }
   const rawDerived = data.derived as Record<string, unknown>;
-  const derived: Record<string, string> = Object.create(null);
+  const derived: Record<string, LazyText> = Object.create(null);
   for (const key in rawDerived) {
     const i = rawDerived[key];
     if (!isBlob(i)) return { reason: `invalid derived entry ${key}` };

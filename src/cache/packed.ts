@@ -7,8 +7,9 @@ import { crc32 } from 'node:zlib';
  * on its own is several times faster than parsing them out of one large JSON text, and writing them needs no
  * escaping. A file whose header, length, checksum, JSON or blob lengths are wrong is rejected as a whole.
  */
-export function packFile(magic: string, data: unknown, blobs: string[]): Buffer[] {
-  const blobBuffers = blobs.map((blob) => Buffer.from(blob, 'utf8'));
+export function packFile(magic: string, data: unknown, blobs: (string | Uint8Array)[]): Uint8Array[] {
+  // Blobs still undecoded from the file read last time (see defineLazyText) are written as they are.
+  const blobBuffers = blobs.map((blob) => (typeof blob === 'string' ? Buffer.from(blob, 'utf8') : blob));
   const json = Buffer.from(JSON.stringify({ blobs: blobBuffers.map((b) => b.length), data }));
   const chunks = [Buffer.from(`${json.length}\n`), json, ...blobBuffers];
   let crc = 0;
@@ -21,7 +22,7 @@ export function packFile(magic: string, data: unknown, blobs: string[]): Buffer[
 }
 
 /** A packed file's data and a reader of its blobs, or why it was rejected. */
-export function unpackFile(bytes: Buffer, magic: string): { data: unknown; blobCount: number; blob(index: number): string } | { reason: string } {
+export function unpackFile(bytes: Buffer, magic: string): { data: unknown; blobCount: number; blob(index: number): Buffer } | { reason: string } {
   const newline = bytes.indexOf(10);
   if (newline < 0) return { reason: 'no header' };
   const header = bytes.subarray(0, newline).toString('latin1').split(' ');
@@ -52,6 +53,58 @@ export function unpackFile(bytes: Buffer, magic: string): { data: unknown; blobC
   return {
     data: (parsed as { data?: unknown }).data,
     blobCount: lengths.length,
-    blob: (index) => payload.toString('utf8', starts[index], starts[index] + (lengths[index] as number)),
+    blob: (index) => payload.subarray(starts[index], starts[index] + (lengths[index] as number)),
   };
 }
+
+/** Text kept as the UTF-8 bytes it was read as until some code needs it as a string. */
+export type LazyText = string | Uint8Array;
+
+/** The string of a {@link LazyText}. */
+export function textOf(text: LazyText): string {
+  return typeof text === 'string' ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('utf8');
+}
+
+/**
+ * Defines `target[key]` as `text`, decoded from UTF-8 only when first read (then stored as a plain value). A build
+ * whose pages are all unchanged never needs most posts' bodies or HTML: decoding them all would cost time and
+ * twice their size in memory (V8 stores non-Latin-1 text, e.g. emoji, as UTF-16). Copy such objects with
+ * {@link copyProperties}: a spread reads (decodes) every property.
+ */
+export function defineLazyText<T extends object>(target: T, key: string, text: LazyText): T {
+  if (typeof text === 'string') {
+    Object.defineProperty(target, key, { value: text, writable: true, enumerable: true, configurable: true });
+    return target;
+  }
+  const get = function (this: object) {
+    const value = textOf(text);
+    Object.defineProperty(this, key, { value, writable: true, enumerable: true, configurable: true });
+    return value;
+  };
+  lazySources.set(get, text);
+  Object.defineProperty(target, key, {
+    enumerable: true,
+    configurable: true,
+    get,
+    set(this: object, value: unknown) {
+      Object.defineProperty(this, key, { value, writable: true, enumerable: true, configurable: true });
+    },
+  });
+  return target;
+}
+
+/** The bytes behind each lazy property's getter. */
+const lazySources = new WeakMap<() => string, Uint8Array>();
+
+/** The bytes a still-undecoded lazy property would decode, or its current string. */
+export function lazyTextOf(target: object, key: string): LazyText {
+  const descriptor = Object.getOwnPropertyDescriptor(target, key);
+  const text = descriptor?.get ? lazySources.get(descriptor.get as () => string) : undefined;
+  return text ?? (target as Record<string, string>)[key];
+}
+
+/** A shallow copy that keeps lazy properties lazy (a spread would decode them). */
+export function copyProperties<T extends object>(source: T): T {
+  return Object.defineProperties({}, Object.getOwnPropertyDescriptors(source)) as T;
+}
+

@@ -5,7 +5,8 @@ import type { PostDate } from '../content/dates.js';
 import type { Post } from '../site/model.js';
 import { version } from '../version.js';
 import { hashCodeFolder } from './cache-salt.js';
-import { packFile, unpackFile } from './packed.js';
+import { bodyDigest, setBodyDigest } from './body-digest.js';
+import { copyProperties, defineLazyText, lazyTextOf, packFile, unpackFile, type LazyText } from './packed.js';
 
 /** A source file's stat, as the post cache trusts it (the same trust the output manifest places in stat). */
 export interface SourceStat {
@@ -21,10 +22,10 @@ export interface SourceStat {
  * whose stat differs is read and loaded again. Posts with errors are never cached; nor are posts whose front
  * matter holds values JSON cannot carry exactly (NaN, ±Infinity, -0).
  *
- * One file, `posts-v1.cache`, packed like the markdown cache (`blogbuild-posts 1 <crc32> <bytes>`, JSON, then the
- * bodies as raw UTF-8; see packed.ts); a
- * file whose length, checksum, JSON, salt (blogbuild version and content code) or entry shapes are wrong is
- * ignored as a whole.
+ * One file, `posts-v1.cache`, packed like the markdown cache (`blogbuild-posts 2 <crc32> <bytes>`, JSON, then the
+ * bodies as raw UTF-8; see packed.ts). Each entry keeps its body's digest (the markdown cache's key), so the
+ * body is decoded only if some code reads it: a post to render. A file whose length, checksum, JSON, salt
+ * (blogbuild version and content code) or entry shapes are wrong is ignored as a whole.
  */
 export interface PostCache {
   /** Records the stat of a source seen by this build; true when the cache holds a post for exactly this stat. */
@@ -37,10 +38,11 @@ export interface PostCache {
   save(): void;
 }
 
-type Entry = [size: number, mtimeMs: number, ino: number, inputs: string, post: Record<string, unknown>];
+/** A cached post: its source's stat, the loading inputs, the post as JSON (with a lazy body) and the body's digest. */
+type Entry = [size: number, mtimeMs: number, ino: number, inputs: string, post: Record<string, unknown>, bodyDigest: string];
 
 const fileName = 'posts-v1.cache';
-const magic = 'blogbuild-posts 1';
+const magic = 'blogbuild-posts 2';
 let codeSalt: string | undefined;
 
 /** Opens (reads) the post cache in `dir`; a missing or damaged file gives an empty cache. */
@@ -70,24 +72,28 @@ export function openPostCache(dir: string): PostCache {
       const entry = previous[source];
       if (!stat || !entry || entry[0] !== stat.size || entry[1] !== stat.mtimeMs || entry[2] !== stat.ino || entry[3] !== inputs) return undefined;
       const post = revivePost(entry[4]);
-      if (post) used.set(source, entry);
+      if (post) {
+        used.set(source, entry);
+        setBodyDigest(post, entry[5]);
+      }
       return post;
     },
     set(source, inputs, post) {
       const stat = stats.get(source);
       isChanged = true;
       if (!stat || !isJsonExact(post.data)) return;
-      used.set(source, [stat.size, stat.mtimeMs, stat.ino, inputs, storablePost(post)]);
+      used.set(source, [stat.size, stat.mtimeMs, stat.ino, inputs, storablePost(post), bodyDigest(post)]);
     },
     save() {
       if (!isChanged && used.size === Object.keys(previous).length) return;
       try {
         fs.mkdirSync(dir, { recursive: true });
         // Post bodies are blobs: the entries keep a body's blob index in its place.
-        const blobs: string[] = [];
+        const blobs: LazyText[] = [];
         const entries: Record<string, Entry> = {};
-        for (const [source, [size, mtimeMs, ino, inputs, post]] of used) {
-          entries[source] = [size, mtimeMs, ino, inputs, { ...post, body: blobs.push(post.body as string) - 1 }];
+        for (const [source, [size, mtimeMs, ino, inputs, post, digest]] of used) {
+          // Object.assign sets `body` through its setter: a spread would decode it.
+          entries[source] = [size, mtimeMs, ino, inputs, Object.assign(copyProperties(post), { body: blobs.push(lazyTextOf(post, 'body')) - 1 }), digest];
         }
         const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
         fs.writeFileSync(temp, Buffer.concat(packFile(magic, { salt, entries }, blobs)));
@@ -109,10 +115,10 @@ export function parsePostCacheFile(bytes: Buffer, salt: string): Record<string, 
   const result: Record<string, Entry> = Object.create(null);
   for (const key in entries) {
     const e = entries[key];
-    if (!Array.isArray(e) || e.length !== 5 || typeof e[0] !== 'number' || typeof e[1] !== 'number' || typeof e[2] !== 'number' || typeof e[3] !== 'string' || !isRecord(e[4])) return undefined;
+    if (!Array.isArray(e) || e.length !== 6 || typeof e[0] !== 'number' || typeof e[1] !== 'number' || typeof e[2] !== 'number' || typeof e[3] !== 'string' || !isRecord(e[4]) || typeof e[5] !== 'string') return undefined;
     const body = e[4].body;
     if (!Number.isInteger(body) || (body as number) < 0 || (body as number) >= file.blobCount) return undefined;
-    result[key] = [e[0], e[1], e[2], e[3], { ...e[4], body: file.blob(body as number) }];
+    result[key] = [e[0], e[1], e[2], e[3], defineLazyText({ ...e[4] }, 'body', file.blob(body as number)), e[5]];
   }
   return result;
 }
@@ -120,7 +126,7 @@ export function parsePostCacheFile(bytes: Buffer, salt: string): Record<string, 
 /** A post as JSON: dates by their instant's milliseconds. */
 function storablePost(post: Post): Record<string, unknown> {
   const date = (d: PostDate | undefined) => (d ? { instant: d.instant.getTime(), isDateOnly: d.isDateOnly, iso: d.iso } : undefined);
-  return { ...post, date: date(post.date), updated: date(post.updated) };
+  return Object.assign(copyProperties(post) as unknown as Record<string, unknown>, { date: date(post.date), updated: date(post.updated) });
 }
 
 /** A post from its JSON, with the fields in the order loadPost gives them; undefined when the shape is wrong. */
@@ -137,9 +143,9 @@ function revivePost(p: Record<string, unknown>): Post | undefined {
   if (!postDate || (p.updated !== undefined && !updated)) return undefined;
   if (!str(p.sourcePath) || !str(p.relPath) || !str(p.slug) || !str(p.title) || typeof p.dropsTitleHeading !== 'boolean' || !str(p.author)
     || !strings(p.tags) || !(p.readTimeMinutes === undefined || typeof p.readTimeMinutes === 'number') || !optStr(p.description)
-    || typeof p.isDraft !== 'boolean' || !optStr(p.image) || !isRecord(p.data) || !str(p.body) || typeof p.bodyStartLine !== 'number'
+    || typeof p.isDraft !== 'boolean' || !optStr(p.image) || !isRecord(p.data) || typeof p.bodyStartLine !== 'number'
     || !optStr(p.bundleDir) || !strings(p.assets) || !(p.slugLoc === undefined || isRecord(p.slugLoc))) return undefined;
-  return {
+  const post: Omit<Post, 'body' | 'bodyStartLine' | 'bundleDir' | 'assets'> = {
     sourcePath: p.sourcePath as string,
     relPath: p.relPath as string,
     slug: p.slug as string,
@@ -155,11 +161,13 @@ function revivePost(p: Record<string, unknown>): Post | undefined {
     isDraft: p.isDraft as boolean,
     image: p.image as string | undefined,
     data: p.data as Record<string, unknown>,
-    body: p.body as string,
-    bodyStartLine: p.bodyStartLine as number,
-    bundleDir: p.bundleDir as string | undefined,
-    assets: p.assets as string[],
   };
+  // The body stays the bytes read from the file until some code reads it (see defineLazyText).
+  const withBody = defineLazyText(post, 'body', lazyTextOf(p, 'body')) as Post;
+  withBody.bodyStartLine = p.bodyStartLine as number;
+  withBody.bundleDir = p.bundleDir as string | undefined;
+  withBody.assets = p.assets as string[];
+  return withBody;
 }
 
 /** Whether JSON carries `value` exactly: plain objects, arrays, strings, booleans, null and finite numbers other than -0. */

@@ -1,7 +1,9 @@
 import os from 'node:os';
 import { VFile } from 'vfile';
 import type { BuildState, MarkdownMemo } from '../build-state.js';
+import { bodyDigest } from '../cache/body-digest.js';
 import type { MarkdownCache } from '../cache/markdown-cache.js';
+import { copyProperties } from '../cache/packed.js';
 import { error, type Diagnostic } from '../diagnostics/error.js';
 import type { Post, RenderedPost } from '../site/model.js';
 import type { MarkdownOptions, MarkdownProcessor } from './processor.js';
@@ -28,15 +30,17 @@ export function renderBody(processor: MarkdownProcessor, job: MarkdownJob): Mark
   return { html, excerpt: file.data.excerpt ?? '', wordCount: file.data.wordCount ?? 0 };
 }
 
-/** A post plus its rendered body: the excerpt cut near 160 characters, the read time filled in. */
+/**
+ * A post plus its rendered body: the excerpt cut near 160 characters, the read time filled in. A body or HTML
+ * still undecoded from a cache file stays so (copyProperties, not a spread, which would read it).
+ */
 export function toRenderedPost(post: Post, result: MarkdownResult, readingSpeed: number): RenderedPost {
-  return {
-    ...post,
-    html: result.html,
-    excerpt: truncate(result.excerpt, 160),
-    wordCount: result.wordCount,
-    readTime: post.readTimeMinutes ?? Math.max(1, Math.round(result.wordCount / readingSpeed)),
-  };
+  const rendered = copyProperties(post) as RenderedPost;
+  Object.defineProperty(rendered, 'html', Object.getOwnPropertyDescriptor(result, 'html')!);
+  rendered.excerpt = truncate(result.excerpt, 160);
+  rendered.wordCount = result.wordCount;
+  rendered.readTime = post.readTimeMinutes ?? Math.max(1, Math.round(result.wordCount / readingSpeed));
+  return rendered;
 }
 
 /** The diagnostic for a post whose markdown could not be rendered. */
@@ -81,7 +85,7 @@ export interface MarkdownStats {
 export async function renderMarkdown(
   posts: Post[],
   options: RenderMarkdownOptions,
-): Promise<{ posts: RenderedPost[]; diagnostics: Diagnostic[]; stats: MarkdownStats }> {
+): Promise<{ posts: RenderedPost[]; diagnostics: Diagnostic[]; stats: MarkdownStats; /** Names of posts' HTML, from the cache's keys (see RenderPagesOptions.htmlKeys). */ htmlKeys: WeakMap<RenderedPost, string> }> {
   const results: (MarkdownResult | undefined)[] = new Array(posts.length);
   const failures: (unknown | undefined)[] = new Array(posts.length);
   const keys: string[] = [];
@@ -93,13 +97,13 @@ export async function renderMarkdown(
     if (known) {
       results[i] = known.result;
       if (cache) {
-        keys[i] = known.key ?? cache.key(post.body, post.dropsTitleHeading);
+        keys[i] = known.key ?? cache.key(bodyDigest(post), post.dropsTitleHeading);
         cache.keep(keys[i], known.result);
       }
       return;
     }
     if (cache) {
-      keys[i] = cache.key(post.body, post.dropsTitleHeading);
+      keys[i] = cache.key(bodyDigest(post), post.dropsTitleHeading);
       results[i] = cache.get(keys[i]);
     }
     if (!results[i]) missing.push(i);
@@ -136,6 +140,7 @@ export async function renderMarkdown(
 
   const rendered: RenderedPost[] = [];
   const diagnostics: Diagnostic[] = [];
+  const htmlKeys = new WeakMap<RenderedPost, string>();
   const nextMemo = memo && new Map<string, { stripped?: MarkdownMemo; kept?: MarkdownMemo }>();
   posts.forEach((post, i) => {
     const result = results[i];
@@ -149,18 +154,21 @@ export async function renderMarkdown(
       nextMemo.set(post.body, slots);
     }
     const known = options.renderedMemo?.get(post);
-    if (known && known.result === result && known.readingSpeed === options.readingSpeed) rendered.push(known.rendered);
+    let renderedPost: RenderedPost;
+    if (known && known.result === result && known.readingSpeed === options.readingSpeed) renderedPost = known.rendered;
     else {
-      const renderedPost = toRenderedPost(post, result, options.readingSpeed);
+      renderedPost = toRenderedPost(post, result, options.readingSpeed);
       options.renderedMemo?.set(post, { result, readingSpeed: options.readingSpeed, rendered: renderedPost });
-      rendered.push(renderedPost);
     }
+    // The cache key names the HTML: the same key, the same HTML (it hashes the body and all that shapes it).
+    if (keys[i] !== undefined) htmlKeys.set(renderedPost, `md:${keys[i]}`);
+    rendered.push(renderedPost);
   });
   if (memo && nextMemo) {
     memo.clear();
     for (const [body, slots] of nextMemo) memo.set(body, slots);
   }
-  return { posts: rendered, diagnostics, stats: { fromCache: posts.length - missing.length, rendered: jobs.length, workers: jobs.length > 1 ? workers : 0 } };
+  return { posts: rendered, diagnostics, htmlKeys, stats: { fromCache: posts.length - missing.length, rendered: jobs.length, workers: jobs.length > 1 ? workers : 0 } };
 }
 
 function jobOf(post: Post): MarkdownJob {

@@ -46,7 +46,10 @@ export interface RenderPagesOptions {
    * compared in memory.
    */
   memo?: Map<string, PageMemo>;
-  /** Hashes of rendered posts' HTML from earlier builds (a build state's `htmlKeys`), so unchanged posts are not hashed again. */
+  /**
+   * Names of rendered posts' HTML: equal names, equal HTML. The markdown cache's keys, or hashes of the HTML from
+   * earlier builds (a build state's `htmlKeys`); a post without one has its HTML hashed, once.
+   */
   htmlKeys?: WeakMap<RenderedPost, string>;
 }
 
@@ -143,16 +146,16 @@ export function renderPages(site: Site, config: ResolvedConfig, theme: Theme, ge
   site.posts.forEach((post, i) => {
     const newer = site.posts[i - 1];
     const older = site.posts[i + 1];
-    let view: ReturnType<typeof views.post> | undefined;
-    const postView = () => (view ??= views.post(post, true));
-    const context = () => ({
-      ...views.common('post', post.title, postView().description, postPath(post.slug)),
-      post: postView(),
+    const neighbours = () => ({
       newer: newer ? { title: newer.title, url: siteUrl(config, postPath(newer.slug)) } : null,
       older: older ? { title: older.title, url: siteUrl(config, postPath(older.slug)) } : null,
     });
-    // The key hashes the post's HTML on its own: cheaper than escaping it into the context's JSON.
-    render('post', postPath(post.slug), context, () => ({ ...context(), post: { ...postView(), html: htmlKey(post) } }), () => ({
+    const common = () => views.common('post', post.title, post.description ?? post.excerpt, postPath(post.slug));
+    const context = () => ({ ...common(), post: views.post(post, true), ...neighbours() });
+    // The key names the post's HTML (htmlKey) rather than holding it: cheaper than escaping it into the context's
+    // JSON, and the HTML of a post from the cache is not even decoded unless its page is rendered.
+    const keyContext = () => ({ ...common(), post: { ...views.post(post, false), html: htmlKey(post) }, ...neighbours() });
+    render('post', postPath(post.slug), context, keyContext, () => ({
       // Tag keys are JSON, so they hold no raw newline: joined by newlines, they need no escaping.
       text: `${JSON.stringify([newer?.title, newer?.slug, older?.title, older?.slug])}\n${tagKey(post)}`,
       deps: [post],
