@@ -126,12 +126,16 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const manifestFile = cacheDir === undefined || options.writer ? undefined : outputManifestPath(cacheDir, config.outDir);
   const previousOutput = manifestFile === undefined ? undefined : readOutputManifest(manifestFile, config.outDir);
   // Builds with a state (the dev server rebuilding on every save) reuse the pages of the last build.
-  const pages = renderPages(site, config, theme, generator, manifestFile === undefined && !state ? {} : {
+  // Without a state, pages are rendered by the writer one at a time (`defer`), so they are not all in memory at once.
+  const pages = renderPages(site, config, theme, generator, manifestFile === undefined && !state ? { defer: true } : {
+    defer: !state,
     renderSalt: renderCacheSalt(theme, config, handlebarsVersion()),
     isRendered: manifestFile === undefined ? undefined : (file, key) => previousOutput?.files[file]?.[5] === key,
     memo: state?.pages,
     htmlKeys: state?.htmlKeys ?? markdown.htmlKeys,
   });
+  // Deferred pages add their render errors to pages.diagnostics while the writer runs: counted from here.
+  const renderedBefore = pages.diagnostics.length;
   diagnostics.push(...pages.diagnostics);
   if (!config.url) {
     diagnostics.push(warning('FeedWithoutUrl', 'no `url` is configured, so the feed and sitemap use root-relative links', config.configFile ? { file: config.configFile } : undefined,
@@ -151,6 +155,14 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const writer = options.writer ?? fsWriter(config.outDir, { manifest: manifestFile });
   try {
     const written = await writer.writeAll(files);
+    const lateDiagnostics = pages.diagnostics.slice(renderedBefore);
+    if (lateDiagnostics.length > 0) {
+      diagnostics.push(...lateDiagnostics);
+      if (hasErrors(lateDiagnostics)) {
+        await writer.abort();
+        return finish({ ok: false, config, site, files: [] });
+      }
+    }
     await writer.commit();
     Object.assign(stats, written);
   } catch (cause) {

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateSite } from '../scripts/bench.js';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -114,6 +115,31 @@ describe('a failing build keeps the previous output', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('posts/2024-01-01-welcome.md:3:7: error: `date` is not a valid date');
 
+    expect(readTree(dist)).toEqual(snapshot);
+    expect(fs.readdirSync(site).filter((entry) => entry.startsWith('.dist') || entry.includes('blogbuild-tmp'))).toEqual([]);
+  });
+});
+
+describe('a template that fails while pages are written keeps the previous output', () => {
+  it('leaves dist/ as it was when a list page fails after more than 32 pages went to the staging folder', () => {
+    const site = path.join(scratch, 'late-template-error');
+    generateSite(site, 60, {});
+    const good = runBuild(site);
+    expect(good.code, good.stderr).toBe(0);
+    const dist = path.join(site, 'dist');
+    const snapshot = readTree(dist);
+    expect(Object.keys(snapshot).filter((file) => file.startsWith('posts/'))).toHaveLength(60);
+
+    // A new title changes every page, and post pages render (and are staged) before list pages: the list
+    // template fails only after 60 changed pages went to the staging folder.
+    const config = path.join(site, 'blogbuild.config.json');
+    fs.writeFileSync(config, fs.readFileSync(config, 'utf8').replace('"Bench Blog"', '"Renamed Blog"'));
+    fs.mkdirSync(path.join(site, 'templates'));
+    fs.writeFileSync(path.join(site, 'templates', 'list.hbs'), '<h1>{{page.title}}</h1>\n{{#each posts}}<p>{{shout title}}</p>{{/each}}\n');
+    const bad = runBuild(site);
+    expect(bad.code, bad.stderr).toBe(1);
+    expect(bad.stderr).toContain('templates/list.hbs:2:19: error: template failed: Missing helper: "shout" [TemplateRender]');
+    expect(bad.stderr).toContain('1 error; nothing was written');
     expect(readTree(dist)).toEqual(snapshot);
     expect(fs.readdirSync(site).filter((entry) => entry.startsWith('.dist') || entry.includes('blogbuild-tmp'))).toEqual([]);
   });

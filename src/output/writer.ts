@@ -102,8 +102,33 @@ export function fsWriter(outDir: string, options: FsWriterOptions = {}): Writer 
         manifest.files[file.path] = [hash, Number(stat.size), String(stat.mtimeNs), String(stat.ino), sourceStat ?? null, file.renderKey ?? null];
       };
 
-      // First decide, for every file, whether the previous output already holds its bytes.
-      const plans = outputs.map((file) => {
+      // Staging folders made so far, so each is made once.
+      const made = new Set<string>();
+      const stagedPath = (file: OutputFile) => {
+        const target = path.join(staging, file.path);
+        const dir = path.dirname(target);
+        if (!made.has(dir)) {
+          fsSync.mkdirSync(dir, { recursive: true });
+          made.add(dir);
+        }
+        return target;
+      };
+      const writeStaged = (plan: Plan, bytes: Buffer) => {
+        const target = stagedPath(plan.file);
+        fsSync.writeFileSync(target, bytes);
+        stats.written++;
+        record(plan.file, plan.hash, fsSync.statSync(target, { bigint: true }), plan.sourceStat);
+      };
+
+      // First decide, for every file, whether the previous output already holds its bytes. The bytes of changed
+      // files are kept only while they could still be updated in place (a few of them); past that, the build
+      // swaps in a new tree, so each changed file goes to the staging folder at once and its bytes are dropped:
+      // a cold build of 10,000 pages holds one page at a time, not all of them.
+      type Plan = { file: OutputFile; old: string; oldStat: fsSync.BigIntStats | undefined; sourceStat: string | undefined; hash: string; isSame: boolean; bytes?: Buffer; isWritten?: boolean };
+      const plans: Plan[] = [];
+      let changedCount = 0;
+      let isStreaming = false;
+      for (const file of outputs) {
         const old = path.join(outDir, file.path);
         const known = previous?.files[file.path];
         const sourceStat = file.source !== undefined ? statSignature(file.source) : undefined;
@@ -132,17 +157,33 @@ export function fsWriter(outDir: string, options: FsWriterOptions = {}): Writer 
             isSame = Number(oldStat.size) === bytes.length && sameBytes(old, bytes);
           }
         }
-        // Bytes are not kept for the second pass (10,000 pages would be held twice, as text and as bytes):
-        // files that must be written are converted again there.
-        return { file, old, oldStat, sourceStat, hash, isSame };
-      });
+        const plan: Plan = { file, old, oldStat, sourceStat, hash, isSame };
+        plans.push(plan);
+        if (isSame) continue;
+        changedCount++;
+        bytes ??= bytesOf(file);
+        if (!isStreaming && changedCount > inPlaceLimit) {
+          isStreaming = true;
+          await start();
+          for (const kept of plans) {
+            if (kept.bytes) {
+              writeStaged(kept, kept.bytes);
+              kept.bytes = undefined;
+              kept.isWritten = true;
+            }
+          }
+        }
+        if (isStreaming) {
+          writeStaged(plan, bytes);
+          plan.isWritten = true;
+        } else plan.bytes = bytes;
+      }
       nextManifest = options.manifest ? manifest : undefined;
 
       // A few changed files and the same set of files as before: replace just those, each by a rename on commit.
       // A build that fails before commit leaves the output as it was, as with the swap below, which costs a link
       // per unchanged file and the removal of the old tree.
-      const changed = plans.filter((plan) => !plan.isSame);
-      if (changed.length <= inPlaceLimit && plans.every((plan) => plan.oldStat) && holdsExactly(outDir, outputs)) {
+      if (!isStreaming && plans.every((plan) => plan.oldStat) && holdsExactly(outDir, outputs)) {
         replacements = [];
         for (const plan of plans) {
           if (plan.isSame) {
@@ -152,7 +193,8 @@ export function fsWriter(outDir: string, options: FsWriterOptions = {}): Writer 
           }
           const temp = path.join(path.dirname(plan.old), `.${path.basename(plan.old)}.blogbuild-tmp-${tag}`);
           replacements.push([temp, plan.old]);
-          fsSync.writeFileSync(temp, bytesOf(plan.file));
+          fsSync.writeFileSync(temp, plan.bytes!);
+          plan.bytes = undefined;
           stats.written++;
           // A rename keeps the inode and mtime, so the temp file's stat is the final file's.
           record(plan.file, plan.hash, fsSync.statSync(temp, { bigint: true }), plan.sourceStat);
@@ -161,13 +203,11 @@ export function fsWriter(outDir: string, options: FsWriterOptions = {}): Writer 
       }
 
       await start();
-      const dirs = new Set(outputs.map((file) => path.dirname(path.join(staging, file.path))));
-      for (const dir of [...dirs].sort()) fsSync.mkdirSync(dir, { recursive: true });
       for (const plan of plans) {
-        const target = path.join(staging, plan.file.path);
+        if (plan.isWritten) continue;
         if (plan.isSame) {
           try {
-            fsSync.linkSync(plan.old, target);
+            fsSync.linkSync(plan.old, stagedPath(plan.file));
             stats.unchanged++;
             record(plan.file, plan.hash, plan.oldStat!, plan.sourceStat);
             continue;
@@ -175,9 +215,8 @@ export function fsWriter(outDir: string, options: FsWriterOptions = {}): Writer 
             // Another file system or no hard links: fall through and write.
           }
         }
-        fsSync.writeFileSync(target, bytesOf(plan.file));
-        stats.written++;
-        record(plan.file, plan.hash, fsSync.statSync(target, { bigint: true }), plan.sourceStat);
+        writeStaged(plan, plan.bytes ?? bytesOf(plan.file));
+        plan.bytes = undefined;
       }
       return stats;
     },

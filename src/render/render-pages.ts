@@ -15,7 +15,7 @@ import type { CompiledTemplate, PageTemplateName, Theme } from './templates.js';
 export type OutputFile =
   | { path: string; contents: string | Uint8Array; renderKey?: string; source?: undefined; render?: undefined }
   | { path: string; source: string; contents?: undefined; renderKey?: undefined; render?: undefined }
-  | { path: string; render: () => string; renderKey: string; contents?: undefined; source?: undefined };
+  | { path: string; render: () => string; renderKey?: string; contents?: undefined; source?: undefined };
 
 /** A page rendered by an earlier build: its key, and in memory the objects it was made from (compared by identity). */
 export interface PageMemo {
@@ -51,6 +51,13 @@ export interface RenderPagesOptions {
    * earlier builds (a build state's `htmlKeys`); a post without one has its HTML hashed, once.
    */
   htmlKeys?: WeakMap<RenderedPost, string>;
+  /**
+   * Leave every page to be rendered by the writer (`render`), which writes and drops it before rendering the
+   * next: 10,000 post pages are never all in memory. A page that fails to render then adds its diagnostic to
+   * the returned array while the writer runs, and gives an empty page; the build must check the diagnostics
+   * again after writing and abort. Ignored with `memo`. @default false
+   */
+  defer?: boolean;
 }
 
 /** Renders every HTML page of the site through the theme. Feed, sitemap and copies are added by the build. */
@@ -79,8 +86,22 @@ export function renderPages(site: Site, config: ResolvedConfig, theme: Theme, ge
     let made: Record<string, unknown> | undefined;
     const context = () => (made ??= getContext());
     const renderNow = () => {
-      const body = page.render(context(), { allowProtoPropertiesByDefault: false });
-      return theme.pages.layout.render({ ...context(), body }, { allowProtoPropertiesByDefault: false });
+      const pageContext = context();
+      // A deferred page is rendered long after its key: its context is not kept once the page is made.
+      made = undefined;
+      const body = page.render(pageContext, { allowProtoPropertiesByDefault: false });
+      return theme.pages.layout.render({ ...pageContext, body }, { allowProtoPropertiesByDefault: false });
+    };
+    /** Rendering left to the writer: a failure is reported like one here, and stops this template's other pages. */
+    const renderLater = () => {
+      if (failed.has(template)) return '';
+      try {
+        return renderNow();
+      } catch (cause) {
+        failed.add(template);
+        diagnostics.push(renderError(cause, [page, theme.pages.layout, ...theme.partials.values()]));
+        return '';
+      }
     };
     let renderKey: string | undefined;
     let deps: readonly unknown[] = [];
@@ -92,7 +113,11 @@ export function renderPages(site: Site, config: ResolvedConfig, theme: Theme, ge
     if (renderKey !== undefined && options.isRendered?.(path, renderKey)) {
       // The same inputs rendered without error last time; templates are deterministic, so this page is the
       // file already in the output. Render it only if the writer cannot reuse that file.
-      files.push({ path, render: renderNow, renderKey });
+      files.push({ path, render: renderLater, renderKey });
+      return;
+    }
+    if (options.defer && !options.memo) {
+      files.push({ path, render: renderLater, renderKey });
       return;
     }
     const remembered = renderKey !== undefined ? options.memo?.get(path) : undefined;
