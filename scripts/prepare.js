@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `prepare` compiles src/ into lib/. npm also runs it when a blog depends on an installed copy of blogbuild
-// through a `file:` link (what `blogbuild init` writes); that copy already has lib/ and no TypeScript, so it
-// is left as it is.
+// `prepare` compiles src/ into lib/ and bundles the CLI into lib/bundle/ (`npm run build`). npm also runs it when
+// a blog depends on an installed copy of blogbuild through a `file:` link (what `blogbuild init` writes); that
+// copy already has lib/ (bundle included) and no TypeScript or rolldown, so it is left as it is.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -22,5 +22,9 @@ if (!tsc || !existsSync(new URL('../tsconfig.json', import.meta.url))) {
   console.error('blogbuild: cannot compile src/ (TypeScript is not installed) and lib/ is missing; run npm install in the blogbuild folder');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { stdio: 'inherit', cwd: new URL('..', import.meta.url) });
-process.exit(result.status ?? 1);
+const cwd = new URL('..', import.meta.url);
+const compiled = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { stdio: 'inherit', cwd });
+if (compiled.status !== 0) process.exit(compiled.status ?? 1);
+// A failed bundle fails the install loudly; it leaves no lib/bundle/, so bin/blogbuild.js would still run lib/.
+const bundled = spawnSync(process.execPath, ['scripts/bundle.js'], { stdio: 'inherit', cwd });
+process.exit(bundled.status ?? 1);

@@ -18,13 +18,14 @@ export interface FrontMatter {
 // Dates stay strings (CORE schema has no timestamp type): a bare 2024-12-31 is a calendar date, and js-yaml
 // would turn it into UTC midnight, which shows as December 30 west of Greenwich.
 // gray-matter and js-yaml (~30 ms to load) are loaded on the first post that must be parsed: a rebuild whose posts
-// all come from the persistent post cache does not load them.
+// all come from the persistent post cache does not load them. Keep the one-call createRequire form below:
+// scripts/bundle.js finds it and points it at a one-file bundle of the package.
 let parser: { matter: typeof matterType; engines: { yaml: (text: string) => object } } | undefined;
 function loadParser(): NonNullable<typeof parser> {
   if (!parser) {
-    const require = createRequire(import.meta.url);
-    const yaml = require('js-yaml') as typeof yamlType;
-    parser = { matter: require('gray-matter') as typeof matterType, engines: { yaml: (text: string) => yaml.load(text, { schema: yaml.CORE_SCHEMA }) as object } };
+    const yaml = createRequire(import.meta.url)('js-yaml') as typeof yamlType;
+    const matter = createRequire(import.meta.url)('gray-matter') as typeof matterType;
+    parser = { matter, engines: { yaml: (text: string) => yaml.load(text, { schema: yaml.CORE_SCHEMA }) as object } };
   }
   return parser;
 }

@@ -121,7 +121,7 @@ export interface VerifiedTemplates {
 }
 
 let handlebarsModule: typeof Handlebars | undefined;
-/** Handlebars (~30 ms to load), loaded on first use. */
+/** Handlebars (~30 ms to load), loaded on first use; scripts/bundle.js points this require at a one-file bundle. */
 function loadHandlebars(): typeof Handlebars {
   handlebarsModule ??= createRequire(import.meta.url)('handlebars') as typeof Handlebars;
   return handlebarsModule;
