@@ -31,6 +31,8 @@ describe('the packed package', () => {
     const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
     const contents = info.files.map((file) => file.path);
     expect(contents).toEqual(expect.arrayContaining(['package.json', 'bin/blogbuild.js', 'lib/cli/index.js', 'lib/index.js', 'lib/index.d.ts', 'templates/layout.hbs']));
+    // The bundled CLI and markdown worker (scripts/bundle.js) ship too: bin runs them when they are there.
+    expect(contents).toEqual(expect.arrayContaining(['lib/bundle/cli.js', 'lib/bundle/pool-worker.js', 'lib/bundle/handlebars.cjs']));
     expect(contents.some((file) => file.startsWith('test/') || file.startsWith('dist/') || file.startsWith('node_modules/'))).toBe(false);
     const tarball = path.join(scratch, path.basename(info.filename));
 

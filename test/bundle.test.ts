@@ -1,0 +1,139 @@
+/**
+ * bin/blogbuild.js runs the bundle in lib/bundle/ (scripts/bundle.js; `npm test` builds it), and the bundle
+ * builds what the unbundled code builds. A tiny module hook, loaded with `node --import`, records every ES module
+ * the CLI loads (in worker threads too), so the tests see which files ran, with no timing involved.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build } from '../src/build.js';
+import { memoryWriter } from '../src/output/writer.js';
+// The benchmark's deterministic corpus generator.
+import { generateSite } from '../scripts/bench.js';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bundleDir = path.join(repo, 'lib', 'bundle');
+const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')) as { version: string };
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'blogbuild-bundle-'));
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+const hook = path.join(scratch, 'record-loads.mjs');
+fs.writeFileSync(hook, `import { register } from 'node:module';
+register('data:text/javascript,' + encodeURIComponent(\`
+import { appendFileSync } from 'node:fs';
+export async function load(url, context, next) {
+  if (url.startsWith('file:')) appendFileSync(process.env.BLOGBUILD_TEST_LOADS, url + '\\\\n');
+  return next(url, context);
+}\`));
+`);
+
+let runs = 0;
+/** Runs `node --import <hook> <bin> ...args` in `cwd`; returns its output and the files of the modules it loaded. */
+function runRecorded(bin: string, args: string[], cwd: string) {
+  const record = path.join(scratch, `loads-${++runs}.txt`);
+  fs.writeFileSync(record, '');
+  const env = { ...process.env, NO_COLOR: '1', BLOGBUILD_TEST_LOADS: record };
+  const result = spawnSync(process.execPath, ['--import', pathToFileURL(hook).href, bin, ...args], { cwd, encoding: 'utf8', env });
+  const loaded = [...new Set(fs.readFileSync(record, 'utf8').split('\n').filter(Boolean))].map((url) => fileURLToPath(url));
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr, loaded };
+}
+
+/** The bundle files among `loaded`, relative to lib/bundle/. */
+const bundleFiles = (loaded: string[]) => loaded.filter((file) => file.startsWith(bundleDir + path.sep)).map((file) => path.relative(bundleDir, file));
+/** Does this bundle file hold micromark, i.e. the markdown pipeline? (rolldown marks each module with a `// path` line) */
+const holdsMarkdown = (file: string) => /^\/\/ node_modules\/micromark\//m.test(fs.readFileSync(path.join(bundleDir, file), 'utf8'));
+
+describe('the bundled CLI', () => {
+  const bin = path.join(repo, 'bin', 'blogbuild.js');
+  let site: string;
+  beforeAll(() => {
+    // `npm test` bundles before vitest runs; without a bundle these tests would only test lib/ again.
+    expect(fs.existsSync(path.join(bundleDir, 'cli.js')), 'lib/bundle/cli.js is missing: run `npm run build`').toBe(true);
+    site = path.join(scratch, 'site');
+    // 80 posts: enough for the default markdown worker pool (64 posts to render), so workers start.
+    generateSite(site, 80, {});
+  });
+
+  it('is what bin/blogbuild.js runs, and loads nothing from lib/ or node_modules as ES modules', () => {
+    const { code, stdout, loaded } = runRecorded(bin, ['--version'], scratch);
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${pkg.version}\n`);
+    expect(bundleFiles(loaded)).toContain('cli.js');
+    expect(loaded.filter((file) => file !== bin && !file.startsWith(bundleDir + path.sep) && file !== hook)).toEqual([]);
+  });
+
+  it('builds a blog byte for byte as the unbundled code does, rendering markdown in the bundled worker', async () => {
+    const { code, stderr, loaded } = runRecorded(bin, ['build', '--quiet'], site);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const files = bundleFiles(loaded);
+    expect(files.some(holdsMarkdown)).toBe(true);
+    // The markdown pool starts one worker per spare core; each runs lib/bundle/pool-worker.js, not lib/markdown/.
+    if (os.availableParallelism() > 1) expect(files).toContain('pool-worker.js');
+    expect(loaded.filter((file) => file.startsWith(path.join(repo, 'lib') + path.sep) && !file.startsWith(bundleDir + path.sep))).toEqual([]);
+    expect(loaded.filter((file) => file.includes(`${path.sep}node_modules${path.sep}`))).toEqual([]);
+
+    const expected = memoryWriter();
+    const result = await build({ root: site, writer: expected, cache: false });
+    expect(result.ok).toBe(true);
+    const dist = path.join(site, 'dist');
+    const written = fs.readdirSync(dist, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => path.relative(dist, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'));
+    expect(written.sort()).toEqual([...expected.files.keys()].sort());
+    expect(written.filter((file) => /^posts\/.+\/index\.html$/.test(file))).toHaveLength(80);
+    for (const file of written) expect(fs.readFileSync(path.join(dist, file)).equals(Buffer.from(expected.files.get(file)!)), file).toBe(true);
+  });
+
+  it('does not load the markdown chunk on a no-change rebuild, and does on a one-post edit', () => {
+    const unchanged = runRecorded(bin, ['build'], site);
+    expect(unchanged.code).toBe(0);
+    expect(unchanged.stdout).toMatch(/Built 80 posts/);
+    const unchangedFiles = bundleFiles(unchanged.loaded);
+    expect(unchangedFiles).toContain('cli.js');
+    expect(unchangedFiles.filter(holdsMarkdown)).toEqual([]);
+
+    const post = path.join(site, 'posts', fs.readdirSync(path.join(site, 'posts')).sort()[0]);
+    fs.appendFileSync(post, '\nA sentence added by the bundle test.\n');
+    const edited = runRecorded(bin, ['build'], site);
+    expect(edited.code).toBe(0);
+    expect(bundleFiles(edited.loaded).some(holdsMarkdown)).toBe(true);
+    const pages = fs.readdirSync(path.join(site, 'dist', 'posts')).map((slug) => fs.readFileSync(path.join(site, 'dist', 'posts', slug, 'index.html'), 'utf8'));
+    expect(pages.filter((html) => html.includes('A sentence added by the bundle test.'))).toHaveLength(1);
+  });
+});
+
+describe('bin/blogbuild.js without a usable bundle', () => {
+  /** A copy of bin/ beside a lib/ whose cli/ is the real compiled one; `bundle` is written as lib/bundle/cli.js. */
+  function installation(name: string, bundle?: string): string {
+    const root = path.join(scratch, name);
+    fs.mkdirSync(path.join(root, 'bin'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'lib'), { recursive: true });
+    fs.copyFileSync(path.join(repo, 'bin', 'blogbuild.js'), path.join(root, 'bin', 'blogbuild.js'));
+    fs.writeFileSync(path.join(root, 'package.json'), '{ "type": "module" }\n');
+    fs.symlinkSync(path.join(repo, 'lib', 'cli'), path.join(root, 'lib', 'cli'), 'dir');
+    if (bundle !== undefined) {
+      fs.mkdirSync(path.join(root, 'lib', 'bundle'));
+      fs.writeFileSync(path.join(root, 'lib', 'bundle', 'cli.js'), bundle);
+    }
+    return path.join(root, 'bin', 'blogbuild.js');
+  }
+
+  it('runs lib/cli/index.js when there is no lib/bundle/', () => {
+    const { code, stdout, stderr, loaded } = runRecorded(installation('no-bundle'), ['--version'], scratch);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${pkg.version}\n`);
+    expect(loaded).toContain(path.join(repo, 'lib', 'cli', 'index.js'));
+    expect(bundleFiles(loaded)).toEqual([]);
+  });
+
+  it('says so and runs lib/cli/index.js when the bundle fails to load', () => {
+    const { code, stdout, stderr, loaded } = runRecorded(installation('broken-bundle', "import './missing-chunk.js';\n"), ['--version'], scratch);
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${pkg.version}\n`);
+    expect(stderr).toMatch(/^blogbuild: cannot load lib\/bundle\/cli\.js \(.*missing-chunk\.js.*\); running lib\/cli\/index\.js instead\./);
+    expect(loaded).toContain(path.join(repo, 'lib', 'cli', 'index.js'));
+  });
+});
