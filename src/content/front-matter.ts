@@ -20,18 +20,28 @@ export interface FrontMatter {
 // gray-matter and js-yaml (~30 ms to load) are loaded on the first post that must be parsed: a rebuild whose posts
 // all come from the persistent post cache does not load them. Keep the one-call createRequire form below:
 // scripts/bundle.js finds it and points it at a one-file bundle of the package.
-let parser: { matter: typeof matterType; engines: { yaml: (text: string) => object } } | undefined;
+let parser: { matter: typeof matterType; engines: Record<string, (text: string) => object> } | undefined;
 function loadParser(): NonNullable<typeof parser> {
   if (!parser) {
     const yaml = createRequire(import.meta.url)('js-yaml') as typeof yamlType;
     const matter = createRequire(import.meta.url)('gray-matter') as typeof matterType;
-    parser = { matter, engines: { yaml: (text: string) => yaml.load(text, { schema: yaml.CORE_SCHEMA }) as object } };
+    // gray-matter would run front matter fenced as `---js` through eval: a post is text, never code to run.
+    const refuse = () => {
+      throw new Error('front matter as code is not read');
+    };
+    parser = { matter, engines: { yaml: (text: string) => yaml.load(text, { schema: yaml.CORE_SCHEMA }) as object, javascript: refuse, js: refuse, coffee: refuse, coffeescript: refuse, cson: refuse } };
   }
   return parser;
 }
 
 /** Splits front matter from the body with gray-matter; YAML errors become diagnostics at the file position. */
 export function parseFrontMatter(file: string, text: string): FrontMatter | Diagnostic {
+  // gray-matter picks a language from the opening fence (`---json`, `---js`); blogbuild reads YAML and JSON.
+  const language = /^---[ \t]*([^\s-][^\r\n]*?)[ \t]*\r?\n/.exec(text)?.[1];
+  if (language !== undefined && !/^(ya?ml|json)$/i.test(language)) {
+    return error('FrontMatterInvalid', `front matter in \`${language}\` is not supported: blogbuild reads YAML (or JSON) front matter, and never runs code from a post`,
+      { file, line: 1, column: 4, length: language.length }, 'remove the word after the opening `---` and write the front matter as YAML `key: value` lines');
+  }
   let parsed: matterType.GrayMatterFile<string>;
   const { matter, engines } = loadParser();
   try {

@@ -65,4 +65,21 @@ describe('parseFrontMatter', () => {
   it('rejects front matter that is not a mapping', () => {
     expect(failure('---\n- a\n- b\n---\n')).toMatchObject({ code: 'FrontMatterInvalid', loc: { file, line: 2, column: 1 } });
   });
+
+  it('never runs front matter fenced as JavaScript (gray-matter would eval it)', () => {
+    const marker = globalThis as { blogbuildPwned?: boolean };
+    for (const fence of ['---js', '---javascript', '---coffee']) {
+      const text = `${fence}\n{ title: (globalThis.blogbuildPwned = true, "x") }\n---\nBody.\n`;
+      const result = parseFrontMatter('/blog/posts/a.md', text) as Diagnostic;
+      expect(result.code).toBe('FrontMatterInvalid');
+      expect(result.message).toContain('is not supported');
+      expect(result.loc).toMatchObject({ line: 1, column: 4 });
+    }
+    expect(marker.blogbuildPwned).toBeUndefined();
+  });
+
+  it('reads front matter fenced as ---yaml or ---json', () => {
+    expect(parseFrontMatter('/a.md', '---yaml\ntitle: Hi\n---\nBody.\n')).toMatchObject({ data: { title: 'Hi' }, body: 'Body.\n' });
+    expect(parseFrontMatter('/a.md', '---json\n{ "title": "Hi" }\n---\nBody.\n')).toMatchObject({ data: { title: 'Hi' }, body: 'Body.\n' });
+  });
 });
