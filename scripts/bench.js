@@ -330,7 +330,8 @@ const fmtRange = (s) => `${fmtS(s.median)} (${fmtS(s.min)}–${fmtS(s.max)})`;
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const base = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
-  const site = path.join(base, `blogbuild-bench-${args.posts}${args.tagsPerPost ? `x${args.tagsPerPost}` : ''}`);
+  // One folder per run (process id), so two benchmarks on a shared machine never write over each other's site.
+  const site = path.join(base, `blogbuild-bench-${args.posts}${args.tagsPerPost ? `x${args.tagsPerPost}` : ''}-${process.pid}`);
   const dist = path.join(site, 'dist');
   const cacheDir = path.join(site, 'node_modules', '.cache', 'blogbuild');
   const m = machine();
