@@ -125,7 +125,8 @@ export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<
       try {
         await fs.mkdir(options.dir, { recursive: true });
         const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-        await fs.writeFile(temp, serialize(saltHash, used, usedDerived));
+        // One buffer, one write: handed the chunks (one a post), writeFile makes a thread-pool round trip for each.
+        await fs.writeFile(temp, Buffer.concat(serialize(saltHash, used, usedDerived)));
         await fs.rename(temp, file);
         stats.saved = true;
         const signature = await fileSignature(file);

@@ -75,11 +75,16 @@ export function renderPages(site: Site, config: ResolvedConfig, theme: Theme, ge
   // (rendered posts are the same objects while unchanged), and a short text of the rest.
   const inMemory = options.memo !== undefined && options.isRendered === undefined;
 
+  // The site-wide part of every context (title, URLs, language…) goes into the keys once, not once a page.
+  const siteJson = JSON.stringify(views.common('', '', '', '').site);
+  const keySalt = `${options.renderSalt ?? ''}\0${siteJson}`;
+
   /**
-   * `keyContext`: what the page key hashes, when it differs from the context; `memoryKey`: the in-memory key,
-   * when cheaper than the context's JSON. Contexts are made only when needed.
+   * `keyText`: what the page key hashes besides the salt, template and path, when cheaper than the context's
+   * JSON (it must name everything in the context but its \`site\`); `memoryKey`: the in-memory key. Contexts are
+   * made only when needed.
    */
-  const render = (template: PageTemplateName, sitePath: string, getContext: () => Record<string, unknown>, keyContext?: () => Record<string, unknown>, memoryKey?: () => MemoryKey) => {
+  const render = (template: PageTemplateName, sitePath: string, getContext: () => Record<string, unknown>, keyText?: () => string, memoryKey?: () => MemoryKey) => {
     if (failed.has(template)) return;
     const page = theme.pages[template];
     const path = sitePath === '404.html' ? sitePath : outputPath(sitePath);
@@ -109,7 +114,7 @@ export function renderPages(site: Site, config: ResolvedConfig, theme: Theme, ge
       const key = memoryKey();
       renderKey = `${options.renderSalt ?? ''}\0${template}\0${path}\0${key.text}`;
       deps = key.deps;
-    } else if (isKeyed) renderKey = pageKey(options.renderSalt ?? '', template, path, keyContext ? keyContext() : context(), !inMemory);
+    } else if (isKeyed) renderKey = pageKey(keySalt, template, path, keyText ?? (() => JSON.stringify(context())), !inMemory);
     if (renderKey !== undefined && options.isRendered?.(path, renderKey)) {
       // The same inputs rendered without error last time; templates are deterministic, so this page is the
       // file already in the output. Render it only if the writer cannot reuse that file.
@@ -168,25 +173,6 @@ export function renderPages(site: Site, config: ResolvedConfig, theme: Theme, ge
     }
     return key;
   };
-  site.posts.forEach((post, i) => {
-    const newer = site.posts[i - 1];
-    const older = site.posts[i + 1];
-    const neighbours = () => ({
-      newer: newer ? { title: newer.title, url: siteUrl(config, postPath(newer.slug)) } : null,
-      older: older ? { title: older.title, url: siteUrl(config, postPath(older.slug)) } : null,
-    });
-    const common = () => views.common('post', post.title, post.description ?? post.excerpt, postPath(post.slug));
-    const context = () => ({ ...common(), post: views.post(post, true), ...neighbours() });
-    // The key names the post's HTML (htmlKey) rather than holding it: cheaper than escaping it into the context's
-    // JSON, and the HTML of a post from the cache is not even decoded unless its page is rendered.
-    const keyContext = () => ({ ...common(), post: { ...views.post(post, false), html: htmlKey(post) }, ...neighbours() });
-    render('post', postPath(post.slug), context, keyContext, () => ({
-      // Tag keys are JSON, so they hold no raw newline: joined by newlines, they need no escaping.
-      text: `${JSON.stringify([newer?.title, newer?.slug, older?.title, older?.slug])}\n${tagKey(post)}`,
-      deps: [post],
-    }));
-  });
-
   const summaries = new Map<RenderedPost, ReturnType<typeof views.post>>();
   const summary = (post: RenderedPost) => {
     let view = summaries.get(post);
@@ -207,8 +193,32 @@ export function renderPages(site: Site, config: ResolvedConfig, theme: Theme, ge
     }
     return key;
   };
+  site.posts.forEach((post, i) => {
+    const newer = site.posts[i - 1];
+    const older = site.posts[i + 1];
+    const neighbours = () => ({
+      newer: newer ? { title: newer.title, url: siteUrl(config, postPath(newer.slug)) } : null,
+      older: older ? { title: older.title, url: siteUrl(config, postPath(older.slug)) } : null,
+    });
+    const common = () => views.common('post', post.title, post.description ?? post.excerpt, postPath(post.slug));
+    const context = () => ({ ...common(), post: views.post(post, true), ...neighbours() });
+    // The key names the post's view by its summary's key (shared with the list pages) and its HTML by htmlKey
+    // rather than holding them: cheaper than escaping them into JSON, and the HTML of a post from the cache is
+    // not even decoded unless its page is rendered.
+    const keyText = () => `${JSON.stringify([common().page, neighbours()])}\n${summaryKey(post)}\n${htmlKey(post)}`;
+    render('post', postPath(post.slug), context, keyText, () => ({
+      // Tag keys are JSON, so they hold no raw newline: joined by newlines, they need no escaping.
+      text: `${JSON.stringify([newer?.title, newer?.slug, older?.title, older?.slug])}\n${tagKey(post)}`,
+      deps: [post],
+    }));
+  });
+
   const renderList = (sitePath: string, context: () => Record<string, unknown>, items: RenderedPost[], key: unknown[]) => {
-    render('list', sitePath, () => ({ ...context(), posts: items.map(summary) }), () => ({ ...context(), posts: items.map(summaryKey) }), () => ({
+    const keyText = () => {
+      const { site: _, ...rest } = context();
+      return `${JSON.stringify(rest)}\n${items.map(summaryKey).join('\n')}`;
+    };
+    render('list', sitePath, () => ({ ...context(), posts: items.map(summary) }), keyText, () => ({
       text: `${JSON.stringify(key)}\n${items.map(tagKey).join('\n')}`,
       deps: items,
     }));
@@ -248,13 +258,13 @@ export function renderPages(site: Site, config: ResolvedConfig, theme: Theme, ge
 }
 
 /**
- * A hash of everything a page's HTML is made from: the render salt (templates, helpers, config), the template,
- * the path and the context's JSON.
+ * A hash of everything a page's HTML is made from: the salt (templates, helpers, config, the site-wide context),
+ * the template, the path and the rest of the context (`text`, its JSON or names of its parts).
  */
-function pageKey(salt: string, template: string, path: string, context: Record<string, unknown>, isHashed: boolean): string {
+function pageKey(salt: string, template: string, path: string, text: () => string, isHashed: boolean): string {
   let json: string;
   try {
-    json = JSON.stringify(context);
+    json = text();
   } catch {
     // Front matter JSON cannot hold (a cycle): such a page gets a key of its own, so it is always rendered.
     json = `unkeyable ${randomBytes(16).toString('hex')}`;
