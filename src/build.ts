@@ -101,19 +101,23 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const { sources, diagnostics: sourceDiagnostics } = await discoverSources(config.postsDir, state?.sources, postCache);
   diagnostics.push(...sourceDiagnostics);
   const { posts, diagnostics: postDiagnostics } = loadPosts(sources, { timezone: config.timezone, author: config.author }, state?.posts, postCache);
-  postCache?.save();
   diagnostics.push(...postDiagnostics);
   diagnostics.push(...checkDuplicateSlugs(posts, config.root));
   const { published, drafts, scheduled } = selectPublished(posts, { drafts: config.drafts, future: config.future, now: options.now ?? new Date() });
   const verifiedTemplates = cacheDir === undefined || state ? undefined : openVerifiedTemplates(cacheDir, handlebarsVersion());
   const { theme, diagnostics: templateDiagnostics } = await loadTemplates(config.templatesDir, (hb) => registerHelpers(hb, config), state?.templates, verifiedTemplates);
   diagnostics.push(...templateDiagnostics);
-  if (hasErrors(diagnostics) || !theme) return finish({ ok: false, config, files: [] });
+  if (hasErrors(diagnostics) || !theme) {
+    postCache?.save();
+    return finish({ ok: false, config, files: [] });
+  }
 
   const markdownOptions = { rawHtml: config.markdown.rawHtml, basePath: config.basePath };
   await state?.pendingSave;
   const cache = cacheDir === undefined ? undefined : await openMarkdownCache({ dir: cacheDir, salt: markdownCacheSalt(markdownOptions) });
-  const markdown = await renderMarkdown(published, { markdown: markdownOptions, readingSpeed: config.readingSpeed, cache, workers: options.workers, onProgress: options.onProgress, memo: state?.markdown, renderedMemo: state?.renderedPosts });
+  const markdown = await renderMarkdown(published, { markdown: markdownOptions, readingSpeed: config.readingSpeed, cache, workers: options.workers, onProgress: options.onProgress, memo: state?.markdown, renderedMemo: state?.renderedPosts,
+    // Saving the post cache (~70 ms for 1,000 new posts) overlaps the workers' rendering.
+    whileRendering: () => postCache?.save() });
   diagnostics.push(...markdown.diagnostics);
   Object.assign(stats, { markdownRendered: markdown.stats.rendered, markdownCached: markdown.stats.fromCache });
   const site = buildSite(markdown.posts, { drafts, scheduled }, { language: config.language });

@@ -61,6 +61,8 @@ export interface RenderMarkdownOptions {
   poolThreshold?: number;
   /** Called as posts are rendered. */
   onProgress?: (done: number, total: number) => void;
+  /** Work for this thread while a worker pool renders (e.g. saving the post cache); called once in any case. */
+  whileRendering?: () => void;
   /**
    * Results of earlier builds in this process, by body (a build state's `markdown`): used before the persistent
    * cache, so a rebuild neither hashes nor looks up unchanged bodies. Updated to hold exactly this build's bodies.
@@ -126,8 +128,9 @@ export async function renderMarkdown(
   const loadProcessor = async () => (await import('./processor.js')).createMarkdownProcessor(options.markdown);
   if (workers > 0 && jobs.length > 1) {
     const { renderInPool } = await import('./pool.js');
-    await renderInPool(jobs, { size: Math.min(workers, jobs.length), markdown: options.markdown, loadProcessor, onResult });
+    await renderInPool(jobs, { size: Math.min(workers, jobs.length), markdown: options.markdown, loadProcessor, onResult, whileWaiting: options.whileRendering });
   } else if (jobs.length > 0) {
+    options.whileRendering?.();
     const processor = await loadProcessor();
     jobs.forEach((job, j) => {
       try {
@@ -138,6 +141,7 @@ export async function renderMarkdown(
     });
   }
 
+  if (jobs.length === 0) options.whileRendering?.();
   const rendered: RenderedPost[] = [];
   const diagnostics: Diagnostic[] = [];
   const htmlKeys = new WeakMap<RenderedPost, string>();
