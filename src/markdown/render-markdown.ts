@@ -3,7 +3,6 @@ import { VFile } from 'vfile';
 import type { BuildState, MarkdownMemo } from '../build-state.js';
 import { bodyDigest } from '../cache/body-digest.js';
 import type { MarkdownCache } from '../cache/markdown-cache.js';
-import { copyProperties } from '../cache/packed.js';
 import { error, type Diagnostic } from '../diagnostics/error.js';
 import type { Post, RenderedPost } from '../site/model.js';
 import type { MarkdownOptions, MarkdownProcessor } from './processor.js';
@@ -35,12 +34,20 @@ export function renderBody(processor: MarkdownProcessor, job: MarkdownJob): Mark
  * still undecoded from a cache file stays so (copyProperties, not a spread, which would read it).
  */
 export function toRenderedPost(post: Post, result: MarkdownResult, readingSpeed: number): RenderedPost {
-  const rendered = copyProperties(post) as RenderedPost;
+  const rendered = withoutBody(post) as RenderedPost;
+  Object.defineProperty(rendered, 'body', Object.getOwnPropertyDescriptor(post, 'body')!);
   Object.defineProperty(rendered, 'html', Object.getOwnPropertyDescriptor(result, 'html')!);
   rendered.excerpt = truncate(result.excerpt, 160);
   rendered.wordCount = result.wordCount;
   rendered.readTime = post.readTimeMinutes ?? Math.max(1, Math.round(result.wordCount / readingSpeed));
   return rendered;
+}
+
+/** A copy of the post's fields but its body, which may be lazy: a spread of the post would decode it. */
+function withoutBody(post: Post): Omit<Post, 'body'> {
+  const fields: Partial<Post> = {};
+  for (const key in post) if (key !== 'body') (fields as Record<string, unknown>)[key] = (post as unknown as Record<string, unknown>)[key];
+  return fields as Omit<Post, 'body'>;
 }
 
 /** The diagnostic for a post whose markdown could not be rendered. */
