@@ -255,4 +255,26 @@ describe('persistent post cache (posts by source stat) and verified templates', 
     expect(result.diagnostics.map((d) => d.code)).toContain('TemplateSyntax');
     expect(writer.files.size).toBe(0);
   });
+
+  it('revives templates precompiled by an earlier build, and ignores a tampered file of them', async () => {
+    await buildMemory();
+    const file = path.join(cacheDir, 'templates-v2.json');
+    const stored = JSON.parse(await fs.readFile(file, 'utf8')) as { specs: Record<string, string> };
+    expect(Object.keys(stored.specs).length).toBeGreaterThanOrEqual(5);
+
+    // Pages rendered by a later build come from the stored JavaScript: the same bytes as a build compiling anew.
+    const post = path.join(root, 'posts', '2024-04-20-long.md');
+    await fs.appendFile(post, '\nAn edited paragraph.\n');
+    const revived = await buildMemory();
+    const uncached = await buildMemory({ cache: false });
+    expectSameOutput(uncached.writer, revived.writer);
+
+    // Valid JavaScript that renders something else, but the checksum no longer matches: never run.
+    const text = await fs.readFile(file, 'utf8');
+    await fs.writeFile(file, text.replace(/<article/g, '<section data-tampered'));
+    await fs.appendFile(post, '\nAnother edit.\n');
+    const afterTamper = await buildMemory();
+    expect(afterTamper.writer.read('posts/long/index.html')).not.toContain('data-tampered');
+    expectSameOutput((await buildMemory({ cache: false })).writer, afterTamper.writer);
+  });
 });
