@@ -14,7 +14,7 @@ export interface ServeOptions extends Omit<BuildOptions, 'writer' | 'now' | 'roo
   port?: number;
   /** @default "127.0.0.1" */
   host?: string;
-  /** Quiet time after the last file event before rebuilding. @default 60 */
+  /** Quiet time after the last file event before rebuilding. @default 30 */
   debounce?: number;
   /** The build function. @default build from src/build.ts */
   build?: (options: BuildOptions) => Promise<BuildResult>;

@@ -16,7 +16,7 @@ export interface WatchLoopOptions {
   watcher: WatcherLike;
   /** Runs one rebuild; `changed` lists the paths that changed since the last one. Must not throw. */
   rebuild: (changed: string[]) => Promise<void>;
-  /** Quiet time after the last event before rebuilding, so an editor's burst gives one rebuild. @default 60 */
+  /** Quiet time after the last event before rebuilding, so an editor's burst (write to a temp file, rename; a few ms) gives one rebuild. @default 30 */
   delay?: number;
   /** Paths to ignore (editor swap and backup files). @default isEditorTempFile */
   ignore?: (file: string) => boolean;
@@ -43,7 +43,7 @@ export interface WatchLoop {
  * exactly one more, so the last rebuild always sees the files as they are after the last event.
  */
 export function createWatchLoop(options: WatchLoopOptions): WatchLoop {
-  const delay = options.delay ?? 60;
+  const delay = options.delay ?? 30;
   const ignore = options.ignore ?? isEditorTempFile;
   let pending = new Set<string>();
   let timer: ReturnType<typeof setTimeout> | undefined;
