@@ -68,8 +68,8 @@ export function textOf(text: LazyText): string {
 /**
  * Defines `target[key]` as `text`, decoded from UTF-8 only when first read (then stored as a plain value). A build
  * whose pages are all unchanged never needs most posts' bodies or HTML: decoding them all would cost time and
- * twice their size in memory (V8 stores non-Latin-1 text, e.g. emoji, as UTF-16). Copy such objects with
- * {@link copyProperties}: a spread reads (decodes) every property.
+ * twice their size in memory (V8 stores non-Latin-1 text, e.g. emoji, as UTF-16). Copy such objects by their
+ * property descriptors: a spread reads (decodes) every property.
  */
 export function defineLazyText<T extends object>(target: T, key: string, text: LazyText): T {
   if (typeof text === 'string') {
@@ -102,9 +102,3 @@ export function lazyTextOf(target: object, key: string): LazyText {
   const text = descriptor?.get ? lazySources.get(descriptor.get as () => string) : undefined;
   return text ?? (target as Record<string, string>)[key];
 }
-
-/** A shallow copy that keeps lazy properties lazy (a spread would decode them). */
-export function copyProperties<T extends object>(source: T): T {
-  return Object.defineProperties({}, Object.getOwnPropertyDescriptors(source)) as T;
-}
-

@@ -7,7 +7,7 @@ import type { Post } from '../site/model.js';
 import { version } from '../version.js';
 import { hashCodeFolder } from './cache-salt.js';
 import { bodyDigest, setBodyDigest } from './body-digest.js';
-import { copyProperties, defineLazyText, lazyTextOf, packFile, unpackFile, type LazyText } from './packed.js';
+import { defineLazyText, lazyTextOf, packFile, textOf, unpackFile, type LazyText } from './packed.js';
 
 /** A source file's stat, as the post cache trusts it (the same trust the output manifest places in stat). */
 export interface SourceStat {
@@ -23,10 +23,12 @@ export interface SourceStat {
  * whose stat differs is read and loaded again. Posts with errors are never cached; nor are posts whose front
  * matter holds values JSON cannot carry exactly (NaN, ±Infinity, -0).
  *
- * One file, `posts-v1.cache`, packed like the markdown cache (`blogbuild-posts 2 <crc32> <bytes>`, JSON, then the
- * bodies as raw UTF-8; see packed.ts). Each entry keeps its body's digest (the markdown cache's key), so the
- * body is decoded only if some code reads it: a post to render. A file whose length, checksum, JSON, salt
- * (blogbuild version and content code) or entry shapes are wrong is ignored as a whole.
+ * One file, `posts-v1.cache`, packed like the markdown cache (`blogbuild-posts 3 <crc32> <bytes>`, a small JSON
+ * index, then each post's JSON and body as raw UTF-8 blobs; see packed.ts). A post's JSON is parsed and its body
+ * decoded only when a build uses them, and saving writes unchanged entries back as the bytes read: one edited
+ * post does not re-serialise the other 999. Each entry keeps its body's digest (the markdown cache's key). A file
+ * whose length, checksum, JSON, salt (blogbuild version and content code) or entry shapes are wrong is ignored
+ * as a whole.
  */
 export interface PostCache {
   /** Records the stat of a source seen by this build; true when the cache holds a post for exactly this stat. */
@@ -39,11 +41,11 @@ export interface PostCache {
   save(): void;
 }
 
-/** A cached post: its source's stat, the loading inputs, the post as JSON (with a lazy body) and the body's digest. */
-type Entry = [size: number, mtimeMs: number, ino: number, inputs: string, post: Record<string, unknown>, bodyDigest: string];
+/** A cached post: its source's stat, the loading inputs, the post's JSON (without the body), its body and the body's digest. */
+type Entry = [size: number, mtimeMs: number, ino: number, inputs: string, post: LazyText, body: LazyText, bodyDigest: string];
 
 const fileName = 'posts-v1.cache';
-const magic = 'blogbuild-posts 2';
+const magic = 'blogbuild-posts 3';
 let codeSalt: string | undefined;
 
 /** Opens (reads) the post cache in `dir`; a missing or damaged file gives an empty cache. */
@@ -72,10 +74,16 @@ export function openPostCache(dir: string): PostCache {
       const stat = stats.get(source);
       const entry = previous[source];
       if (!stat || !entry || entry[0] !== stat.size || entry[1] !== stat.mtimeMs || entry[2] !== stat.ino || entry[3] !== inputs) return undefined;
-      const post = revivePost(entry[4]);
+      let record: unknown;
+      try {
+        record = JSON.parse(textOf(entry[4]));
+      } catch {
+        return undefined;
+      }
+      const post = isRecord(record) ? revivePost(record, entry[5]) : undefined;
       if (post) {
         used.set(source, entry);
-        setBodyDigest(post, entry[5]);
+        setBodyDigest(post, entry[6]);
       }
       return post;
     },
@@ -83,18 +91,17 @@ export function openPostCache(dir: string): PostCache {
       const stat = stats.get(source);
       isChanged = true;
       if (!stat || !isJsonExact(post.data)) return;
-      used.set(source, [stat.size, stat.mtimeMs, stat.ino, inputs, storablePost(post), bodyDigest(post)]);
+      used.set(source, [stat.size, stat.mtimeMs, stat.ino, inputs, JSON.stringify(storablePost(post)), lazyTextOf(post, 'body'), bodyDigest(post)]);
     },
     save() {
       if (!isChanged && used.size === Object.keys(previous).length) return;
       try {
         fs.mkdirSync(dir, { recursive: true });
-        // Post bodies are blobs: the entries keep a body's blob index in its place.
+        // Posts' JSON and bodies are blobs; entries the build did not change are written back as the bytes read.
         const blobs: LazyText[] = [];
-        const entries: Record<string, Entry> = {};
-        for (const [source, [size, mtimeMs, ino, inputs, post, digest]] of used) {
-          // Object.assign sets `body` through its setter: a spread would decode it.
-          entries[source] = [size, mtimeMs, ino, inputs, Object.assign(copyProperties(post), { body: blobs.push(lazyTextOf(post, 'body')) - 1 }), digest];
+        const entries: Record<string, unknown[]> = {};
+        for (const [source, [size, mtimeMs, ino, inputs, post, body, digest]] of used) {
+          entries[source] = [size, mtimeMs, ino, inputs, blobs.push(post) - 1, blobs.push(body) - 1, digest];
         }
         const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
         fs.writeFileSync(temp, Buffer.concat(packFile(magic, { salt, entries }, blobs)));
@@ -114,24 +121,29 @@ export function parsePostCacheFile(bytes: Buffer, salt: string): Record<string, 
   if (!isRecord(data) || data.salt !== salt || !isRecord(data.entries)) return undefined;
   const entries = data.entries as Record<string, unknown>;
   const result: Record<string, Entry> = Object.create(null);
+  const isBlob = (i: unknown) => Number.isInteger(i) && (i as number) >= 0 && (i as number) < file.blobCount;
   for (const key in entries) {
     const e = entries[key];
-    if (!Array.isArray(e) || e.length !== 6 || typeof e[0] !== 'number' || typeof e[1] !== 'number' || typeof e[2] !== 'number' || typeof e[3] !== 'string' || !isRecord(e[4]) || typeof e[5] !== 'string') return undefined;
-    const body = e[4].body;
-    if (!Number.isInteger(body) || (body as number) < 0 || (body as number) >= file.blobCount) return undefined;
-    result[key] = [e[0], e[1], e[2], e[3], defineLazyText({ ...e[4] }, 'body', file.blob(body as number)), e[5]];
+    if (!Array.isArray(e) || e.length !== 7 || typeof e[0] !== 'number' || typeof e[1] !== 'number' || typeof e[2] !== 'number' || typeof e[3] !== 'string' || !isBlob(e[4]) || !isBlob(e[5]) || typeof e[6] !== 'string') return undefined;
+    result[key] = [e[0], e[1], e[2], e[3], file.blob(e[4]), file.blob(e[5]), e[6]];
   }
   return result;
 }
 
-/** A post as JSON: dates by their instant's milliseconds. */
+/** A post as JSON, without its body (stored as a blob of its own): dates by their instant's milliseconds. */
 function storablePost(post: Post): Record<string, unknown> {
   const date = (d: PostDate | undefined) => (d ? { instant: d.instant.getTime(), isDateOnly: d.isDateOnly, iso: d.iso } : undefined);
-  return Object.assign(copyProperties(post) as unknown as Record<string, unknown>, { date: date(post.date), updated: date(post.updated) });
+  const record: Record<string, unknown> = {};
+  for (const key in post) {
+    if (key === 'body') continue;
+    const value = (post as unknown as Record<string, unknown>)[key];
+    record[key] = key === 'date' || key === 'updated' ? date(value as PostDate | undefined) : value;
+  }
+  return record;
 }
 
-/** A post from its JSON, with the fields in the order loadPost gives them; undefined when the shape is wrong. */
-function revivePost(p: Record<string, unknown>): Post | undefined {
+/** A post from its JSON and body, with the fields in the order loadPost gives them; undefined when the shape is wrong. */
+function revivePost(p: Record<string, unknown>, body: LazyText): Post | undefined {
   const date = (d: unknown): PostDate | undefined => {
     if (!isRecord(d) || typeof d.instant !== 'number' || typeof d.isDateOnly !== 'boolean' || typeof d.iso !== 'string') return undefined;
     return { instant: new Date(d.instant), isDateOnly: d.isDateOnly, iso: d.iso };
@@ -164,7 +176,7 @@ function revivePost(p: Record<string, unknown>): Post | undefined {
     data: p.data as Record<string, unknown>,
   };
   // The body stays the bytes read from the file until some code reads it (see defineLazyText).
-  const withBody = defineLazyText(post, 'body', lazyTextOf(p, 'body')) as Post;
+  const withBody = defineLazyText(post, 'body', body) as Post;
   withBody.bodyStartLine = p.bodyStartLine as number;
   withBody.bundleDir = p.bundleDir as string | undefined;
   withBody.assets = p.assets as string[];

@@ -31,7 +31,7 @@ export function renderBody(processor: MarkdownProcessor, job: MarkdownJob): Mark
 
 /**
  * A post plus its rendered body: the excerpt cut near 160 characters, the read time filled in. A body or HTML
- * still undecoded from a cache file stays so (copyProperties, not a spread, which would read it).
+ * still undecoded from a cache file stays so (its property descriptor is copied; a spread would read it).
  */
 export function toRenderedPost(post: Post, result: MarkdownResult, readingSpeed: number): RenderedPost {
   const rendered = withoutBody(post) as RenderedPost;
