@@ -103,9 +103,12 @@ export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<
       stats.hits++;
       if (used.has(key)) return;
       const entry = previous[key];
-      if (entry && entry[1] === result.excerpt && entry[2] === result.wordCount && textOf(entry[0]) === result.html) used.set(key, entry);
+      // The result usually came from this very entry (the same bytes, or the same string): compared without
+      // decoding, which on every dev-server rebuild would decode every post's HTML.
+      const html = lazyTextOf(result, 'html');
+      if (entry && entry[1] === result.excerpt && entry[2] === result.wordCount && (entry[0] === html || textOf(entry[0]) === textOf(html))) used.set(key, entry);
       else {
-        used.set(key, [lazyTextOf(result, 'html'), result.excerpt, result.wordCount]);
+        used.set(key, [html, result.excerpt, result.wordCount]);
         isChanged = true;
       }
     },
