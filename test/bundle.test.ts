@@ -136,4 +136,16 @@ describe('bin/blogbuild.js without a usable bundle', () => {
     expect(stderr).toMatch(/^blogbuild: cannot load lib\/bundle\/cli\.js \(.*missing-chunk\.js.*\); running lib\/cli\/index\.js instead\./);
     expect(loaded).toContain(path.join(repo, 'lib', 'cli', 'index.js'));
   });
+
+  it('runs lib/cli/index.js when the bundle is older than lib/ (tsc ran after the last bundle)', () => {
+    const bin = installation('stale-bundle', "export function main() { process.stdout.write('stale bundle\\n'); }\n");
+    const old = new Date('2001-01-01T00:00:00Z');
+    fs.utimesSync(path.join(scratch, 'stale-bundle', 'lib', 'bundle', 'cli.js'), old, old);
+    const { code, stdout, stderr, loaded } = runRecorded(bin, ['--version'], scratch);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${pkg.version}\n`);
+    expect(loaded).toContain(path.join(repo, 'lib', 'cli', 'index.js'));
+    expect(bundleFiles(loaded)).toEqual([]);
+  });
 });
