@@ -81,7 +81,7 @@ export function renderPages(site: Site, config: ResolvedConfig, theme: Theme, ge
 
   /**
    * `keyText`: what the page key hashes besides the salt, template and path, when cheaper than the context's
-   * JSON (it must name everything in the context but its \`site\`); `memoryKey`: the in-memory key. Contexts are
+   * JSON (it must name everything in the context but its `site`); `memoryKey`: the in-memory key. Contexts are
    * made only when needed.
    */
   const render = (template: PageTemplateName, sitePath: string, getContext: () => Record<string, unknown>, keyText?: () => string, memoryKey?: () => MemoryKey) => {
