@@ -8,6 +8,7 @@ import { loadPosts } from './content/load-posts.js';
 import { error, hasErrors, warning, type Diagnostic } from './diagnostics/error.js';
 import { markdownCacheSalt, renderCacheSalt } from './cache/cache-salt.js';
 import { openPostCache, openVerifiedTemplates } from './cache/post-cache.js';
+import { openValidatedConfigs } from './cache/validated-config.js';
 import { derivedKey, openMarkdownCache, outputManifestPath, resolveCacheDir, type MarkdownCache } from './cache/markdown-cache.js';
 import { renderMarkdown } from './markdown/render-markdown.js';
 import { collectStaticFiles } from './output/static-files.js';
@@ -87,7 +88,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     return { ...result, diagnostics, stats };
   };
 
-  const { config, diagnostics: configDiagnostics } = await loadConfig(options.root ?? process.cwd(), options);
+  const root = path.resolve(options.root ?? process.cwd());
+  // The cache folder does not depend on the config, so the config's validation can be remembered there too.
+  const validatedConfigs = options.cache === false || options.state ? undefined : openValidatedConfigs(resolveCacheDir(root, options.cacheDir));
+  const { config, diagnostics: configDiagnostics } = await loadConfig(root, options, validatedConfigs);
   diagnostics.push(...configDiagnostics);
   if (!config) return finish({ ok: false, files: [] });
   const state = options.state;

@@ -45,6 +45,8 @@ function runRecorded(bin: string, args: string[], cwd: string) {
 const bundleFiles = (loaded: string[]) => loaded.filter((file) => file.startsWith(bundleDir + path.sep)).map((file) => path.relative(bundleDir, file));
 /** Does this bundle file hold micromark, i.e. the markdown pipeline? (rolldown marks each module with a `// path` line) */
 const holdsMarkdown = (file: string) => /^\/\/ node_modules\/micromark\//m.test(fs.readFileSync(path.join(bundleDir, file), 'utf8'));
+/** Does this bundle file hold zod (the config schema)? */
+const holdsZod = (file: string) => /^\/\/ node_modules\/zod\//m.test(fs.readFileSync(path.join(bundleDir, file), 'utf8'));
 
 describe('the bundled CLI', () => {
   const bin = path.join(repo, 'bin', 'blogbuild.js');
@@ -93,6 +95,8 @@ describe('the bundled CLI', () => {
     const unchangedFiles = bundleFiles(unchanged.loaded);
     expect(unchangedFiles).toContain('cli.js');
     expect(unchangedFiles.filter(holdsMarkdown)).toEqual([]);
+    // The config is the one validated by the previous build: zod is not loaded either.
+    expect(unchangedFiles.filter(holdsZod)).toEqual([]);
 
     const post = path.join(site, 'posts', fs.readdirSync(path.join(site, 'posts')).sort()[0]);
     fs.appendFileSync(post, '\nA sentence added by the bundle test.\n');

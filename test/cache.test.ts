@@ -277,4 +277,30 @@ describe('persistent post cache (posts by source stat) and verified templates', 
     expect(afterTamper.writer.read('posts/long/index.html')).not.toContain('data-tampered');
     expectSameOutput((await buildMemory({ cache: false })).writer, afterTamper.writer);
   });
+
+  it('validates a config once: an unchanged config is taken as validated, a changed or tampered one is validated again', async () => {
+    const configFile = path.join(root, 'blogbuild.config.json');
+    const config = JSON.parse(await fs.readFile(configFile, 'utf8')) as Record<string, unknown>;
+    await buildMemory();
+    const stored = path.join(cacheDir, 'config-v1.json');
+    expect(JSON.parse(await fs.readFile(stored, 'utf8')).settings).toMatchObject({ title: config.title });
+
+    // A changed setting is seen at once.
+    await fs.writeFile(configFile, JSON.stringify({ ...config, title: 'Renamed Blog' }));
+    const renamed = await buildMemory();
+    expect(renamed.result.config?.title).toBe('Renamed Blog');
+    expect(renamed.writer.read('index.html')).toContain('Renamed Blog');
+
+    // A file whose settings were changed behind the checksum's back is ignored: the config is validated again.
+    const text = await fs.readFile(stored, 'utf8');
+    await fs.writeFile(stored, text.replace('"Renamed Blog"', '"Tampered Blog"'));
+    const again = await buildMemory();
+    expect(again.result.config?.title).toBe('Renamed Blog');
+
+    // An invalid config is still reported after a valid one was remembered.
+    await fs.writeFile(configFile, JSON.stringify({ ...config, postsPerPage: 0 }));
+    const invalid = await build({ root, now: NOW, writer: memoryWriter() });
+    expect(invalid.ok).toBe(false);
+    expect(invalid.diagnostics.map((d) => d.code)).toContain('ConfigInvalid');
+  });
 });

@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { z } from 'zod';
 import { error, type Diagnostic, type Location } from '../diagnostics/error.js';
 import { offsetToPosition } from '../diagnostics/position.js';
-import { configKeys, configSchema, type ResolvedConfig, type UserConfig } from './schema.js';
+import type { ResolvedConfig, UserConfig } from './schema.js';
 import { findJsonProblem } from './json-error.js';
 import { closest } from './suggest.js';
 
@@ -25,10 +26,27 @@ export interface ConfigOverrides {
 
 const configNames = ['blogbuild.config.json', 'blogbuild.config.js', 'blogbuild.config.mjs'];
 
+/** The schema module, which loads zod (~25–35 ms, even bundled): imported only when a config must be validated. */
+let schemaModule: typeof import('./schema.js') | undefined;
+async function loadSchema(): Promise<typeof import('./schema.js')> {
+  schemaModule ??= await import('./schema.js');
+  return schemaModule;
+}
+
+/**
+ * Configs validated by earlier builds (the build cache keeps the last one): JSON settings and a `--url` that
+ * passed validation, by a key of their text, and the settings validation made of them (defaults filled in).
+ */
+export interface ValidatedConfigs {
+  get(key: string): unknown;
+  set(key: string, settings: unknown): void;
+}
+
 /** Finds, reads and validates the config; returns a frozen ResolvedConfig or the diagnostics that prevent one. */
 export async function loadConfig(
   root: string,
   overrides: ConfigOverrides = {},
+  validated?: ValidatedConfigs,
 ): Promise<{ config?: ResolvedConfig; diagnostics: Diagnostic[] }> {
   root = path.resolve(root);
   const file = overrides.config ? path.resolve(root, overrides.config) : await findConfigFile(root);
@@ -50,24 +68,32 @@ export async function loadConfig(
     text = read.text;
   }
 
-  const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) {
-    const diagnostics = parsed.error.issues.flatMap((issue) => issueToDiagnostics(issue, file, text, raw));
-    // Report in file order, as an author reads the file.
-    diagnostics.sort((a, b) => (a.loc?.line ?? 0) - (b.loc?.line ?? 0) || (a.loc?.column ?? 0) - (b.loc?.column ?? 0));
-    return { diagnostics };
+  // JSON settings (or none) validated before, with the same --url, are not validated again: zod is not even loaded.
+  // (A JS config module can build values JSON does not carry, so it is always validated.)
+  const key = validated && (file === undefined || file.endsWith('.json')) ? validationKey(text ?? '', overrides.url) : undefined;
+  let user = key === undefined ? undefined : (validated!.get(key) as z.output<typeof import('./schema.js').configSchema> | undefined);
+  if (!user) {
+    const { configSchema } = await loadSchema();
+    const parsed = configSchema.safeParse(raw);
+    if (!parsed.success) {
+      const diagnostics = parsed.error.issues.flatMap((issue) => issueToDiagnostics(issue, file, text, raw));
+      // Report in file order, as an author reads the file.
+      diagnostics.sort((a, b) => (a.loc?.line ?? 0) - (b.loc?.line ?? 0) || (a.loc?.column ?? 0) - (b.loc?.column ?? 0));
+      return { diagnostics };
+    }
+    if (overrides.url !== undefined && !configSchema.shape.url.safeParse(overrides.url).success) {
+      return {
+        diagnostics: [
+          error('UsageInvalid', `--url ${JSON.stringify(overrides.url)} is not an absolute http(s) URL`, undefined,
+            'pass the address the site is published at, e.g. --url https://example.org/blog/'),
+        ],
+      };
+    }
+    user = parsed.data;
+    if (key !== undefined) validated!.set(key, user);
   }
-  const user = parsed.data;
 
   let url = overrides.url ?? user.url ?? '';
-  if (overrides.url !== undefined && !configSchema.shape.url.safeParse(overrides.url).success) {
-    return {
-      diagnostics: [
-        error('UsageInvalid', `--url ${JSON.stringify(overrides.url)} is not an absolute http(s) URL`, undefined,
-          'pass the address the site is published at, e.g. --url https://example.org/blog/'),
-      ],
-    };
-  }
   if (url && !url.endsWith('/')) url += '/';
   const basePath = url ? new URL(url).pathname : '/';
 
@@ -93,6 +119,11 @@ export async function loadConfig(
     future: overrides.future ?? false,
   };
   return { config: Object.freeze(config), diagnostics: [] };
+}
+
+/** The key of a JSON config's text and a --url: equal keys, equal validated settings. */
+function validationKey(text: string, url: string | undefined): string {
+  return createHash('sha1').update(text).update('\0').update(JSON.stringify(url ?? null)).digest('hex');
 }
 
 async function findConfigFile(root: string): Promise<string | undefined> {
@@ -179,12 +210,12 @@ function issueToDiagnostics(issue: z.core.$ZodIssue, file: string | undefined, t
   const parent = keyPath.join('.');
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => {
-      const suggestion = closest(key, configKeys[parent] ?? []);
+      const suggestion = closest(key, schemaModule!.configKeys[parent] ?? []);
       const name = parent ? `${parent}.${key}` : key;
       return error('ConfigUnknownKey', `unknown config key \`${name}\``, locate(file, text, [...keyPath, key], 'key'),
         suggestion
           ? `did you mean \`${parent ? `${parent}.` : ''}${suggestion}\`?`
-          : `remove it; known keys are: ${(configKeys[parent] ?? []).join(', ')}`);
+          : `remove it; known keys are: ${(schemaModule!.configKeys[parent] ?? []).join(', ')}`);
     });
   }
   const value = keyPath.reduce<unknown>((object, key) => (object as Record<string, unknown> | undefined)?.[key], raw);
