@@ -35,7 +35,7 @@ export interface BuildOptions extends ConfigOverrides {
   cache?: boolean;
   /** Folder of the persistent markdown cache. @default "<root>/node_modules/.cache/blogbuild" */
   cacheDir?: string;
-  /** Worker threads rendering markdown while this thread coordinates; 0 renders in this thread. @default os.availableParallelism() when 64+ posts need rendering and there are 2+ cores, else 0 */
+  /** Worker threads rendering markdown while this thread coordinates; 0 renders in this thread. @default one a core, at most 8 and one per 32 posts, when 64+ posts need rendering and there are 2+ cores, else 0 */
   workers?: number;
   /** Called as posts are rendered, for progress display. */
   onProgress?: (done: number, total: number) => void;

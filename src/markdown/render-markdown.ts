@@ -62,7 +62,7 @@ export interface RenderMarkdownOptions {
   readingSpeed: number;
   /** The persistent cache; posts found there are not parsed. @default undefined (no cache) */
   cache?: MarkdownCache;
-  /** Worker threads rendering markdown while this one coordinates; 0 renders in this thread. @default os.availableParallelism() when `poolThreshold`+ posts miss the cache and there are 2+ cores, else 0 */
+  /** Worker threads rendering markdown while this one coordinates; 0 renders in this thread. @default one a core (at most 8, one per 32 posts) when `poolThreshold`+ posts miss the cache and there are 2+ cores, else 0 */
   workers?: number;
   /** Posts to render below which the pool's start-up (~0.2 s a worker) does not pay. @default 64 */
   poolThreshold?: number;
@@ -120,8 +120,7 @@ export async function renderMarkdown(
   let done = posts.length - missing.length;
   options.onProgress?.(done, posts.length);
 
-  const cores = os.availableParallelism();
-  const workers = options.workers ?? (missing.length >= (options.poolThreshold ?? 64) && cores > 1 ? cores : 0);
+  const workers = options.workers ?? defaultWorkers(missing.length, options.poolThreshold ?? 64);
   const jobs = missing.map((i) => jobOf(posts[i]));
   const onResult = (j: number, result: MarkdownResult | undefined, cause?: unknown) => {
     const i = missing[j];
@@ -181,6 +180,20 @@ export async function renderMarkdown(
   }
   return { posts: rendered, diagnostics, htmlKeys, stats: { fromCache: posts.length - missing.length, rendered: jobs.length, workers: jobs.length > 1 ? workers : 0 } };
 }
+
+/**
+ * One worker a core, but none below `threshold` posts to render (a worker's start-up costs ~60 ms, what ~8 posts
+ * cost to render), one for each 32 posts at least, and at most 8: each worker holds its own heap (~60–100 MiB
+ * while parsing), so a 64-core machine would otherwise spend gigabytes on a large build for little more speed.
+ */
+export function defaultWorkers(toRender: number, threshold: number): number {
+  const cores = os.availableParallelism();
+  if (toRender < threshold || cores < 2) return 0;
+  return Math.max(2, Math.min(cores, maxWorkers, Math.floor(toRender / 32)));
+}
+
+/** The most workers the default pool starts. */
+const maxWorkers = 8;
 
 function jobOf(post: Post): MarkdownJob {
   return { path: post.sourcePath, body: post.body, stripTitleHeading: post.dropsTitleHeading };
