@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { ConfigOverrides } from '../config/load.js';
-import type { Diagnostic } from '../diagnostics/error.js';
 import { exitCodeFor } from '../diagnostics/error.js';
 import type { DevBuildEvent } from '../dev/session.js';
 import { createReporter } from './output.js';

@@ -80,7 +80,9 @@ export async function loadTemplates(
     try {
       const ast = handlebars.parse(source);
       const hash = templateHash(source);
-      return { file, source, render: compileTemplate(handlebars, ast, specs, hash, verified?.spec(hash)) };
+      const { render, spec } = compileTemplate(handlebars, ast, verified?.spec(hash));
+      specs.set(hash, spec);
+      return { file, source, render };
     } catch (cause) {
       diagnostics.push(templateSyntaxError(file, source, cause));
       return undefined;
@@ -139,21 +141,23 @@ export function templateHash(source: string): string {
 
 /**
  * Compiles a template through Handlebars' precompiler and revives the JavaScript it gives, the same path for a
- * template compiled now and one read back from the cache (\`spec\`), so both render the same bytes. Reviving a
- * precompiled template costs ~0.3 ms; compiling the default theme costs ~60 ms.
+ * template compiled now and one read back from the cache (`cached`), so both render the same bytes. Reviving a
+ * precompiled template costs ~0.3 ms; compiling the default theme costs ~60 ms. Returns the JavaScript too, for
+ * the cache.
  */
-function compileTemplate(hb: typeof Handlebars, source: string | hbs.AST.Program, specs: Map<string, string>, hash: string, cached?: string): Handlebars.TemplateDelegate {
+function compileTemplate(hb: typeof Handlebars, source: string | hbs.AST.Program, cached?: string): { render: Handlebars.TemplateDelegate; spec: string } {
   if (cached !== undefined) {
     try {
-      const render = hb.template(new Function(`return ${cached}`)() as Parameters<typeof Handlebars.template>[0]);
-      specs.set(hash, cached);
-      return render;
+      return { render: revive(hb, cached), spec: cached };
     } catch {
       // A damaged cache entry: compile again.
     }
   }
   const spec = hb.precompile(source, compileOptions) as string;
-  specs.set(hash, spec);
+  return { render: revive(hb, spec), spec };
+}
+
+function revive(hb: typeof Handlebars, spec: string): Handlebars.TemplateDelegate {
   return hb.template(new Function(`return ${spec}`)() as Parameters<typeof Handlebars.template>[0]);
 }
 
@@ -194,13 +198,11 @@ async function lazyTheme(files: Map<string, string>, registerHelpers: (hb: typeo
     }
     return handlebars;
   };
-  const specs = new Map<string, string>();
   const lazyTemplate = (file: string, source: string): CompiledTemplate => {
     let compiled: Handlebars.TemplateDelegate | undefined;
     const render = ((context: unknown, options?: Handlebars.RuntimeOptions) => {
       if (!compiled) {
-        const hash = templateHash(source);
-        compiled = compileTemplate(environment(), source, specs, hash, verified.spec(hash));
+        compiled = compileTemplate(environment(), source, verified.spec(templateHash(source))).render;
       }
       return compiled(context, options);
     }) as Handlebars.TemplateDelegate;
