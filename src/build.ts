@@ -10,15 +10,16 @@ import { markdownCacheSalt, renderCacheSalt } from './cache/cache-salt.js';
 import { openPostCache, openVerifiedTemplates } from './cache/post-cache.js';
 import { openValidatedConfigs } from './cache/validated-config.js';
 import { derivedKey, openMarkdownCache, outputManifestPath, resolveCacheDir, type MarkdownCache } from './cache/markdown-cache.js';
-import { renderMarkdown } from './markdown/render-markdown.js';
+import type { MarkdownPool } from './markdown/pool.js';
+import { defaultWorkers, poolThreshold, renderMarkdown } from './markdown/render-markdown.js';
 import { collectStaticFiles } from './output/static-files.js';
 import { readOutputManifest } from './output/manifest.js';
 import { fsWriter, type Writer } from './output/writer.js';
 import { registerHelpers } from './render/helpers.js';
 import { renderPages, type OutputFile } from './render/render-pages.js';
-import { handlebarsVersion, loadTemplates } from './render/templates.js';
-import { buildSite, checkDuplicateSlugs, selectPublished } from './site/build-site.js';
-import { renderFeed, renderFeedItemsHtml } from './site/feed.js';
+import { handlebarsVersion, loadTemplates, type Theme } from './render/templates.js';
+import { buildSite, checkDuplicateSlugs, comparePosts, selectPublished } from './site/build-site.js';
+import { feedItemBase, feedPosts, renderFeed, renderFeedItemsHtml } from './site/feed.js';
 import type { Site } from './site/model.js';
 import { renderRobots, renderSitemap } from './site/sitemap.js';
 import { version } from './version.js';
@@ -102,91 +103,123 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const cacheDir = options.cache === false ? undefined : resolveCacheDir(config.root, options.cacheDir);
   // Builds with a state keep source texts and posts in it; others keep posts in the persistent post cache.
   const postCache = cacheDir === undefined || state ? undefined : openPostCache(cacheDir);
-  const { sources, diagnostics: sourceDiagnostics } = await discoverSources(config.postsDir, state?.sources, postCache);
+  const { sources, diagnostics: sourceDiagnostics, fresh } = await discoverSources(config.postsDir, state?.sources, postCache);
   diagnostics.push(...sourceDiagnostics);
-  const { posts, diagnostics: postDiagnostics } = loadPosts(sources, { timezone: config.timezone, author: config.author }, state?.posts, postCache);
-  diagnostics.push(...postDiagnostics);
-  diagnostics.push(...checkDuplicateSlugs(posts, config.root));
-  const { published, drafts, scheduled } = selectPublished(posts, { drafts: config.drafts, future: config.future, now: options.now ?? new Date() });
-  const verifiedTemplates = cacheDir === undefined || state ? undefined : openVerifiedTemplates(cacheDir, handlebarsVersion());
-  const { theme, diagnostics: templateDiagnostics } = await loadTemplates(config.templatesDir, (hb) => registerHelpers(hb, config), state?.templates, verifiedTemplates);
-  diagnostics.push(...templateDiagnostics);
-  if (hasErrors(diagnostics) || !theme) {
-    postCache?.save();
-    return finish({ ok: false, config, files: [] });
-  }
-
   const markdownOptions = { rawHtml: config.markdown.rawHtml, basePath: config.basePath };
-  await state?.pendingSave;
-  const cache = cacheDir === undefined ? undefined : await openMarkdownCache({ dir: cacheDir, salt: markdownCacheSalt(markdownOptions) });
-  const markdown = await renderMarkdown(published, { markdown: markdownOptions, readingSpeed: config.readingSpeed, cache, workers: options.workers, onProgress: options.onProgress, memo: state?.markdown, renderedMemo: state?.renderedPosts,
-    // Saving the post cache (~70 ms for 1,000 new posts) overlaps the workers' rendering.
-    whileRendering: () => postCache?.save() });
-  diagnostics.push(...markdown.diagnostics);
-  Object.assign(stats, { markdownRendered: markdown.stats.rendered, markdownCached: markdown.stats.fromCache });
-  const site = buildSite(markdown.posts, { drafts, scheduled }, { language: config.language });
-  const feedOptions = { ...config, items: config.feed.items, generator };
-  const feedHtml = await renderFeedItemsHtml(site, feedOptions, feedHtmlStore(cache, state));
-  if (state) saveCacheLater(state, cache);
-  else await cache?.save();
-
-  // Pages rendered from the same inputs into the output last time are rendered only if their file must be written.
-  const manifestFile = cacheDir === undefined || options.writer ? undefined : outputManifestPath(cacheDir, config.outDir);
-  const previousOutput = manifestFile === undefined ? undefined : readOutputManifest(manifestFile, config.outDir);
-  // Builds with a state (the dev server rebuilding on every save) reuse the pages of the last build.
-  // Without a state, pages are rendered by the writer one at a time (`defer`), so they are not all in memory at once.
-  const pages = renderPages(site, config, theme, generator, manifestFile === undefined && !state ? { defer: true } : {
-    defer: !state,
-    renderSalt: renderCacheSalt(theme, config, handlebarsVersion()),
-    isRendered: manifestFile === undefined ? undefined : (file, key) => previousOutput?.files[file]?.[5] === key,
-    memo: state?.pages,
-    htmlKeys: state?.htmlKeys ?? markdown.htmlKeys,
-  });
-  // Deferred pages add their render errors to pages.diagnostics while the writer runs: counted from here.
-  const renderedBefore = pages.diagnostics.length;
-  diagnostics.push(...pages.diagnostics);
-  if (!config.url) {
-    diagnostics.push(warning('FeedWithoutUrl', 'no `url` is configured, so the feed and sitemap use root-relative links', config.configFile ? { file: config.configFile } : undefined,
-      'set `url` in blogbuild.config.json or pass --url https://example.org/ when building for publishing'));
-  }
-  const files: OutputFile[] = [
-    ...pages.files,
-    { path: 'rss.xml', contents: renderFeed(site, { ...feedOptions, itemsHtml: feedHtml }) },
-    { path: 'sitemap.xml', contents: renderSitemap(site, config) },
-    { path: 'robots.txt', contents: renderRobots(config) },
-    ...(await collectStaticFiles({ publicDir: config.publicDir, themeAssets: theme.assets, posts: site.posts })),
-  ];
-  diagnostics.push(...checkOutputPaths(files, config));
-  if (hasErrors(diagnostics)) return finish({ ok: false, config, site, files: [] });
-
-  // The manifest of the last output lives with the cache, so --no-cache neither reads nor writes it.
-  const writer = options.writer ?? fsWriter(config.outDir, { manifest: manifestFile });
-  try {
-    const written = await writer.writeAll(files);
-    const lateDiagnostics = pages.diagnostics.slice(renderedBefore);
-    if (lateDiagnostics.length > 0) {
-      diagnostics.push(...lateDiagnostics);
-      if (hasErrors(lateDiagnostics)) {
-        await writer.abort();
-        return finish({ ok: false, config, site, files: [] });
-      }
+  const buildFromSources = async (pool: MarkdownPool | undefined): Promise<BuildResult> => {
+    const { posts, diagnostics: postDiagnostics } = loadPosts(sources, { timezone: config.timezone, author: config.author }, state?.posts, postCache);
+    diagnostics.push(...postDiagnostics);
+    diagnostics.push(...checkDuplicateSlugs(posts, config.root));
+    const { published, drafts, scheduled } = selectPublished(posts, { drafts: config.drafts, future: config.future, now: options.now ?? new Date() });
+    // The templates load while the workers render (before rendering, without workers); broken ones stop the rendering.
+    const verifiedTemplates = cacheDir === undefined || state ? undefined : openVerifiedTemplates(cacheDir, handlebarsVersion());
+    let theme: Theme | undefined;
+    const templateDiagnostics: Diagnostic[] = [];
+    const stopRendering = new AbortController();
+    const loadTheme = async () => {
+      const loaded = await loadTemplates(config.templatesDir, (hb) => registerHelpers(hb, config), state?.templates, verifiedTemplates);
+      theme = loaded.theme;
+      templateDiagnostics.push(...loaded.diagnostics);
+      if (hasErrors(loaded.diagnostics) || !theme) stopRendering.abort();
+    };
+    if (hasErrors(diagnostics)) {
+      await loadTheme();
+      diagnostics.push(...templateDiagnostics);
+      postCache?.save();
+      return finish({ ok: false, config, files: [] });
     }
-    await writer.commit();
-    Object.assign(stats, written);
-  } catch (cause) {
-    await writer.abort().catch(() => undefined);
-    diagnostics.push(error('OutputFailed', `cannot write the output folder: ${(cause as Error).message}`, undefined,
-      'check that the output folder is writable and the disk is not full', cause));
-    return finish({ ok: false, config, site, files: [] });
-  }
 
-  stats.posts = site.posts.length;
-  stats.tags = site.tags.length;
-  stats.tagPages = pages.files.filter((file) => file.path.startsWith('tags/') && file.path !== 'tags/index.html').length;
-  stats.files = files.length;
-  stats.drafts = drafts.length;
-  stats.scheduled = scheduled.length;
-  return finish({ ok: true, config, site, files: files.map((file) => file.path) });
+    await state?.pendingSave;
+    const cache = cacheDir === undefined ? undefined : await openMarkdownCache({ dir: cacheDir, salt: markdownCacheSalt(markdownOptions) });
+    const feedOptions = { ...config, items: config.feed.items, generator };
+    const markdown = await renderMarkdown(published, { markdown: markdownOptions, readingSpeed: config.readingSpeed, cache, workers: options.workers, onProgress: options.onProgress, memo: state?.markdown, renderedMemo: state?.renderedPosts,
+      pool, signal: stopRendering.signal,
+      // The workers also make the feed items' absolute HTML of the newest posts (the feed's order is the site's).
+      feedItems: () => new Map(feedPosts([...published].sort(comparePosts), feedOptions).map((post) => [post, feedItemBase(config, post)])),
+      // Saving the post cache (~70 ms for 1,000 new posts) and loading the templates overlap the workers' rendering.
+      whileRendering: async () => {
+        postCache?.save();
+        await loadTheme();
+      } });
+    // Idle workers would hold their heaps while pages are written.
+    await pool?.close();
+    diagnostics.push(...templateDiagnostics);
+    if (hasErrors(templateDiagnostics) || !theme) return finish({ ok: false, config, files: [] });
+    diagnostics.push(...markdown.diagnostics);
+    Object.assign(stats, { markdownRendered: markdown.stats.rendered, markdownCached: markdown.stats.fromCache });
+    const site = buildSite(markdown.posts, { drafts, scheduled }, { language: config.language });
+    const feedHtml = await renderFeedItemsHtml(site, feedOptions, feedHtmlStore(cache, state), markdown.feedHtml);
+    if (state) saveCacheLater(state, cache);
+    else await cache?.save();
+
+    // Pages rendered from the same inputs into the output last time are rendered only if their file must be written.
+    const manifestFile = cacheDir === undefined || options.writer ? undefined : outputManifestPath(cacheDir, config.outDir);
+    const previousOutput = manifestFile === undefined ? undefined : readOutputManifest(manifestFile, config.outDir);
+    // Builds with a state (the dev server rebuilding on every save) reuse the pages of the last build.
+    // Without a state, pages are rendered by the writer one at a time (`defer`), so they are not all in memory at once.
+    const pages = renderPages(site, config, theme, generator, manifestFile === undefined && !state ? { defer: true } : {
+      defer: !state,
+      renderSalt: renderCacheSalt(theme, config, handlebarsVersion()),
+      isRendered: manifestFile === undefined ? undefined : (file, key) => previousOutput?.files[file]?.[5] === key,
+      memo: state?.pages,
+      htmlKeys: state?.htmlKeys ?? markdown.htmlKeys,
+    });
+    // Deferred pages add their render errors to pages.diagnostics while the writer runs: counted from here.
+    const renderedBefore = pages.diagnostics.length;
+    diagnostics.push(...pages.diagnostics);
+    if (!config.url) {
+      diagnostics.push(warning('FeedWithoutUrl', 'no `url` is configured, so the feed and sitemap use root-relative links', config.configFile ? { file: config.configFile } : undefined,
+        'set `url` in blogbuild.config.json or pass --url https://example.org/ when building for publishing'));
+    }
+    const files: OutputFile[] = [
+      ...pages.files,
+      { path: 'rss.xml', contents: renderFeed(site, { ...feedOptions, itemsHtml: feedHtml }) },
+      { path: 'sitemap.xml', contents: renderSitemap(site, config) },
+      { path: 'robots.txt', contents: renderRobots(config) },
+      ...(await collectStaticFiles({ publicDir: config.publicDir, themeAssets: theme.assets, posts: site.posts })),
+    ];
+    diagnostics.push(...checkOutputPaths(files, config));
+    if (hasErrors(diagnostics)) return finish({ ok: false, config, site, files: [] });
+
+    // The manifest of the last output lives with the cache, so --no-cache neither reads nor writes it.
+    const writer = options.writer ?? fsWriter(config.outDir, { manifest: manifestFile });
+    try {
+      const written = await writer.writeAll(files);
+      const lateDiagnostics = pages.diagnostics.slice(renderedBefore);
+      if (lateDiagnostics.length > 0) {
+        diagnostics.push(...lateDiagnostics);
+        if (hasErrors(lateDiagnostics)) {
+          await writer.abort();
+          return finish({ ok: false, config, site, files: [] });
+        }
+      }
+      await writer.commit();
+      Object.assign(stats, written);
+    } catch (cause) {
+      await writer.abort().catch(() => undefined);
+      diagnostics.push(error('OutputFailed', `cannot write the output folder: ${(cause as Error).message}`, undefined,
+        'check that the output folder is writable and the disk is not full', cause));
+      return finish({ ok: false, config, site, files: [] });
+    }
+
+    stats.posts = site.posts.length;
+    stats.tags = site.tags.length;
+    stats.tagPages = pages.files.filter((file) => file.path.startsWith('tags/') && file.path !== 'tags/index.html').length;
+    stats.files = files.length;
+    stats.drafts = drafts.length;
+    stats.scheduled = scheduled.length;
+    return finish({ ok: true, config, site, files: files.map((file) => file.path) });
+  };
+
+  // New and changed sources will most likely need rendering: when there are enough of them for workers, the workers
+  // start now and load the parser while this thread reads front matter and templates.
+  const earlyWorkers = Math.min(options.workers ?? defaultWorkers(fresh, poolThreshold), fresh);
+  const pool = earlyWorkers > 1 ? (await import('./markdown/pool.js')).startPool({ size: earlyWorkers, markdown: markdownOptions }) : undefined;
+  try {
+    return await buildFromSources(pool);
+  } finally {
+    await pool?.close();
+  }
 }
 
 /** Where the feed keeps its items' absolute HTML: the persistent cache and/or the build state. */

@@ -5,10 +5,14 @@ import { fileURLToPath } from 'node:url';
 import { parseHTML } from 'linkedom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
+import { discoverSources } from '../src/content/discover.js';
+import { loadPosts } from '../src/content/load-posts.js';
 import { renderInPool } from '../src/markdown/pool.js';
 import { createMarkdownProcessor } from '../src/markdown/processor.js';
-import { renderBody, type MarkdownJob, type MarkdownResult } from '../src/markdown/render-markdown.js';
+import { renderBody, renderMarkdown, type MarkdownJob, type MarkdownResult } from '../src/markdown/render-markdown.js';
 import { memoryWriter, type MemoryWriter } from '../src/output/writer.js';
+import { feedItemHtml } from '../src/site/absolute-urls.js';
+import { feedItemBase } from '../src/site/feed.js';
 // The benchmark's deterministic corpus generator: seed-like posts with tables, emoji lists, code and links.
 import { generateSite } from '../scripts/bench.js';
 
@@ -59,6 +63,69 @@ describe('parallel markdown rendering', () => {
       expectSameOutput(inThread, pooled);
       expectSameOutput(inThread, three);
       expect([...inThread.files.keys()].filter((f) => f.startsWith('posts/') && f.endsWith('index.html'))).toHaveLength(80);
+    });
+
+    it('has the workers make the feed items with every URL absolute, as this thread makes them', async () => {
+      const { sources } = await discoverSources(path.join(root, 'posts'));
+      const { posts } = loadPosts(sources, { timezone: 'UTC', author: 'bench' });
+      const site = { url: 'https://example.org/blog/', basePath: '/blog/' };
+      const inFeed = posts.slice(0, 12);
+      const feedItems = new Map(inFeed.map((post) => [post, feedItemBase(site, post)]));
+      const markdown = { rawHtml: true, basePath: site.basePath };
+      const out = await renderMarkdown(posts, { markdown, readingSpeed: 200, workers: 2, feedItems: () => feedItems });
+      expect(out.stats.workers).toBe(2);
+      expect(out.feedHtml.size).toBe(inFeed.length);
+      let absolutized = 0;
+      for (const [post, item] of out.feedHtml) {
+        expect(item.base).toBe(`https://example.org/blog/posts/${post.slug}/`);
+        expect(item.html).toBe(feedItemHtml(post.html, { base: item.base, rootRelative: false }));
+        // Links written root-relative in the post (/blog/tags/…) now carry the site's origin.
+        if (/href="\/blog\//.test(post.html)) {
+          expect(item.html).not.toMatch(/href="\/blog\//);
+          expect(item.html).toContain('href="https://example.org/blog/');
+          absolutized++;
+        }
+      }
+      expect(absolutized).toBeGreaterThan(0);
+    });
+
+    it('gives the same feed with and without workers for a site without a url (root-relative links)', async () => {
+      const noUrl = await fs.mkdtemp(path.join(os.tmpdir(), 'blogbuild-parallel-nourl-'));
+      try {
+        await fs.cp(root, noUrl, { recursive: true });
+        const configFile = path.join(noUrl, 'blogbuild.config.json');
+        const config = JSON.parse(await fs.readFile(configFile, 'utf8'));
+        delete config.url;
+        await fs.writeFile(configFile, JSON.stringify(config));
+        const inThread = await buildWith(noUrl, 0);
+        const pooled = await buildWith(noUrl, 2);
+        expectSameOutput(inThread, pooled);
+        const rss = pooled.read('rss.xml')!;
+        expect(rss).toContain('href="/posts/');
+        expect(rss).not.toContain('blogbuild.invalid');
+      } finally {
+        await fs.rm(noUrl, { recursive: true, force: true });
+      }
+    });
+
+    it('stops the workers and reports the template error when the templates are broken', async () => {
+      const broken = await fs.mkdtemp(path.join(os.tmpdir(), 'blogbuild-parallel-broken-'));
+      try {
+        await fs.cp(root, broken, { recursive: true });
+        const templates = path.join(broken, 'templates');
+        await fs.cp(fileURLToPath(new URL('../templates/', import.meta.url)), templates, { recursive: true });
+        await fs.writeFile(path.join(templates, 'post.hbs'), '<article>{{#if title}}{{title}}</article>\n');
+        const writer = memoryWriter();
+        const result = await build({ root: broken, templates, now: NOW, writer, cache: false, workers: 2 });
+        expect(result.ok).toBe(false);
+        expect(result.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual(['TemplateSyntax']);
+        expect(result.diagnostics.find((d) => d.code === 'TemplateSyntax')?.loc?.file).toBe(path.join(templates, 'post.hbs'));
+        // Stopped, not finished: no post was reported as failed, and a build that stops waits for no worker.
+        expect(result.diagnostics.some((d) => d.code === 'MarkdownFailed')).toBe(false);
+        expect(writer.files.size).toBe(0);
+      } finally {
+        await fs.rm(broken, { recursive: true, force: true });
+      }
     });
   });
 

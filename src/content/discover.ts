@@ -25,8 +25,13 @@ export interface SourceFile {
  * With `postCache`, every file is stat'ed first and a file the cache holds a post for (same size, mtime and inode)
  * is not read: its `text` is read only if something asks for it.
  */
-export async function discoverSources(postsDir: string, memo?: Map<string, SourceMemo>, postCache?: PostCache): Promise<{ sources: SourceFile[]; diagnostics: Diagnostic[] }> {
+export async function discoverSources(
+  postsDir: string,
+  memo?: Map<string, SourceMemo>,
+  postCache?: PostCache,
+): Promise<{ sources: SourceFile[]; diagnostics: Diagnostic[]; /** Sources neither the memo nor the post cache knew: new or changed files. */ fresh: number }> {
   const diagnostics: Diagnostic[] = [];
+  let fresh = 0;
   let stat;
   try {
     stat = await fs.stat(postsDir);
@@ -36,6 +41,7 @@ export async function discoverSources(postsDir: string, memo?: Map<string, Sourc
   if (!stat?.isDirectory()) {
     return {
       sources: [],
+      fresh,
       diagnostics: [
         // The folder itself is the location, so it prints relative to where blogbuild runs (`posts: error: …`).
         error('PostsFolderMissing', stat ? 'the posts folder is a file, not a folder' : 'the posts folder does not exist', { file: postsDir },
@@ -73,7 +79,15 @@ export async function discoverSources(postsDir: string, memo?: Map<string, Sourc
             };
           }
           text = fsSync.readFileSync(file, 'utf8');
-        } else text = memo ? readRemembered(file, memo) : await fs.readFile(file, 'utf8');
+          fresh++;
+        } else if (memo) {
+          const known = memo.get(file);
+          text = readRemembered(file, memo);
+          if (memo.get(file) !== known || known === undefined) fresh++;
+        } else {
+          text = await fs.readFile(file, 'utf8');
+          fresh++;
+        }
       } catch (cause) {
         memo?.delete(file);
         diagnostics.push(error('FileUnreadable', `cannot read file: ${(cause as Error).message}`, { file }, undefined, cause));
@@ -86,7 +100,7 @@ export async function discoverSources(postsDir: string, memo?: Map<string, Sourc
     const present = new Set(markdown);
     for (const file of memo.keys()) if (!present.has(file)) memo.delete(file);
   }
-  return { sources: sources.filter((s): s is SourceFile => s !== undefined), diagnostics };
+  return { sources: sources.filter((s): s is SourceFile => s !== undefined), diagnostics, fresh };
 }
 
 /** The file's text, from `memo` when its stat is the one it had when read; a changed file is read and remembered. */

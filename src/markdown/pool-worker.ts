@@ -3,18 +3,23 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { WorkerReply, WorkerRequest } from './pool.js';
 import { createMarkdownProcessor, type MarkdownOptions } from './processor.js';
-import { renderBody } from './render-markdown.js';
+import { renderJob } from './render-markdown.js';
 
 const processor = createMarkdownProcessor((workerData as { markdown: Required<MarkdownOptions> }).markdown);
 
+// Batches are rendered one at a time, in order: a feed item's HTML may wait for its module to load.
+let queue = Promise.resolve();
 parentPort!.on('message', ({ batch }: WorkerRequest) => {
-  const results: WorkerReply['results'] = batch.map(({ index, job }) => {
-    try {
-      return { index, result: renderBody(processor, job) };
-    } catch (cause) {
-      const e = cause instanceof Error ? cause : new Error(String(cause));
-      return { index, error: { name: e.name, message: e.message, stack: e.stack } };
+  queue = queue.then(async () => {
+    const results: WorkerReply['results'] = [];
+    for (const { index, job } of batch) {
+      try {
+        results.push({ index, ...(await renderJob(processor, job)) });
+      } catch (cause) {
+        const e = cause instanceof Error ? cause : new Error(String(cause));
+        results.push({ index, error: { name: e.name, message: e.message, stack: e.stack } });
+      }
     }
+    parentPort!.postMessage({ results } satisfies WorkerReply);
   });
-  parentPort!.postMessage({ results } satisfies WorkerReply);
 });

@@ -5,6 +5,8 @@ import { bodyDigest } from '../cache/body-digest.js';
 import type { MarkdownCache } from '../cache/markdown-cache.js';
 import { error, type Diagnostic } from '../diagnostics/error.js';
 import type { Post, RenderedPost } from '../site/model.js';
+import type { FeedItemBase } from '../site/urls.js';
+import type { MarkdownPool } from './pool.js';
 import type { MarkdownOptions, MarkdownProcessor } from './processor.js';
 
 /** What rendering a post's markdown produces; what the cache stores and the workers send back. */
@@ -20,6 +22,8 @@ export interface MarkdownJob {
   path: string;
   body: string;
   stripTitleHeading: boolean;
+  /** For a post in the feed: also make its feed item's HTML (all URLs absolute), in the worker rather than after. */
+  feed?: FeedItemBase;
 }
 
 /** Renders one body. Throws what the pipeline throws; callers turn it into a diagnostic. */
@@ -27,6 +31,14 @@ export function renderBody(processor: MarkdownProcessor, job: MarkdownJob): Mark
   const file = new VFile({ path: job.path, value: job.body, data: { stripTitleHeading: job.stripTitleHeading } });
   const html = String(processor.processSync(file));
   return { html, excerpt: file.data.excerpt ?? '', wordCount: file.data.wordCount ?? 0 };
+}
+
+/** Renders one job: its body, and its feed item's HTML when the job asks for it. */
+export async function renderJob(processor: MarkdownProcessor, job: MarkdownJob): Promise<{ result: MarkdownResult; feedHtml?: string }> {
+  const result = renderBody(processor, job);
+  if (!job.feed) return { result };
+  const { feedItemHtml } = await import('../site/absolute-urls.js');
+  return { result, feedHtml: feedItemHtml(result.html, job.feed) };
 }
 
 /**
@@ -68,8 +80,17 @@ export interface RenderMarkdownOptions {
   poolThreshold?: number;
   /** Called as posts are rendered. */
   onProgress?: (done: number, total: number) => void;
-  /** Work for this thread while a worker pool renders (e.g. saving the post cache); called once in any case. */
-  whileRendering?: () => void;
+  /**
+   * A pool started earlier for this build (see {@link defaultWorkers}), used when 2+ posts miss the cache; the
+   * caller closes it. @default undefined (a pool is started here if `workers` asks for one)
+   */
+  pool?: MarkdownPool;
+  /** Work for this thread while a worker pool renders (e.g. saving the post cache, loading templates); called once in any case. */
+  whileRendering?: () => void | Promise<void>;
+  /** Stops rendering (e.g. when `whileRendering` found the templates broken): posts not yet rendered are left out. */
+  signal?: AbortSignal;
+  /** Posts in the feed, with where their items' URLs resolve: workers make their feed HTML too (see `feedHtml`). */
+  feedItems?: () => ReadonlyMap<Post, FeedItemBase>;
   /**
    * Results of earlier builds in this process, by body (a build state's `markdown`): used before the persistent
    * cache, so a rebuild neither hashes nor looks up unchanged bodies. Updated to hold exactly this build's bodies.
@@ -94,9 +115,19 @@ export interface MarkdownStats {
 export async function renderMarkdown(
   posts: Post[],
   options: RenderMarkdownOptions,
-): Promise<{ posts: RenderedPost[]; diagnostics: Diagnostic[]; stats: MarkdownStats; /** Names of posts' HTML, from the cache's keys (see RenderPagesOptions.htmlKeys). */ htmlKeys: WeakMap<RenderedPost, string> }> {
+): Promise<{
+  posts: RenderedPost[];
+  diagnostics: Diagnostic[];
+  stats: MarkdownStats;
+  /** Names of posts' HTML, from the cache's keys (see RenderPagesOptions.htmlKeys). */
+  htmlKeys: WeakMap<RenderedPost, string>;
+  /** Feed items' HTML made by the workers, for `renderFeedItemsHtml`. */
+  feedHtml: Map<RenderedPost, { base: string; html: string }>;
+}> {
   const results: (MarkdownResult | undefined)[] = new Array(posts.length);
   const failures: (unknown | undefined)[] = new Array(posts.length);
+  const feedHtml: (string | undefined)[] = new Array(posts.length);
+  const feedBases: (string | undefined)[] = new Array(posts.length);
   const keys: string[] = [];
   const missing: number[] = [];
   const cache = options.cache;
@@ -120,42 +151,52 @@ export async function renderMarkdown(
   let done = posts.length - missing.length;
   options.onProgress?.(done, posts.length);
 
-  const workers = options.workers ?? defaultWorkers(missing.length, options.poolThreshold ?? 64);
-  const jobs = missing.map((i) => jobOf(posts[i]));
-  const onResult = (j: number, result: MarkdownResult | undefined, cause?: unknown) => {
+  const workers = options.pool?.size ?? options.workers ?? defaultWorkers(missing.length, options.poolThreshold ?? poolThreshold);
+  const onResult = (j: number, result: MarkdownResult | undefined, cause?: unknown, feed?: string) => {
     const i = missing[j];
     if (result) {
       results[i] = result;
+      feedHtml[i] = feed;
       if (cache) cache.set(keys[i], result);
     } else failures[i] = cause;
     options.onProgress?.(++done, posts.length);
   };
   // unified, micromark and the plugins are loaded only when some post is not in the cache.
   const loadProcessor = async () => (await import('./processor.js')).createMarkdownProcessor(options.markdown);
-  if (workers > 0 && jobs.length > 1) {
-    const { renderInPool } = await import('./pool.js');
-    await renderInPool(jobs, { size: Math.min(workers, jobs.length), markdown: options.markdown, loadProcessor, onResult, whileWaiting: options.whileRendering });
-  } else if (jobs.length > 0) {
-    options.whileRendering?.();
-    const processor = await loadProcessor();
-    jobs.forEach((job, j) => {
-      try {
-        onResult(j, renderBody(processor, job));
-      } catch (cause) {
-        onResult(j, undefined, cause);
-      }
+  const isPooled = workers > 0 && missing.length > 1;
+  if (isPooled) {
+    const feedItems = options.feedItems?.();
+    const jobs = missing.map((i) => {
+      const feed = feedItems?.get(posts[i]);
+      feedBases[i] = feed?.base;
+      return { ...jobOf(posts[i]), feed };
     });
+    const run = { loadProcessor, onResult, whileWaiting: options.whileRendering, signal: options.signal };
+    if (options.pool) await options.pool.run(jobs, run);
+    else await (await import('./pool.js')).renderInPool(jobs, { size: Math.min(workers, jobs.length), markdown: options.markdown, ...run });
+  } else {
+    await options.whileRendering?.();
+    if (missing.length > 0 && !options.signal?.aborted) {
+      const processor = await loadProcessor();
+      missing.forEach((i, j) => {
+        try {
+          onResult(j, renderBody(processor, jobOf(posts[i])));
+        } catch (cause) {
+          onResult(j, undefined, cause);
+        }
+      });
+    }
   }
 
-  if (jobs.length === 0) options.whileRendering?.();
   const rendered: RenderedPost[] = [];
   const diagnostics: Diagnostic[] = [];
   const htmlKeys = new WeakMap<RenderedPost, string>();
+  const feedHtmlOf = new Map<RenderedPost, { base: string; html: string }>();
   const nextMemo = memo && new Map<string, { stripped?: MarkdownMemo; kept?: MarkdownMemo }>();
   posts.forEach((post, i) => {
     const result = results[i];
     if (!result) {
-      diagnostics.push(markdownError(post, failures[i]));
+      if (!options.signal?.aborted) diagnostics.push(markdownError(post, failures[i]));
       return;
     }
     if (nextMemo) {
@@ -173,12 +214,14 @@ export async function renderMarkdown(
     // The cache key names the HTML: the same key, the same HTML (it hashes the body and all that shapes it).
     if (keys[i] !== undefined) htmlKeys.set(renderedPost, `md:${keys[i]}`);
     rendered.push(renderedPost);
+    const feed = feedHtml[i];
+    if (feed !== undefined) feedHtmlOf.set(renderedPost, { base: feedBases[i]!, html: feed });
   });
   if (memo && nextMemo) {
     memo.clear();
     for (const [body, slots] of nextMemo) memo.set(body, slots);
   }
-  return { posts: rendered, diagnostics, htmlKeys, stats: { fromCache: posts.length - missing.length, rendered: jobs.length, workers: jobs.length > 1 ? workers : 0 } };
+  return { posts: rendered, diagnostics, htmlKeys, feedHtml: feedHtmlOf, stats: { fromCache: posts.length - missing.length, rendered: missing.length, workers: isPooled ? workers : 0 } };
 }
 
 /**
@@ -191,6 +234,9 @@ export function defaultWorkers(toRender: number, threshold: number): number {
   if (toRender < threshold || cores < 2) return 0;
   return Math.max(2, Math.min(cores, maxWorkers, Math.floor(toRender / 32)));
 }
+
+/** Posts to render below which the default is no pool. */
+export const poolThreshold = 64;
 
 /** The most workers the default pool starts. */
 const maxWorkers = 8;

@@ -2,6 +2,7 @@ import type { Root } from 'hast';
 import { fromHtml } from 'hast-util-from-html';
 import { toHtml } from 'hast-util-to-html';
 import { visit } from 'unist-util-visit';
+import { unresolvedOrigin, type FeedItemBase } from './urls.js';
 
 const single = ['href', 'src', 'poster', 'cite', 'action'] as const;
 
@@ -32,4 +33,10 @@ export function absolutizeHtml(html: string, base: string): string {
     }
   });
   return toHtml(tree);
+}
+
+/** A post's HTML as its feed item carries it: every URL absolute, or root-relative when the site has no `url`. */
+export function feedItemHtml(html: string, { base, rootRelative }: FeedItemBase): string {
+  const absolute = absolutizeHtml(html, base);
+  return rootRelative ? absolute.replaceAll(`${unresolvedOrigin}/`, '/') : absolute;
 }

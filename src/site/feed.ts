@@ -1,6 +1,6 @@
 import type { RenderedPost, Site } from './model.js';
 import { tagSlug } from './tags.js';
-import { absoluteUrl, postPath, type UrlConfig } from './urls.js';
+import { absoluteUrl, postPath, unresolvedOrigin, type FeedItemBase, type UrlConfig } from './urls.js';
 import { escapeXml, cdata } from './xml.js';
 
 /** What the feed needs from the config. */
@@ -25,29 +25,45 @@ export interface FeedHtmlStore {
 
 /**
  * The HTML of each feed item (the newest `items` posts) with every URL made absolute, for `content:encoded`.
- * Absolutizing re-parses the HTML (parse5), so results are taken from `store` when it has them, and the parser
- * is loaded only when some item is not stored.
+ * Absolutizing re-parses the HTML (parse5), so results are taken from `precomputed` (worth it when the markdown
+ * workers did it: see {@link feedItemBase}) or from `store` when they have them, and the parser is loaded only when
+ * some item is in neither.
  */
-export async function renderFeedItemsHtml(site: Site, options: FeedOptions, store?: FeedHtmlStore): Promise<Map<RenderedPost, string>> {
+export async function renderFeedItemsHtml(
+  site: Site,
+  options: FeedOptions,
+  store?: FeedHtmlStore,
+  precomputed?: ReadonlyMap<RenderedPost, { base: string; html: string }>,
+): Promise<Map<RenderedPost, string>> {
   const result = new Map<RenderedPost, string>();
-  let absolutizeHtml: ((html: string, base: string) => string) | undefined;
-  for (const post of site.posts.slice(0, options.items ?? 20)) {
-    const link = absoluteUrl(options, postPath(post.slug));
-    // Without a configured url, links stay root-relative; resolving against a reserved dummy origin (never
-    // one an author could link to, unlike localhost) and stripping it again keeps them so.
-    const dummy = 'https://blogbuild.invalid';
-    const base = options.url ? link : `${dummy}${link}`;
-    const key = store?.key(post.html, base);
+  let feedItemHtml: typeof import('./absolute-urls.js').feedItemHtml | undefined;
+  for (const post of feedPosts(site.posts, options)) {
+    const itemBase = feedItemBase(options, post);
+    const key = store?.key(post.html, itemBase.base);
     let html = key === undefined ? undefined : store!.get(key);
     if (html === undefined) {
-      absolutizeHtml ??= (await import('./absolute-urls.js')).absolutizeHtml;
-      html = absolutizeHtml(post.html, base);
-      if (!options.url) html = html.replaceAll(`${dummy}/`, '/');
+      const known = precomputed?.get(post);
+      if (known?.base === itemBase.base) html = known.html;
+      else {
+        feedItemHtml ??= (await import('./absolute-urls.js')).feedItemHtml;
+        html = feedItemHtml(post.html, itemBase);
+      }
       if (key !== undefined) store!.set(key, html);
     }
     result.set(post, html);
   }
   return result;
+}
+
+/** The posts in the feed: the first `items` of `posts`, which are sorted newest first (see `comparePosts`). */
+export function feedPosts<P>(posts: readonly P[], options: Pick<FeedOptions, 'items'>): P[] {
+  return posts.slice(0, options.items ?? 20);
+}
+
+/** Where the relative URLs of a post's feed item resolve. */
+export function feedItemBase(options: UrlConfig, post: { slug: string }): FeedItemBase {
+  const link = absoluteUrl(options, postPath(post.slug));
+  return options.url ? { base: link, rootRelative: false } : { base: `${unresolvedOrigin}${link}`, rootRelative: true };
 }
 
 /**
@@ -57,7 +73,7 @@ export async function renderFeedItemsHtml(site: Site, options: FeedOptions, stor
  * the posts, so the feed is deterministic.
  */
 export function renderFeed(site: Site, options: FeedOptions & { itemsHtml: ReadonlyMap<RenderedPost, string> }): string {
-  const items = site.posts.slice(0, options.items ?? 20);
+  const items = feedPosts(site.posts, options);
   const home = absoluteUrl(options, '');
   const self = absoluteUrl(options, 'rss.xml');
   const lastBuild = items.reduce<Date | undefined>((latest, post) => {

@@ -34,3 +34,15 @@ export function outputPath(sitePath: string): string {
   const decoded = decodeURIComponent(sitePath);
   return decoded === '' || decoded.endsWith('/') ? `${decoded}index.html` : decoded;
 }
+
+/**
+ * Where a feed item's relative URLs resolve: the post's absolute URL, or, when the site has no `url`, the post's
+ * path under a reserved dummy origin (never one an author could link to, unlike localhost), stripped again after.
+ */
+export interface FeedItemBase {
+  base: string;
+  rootRelative: boolean;
+}
+
+/** The origin that stands in for a site without `url`. */
+export const unresolvedOrigin = 'https://blogbuild.invalid';
