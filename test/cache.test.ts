@@ -304,3 +304,22 @@ describe('persistent post cache (posts by source stat) and verified templates', 
     expect(invalid.diagnostics.map((d) => d.code)).toContain('ConfigInvalid');
   });
 });
+
+describe('posts read as bytes', () => {
+  it('a post saved with a byte-order mark and CRLF lines builds the same cold, warm, from the cache file and with --no-cache', async () => {
+    const text = '---\r\ntitle: "Crème brûlée 🍮"\r\ndate: 2024-06-01\r\ntags: [café]\r\n---\r\n# Crème brûlée 🍮\r\n\r\nSugar, *cream* and 🍮.\r\n\r\n| a | b |\r\n|---|---|\r\n| 1 | 2 |\r\n';
+    await fs.writeFile(path.join(root, 'posts', '2024-06-01-creme.md'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]));
+    const cold = await buildMemory();
+    const page = parseHTML(cold.writer.read('posts/creme-brulee/index.html') ?? cold.writer.read('posts/creme/index.html')!).document;
+    // The mark is not part of the front matter's first line: the title is read, and the `# …` heading that repeats it is dropped.
+    expect(page.querySelector('h1')?.textContent).toBe('Crème brûlée 🍮');
+    expect(page.querySelectorAll('h1')).toHaveLength(1);
+    expect(page.querySelector('article em')?.textContent).toBe('cream');
+    expect(page.querySelectorAll('article table td')).toHaveLength(2);
+    const warm = await buildMemory();
+    expectSameOutput(cold.writer, warm.writer);
+    expect(warm.result.stats.markdownRendered).toBe(0);
+    const uncached = await buildMemory({ cache: false });
+    expectSameOutput(cold.writer, uncached.writer);
+  });
+});

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Post } from '../site/model.js';
+import { lazyTextOf } from './packed.js';
 
 /**
  * A hash of each post's body, the part of the markdown cache's key that comes from the post. The post cache
@@ -11,7 +12,8 @@ const digests = new WeakMap<Post, string>();
 export function bodyDigest(post: Post): string {
   let digest = digests.get(post);
   if (digest === undefined) {
-    digest = createHash('sha1').update(post.body).digest('hex');
+    // The bytes of a body still undecoded, else its string: the same UTF-8, so the same digest.
+    digest = createHash('sha1').update(lazyTextOf(post, 'body')).digest('hex');
     digests.set(post, digest);
   }
   return digest;

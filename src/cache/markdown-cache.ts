@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { MarkdownResult } from '../markdown/render-markdown.js';
-import { defineLazyText, lazyTextOf, packFile, textOf, unpackFile, type LazyText } from './packed.js';
+import { defineLazyText, lazyTextOf, packFile, textOf, unpackFile, writeChunksSync, type LazyText } from './packed.js';
 
 /**
  * The persistent markdown cache: each post's rendered body (html, excerpt, word count) keyed by a hash of its
@@ -128,8 +128,7 @@ export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<
       try {
         await fs.mkdir(options.dir, { recursive: true });
         const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-        // One buffer, one write: handed the chunks (one a post), writeFile makes a thread-pool round trip for each.
-        await fs.writeFile(temp, Buffer.concat(serialize(saltHash, used, usedDerived)));
+        writeChunksSync(temp, serialize(saltHash, used, usedDerived));
         await fs.rename(temp, file);
         stats.saved = true;
         const signature = await fileSignature(file);

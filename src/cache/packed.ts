@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { crc32 } from 'node:zlib';
 
 /**
@@ -19,6 +20,27 @@ export function packFile(magic: string, data: unknown, blobs: (string | Uint8Arr
     length += chunk.length;
   }
   return [Buffer.from(`${magic} ${(crc >>> 0).toString(16).padStart(8, '0')} ${length}\n`), ...chunks];
+}
+
+/**
+ * Writes a packed file's chunks with gathered writes (writev): no copy of the whole file in memory (it would be
+ * ~8 MiB for 1,000 posts, at the build's peak), and one system call per 1,024 chunks rather than one each.
+ */
+export function writeChunksSync(file: string, chunks: Uint8Array[]): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    for (let start = 0; start < chunks.length; start += 1024) {
+      const batch = chunks.slice(start, start + 1024);
+      while (batch.length > 0) {
+        let written = fs.writevSync(fd, batch);
+        // A short write goes on after the bytes written.
+        while (batch.length > 0 && written >= batch[0].length) written -= batch.shift()!.length;
+        if (batch.length > 0) batch[0] = batch[0].subarray(written);
+      }
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** A packed file's data and a reader of its blobs, or why it was rejected. */

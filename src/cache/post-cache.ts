@@ -7,7 +7,7 @@ import type { Post } from '../site/model.js';
 import { version } from '../version.js';
 import { hashCodeFolder } from './cache-salt.js';
 import { bodyDigest, setBodyDigest } from './body-digest.js';
-import { defineLazyText, lazyTextOf, packFile, textOf, unpackFile, type LazyText } from './packed.js';
+import { defineLazyText, lazyTextOf, packFile, textOf, unpackFile, writeChunksSync, type LazyText } from './packed.js';
 
 /** A source file's stat, as the post cache trusts it (the same trust the output manifest places in stat). */
 export interface SourceStat {
@@ -104,7 +104,7 @@ export function openPostCache(dir: string): PostCache {
           entries[source] = [size, mtimeMs, ino, inputs, blobs.push(post) - 1, blobs.push(body) - 1, digest];
         }
         const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-        fs.writeFileSync(temp, Buffer.concat(packFile(magic, { salt, entries }, blobs)));
+        writeChunksSync(temp, packFile(magic, { salt, entries }, blobs));
         fs.renameSync(temp, file);
       } catch {
         // A cache that cannot be written only makes the next build slower.

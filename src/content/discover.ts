@@ -2,6 +2,7 @@ import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { SourceMemo } from '../build-state.js';
+import { textOf } from '../cache/packed.js';
 import type { PostCache } from '../cache/post-cache.js';
 import { error, type Diagnostic } from '../diagnostics/error.js';
 
@@ -12,6 +13,11 @@ export interface SourceFile {
   /** Path relative to the posts folder, with `/` separators. */
   relPath: string;
   text: string;
+  /**
+   * The file's bytes (without a byte-order mark), when it was read for this build and is not remembered as text:
+   * `text` then decodes them on each read, so a long-lived string of every post is not kept (see load-posts).
+   */
+  bytes?: Uint8Array;
   /** For a page bundle (`folder/index.md`): the bundle's folder. */
   bundleDir?: string;
   /** For a page bundle: the files beside `index.md`, relative to `bundleDir`, `/`-separated. */
@@ -64,7 +70,8 @@ export async function discoverSources(
             .map((other) => toPosix(path.relative(bundleDir, other)))
         : [];
       const relPath = toPosix(path.relative(postsDir, file));
-      let text: string;
+      let text: string | undefined;
+      let bytes: Uint8Array | undefined;
       try {
         if (postCache) {
           const stat = fsSync.statSync(file);
@@ -78,14 +85,14 @@ export async function discoverSources(
               },
             };
           }
-          text = fsSync.readFileSync(file, 'utf8');
+          bytes = fsSync.readFileSync(file);
           fresh++;
         } else if (memo) {
           const known = memo.get(file);
           text = readRemembered(file, memo);
           if (memo.get(file) !== known || known === undefined) fresh++;
         } else {
-          text = await fs.readFile(file, 'utf8');
+          bytes = await fs.readFile(file);
           fresh++;
         }
       } catch (cause) {
@@ -93,7 +100,14 @@ export async function discoverSources(
         diagnostics.push(error('FileUnreadable', `cannot read file: ${(cause as Error).message}`, { file }, undefined, cause));
         return undefined;
       }
-      return { path: file, relPath, text: text.replace(/^\uFEFF/, ''), bundleDir, assets };
+      if (text !== undefined) return { path: file, relPath, text: text.replace(/^\uFEFF/, ''), bundleDir, assets };
+      const withoutMark = bytes![0] === 0xef && bytes![1] === 0xbb && bytes![2] === 0xbf ? bytes!.subarray(3) : bytes!;
+      return {
+        path: file, relPath, bundleDir, assets, bytes: withoutMark,
+        get text() {
+          return textOf(withoutMark);
+        },
+      };
     }),
   );
   if (memo) {

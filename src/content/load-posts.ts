@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { PostMemo } from '../build-state.js';
+import { defineLazyText } from '../cache/packed.js';
 import type { PostCache } from '../cache/post-cache.js';
 import { error, type Diagnostic, type Location } from '../diagnostics/error.js';
 import { findYamlKey } from '../diagnostics/position.js';
@@ -63,7 +64,8 @@ export function loadPosts(sources: SourceFile[], options: LoadPostsOptions, memo
 }
 
 function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; diagnostics: Diagnostic[] } | { diagnostics: Diagnostic[] } {
-  const fm = parseFrontMatter(source.path, source.text);
+  const text = source.text;
+  const fm = parseFrontMatter(source.path, text);
   if ('code' in fm) return { diagnostics: [fm] };
   const { data } = fm;
   const diagnostics: Diagnostic[] = [];
@@ -184,30 +186,30 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
   if (diagnostics.length > 0 || !title || !date || !slug || typeof tags === 'string') return { diagnostics };
   const extra: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(data)) if (!knownKeys.has(key)) extra[key] = value;
-  return {
-    diagnostics,
-    post: {
-      sourcePath: source.path,
-      relPath: source.relPath,
-      slug,
-      slugLoc,
-      title,
-      dropsTitleHeading,
-      date,
-      updated,
-      author,
-      tags,
-      readTimeMinutes,
-      description: description || undefined,
-      isDraft,
-      image: image || undefined,
-      data: extra,
-      body: fm.body,
-      bodyStartLine: fm.bodyStartLine,
-      bundleDir: source.bundleDir,
-      assets: source.assets,
-    },
+  const post: Omit<Post, 'body' | 'bodyStartLine' | 'bundleDir' | 'assets'> = {
+    sourcePath: source.path,
+    relPath: source.relPath,
+    slug,
+    slugLoc,
+    title,
+    dropsTitleHeading,
+    date,
+    updated,
+    author,
+    tags,
+    readTimeMinutes,
+    description: description || undefined,
+    isDraft,
+    image: image || undefined,
+    data: extra,
   };
+  // A body read as bytes stays bytes (see defineLazyText): a string of every post, kept by the build from here
+  // on, would survive the young generation's collections and make V8 grow it to its largest (~16 MiB more memory).
+  const withBody = defineLazyText(post, 'body', source.bytes && text.endsWith(fm.body) ? source.bytes.subarray(Buffer.byteLength(text.slice(0, text.length - fm.body.length))) : fm.body) as Post;
+  withBody.bodyStartLine = fm.bodyStartLine;
+  withBody.bundleDir = source.bundleDir;
+  withBody.assets = source.assets;
+  return { diagnostics, post: withBody };
 }
 
 /** Tags as names, or a description of what was given instead. */

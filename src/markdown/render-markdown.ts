@@ -3,6 +3,7 @@ import { VFile } from 'vfile';
 import type { BuildState, MarkdownMemo } from '../build-state.js';
 import { bodyDigest } from '../cache/body-digest.js';
 import type { MarkdownCache } from '../cache/markdown-cache.js';
+import { lazyTextOf, textOf, type LazyText } from '../cache/packed.js';
 import { error, type Diagnostic } from '../diagnostics/error.js';
 import type { Post, RenderedPost } from '../site/model.js';
 import type { FeedItemBase } from '../site/urls.js';
@@ -20,7 +21,8 @@ export interface MarkdownResult {
 /** One body to render: all a worker needs. */
 export interface MarkdownJob {
   path: string;
-  body: string;
+  /** The markdown, as a string or as the UTF-8 bytes it was read as. */
+  body: LazyText;
   stripTitleHeading: boolean;
   /** For a post in the feed: also make its feed item's HTML (all URLs absolute), in the worker rather than after. */
   feed?: FeedItemBase;
@@ -28,7 +30,7 @@ export interface MarkdownJob {
 
 /** Renders one body. Throws what the pipeline throws; callers turn it into a diagnostic. */
 export function renderBody(processor: MarkdownProcessor, job: MarkdownJob): MarkdownResult {
-  const file = new VFile({ path: job.path, value: job.body, data: { stripTitleHeading: job.stripTitleHeading } });
+  const file = new VFile({ path: job.path, value: textOf(job.body), data: { stripTitleHeading: job.stripTitleHeading } });
   const html = String(processor.processSync(file));
   return { html, excerpt: file.data.excerpt ?? '', wordCount: file.data.wordCount ?? 0 };
 }
@@ -242,7 +244,8 @@ export const poolThreshold = 64;
 const maxWorkers = 8;
 
 function jobOf(post: Post): MarkdownJob {
-  return { path: post.sourcePath, body: post.body, stripTitleHeading: post.dropsTitleHeading };
+  // A body still undecoded travels as its bytes: the worker decodes it.
+  return { path: post.sourcePath, body: lazyTextOf(post, 'body'), stripTitleHeading: post.dropsTitleHeading };
 }
 
 /** Cuts text at a word boundary near `max` characters, adding an ellipsis. */

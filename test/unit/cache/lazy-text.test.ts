@@ -42,3 +42,45 @@ describe('lazy text from cache files', () => {
     expect(Buffer.concat(packFile('test 1', { n: 2 }, [first.blob(0), 'other']))).toEqual(Buffer.concat(packFile('test 1', { n: 2 }, [text, 'other'])));
   });
 });
+
+describe('posts read as bytes', () => {
+  it('keep the body as the file bytes after the front matter: the same text, digest and post as from a string', async () => {
+    const { loadPosts } = await import('../../../src/content/load-posts.js');
+    const { bodyDigest } = await import('../../../src/cache/body-digest.js');
+    const { createHash } = await import('node:crypto');
+    // Non-ASCII before the body (so byte and character offsets differ), CRLF lines, emoji in the body.
+    const file = '---\r\ntitle: "Crème brûlée 🍮"\r\ndate: 2024-12-31\r\ntags: [café, 🍞]\r\n---\r\n# Crème brûlée 🍮\r\n\r\n- 🍞 bread\r\n- ☕ coffee\r\n';
+    const bytes = Buffer.from(file, 'utf8');
+    const fromBytes = loadPosts([{ path: '/blog/posts/a.md', relPath: 'a.md', assets: [], bytes, get text() { return bytes.toString('utf8'); } }], { timezone: 'UTC', author: 'A' });
+    const fromText = loadPosts([{ path: '/blog/posts/a.md', relPath: 'a.md', assets: [], text: file }], { timezone: 'UTC', author: 'A' });
+    expect(fromBytes.diagnostics).toEqual([]);
+    const [post] = fromBytes.posts;
+    const body = lazyTextOf(post, 'body');
+    expect(body).toBeInstanceOf(Uint8Array);
+    expect(Buffer.from(body as Uint8Array).toString('utf8')).toBe('# Crème brûlée 🍮\r\n\r\n- 🍞 bread\r\n- ☕ coffee\r\n');
+    expect(bodyDigest(post)).toBe(createHash('sha1').update(fromText.posts[0].body).digest('hex'));
+    expect(lazyTextOf(post, 'body')).toBeInstanceOf(Uint8Array);
+    expect(JSON.stringify(post)).toBe(JSON.stringify(fromText.posts[0]));
+    expect(Object.keys(post)).toEqual(Object.keys(fromText.posts[0]));
+  });
+});
+
+describe('writeChunksSync', () => {
+  it('writes more chunks than one gathered write takes, in order', async () => {
+    const { writeChunksSync } = await import('../../../src/cache/packed.js');
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'blogbuild-chunks-'));
+    try {
+      const chunks = Array.from({ length: 2500 }, (_, i) => Buffer.from(i % 7 === 0 ? '' : `${i}:${'é'.repeat(i % 13)};`));
+      const file = path.join(dir, 'out');
+      writeChunksSync(file, chunks);
+      expect(fs.readFileSync(file).equals(Buffer.concat(chunks))).toBe(true);
+      writeChunksSync(file, [Buffer.from('short')]);
+      expect(fs.readFileSync(file, 'utf8')).toBe('short');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
