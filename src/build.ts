@@ -214,7 +214,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // New and changed sources will most likely need rendering: when there are enough of them for workers, the workers
   // start now and load the parser while this thread reads front matter and templates.
   const earlyWorkers = Math.min(options.workers ?? defaultWorkers(fresh, poolThreshold), fresh);
-  const pool = earlyWorkers > 1 ? (await import('./markdown/pool.js')).startPool({ size: earlyWorkers, markdown: markdownOptions }) : undefined;
+  const pool = earlyWorkers > 0 && fresh > 1 ? (await import('./markdown/pool.js')).startPool({ size: earlyWorkers, markdown: markdownOptions }) : undefined;
   try {
     return await buildFromSources(pool);
   } finally {

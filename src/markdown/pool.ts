@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { defineLazyText } from '../cache/packed.js';
 import type { MarkdownOptions, MarkdownProcessor } from './processor.js';
 import { renderJob, type MarkdownJob, type MarkdownResult } from './render-markdown.js';
 
@@ -11,7 +12,7 @@ export interface PoolOptions {
   size: number;
   /** Options for each worker's processor; the same as the main thread's, so the output is the same. */
   markdown: Required<MarkdownOptions>;
-  /** Heap limits of each worker. @default { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 24 } */
+  /** Heap limits of each worker. @default { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 32 } */
   limits?: ResourceLimits;
 }
 
@@ -32,18 +33,24 @@ export interface RunOptions {
 
 /** Messages between the pool and its workers. */
 export type WorkerRequest = { batch: { index: number; job: MarkdownJob }[] };
+/** One job's result or error; `batchDone` on the last of its batch, when the worker is ready for another. */
 export type WorkerReply = {
-  results: ({ index: number; result: MarkdownResult; feedHtml?: string } | { index: number; error: { name: string; message: string; stack?: string } })[];
+  item: { index: number; result: PostedResult; feedHtml?: string } | { index: number; error: { name: string; message: string; stack?: string } };
+  batchDone: boolean;
 };
+
+/** A result as a worker posts it: the HTML as UTF-8 bytes, which this thread keeps so until a page needs it. */
+export type PostedResult = Omit<MarkdownResult, 'html'> & { html: Uint8Array };
 
 /**
  * Heap limits of a worker. Parsing allocates a great deal of short-lived garbage (micromark's events, mdast and
- * hast trees). A 24 MiB young generation (the default is 32) keeps each worker ~20 MiB smaller at no CPU cost
- * we could measure (1,000 posts, cold builds interleaved); 16 MiB cost CPU, 96 MiB saved ~7 % CPU for ~50 MiB a
- * worker. The old-generation cap keeps a worker that renders thousands of posts from growing its heap without
- * bound. A body too large for these limits ends the worker, and its jobs are rendered in the main thread.
+ * hast trees). V8 sizes semi-spaces in powers of two: a 24 MiB young generation (8 MiB semi-spaces) made a worker
+ * spend ~17 % of its time in ~800 scavenges for 500 posts, 32 MiB (16 MiB semi-spaces, as the main thread has)
+ * ~8 % in ~370, and more gains nothing (--trace-gc, 1,000-post cold builds). The old-generation cap keeps a worker
+ * that renders thousands of posts from growing its heap without bound. A body too large for these limits ends the
+ * worker, and its jobs are rendered in the main thread.
  */
-const workerLimits: ResourceLimits = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 24 };
+const workerLimits: ResourceLimits = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 32 };
 
 /**
  * Worker threads rendering markdown. Started as soon as a build knows it will render many posts, so the workers
@@ -109,12 +116,12 @@ export function startPool(options: PoolOptions): MarkdownPool {
         isAnyLost = true;
         wake?.();
       };
-      onReply = (entry, reply) => {
-        for (const item of reply.results) {
-          if ('result' in item) complete(item.index, item.result, undefined, item.feedHtml);
-          else complete(item.index, undefined, Object.assign(new Error(item.error.message), { name: item.error.name, stack: item.error.stack }));
-        }
-        send(entry);
+      onReply = (entry, { item, batchDone }) => {
+        if ('result' in item) {
+          const { html, excerpt, wordCount } = item.result;
+          complete(item.index, defineLazyText({ excerpt, wordCount } as MarkdownResult, 'html', html), undefined, item.feedHtml);
+        } else complete(item.index, undefined, Object.assign(new Error(item.error.message), { name: item.error.name, stack: item.error.stack }));
+        if (batchDone) send(entry);
       };
       const onAbort = () => wake?.();
       run.signal?.addEventListener('abort', onAbort);
