@@ -33,10 +33,9 @@ export interface RunOptions {
 
 /** Messages between the pool and its workers. */
 export type WorkerRequest = { batch: { index: number; job: MarkdownJob }[] };
-/** One job's result or error; `batchDone` on the last of its batch, when the worker is ready for another. */
+/** A batch's results or errors, one per job. */
 export type WorkerReply = {
-  item: { index: number; result: PostedResult; feedHtml?: string } | { index: number; error: { name: string; message: string; stack?: string } };
-  batchDone: boolean;
+  items: ({ index: number; result: PostedResult; feedHtml?: string } | { index: number; error: { name: string; message: string; stack?: string } })[];
 };
 
 /** A result as a worker posts it: the HTML as UTF-8 bytes, which this thread keeps so until a page needs it. */
@@ -116,12 +115,14 @@ export function startPool(options: PoolOptions): MarkdownPool {
         isAnyLost = true;
         wake?.();
       };
-      onReply = (entry, { item, batchDone }) => {
-        if ('result' in item) {
-          const { html, excerpt, wordCount } = item.result;
-          complete(item.index, defineLazyText({ excerpt, wordCount } as MarkdownResult, 'html', html), undefined, item.feedHtml);
-        } else complete(item.index, undefined, Object.assign(new Error(item.error.message), { name: item.error.name, stack: item.error.stack }));
-        if (batchDone) send(entry);
+      onReply = (entry, { items }) => {
+        for (const item of items) {
+          if ('result' in item) {
+            const { html, excerpt, wordCount } = item.result;
+            complete(item.index, defineLazyText({ excerpt, wordCount } as MarkdownResult, 'html', html), undefined, item.feedHtml);
+          } else complete(item.index, undefined, Object.assign(new Error(item.error.message), { name: item.error.name, stack: item.error.stack }));
+        }
+        send(entry);
       };
       const onAbort = () => wake?.();
       run.signal?.addEventListener('abort', onAbort);
