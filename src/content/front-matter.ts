@@ -45,8 +45,8 @@ export function parseFrontMatter(file: string, text: string): FrontMatter | Diag
   let parsed: matterType.GrayMatterFile<string>;
   const { matter, engines } = loadParser();
   try {
-    // Passing options also turns off gray-matter's content-keyed cache, which would hold every post in memory.
-    parsed = matter(text, { engines });
+    // Passing options also turns off gray-matter's content-keyed cache, which would hold every post's text.
+    parsed = matterOf(text, (head) => matter(head, { engines }));
   } catch (cause) {
     return yamlSyntaxError(file, text, cause);
   }
@@ -65,6 +65,26 @@ export function parseFrontMatter(file: string, text: string): FrontMatter | Diag
     body: parsed.content,
     bodyStartLine,
   };
+}
+
+/**
+ * gray-matter's result for `text`, from gray-matter given only the front matter through its closing `---`: for
+ * every file it is given, gray-matter looks the whole text up in its cache (keyed by the text, even when it then
+ * does not store it) and copies it into a Buffer, ~0.1 ms a post in cold-build profiles (1,000 posts: ~70 ms in
+ * the lookup, ~40 ms copying). The body is cut here as gray-matter cuts it: everything after the first `\n---`
+ * past the opening `---` (the rest of that line included), less one leading `\r` and then one `\n`. Text that
+ * does not open with a front-matter fence, or never closes it, is handed over whole.
+ */
+export function matterOf<T extends { content: string }>(text: string, matter: (text: string) => T): T {
+  const close = text.startsWith('---') && text[3] !== '-' ? text.indexOf('\n---', 3) : -1;
+  if (close < 0) return matter(text);
+  const parsed = matter(text.slice(0, close + 4));
+  let content = text.slice(close + 4);
+  if (content[0] === '\r') content = content.slice(1);
+  if (content[0] === '\n') content = content.slice(1);
+  // Set on gray-matter's own object: some of its properties (`matter`, `orig`) are not enumerable.
+  parsed.content = content;
+  return parsed;
 }
 
 /** A js-yaml error → a diagnostic in file coordinates, reworded for the usual slips. */

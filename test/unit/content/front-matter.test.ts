@@ -83,3 +83,46 @@ describe('parseFrontMatter', () => {
     expect(parseFrontMatter('/a.md', '---json\n{ "title": "Hi" }\n---\nBody.\n')).toMatchObject({ data: { title: 'Hi' }, body: 'Body.\n' });
   });
 });
+
+describe('matterOf: gray-matter given only the front matter', () => {
+  it('gives what gray-matter gives for the whole text', async () => {
+    const { matterOf } = await import('../../../src/content/front-matter.js');
+    const { createRequire } = await import('node:module');
+    const require = createRequire(import.meta.url);
+    const matter = require('gray-matter') as typeof import('gray-matter');
+    const yaml = require('js-yaml') as typeof import('js-yaml');
+    const options = { engines: { yaml: (s: string) => yaml.load(s, { schema: yaml.CORE_SCHEMA }) as object } };
+    const texts = [
+      '---\ntitle: Hello\ndate: 2024-12-31\n---\n\n# Body\n',
+      '---\r\ntitle: Hello\r\n---\r\nBody\r\n',
+      '---\r\ntitle: Hello\r\n---\r\n\r\nBody\r\n',
+      '---\ntitle: Hello\n---Body on the fence line\n',
+      '---\ntitle: Hello\n----\nfour dashes close it too\n',
+      '---\ntitle: Hello\n---',
+      '---\ntitle: Hello\n---\n',
+      '---\n---\nempty front matter\n',
+      '---\n# a comment only\n---\nbody\n',
+      '---yaml\ntitle: Language\n---\nbody\n',
+      '--- \ntitle: Trailing space\n---\nbody\n',
+      '----\ntitle: not front matter\n----\nbody\n',
+      '# No front matter\n\n---\n\ntext after a rule\n',
+      '---\ntitle: Never closed\nbody\n',
+      '---\ntitle: "Dashes in --- a value"\ntags: [a, b]\n---\n\n---\n\nA rule in the body.\n',
+      '---\ntitle: Crème 🍮\n---\n🍞 bread\n',
+      '',
+      '---',
+    ];
+    const outcome = (parse: () => { data: unknown; matter: string; content: string }) => {
+      try {
+        const { data, matter: yamlText, content } = parse();
+        return { data, matter: yamlText, content };
+      } catch (cause) {
+        return { error: (cause as Error).message };
+      }
+    };
+    for (const text of texts) {
+      const whole = outcome(() => matter(text, options));
+      expect(outcome(() => matterOf(text, (head) => matter(head, options))), JSON.stringify(text)).toEqual(whole);
+    }
+  });
+});
