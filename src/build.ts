@@ -7,7 +7,7 @@ import { discoverSources } from './content/discover.js';
 import { loadPosts } from './content/load-posts.js';
 import { error, hasErrors, warning, type Diagnostic } from './diagnostics/error.js';
 import { markdownCacheSalt, renderCacheSalt } from './cache/cache-salt.js';
-import { openPostCache, openVerifiedTemplates } from './cache/post-cache.js';
+import { cachedPostIdentity, openPostCache, openVerifiedTemplates } from './cache/post-cache.js';
 import { openValidatedConfigs } from './cache/validated-config.js';
 import { derivedKey, openMarkdownCache, outputManifestPath, resolveCacheDir, type MarkdownCache } from './cache/markdown-cache.js';
 import type { MarkdownPool } from './markdown/pool.js';
@@ -16,7 +16,7 @@ import { collectStaticFiles } from './output/static-files.js';
 import { readOutputManifest } from './output/manifest.js';
 import { fsWriter, type Writer } from './output/writer.js';
 import { registerHelpers } from './render/helpers.js';
-import { renderPages, type OutputFile } from './render/render-pages.js';
+import { renderPages, siteFingerprint, type OutputFile } from './render/render-pages.js';
 import { handlebarsVersion, loadTemplates, type Theme } from './render/templates.js';
 import { buildSite, checkDuplicateSlugs, comparePosts, selectPublished } from './site/build-site.js';
 import { feedItemBase, feedPosts, renderFeed, renderFeedItemsHtml } from './site/feed.js';
@@ -157,10 +157,17 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const previousOutput = manifestFile === undefined ? undefined : readOutputManifest(manifestFile, config.outDir);
     // Builds with a state (the dev server rebuilding on every save) reuse the pages of the last build.
     // Without a state, pages are rendered by the writer one at a time (`defer`), so they are not all in memory at once.
-    const pages = renderPages(site, config, theme, generator, manifestFile === undefined && !state ? { defer: true } : {
+    const renderSalt = manifestFile === undefined && !state ? undefined : renderCacheSalt(theme, config, handlebarsVersion());
+    // Every page's inputs in one hash: when the previous output was rendered under the same, pages keep their keys
+    // and none is computed (most of a no-change rebuild's page work).
+    const siteKey = manifestFile === undefined || state || renderSalt === undefined || markdown.posts.length !== published.length ? undefined
+      : siteFingerprint(renderSalt, published.map((post, i) => ({ identity: cachedPostIdentity(post), htmlKey: markdown.htmlKeys.get(markdown.posts[i]) })));
+    const isSiteUnchanged = siteKey !== undefined && previousOutput?.site === siteKey;
+    const pages = renderPages(site, config, theme, generator, renderSalt === undefined ? { defer: true } : {
       defer: !state,
-      renderSalt: renderCacheSalt(theme, config, handlebarsVersion()),
+      renderSalt,
       isRendered: manifestFile === undefined ? undefined : (file, key) => previousOutput?.files[file]?.[5] === key,
+      previousKey: isSiteUnchanged ? (file) => previousOutput!.files[file]?.[5] ?? undefined : undefined,
       memo: state?.pages,
       htmlKeys: state?.htmlKeys ?? markdown.htmlKeys,
     });
@@ -182,7 +189,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (hasErrors(diagnostics)) return finish({ ok: false, config, site, files: [] });
 
     // The manifest of the last output lives with the cache, so --no-cache neither reads nor writes it.
-    const writer = options.writer ?? fsWriter(config.outDir, { manifest: manifestFile });
+    const writer = options.writer ?? fsWriter(config.outDir, { manifest: manifestFile, site: siteKey });
     try {
       const written = await writer.writeAll(files);
       const lateDiagnostics = pages.diagnostics.slice(renderedBefore);

@@ -48,6 +48,17 @@ const fileName = 'posts-v1.cache';
 const magic = 'blogbuild-posts 3';
 let codeSalt: string | undefined;
 
+/** Posts revived from a post cache, with their source's path, stat and loading inputs and their body's digest. */
+const identities = new WeakMap<Post, string>();
+
+/**
+ * What decides every field of a post revived from the post cache (its source's path, size, mtime and inode, the
+ * loading inputs, its body's digest), or undefined for a post loaded from its text by this build.
+ */
+export function cachedPostIdentity(post: Post): string | undefined {
+  return identities.get(post);
+}
+
 /** Opens (reads) the post cache in `dir`; a missing or damaged file gives an empty cache. */
 export function openPostCache(dir: string): PostCache {
   const file = path.join(dir, fileName);
@@ -84,6 +95,7 @@ export function openPostCache(dir: string): PostCache {
       if (post) {
         used.set(source, entry);
         setBodyDigest(post, entry[6]);
+        identities.set(post, `${source}\0${entry[0]}:${entry[1]}:${entry[2]}\0${inputs}\0${entry[6]}`);
       }
       return post;
     },

@@ -14,6 +14,8 @@ export interface Manifest {
   format: 1;
   outDir: string;
   files: Record<string, ManifestEntry>;
+  /** The site fingerprint of the build that wrote the files (see `siteFingerprint`), when it had one. */
+  site?: string;
 }
 
 /** The manifest of `outDir`'s files as the last build wrote them, or undefined when missing, damaged or foreign. */

@@ -68,6 +68,8 @@ export interface FsWriterOptions {
    * previous file is read and compared. @default undefined (no manifest)
    */
   manifest?: string;
+  /** Recorded in the manifest: the site fingerprint the pages were rendered under (see `siteFingerprint`). */
+  site?: string;
 }
 
 /**
@@ -97,7 +99,7 @@ export function fsWriter(outDir: string, options: FsWriterOptions = {}): Writer 
     async writeAll(outputs) {
       const stats: WriteStats = { written: 0, unchanged: 0 };
       const previous = options.manifest ? readOutputManifest(options.manifest, outDir) : undefined;
-      const manifest: Manifest = { format: 1, outDir, files: Object.create(null) as Record<string, ManifestEntry> };
+      const manifest: Manifest = { format: 1, outDir, files: Object.create(null) as Record<string, ManifestEntry>, ...(options.site === undefined ? {} : { site: options.site }) };
       const record = (file: OutputFile, hash: string, stat: fsSync.BigIntStats, sourceStat: string | undefined) => {
         manifest.files[file.path] = [hash, Number(stat.size), String(stat.mtimeNs), String(stat.ino), sourceStat ?? null, file.renderKey ?? null];
       };

@@ -40,6 +40,11 @@ export interface RenderPagesOptions {
   /** Whether the previous output holds this path rendered under this key; such pages are rendered lazily. */
   isRendered?: (path: string, renderKey: string) => boolean;
   /**
+   * The key a page had in the previous build, when every input of every page is known to be unchanged since (the
+   * site fingerprint matched): used instead of computing it, which is most of a no-change rebuild's page work.
+   */
+  previousKey?: (path: string) => string | undefined;
+  /**
    * Pages rendered by the previous build in this process (the dev server), by output path; a page whose key is
    * unchanged reuses its bytes instead of being rendered. Replaced by this build's pages. Without `isRendered`,
    * keys are the inputs themselves (salt, template, path, context JSON) rather than their hash: they are only
@@ -114,7 +119,7 @@ export function renderPages(site: Site, config: ResolvedConfig, theme: Theme, ge
       const key = memoryKey();
       renderKey = `${options.renderSalt ?? ''}\0${template}\0${path}\0${key.text}`;
       deps = key.deps;
-    } else if (isKeyed) renderKey = pageKey(keySalt, template, path, keyText ?? (() => JSON.stringify(context())), !inMemory);
+    } else if (isKeyed) renderKey = options.previousKey?.(path) ?? pageKey(keySalt, template, path, keyText ?? (() => JSON.stringify(context())), !inMemory);
     if (renderKey !== undefined && options.isRendered?.(path, renderKey)) {
       // The same inputs rendered without error last time; templates are deterministic, so this page is the
       // file already in the output. Render it only if the writer cannot reuse that file.
@@ -255,6 +260,21 @@ export function renderPages(site: Site, config: ResolvedConfig, theme: Theme, ge
     for (const [key, value] of nextMemo) options.memo.set(key, value);
   }
   return { files, diagnostics };
+}
+
+/**
+ * A hash of everything every page's HTML is made from, when it can be had without making the pages' contexts: the
+ * render salt (templates, helpers, config, versions; see `renderCacheSalt`) and, for each published post in input
+ * order, what decided its fields (`identity`, from the post cache) and its HTML, excerpt and word count (`htmlKey`,
+ * the markdown cache's key). Undefined when some post lacks either. Drafts and scheduled posts appear on no page.
+ */
+export function siteFingerprint(renderSalt: string, posts: Iterable<{ identity?: string; htmlKey?: string }>): string | undefined {
+  const hash = createHash('sha1').update('site 1\0').update(renderSalt);
+  for (const { identity, htmlKey } of posts) {
+    if (identity === undefined || htmlKey === undefined) return undefined;
+    hash.update('\0').update(identity).update('\0').update(htmlKey);
+  }
+  return hash.digest('hex');
 }
 
 /**
