@@ -88,9 +88,9 @@ export async function discoverSources(
           bytes = fsSync.readFileSync(file);
           fresh++;
         } else if (memo) {
-          const known = memo.get(file);
-          text = readRemembered(file, memo);
-          if (memo.get(file) !== known || known === undefined) fresh++;
+          const remembered = readRemembered(file, memo);
+          text = remembered.text;
+          if (remembered.isRead) fresh++;
         } else {
           // Read in turn, as above: a thousand reads in flight at once keep a thousand requests alive through the
           // young generation's collections, and V8 grows it to its largest for them.
@@ -119,17 +119,20 @@ export async function discoverSources(
   return { sources: sources.filter((s): s is SourceFile => s !== undefined), diagnostics, fresh };
 }
 
-/** The file's text, from `memo` when its stat is the one it had when read; a changed file is read and remembered. */
-function readRemembered(file: string, memo: Map<string, SourceMemo>): string {
+/**
+ * The file's text, from `memo` when its stat is the one it had when read (`isRead` false); a changed file is read
+ * and remembered.
+ */
+function readRemembered(file: string, memo: Map<string, SourceMemo>): { text: string; isRead: boolean } {
   const stat = fsSync.statSync(file);
   const known = memo.get(file);
-  if (known && known.size === stat.size && known.mtimeMs === stat.mtimeMs && known.ino === stat.ino) return known.text;
+  if (known && known.size === stat.size && known.mtimeMs === stat.mtimeMs && known.ino === stat.ino) return { text: known.text, isRead: false };
   const text = fsSync.readFileSync(file, 'utf8');
   // A file written during the read may have changed size: remember it only when the stat still matches.
   const after = fsSync.statSync(file);
   if (after.size === stat.size && after.mtimeMs === stat.mtimeMs && after.ino === stat.ino) memo.set(file, { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino, text });
   else memo.delete(file);
-  return text;
+  return { text, isRead: true };
 }
 
 /** The innermost bundle folder containing `file`, if any. */

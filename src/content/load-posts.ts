@@ -32,9 +32,10 @@ export function loadPosts(sources: SourceFile[], options: LoadPostsOptions, memo
   const seen = memo && new Set<string>();
   for (const source of sources) {
     let result: PostMemo['result'];
+    // What besides its text a post is loaded from: both the memo and the post cache key entries by it.
+    const inputs = memo || postCache ? JSON.stringify([source.relPath, source.bundleDir ?? null, source.assets, options.timezone, options.author]) : '';
     if (memo) {
       seen!.add(source.path);
-      const inputs = JSON.stringify([source.relPath, source.bundleDir ?? null, source.assets, options.timezone, options.author]);
       const known = memo.get(source.path);
       if (known && known.text === source.text && known.inputs === inputs) result = known.result;
       else {
@@ -43,7 +44,6 @@ export function loadPosts(sources: SourceFile[], options: LoadPostsOptions, memo
       }
     } else if (postCache) {
       // With the persistent post cache (and no memo): a source whose stat and inputs are unchanged is not parsed.
-      const inputs = JSON.stringify([source.relPath, source.bundleDir ?? null, source.assets, options.timezone, options.author]);
       const cached = postCache.get(source.path, inputs);
       if (cached) result = { post: cached, diagnostics: [] };
       else {

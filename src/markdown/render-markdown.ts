@@ -128,8 +128,8 @@ export async function renderMarkdown(
 }> {
   const results: (MarkdownResult | undefined)[] = new Array(posts.length);
   const failures: (unknown | undefined)[] = new Array(posts.length);
-  const feedHtml: (string | undefined)[] = new Array(posts.length);
-  const feedBases: (string | undefined)[] = new Array(posts.length);
+  const feedHtml: ({ base: string; html: string } | undefined)[] = new Array(posts.length);
+  let jobs: MarkdownJob[] = [];
   const keys: string[] = [];
   const missing: number[] = [];
   const cache = options.cache;
@@ -158,7 +158,7 @@ export async function renderMarkdown(
     const i = missing[j];
     if (result) {
       results[i] = result;
-      feedHtml[i] = feed;
+      if (feed !== undefined) feedHtml[i] = { base: jobs[j].feed!.base, html: feed };
       if (cache) cache.set(keys[i], result);
     } else failures[i] = cause;
     options.onProgress?.(++done, posts.length);
@@ -168,11 +168,7 @@ export async function renderMarkdown(
   const isPooled = workers > 0 && missing.length > 1;
   if (isPooled) {
     const feedItems = options.feedItems?.();
-    const jobs = missing.map((i) => {
-      const feed = feedItems?.get(posts[i]);
-      feedBases[i] = feed?.base;
-      return { ...jobOf(posts[i]), feed };
-    });
+    jobs = missing.map((i) => ({ ...jobOf(posts[i]), feed: feedItems?.get(posts[i]) }));
     const run = { loadProcessor, onResult, whileWaiting: options.whileRendering, signal: options.signal };
     if (options.pool) await options.pool.run(jobs, run);
     else await (await import('./pool.js')).renderInPool(jobs, { size: Math.min(workers, jobs.length), markdown: options.markdown, ...run });
@@ -217,7 +213,7 @@ export async function renderMarkdown(
     if (keys[i] !== undefined) htmlKeys.set(renderedPost, `md:${keys[i]}`);
     rendered.push(renderedPost);
     const feed = feedHtml[i];
-    if (feed !== undefined) feedHtmlOf.set(renderedPost, { base: feedBases[i]!, html: feed });
+    if (feed) feedHtmlOf.set(renderedPost, feed);
   });
   if (memo && nextMemo) {
     memo.clear();
