@@ -8,6 +8,7 @@ import yaml from 'js-yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
 import { checkOutput } from '../src/check/check-output.js';
+import { blogbuildDependency } from '../src/cli/init-command.js';
 import { isoInZone } from '../src/content/dates.js';
 import { memoryWriter } from '../src/output/writer.js';
 import { version } from '../src/version.js';
@@ -152,10 +153,39 @@ describe('blogbuild init', () => {
 
     const forced = run(['init', '.', '--force'], tmp);
     expect(forced.code).toBe(0);
-    expect(await fs.readFile(path.join(tmp, 'package.json'), 'utf8')).toBe('{"name":"mine"}');
-    expect(forced.stdout).toContain('Kept existing files:\n  package.json\n');
+    expect(await fs.readFile(path.join(tmp, 'notes.txt'), 'utf8')).toBe('keep me');
+    // package.json is completed, not replaced: its name stays, the scripts and the dependency are added.
+    const pkg = JSON.parse(await fs.readFile(path.join(tmp, 'package.json'), 'utf8'));
+    expect(pkg.name).toBe('mine');
+    expect(pkg.scripts).toMatchObject({ build: 'blogbuild build', serve: 'blogbuild serve', check: 'blogbuild check' });
+    expect(pkg.dependencies.blogbuild).toMatch(/^file:/);
+    expect(forced.stdout).toContain('  package.json (completed)\n');
     expect(await exists(path.join(tmp, 'posts/hello-world.md'))).toBe(true);
     expect(await exists(path.join(tmp, '.github/workflows/deploy.yml'))).toBe(true);
+  });
+
+  it('completes a folder where blogbuild was just installed, keeping what package.json has', async () => {
+    // What `npm install --save-dev ../blogbuild` leaves (a link to a clone: no spec CI could install is known).
+    await fs.mkdir(path.join(tmp, 'node_modules'));
+    await fs.symlink(repo, path.join(tmp, 'node_modules', 'blogbuild'));
+    await fs.writeFile(path.join(tmp, 'package.json'), '{\n    "name": "mine",\n    "scripts": { "build": "blogbuild build --drafts" },\n    "devDependencies": { "blogbuild": "file:../blogbuild" }\n}\n');
+    await fs.writeFile(path.join(tmp, 'package-lock.json'), '{}');
+    const result = run(['init'], tmp);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const text = await fs.readFile(path.join(tmp, 'package.json'), 'utf8');
+    expect(text).toMatch(/^\{\n {4}"name": "mine",/);
+    const pkg = JSON.parse(text);
+    expect(pkg.scripts).toEqual({ build: 'blogbuild build --drafts', serve: 'blogbuild serve', check: 'blogbuild check', new: 'blogbuild new' });
+    expect(pkg.devDependencies).toEqual({ blogbuild: 'file:../blogbuild' });
+    expect(pkg.dependencies).toBeUndefined();
+    expect(pkg.type).toBe('module');
+    expect(result.stdout).toContain('note: package.json depends on a folder on this machine (file:../blogbuild)');
+    expect(await exists(path.join(tmp, '.github/workflows/deploy.yml'))).toBe(true);
+    // Anything else in the folder still needs --force.
+    await fs.rm(path.join(tmp, 'blogbuild.config.json'));
+    await fs.writeFile(path.join(tmp, 'notes.txt'), 'mine');
+    expect(run(['init'], tmp).code).toBe(1);
   });
 
   it('accepts a folder holding only .git', async () => {
@@ -238,5 +268,69 @@ describe('blogbuild check', () => {
       'ImageMissing image two.png does not exist (in posts/a/index.html)',
       'LinkBroken link to ../b/ points to no page or file (in posts/a/index.html)',
     ]);
+  });
+});
+
+describe('the blogbuild dependency init writes', () => {
+  const sha = '0123456789abcdef0123456789abcdef01234567';
+  /** A project as npm leaves it after installing blogbuild: package.json, a lock entry, node_modules/blogbuild. */
+  async function installed(options: { declared?: string; resolved?: string; lock?: string; legacyResolved?: string; link?: boolean }) {
+    const project = path.join(tmp, 'project');
+    const installedAt = path.join(project, 'node_modules', 'blogbuild');
+    await fs.mkdir(installedAt, { recursive: true });
+    await fs.writeFile(path.join(installedAt, 'package.json'), JSON.stringify({ name: 'blogbuild', version, _resolved: options.legacyResolved }));
+    if (options.declared) await fs.writeFile(path.join(project, 'package.json'), JSON.stringify({ name: 'project', devDependencies: { blogbuild: options.declared } }));
+    if (options.resolved) {
+      const lock = { lockfileVersion: 3, packages: { 'node_modules/blogbuild': { version, resolved: options.resolved, link: options.link } } };
+      await fs.writeFile(path.join(project, options.lock ?? 'package-lock.json'), JSON.stringify(lock));
+    }
+    return { project, installedAt };
+  }
+  const blog = () => path.join(tmp, 'new-blog');
+
+  it('is the git spec blogbuild was installed from, as package.json wrote it (tag kept), else as the lock resolved it', async () => {
+    const { installedAt } = await installed({ declared: 'github:someone/blogbuild#v0.1.0', resolved: `git+ssh://git@github.com/someone/blogbuild.git#${sha}` });
+    expect(await blogbuildDependency(blog(), {}, installedAt)).toEqual({ spec: 'github:someone/blogbuild#v0.1.0', isLink: false });
+    await fs.rm(path.join(tmp, 'project', 'package.json'));
+    expect(await blogbuildDependency(blog(), {}, installedAt)).toEqual({ spec: `git+ssh://git@github.com/someone/blogbuild.git#${sha}`, isLink: false });
+  });
+
+  it('reads npm’s hidden lock in node_modules and npm 6’s _resolved when the project has no lock file', async () => {
+    const hidden = await installed({ declared: 'file:x', resolved: `git+https://example.org/blogbuild.git#${sha}`, lock: 'node_modules/.package-lock.json' });
+    expect((await blogbuildDependency(blog(), {}, hidden.installedAt)).spec).toBe(`git+https://example.org/blogbuild.git#${sha}`);
+    await fs.rm(path.join(tmp, 'project'), { recursive: true });
+    const legacy = await installed({ legacyResolved: 'https://example.org/downloads/blogbuild-0.1.0.tgz' });
+    expect((await blogbuildDependency(blog(), {}, legacy.installedAt)).spec).toBe('https://example.org/downloads/blogbuild-0.1.0.tgz');
+  });
+
+  it('is a tarball URL as given, and a caret range for a registry install', async () => {
+    const url = await installed({ declared: 'https://example.org/blogbuild-0.1.0.tgz', resolved: 'https://example.org/blogbuild-0.1.0.tgz' });
+    expect((await blogbuildDependency(blog(), {}, url.installedAt)).spec).toBe('https://example.org/blogbuild-0.1.0.tgz');
+    await fs.rm(path.join(tmp, 'project'), { recursive: true });
+    const registry = await installed({ declared: '^0.1.0', resolved: `https://registry.npmjs.org/blogbuild/-/blogbuild-${version}.tgz` });
+    expect(await blogbuildDependency(blog(), {}, registry.installedAt)).toEqual({ spec: `^${version}`, isLink: false });
+  });
+
+  it('copies a tarball on this disk into the blog, unless it is there already; a tarball gone is a file: link', async () => {
+    const { project, installedAt } = await installed({ declared: 'file:../packs/blogbuild-0.1.0.tgz', resolved: 'file:../packs/blogbuild-0.1.0.tgz' });
+    await fs.mkdir(path.join(tmp, 'packs'));
+    await fs.writeFile(path.join(tmp, 'packs', 'blogbuild-0.1.0.tgz'), 'a tarball');
+    expect(await blogbuildDependency(blog(), {}, installedAt)).toEqual({
+      spec: 'file:vendor/blogbuild-0.1.0.tgz',
+      vendor: { from: path.join(tmp, 'packs', 'blogbuild-0.1.0.tgz'), to: 'vendor/blogbuild-0.1.0.tgz' },
+      isLink: false,
+    });
+    // init in the project itself, whose tarball is already inside it.
+    expect(await blogbuildDependency(path.join(tmp), {}, installedAt)).toEqual({ spec: 'file:packs/blogbuild-0.1.0.tgz', isLink: false });
+    await fs.rm(path.join(tmp, 'packs'), { recursive: true });
+    expect(await blogbuildDependency(blog(), {}, installedAt)).toEqual({ spec: `file:${await fs.realpath(installedAt)}`, isLink: true });
+    expect(project).toBe(path.join(tmp, 'project'));
+  });
+
+  it('is a file: link for a clone or a linked folder, and --dependency always wins', async () => {
+    expect(await blogbuildDependency(blog(), {}, repo)).toEqual({ spec: `file:${await fs.realpath(repo)}`, isLink: true });
+    const linked = await installed({ declared: 'file:../blogbuild', resolved: '../blogbuild', link: true });
+    expect((await blogbuildDependency(blog(), {}, linked.installedAt)).isLink).toBe(true);
+    expect(await blogbuildDependency(blog(), { dependency: 'github:me/blogbuild#main' }, linked.installedAt)).toEqual({ spec: 'github:me/blogbuild#main', isLink: false });
   });
 });

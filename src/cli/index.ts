@@ -49,8 +49,8 @@ export function createProgram(): Command {
     .command('init')
     .description('create a new blog: config, a first post, package.json and a GitHub Pages workflow')
     .argument('[dir]', 'folder to create the blog in', '.')
-    .option('-f, --force', 'write into a folder that is not empty (existing files are kept)')
-    .option('--dependency <spec>', 'version spec of blogbuild in the new package.json (default: a file: link to this copy)')
+    .option('-f, --force', 'write into a folder that is not empty (existing files are kept, package.json is completed)')
+    .option('--dependency <spec>', 'version spec of blogbuild in package.json (default: the git URL or tarball blogbuild was installed from; else a file: link to this copy)')
     .action(async (dir: string, flags) => {
       const { initCommand } = await import('./init-command.js');
       process.exitCode = await initCommand(dir, flags);
