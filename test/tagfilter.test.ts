@@ -83,6 +83,11 @@ describe('markdown.tagfilter: "safe" (the default)', () => {
     expect(post.querySelector('code')?.textContent).toBe('<textarea>');
   });
 
+  it('describes the post with the escaped tag as the text it now is', () => {
+    const description = parseHTML(out.read(titlePost)).document.querySelector('meta[name="description"]');
+    expect(description?.getAttribute('content')).toBe(paragraphs[0]);
+  });
+
   it('keeps an <iframe> embed as an element', () => {
     const iframe = content(out.read(talkPost)).querySelector('iframe');
     expect(iframe?.getAttribute('src')).toBe('https://www.youtube-nocookie.com/embed/abc123');

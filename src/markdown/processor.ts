@@ -30,8 +30,9 @@ export function createMarkdownProcessor(options: MarkdownOptions = {}) {
     .use(remarkParse)
     .use(remarkGfm)
     .use(remarkAutolinkLiteralGuard)
-    .use(remarkPostBody)
+    // Before the post body, whose excerpt then has escaped tags as the text they are.
     .use(remarkTagfilter, { tagfilter: rawHtml ? options.tagfilter : false })
+    .use(remarkPostBody)
     .use(remarkRehype, { allowDangerousHtml: rawHtml });
   if (rawHtml) processor.use(rehypeRawIfNeeded);
   return processor

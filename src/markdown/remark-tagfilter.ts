@@ -1,4 +1,4 @@
-import type { Html, Nodes, Root } from 'mdast';
+import type { Html, Parent, Root } from 'mdast';
 import type { VFile } from 'vfile';
 import { warning, type Diagnostic } from '../diagnostics/error.js';
 
@@ -37,7 +37,8 @@ const rawText = new Set(embeds);
  * Unlike cmark-gfm's filter, which scans the HTML's every `<`, tags inside HTML comments and inside the content of
  * a kept `<script>`, `<style>` or `<iframe>` are left alone (escaping them would change a script's text and warn
  * about nothing), and a name followed by `/` counts as a tag as a browser reads it (`<title/x>`).
- * Writes each escaped tag's place to `file.data.filteredTags`.
+ * Inline HTML (one tag) that is filtered becomes a text node, so the excerpt has it as the page shows it. Writes each
+ * escaped tag's place to `file.data.filteredTags`.
  */
 export function remarkTagfilter(options: { tagfilter?: Tagfilter } = {}) {
   const mode = options.tagfilter ?? 'safe';
@@ -45,9 +46,18 @@ export function remarkTagfilter(options: { tagfilter?: Tagfilter } = {}) {
   const filtered = new Set(mode === 'gfm' ? [...swallowing, ...embeds] : swallowing);
   return (tree: Root, file: VFile) => {
     const found: FilteredTag[] = [];
-    const visit = (node: Nodes) => {
-      if (node.type === 'html') filterNode(node, filtered, found, file);
-      else if ('children' in node) for (const child of node.children) visit(child);
+    const visit = (parent: Parent) => {
+      parent.children.forEach((node, index) => {
+        if (node.type !== 'html') {
+          if ('children' in node) visit(node);
+          return;
+        }
+        const value = node.value;
+        // Inline HTML is one tag: an escaped one becomes plain text, which the excerpt (descriptions) includes.
+        if (filterNode(node, filtered, found, file) && phrasing.has(parent.type)) {
+          parent.children[index] = { type: 'text', value, position: node.position };
+        }
+      });
     };
     visit(tree);
     if (found.length > 0) file.data.filteredTags = found;
@@ -57,9 +67,12 @@ export function remarkTagfilter(options: { tagfilter?: Tagfilter } = {}) {
 /** Opening or closing tags (name followed by whitespace, `/`, `>` or the end) and comments, in document order. */
 const tagPattern = /<!--[\s\S]*?(?:-->|$)|<(\/?)([A-Za-z][A-Za-z0-9-]*)(?=[\t\n\f\r />]|$)/g;
 
-function filterNode(node: Html, filtered: ReadonlySet<string>, found: FilteredTag[], file: VFile): void {
+/** Parents whose `html` children are inline HTML (one tag each). */
+const phrasing = new Set(['paragraph', 'heading', 'tableCell', 'emphasis', 'strong', 'delete', 'link', 'linkReference']);
+
+/** Escapes the node's filtered tags; whether there were any. */
+function filterNode(node: Html, filtered: ReadonlySet<string>, found: FilteredTag[], file: VFile): boolean {
   const value = node.value;
-  if (!value.includes('<')) return;
   let out = '';
   let last = 0;
   tagPattern.lastIndex = 0;
@@ -78,7 +91,9 @@ function filterNode(node: Html, filtered: ReadonlySet<string>, found: FilteredTa
       tagPattern.lastIndex = end ? end.index : value.length;
     }
   }
-  if (last > 0) node.value = out + value.slice(last);
+  if (last === 0) return false;
+  node.value = out + value.slice(last);
+  return true;
 }
 
 /**

@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { createMarkdownProcessor, type MarkdownOptions } from '../../../src/markdown/processor.js';
 import type { FilteredTag } from '../../../src/markdown/remark-tagfilter.js';
 
-function render(markdown: string, options: MarkdownOptions = {}): { html: string; tags: FilteredTag[] } {
+function render(markdown: string, options: MarkdownOptions = {}): { html: string; tags: FilteredTag[]; excerpt: string } {
   const file = new VFile({ value: markdown, data: {} });
   const html = String(createMarkdownProcessor(options).processSync(file));
-  return { html, tags: file.data.filteredTags ?? [] };
+  return { html, tags: file.data.filteredTags ?? [], excerpt: file.data.excerpt ?? '' };
 }
 
 /** The document a browser builds from an HTML fragment, serialized: equal for HTML that parses the same. */
@@ -46,6 +46,11 @@ describe('markdown.tagfilter', () => {
       expect(bodyText(html), name).toBe(`A <${name}> tag, then more. The next paragraph.`);
       expect(tags.map((t) => t.tag), name).toEqual([`<${name}`]);
     }
+  });
+
+  it('keeps an escaped inline tag in the excerpt, as the text the page shows', () => {
+    expect(render('The <title> element and <b>bold</b>.\n').excerpt).toBe('The <title> element and bold.');
+    expect(render('The <title> element.\n', { tagfilter: false }).excerpt).toBe('The element.');
   });
 
   it('escapes closing tags and tags with attributes, and only tag names that match exactly', () => {
