@@ -11,8 +11,8 @@ import { defineLazyText, lazyTextOf, packFile, textOf, unpackFile, writeChunksSy
  * plugin versions). Page rendering is never cached, so templates and the rest of the config cannot go stale.
  *
  * One packed file, `markdown-v1.cache` (see packed.ts): a header line `blogbuild-cache 3 <crc32> <bytes>`, then
- * `{ salt, entries: { key: [html blob, excerpt, wordCount, filteredTags?] }, derived: { key: text blob } }` as JSON and the HTML
- * as raw UTF-8. Reading 10,000 entries is one read and one small JSON.parse; an entry's HTML is decoded only if
+ * `{ salt, entries: { key: [html blob, excerpt, wordCount, filteredTags?] }, derived: { key: text blob } }` as
+ * JSON and the HTML as raw UTF-8. Reading 10,000 entries is one read and one small JSON.parse; an entry's HTML is decoded only if
  * the build reads it (a page to render), and written back as the same bytes. A file whose length, checksum, JSON,
  * salt or entry shapes are wrong is ignored as a whole.
  */

@@ -30,7 +30,9 @@ export const configSchema = z.strictObject({
     /** Keep raw HTML written in posts. @default true */
     rawHtml: z.boolean().default(true),
     /** Raw HTML tags shown as text (GFM's tag filter): "safe", "gfm" or false. @default "safe" */
-    tagfilter: z.union([z.enum(['safe', 'gfm']), z.literal(false)], { error: (issue) => `must be "safe", "gfm" or false, got ${JSON.stringify(issue.input)}` }).default('safe'),
+    tagfilter: z
+      .union([z.enum(['safe', 'gfm']), z.literal(false)], { error: (issue) => `must be "safe", "gfm" or false, got ${JSON.stringify(issue.input)}` })
+      .default('safe'),
   }).prefault({}),
   /** Folder of posts. @default "posts" */
   postsDir: folder.default('posts'),
