@@ -105,7 +105,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const postCache = cacheDir === undefined || state ? undefined : openPostCache(cacheDir);
   const { sources, diagnostics: sourceDiagnostics, fresh } = await discoverSources(config.postsDir, state?.sources, postCache);
   diagnostics.push(...sourceDiagnostics);
-  const markdownOptions = { rawHtml: config.markdown.rawHtml, basePath: config.basePath };
+  const markdownOptions = { rawHtml: config.markdown.rawHtml, tagfilter: config.markdown.tagfilter, basePath: config.basePath };
   const buildFromSources = async (pool: MarkdownPool | undefined): Promise<BuildResult> => {
     const { posts, diagnostics: postDiagnostics } = loadPosts(sources, { timezone: config.timezone, author: config.author }, state?.posts, postCache);
     diagnostics.push(...postDiagnostics);

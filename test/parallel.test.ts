@@ -71,7 +71,7 @@ describe('parallel markdown rendering', () => {
       const site = { url: 'https://example.org/blog/', basePath: '/blog/' };
       const inFeed = posts.slice(0, 12);
       const feedItems = new Map(inFeed.map((post) => [post, feedItemBase(site, post)]));
-      const markdown = { rawHtml: true, basePath: site.basePath };
+      const markdown = { rawHtml: true, tagfilter: 'safe' as const, basePath: site.basePath };
       const out = await renderMarkdown(posts, { markdown, readingSpeed: 200, workers: 2, feedItems: () => feedItems });
       expect(out.stats.workers).toBe(2);
       expect(out.feedHtml.size).toBe(inFeed.length);
@@ -130,7 +130,7 @@ describe('parallel markdown rendering', () => {
   });
 
   it('renders in the main thread what workers that run out of memory leave, with the same results', async () => {
-    const markdown = { rawHtml: true, basePath: '/' };
+    const markdown = { rawHtml: true, tagfilter: 'safe' as const, basePath: '/' };
     const jobs: MarkdownJob[] = Array.from({ length: 6 }, (_, i) => ({
       path: `post-${i}.md`,
       body: `## Part ${i}\n\n| a | b |\n|---|---|\n| ${i} | ${'word '.repeat(20_000)} |\n\n- 🍞 item www.example.com/${i}\n`,

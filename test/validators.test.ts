@@ -23,6 +23,8 @@ const axeScript = path.join(projectRoot, 'node_modules/axe-core/axe.min.js');
 let tmp: string;
 let kitchenSinkOut: string;
 let exampleOut: string;
+/** The tag filter's fixture: raw HTML with <title> in prose, an <iframe> embed, a page of HTML from Hugo. */
+let tagfilterOut: string;
 let canaryDir: string;
 /** Started as soon as both sites are built, so the JVM runs while the browser tests do. */
 let vnuRun: Promise<{ messages: VnuMessage[] } | { failure: unknown }>;
@@ -40,14 +42,15 @@ beforeAll(async () => {
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'blogbuild-validators-'));
   kitchenSinkOut = path.join(tmp, 'kitchen-sink');
   exampleOut = path.join(tmp, 'example');
+  tagfilterOut = path.join(tmp, 'tagfilter');
   canaryDir = path.join(tmp, 'canary');
-  await Promise.all([buildInto(fixturePath('kitchen-sink'), kitchenSinkOut), buildInto(projectRoot, exampleOut)]);
+  await Promise.all([buildInto(fixturePath('kitchen-sink'), kitchenSinkOut), buildInto(projectRoot, exampleOut), buildInto(fixturePath('tagfilter'), tagfilterOut)]);
 
   // Known-bad files in the same run prove vnu really checks HTML and CSS (a silent no-op would pass otherwise).
   await fs.mkdir(canaryDir);
   await fs.writeFile(path.join(canaryDir, 'bad.html'), '<!doctype html><html lang="en"><head><title>x</title></head><body><p><div>x</div></p><img src="a.png"></body></html>');
   await fs.writeFile(path.join(canaryDir, 'bad.css'), 'a { colr: red; }\n');
-  vnuRun = runVnu([kitchenSinkOut, exampleOut, themeCss, canaryDir], { alsoCheckCss: true }).then(
+  vnuRun = runVnu([kitchenSinkOut, exampleOut, tagfilterOut, themeCss, canaryDir], { alsoCheckCss: true }).then(
     (messages) => ({ messages }),
     (failure: unknown) => ({ failure }),
   );
@@ -233,10 +236,11 @@ describe.each(pages.map((p) => [`${p.name} (/blog/${p.path})`, p] as const))('%s
 
 describe('Nu Html Checker', () => {
   // Declared last: vnu runs since beforeAll, so the JVM works while the browser tests above run.
-  it('finds no errors in any page of the kitchen-sink fixture and the example blog, nor in the theme CSS', async () => {
+  it('finds no errors in any page of the kitchen-sink and tagfilter fixtures and the example blog, nor in the theme CSS', async () => {
     const htmlCount = async (dir: string) => (await listFiles(dir)).filter((f) => f.endsWith('.html')).length;
     expect(await htmlCount(kitchenSinkOut)).toBeGreaterThanOrEqual(18);
     expect(await htmlCount(exampleOut)).toBeGreaterThanOrEqual(10);
+    expect(await htmlCount(tagfilterOut)).toBeGreaterThanOrEqual(8);
 
     const run = await vnuRun;
     if ('failure' in run) throw run.failure;

@@ -23,7 +23,7 @@ let codeSalt: string | undefined;
  */
 export function markdownCacheSalt(options: Required<MarkdownOptions>): string {
   codeSalt ??= computeCodeSalt();
-  return JSON.stringify({ format: 1, version, rawHtml: options.rawHtml, basePath: options.basePath, code: codeSalt });
+  return JSON.stringify({ format: 1, version, rawHtml: options.rawHtml, tagfilter: options.tagfilter, basePath: options.basePath, code: codeSalt });
 }
 
 function computeCodeSalt(): string {

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { MarkdownResult } from '../markdown/render-markdown.js';
+import type { FilteredTag } from '../markdown/remark-tagfilter.js';
 import { defineLazyText, lazyTextOf, packFile, textOf, unpackFile, writeChunksSync, type LazyText } from './packed.js';
 
 /**
@@ -10,8 +11,8 @@ import { defineLazyText, lazyTextOf, packFile, textOf, unpackFile, writeChunksSy
  * plugin versions). Page rendering is never cached, so templates and the rest of the config cannot go stale.
  *
  * One packed file, `markdown-v1.cache` (see packed.ts): a header line `blogbuild-cache 3 <crc32> <bytes>`, then
- * `{ salt, entries: { key: [html blob, excerpt, wordCount] }, derived: { key: text blob } }` as JSON and the HTML
- * as raw UTF-8. Reading 10,000 entries is one read and one small JSON.parse; an entry's HTML is decoded only if
+ * `{ salt, entries: { key: [html blob, excerpt, wordCount, filteredTags?] }, derived: { key: text blob } }` as
+ * JSON and the HTML as raw UTF-8. Reading 10,000 entries is one read and one small JSON.parse; an entry's HTML is decoded only if
  * the build reads it (a page to render), and written back as the same bytes. A file whose length, checksum, JSON,
  * salt or entry shapes are wrong is ignored as a whole.
  */
@@ -48,7 +49,7 @@ export interface MarkdownCacheOptions {
 const fileName = 'markdown-v1.cache';
 const magic = 'blogbuild-cache 3';
 
-type Entry = [html: LazyText, excerpt: string, wordCount: number];
+type Entry = [html: LazyText, excerpt: string, wordCount: number, filteredTags?: FilteredTag[]];
 
 /** Opens (reads) the cache; a missing, truncated or corrupted file gives an empty cache. */
 export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<MarkdownCache> {
@@ -96,7 +97,7 @@ export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<
       return resultOf(entry);
     },
     set(key, result) {
-      used.set(key, [lazyTextOf(result, 'html'), result.excerpt, result.wordCount]);
+      used.set(key, entryOf(lazyTextOf(result, 'html'), result));
       isChanged = true;
     },
     keep(key, result) {
@@ -108,7 +109,7 @@ export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<
       const html = lazyTextOf(result, 'html');
       if (entry && entry[1] === result.excerpt && entry[2] === result.wordCount && (entry[0] === html || textOf(entry[0]) === textOf(html))) used.set(key, entry);
       else {
-        used.set(key, [html, result.excerpt, result.wordCount]);
+        used.set(key, entryOf(html, result));
         isChanged = true;
       }
     },
@@ -160,7 +161,13 @@ function resultOf(entry: Entry): MarkdownResult {
   const result = defineLazyText({} as MarkdownResult, 'html', entry[0]);
   result.excerpt = entry[1];
   result.wordCount = entry[2];
+  if (entry[3]) result.filteredTags = entry[3];
   return result;
+}
+
+/** A result as an entry; the tag filter's finds only when there are some (most posts have none). */
+function entryOf(html: LazyText, result: MarkdownResult): Entry {
+  return result.filteredTags ? [html, result.excerpt, result.wordCount, result.filteredTags] : [html, result.excerpt, result.wordCount];
 }
 
 async function fileSignature(file: string): Promise<string | undefined> {
@@ -175,8 +182,11 @@ async function fileSignature(file: string): Promise<string | undefined> {
 /** The cache file: entries' HTML and derived strings as raw UTF-8 blobs (see packed.ts), the rest as JSON. */
 function serialize(saltHash: string, entries: Map<string, Entry>, derived: Map<string, LazyText>): Uint8Array[] {
   const blobs: LazyText[] = [];
-  const packedEntries: Record<string, [number, string, number]> = {};
-  for (const [key, entry] of entries) packedEntries[key] = [blobs.push(entry[0]) - 1, entry[1], entry[2]];
+  const packedEntries: Record<string, [number, string, number] | [number, string, number, FilteredTag[]]> = {};
+  for (const [key, entry] of entries) {
+    const blob = blobs.push(entry[0]) - 1;
+    packedEntries[key] = entry[3] ? [blob, entry[1], entry[2], entry[3]] : [blob, entry[1], entry[2]];
+  }
   const packedDerived: Record<string, number> = {};
   for (const [key, value] of derived) packedDerived[key] = blobs.push(value) - 1;
   return packFile(magic, { salt: saltHash, entries: packedEntries, derived: packedDerived }, blobs);
@@ -194,10 +204,10 @@ export function parseCacheFile(bytes: Buffer, saltHash: string): { entries: Reco
   const entries: Record<string, Entry> = Object.create(null);
   for (const key in raw) {
     const e = raw[key];
-    if (!Array.isArray(e) || e.length !== 3 || !isBlob(e[0]) || typeof e[1] !== 'string' || !Number.isInteger(e[2])) {
+    if (!Array.isArray(e) || (e.length !== 3 && !(e.length === 4 && isFilteredTags(e[3]))) || !isBlob(e[0]) || typeof e[1] !== 'string' || !Number.isInteger(e[2])) {
       return { reason: `invalid entry ${key}` };
     }
-    entries[key] = [file.blob(e[0]), e[1], e[2]];
+    entries[key] = e.length === 4 ? [file.blob(e[0]), e[1], e[2], e[3] as FilteredTag[]] : [file.blob(e[0]), e[1], e[2]];
   }
   const rawDerived = data.derived as Record<string, unknown>;
   const derived: Record<string, LazyText> = Object.create(null);
@@ -228,6 +238,11 @@ export async function clearMarkdownCache(dir: string): Promise<boolean> {
 
 function sha1(text: string): string {
   return createHash('sha1').update(text).digest('hex');
+}
+
+function isFilteredTags(value: unknown): value is FilteredTag[] {
+  return Array.isArray(value) && value.length > 0 && value.every((t) => isRecord(t) && typeof t.tag === 'string' && Number.isInteger(t.line)
+    && (t.column === undefined || Number.isInteger(t.column)));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -265,6 +265,7 @@ function hintFor(key: string, value: unknown): string | undefined {
     postsPerPage: 'use a whole number of at least 1, e.g. 10',
     'feed.items': 'use a whole number of at least 1, e.g. 20',
     readingSpeed: 'use words per minute, e.g. 230',
+    'markdown.tagfilter': 'use "safe" (escape the tags that hide the rest of a post), "gfm" (GitHub\'s whole list, <script>, <style> and <iframe> too) or false (none)',
   };
   return hints[key];
 }

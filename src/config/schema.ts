@@ -26,7 +26,14 @@ export const configSchema = z.strictObject({
   /** Words per minute for computed read times. @default 230 */
   readingSpeed: z.number().positive().default(230),
   /** Markdown options. */
-  markdown: z.strictObject({ rawHtml: z.boolean().default(true) }).prefault({}),
+  markdown: z.strictObject({
+    /** Keep raw HTML written in posts. @default true */
+    rawHtml: z.boolean().default(true),
+    /** Raw HTML tags shown as text (GFM's tag filter): "safe", "gfm" or false. @default "safe" */
+    tagfilter: z
+      .union([z.enum(['safe', 'gfm']), z.literal(false)], { error: (issue) => `must be "safe", "gfm" or false, got ${JSON.stringify(issue.input)}` })
+      .default('safe'),
+  }).prefault({}),
   /** Folder of posts. @default "posts" */
   postsDir: folder.default('posts'),
   /** Folder of local templates overriding the built-in theme. @default "templates" */
@@ -56,7 +63,7 @@ export interface ResolvedConfig {
   readonly postsPerPage: number;
   readonly feed: { readonly items: number };
   readonly readingSpeed: number;
-  readonly markdown: { readonly rawHtml: boolean };
+  readonly markdown: { readonly rawHtml: boolean; readonly tagfilter: 'safe' | 'gfm' | false };
   readonly postsDir: string;
   readonly templatesDir: string;
   readonly outDir: string;
@@ -71,7 +78,7 @@ export interface ResolvedConfig {
 export const configKeys = {
   '': Object.keys(configSchema.shape),
   feed: ['items'],
-  markdown: ['rawHtml'],
+  markdown: ['rawHtml', 'tagfilter'],
 } as Record<string, string[]>;
 
 function isTimeZone(name: string): boolean {

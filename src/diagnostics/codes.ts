@@ -22,6 +22,7 @@ export const codes = {
   TemplateRender: { kind: 'content', title: 'Template failed while rendering' },
   TemplateNotFound: { kind: 'content', title: 'Template not found' },
   MarkdownFailed: { kind: 'content', title: 'Markdown could not be rendered' },
+  RawHtmlFiltered: { kind: 'content', title: 'Raw HTML tag shown as text by the tag filter' },
   FileUnreadable: { kind: 'content', title: 'File cannot be read' },
   OutputFailed: { kind: 'usage', title: 'Output folder cannot be written' },
   FeedWithoutUrl: { kind: 'content', title: 'Feed and sitemap have no absolute URLs' },

@@ -24,7 +24,7 @@ parentPort!.on('message', ({ batch }: WorkerRequest) => {
         // from here, before the next post's collections can promote it.
         const html = encoder.encode(result.html);
         transfer.push(html.buffer as ArrayBuffer);
-        items.push({ index, result: { html, excerpt: result.excerpt, wordCount: result.wordCount }, ...(feedHtml === undefined ? {} : { feedHtml }) });
+        items.push({ index, result: { ...result, html }, ...(feedHtml === undefined ? {} : { feedHtml }) });
       } catch (cause) {
         const e = cause instanceof Error ? cause : new Error(String(cause));
         items.push({ index, error: { name: e.name, message: e.message, stack: e.stack } });

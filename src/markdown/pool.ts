@@ -118,8 +118,8 @@ export function startPool(options: PoolOptions): MarkdownPool {
       onReply = (entry, { items }) => {
         for (const item of items) {
           if ('result' in item) {
-            const { html, excerpt, wordCount } = item.result;
-            complete(item.index, defineLazyText({ excerpt, wordCount } as MarkdownResult, 'html', html), undefined, item.feedHtml);
+            const { html, ...rest } = item.result;
+            complete(item.index, defineLazyText(rest as MarkdownResult, 'html', html), undefined, item.feedHtml);
           } else complete(item.index, undefined, Object.assign(new Error(item.error.message), { name: item.error.name, stack: item.error.stack }));
         }
         send(entry);

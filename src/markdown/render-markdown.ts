@@ -9,6 +9,7 @@ import type { Post, RenderedPost } from '../site/model.js';
 import type { FeedItemBase } from '../site/urls.js';
 import type { MarkdownPool } from './pool.js';
 import type { MarkdownOptions, MarkdownProcessor } from './processor.js';
+import { filteredTagWarning, type FilteredTag } from './remark-tagfilter.js';
 
 /** What rendering a post's markdown produces; what the cache stores and the workers send back. */
 export interface MarkdownResult {
@@ -16,6 +17,8 @@ export interface MarkdownResult {
   /** The untruncated plain-text excerpt. */
   excerpt: string;
   wordCount: number;
+  /** Raw HTML tags the tag filter escaped (body-relative places), kept so a cached result warns again. */
+  filteredTags?: FilteredTag[];
 }
 
 /** One body to render: all a worker needs. */
@@ -32,7 +35,9 @@ export interface MarkdownJob {
 export function renderBody(processor: MarkdownProcessor, job: MarkdownJob): MarkdownResult {
   const file = new VFile({ path: job.path, value: textOf(job.body), data: { stripTitleHeading: job.stripTitleHeading } });
   const html = String(processor.processSync(file));
-  return { html, excerpt: file.data.excerpt ?? '', wordCount: file.data.wordCount ?? 0 };
+  const result: MarkdownResult = { html, excerpt: file.data.excerpt ?? '', wordCount: file.data.wordCount ?? 0 };
+  if (file.data.filteredTags) result.filteredTags = file.data.filteredTags;
+  return result;
 }
 
 /** Renders one job: its body, and its feed item's HTML when the job asks for it. */
@@ -212,6 +217,7 @@ export async function renderMarkdown(
     // The cache key names the HTML: the same key, the same HTML (it hashes the body and all that shapes it).
     if (keys[i] !== undefined) htmlKeys.set(renderedPost, `md:${keys[i]}`);
     rendered.push(renderedPost);
+    for (const tag of result.filteredTags ?? []) diagnostics.push(filteredTagWarning(post.sourcePath, post.bodyStartLine, tag));
     const feed = feedHtml[i];
     if (feed) feedHtmlOf.set(renderedPost, feed);
   });

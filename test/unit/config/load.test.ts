@@ -44,7 +44,7 @@ describe('loadConfig: defaults', () => {
       postsPerPage: 10,
       feed: { items: 20 },
       readingSpeed: 230,
-      markdown: { rawHtml: true },
+      markdown: { rawHtml: true, tagfilter: 'safe' },
       postsDir: path.join(root, 'posts'),
       templatesDir: path.join(root, 'templates'),
       outDir: path.join(root, 'dist'),
