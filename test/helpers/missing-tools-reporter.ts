@@ -17,6 +17,7 @@ export class MissingToolsReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
     let count = 0;
     const sections: string[] = [];
+    const needed: ToolCheck[] = [];
     for (const tool of this.missing) {
       const lines: string[] = [];
       for (const module of testModules) {
@@ -26,11 +27,13 @@ export class MissingToolsReporter implements Reporter {
         lines.push(`   ${path.relative(this.root, module.moduleId)}`);
         for (const [name, n] of groups) lines.push(`     ${name}${n > 1 ? ` (${n} tests)` : ''}`);
       }
-      if (lines.length > 0) sections.push(` ${describeMissing(tool)}`, ...lines);
+      if (lines.length === 0) continue;
+      sections.push(` ${describeMissing(tool)}`, ...lines);
+      needed.push(tool);
     }
     if (count === 0) return;
     const heading = `${count} test${count > 1 ? 's' : ''} did not run: a program they need is missing.`;
-    const enable = howToEnable(this.missing).replace(/^/gm, ' ');
+    const enable = howToEnable(needed).replace(/^/gm, ' ');
     this.write(`\n ${bold(heading)}\n${sections.join('\n')}\n${bold(enable)}\n\n`);
   }
 }

@@ -37,9 +37,11 @@ function probe(command: string, args: string[], env: NodeJS.ProcessEnv): { ok: t
     const code = (run.error as NodeJS.ErrnoException).code;
     return { ok: false, why: code === 'ENOENT' ? 'not found' : `cannot start (${code ?? run.error.message})` };
   }
-  const output = `${run.stdout}\n${run.stderr}`.trim();
-  if (run.status !== 0) return { ok: false, why: `\`${[command, ...args].join(' ')}\` exits with ${run.status ?? run.signal}` };
-  return { ok: true, version: output.split('\n')[0] };
+  const firstLine = `${run.stdout}\n${run.stderr}`.trim().split('\n')[0];
+  if (run.status !== 0) {
+    return { ok: false, why: `\`${args.join(' ')}\` exits with ${run.status ?? run.signal}${firstLine ? `: ${firstLine}` : ''}` };
+  }
+  return { ok: true, version: firstLine };
 }
 
 /**
