@@ -1,33 +1,28 @@
+// @module-tag chromium
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { overlayId } from '../src/dev/client.js';
 import { serve, type ServeHandle } from '../src/dev/serve.js';
+import { launchChromium } from './helpers/browser.js';
 
 /**
  * A real browser on a served post: saving the markdown file updates the open page without a manual reload, a
  * broken front matter shows the error overlay (the page underneath stays), and fixing it recovers.
- * Debian's chromium; `.ci/run` installs it with apt-get when missing.
+ * Needs Chromium (the `chromium` tag above skips the file without one, outside CI).
  */
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const fixture = path.join(repo, 'test/fixtures/sites/serve-basic');
-const chromiumPath = '/usr/bin/chromium';
 
 let browser: Browser;
 let tmp: string;
 let handle: ServeHandle | undefined;
 
 beforeAll(async () => {
-  await fs.access(chromiumPath).catch(() => {
-    throw new Error(`${chromiumPath} is missing: install it with \`apt-get install chromium\` (.ci/run does this)`);
-  });
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

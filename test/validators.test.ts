@@ -2,6 +2,7 @@
  * The output must be valid and accessible, checked with the real tools: the Nu Html Checker (vnu) over every
  * HTML page of two built blogs and the theme's CSS, and axe-core in headless Chromium over one page of every
  * kind, in light and dark colour schemes, on a phone and a desktop width, served under the sub-path /blog/.
+ * The suites tagged `chromium` and `java` are skipped without those programs, outside CI (see helpers/tools.ts).
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -10,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { AxeResults } from 'axe-core';
 import { parseHTML } from 'linkedom';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { build } from '../src/build.js';
 import { FIXED_NOW, fixturePath, listFiles } from './helpers/build-fixture.js';
 import { launchChromium, serveStatic, type StaticServer } from './helpers/browser.js';
@@ -50,12 +51,16 @@ beforeAll(async () => {
   await fs.mkdir(canaryDir);
   await fs.writeFile(path.join(canaryDir, 'bad.html'), '<!doctype html><html lang="en"><head><title>x</title></head><body><p><div>x</div></p><img src="a.png"></body></html>');
   await fs.writeFile(path.join(canaryDir, 'bad.css'), 'a { colr: red; }\n');
-  vnuRun = runVnu([kitchenSinkOut, exampleOut, tagfilterOut, themeCss, canaryDir], { alsoCheckCss: true }).then(
-    (messages) => ({ messages }),
-    (failure: unknown) => ({ failure }),
-  );
-
-  [server, browser] = await Promise.all([serveStatic(kitchenSinkOut, { basePath: '/blog/' }), launchChromium()]);
+  // Each tool only when its tests run: the `java` and `chromium` tags skip them when it is missing.
+  if (inject('hasJava')) {
+    vnuRun = runVnu([kitchenSinkOut, exampleOut, tagfilterOut, themeCss, canaryDir], { alsoCheckCss: true }).then(
+      (messages) => ({ messages }),
+      (failure: unknown) => ({ failure }),
+    );
+  }
+  if (inject('chromiumPath')) {
+    [server, browser] = await Promise.all([serveStatic(kitchenSinkOut, { basePath: '/blog/' }), launchChromium()]);
+  }
 });
 
 afterAll(async () => {
@@ -178,7 +183,7 @@ describe('kitchen-sink fixture', () => {
   });
 });
 
-describe.each(pages.map((p) => [`${p.name} (/blog/${p.path})`, p] as const))('%s in Chromium', (_, { path: sitePath, status }) => {
+describe.each(pages.map((p) => [`${p.name} (/blog/${p.path})`, p] as const))('%s in Chromium', { tags: ['chromium'] }, (_, { path: sitePath, status }) => {
   let v: PageVisit;
   beforeAll(async () => {
     v = await visit(sitePath);
@@ -234,7 +239,7 @@ describe.each(pages.map((p) => [`${p.name} (/blog/${p.path})`, p] as const))('%s
   });
 });
 
-describe('Nu Html Checker', () => {
+describe('Nu Html Checker', { tags: ['java'] }, () => {
   // Declared last: vnu runs since beforeAll, so the JVM works while the browser tests above run.
   it('finds no errors in any page of the kitchen-sink and tagfilter fixtures and the example blog, nor in the theme CSS', async () => {
     const htmlCount = async (dir: string) => (await listFiles(dir)).filter((f) => f.endsWith('.html')).length;

@@ -3,20 +3,22 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { inject } from 'vitest';
 import { contentType } from '../../src/dev/server.js';
+import { describeMissing, findChromium, howToEnable } from './tools.js';
 
-/** The system Chromium; `.ci/run` installs it with apt-get when missing. */
-export const chromiumPath = '/usr/bin/chromium';
-
-/** Starts headless Chromium from the system install. Close it with `browser.close()`. */
+/**
+ * Starts headless Chromium: the one `vitest.config.ts` found (see `tools.ts`). Only tests tagged `chromium` call
+ * this, and the tag skips them when there is none. Close it with `browser.close()`.
+ */
 export async function launchChromium(): Promise<Browser> {
-  try {
-    await fs.access(chromiumPath);
-  } catch {
-    throw new Error(`${chromiumPath} is missing: install it with \`apt-get install chromium\` (.ci/run does this)`);
+  const executablePath = inject('chromiumPath');
+  if (!executablePath) {
+    const check = findChromium();
+    throw new Error(`${describeMissing(check)}\n${howToEnable([check])}`);
   }
   return chromium.launch({
-    executablePath: chromiumPath,
+    executablePath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
 }
