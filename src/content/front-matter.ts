@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type matterType from 'gray-matter';
 import type yamlType from 'js-yaml';
 import { error, type Diagnostic } from '../diagnostics/error.js';
+import { offsetToPosition } from '../diagnostics/position.js';
 
 /** A post file split into its front matter and body. */
 export interface FrontMatter {
@@ -91,6 +92,17 @@ export function matterOf<T extends { content: string }>(text: string, matter: (t
 function yamlSyntaxError(file: string, text: string, cause: unknown): Diagnostic {
   const mark = (cause as { mark?: { line: number; column: number } }).mark;
   const reason = (cause as { reason?: string }).reason ?? (cause as Error).message;
+  if (/null byte|non-printable/.test(reason)) {
+    // js-yaml checks these before it counts lines, so its mark is not where the character is.
+    const found = nonPrintable.exec(text.slice(0, frontMatterEnd(text)));
+    if (found) {
+      const code = found[0].codePointAt(found[0].length - 1)!;
+      const name = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+      return error('FrontMatterSyntax', `front matter contains the control character ${name}${code === 0 ? ' (NUL)' : code === 0x1b ? ' (ESC)' : ''}, which YAML does not allow`,
+        { file, ...offsetToPosition(text, found.index + found[0].length - 1) },
+        'remove it (editors often show it as a box, `^@` or nothing at all); in a double-quoted value YAML can write it as an escape such as `\\e`', cause);
+    }
+  }
   // gray-matter hands js-yaml the text after the opening `---` (its rest of line included), so the
   // 0-based mark.line of the YAML block is the 1-based file line minus one.
   const line = mark ? mark.line + 1 : 1;
@@ -120,6 +132,15 @@ function yamlSyntaxError(file: string, text: string, cause: unknown): Diagnostic
   }
   return error('FrontMatterSyntax', `front matter is not valid YAML: ${reason}`,
     { file, line, column: mark ? mark.column + 1 : 1 }, yamlHint(reason, text, line), cause);
+}
+
+/** What js-yaml refuses as non-printable (its PATTERN_NON_PRINTABLE, NUL included), and lone surrogates. */
+const nonPrintable = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
+
+/** Offset of the end of the front matter (its closing `---` line), or of the text when it is never closed. */
+function frontMatterEnd(text: string): number {
+  const close = /\r?\n---[ \t]*(\r?\n|$)/.exec(text.slice(3));
+  return close ? 3 + close.index : text.length;
 }
 
 const unclosedHint = 'the front matter has no closing `---` line, so the whole post was read as YAML; end the front matter with a line holding only `---`';

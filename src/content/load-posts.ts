@@ -8,7 +8,7 @@ import type { Post } from '../site/model.js';
 import { parseDate, type PostDate } from './dates.js';
 import type { SourceFile } from './discover.js';
 import { parseFrontMatter, type FrontMatter } from './front-matter.js';
-import { fallbackSlug, isUnsafePathSegment, slugify } from './slug.js';
+import { fallbackSlug, isUnsafePathSegment, slugify, slugLengthProblem, tagProblem } from './slug.js';
 
 /** Settings that validation needs. */
 export interface LoadPostsOptions {
@@ -125,10 +125,8 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
       'write `tags: [news, recipes]`, a `- name` list, or a comma-separated string `tags: news, recipes`');
   } else {
     for (const tag of tags) {
-      if (/(^|[/\\])\.\.([/\\]|$)/.test(tag) || /^[/\\]/.test(tag)) {
-        fail('SlugUnsafe', 'tags', `tag ${JSON.stringify(tag)} is a path, so its page would be written outside the tags/ folder of the site`,
-          'use a plain name for the tag, without `..` or a leading slash');
-      }
+      const problem = tagProblem(tag);
+      if (problem) fail('SlugUnsafe', 'tags', problem.message, problem.hint);
     }
   }
 
@@ -152,6 +150,11 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
     const base = source.bundleDir ? path.basename(source.bundleDir) : path.basename(source.path).replace(/\.md$/i, '');
     const name = base.replace(/^\d{4}-\d{2}-\d{2}[-_]?/, '') || base;
     slug = slugify(name) || fallbackSlug(name);
+  }
+  const slugTooLong = slug && slugLengthProblem(slug);
+  if (slugTooLong) {
+    diagnostics.push(error('SlugUnsafe', `the post's URL would be too long: ${slugTooLong}`, slugLoc ?? { file: source.path },
+      slugLoc ? 'shorten the `slug:` value' : 'shorten the file name, or set a shorter `slug:` in the front matter'));
   }
 
   // draft
