@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { BuildOptions } from '../build.js';
 import type { ConfigOverrides } from '../config/load.js';
 import { exitCodeFor } from '../diagnostics/error.js';
+import { CommandFileError, makeDirectory, reportFileError } from './file-errors.js';
 import { createReporter } from './output.js';
 
 /** Flags of `blogbuild build`. */
@@ -16,6 +17,16 @@ export interface BuildFlags extends ConfigOverrides {
 export async function buildCommand(flags: BuildFlags): Promise<number> {
   const cwd = process.cwd();
   const reporter = createReporter({ quiet: flags.quiet, debug: flags.debug, cwd });
+  if (flags.out) {
+    // The writer makes its temporary folder beside the output folder with a recursive mkdir, which never returns
+    // on procfs (`--out /proc/x/dist`); the bounded one here fails with a message instead.
+    try {
+      await makeDirectory(path.dirname(path.resolve(cwd, flags.out)), path.dirname(flags.out));
+    } catch (cause) {
+      if (cause instanceof CommandFileError) return reportFileError(cause);
+      throw cause;
+    }
+  }
   const { build } = await import('../build.js');
   const progress = reporter.progress('rendering posts');
   const options: BuildOptions = {

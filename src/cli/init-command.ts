@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { isoInZone } from '../content/dates.js';
 import { slugify } from '../content/slug.js';
 import { version } from '../version.js';
+import { CommandFileError, describeFileError, makeDirectory, reportFileError } from './file-errors.js';
 
 /** Flags of `blogbuild init`. */
 export interface InitFlags {
@@ -69,6 +70,15 @@ export async function scaffoldFiles(options: { name: string; timezone: string; n
 
 /** `blogbuild init [dir]`: scaffolds a blog; refuses a non-empty folder unless --force (which keeps existing files). */
 export async function initCommand(dir: string | undefined, flags: InitFlags): Promise<number> {
+  try {
+    return await initBlog(dir, flags);
+  } catch (cause) {
+    if (cause instanceof CommandFileError) return reportFileError(cause);
+    throw cause;
+  }
+}
+
+async function initBlog(dir: string | undefined, flags: InitFlags): Promise<number> {
   const cwd = process.cwd();
   const target = path.resolve(cwd, dir ?? '.');
   const relative = path.relative(cwd, target);
@@ -82,7 +92,7 @@ export async function initCommand(dir: string | undefined, flags: InitFlags): Pr
     }
     entries = (await fs.readdir(target)).filter((name) => !ignorable.has(name));
   } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') throw cause;
+    if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') throw describeFileError(cause, shown);
   }
   if (entries.length > 0 && !flags.force) {
     const listed = entries.slice(0, 5).join(', ') + (entries.length > 5 ? ', …' : '');
@@ -96,16 +106,18 @@ export async function initCommand(dir: string | undefined, flags: InitFlags): Pr
   const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
   const dependency = flags.dependency ?? (await defaultDependency());
   const files = await scaffoldFiles({ name: path.basename(target), timezone, dependency });
+  await makeDirectory(target, shown);
   const written: string[] = [];
   const kept: string[] = [];
   for (const file of files) {
     const full = path.join(target, file.path);
-    await fs.mkdir(path.dirname(full), { recursive: true });
+    const shownFile = path.join(shown, file.path);
+    await makeDirectory(path.dirname(full), path.dirname(shownFile));
     try {
       await fs.writeFile(full, file.text, { flag: 'wx' });
       written.push(file.path);
     } catch (cause) {
-      if ((cause as NodeJS.ErrnoException).code !== 'EEXIST') throw cause;
+      if ((cause as NodeJS.ErrnoException).code !== 'EEXIST') throw describeFileError(cause, shownFile);
       kept.push(file.path);
     }
   }
