@@ -3,6 +3,7 @@ import type matterType from 'gray-matter';
 import type yamlType from 'js-yaml';
 import { error, type Diagnostic } from '../diagnostics/error.js';
 import { offsetToPosition } from '../diagnostics/position.js';
+import { checkExpandedSize, FrontMatterTooLargeError } from './yaml-limits.js';
 
 /** A post file split into its front matter and body. */
 export interface FrontMatter {
@@ -30,7 +31,12 @@ function loadParser(): NonNullable<typeof parser> {
     const refuse = () => {
       throw new Error('front matter as code is not read');
     };
-    parser = { matter, engines: { yaml: (text: string) => yaml.load(text, { schema: yaml.CORE_SCHEMA }) as object, javascript: refuse, js: refuse, coffee: refuse, coffeescript: refuse, cson: refuse } };
+    const load = (text: string) => {
+      const value = yaml.load(text, { schema: yaml.CORE_SCHEMA }) as object;
+      checkExpandedSize(value);
+      return value;
+    };
+    parser = { matter, engines: { yaml: load, javascript: refuse, js: refuse, coffee: refuse, coffeescript: refuse, cson: refuse } };
   }
   return parser;
 }
@@ -49,6 +55,7 @@ export function parseFrontMatter(file: string, text: string): FrontMatter | Diag
     // Passing options also turns off gray-matter's content-keyed cache, which would hold every post's text.
     parsed = matterOf(text, (head) => matter(head, { engines }));
   } catch (cause) {
+    if (cause instanceof FrontMatterTooLargeError) return tooLarge(file, text, cause);
     return yamlSyntaxError(file, text, cause);
   }
   const data = (parsed.data ?? {}) as unknown;
@@ -86,6 +93,16 @@ export function matterOf<T extends { content: string }>(text: string, matter: (t
   // Set on gray-matter's own object: some of its properties (`matter`, `orig`) are not enumerable.
   parsed.content = content;
   return parsed;
+}
+
+/** Front matter whose aliases expand too far, located at its first alias (`*name`). */
+function tooLarge(file: string, text: string, cause: FrontMatterTooLargeError): Diagnostic {
+  const end = frontMatterEnd(text);
+  const alias = /(^|[\s[{,:-])\*[^\s,\]}]+/m.exec(text.slice(0, end));
+  const offset = alias ? alias.index + alias[1].length : text.indexOf('\n') + 1;
+  return error('FrontMatterTooLarge', `front matter ${cause.message}${alias ? ' through its aliases' : ''}`,
+    { file, ...offsetToPosition(text, offset), length: alias ? alias[0].length - alias[1].length : 1 },
+    alias ? 'write the values out instead of repeating aliases (`*name`) of aliases' : 'move large data out of the front matter', cause);
 }
 
 /** A js-yaml error → a diagnostic in file coordinates, reworded for the usual slips. */

@@ -11,6 +11,7 @@ export const codes = {
   UsageInvalid: { kind: 'usage', title: 'Invalid command-line usage' },
   FrontMatterSyntax: { kind: 'content', title: 'Front matter is not valid YAML' },
   FrontMatterInvalid: { kind: 'content', title: 'Front matter value is invalid' },
+  FrontMatterTooLarge: { kind: 'content', title: 'Front matter expands beyond the size limits' },
   TitleMissing: { kind: 'content', title: 'Post has no title' },
   DateMissing: { kind: 'content', title: 'Post has no date' },
   DateInvalid: { kind: 'content', title: 'Date cannot be parsed' },
