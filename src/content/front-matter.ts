@@ -122,8 +122,12 @@ function yamlSyntaxError(file: string, text: string, cause: unknown): Diagnostic
   }
   // gray-matter hands js-yaml the text after the opening `---` (its rest of line included), so the
   // 0-based mark.line of the YAML block is the 1-based file line minus one.
-  const line = mark ? mark.line + 1 : 1;
-  const lineText = text.split(/\r?\n/)[line - 1] ?? '';
+  const fileLines = text.split(/\r?\n/);
+  // js-yaml adds a newline to text that has none at the end, and may report an error on that extra line.
+  const isPastEnd = mark !== undefined && mark.line + 1 > fileLines.length;
+  const line = !mark ? 1 : isPastEnd ? fileLines.length : mark.line + 1;
+  const lineText = fileLines[line - 1] ?? '';
+  if (isPastEnd) mark.column = lineText.length;
   // The most common slip: an unquoted value containing `: `, which js-yaml calls "bad indentation".
   const colon = /^([\w-]+):[ \t]+([^"'\s].*?:(?:[ \t].*)?)$/.exec(lineText);
   if (colon && /bad indentation of a mapping entry/.test(reason) && hasClosingFence(text)) {

@@ -3,11 +3,12 @@ import type { PostMemo } from '../build-state.js';
 import { defineLazyText } from '../cache/packed.js';
 import type { PostCache } from '../cache/post-cache.js';
 import { error, type Diagnostic, type Location } from '../diagnostics/error.js';
-import { findYamlKey } from '../diagnostics/position.js';
+import { findYamlKey, offsetToPosition } from '../diagnostics/position.js';
 import type { Post } from '../site/model.js';
 import { parseDate, type PostDate } from './dates.js';
 import type { SourceFile } from './discover.js';
 import { parseFrontMatter, type FrontMatter } from './front-matter.js';
+import { codePointName, findUnprintable } from './printable.js';
 import { fallbackSlug, isUnsafePathSegment, slugify, slugLengthProblem, tagProblem } from './slug.js';
 
 /** Settings that validation needs. */
@@ -186,6 +187,7 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
   const description = textField('description');
   const image = textField('image');
 
+  checkPrintable(fm, source.path, { title, author, description, image, tags: typeof tags === 'string' ? undefined : tags.join(' ') }, fail, diagnostics);
   if (diagnostics.length > 0 || !title || !date || !slug || typeof tags === 'string') return { diagnostics };
   const extra: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(data)) if (!knownKeys.has(key)) extra[key] = value;
@@ -213,6 +215,20 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
   withBody.bundleDir = source.bundleDir;
   withBody.assets = source.assets;
   return { diagnostics, post: withBody };
+}
+
+/** Errors for characters a web page cannot hold (see findUnprintable) in the front-matter text shown on pages and in the body. */
+function checkPrintable(fm: FrontMatter, file: string, fields: Record<string, string | undefined>, fail: (code: Diagnostic['code'], key: string, message: string, hint?: string) => void, diagnostics: Diagnostic[]): void {
+  for (const [key, text] of Object.entries(fields)) {
+    const found = text === undefined ? undefined : findUnprintable(text, false);
+    if (found) fail('CharacterInvalid', key, `\`${key}\` holds the control character ${codePointName(found.codePoint)}, which a web page cannot hold`, 'remove it; in a double-quoted value, look for escapes such as `\\0` or `\\x05`');
+  }
+  const found = findUnprintable(fm.body);
+  if (found) {
+    const at = offsetToPosition(fm.body, found.index);
+    diagnostics.push(error('CharacterInvalid', `the post holds the control character ${codePointName(found.codePoint)}, which a web page cannot hold`,
+      { file, line: fm.bodyStartLine + at.line - 1, column: at.column }, 'remove it (editors often show it as a box or nothing at all)'));
+  }
 }
 
 /** Tags as names, or a description of what was given instead. */

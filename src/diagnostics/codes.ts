@@ -24,6 +24,7 @@ export const codes = {
   TemplateNotFound: { kind: 'content', title: 'Template not found' },
   MarkdownFailed: { kind: 'content', title: 'Markdown could not be rendered' },
   FileUnreadable: { kind: 'content', title: 'File cannot be read' },
+  CharacterInvalid: { kind: 'content', title: 'Text holds a character a web page cannot hold' },
   SymlinkSkipped: { kind: 'content', title: 'Symbolic link not followed' },
   OutputFailed: { kind: 'usage', title: 'Output folder cannot be written' },
   FeedWithoutUrl: { kind: 'content', title: 'Feed and sitemap have no absolute URLs' },

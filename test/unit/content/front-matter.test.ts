@@ -153,3 +153,12 @@ describe('front matter limits (issue 14)', () => {
     expect([esc.loc?.line, esc.loc?.column]).toEqual([4, 5]);
   });
 });
+
+describe('YAML errors at the end of a file without a final newline (found by fuzzing)', () => {
+  it('are reported on the last line, not one past it', () => {
+    const text = "---\ntitle: x\nextra:\n  - jgnf: tomorrow\n\n# Heading title\n\n<div>\n\n</div>\n\n` ` {{\ufffd!d本%2\t- `\\<}(%]A` `A\ufffd'B<A`";
+    const d = failure(text);
+    expect(d.code).toBe('FrontMatterSyntax');
+    expect(d.loc?.line).toBeLessThanOrEqual(text.split('\n').length);
+  });
+});
