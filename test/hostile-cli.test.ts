@@ -95,6 +95,13 @@ describe('init and new: file-system errors are usage errors', () => {
     expect(fs.readdirSync(path.join(dir, 'posts'))).toEqual(['hello.md']);
   });
 
+  it('new refuses a title or tags with control characters, which the build would refuse', () => {
+    const dir = makeSite();
+    expectUsageError(run(['new', 'Clear \x1b[2J screen'], dir), /^error: the title holds the control character U\+001B/m);
+    expectUsageError(run(['new', 'T', '--tags', 'a\x07b'], dir), /^error: --tags holds the control character U\+0007/m);
+    expect(fs.readdirSync(path.join(dir, 'posts'))).toEqual(['hello.md']);
+  });
+
   it('moves only a whitespace-holding dash argument of new, never an option or its value', () => {
     const argv = ['node', 'blogbuild'];
     expect(titleAfterOptions([...argv, 'new', '- list', '--draft'])).toEqual([...argv, 'new', '--draft', '--', '- list']);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import yaml from 'js-yaml';
 import { isoInZone } from '../content/dates.js';
 import { fallbackSlug, slugify, slugLengthProblem, tagProblem } from '../content/slug.js';
+import { codePointName, findUnprintable } from '../content/printable.js';
 import { escapeControl } from '../diagnostics/format.js';
 import { CommandFileError, describeFileError, makeDirectory, reportFileError } from './file-errors.js';
 import { createReporter } from './output.js';
@@ -58,6 +59,13 @@ export async function newCommand(title: string, flags: NewFlags): Promise<number
   if (!config) {
     createReporter({ cwd }).diagnostics(diagnostics);
     return 2;
+  }
+  for (const [what, text] of [['the title', title], ['--tags', flags.tags ?? '']]) {
+    const found = findUnprintable(text, false);
+    if (found) {
+      process.stderr.write(`error: ${what} holds the control character ${codePointName(found.codePoint)}, which a web page cannot hold; nothing was written\n  hint: remove it\n`);
+      return 2;
+    }
   }
   const slug = slugify(title) || fallbackSlug(title);
   const tooLong = slugLengthProblem(slug);
