@@ -114,6 +114,37 @@ describe('watch loop (debounce)', () => {
     await loop.close();
   });
 
+  it('watches a target again when it comes back after a delete, and rebuilds', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'blogbuild-targets-'));
+    const posts = path.join(dir, 'posts');
+    await fs.mkdir(posts);
+    const watcher = new FakeWatcher();
+    const calls: string[][] = [];
+    const unwatched: string[] = [];
+    watcher.unwatch = (paths: string | string[]) => void unwatched.push(...[paths].flat());
+    const loop = createWatchLoop({ watcher, delay: 10, pollInterval: 100, targets: () => [posts], rebuild: async (changed) => void calls.push(changed) });
+    try {
+      await fs.rm(posts, { recursive: true });
+      watcher.fire('unlinkDir', posts);
+      await vi.advanceTimersByTimeAsync(10);
+      expect(calls).toEqual([[posts]]);
+      // Gone: nothing to watch yet, and the fake watcher (like chokidar) sends no event when it comes back.
+      await vi.advanceTimersByTimeAsync(300);
+      expect(watcher.added).toEqual([]);
+      await fs.mkdir(posts);
+      await vi.advanceTimersByTimeAsync(100);
+      expect([unwatched, watcher.added]).toEqual([[posts], [posts]]);
+      await vi.advanceTimersByTimeAsync(10);
+      expect(calls).toEqual([[posts], [posts]]);
+      // Back and watched: no more polling, so no more rebuilds without events.
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(calls).toHaveLength(2);
+    } finally {
+      await loop.close();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('recognises editor temp files', () => {
     for (const name of ['.hello.md.swp', 'hello.md~', '#hello.md#', '4913', '.#hello.md', 'x.tmp']) expect(isEditorTempFile(`/p/${name}`), name).toBe(true);
     for (const name of ['hello.md', 'index.md', 'cover.jpg', 'post.hbs']) expect(isEditorTempFile(`/p/${name}`), name).toBe(false);
