@@ -3,7 +3,7 @@ import type { PostMemo } from '../build-state.js';
 import { defineLazyText } from '../cache/packed.js';
 import type { PostCache } from '../cache/post-cache.js';
 import { error, type Diagnostic, type Location } from '../diagnostics/error.js';
-import { findYamlKey, offsetToPosition } from '../diagnostics/position.js';
+import { findYamlKey, findYamlValue, offsetToPosition } from '../diagnostics/position.js';
 import type { Post } from '../site/model.js';
 import { parseDate, type PostDate } from './dates.js';
 import type { SourceFile } from './discover.js';
@@ -127,7 +127,10 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
   } else {
     for (const tag of tags) {
       const problem = tagProblem(tag);
-      if (problem) fail('SlugUnsafe', 'tags', problem.message, problem.hint);
+      if (problem) {
+        const found = findYamlValue(fm.yaml, 'tags', tag, fm.yamlStartLine);
+        diagnostics.push(error('SlugUnsafe', problem.message, found ? { file: source.path, ...found } : at('tags'), problem.hint));
+      }
     }
   }
 
