@@ -55,10 +55,12 @@ describe('init and new: file-system errors are usage errors', () => {
     expectUsageError(run(['init', 'afile/sub'], dir), /^error: afile\/sub: a file is in the way where a folder is needed/m);
   });
 
-  it.skipIf(!fs.existsSync('/proc/self'))('init /proc/x and build --out /proc/x/dist fail at once instead of spinning', () => {
+  it.skipIf(!fs.existsSync('/proc/self'))('init /proc/x, build --out /proc/x/dist and outDir /proc/x/dist fail at once instead of spinning', () => {
     const dir = makeSite();
     expectUsageError(run(['init', '/proc/x'], dir), /^error: \/proc\/x: cannot be created here/m);
     expectUsageError(run(['build', '--out', '/proc/x/dist'], dir), /^error: \/proc\/x: cannot be created here/m);
+    fs.writeFileSync(path.join(dir, 'blogbuild.config.json'), '{ "url": "https://example.org/", "outDir": "/proc/x/dist" }\n');
+    expectUsageError(run(['build'], dir), /^error: \/proc\/x: cannot be created here/m);
     expect(fs.existsSync(path.join(dir, 'dist'))).toBe(false);
   });
 
