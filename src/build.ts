@@ -103,7 +103,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const cacheDir = options.cache === false ? undefined : resolveCacheDir(config.root, options.cacheDir);
   // Builds with a state keep source texts and posts in it; others keep posts in the persistent post cache.
   const postCache = cacheDir === undefined || state ? undefined : openPostCache(cacheDir);
-  const { sources, diagnostics: sourceDiagnostics, fresh } = await discoverSources(config.postsDir, state?.sources, postCache);
+  const { sources, diagnostics: sourceDiagnostics, fresh } = await discoverSources(config.postsDir, state?.sources, postCache, config.root);
   diagnostics.push(...sourceDiagnostics);
   const markdownOptions = { rawHtml: config.markdown.rawHtml, tagfilter: config.markdown.tagfilter, basePath: config.basePath };
   const buildFromSources = async (pool: MarkdownPool | undefined): Promise<BuildResult> => {
@@ -183,7 +183,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       { path: 'rss.xml', contents: renderFeed(site, { ...feedOptions, itemsHtml: feedHtml }) },
       { path: 'sitemap.xml', contents: renderSitemap(site, config) },
       { path: 'robots.txt', contents: renderRobots(config) },
-      ...(await collectStaticFiles({ publicDir: config.publicDir, themeAssets: theme.assets, posts: site.posts })),
+      ...(await collectStaticFiles({ publicDir: config.publicDir, themeAssets: theme.assets, posts: site.posts, root: config.root, diagnostics })),
     ];
     diagnostics.push(...checkOutputPaths(files, config));
     if (hasErrors(diagnostics)) return finish({ ok: false, config, site, files: [] });

@@ -9,7 +9,7 @@ import { parseHTML } from 'linkedom';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { clientPath, eventsPath } from '../src/dev/client.js';
 import { PortInUseError, serve, type ServeHandle } from '../src/dev/serve.js';
-import { contentType, resolveRequest } from '../src/dev/server.js';
+import { contentType, isAllowedHost, resolveRequest } from '../src/dev/server.js';
 import { createWatchLoop, isEditorTempFile, type WatcherLike } from '../src/dev/watch.js';
 import { cleanMemoryBuild, outputDifferences } from './helpers/build-fixture.js';
 
@@ -112,6 +112,37 @@ describe('watch loop (debounce)', () => {
     await vi.advanceTimersByTimeAsync(5);
     expect(count).toBe(2);
     await loop.close();
+  });
+
+  it('watches a target again when it comes back after a delete, and rebuilds', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'blogbuild-targets-'));
+    const posts = path.join(dir, 'posts');
+    await fs.mkdir(posts);
+    const watcher = new FakeWatcher();
+    const calls: string[][] = [];
+    const unwatched: string[] = [];
+    watcher.unwatch = (paths: string | string[]) => void unwatched.push(...[paths].flat());
+    const loop = createWatchLoop({ watcher, delay: 10, pollInterval: 100, targets: () => [posts], rebuild: async (changed) => void calls.push(changed) });
+    try {
+      await fs.rm(posts, { recursive: true });
+      watcher.fire('unlinkDir', posts);
+      await vi.advanceTimersByTimeAsync(10);
+      expect(calls).toEqual([[posts]]);
+      // Gone: nothing to watch yet, and the fake watcher (like chokidar) sends no event when it comes back.
+      await vi.advanceTimersByTimeAsync(300);
+      expect(watcher.added).toEqual([]);
+      await fs.mkdir(posts);
+      await vi.advanceTimersByTimeAsync(100);
+      expect([unwatched, watcher.added]).toEqual([[posts], [posts]]);
+      await vi.advanceTimersByTimeAsync(10);
+      expect(calls).toEqual([[posts], [posts]]);
+      // Back and watched: no more polling, so no more rebuilds without events.
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(calls).toHaveLength(2);
+    } finally {
+      await loop.close();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('recognises editor temp files', () => {
@@ -292,6 +323,54 @@ describe('serve over HTTP', () => {
     const data = JSON.parse(received.split('data: ')[1]);
     expect(data).toEqual({ buildId: h.session.state.buildId, errorText: null });
     await reader.cancel();
+  });
+});
+
+/** A GET with a Host header of our choosing (fetch does not let one set it). */
+function getWithHost(port: number, hostHeader: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path: '/blog/', headers: { host: hostHeader } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('serve refuses foreign Host headers (DNS rebinding)', () => {
+  it('answers localhost, IP literals and the bound host, and refuses other names with 403', async () => {
+    const h = await start();
+    for (const ok of [`127.0.0.1:${h.port}`, `localhost:${h.port}`, 'LOCALHOST', `app.localhost:${h.port}`, `[::1]:${h.port}`, '10.1.2.3']) {
+      expect(await getWithHost(h.port, ok), ok).toBe(200);
+    }
+    for (const bad of [`evil.example:${h.port}`, 'attacker.test', `127.0.0.1.nip.io:${h.port}`, 'localhost.evil.example']) {
+      expect(await getWithHost(h.port, bad), bad).toBe(403);
+    }
+    expect(isAllowedHost('blog.lan:4000', ['blog.lan'])).toBe(true);
+    expect(isAllowedHost('other.lan:4000', ['blog.lan'])).toBe(false);
+    expect(isAllowedHost(undefined)).toBe(true);
+  });
+});
+
+describe('serve recovers when the posts folder goes away and comes back', () => {
+  it.each([['deleted and made again', 'delete'], ['renamed away and back', 'rename']])('%s', async (_, how) => {
+    const h = await start();
+    const posts = path.join(tmp, 'posts');
+    const saved = path.join(tmp, 'saved-posts');
+    await fs.cp(posts, saved, { recursive: true });
+    if (how === 'rename') await fs.rename(posts, path.join(tmp, 'posts-away'));
+    else await fs.rm(posts, { recursive: true });
+    await waitFor(() => /the posts folder does not exist/.test(h.session.state.errorText ?? ''), () => `no error: ${h.session.state.errorText}`);
+
+    if (how === 'rename') await fs.rename(path.join(tmp, 'posts-away'), posts);
+    else await fs.cp(saved, posts, { recursive: true });
+    await waitFor(() => h.session.state.errorText === undefined, () => `still failing: ${h.session.state.errorText}`);
+    // Later edits are seen: the folder is watched again.
+    await fs.appendFile(post('2024-01-10-first-loaf.md'), '\nA later edit.\n');
+    await waitFor(() => text(h.session.state.files, 'posts/first-loaf/index.html').includes('A later edit.'), () => 'edit not served');
+    await h.idle();
+    expect(outputDifferences(h.session.state.files, await cleanMemoryBuild(tmp))).toEqual([]);
   });
 });
 

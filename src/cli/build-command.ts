@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { BuildOptions } from '../build.js';
 import type { ConfigOverrides } from '../config/load.js';
 import { exitCodeFor } from '../diagnostics/error.js';
+import { CommandFileError, makeDirectory, reportFileError } from './file-errors.js';
 import { createReporter } from './output.js';
 
 /** Flags of `blogbuild build`. */
@@ -16,6 +17,8 @@ export interface BuildFlags extends ConfigOverrides {
 export async function buildCommand(flags: BuildFlags): Promise<number> {
   const cwd = process.cwd();
   const reporter = createReporter({ quiet: flags.quiet, debug: flags.debug, cwd });
+  const outParent = await prepareOutputParent(cwd, flags);
+  if (outParent !== undefined) return outParent;
   const { build } = await import('../build.js');
   const progress = reporter.progress('rendering posts');
   const options: BuildOptions = {
@@ -48,4 +51,31 @@ export async function buildCommand(flags: BuildFlags): Promise<number> {
       `; skipped ${plural(s.drafts, 'draft')} and ${s.scheduled} scheduled`,
   );
   return 0;
+}
+
+/**
+ * Makes the output folder's parent with a bounded mkdir, or returns exit code 2 with a message when it cannot be
+ * made. The writer makes its temporary folder beside the output folder with a recursive mkdir, which never returns
+ * on procfs (`--out /proc/x/dist`, or `outDir` in the config). The config is loaded as build() will load it (a
+ * second load in a process reuses the first's module and validation); a config that fails is left to build().
+ */
+async function prepareOutputParent(cwd: string, flags: BuildFlags): Promise<number | undefined> {
+  const [{ loadConfig }, { openValidatedConfigs }, { resolveCacheDir }] = await Promise.all([
+    import('../config/load.js'),
+    import('../cache/validated-config.js'),
+    import('../cache/markdown-cache.js'),
+  ]);
+  // The validated-config cache as build() uses it, so an unchanged config is not validated (zod not loaded) here either.
+  const validated = flags.cache === false ? undefined : openValidatedConfigs(resolveCacheDir(cwd));
+  const { config } = await loadConfig(cwd, { config: flags.config, posts: flags.posts, templates: flags.templates, out: flags.out, url: flags.url }, validated);
+  if (!config) return undefined;
+  const parent = path.dirname(config.outDir);
+  try {
+    const relative = path.relative(cwd, parent);
+    await makeDirectory(parent, relative === '' ? '.' : relative.startsWith('..') ? parent : relative);
+    return undefined;
+  } catch (cause) {
+    if (cause instanceof CommandFileError) return reportFileError(cause);
+    throw cause;
+  }
 }

@@ -1,5 +1,6 @@
 import type { ConfigOverrides } from '../config/load.js';
 import { exitCodeFor, type Diagnostic } from '../diagnostics/error.js';
+import { escapeControl } from '../diagnostics/format.js';
 import { createReporter, readSource } from './output.js';
 
 /** Flags of `blogbuild check`. */
@@ -47,7 +48,7 @@ export async function checkCommand(flags: CheckFlags): Promise<number> {
   createReporter({ cwd, debug: flags.debug }).diagnostics(diagnostics);
 
   if (result.site && result.config) {
-    for (const line of formatSkipped(listSkipped(result.site, { timezone: result.config.timezone, cwd }), result.config.timezone)) process.stdout.write(`${line}\n`);
+    for (const line of formatSkipped(listSkipped(result.site, { timezone: result.config.timezone, cwd }), result.config.timezone)) process.stdout.write(`${escapeControl(line)}\n`);
   }
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;

@@ -40,6 +40,7 @@ export function createProgram(): Command {
     .option('--draft', 'mark the post as a draft')
     .option('-c, --config <file>', 'config file (default: blogbuild.config.json, .js or .mjs)')
     .option('--posts <dir>', 'folder of markdown posts (default: posts)')
+    .showHelpAfterError('hint: a title that starts with "-" goes after --, e.g. blogbuild new -- "-1 reasons"; add --help to list the options')
     .action(async (title: string, flags) => {
       const { newCommand } = await import('./new-command.js');
       process.exitCode = await newCommand(title, flags);
@@ -91,6 +92,19 @@ function siteOptions(command: Command, urlHelp = 'absolute URL the site is publi
     .addOption(new Option('--debug', 'print stack traces of errors').hideHelp());
 }
 
+/**
+ * `blogbuild new "- list"`: commander reads any argument that starts with `-` as an option. An option's name never
+ * holds whitespace (`--tags=a, b` has it only after the `=`), so such an argument is the title: it is moved after
+ * `--`, where commander takes it as the argument.
+ */
+export function titleAfterOptions(argv: string[]): string[] {
+  if (argv[2] !== 'new' || argv.includes('--')) return argv;
+  const takesValue = new Set(['--tags', '-c', '--config', '--posts']);
+  const at = argv.findIndex((arg, i) => i > 2 && /^-[^=]*\s/.test(arg) && !takesValue.has(argv[i - 1]));
+  if (at < 0) return argv;
+  return [...argv.slice(0, at), ...argv.slice(at + 1), '--', argv[at]];
+}
+
 /** Runs the CLI. Usage errors exit 2; unexpected errors print as internal errors with their stack. */
 export async function main(argv: string[]): Promise<void> {
   const program = createProgram();
@@ -102,7 +116,7 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(titleAfterOptions(argv));
   } catch (cause) {
     if (cause instanceof CommanderError) {
       // Help and version "errors" are successes; everything else is bad usage.

@@ -6,6 +6,7 @@ import { isoInZone } from '../content/dates.js';
 import { slugify } from '../content/slug.js';
 import { mergedPackageJson, newPackageJson, type PackageJsonOptions } from './init-package-json.js';
 import { installSource } from './install-source.js';
+import { CommandFileError, describeFileError, makeDirectory, reportFileError } from './file-errors.js';
 
 /** Flags of `blogbuild init`. */
 export interface InitFlags {
@@ -89,6 +90,15 @@ export async function scaffoldFiles(options: { name: string; timezone: string; n
  * and its package.json is completed rather than kept.
  */
 export async function initCommand(dir: string | undefined, flags: InitFlags): Promise<number> {
+  try {
+    return await initBlog(dir, flags);
+  } catch (cause) {
+    if (cause instanceof CommandFileError) return reportFileError(cause);
+    throw cause;
+  }
+}
+
+async function initBlog(dir: string | undefined, flags: InitFlags): Promise<number> {
   const cwd = process.cwd();
   const target = path.resolve(cwd, dir ?? '.');
   const relative = path.relative(cwd, target);
@@ -102,7 +112,7 @@ export async function initCommand(dir: string | undefined, flags: InitFlags): Pr
     }
     entries = (await fs.readdir(target)).filter((name) => !ignorable.has(name));
   } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') throw cause;
+    if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') throw describeFileError(cause, shown);
   }
   const installedHere = entries.includes('node_modules') && (await exists(path.join(target, 'node_modules', 'blogbuild', 'package.json')));
   const blocking = installedHere ? entries.filter((name) => !npmLeftovers.has(name)) : entries;
@@ -118,10 +128,13 @@ export async function initCommand(dir: string | undefined, flags: InitFlags): Pr
   const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
   const dependency = await blogbuildDependency(target, flags);
   const name = slugify(path.basename(target)) || 'my-blog';
+  await makeDirectory(target, shown);
   const written: string[] = [];
   const kept: string[] = [];
   for (const file of await scaffoldFiles({ name: path.basename(target), timezone })) {
-    (await writeNew(path.join(target, file.path), file.text) ? written : kept).push(file.path);
+    const shownFile = path.join(shown, file.path);
+    await makeDirectory(path.dirname(path.join(target, file.path)), path.dirname(shownFile));
+    (await writeNew(path.join(target, file.path), file.text, shownFile) ? written : kept).push(file.path);
   }
   if (dependency.vendor) (await copyNew(dependency.vendor.from, path.join(target, dependency.vendor.to)) ? written : kept).push(dependency.vendor.to);
   const packageJson = await writePackageJson(target, { name, dependency: dependency.spec, shouldReplaceDependency: !dependency.isLink });
@@ -155,7 +168,7 @@ function printSummary(summary: { shown: string; written: string[]; kept: string[
 /** Writes the blog's package.json, or completes the one there (`kept` when it is not a JSON object); and the blogbuild spec it has. */
 async function writePackageJson(target: string, options: PackageJsonOptions): Promise<{ state: 'written' | 'updated' | 'kept'; spec?: string }> {
   const file = path.join(target, 'package.json');
-  if (await writeNew(file, newPackageJson(options))) return { state: 'written', spec: options.dependency };
+  if (await writeNew(file, newPackageJson(options), file)) return { state: 'written', spec: options.dependency };
   const merged = mergedPackageJson(await fs.readFile(file, 'utf8'), options);
   if (merged === undefined) return { state: 'kept' };
   await fs.writeFile(file, merged);
@@ -164,13 +177,12 @@ async function writePackageJson(target: string, options: PackageJsonOptions): Pr
 }
 
 /** Writes `text` to `file` unless it exists; true when written. */
-async function writeNew(file: string, text: string): Promise<boolean> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
+async function writeNew(file: string, text: string, shown: string): Promise<boolean> {
   try {
     await fs.writeFile(file, text, { flag: 'wx' });
     return true;
   } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code !== 'EEXIST') throw cause;
+    if ((cause as NodeJS.ErrnoException).code !== 'EEXIST') throw describeFileError(cause, shown);
     return false;
   }
 }

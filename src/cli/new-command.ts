@@ -2,7 +2,10 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { isoInZone } from '../content/dates.js';
-import { fallbackSlug, slugify } from '../content/slug.js';
+import { fallbackSlug, slugify, slugLengthProblem, tagProblem } from '../content/slug.js';
+import { codePointName, findUnprintable } from '../content/printable.js';
+import { escapeControl } from '../diagnostics/format.js';
+import { CommandFileError, describeFileError, makeDirectory, reportFileError } from './file-errors.js';
 import { createReporter } from './output.js';
 
 /** Flags of `blogbuild new`. */
@@ -57,9 +60,48 @@ export async function newCommand(title: string, flags: NewFlags): Promise<number
     createReporter({ cwd }).diagnostics(diagnostics);
     return 2;
   }
+  for (const [what, text] of [['the title', title], ['--tags', flags.tags ?? '']]) {
+    const found = findUnprintable(text, false);
+    if (found) {
+      process.stderr.write(`error: ${what} holds the control character ${codePointName(found.codePoint)}, which a web page cannot hold; nothing was written\n  hint: remove it\n`);
+      return 2;
+    }
+  }
   const slug = slugify(title) || fallbackSlug(title);
+  const tooLong = slugLengthProblem(slug);
+  if (tooLong) {
+    process.stderr.write(`error: the title is too long for a post's URL: ${tooLong}; nothing was written\n  hint: use a shorter title (you can lengthen \`title:\` in the new file afterwards)\n`);
+    return 2;
+  }
+  // The same rules the build applies to tags, so `new` never writes a post the build then rejects.
+  const tags = (flags.tags ?? '').split(',').map((tag) => tag.trim().replace(/\s+/g, ' ')).filter(Boolean);
+  for (const tag of tags) {
+    const problem = tagProblem(tag);
+    if (problem) {
+      process.stderr.write(`error: --tags: ${escapeControl(problem.message)}; nothing was written\n  hint: use plain, short names separated by commas, e.g. --tags news,recipes\n`);
+      return 2;
+    }
+  }
   const file = path.join(config.postsDir, `${slug}.md`);
   const shown = (path.relative(cwd, file) || file).split(path.sep).join('/');
+  const shownDir = (path.relative(cwd, config.postsDir) || config.postsDir).split(path.sep).join('/');
+  try {
+    return await writePost({ file, shown, shownDir, slug, title, tags, cwd, flags, config });
+  } catch (cause) {
+    if (cause instanceof CommandFileError) return reportFileError(cause);
+    throw cause;
+  }
+}
+
+async function writePost(options: {
+  file: string; shown: string; shownDir: string; slug: string; title: string; tags: string[]; cwd: string; flags: NewFlags;
+  config: { postsDir: string; timezone: string; author: string };
+}): Promise<number> {
+  const { file, shown, shownDir, slug, title, tags, cwd, flags, config } = options;
+  const postsStat = await fs.stat(config.postsDir).catch(() => undefined);
+  if (postsStat && !postsStat.isDirectory()) {
+    throw new CommandFileError(`${shownDir} is a file, but posts go in a folder of that name; nothing was written`, 'rename or move that file, or pass --posts DIR');
+  }
   const taken = await postWithSlug(config.postsDir, slug, config.timezone);
   if (taken && path.resolve(taken) !== path.resolve(file)) {
     const other = (path.relative(cwd, taken) || taken).split(path.sep).join('/');
@@ -69,7 +111,6 @@ export async function newCommand(title: string, flags: NewFlags): Promise<number
     );
     return 1;
   }
-  const tags = (flags.tags ?? '').split(',').map((tag) => tag.trim()).filter(Boolean);
   const text = newPostText({
     title,
     date: isoInZone(new Date(), config.timezone).slice(0, 10),
@@ -77,7 +118,7 @@ export async function newCommand(title: string, flags: NewFlags): Promise<number
     tags,
     isDraft: Boolean(flags.draft),
   });
-  await fs.mkdir(config.postsDir, { recursive: true });
+  await makeDirectory(config.postsDir, shownDir);
   try {
     // 'wx' fails if the file exists, even if it appeared since we looked.
     await fs.writeFile(file, text, { flag: 'wx' });
@@ -86,7 +127,7 @@ export async function newCommand(title: string, flags: NewFlags): Promise<number
       process.stderr.write(`error: ${shown} already exists; nothing was written\n  hint: edit that file, or choose another title\n`);
       return 1;
     }
-    throw cause;
+    throw describeFileError(cause, shown);
   }
   process.stdout.write(`${shown}\n`);
   return 0;

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { formatDiagnostic } from '../diagnostics/format.js';
+import { escapeControl, formatDiagnostic } from '../diagnostics/format.js';
 import type { Diagnostic } from '../diagnostics/error.js';
 
 /** How the CLI talks: colour, progress and verbosity decided once from the environment and flags. */
@@ -7,7 +7,7 @@ export interface Reporter {
   isQuiet: boolean;
   /** Prints diagnostics to stderr; warnings are hidden with --quiet. */
   diagnostics(list: readonly Diagnostic[]): void;
-  /** Prints an informational line to stdout unless --quiet. */
+  /** Prints an informational line to stdout unless --quiet; control characters (from file names) are escaped. */
   info(line: string): void;
   /** Returns a progress callback (no-op when not on a terminal, in CI or quiet). */
   progress(label: string): { update: (done: number, total: number) => void; done: () => void };
@@ -38,7 +38,7 @@ export function createReporter(options: { quiet?: boolean; debug?: boolean; cwd:
       }
     },
     info(line) {
-      if (!options.quiet) process.stdout.write(`${line}\n`);
+      if (!options.quiet) process.stdout.write(`${escapeControl(line)}\n`);
     },
     progress(label) {
       if (!showProgress) return { update: () => undefined, done: () => undefined };

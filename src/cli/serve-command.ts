@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { ConfigOverrides } from '../config/load.js';
 import { exitCodeFor } from '../diagnostics/error.js';
 import type { DevBuildEvent } from '../dev/session.js';
+import { escapeControl } from '../diagnostics/format.js';
+import type { ListenError } from '../dev/serve.js';
 import { createReporter } from './output.js';
 
 /** Flags of `blogbuild serve`. */
@@ -17,12 +19,14 @@ export interface ServeFlags extends Omit<ConfigOverrides, 'out'> {
 export async function serveCommand(flags: ServeFlags): Promise<number> {
   const cwd = process.cwd();
   const reporter = createReporter({ cwd, debug: flags.debug });
-  const port = flags.port === undefined ? 4000 : Number(flags.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    process.stderr.write(`error: --port ${flags.port} is not a port number\n  hint: use a number from 1 to 65535, e.g. --port 4000\n`);
+  const port = parsePort(flags.port);
+  if (port === undefined) {
+    process.stderr.write(`error: --port ${escapeControl(JSON.stringify(flags.port))} is not a port number\n  hint: use a number from 1 to 65535 (0 picks a free one), e.g. --port 4000\n`);
     return 2;
   }
-  const host = flags.host ?? '127.0.0.1';
+  const host = (flags.host ?? '127.0.0.1').trim();
+  const unknownHost = await checkHost(host);
+  if (unknownHost) return usageError(unknownHost.message, unknownHost.hint);
   const overrides = { config: flags.config, posts: flags.posts, templates: flags.templates, url: flags.url, drafts: flags.drafts, future: flags.future };
 
   const { loadConfig } = await import('../config/load.js');
@@ -32,7 +36,7 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
     return exitCodeFor(loaded.diagnostics) || 2;
   }
 
-  const { serve, PortInUseError, findFreePort } = await import('../dev/serve.js');
+  const { serve, PortInUseError, ListenError, findFreePort } = await import('../dev/serve.js');
   let firstExit = 0;
   let lastWarnings = '';
   let hadErrors = false;
@@ -63,6 +67,10 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
   try {
     handle = await serve({ root: cwd, cwd, port, host, ...overrides, onBuild });
   } catch (cause) {
+    if (cause instanceof ListenError) {
+      const failure = describeListenError(cause);
+      return usageError(failure.message, failure.hint);
+    }
     if (cause instanceof PortInUseError) {
       const free = port === 0 ? undefined : await findFreePort(host, port);
       process.stderr.write(
@@ -101,6 +109,56 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
   await handle.close();
   reporter.info('Stopped');
   return 0;
+}
+
+/** The port of `--port`: digits only (no `0x10`, no `""`), from 0 (a free port) to 65535; undefined when not a port. */
+export function parsePort(text: string | undefined): number | undefined {
+  if (text === undefined) return 4000;
+  if (!/^\d{1,5}$/.test(text.trim())) return undefined;
+  const port = Number(text.trim());
+  return port <= 65535 ? port : undefined;
+}
+
+/** A usage error of `--host`, found before building: a name that does not resolve; undefined when it resolves. */
+async function checkHost(host: string): Promise<{ message: string; hint: string } | undefined> {
+  const shown = escapeControl(host);
+  if (host === '') return { message: '--host is empty', hint: 'use --host 127.0.0.1 (this machine only) or --host 0.0.0.0 (every network interface)' };
+  const { lookup } = await import('node:dns/promises');
+  try {
+    await lookup(host);
+    return undefined;
+  } catch (cause) {
+    return describeListenError({ code: (cause as NodeJS.ErrnoException).code ?? 'ENOTFOUND', host: shown, port: 0 });
+  }
+}
+
+/** What a listen failure means for the user, and what to do. */
+export function describeListenError(failure: Pick<ListenError, 'code' | 'host' | 'port'>): { message: string; hint: string } {
+  const { code, host, port } = failure;
+  const local = 'use --host 127.0.0.1 (this machine only) or --host 0.0.0.0 (every network interface)';
+  switch (code) {
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_FAIL':
+    case 'EAI_NONAME':
+      return { message: `--host ${host} is not a known host name (${code})`, hint: local };
+    case 'EADDRNOTAVAIL':
+    case 'EAFNOSUPPORT':
+      return { message: `--host ${host} is not an address of this machine, so the server cannot listen on it (${code})`, hint: local };
+    case 'EACCES':
+    case 'EPERM':
+      return {
+        message: `port ${port} on ${host} needs administrator rights (ports below 1024 are privileged) (${code})`,
+        hint: 'serve on a port from 1024 up, e.g. --port 4000',
+      };
+    default:
+      return { message: `cannot listen on ${host}:${port} (${code})`, hint: `check --host and --port; ${local}` };
+  }
+}
+
+function usageError(message: string, hint: string): 2 {
+  process.stderr.write(`error: ${escapeControl(message)}\n  hint: ${escapeControl(hint)}\n`);
+  return 2;
 }
 
 function describeChanges(changed: string[], cwd: string): string {

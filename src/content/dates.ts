@@ -16,12 +16,24 @@ export interface PostDate {
 const dateOnly = /^(\d{4})-(\d{2})-(\d{2})$/;
 const dateTime = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
 
+/**
+ * The earliest year a post may have. Earlier four-digit years (`0024-01-31`) are far more often a typo than a post
+ * from antiquity, and JavaScript's Date.UTC reads years 0–99 as 1900–1999 (`0052-02-29` would be 1952).
+ */
+export const minYear = 1000;
+
+function yearTooEarly(text: string, year: number): string {
+  return `${JSON.stringify(text)} is in the year ${year}, and blogbuild takes years from ${minYear} to 9999 (is a digit of the year missing?)`;
+}
+
 /** Parses a front-matter date value; returns a reason string when it is not a date. */
 export function parseDate(value: unknown, timeZone: string): PostDate | string {
   if (value instanceof Date) value = value.toISOString();
   if (typeof value !== 'string') return `expected a date such as 2024-01-31, got ${describe(value)}`;
   const text = value.trim();
-  let m = dateOnly.exec(text);
+  let m = dateOnly.exec(text) ?? dateTime.exec(text);
+  if (m && Number(m[1]) < minYear) return yearTooEarly(text, Number(m[1]));
+  m = dateOnly.exec(text);
   if (m) {
     const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
     if (!isCalendarDate(y, mo, d)) return notACalendarDate(text, y, mo, d);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { SourceMemo } from '../build-state.js';
 import { textOf } from '../cache/packed.js';
 import type { PostCache } from '../cache/post-cache.js';
-import { error, type Diagnostic } from '../diagnostics/error.js';
+import { error, warning, type Diagnostic } from '../diagnostics/error.js';
 
 /** A markdown file found under the posts folder. */
 export interface SourceFile {
@@ -35,6 +35,8 @@ export async function discoverSources(
   postsDir: string,
   memo?: Map<string, SourceMemo>,
   postCache?: PostCache,
+  /** The blog's folder: symbolic links to files inside it are followed, others reported. @default postsDir's parent */
+  root = path.dirname(postsDir),
 ): Promise<{ sources: SourceFile[]; diagnostics: Diagnostic[]; /** Sources neither the memo nor the post cache knew: new or changed files. */ fresh: number }> {
   const diagnostics: Diagnostic[] = [];
   let fresh = 0;
@@ -56,7 +58,7 @@ export async function discoverSources(
     };
   }
 
-  const files = (await walk(postsDir)).sort();
+  const files = (await walk(postsDir, { root, onSkippedLink: (link, reason) => diagnostics.push(skippedLink(link, reason)) })).sort();
   const markdown = files.filter((file) => file.toLowerCase().endsWith('.md'));
   const bundleDirs = new Set(
     markdown.filter((file) => path.basename(file) === 'index.md' && path.dirname(file) !== postsDir).map((file) => path.dirname(file)),
@@ -143,17 +145,69 @@ function ownerBundle(file: string, bundleDirs: Set<string>): string | undefined 
   }
 }
 
-/** Every file under `dir`, skipping dot-files and node_modules. */
-export async function walk(dir: string): Promise<string[]> {
+/** Options for {@link walk}. */
+export interface WalkOptions {
+  /** Symbolic links whose target is inside this folder (the blog) are followed; without it, links are skipped silently. */
+  root?: string;
+  /** Called for each link that is skipped, with why. */
+  onSkippedLink?: (link: string, reason: string) => void;
+}
+
+/**
+ * Every file under `dir`, skipping dot-files and node_modules. With `options.root`, a symbolic link is followed when
+ * it points inside the blog: to a file, or to a folder outside `dir` (a folder inside `dir` is read anyway, and
+ * following it would read its files twice or loop). Other links are skipped and passed to `onSkippedLink`.
+ */
+export async function walk(dir: string, options: WalkOptions = {}, top = dir, ancestors = new Set<string>()): Promise<string[]> {
   const out: string[] = [];
   const entries = await fs.readdir(dir, { withFileTypes: true });
   for (const entry of entries) {
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await walk(full)));
-    else if (entry.isFile()) out.push(full);
+    let isDirectory = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      if (!options.root) continue;
+      const followed = await followLink(full, options.root, top, ancestors);
+      if (typeof followed === 'string') {
+        options.onSkippedLink?.(full, followed);
+        continue;
+      }
+      ({ isDirectory, isFile } = followed);
+      if (isDirectory) {
+        const inner = new Set(ancestors).add(followed.target);
+        out.push(...(await walk(full, options, top, inner)));
+        continue;
+      }
+    }
+    if (isDirectory) out.push(...(await walk(full, options, top, ancestors)));
+    else if (isFile) out.push(full);
   }
   return out;
+}
+
+/** What a link is when it may be followed, or why not. */
+async function followLink(link: string, root: string, top: string, ancestors: Set<string>): Promise<{ target: string; isDirectory: boolean; isFile: boolean } | string> {
+  const target = await fs.realpath(link).catch(() => undefined);
+  if (!target) return 'it points to nothing';
+  const inside = (folder: string, file: string) => {
+    const rel = path.relative(folder, file);
+    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  };
+  const realRoot = await fs.realpath(root).catch(() => root);
+  if (!inside(realRoot, target)) return `it points outside the blog (to ${target})`;
+  const stat = await fs.stat(link);
+  if (stat.isDirectory()) {
+    const realTop = await fs.realpath(top).catch(() => top);
+    if (inside(realTop, target) || inside(target, realTop) || ancestors.has(target)) return 'it points to a folder that is read anyway, or that holds the link (a loop)';
+  }
+  return { target, isDirectory: stat.isDirectory(), isFile: stat.isFile() };
+}
+
+/** The warning for a symbolic link that is not followed. */
+export function skippedLink(link: string, reason: string): Diagnostic {
+  return warning('SymlinkSkipped', `symbolic link skipped: ${reason}`, { file: link },
+    'blogbuild follows links to files inside the blog only; copy the file or folder here instead of linking to it');
 }
 
 function toPosix(p: string): string {

@@ -2,6 +2,8 @@ import { createRequire } from 'node:module';
 import type matterType from 'gray-matter';
 import type yamlType from 'js-yaml';
 import { error, type Diagnostic } from '../diagnostics/error.js';
+import { offsetToPosition } from '../diagnostics/position.js';
+import { checkExpandedSize, FrontMatterTooLargeError } from './yaml-limits.js';
 
 /** A post file split into its front matter and body. */
 export interface FrontMatter {
@@ -29,7 +31,12 @@ function loadParser(): NonNullable<typeof parser> {
     const refuse = () => {
       throw new Error('front matter as code is not read');
     };
-    parser = { matter, engines: { yaml: (text: string) => yaml.load(text, { schema: yaml.CORE_SCHEMA }) as object, javascript: refuse, js: refuse, coffee: refuse, coffeescript: refuse, cson: refuse } };
+    const load = (text: string) => {
+      const value = yaml.load(text, { schema: yaml.CORE_SCHEMA }) as object;
+      checkExpandedSize(value);
+      return value;
+    };
+    parser = { matter, engines: { yaml: load, javascript: refuse, js: refuse, coffee: refuse, coffeescript: refuse, cson: refuse } };
   }
   return parser;
 }
@@ -48,6 +55,7 @@ export function parseFrontMatter(file: string, text: string): FrontMatter | Diag
     // Passing options also turns off gray-matter's content-keyed cache, which would hold every post's text.
     parsed = matterOf(text, (head) => matter(head, { engines }));
   } catch (cause) {
+    if (cause instanceof FrontMatterTooLargeError) return tooLarge(file, text, cause);
     return yamlSyntaxError(file, text, cause);
   }
   const data = (parsed.data ?? {}) as unknown;
@@ -87,14 +95,39 @@ export function matterOf<T extends { content: string }>(text: string, matter: (t
   return parsed;
 }
 
+/** Front matter whose aliases expand too far, located at its first alias (`*name`). */
+function tooLarge(file: string, text: string, cause: FrontMatterTooLargeError): Diagnostic {
+  const end = frontMatterEnd(text);
+  const alias = /(^|[\s[{,:-])\*[^\s,\]}]+/m.exec(text.slice(0, end));
+  const offset = alias ? alias.index + alias[1].length : text.indexOf('\n') + 1;
+  return error('FrontMatterTooLarge', `front matter ${cause.message}${alias ? ' through its aliases' : ''}`,
+    { file, ...offsetToPosition(text, offset), length: alias ? alias[0].length - alias[1].length : 1 },
+    alias ? 'write the values out instead of repeating aliases (`*name`) of aliases' : 'move large data out of the front matter', cause);
+}
+
 /** A js-yaml error → a diagnostic in file coordinates, reworded for the usual slips. */
 function yamlSyntaxError(file: string, text: string, cause: unknown): Diagnostic {
   const mark = (cause as { mark?: { line: number; column: number } }).mark;
   const reason = (cause as { reason?: string }).reason ?? (cause as Error).message;
+  if (/null byte|non-printable/.test(reason)) {
+    // js-yaml checks these before it counts lines, so its mark is not where the character is.
+    const found = nonPrintable.exec(text.slice(0, frontMatterEnd(text)));
+    if (found) {
+      const code = found[0].codePointAt(found[0].length - 1)!;
+      const name = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+      return error('FrontMatterSyntax', `front matter contains the control character ${name}${code === 0 ? ' (NUL)' : code === 0x1b ? ' (ESC)' : ''}, which YAML does not allow`,
+        { file, ...offsetToPosition(text, found.index + found[0].length - 1) },
+        'remove it (editors often show it as a box, `^@` or nothing at all); in a double-quoted value YAML can write it as an escape such as `\\e`', cause);
+    }
+  }
   // gray-matter hands js-yaml the text after the opening `---` (its rest of line included), so the
   // 0-based mark.line of the YAML block is the 1-based file line minus one.
-  const line = mark ? mark.line + 1 : 1;
-  const lineText = text.split(/\r?\n/)[line - 1] ?? '';
+  const fileLines = text.split(/\r?\n/);
+  // js-yaml adds a newline to text that has none at the end, and may report an error on that extra line.
+  const isPastEnd = mark !== undefined && mark.line + 1 > fileLines.length;
+  const line = !mark ? 1 : isPastEnd ? fileLines.length : mark.line + 1;
+  const lineText = fileLines[line - 1] ?? '';
+  if (isPastEnd) mark.column = lineText.length;
   // The most common slip: an unquoted value containing `: `, which js-yaml calls "bad indentation".
   const colon = /^([\w-]+):[ \t]+([^"'\s].*?:(?:[ \t].*)?)$/.exec(lineText);
   if (colon && /bad indentation of a mapping entry/.test(reason) && hasClosingFence(text)) {
@@ -120,6 +153,15 @@ function yamlSyntaxError(file: string, text: string, cause: unknown): Diagnostic
   }
   return error('FrontMatterSyntax', `front matter is not valid YAML: ${reason}`,
     { file, line, column: mark ? mark.column + 1 : 1 }, yamlHint(reason, text, line), cause);
+}
+
+/** What js-yaml refuses as non-printable (its PATTERN_NON_PRINTABLE, NUL included), and lone surrogates. */
+const nonPrintable = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
+
+/** Offset of the end of the front matter (its closing `---` line), or of the text when it is never closed. */
+function frontMatterEnd(text: string): number {
+  const close = /\r?\n---[ \t]*(\r?\n|$)/.exec(text.slice(3));
+  return close ? 3 + close.index : text.length;
 }
 
 const unclosedHint = 'the front matter has no closing `---` line, so the whole post was read as YAML; end the front matter with a line holding only `---`';

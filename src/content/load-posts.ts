@@ -3,12 +3,13 @@ import type { PostMemo } from '../build-state.js';
 import { defineLazyText } from '../cache/packed.js';
 import type { PostCache } from '../cache/post-cache.js';
 import { error, type Diagnostic, type Location } from '../diagnostics/error.js';
-import { findYamlKey } from '../diagnostics/position.js';
+import { findYamlKey, findYamlValue, offsetToPosition } from '../diagnostics/position.js';
 import type { Post } from '../site/model.js';
 import { parseDate, type PostDate } from './dates.js';
 import type { SourceFile } from './discover.js';
 import { parseFrontMatter, type FrontMatter } from './front-matter.js';
-import { fallbackSlug, isUnsafePathSegment, slugify } from './slug.js';
+import { codePointName, findUnprintable } from './printable.js';
+import { fallbackSlug, isUnsafePathSegment, slugify, slugLengthProblem, tagProblem } from './slug.js';
 
 /** Settings that validation needs. */
 export interface LoadPostsOptions {
@@ -125,9 +126,10 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
       'write `tags: [news, recipes]`, a `- name` list, or a comma-separated string `tags: news, recipes`');
   } else {
     for (const tag of tags) {
-      if (/(^|[/\\])\.\.([/\\]|$)/.test(tag) || /^[/\\]/.test(tag)) {
-        fail('SlugUnsafe', 'tags', `tag ${JSON.stringify(tag)} is a path, so its page would be written outside the tags/ folder of the site`,
-          'use a plain name for the tag, without `..` or a leading slash');
+      const problem = tagProblem(tag);
+      if (problem) {
+        const found = findYamlValue(fm.yaml, 'tags', tag, fm.yamlStartLine);
+        diagnostics.push(error('SlugUnsafe', problem.message, found ? { file: source.path, ...found } : at('tags'), problem.hint));
       }
     }
   }
@@ -152,6 +154,11 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
     const base = source.bundleDir ? path.basename(source.bundleDir) : path.basename(source.path).replace(/\.md$/i, '');
     const name = base.replace(/^\d{4}-\d{2}-\d{2}[-_]?/, '') || base;
     slug = slugify(name) || fallbackSlug(name);
+  }
+  const slugTooLong = slug && slugLengthProblem(slug);
+  if (slugTooLong) {
+    diagnostics.push(error('SlugUnsafe', `the post's URL would be too long: ${slugTooLong}`, slugLoc ?? { file: source.path },
+      slugLoc ? 'shorten the `slug:` value' : 'shorten the file name, or set a shorter `slug:` in the front matter'));
   }
 
   // draft
@@ -183,6 +190,7 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
   const description = textField('description');
   const image = textField('image');
 
+  checkPrintable(fm, source.path, { title, author, description, image, tags: typeof tags === 'string' ? undefined : tags.join(' ') }, fail, diagnostics);
   if (diagnostics.length > 0 || !title || !date || !slug || typeof tags === 'string') return { diagnostics };
   const extra: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(data)) if (!knownKeys.has(key)) extra[key] = value;
@@ -210,6 +218,20 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
   withBody.bundleDir = source.bundleDir;
   withBody.assets = source.assets;
   return { diagnostics, post: withBody };
+}
+
+/** Errors for characters a web page cannot hold (see findUnprintable) in the front-matter text shown on pages and in the body. */
+function checkPrintable(fm: FrontMatter, file: string, fields: Record<string, string | undefined>, fail: (code: Diagnostic['code'], key: string, message: string, hint?: string) => void, diagnostics: Diagnostic[]): void {
+  for (const [key, text] of Object.entries(fields)) {
+    const found = text === undefined ? undefined : findUnprintable(text, false);
+    if (found) fail('CharacterInvalid', key, `\`${key}\` holds the control character ${codePointName(found.codePoint)}, which a web page cannot hold`, 'remove it; in a double-quoted value, look for escapes such as `\\0` or `\\x05`');
+  }
+  const found = findUnprintable(fm.body);
+  if (found) {
+    const at = offsetToPosition(fm.body, found.index);
+    diagnostics.push(error('CharacterInvalid', `the post holds the control character ${codePointName(found.codePoint)}, which a web page cannot hold`,
+      { file, line: fm.bodyStartLine + at.line - 1, column: at.column }, 'remove it (editors often show it as a box or nothing at all)'));
+  }
 }
 
 /** Tags as names, or a description of what was given instead. */

@@ -47,3 +47,24 @@ export function fallbackSlug(text: string): string {
 export function isUnsafePathSegment(text: string): boolean {
   return /[/\\]/.test(text) || /^\.+$/.test(text.trim()) || /[\u0000-\u001f]/.test(text);
 }
+
+/**
+ * The most bytes (UTF-8) a slug may have. A slug is a folder name in the output, and file systems allow 255 bytes
+ * a name; the rest is room for the writer's temporary names.
+ */
+export const maxSlugBytes = 200;
+
+/** Why `slug` cannot be a folder name of the output (too long), or undefined when it can. */
+export function slugLengthProblem(slug: string): string | undefined {
+  const bytes = Buffer.byteLength(slug);
+  return bytes > maxSlugBytes ? `its slug is ${bytes} bytes long, and a folder name of the site may have at most ${maxSlugBytes}` : undefined;
+}
+
+/** Why `tag` cannot name a tag page (a path, or a slug too long for a folder name) and what to do, or undefined. */
+export function tagProblem(tag: string): { message: string; hint: string } | undefined {
+  if (/(^|[/\\])\.\.([/\\]|$)/.test(tag) || /^[/\\]/.test(tag)) {
+    return { message: `tag ${JSON.stringify(tag)} is a path, so its page would be written outside the tags/ folder of the site`, hint: 'use a plain name for the tag, without `..` or a leading slash' };
+  }
+  const tooLong = slugLengthProblem(slugify(tag) || fallbackSlug(tag));
+  return tooLong ? { message: `tag ${JSON.stringify(tag.length > 40 ? `${tag.slice(0, 40)}…` : tag)} is too long: ${tooLong}`, hint: 'use a shorter name for the tag' } : undefined;
+}

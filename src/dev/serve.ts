@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import type { BuildOptions, BuildResult } from '../build.js';
 import { createDevServer } from './server.js';
 import { createDevSession, type DevBuildEvent, type DevSession } from './session.js';
@@ -45,11 +46,19 @@ export class PortInUseError extends Error {
   }
 }
 
+/** Why the server cannot listen on host:port, besides a port in use: the error code of `listen`. */
+export class ListenError extends Error {
+  constructor(readonly code: string, readonly host: string, readonly port: number, options?: { cause?: unknown }) {
+    super(`cannot listen on ${host}:${port} (${code})`, options);
+    this.name = 'ListenError';
+  }
+}
+
 /**
  * Builds the blog in memory, serves it, and rebuilds on every change. Each rebuild redoes only what changed (see
  * `createBuildState`) and writes what a full build would, so what is served always equals a clean build of the
  * files on disk; a failed rebuild keeps the last good site served and shows its errors in the terminal (via
- * onBuild) and in the browser. Rejects with PortInUseError.
+ * onBuild) and in the browser. Rejects with PortInUseError or ListenError.
  */
 export async function serve(options: ServeOptions): Promise<ServeHandle> {
   const { port = 4000, host = '127.0.0.1', debounce, watcher: injected, onBuild, ...rest } = options;
@@ -58,7 +67,9 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
   const first = await session.rebuild();
   onBuild?.(first, []);
 
-  const dev = createDevServer({ getState: () => session.state });
+  // Wildcard addresses answer on every interface: the machine's own name is one a user may type.
+  const isWildcard = host === '0.0.0.0' || host === '::';
+  const dev = createDevServer({ getState: () => session.state, hostNames: isWildcard ? [hostname()] : [host] });
   await listen(dev.server, port, host);
   const address = dev.server.address() as AddressInfo;
 
@@ -76,6 +87,7 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
     delay: debounce,
     // Only with the real watcher: an injected one (tests) drives rebuilds by its events alone.
     fingerprint: injected ? undefined : () => fingerprintFiles(targets),
+    targets: () => targets,
     rebuild: async (changed) => {
       const event = await session.rebuild();
       // A config change may move the posts, templates or public folder: watch the new places.
@@ -90,7 +102,7 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
     },
   });
 
-  const hostForUrl = host.includes(':') ? `[${host}]` : host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  const hostForUrl = isWildcard ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   let isClosed = false;
   return {
     url: `http://${hostForUrl}:${address.port}${session.state.config?.basePath ?? '/'}`,
@@ -112,7 +124,7 @@ function listen(server: import('node:http').Server, port: number, host: string):
   return new Promise((resolve, reject) => {
     const onError = (cause: NodeJS.ErrnoException) => {
       server.off('listening', onListening);
-      reject(cause.code === 'EADDRINUSE' ? new PortInUseError(host, port, { cause }) : cause);
+      reject(cause.code === 'EADDRINUSE' ? new PortInUseError(host, port, { cause }) : cause.code ? new ListenError(cause.code, host, port, { cause }) : cause);
     };
     const onListening = () => {
       server.off('error', onError);

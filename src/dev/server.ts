@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { clientPath, clientScript, clientTag, devPrefix, eventsPath } from './client.js';
 import type { DevState } from './session.js';
@@ -7,6 +8,8 @@ import type { DevState } from './session.js';
 export interface DevServerOptions {
   /** The current state; read on every request, so a rebuild is served at once. */
   getState: () => DevState;
+  /** Host names (besides localhost and IP literals) the `Host` header may carry. @default [] */
+  hostNames?: readonly string[];
 }
 
 /** An HTTP server for the in-memory site, with live-reload events. */
@@ -94,6 +97,20 @@ export function resolveRequest(urlPath: string, basePath: string, has: (file: st
   return { kind: 'missing' };
 }
 
+/**
+ * Whether a request's `Host` header names this server: an IP literal, `localhost` (or a name under it), or one of
+ * `hostNames` (the host it was bound to). Anything else is refused, so a page on another site whose name is made
+ * to resolve to 127.0.0.1 (DNS rebinding) cannot read the dev server. A request without a Host header (HTTP/1.0,
+ * never a browser) is allowed.
+ */
+export function isAllowedHost(header: string | undefined, hostNames: readonly string[] = []): boolean {
+  if (header === undefined) return true;
+  const bracketed = /^\[([^\]]+)\](?::\d*)?$/.exec(header);
+  const name = (bracketed ? bracketed[1] : header.replace(/:\d*$/, '')).toLowerCase().replace(/\.$/, '');
+  if (isIP(name) !== 0 || name === 'localhost' || name.endsWith('.localhost')) return true;
+  return hostNames.some((allowed) => allowed.toLowerCase().replace(/\.$/, '') === name);
+}
+
 /** Creates (but does not start) the dev server. */
 export function createDevServer(options: DevServerOptions): DevServer {
   const streams = new Set<http.ServerResponse>();
@@ -103,6 +120,11 @@ export function createDevServer(options: DevServerOptions): DevServer {
   };
 
   const server = http.createServer((req, res) => {
+    if (!isAllowedHost(req.headers.host, options.hostNames)) {
+      const shown = JSON.stringify(req.headers.host ?? '').replace(/[^\x20-\x7e]/g, '?');
+      send(req, res, 403, 'text/plain; charset=utf-8', `Forbidden: the Host header ${shown} does not name this server. Open the address blogbuild serve printed.\n`);
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }).end('Method Not Allowed\n');

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import fsSync from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/schema.js';
 
@@ -27,6 +28,14 @@ export interface WatchLoopOptions {
    * makes sure the last rebuild still sees the files as they end up.
    */
   fingerprint?: () => Promise<string>;
+  /**
+   * The watched folders and files. A watcher drops a folder that is deleted or renamed and never sees it come back,
+   * so after each rebuild (and every `pollInterval` ms while one is missing) each is stat'ed: one that appears again,
+   * or is a different folder than before (deleted and made again), is watched anew and a rebuild runs.
+   */
+  targets?: () => readonly string[];
+  /** How often missing targets are looked for. @default 300 */
+  pollInterval?: number;
 }
 
 /** A running watch loop. */
@@ -68,13 +77,18 @@ export function createWatchLoop(options: WatchLoopOptions): WatchLoop {
       const before = fingerprint ? await fingerprint().catch(() => undefined) : undefined;
       await options.rebuild(changed).catch(() => undefined);
       if (!fingerprint || before === undefined || isClosed) return;
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      const after = await fingerprint().catch(() => undefined);
-      if (after !== undefined && after !== before && pending.size === 0 && !isClosed) pending.add(changed[0] ?? '(files changed)');
+      // Normally one look a moment later; for a while after a folder is watched anew (the watcher is still setting
+      // up and sees no events), a look every `delay` ms.
+      do {
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        const after = await fingerprint().catch(() => undefined);
+        if (after !== undefined && after !== before && pending.size === 0 && !isClosed) pending.add(changed[0] ?? '(files changed)');
+      } while (Date.now() < settleUntil && pending.size === 0 && !isClosed);
     })()
       .catch(() => undefined)
       .then(() => {
         running = undefined;
+        if (!isClosed) targets?.check();
         // Events that arrived while building: rebuild again once they have settled.
         if (pending.size > 0 && !isClosed) schedule();
         else settleIdle();
@@ -86,7 +100,19 @@ export function createWatchLoop(options: WatchLoopOptions): WatchLoop {
     timer = setTimeout(run, delay);
   };
 
+  let settleUntil = 0;
+  const targets = options.targets && trackTargets(options.targets, (appeared) => {
+    if (isClosed) return;
+    settleUntil = Date.now() + 2000;
+    options.watcher.unwatch(appeared);
+    options.watcher.add(appeared);
+    for (const target of appeared) pending.add(target);
+    if (!running) schedule();
+  }, options.pollInterval ?? 300);
+
   options.watcher.on('all', (event, file) => {
+    // The watcher has dropped a target that is gone, even if it is back before the next look.
+    if (event === 'unlinkDir' || event === 'unlink') targets?.forget(file);
     if (isClosed || ignore(file)) return;
     if (event !== 'add' && event !== 'addDir' && event !== 'change' && event !== 'unlink' && event !== 'unlinkDir') return;
     pending.add(file);
@@ -103,12 +129,57 @@ export function createWatchLoop(options: WatchLoopOptions): WatchLoop {
     },
     async close() {
       isClosed = true;
+      targets?.stop();
       if (timer) clearTimeout(timer);
       timer = undefined;
       pending.clear();
       await running;
       settleIdle();
       await options.watcher.close();
+    },
+  };
+}
+
+/**
+ * Remembers each target's inode; `check()` compares: targets that exist again, or anew, are passed to `onAppear`.
+ * `forget(target)` records a target as gone (the watcher reported it deleted).
+ * While any target is missing, a timer checks every `interval` ms (a missing folder sends no events).
+ */
+function trackTargets(list: () => readonly string[], onAppear: (targets: string[]) => void, interval: number): { check(): void; forget(target: string): void; stop(): void } {
+  const inode = (target: string) => {
+    try {
+      return fsSync.statSync(target, { throwIfNoEntry: false })?.ino;
+    } catch {
+      return undefined;
+    }
+  };
+  const known = new Map(list().map((target) => [target, inode(target)]));
+  let poll: ReturnType<typeof setInterval> | undefined;
+  const check = () => {
+    const appeared: string[] = [];
+    let isMissing = false;
+    for (const target of list()) {
+      const now = inode(target);
+      const before = known.has(target) ? known.get(target) : now;
+      if (now !== undefined && now !== before) appeared.push(target);
+      if (now === undefined) isMissing = true;
+      known.set(target, now);
+    }
+    if (isMissing && !poll) poll = setInterval(check, interval);
+    if (!isMissing && poll) {
+      clearInterval(poll);
+      poll = undefined;
+    }
+    if (appeared.length > 0) onAppear(appeared);
+  };
+  return {
+    check,
+    forget(target) {
+      if (known.has(target)) known.set(target, undefined);
+    },
+    stop() {
+      if (poll) clearInterval(poll);
+      poll = undefined;
     },
   };
 }

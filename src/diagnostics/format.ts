@@ -16,6 +16,31 @@ export interface FormatOptions {
 const paint = (code: string, on: boolean) => (s: string) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
 
 /**
+ * Characters a terminal would act on instead of print: C0 and C1 controls (ESC starts colour and cursor
+ * sequences: `\x1b[2J` clears the screen), DEL, and the bidirectional overrides that reorder what is shown.
+ */
+const controls = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text from posts, templates and file names made safe to print: each control character becomes a visible
+ * escape (`\x1b`, `\u202e`). Newlines and tabs stay. Applied to every diagnostic, with or without colour.
+ */
+export function escapeControl(text: string): string {
+  return text.replace(controls, (ch) => {
+    const code = ch.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** A source line for the code frame: each control character becomes one visible character, so the caret stays aligned. */
+function printableLine(text: string): string {
+  return text.replace(/\t/g, ' ').replace(controls, (ch) => {
+    const code = ch.charCodeAt(0);
+    return code < 0x20 ? String.fromCharCode(0x2400 + code) : code === 0x7f ? '\u2421' : '\ufffd';
+  });
+}
+
+/**
  * Prints a diagnostic like a compiler:
  *
  *     posts/hello.md:3:7: error: `date` is not a valid date: "2024-13-31" has no month 13 [DateInvalid]
@@ -33,12 +58,12 @@ export function formatDiagnostic(d: Diagnostic, options: FormatOptions): string 
   const cyan = paint('36', color);
 
   const where = d.loc
-    ? [displayPath(d.loc.file, options.cwd), d.loc.line, d.loc.line ? d.loc.column ?? 1 : undefined]
+    ? [escapeControl(displayPath(d.loc.file, options.cwd)), d.loc.line, d.loc.line ? d.loc.column ?? 1 : undefined]
         .filter((part) => part !== undefined)
         .join(':') + ': '
     : '';
   const label = d.severity === 'error' ? red('error') : yellow('warning');
-  const lines = [`${bold(where)}${label}: ${bold(d.message)} ${dim(`[${d.code}]`)}`];
+  const lines = [`${bold(where)}${label}: ${bold(escapeControl(d.message))} ${dim(`[${d.code}]`)}`];
 
   const source = d.loc?.line ? options.readSource?.(d.loc.file) : undefined;
   if (source !== undefined && d.loc?.line) {
@@ -49,12 +74,12 @@ export function formatDiagnostic(d: Diagnostic, options: FormatOptions): string 
       const length = Math.max(1, Math.min(d.loc.length ?? 1, text.length - column + 1));
       lines.push(`${' '.repeat(gutter + 2)}${dim('|')}`);
       // A tab shows as one space so the caret below stays under the right character.
-      lines.push(` ${dim(String(d.loc.line))} ${dim('|')} ${text.replace(/\t/g, ' ')}`);
+      lines.push(` ${dim(String(d.loc.line))} ${dim('|')} ${printableLine(text)}`);
       lines.push(`${' '.repeat(gutter + 2)}${dim('|')} ${' '.repeat(column - 1)}${red('^'.repeat(length))}`);
     }
   }
-  if (d.hint) lines.push(`  ${cyan('hint')}: ${d.hint}`);
-  if (options.debug && d.cause) lines.push(indent(describeCause(d.cause)));
+  if (d.hint) lines.push(`  ${cyan('hint')}: ${escapeControl(d.hint)}`);
+  if (options.debug && d.cause) lines.push(indent(escapeControl(describeCause(d.cause))));
   return lines.join('\n');
 }
 

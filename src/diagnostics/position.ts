@@ -34,3 +34,19 @@ export function findYamlKey(
   }
   return undefined;
 }
+
+/**
+ * Where `value` is written under a top-level YAML key: on the key's line (`tags: [a, b]`) or on a later line of its
+ * block (`  - b`). Falls back to the key's position when the value is not written as it is (quoted, escaped).
+ */
+export function findYamlValue(yaml: string, key: string, value: string, frontMatterStartLine: number): { line: number; column: number; length: number } | undefined {
+  const keyAt = findYamlKey(yaml, key, frontMatterStartLine);
+  if (!keyAt) return undefined;
+  const lines = yaml.split('\n');
+  for (let i = keyAt.line - frontMatterStartLine; i < lines.length; i++) {
+    if (i > keyAt.line - frontMatterStartLine && /^\S/.test(lines[i])) break;
+    const column = lines[i].indexOf(value, i === keyAt.line - frontMatterStartLine ? keyAt.column - 1 : 0);
+    if (column >= 0) return { line: frontMatterStartLine + i, column: column + 1, length: value.length };
+  }
+  return keyAt;
+}

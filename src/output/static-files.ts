@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { walk } from '../content/discover.js';
+import { skippedLink, walk } from '../content/discover.js';
+import type { Diagnostic } from '../diagnostics/error.js';
 import type { OutputFile } from '../render/render-pages.js';
 import type { RenderedPost } from '../site/model.js';
 import { outputPath, postPath } from '../site/urls.js';
@@ -10,11 +11,17 @@ export async function collectStaticFiles(options: {
   publicDir: string;
   themeAssets: Map<string, string>;
   posts: readonly RenderedPost[];
+  /** The blog's folder: symbolic links in `public/` to files inside it are followed. @default publicDir's parent */
+  root?: string;
+  /** Receives a warning for each symbolic link that is not followed. */
+  diagnostics?: Diagnostic[];
 }): Promise<OutputFile[]> {
   const files: OutputFile[] = [];
   for (const [rel, source] of options.themeAssets) files.push({ path: rel, source });
   if (await isDirectory(options.publicDir)) {
-    for (const source of (await walk(options.publicDir)).sort()) {
+    const root = options.root ?? path.dirname(options.publicDir);
+    const onSkippedLink = (link: string, reason: string) => options.diagnostics?.push(skippedLink(link, reason));
+    for (const source of (await walk(options.publicDir, { root, onSkippedLink })).sort()) {
       files.push({ path: path.relative(options.publicDir, source).split(path.sep).join('/'), source });
     }
   }

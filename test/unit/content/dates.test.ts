@@ -123,3 +123,13 @@ describe('parseDate: invalid dates', () => {
     expect(parseDate(true, 'UTC')).toBe('expected a date such as 2024-01-31, got boolean true');
   });
 });
+
+describe('years before 1000 (issue 14)', () => {
+  it('refuses them instead of reading 0001 as 1901 or 0052 as 1952', () => {
+    for (const text of ['0001-01-01', '0052-02-29', '0999-12-31', '0052-02-29T10:00:00Z', '0000-01-01']) {
+      expect(parseDate(text, 'UTC'), text).toMatch(/is in the year \d+, and blogbuild takes years from 1000 to 9999/);
+    }
+    const first = parseDate('1000-01-01', 'Europe/Paris');
+    expect(typeof first === 'string' ? first : first.iso).toBe('1000-01-01');
+  });
+});

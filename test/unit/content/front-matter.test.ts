@@ -126,3 +126,39 @@ describe('matterOf: gray-matter given only the front matter', () => {
     }
   });
 });
+
+describe('front matter limits (issue 14)', () => {
+  it('refuses an alias bomb at its first alias, quickly and without expanding it', () => {
+    const levels = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (const [prev, name] of ['ab', 'bc', 'cd', 'de', 'ef', 'fg', 'gh', 'hi']) levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(', ')}]`);
+    const d = failure(`---\ntitle: Bomb\n${levels.join('\n')}\n---\nBody.\n`);
+    expect(d.code).toBe('FrontMatterTooLarge');
+    expect(d.loc).toMatchObject({ line: 4, column: 8, length: 2 });
+  });
+
+  it('refuses text that aliases multiply past 10 million characters, and accepts ordinary reuse', () => {
+    const big = 'x'.repeat(2_000_000);
+    const d = failure(`---\ntitle: Big\ns: &s "${big}"\nl: [*s, *s, *s, *s, *s]\n---\n`);
+    expect(d.code).toBe('FrontMatterTooLarge');
+    expect(d.message).toMatch(/more than 10,000,000 characters/);
+    const ok = parseFrontMatter(file, '---\ntitle: Fine\nbase: &base { lang: en }\nother: *base\n---\n');
+    expect('code' in ok ? ok.message : ok.data.other).toEqual({ lang: 'en' });
+  });
+
+  it('reports NUL and other control characters where they are, not at js-yaml\'s mark', () => {
+    const nul = failure('---\ntitle: Hel\0lo\ndate: 2024-01-01\n---\n');
+    expect([nul.code, nul.loc?.line, nul.loc?.column]).toEqual(['FrontMatterSyntax', 2, 11]);
+    expect(nul.message).toContain('U+0000 (NUL)');
+    const esc = failure('---\ntitle: ok\ndate: 2024-01-01\nx: a\x1b[2Jb\n---\n');
+    expect([esc.loc?.line, esc.loc?.column]).toEqual([4, 5]);
+  });
+});
+
+describe('YAML errors at the end of a file without a final newline (found by fuzzing)', () => {
+  it('are reported on the last line, not one past it', () => {
+    const text = "---\ntitle: x\nextra:\n  - jgnf: tomorrow\n\n# Heading title\n\n<div>\n\n</div>\n\n` ` {{\ufffd!d本%2\t- `\\<}(%]A` `A\ufffd'B<A`";
+    const d = failure(text);
+    expect(d.code).toBe('FrontMatterSyntax');
+    expect(d.loc?.line).toBeLessThanOrEqual(text.split('\n').length);
+  });
+});
