@@ -28,6 +28,7 @@ export const codes = {
   LinkBroken: { kind: 'content', title: 'Internal link points to no page' },
   AnchorMissing: { kind: 'content', title: 'Link points to an #anchor that is not on the page' },
   ImageMissing: { kind: 'content', title: 'Local image does not exist' },
+  XmlInvalid: { kind: 'content', title: 'Feed or sitemap is not well-formed XML' },
 } as const satisfies Record<string, { kind: 'usage' | 'content'; title: string }>;
 
 /** A permanent diagnostic code, e.g. `DateInvalid`. */
