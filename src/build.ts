@@ -1,5 +1,3 @@
-import fsSync from 'node:fs';
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { resetForConfig, saveCacheLater, type BuildState } from './build-state.js';
 import { loadConfig, type ConfigOverrides } from './config/load.js';
@@ -14,13 +12,13 @@ import { derivedKey, openMarkdownCache, outputManifestPath, resolveCacheDir, typ
 import type { MarkdownPool } from './markdown/pool.js';
 import { defaultWorkers, poolThreshold, renderMarkdown } from './markdown/render-markdown.js';
 import { collectStaticFiles } from './output/static-files.js';
+import { checkFolders } from './output/check-folders.js';
 import { CommitError, recoverOutput } from './output/commit.js';
 import { readOutputManifest } from './output/manifest.js';
-import { markerName, outputFolderProblem } from './output/output-folder.js';
 import { fsWriter, type Writer } from './output/writer.js';
 import { registerHelpers } from './render/helpers.js';
 import { renderPages, siteFingerprint, type OutputFile } from './render/render-pages.js';
-import { builtinTemplatesDir, handlebarsVersion, loadTemplates, type Theme } from './render/templates.js';
+import { handlebarsVersion, loadTemplates, type Theme } from './render/templates.js';
 import { buildSite, checkDuplicateSlugs, comparePosts, selectPublished } from './site/build-site.js';
 import { feedItemBase, feedPosts, renderFeed, renderFeedItemsHtml } from './site/feed.js';
 import type { Site } from './site/model.js';
@@ -112,7 +110,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   if (state) resetForConfig(state, config);
   // Before anything else: a build killed while it replaced the output is finished (see output/commit.ts).
   recoverOutput(config.outDir);
-  diagnostics.push(...(await checkFolders(config, options)));
+  const outputManifest = options.cache === false ? undefined : outputManifestPath(resolveCacheDir(config.root, options.cacheDir), config.outDir);
+  diagnostics.push(...(await checkFolders(config, { ...options, manifestFile: outputManifest })));
   if (hasErrors(diagnostics)) return finish({ ok: false, config, files: [] });
 
   const cacheDir = options.cache === false ? undefined : resolveCacheDir(config.root, options.cacheDir);
@@ -206,7 +205,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     // The manifest of the last output lives with the cache, so --no-cache neither reads nor writes it.
     const writer = options.writer ?? fsWriter(config.outDir, { manifest: manifestFile, site: siteKey, onManifestError: (cause) => {
       diagnostics.push(warning('CacheUnwritable', `the build cache cannot be written (${(cause as Error).message}); the site was built without it`, { file: cacheDir! },
-        'make node_modules/.cache/blogbuild a writable folder (or run blogbuild clean), or build with --no-cache'));
+        `make ${path.relative(config.root, cacheDir!) || '.'} a writable folder (or run blogbuild clean), or build with --no-cache`));
     } });
     try {
       const written = await writer.writeAll(files);
@@ -268,76 +267,6 @@ function feedHtmlStore(cache: MarkdownCache | undefined, state: BuildState | und
     },
     key: (html, base) => derivedKey('feed-html', base, html),
   };
-}
-
-/**
- * The folders must not overlap: the output folder is replaced by every build and must not hold or sit inside the
- * sources, the public folder is published as it is and must not hold the sources or the output, and a build replaces
- * only an output folder it made (or an empty one) unless `force`.
- */
-async function checkFolders(config: ResolvedConfig, options: BuildOptions): Promise<Diagnostic[]> {
-  const diagnostics: Diagnostic[] = [];
-  // Compared through symlinks: a linked dist/ inside posts/ is inside posts/.
-  const inside = (child: string, parent: string) => {
-    const rel = path.relative(realPath(parent), realPath(child));
-    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-  };
-  const shown = (p: string) => (p === config.root ? "the blog's own folder" : path.relative(config.root, p) || '.');
-  const overlap = (message: string, hint: string) => diagnostics.push(error('FoldersOverlap', message, { file: config.outDir }, hint));
-  const separate = 'use a separate output folder such as dist/ (--out dist)';
-  const sources = [config.postsDir, config.templatesDir, config.publicDir];
-  const around = [config.root, ...sources].find((source) => inside(source, config.outDir));
-  const within = [config.postsDir, config.templatesDir, builtinTemplatesDir].find((source) => inside(config.outDir, source));
-  if (around !== undefined) overlap(`the output folder is or contains ${shown(around)}, which every build replaces`, separate);
-  else if (within !== undefined) {
-    overlap(`the output folder is inside ${within === builtinTemplatesDir ? 'the built-in theme' : shown(within)}, so every build would read its own output back in`, separate);
-  }
-  const exists = (p: string) => fsSync.existsSync(p);
-  const published = [
-    ...[config.postsDir, config.templatesDir].filter(exists).map((p) => [p, shown(p)] as const),
-    ...(config.configFile ? [[config.configFile, path.basename(config.configFile)] as const] : []),
-    [config.outDir, `the output folder ${shown(config.outDir)}`] as const,
-  ].find(([p]) => exists(config.publicDir) && inside(p, config.publicDir));
-  if (published && diagnostics.length === 0) {
-    diagnostics.push(error('FoldersOverlap', `the public folder ${path.relative(config.root, config.publicDir) || '.'} holds ${published[1]}, which every build would publish`,
-      config.configFile ? { file: config.configFile } : undefined, 'set `publicDir` to a folder of static files only, such as "public"'));
-  }
-
-  if (diagnostics.length === 0 && !options.writer && !options.force) {
-    const manifest = options.cache === false ? undefined : outputManifestPath(resolveCacheDir(config.root, options.cacheDir), config.outDir);
-    const problem = outputFolderProblem(config.outDir, manifest);
-    if (problem) {
-      const rel = path.relative(config.root, config.outDir) || '.';
-      diagnostics.push(error('OutputFolderForeign', `the output folder ${rel} ${problem}; a build replaces everything in it, so nothing was changed`, { file: config.outDir },
-        `choose a new or empty output folder (--out), or pass --force to delete everything in ${rel} and build there (it then gets a ${markerName} marker)`));
-    }
-  }
-  if (options.templates !== undefined) {
-    const exists = await fs.stat(config.templatesDir).then((s) => s.isDirectory(), () => false);
-    if (!exists) {
-      diagnostics.push(error('TemplatesFolderMissing', 'the templates folder does not exist', { file: config.templatesDir },
-        'check the --templates path, or leave it out to use the built-in theme'));
-    }
-  }
-  return diagnostics;
-}
-
-/** A path with its symlinks resolved, as far as it exists (the rest is appended as it is). */
-function realPath(p: string, depth = 0): string {
-  try {
-    return fsSync.realpathSync(p);
-  } catch {
-    // A dangling symlink stands for its target.
-    let target: string | undefined;
-    try {
-      if (depth < 8) target = fsSync.readlinkSync(p);
-    } catch {
-      // Not a link: p does not exist yet.
-    }
-    if (target !== undefined) return realPath(path.resolve(path.dirname(p), target), depth + 1);
-  }
-  const parent = path.dirname(p);
-  return parent === p ? p : path.join(realPath(parent, depth), path.basename(p));
 }
 
 /** Two sources for one output path, or a path that leaves the output folder, are errors. */

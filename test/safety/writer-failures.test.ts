@@ -153,9 +153,9 @@ describe('a build SIGKILLed in its commit', () => {
 });
 
 /** Mounts a tmpfs of `size` on `dir` (root only); undefined when this machine cannot. */
-function mountTmpfs(dir: string, size: string): (() => void) | undefined {
+function mountTmpfs(dir: string, size: string, extra = ''): (() => void) | undefined {
   fs.mkdirSync(dir, { recursive: true });
-  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir]);
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `${extra}size=${size}`, 'tmpfs', dir]);
   if (mounted.status !== 0) return undefined;
   return () => spawnSync('umount', [dir]);
 }
@@ -169,6 +169,23 @@ const canMount = (() => {
 })();
 
 // CI runs as root, where this runs; elsewhere (no root, no mount) it is skipped.
+// Root ignores file modes, so a read-only cache is a read-only mount here.
+describe.skipIf(!canMount)('a read-only build cache (a read-only tmpfs; needs root to mount)', () => {
+  it('is a warning too, and the site is built', { timeout: 180_000 }, () => {
+    const root = blog();
+    const unmount = mountTmpfs(path.join(root, 'node_modules', '.cache', 'blogbuild'), '16k', 'ro,')!;
+    try {
+      const { code, stderr } = run(root, ['build']);
+      expect(code, stderr).toBe(0);
+      expect(stderr).toMatch(/warning: the build cache cannot be written \(EROFS: .*\); the site was built without it \[CacheUnwritable\]/);
+      expect(contents(path.join(root, 'dist'))).toEqual(expectedOutput(root));
+      expect(besides(root)).toEqual([]);
+    } finally {
+      unmount();
+    }
+  });
+});
+
 describe.skipIf(!canMount)('an output folder that is a mount point (needs root to mount a tmpfs)', () => {
   it('a full disk: the build fails, says nothing was written, and the previous site is there byte for byte', { timeout: 180_000 }, () => {
     const root = blog();
