@@ -235,3 +235,32 @@ describe.skipIf(!canMount)('an output folder that is a mount point (needs root t
     }
   });
 });
+
+describe('an in-place commit that fails half-way (the file writer, called directly)', () => {
+  it('puts back the files it had replaced, and throws a CommitError saying so', async () => {
+    const { fsWriter } = await import('../../src/output/writer.js');
+    const { CommitError } = await import('../../src/output/commit.js');
+    const out = path.join(scratch, `in-place-${++count}`, 'dist');
+    const files = (a: string, b: string) => [
+      { path: 'a.html', contents: a },
+      { path: 'b/b.html', contents: b },
+      { path: 'c.txt', contents: 'unchanged' },
+    ];
+    const first = fsWriter(out);
+    await first.writeAll(files('old a', 'old b'));
+    await first.commit();
+    const before = contents(out);
+
+    const second = fsWriter(out);
+    expect(await second.writeAll(files('new a', 'new b'))).toEqual({ written: 2, unchanged: 1 });
+    // The staged copy of the second changed file disappears: its rename fails after the first one was done.
+    const [staging] = besides(path.dirname(out)).filter((name) => name.includes('-tmp-'));
+    fs.rmSync(path.join(path.dirname(out), staging, 'b', 'b.html'));
+    const failure = await second.commit().then(() => undefined, (cause: unknown) => cause);
+    expect(failure).toBeInstanceOf(CommitError);
+    expect(failure).toMatchObject({ isRestored: true, message: expect.stringMatching(/^cannot replace b\/b\.html: ENOENT/) });
+    await second.abort();
+    expect(contents(out)).toEqual(before);
+    expect(besides(path.dirname(out))).toEqual([]);
+  });
+});
