@@ -101,7 +101,6 @@ function isLanguageTag(tag: string): boolean {
  * credentials would be published, and a query or fragment would swallow every path appended to it.
  */
 export function urlProblem(value: string): string | undefined {
-  // eslint-disable-next-line no-control-regex
   if (/[\s\u0000-\u001f\u007f-\u009f]/u.test(value)) return 'contains whitespace or a control character';
   let url: URL;
   try {

@@ -2,7 +2,6 @@
  * Every character XML 1.0 forbids (production [2] Char): C0 controls but tab, newline and carriage return, lone
  * surrogates, U+FFFE and U+FFFF. One such character makes the whole document ill-formed: no feed reader shows it.
  */
-// eslint-disable-next-line no-control-regex
 const notXmlChar = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 /** Drops every character XML 1.0 forbids. */
