@@ -109,7 +109,7 @@ export function urlProblem(value: string): string | undefined {
     return 'is not an absolute http(s) URL';
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'is not an absolute http(s) URL';
-  if (url.username || url.password || value.slice(0, value.indexOf(url.host)).includes('@')) return 'contains credentials (user:password@), which would be published in every page';
+  if (url.username || url.password || /^[a-z][a-z\d+.-]*:\/*[^/?#]*@/i.test(value)) return 'contains credentials (user:password@), which would be published in every page';
   if (value.includes('?')) return 'has a query (?…), which page paths cannot be appended to';
   if (value.includes('#')) return 'has a fragment (#…), which page paths cannot be appended to';
   return undefined;

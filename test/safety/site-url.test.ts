@@ -25,6 +25,7 @@ const bad: [url: string, why: RegExp][] = [
   ['https://example.org/ blog/', /whitespace or a control character/],
   ['https://user:pass@example.org/', /credentials/],
   ['https://user@example.org/', /credentials/],
+  ['https://@example.org/', /credentials/],
   ['https://example.org/blog?x=1', /query/],
   ['https://example.org/blog?', /query/],
   ['https://example.org/blog#top', /fragment/],
@@ -76,6 +77,12 @@ describe('the normalized URL is what every output uses', () => {
     expect(result.read('rss.xml')).toContain('<link>https://example.org/blog/</link>');
     expect(result.read('posts/first/index.html')).toContain('<link rel="canonical" href="https://example.org/blog/posts/first/">');
     expect(result.read('sitemap.xml')).toContain('<loc>https://example.org/blog/posts/first/</loc>');
+  });
+
+  it('an @ in the path is not taken for credentials', async () => {
+    const result = await buildFixture('no-url', { url: 'https://EXAMPLE.org/~me/@blog' });
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(result.config?.url).toBe('https://example.org/~me/@blog/');
   });
 
   it('--url is normalized the same way', async () => {
