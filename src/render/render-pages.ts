@@ -330,8 +330,13 @@ function escape(text: string): string {
  * Front matter can carry them (YAML `"\x01"`), and the Nu Html Checker rejects the page; they show nothing anyway.
  */
 const notHtmlChar = /[^\P{Cc}\t\n\f\r]|\p{Noncharacter_Code_Point}|\p{Cs}/gu;
+/**
+ * A fast first look at every page (a plain class without the `u` flag scans ~6× faster than the exact pattern): any
+ * candidate, or any surrogate (emoji among them; supplementary noncharacters and lone surrogates are surrogates).
+ */
+const maybeNotHtmlChar = /[\u0000-\u0008\u000b\u000e-\u001f\u007f-\u009f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]/;
 
 /** A rendered page without the characters HTML forbids. */
 function htmlText(html: string): string {
-  return html.replace(notHtmlChar, '');
+  return maybeNotHtmlChar.test(html) ? html.replace(notHtmlChar, '') : html;
 }
