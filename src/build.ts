@@ -1,4 +1,3 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { resetForConfig, saveCacheLater, type BuildState } from './build-state.js';
 import { loadConfig, type ConfigOverrides } from './config/load.js';
@@ -13,6 +12,8 @@ import { derivedKey, openMarkdownCache, outputManifestPath, resolveCacheDir, typ
 import type { MarkdownPool } from './markdown/pool.js';
 import { defaultWorkers, poolThreshold, renderMarkdown } from './markdown/render-markdown.js';
 import { collectStaticFiles } from './output/static-files.js';
+import { checkFolders } from './output/check-folders.js';
+import { CommitError, recoverOutput } from './output/commit.js';
 import { readOutputManifest } from './output/manifest.js';
 import { fsWriter, type Writer } from './output/writer.js';
 import { registerHelpers } from './render/helpers.js';
@@ -32,6 +33,11 @@ export interface BuildOptions extends ConfigOverrides {
   now?: Date;
   /** Where files go. @default fsWriter(config.outDir): atomic swap into the output folder */
   writer?: Writer;
+  /**
+   * Replace an output folder that blogbuild did not make (one that is not empty and has no `.blogbuild` marker),
+   * deleting every file in it (`--force`). @default false
+   */
+  force?: boolean;
   /** Use the persistent markdown cache; false renders every post and leaves the cache alone (`--no-cache`). @default true */
   cache?: boolean;
   /** Folder of the persistent markdown cache. @default "<root>/node_modules/.cache/blogbuild" */
@@ -52,6 +58,11 @@ export interface BuildOptions extends ConfigOverrides {
 export interface BuildResult {
   /** True when there were no errors and the output was written. */
   ok: boolean;
+  /**
+   * True when a failed write could not undo itself, so the output folder holds part of the new site (the next
+   * blogbuild command finishes the write). When false or absent, a failed build changed nothing.
+   */
+  isOutputPartial?: boolean;
   config?: ResolvedConfig;
   site?: Site;
   /** Output paths, relative to the output folder. */
@@ -97,7 +108,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   if (!config) return finish({ ok: false, files: [] });
   const state = options.state;
   if (state) resetForConfig(state, config);
-  diagnostics.push(...(await checkFolders(config, options)));
+  // Before anything else: a build killed while it replaced the output is finished (see output/commit.ts).
+  recoverOutput(config.outDir);
+  const outputManifest = options.cache === false ? undefined : outputManifestPath(resolveCacheDir(config.root, options.cacheDir), config.outDir);
+  diagnostics.push(...(await checkFolders(config, { ...options, manifestFile: outputManifest })));
   if (hasErrors(diagnostics)) return finish({ ok: false, config, files: [] });
 
   const cacheDir = options.cache === false ? undefined : resolveCacheDir(config.root, options.cacheDir);
@@ -189,7 +203,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (hasErrors(diagnostics)) return finish({ ok: false, config, site, files: [] });
 
     // The manifest of the last output lives with the cache, so --no-cache neither reads nor writes it.
-    const writer = options.writer ?? fsWriter(config.outDir, { manifest: manifestFile, site: siteKey });
+    const writer = options.writer ?? fsWriter(config.outDir, { manifest: manifestFile, site: siteKey, onManifestError: (cause) => {
+      diagnostics.push(warning('CacheUnwritable', `the build cache cannot be written (${(cause as Error).message}); the site was built without it`, { file: cacheDir! },
+        `make ${path.relative(config.root, cacheDir!) || '.'} a writable folder (or run blogbuild clean), or build with --no-cache`));
+    } });
     try {
       const written = await writer.writeAll(files);
       const lateDiagnostics = pages.diagnostics.slice(renderedBefore);
@@ -204,9 +221,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       Object.assign(stats, written);
     } catch (cause) {
       await writer.abort().catch(() => undefined);
-      diagnostics.push(error('OutputFailed', `cannot write the output folder: ${(cause as Error).message}`, undefined,
-        'check that the output folder is writable and the disk is not full', cause));
-      return finish({ ok: false, config, site, files: [] });
+      const isOutputPartial = cause instanceof CommitError && !cause.isRestored;
+      diagnostics.push(error('OutputFailed', `cannot write the output folder: ${(cause as Error).message}` +
+        (isOutputPartial ? '; the output folder holds part of the new site' : '; it was left as it was'), { file: config.outDir },
+        isOutputPartial ? 'free space or fix the permissions, then run blogbuild again: it finishes the write first'
+          : 'check that the output folder is writable and the disk is not full', cause));
+      return finish({ ok: false, config, site, files: [], ...(isOutputPartial ? { isOutputPartial } : {}) });
     }
 
     stats.posts = site.posts.length;
@@ -247,31 +267,6 @@ function feedHtmlStore(cache: MarkdownCache | undefined, state: BuildState | und
     },
     key: (html, base) => derivedKey('feed-html', base, html),
   };
-}
-
-/** The output folder must not hold the blog's sources: the atomic swap replaces the whole folder. */
-async function checkFolders(config: ResolvedConfig, options: BuildOptions): Promise<Diagnostic[]> {
-  const diagnostics: Diagnostic[] = [];
-  const inside = (child: string, parent: string) => {
-    const rel = path.relative(parent, child);
-    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-  };
-  for (const source of [config.root, config.postsDir, config.templatesDir, config.publicDir]) {
-    if (inside(source, config.outDir)) {
-      const shown = source === config.root ? "the blog's own folder" : path.relative(config.root, source);
-      diagnostics.push(error('UsageInvalid', `the output folder is or contains ${shown}, which every build replaces`, { file: config.outDir },
-        'use a separate output folder such as dist/ (--out dist)'));
-      break;
-    }
-  }
-  if (options.templates !== undefined) {
-    const exists = await fs.stat(config.templatesDir).then((s) => s.isDirectory(), () => false);
-    if (!exists) {
-      diagnostics.push(error('TemplatesFolderMissing', 'the templates folder does not exist', { file: config.templatesDir },
-        'check the --templates path, or leave it out to use the built-in theme'));
-    }
-  }
-  return diagnostics;
 }
 
 /** Two sources for one output path, or a path that leaves the output folder, are errors. */

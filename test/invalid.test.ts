@@ -84,9 +84,14 @@ describe('invalid sites', () => {
       expect(stderr).not.toContain('\x1b[');
       expect(stderr).not.toContain(site);
 
-      // Nothing written: no output folder and no staging folder beside it.
+      // Nothing written: no output folder and no staging folder beside it, and a folder of the user's own untouched.
       expect(fs.existsSync(path.join(site, 'dist'))).toBe(false);
-      expect(fs.readdirSync(site).filter((entry) => entry.includes('blogbuild-tmp'))).toEqual([]);
+      expect(fs.readdirSync(site).filter((entry) => entry.includes('blogbuild-'))).toEqual([]);
+      const fixture = path.join(fixtures, name);
+      for (const file of fs.readdirSync(fixture, { recursive: true }) as string[]) {
+        const source = path.join(fixture, file);
+        if (fs.statSync(source).isFile() && file !== 'expected.json') expect(fs.readFileSync(path.join(site, file)).equals(fs.readFileSync(source)), file).toBe(true);
+      }
     });
   }
 });

@@ -40,12 +40,13 @@ async function buildToDisk(options: { cache?: boolean } = {}) {
   return result;
 }
 
-/** Output path → contents, inode and mtime of every file under dist/. */
+/** Output path → contents, inode and mtime of every file under dist/ but the file writer's marker (.blogbuild). */
 async function snapshot(): Promise<Map<string, { text: string; stamp: string }>> {
   const files = new Map<string, { text: string; stamp: string }>();
   const walk = async (dir: string) => {
     for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
+      if (dir === dist && entry.name === '.blogbuild') continue;
       if (entry.isDirectory()) await walk(full);
       else {
         const stat = await fs.stat(full, { bigint: true });

@@ -1,6 +1,7 @@
 import { error, warning, type Diagnostic, type Location } from '../diagnostics/error.js';
 import { offsetToPosition } from '../diagnostics/position.js';
 import { scanHtml, scanXml, type Reference } from './collect.js';
+import { xmlProblem } from './xml-well-formed.js';
 
 /** Input of {@link checkOutput}: a build's files in memory and where the site lives. */
 export interface CheckOutputOptions {
@@ -30,7 +31,8 @@ export interface CheckReport {
 const placeholderOrigin = 'http://blogbuild.invalid';
 
 /**
- * Checks every internal link, `#anchor` and local image of a built site, pages and feeds alike. Pure: reads only
+ * Checks that every feed and sitemap (every `.xml` file) is well-formed XML, and every internal link, `#anchor` and
+ * local image of a built site, pages and feeds alike. Pure: reads only
  * `files` (and sources through `readSource`, for locations). Broken links and missing images are errors, missing
  * anchors warnings (the page still opens).
  */
@@ -46,6 +48,7 @@ export function checkOutput(options: CheckOutputOptions): CheckReport {
   const found: { page: string; ref: Reference }[] = [];
   let pages = 0;
   let feeds = 0;
+  const malformed: Diagnostic[] = [];
   for (const file of [...files.keys()].sort()) {
     if (file.endsWith('.html')) {
       const scan = scanHtml(text(file), pageUrl(file));
@@ -53,6 +56,11 @@ export function checkOutput(options: CheckOutputOptions): CheckReport {
       for (const ref of scan.references) found.push({ page: file, ref });
       pages++;
     } else if (file.endsWith('.xml')) {
+      const problem = xmlProblem(text(file));
+      if (problem) {
+        malformed.push(error('XmlInvalid', `${file} is not well-formed XML: ${problem.message} (line ${problem.line}, column ${problem.column})`, undefined,
+          'feed readers and search engines reject the whole file; remove the character or markup the message names'));
+      }
       for (const ref of scanXml(text(file), pageUrl(file))) found.push({ page: file, ref });
       feeds++;
     }
@@ -127,7 +135,7 @@ export function checkOutput(options: CheckOutputOptions): CheckReport {
     return files.has(`${rel}/index.html`) ? `${rel}/index.html` : rel;
   }
 
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: Diagnostic[] = [...malformed];
   for (const problem of problems.values()) {
     const what = problem.code === 'ImageMissing' ? 'image' : 'link to';
     const shown = problem.ref.url;

@@ -11,6 +11,8 @@ export interface BuildFlags extends ConfigOverrides {
   debug?: boolean;
   /** False with `--no-cache`. @default true */
   cache?: boolean;
+  /** Replace an output folder blogbuild did not make. @default false */
+  force?: boolean;
 }
 
 /** `blogbuild build`: flags → build() → diagnostics and a summary → exit code. */
@@ -31,6 +33,7 @@ export async function buildCommand(flags: BuildFlags): Promise<number> {
     drafts: flags.drafts,
     future: flags.future,
     cache: flags.cache,
+    force: flags.force,
     onProgress: progress.update,
   };
   const result = await build(options);
@@ -38,7 +41,9 @@ export async function buildCommand(flags: BuildFlags): Promise<number> {
   reporter.diagnostics(result.diagnostics);
   if (!result.ok) {
     const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-    process.stderr.write(`${errors} error${errors === 1 ? '' : 's'}; nothing was written\n`);
+    // Says what is on disk: a failed write that could not undo itself left part of the new site.
+    const outcome = result.isOutputPartial ? 'the output folder holds part of the new site until the next build' : 'nothing was written';
+    process.stderr.write(`${errors} error${errors === 1 ? '' : 's'}; ${outcome}\n`);
     return exitCodeFor(result.diagnostics) || 1;
   }
 

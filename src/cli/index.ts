@@ -16,6 +16,7 @@ export function createProgram(): Command {
     .option('-o, --out <dir>', 'output folder (default: dist)')
     .option('-q, --quiet', 'print only errors')
     .option('--no-cache', 'render every post again, ignoring and not updating the build cache')
+    .option('-f, --force', 'replace an output folder that blogbuild did not make, deleting everything in it')
     .action(async (flags) => {
       process.exitCode = await buildCommand(flags);
     });

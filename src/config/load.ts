@@ -81,20 +81,25 @@ export async function loadConfig(
       diagnostics.sort((a, b) => (a.loc?.line ?? 0) - (b.loc?.line ?? 0) || (a.loc?.column ?? 0) - (b.loc?.column ?? 0));
       return { diagnostics };
     }
-    if (overrides.url !== undefined && !configSchema.shape.url.safeParse(overrides.url).success) {
-      return {
-        diagnostics: [
-          error('UsageInvalid', `--url ${JSON.stringify(overrides.url)} is not an absolute http(s) URL`, undefined,
-            'pass the address the site is published at, e.g. --url https://example.org/blog/'),
-        ],
-      };
-    }
     user = parsed.data;
+    if (overrides.url !== undefined) {
+      const url = configSchema.shape.url.safeParse(overrides.url);
+      if (!url.success) {
+        return {
+          diagnostics: [
+            error('UsageInvalid', `--url ${JSON.stringify(overrides.url)} ${url.error.issues[0]?.message ?? 'is not an absolute http(s) URL'}`, undefined,
+              'pass the address the site is published at, e.g. --url https://example.org/blog/'),
+          ],
+        };
+      }
+      // Validated and normalized once, then remembered with the settings.
+      user = { ...user, url: url.data };
+    }
     if (key !== undefined) validated!.set(key, user);
   }
 
-  let url = overrides.url ?? user.url ?? '';
-  if (url && !url.endsWith('/')) url += '/';
+  // Normalized by the schema (a trailing slash added); a --url, when given, was put in `user` by the validation.
+  const url = user.url ?? '';
   const basePath = url ? new URL(url).pathname : '/';
 
   const config: ResolvedConfig = {
@@ -259,7 +264,7 @@ function hintFor(key: string, value: unknown): string | undefined {
     if (suggestion) return `did you mean "${suggestion}"?`;
   }
   const hints: Record<string, string> = {
-    url: 'use the full address, starting with https://, e.g. "https://example.org/blog/"',
+    url: 'use the plain address the site is published at, starting with https://, e.g. "https://example.org/blog/" (no user:password@, ?query or #fragment)',
     timezone: 'use an IANA name such as "UTC", "Europe/Paris" or "America/New_York"',
     language: 'use a language tag such as "en", "en-GB" or "fr"',
     postsPerPage: 'use a whole number of at least 1, e.g. 10',

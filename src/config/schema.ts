@@ -2,7 +2,11 @@ import { z } from 'zod';
 
 const timezone = z.string().refine(isTimeZone, { message: 'is not an IANA time zone name' });
 const language = z.string().refine(isLanguageTag, { message: 'is not a BCP 47 language tag' });
-const baseUrl = z.string().refine(isHttpUrl, { message: 'is not an absolute http(s) URL' });
+/** The site's base URL: checked, then normalized (`new URL().href`, a trailing slash added); the normal form is what every output uses. */
+const baseUrl = z.string().superRefine((value, ctx) => {
+  const problem = urlProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+}).transform(normalizeUrl);
 const folder = z.string().min(1);
 
 /** The config file's schema: every key optional, unknown keys rejected. */
@@ -98,11 +102,28 @@ function isLanguageTag(tag: string): boolean {
   }
 }
 
-function isHttpUrl(value: string): boolean {
+/**
+ * Why a base URL cannot be used, or undefined. It is pasted into robots.txt, the feed and every canonical link, so it
+ * must be one plain http(s) address: whitespace or a control character would inject lines (`\nDisallow: /`),
+ * credentials would be published, and a query or fragment would swallow every path appended to it.
+ */
+export function urlProblem(value: string): string | undefined {
+  if (/[\s\u0000-\u001f\u007f-\u009f]/u.test(value)) return 'contains whitespace or a control character';
+  let url: URL;
   try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
+    url = new URL(value);
   } catch {
-    return false;
+    return 'is not an absolute http(s) URL';
   }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'is not an absolute http(s) URL';
+  if (url.username || url.password || /^[a-z][a-z\d+.-]*:\/*[^/?#]*@/i.test(value)) return 'contains credentials (user:password@), which would be published in every page';
+  if (value.includes('?')) return 'has a query (?…), which page paths cannot be appended to';
+  if (value.includes('#')) return 'has a fragment (#…), which page paths cannot be appended to';
+  return undefined;
+}
+
+/** The normal form of a valid base URL: as the URL parser writes it, ending in `/`. */
+export function normalizeUrl(value: string): string {
+  const href = new URL(value).href;
+  return href.endsWith('/') ? href : `${href}/`;
 }

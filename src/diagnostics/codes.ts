@@ -28,10 +28,14 @@ export const codes = {
   CharacterInvalid: { kind: 'content', title: 'Text holds a character a web page cannot hold' },
   SymlinkSkipped: { kind: 'content', title: 'Symbolic link not followed' },
   OutputFailed: { kind: 'usage', title: 'Output folder cannot be written' },
+  OutputFolderForeign: { kind: 'usage', title: 'Output folder holds files blogbuild did not write' },
+  FoldersOverlap: { kind: 'usage', title: 'Output, source and public folders overlap' },
+  CacheUnwritable: { kind: 'usage', title: 'Build cache cannot be written' },
   FeedWithoutUrl: { kind: 'content', title: 'Feed and sitemap have no absolute URLs' },
   LinkBroken: { kind: 'content', title: 'Internal link points to no page' },
   AnchorMissing: { kind: 'content', title: 'Link points to an #anchor that is not on the page' },
   ImageMissing: { kind: 'content', title: 'Local image does not exist' },
+  XmlInvalid: { kind: 'content', title: 'Feed or sitemap is not well-formed XML' },
 } as const satisfies Record<string, { kind: 'usage' | 'content'; title: string }>;
 
 /** A permanent diagnostic code, e.g. `DateInvalid`. */

@@ -33,15 +33,26 @@ export function readOutputManifest(file: string, outDir: string): Manifest | und
   }
 }
 
-/** Writes the manifest atomically; a manifest that cannot be written only makes the next build read more. */
-export function writeManifest(file: string, manifest: Manifest): void {
+/**
+ * Writes the manifest atomically; never throws. A manifest that cannot be written only makes the next build read
+ * more: the old one is removed if it can be (it no longer describes the output). Returns the failure, if any.
+ */
+export function writeManifest(file: string, manifest: Manifest): unknown {
+  const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   try {
     fsSync.mkdirSync(path.dirname(file), { recursive: true });
-    const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
     fsSync.writeFileSync(temp, JSON.stringify(manifest));
     fsSync.renameSync(temp, file);
-  } catch {
-    fsSync.rmSync(file, { force: true });
+    return undefined;
+  } catch (cause) {
+    for (const stale of [temp, file]) {
+      try {
+        fsSync.rmSync(stale, { force: true });
+      } catch {
+        // The cache folder is a file, or cannot be written: nothing stale can be there either.
+      }
+    }
+    return cause;
   }
 }
 

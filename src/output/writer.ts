@@ -3,7 +3,9 @@ import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { OutputFile } from '../render/render-pages.js';
+import { commitCopy, commitReplace, commitSwap, listFiles, recoverOutput, sameBytes, workPaths, type WorkPaths } from './commit.js';
 import { holdsExactly, readOutputManifest, sha1, statSignature, tryStat, writeManifest, type Manifest, type ManifestEntry } from './manifest.js';
+import { markerFile, resolveOutputDir } from './output-folder.js';
 
 /** Where a build puts its files. `commit` makes them visible all at once; `abort` drops them. */
 export interface Writer {
@@ -70,34 +72,62 @@ export interface FsWriterOptions {
   manifest?: string;
   /** Recorded in the manifest: the site fingerprint the pages were rendered under (see `siteFingerprint`). */
   site?: string;
+  /** Called when the manifest cannot be written (the build still succeeds; the next one reads more). @default undefined */
+  onManifestError?: (cause: unknown) => void;
 }
 
 /**
- * Writes to a temporary folder beside `outDir` and swaps it in on commit, so a failed build leaves the previous
- * output exactly as it was. Files whose bytes equal the previous output are hard-linked from it instead of
- * written, so they keep their mtime and sync-by-mtime deploy tools upload only real changes.
+ * Writes to a temporary folder beside `outDir` and makes it the output on commit (see commit.ts), so a failed build
+ * leaves the previous output exactly as it was and a killed one the previous or the new output. Files whose bytes
+ * equal the previous output are hard-linked from it instead of written, so they keep their mtime and sync-by-mtime
+ * deploy tools upload only real changes. A symlinked `outDir` stays a link: its target gets the output. Every output
+ * holds the marker file `.blogbuild` (see output-folder.ts).
  *
  * The many small file operations are synchronous: on one thread they cost a few microseconds each, where the
  * promise API pays a thread-pool round trip per call.
  */
 export function fsWriter(outDir: string, options: FsWriterOptions = {}): Writer {
-  const parent = path.dirname(outDir);
   const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
-  const staging = path.join(parent, `.${path.basename(outDir)}.blogbuild-tmp-${tag}`);
-  let isStarted = false;
+  let work: WorkPaths | undefined;
+  /** Whether renames can move files between the staging folder and the output folder (one file system). */
+  let isRenamable = true;
   let nextManifest: Manifest | undefined;
+  /** In-place updates: the changed files, renamed from the staging folder over the old ones on commit. */
+  let replacements: string[] | undefined;
 
-  const start = async () => {
-    if (isStarted) return;
-    await fs.mkdir(staging, { recursive: true });
-    isStarted = true;
+  /** Makes the staging folder beside the output folder, else (its parent cannot be written) beside `outDir`. */
+  const start = (): WorkPaths => {
+    if (work) return work;
+    const dir = resolveOutputDir(outDir);
+    const parents = [...new Set([path.dirname(dir), path.dirname(outDir)])];
+    for (const [i, parent] of parents.entries()) {
+      const candidate = workPaths(dir, parent, tag);
+      try {
+        fsSync.mkdirSync(parent, { recursive: true });
+        fsSync.mkdirSync(candidate.staging);
+      } catch (cause) {
+        const code = (cause as NodeJS.ErrnoException).code;
+        if (i < parents.length - 1 && (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')) continue;
+        throw cause;
+      }
+      work = candidate;
+      const device = tryStat(dir)?.dev ?? tryStat(parent)?.dev;
+      isRenamable = parent === path.dirname(dir) && device === tryStat(candidate.staging)?.dev;
+      return work;
+    }
+    throw new Error(`cannot write beside ${dir}`);
   };
-  /** In-place updates: temp file → the file it replaces, renamed over it on commit. */
-  let replacements: [temp: string, target: string][] | undefined;
 
   return {
-    async writeAll(outputs) {
+    async writeAll(files) {
+      // A build killed during an earlier commit is finished first.
+      recoverOutput(outDir);
+      const outputs = [...files, markerFile];
       const stats: WriteStats = { written: 0, unchanged: 0 };
+      // The marker is not one of the build's files: it is not counted.
+      const count = (file: OutputFile, kind: keyof WriteStats) => {
+        if (file !== markerFile) stats[kind]++;
+      };
       const previous = options.manifest ? readOutputManifest(options.manifest, outDir) : undefined;
       const manifest: Manifest = { format: 1, outDir, files: Object.create(null) as Record<string, ManifestEntry>, ...(options.site === undefined ? {} : { site: options.site }) };
       const record = (file: OutputFile, hash: string, stat: fsSync.BigIntStats, sourceStat: string | undefined) => {
@@ -107,7 +137,7 @@ export function fsWriter(outDir: string, options: FsWriterOptions = {}): Writer 
       // Staging folders made so far, so each is made once.
       const made = new Set<string>();
       const stagedPath = (file: OutputFile) => {
-        const target = path.join(staging, file.path);
+        const target = path.join(start().staging, file.path);
         const dir = path.dirname(target);
         if (!made.has(dir)) {
           fsSync.mkdirSync(dir, { recursive: true });
@@ -118,7 +148,8 @@ export function fsWriter(outDir: string, options: FsWriterOptions = {}): Writer 
       const writeStaged = (plan: Plan, bytes: Buffer) => {
         const target = stagedPath(plan.file);
         fsSync.writeFileSync(target, bytes);
-        stats.written++;
+        count(plan.file, 'written');
+        // A rename keeps the inode and mtime, so the staged file's stat is the final file's.
         record(plan.file, plan.hash, fsSync.statSync(target, { bigint: true }), plan.sourceStat);
       };
 
@@ -166,7 +197,6 @@ export function fsWriter(outDir: string, options: FsWriterOptions = {}): Writer 
         bytes ??= bytesOf(file);
         if (!isStreaming && changedCount > inPlaceLimit) {
           isStreaming = true;
-          await start();
           for (const kept of plans) {
             if (kept.bytes) {
               writeStaged(kept, kept.bytes);
@@ -189,28 +219,24 @@ export function fsWriter(outDir: string, options: FsWriterOptions = {}): Writer 
         replacements = [];
         for (const plan of plans) {
           if (plan.isSame) {
-            stats.unchanged++;
+            count(plan.file, 'unchanged');
             record(plan.file, plan.hash, plan.oldStat!, plan.sourceStat);
             continue;
           }
-          const temp = path.join(path.dirname(plan.old), `.${path.basename(plan.old)}.blogbuild-tmp-${tag}`);
-          replacements.push([temp, plan.old]);
-          fsSync.writeFileSync(temp, plan.bytes!);
+          writeStaged(plan, plan.bytes!);
           plan.bytes = undefined;
-          stats.written++;
-          // A rename keeps the inode and mtime, so the temp file's stat is the final file's.
-          record(plan.file, plan.hash, fsSync.statSync(temp, { bigint: true }), plan.sourceStat);
+          replacements.push(plan.file.path);
         }
         return stats;
       }
 
-      await start();
+      start();
       for (const plan of plans) {
         if (plan.isWritten) continue;
         if (plan.isSame) {
           try {
             fsSync.linkSync(plan.old, stagedPath(plan.file));
-            stats.unchanged++;
+            count(plan.file, 'unchanged');
             record(plan.file, plan.hash, plan.oldStat!, plan.sourceStat);
             continue;
           } catch {
@@ -224,42 +250,25 @@ export function fsWriter(outDir: string, options: FsWriterOptions = {}): Writer 
     },
     async commit() {
       if (replacements) {
-        for (const [temp, target] of replacements) fsSync.renameSync(temp, target);
-        replacements = undefined;
-        if (options.manifest && nextManifest) writeManifest(options.manifest, nextManifest);
-        return;
-      }
-      await start();
-      const old = path.join(parent, `.${path.basename(outDir)}.blogbuild-old-${tag}`);
-      let hadOld = false;
-      try {
-        await fs.rename(outDir, old);
-        hadOld = true;
-      } catch (cause) {
-        const code = (cause as NodeJS.ErrnoException).code;
-        if (code === 'EBUSY' || code === 'EXDEV' || code === 'EPERM') {
-          // A mount point or a folder another program holds open cannot be renamed: sync into it instead.
-          if (options.manifest) await fs.rm(options.manifest, { force: true });
-          await syncInto(staging, outDir);
-          await fs.rm(staging, { recursive: true, force: true });
-          return;
+        if (replacements.length > 0) {
+          if (isRenamable) commitReplace(work!, replacements);
+          else commitCopy(work!, replacements, []);
         }
-        if (code !== 'ENOENT') throw cause;
+        replacements = undefined;
+      } else {
+        const paths = start();
+        if (isRenamable) commitSwap(paths);
+        else commitCopy(paths, listFiles(paths.staging), listFiles(paths.dir).filter((rel) => !fsSync.existsSync(path.join(paths.staging, rel))));
       }
-      try {
-        await fs.rename(staging, outDir);
-      } catch (cause) {
-        if (hadOld) await fs.rename(old, outDir);
-        throw cause;
+      if (options.manifest && nextManifest) {
+        const failure = writeManifest(options.manifest, nextManifest);
+        if (failure !== undefined) options.onManifestError?.(failure);
       }
-      if (options.manifest && nextManifest) writeManifest(options.manifest, nextManifest);
-      if (hadOld) fsSync.rmSync(old, { recursive: true, force: true });
-      await removeLeftovers(parent, path.basename(outDir));
     },
     async abort() {
-      for (const [temp] of replacements ?? []) fsSync.rmSync(temp, { force: true });
       replacements = undefined;
-      await fs.rm(staging, { recursive: true, force: true });
+      // A commit that failed and could not undo itself keeps its journal and files, for the next command to finish.
+      if (work && !fsSync.existsSync(work.journal)) await fs.rm(work.staging, { recursive: true, force: true });
     },
   };
 }
@@ -272,50 +281,4 @@ function bytesOf(file: OutputFile): Buffer {
   if (file.source !== undefined) return fsSync.readFileSync(file.source);
   if (file.render) return Buffer.from(file.render());
   return typeof file.contents === 'string' ? Buffer.from(file.contents) : Buffer.from(file.contents);
-}
-
-/** Removes staging folders of builds that were killed (their process is gone). */
-async function removeLeftovers(parent: string, base: string): Promise<void> {
-  const prefix = `.${base}.blogbuild-`;
-  for (const name of await fs.readdir(parent).catch(() => [] as string[])) {
-    if (!name.startsWith(prefix)) continue;
-    const pid = Number(/-(?:tmp|old)-(\d+)-/.exec(name)?.[1]);
-    if (pid && pid !== process.pid && isAlive(pid)) continue;
-    if (pid === process.pid) continue;
-    await fs.rm(path.join(parent, name), { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (cause) {
-    return (cause as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Makes `target` hold exactly the files of `source` (for output folders that cannot be swapped). */
-async function syncInto(source: string, target: string): Promise<void> {
-  const { walk } = await import('../content/discover.js');
-  const wanted = new Set((await walk(source)).map((file) => path.relative(source, file)));
-  for (const file of await walk(target)) {
-    if (!wanted.has(path.relative(target, file))) await fs.rm(file, { force: true });
-  }
-  for (const rel of wanted) {
-    const to = path.join(target, rel);
-    await fs.mkdir(path.dirname(to), { recursive: true });
-    const bytes = await fs.readFile(path.join(source, rel));
-    if (!sameBytes(to, bytes)) await fs.writeFile(to, bytes);
-  }
-}
-
-function sameBytes(file: string, bytes: Buffer): boolean {
-  try {
-    const stat = fsSync.statSync(file);
-    if (stat.size !== bytes.length) return false;
-    return bytes.equals(fsSync.readFileSync(file));
-  } catch {
-    return false;
-  }
 }
