@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { PostMemo } from '../build-state.js';
 import { defineLazyText } from '../cache/packed.js';
 import type { PostCache } from '../cache/post-cache.js';
-import { error, type Diagnostic, type Location } from '../diagnostics/error.js';
+import { error, warning, type Diagnostic, type Location } from '../diagnostics/error.js';
 import { findYamlKey, findYamlValue, offsetToPosition } from '../diagnostics/position.js';
 import type { Post } from '../site/model.js';
 import { parseDate, type PostDate } from './dates.js';
@@ -190,8 +190,9 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
   const description = textField('description');
   const image = textField('image');
 
-  checkPrintable(fm, source.path, { title, author, description, image, tags: typeof tags === 'string' ? undefined : tags.join(' ') }, fail, diagnostics);
-  if (diagnostics.length > 0 || !title || !date || !slug || typeof tags === 'string') return { diagnostics };
+  const warnings = unprintableWarnings(fm, source.path, { title, author, description, image, tags: typeof tags === 'string' ? undefined : tags.join(' ') }, at);
+  if (diagnostics.length > 0 || !title || !date || !slug || typeof tags === 'string') return { diagnostics: [...diagnostics, ...warnings] };
+  diagnostics.push(...warnings);
   const extra: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(data)) if (!knownKeys.has(key)) extra[key] = value;
   const post: Omit<Post, 'body' | 'bodyStartLine' | 'bundleDir' | 'assets'> = {
@@ -220,18 +221,27 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
   return { diagnostics, post: withBody };
 }
 
-/** Errors for characters a web page cannot hold (see findUnprintable) in the front-matter text shown on pages and in the body. */
-function checkPrintable(fm: FrontMatter, file: string, fields: Record<string, string | undefined>, fail: (code: Diagnostic['code'], key: string, message: string, hint?: string) => void, diagnostics: Diagnostic[]): void {
+/**
+ * Warnings for characters a web page cannot hold (see findUnprintable) in the front-matter text shown on pages and in
+ * the body. They are not errors: the pages and feeds drop such characters (see output/), so the build stays valid; the
+ * warning says where they were, since a control character in a post is almost always a paste accident.
+ */
+function unprintableWarnings(fm: FrontMatter, file: string, fields: Record<string, string | undefined>, at: (key: string) => Location): Diagnostic[] {
+  const warnings: Diagnostic[] = [];
   for (const [key, text] of Object.entries(fields)) {
     const found = text === undefined ? undefined : findUnprintable(text, false);
-    if (found) fail('CharacterInvalid', key, `\`${key}\` holds the control character ${codePointName(found.codePoint)}, which a web page cannot hold`, 'remove it; in a double-quoted value, look for escapes such as `\\0` or `\\x05`');
+    if (found) {
+      warnings.push(warning('CharacterInvalid', `\`${key}\` holds the control character ${codePointName(found.codePoint)}, which a web page cannot hold; it is left out of the pages and feeds`,
+        at(key), 'remove it; in a double-quoted value, look for escapes such as `\\0` or `\\x05`'));
+    }
   }
   const found = findUnprintable(fm.body);
   if (found) {
-    const at = offsetToPosition(fm.body, found.index);
-    diagnostics.push(error('CharacterInvalid', `the post holds the control character ${codePointName(found.codePoint)}, which a web page cannot hold`,
-      { file, line: fm.bodyStartLine + at.line - 1, column: at.column }, 'remove it (editors often show it as a box or nothing at all)'));
+    const pos = offsetToPosition(fm.body, found.index);
+    warnings.push(warning('CharacterInvalid', `the post holds the control character ${codePointName(found.codePoint)}, which a web page cannot hold; it is left out of the pages and feeds`,
+      { file, line: fm.bodyStartLine + pos.line - 1, column: pos.column }, 'remove it (editors often show it as a box or nothing at all)'));
   }
+  return warnings;
 }
 
 /** Tags as names, or a description of what was given instead. */

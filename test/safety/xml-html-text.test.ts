@@ -45,6 +45,14 @@ describe('characters XML and HTML forbid, in a post (control-characters fixture)
 
   it('builds, and the feed and sitemap are well-formed XML', () => {
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    // Each post's first forbidden character is reported where it is, as a warning: the output leaves it out.
+    const warnings = result.diagnostics.filter((d) => d.code === 'CharacterInvalid');
+    expect(warnings.length).toBeGreaterThan(0);
+    for (const w of warnings) {
+      expect(w.severity).toBe('warning');
+      expect(w.loc?.file).toMatch(/controls\.md$/);
+      expect(w.loc?.line).toBeGreaterThan(1);
+    }
     expect(xmlErrors(result.read('rss.xml'))).toEqual([]);
     expect(xmlErrors(result.read('sitemap.xml'))).toEqual([]);
     expect(result.read('rss.xml')).toContain('A body with U+FFFE (), U+FFFF (), a vertical tab (), an escape () and U+0001 ().');
