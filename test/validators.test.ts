@@ -263,14 +263,16 @@ describe('keyboard use in Chromium', { tags: ['chromium'] }, () => {
     const v = await visit('');
     try {
       for (const colorScheme of colorSchemes) {
-        await v.page.emulateMedia({ colorScheme });
+        // Reduced motion: no smooth scrolling, so positions are final when measured.
+        await v.page.emulateMedia({ colorScheme, reducedMotion: 'reduce' });
         // As on a fresh load: at the top, nothing focused.
         await v.page.evaluate(() => {
           (document.activeElement as HTMLElement | null)?.blur();
           window.scrollTo({ top: 0, behavior: 'instant' });
         });
         await v.page.keyboard.press('Tab');
-        const skip = await v.page.evaluate(() => {
+        const skip = await v.page.evaluate(async () => {
+          await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
           const el = document.activeElement as HTMLElement;
           const box = el.getBoundingClientRect();
           return { className: el.className, href: el.getAttribute('href'), top: box.top, bottom: box.bottom, outline: getComputedStyle(el).outlineStyle };
