@@ -142,13 +142,14 @@ describe('npm test with Chromium and Java hidden', () => {
       'home page 1 (/blog/)', 'home page 2 (/blog/page/2/)', 'tag page (/blog/tags/markdown/)', 'tag page 2 (/blog/tags/markdown/page/2/)',
       'tag index (/blog/tags/)', '404 (/blog/no/such/page/)'];
     expect(lines[0]).toMatch(/^ Chromium is missing: \/usr\/bin\/chromium: (cannot start \(EACCES\)|not there); /);
-    const javaAt = 4 + suites.length;
+    const javaAt = 5 + suites.length;
     expect(lines[javaAt]).toMatch(/^ Java is missing: java: (cannot start \(EACCES\)|not found)$/);
     expect(lines.filter((_, n) => n !== 0 && n !== javaAt)).toEqual([
       '   test/browser-live-reload.test.ts',
       '     reloads an open post on save, shows an overlay on a content error, and recovers',
       '   test/validators.test.ts',
       ...suites.map((suite) => `     ${suite} in Chromium (3 tests)`),
+      '     keyboard use in Chromium',
       '   test/validators.test.ts',
       '     Nu Html Checker',
       ' To run them (Debian): apt-get install chromium openjdk-17-jre-headless',

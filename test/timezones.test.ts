@@ -50,6 +50,10 @@ describe('dates do not depend on the machine time zone', () => {
         expect(time.getAttribute('datetime'), `${dist} ${file}`).toBe('2024-12-31');
         expect(time.textContent, `${dist} ${file}`).toBe('December 31, 2024');
       }
+      // Search engines and link previews get the same calendar day, as a date-time with the site's (UTC) offset.
+      const post = await page(dist, 'posts/new-years-eve/index.html');
+      expect(JSON.parse(post.querySelector('script[type="application/ld+json"]')!.textContent!).datePublished).toBe('2024-12-31T00:00:00+00:00');
+      expect(post.querySelector('meta[property="article:published_time"]')!.getAttribute('content')).toBe('2024-12-31T00:00:00+00:00');
       const rss = await fs.readFile(path.join(dist, 'rss.xml'), 'utf8');
       expect(rss).toContain('<pubDate>Tue, 31 Dec 2024 00:00:00 GMT</pubDate>');
       expect(await fs.readFile(path.join(dist, 'sitemap.xml'), 'utf8')).toContain('<lastmod>2024-12-31</lastmod>');
@@ -69,6 +73,8 @@ describe('dates do not depend on the machine time zone', () => {
       const time = (await page(dist, 'posts/late-evening/index.html')).querySelector('time')!;
       expect(time.textContent).toBe('January 1, 2025');
       expect(time.getAttribute('datetime')).toBe('2025-01-01T05:00:00+09:00');
+      const data = JSON.parse((await page(dist, 'posts/late-evening/index.html')).querySelector('script[type="application/ld+json"]')!.textContent!);
+      expect([data.datePublished, data.dateModified]).toEqual(['2025-01-01T05:00:00+09:00', '2025-01-01T05:00:00+09:00']);
     }
   });
 

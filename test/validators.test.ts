@@ -83,6 +83,9 @@ const pages = [
   { name: '404', path: 'no/such/page/', status: 404 },
 ] as const;
 
+/** Screenshots of every page checked, per colour scheme and width, for a person to review (git-ignored). */
+const screenshotDir = path.join(projectRoot, 'test/.screenshots');
+
 const colorSchemes = ['light', 'dark'] as const;
 const widths = [375, 1280] as const;
 
@@ -176,6 +179,20 @@ describe('kitchen-sink fixture', () => {
     expect(await tagLinks('a-post-without-title')).toEqual(['markdown /blog/tags/markdown/']);
   });
 
+  it('shows each post\'s tags on list pages, without a landmark per post', async () => {
+    const { document } = parseHTML(await fs.readFile(path.join(kitchenSinkOut, 'index.html'), 'utf8'));
+    const summaries = [...document.querySelectorAll('.post-summary')].map((s) => ({
+      title: s.querySelector('h2')?.textContent,
+      tags: [...s.querySelectorAll('ul.post-summary-tags a[rel="tag"]')].map((a) => `${a.textContent} ${a.getAttribute('href')}`),
+    }));
+    expect(summaries).toEqual([
+      { title: 'Every markdown feature', tags: ['C++ /blog/tags/c-plus-plus/', 'café /blog/tags/cafe/', 'a/b testing /blog/tags/a-b-testing/', 'markdown /blog/tags/markdown/'] },
+      { title: 'A post without a title', tags: ['markdown /blog/tags/markdown/'] },
+      { title: 'Notes on C++', tags: ['C++ /blog/tags/c-plus-plus/', 'markdown /blog/tags/markdown/'] },
+    ]);
+    expect(document.querySelectorAll('nav').length).toBe(2);
+  });
+
   it('titles a post without `title` by its # heading, shown once', async () => {
     const { document } = parseHTML(await fs.readFile(path.join(kitchenSinkOut, 'posts/a-post-without-title/index.html'), 'utf8'));
     expect([...document.querySelectorAll('h1')].map((h) => h.textContent)).toEqual(['A post without a title']);
@@ -183,7 +200,7 @@ describe('kitchen-sink fixture', () => {
   });
 });
 
-describe.each(pages.map((p) => [`${p.name} (/blog/${p.path})`, p] as const))('%s in Chromium', { tags: ['chromium'] }, (_, { path: sitePath, status }) => {
+describe.each(pages.map((p) => [`${p.name} (/blog/${p.path})`, p] as const))('%s in Chromium', { tags: ['chromium'] }, (_, { name, path: sitePath, status }) => {
   let v: PageVisit;
   beforeAll(async () => {
     v = await visit(sitePath);
@@ -215,7 +232,7 @@ describe.each(pages.map((p) => [`${p.name} (/blog/${p.path})`, p] as const))('%s
     }
   });
 
-  it('has no axe violations in light and dark colour schemes at 375px and 1280px', async () => {
+  it('has no axe violations in light and dark colour schemes at 375px and 1280px (screenshots in test/.screenshots/)', async () => {
     const failures: string[] = [];
     const backgrounds = new Set<string>();
     for (const width of widths) {
@@ -226,6 +243,8 @@ describe.each(pages.map((p) => [`${p.name} (/blog/${p.path})`, p] as const))('%s
         const { violations, passes } = await runAxe(v.page);
         expect(passes, 'axe passed no rule: it did not run').toBeGreaterThan(10);
         if (violations.length > 0) failures.push(`${colorScheme} ${width}px:\n${formatViolations(violations)}`);
+        await fs.mkdir(screenshotDir, { recursive: true });
+        await v.page.screenshot({ path: path.join(screenshotDir, `${name.replace(/\W+/g, '-')}-${colorScheme}-${width}.png`), fullPage: true });
       }
     }
     expect(failures, `axe violations on /blog/${sitePath}:\n${failures.join('\n')}`).toEqual([]);
@@ -236,6 +255,52 @@ describe.each(pages.map((p) => [`${p.name} (/blog/${p.path})`, p] as const))('%s
     await v.page.setViewportSize({ width: 375, height: 800 });
     const overflow = await v.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBe(0);
+  });
+});
+
+describe('keyboard use in Chromium', { tags: ['chromium'] }, () => {
+  it('reaches the skip link first, shows it, and outlines every focused link in light and dark', async () => {
+    const v = await visit('');
+    try {
+      for (const colorScheme of colorSchemes) {
+        // Reduced motion: no smooth scrolling, so positions are final when measured.
+        await v.page.emulateMedia({ colorScheme, reducedMotion: 'reduce' });
+        // As on a fresh load: at the top, nothing focused.
+        await v.page.evaluate(() => {
+          (document.activeElement as HTMLElement | null)?.blur();
+          window.scrollTo({ top: 0, behavior: 'instant' });
+        });
+        await v.page.keyboard.press('Tab');
+        const skip = await v.page.evaluate(async () => {
+          await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+          const el = document.activeElement as HTMLElement;
+          const box = el.getBoundingClientRect();
+          return { className: el.className, href: el.getAttribute('href'), top: box.top, bottom: box.bottom, outline: getComputedStyle(el).outlineStyle };
+        });
+        expect(skip).toMatchObject({ className: 'skip-link', href: '#main' });
+        expect(skip.top, 'the focused skip link is on screen').toBeGreaterThanOrEqual(0);
+        expect(skip.bottom).toBeGreaterThan(skip.top);
+        // Every further stop (header, posts, tags, pagination, footer) shows a focus outline of 2px or more.
+        const stops: string[] = [];
+        for (let i = 0; i < 40; i++) {
+          await v.page.keyboard.press('Tab');
+          const stop = await v.page.evaluate(() => {
+            const el = document.activeElement as HTMLElement;
+            if (el === document.body) return null;
+            const style = getComputedStyle(el);
+            return { text: el.textContent?.trim() ?? '', outline: style.outlineStyle, width: parseFloat(style.outlineWidth) };
+          });
+          if (!stop) break;
+          stops.push(stop.text);
+          expect(stop.outline, `focus outline of "${stop.text}" (${colorScheme})`).not.toBe('none');
+          expect(stop.width).toBeGreaterThanOrEqual(2);
+        }
+        expect(stops).toContain('markdown');
+        expect(stops).toContain('Older posts →');
+      }
+    } finally {
+      await v.context.close();
+    }
   });
 });
 

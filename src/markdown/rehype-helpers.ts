@@ -3,6 +3,7 @@ import type { Element, Root } from 'hast';
 import { raw } from 'hast-util-raw';
 import { toString } from 'hast-util-to-string';
 import type { VFile } from 'vfile';
+import { countWords } from './count-words.js';
 
 type Parent = Root | Element;
 
@@ -40,7 +41,7 @@ export interface PostTreeOptions {
  * - GFM output is made to pass axe and the Nu checker: code blocks and tables (which scroll on narrow screens)
  *   get `tabindex="0"` so keyboards can scroll them, task-list checkboxes get their item's text as `aria-label`,
  *   and the obsolete `align` attribute of table cells becomes `style="text-align: …"`;
- * - the words of the rendered text are counted into `file.data.wordCount`.
+ * - the words of the rendered text are counted into `file.data.wordCount` (CJK text by characters: countWords).
  */
 export function rehypePostTree(options: PostTreeOptions = {}) {
   const prefix = (options.basePath ?? '/').replace(/\/$/, '');
@@ -59,8 +60,7 @@ export function rehypePostTree(options: PostTreeOptions = {}) {
     walk(tree);
     // Words are counted over the concatenated text (as hast-util-to-string gives it), so a word split across
     // elements (`<em>bak</em>ing`) counts once.
-    const words = text.join('').match(/[\p{L}\p{N}][\p{L}\p{N}'’_-]*/gu);
-    file.data.wordCount = words ? words.length : 0;
+    file.data.wordCount = countWords(text.join(''));
   };
 }
 

@@ -1,4 +1,4 @@
-import { formatDate, type PostDate } from '../content/dates.js';
+import { formatDate, isoInZone, type PostDate } from '../content/dates.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import type { Pagination, RenderedPost, Site, Tag } from '../site/model.js';
 import { tagSlug } from '../site/tags.js';
@@ -6,8 +6,11 @@ import { absoluteUrl, postPath, siteUrl, tagPath } from '../site/urls.js';
 
 /** A date as templates see it. */
 export interface DateView {
+  /** For `<time datetime>`: `2024-12-31` for a calendar date, else the date-time with the site's offset. */
   iso: string;
   text: string;
+  /** Always a date-time with the site's offset (`2024-12-31T00:00:00+09:00`), for OpenGraph and JSON-LD. */
+  dateTime: string;
 }
 
 /** A tag as templates see it. */
@@ -31,6 +34,8 @@ export interface PostView {
   description: string;
   html?: string;
   image: string | null;
+  /** The cover image's absolute URL (root-relative when the site has no `url`), for og:image and JSON-LD. */
+  imageUrl: string | null;
   data: Record<string, unknown>;
 }
 
@@ -50,7 +55,7 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
   const dateView = (date: PostDate): DateView => {
     let view = dateViews.get(date);
     if (!view) {
-      view = { iso: date.iso, text: formatDate(date, config.language, config.timezone) };
+      view = { iso: date.iso, text: formatDate(date, config.language, config.timezone), dateTime: isoInZone(date.instant, config.timezone) };
       dateViews.set(date, view);
     }
     return { ...view };
@@ -60,6 +65,7 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
 
   const post = (p: RenderedPost, includeHtml: boolean): PostView => {
     const url = siteUrl(config, postPath(p.slug));
+    const image = p.image ? resolveImage(p.image, url, config.basePath) : null;
     return {
       title: p.title,
       url,
@@ -71,7 +77,8 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
       tags: postTags(p),
       description: p.description ?? p.excerpt,
       ...(includeHtml ? { html: p.html } : {}),
-      image: p.image ? resolveImage(p.image, url, config.basePath) : null,
+      image,
+      imageUrl: image === null ? null : absoluteImage(image, config),
       data: p.data,
     };
   };
@@ -111,9 +118,17 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
   return { post, postTags, tagView: (tag: Tag) => tagViews.get(tag.slug)!, tagViews, common, pagination };
 }
 
+/** A resolved cover image link as an absolute URL: a page's link without the base path is a site path. */
+function absoluteImage(image: string, config: ResolvedConfig): string {
+  if (isExternal.test(image) || !image.startsWith(config.basePath)) return image;
+  return absoluteUrl(config, image.slice(config.basePath.length));
+}
+
+const isExternal = /^[a-z][a-z0-9+.-]*:|^\/\//i;
+
 /** A cover image path relative to the post's folder becomes a link that works from any page. */
 function resolveImage(image: string, postUrl: string, basePath: string): string {
-  if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(image)) return image;
+  if (isExternal.test(image)) return image;
   // Root-relative covers get the sub-path, as root-relative links in the body do (rehypeBasePath).
   if (image.startsWith('/')) return image.startsWith(basePath) ? image : basePath + image.slice(1);
   return postUrl + image.replace(/^\.\//, '');

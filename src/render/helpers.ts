@@ -1,6 +1,7 @@
 import type Handlebars from 'handlebars';
 import { formatDate as format, parseDate } from '../content/dates.js';
 import { absoluteUrl, siteUrl, type UrlConfig } from '../site/urls.js';
+import { scriptSafeJson, structuredData, type StructuredDataContext } from './structured-data.js';
 
 /** What the helpers need from the config. */
 export interface HelperOptions extends UrlConfig {
@@ -13,7 +14,8 @@ const styles = new Set(['full', 'long', 'medium', 'short']);
 /**
  * Registers the template helpers:
  * `url` (site path → link with base path), `absUrl`, `formatDate` (site language and time zone),
- * `eq`, `json`.
+ * `eq`, `json` (script-safe JSON of a value), `jsonLd` (the same, for `<script type="application/ld+json">`) and
+ * `structuredData` (a page's schema.org object, from its context: `{{jsonLd (structuredData @root)}}`).
  */
 export function registerHelpers(hb: typeof Handlebars, options: HelperOptions): void {
   hb.registerHelper('url', (value: unknown) => siteUrl(options, typeof value === 'string' ? value : ''));
@@ -37,5 +39,7 @@ export function registerHelpers(hb: typeof Handlebars, options: HelperOptions): 
     return format(date, options.language, options.timezone, intl);
   });
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-  hb.registerHelper('json', (value: unknown) => new hb.SafeString(JSON.stringify(value ?? null).replace(/</g, '\\u003c')));
+  hb.registerHelper('json', (value: unknown) => new hb.SafeString(scriptSafeJson(value)));
+  hb.registerHelper('jsonLd', (value: unknown) => new hb.SafeString(scriptSafeJson(value)));
+  hb.registerHelper('structuredData', (context: unknown) => structuredData(context as StructuredDataContext));
 }
