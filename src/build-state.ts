@@ -1,16 +1,11 @@
+import type { SourceMemo } from './content/discover.js';
 import type { Diagnostic } from './diagnostics/error.js';
-import type { MarkdownResult } from './markdown/render-markdown.js';
+import type { MarkdownResult } from './markdown/render-job.js';
 import type { PageMemo } from './render/render-pages.js';
 import type { Theme } from './render/templates.js';
 import type { Post, RenderedPost } from './site/model.js';
 
-/** A source file as read by a previous build, with the stat it had then. */
-export interface SourceMemo {
-  size: number;
-  mtimeMs: number;
-  ino: number;
-  text: string;
-}
+export type { SourceMemo };
 
 /** A post loaded (parsed and validated) from one source text under one set of options. */
 export interface PostMemo {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { MarkdownResult } from '../markdown/render-markdown.js';
+import type { MarkdownResult } from '../markdown/render-job.js';
 import { defineLazyText, lazyTextOf, packFile, textOf, unpackFile, writeChunksSync, type LazyText } from './packed.js';
 
 /**

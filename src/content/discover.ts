@@ -1,10 +1,21 @@
 import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { SourceMemo } from '../build-state.js';
 import { textOf } from '../cache/packed.js';
 import type { PostCache } from '../cache/post-cache.js';
 import { error, type Diagnostic } from '../diagnostics/error.js';
+import { walk } from './walk.js';
+
+// The output writer and the watcher list folders with it too.
+export { walk };
+
+/** A source file as read by a previous build, with the stat it had then. */
+export interface SourceMemo {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  text: string;
+}
 
 /** A markdown file found under the posts folder. */
 export interface SourceFile {
@@ -141,19 +152,6 @@ function ownerBundle(file: string, bundleDirs: Set<string>): string | undefined 
     if (bundleDirs.has(dir)) return dir;
     if (path.dirname(dir) === dir) return undefined;
   }
-}
-
-/** Every file under `dir`, skipping dot-files and node_modules. */
-export async function walk(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  const entries = await fs.readdir(dir, { withFileTypes: true });
-  for (const entry of entries) {
-    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await walk(full)));
-    else if (entry.isFile()) out.push(full);
-  }
-  return out;
 }
 
 function toPosix(p: string): string {

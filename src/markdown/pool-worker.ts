@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { WorkerReply, WorkerRequest } from './pool.js';
 import { createMarkdownProcessor, type MarkdownOptions } from './processor.js';
-import { renderJob } from './render-markdown.js';
+import { renderJob } from './render-job.js';
 
 const encoder = new TextEncoder();
 const processor = createMarkdownProcessor((workerData as { markdown: Required<MarkdownOptions> }).markdown);

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { walk } from '../content/discover.js';
+import { walk } from '../content/walk.js';
 import type { OutputFile } from '../render/render-pages.js';
 import type { RenderedPost } from '../site/model.js';
 import { outputPath, postPath } from '../site/urls.js';
