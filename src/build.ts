@@ -157,7 +157,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const previousOutput = manifestFile === undefined ? undefined : readOutputManifest(manifestFile, config.outDir);
     // Builds with a state (the dev server rebuilding on every save) reuse the pages of the last build.
     // Without a state, pages are rendered by the writer one at a time (`defer`), so they are not all in memory at once.
-    const renderSalt = manifestFile === undefined && !state ? undefined : renderCacheSalt(theme, config, handlebarsVersion());
+    const renderSalt = manifestFile === undefined && !state ? undefined : renderCacheSalt(theme, config);
     // Every page's inputs in one hash: when the previous output was rendered under the same, pages keep their keys
     // and none is computed (most of a no-change rebuild's page work).
     const siteKey = manifestFile === undefined || state || renderSalt === undefined || markdown.posts.length !== published.length ? undefined

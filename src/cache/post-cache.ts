@@ -4,8 +4,7 @@ import path from 'node:path';
 import type { PostDate } from '../content/dates.js';
 import type { VerifiedTemplates } from '../render/templates.js';
 import type { Post } from '../site/model.js';
-import { version } from '../version.js';
-import { hashCodeFolder } from './cache-salt.js';
+import { codeSalt } from './code-salt.js';
 import { bodyDigest, setBodyDigest } from './body-digest.js';
 import { defineLazyText, lazyTextOf, packFile, textOf, unpackFile, writeChunksSync, type LazyText } from './packed.js';
 
@@ -27,7 +26,7 @@ export interface SourceStat {
  * index, then each post's JSON and body as raw UTF-8 blobs; see packed.ts). A post's JSON is parsed and its body
  * decoded only when a build uses them, and saving writes unchanged entries back as the bytes read: one edited
  * post does not re-serialise the other 999. Each entry keeps its body's digest (the markdown cache's key). A file
- * whose length, checksum, JSON, salt (blogbuild version and content code) or entry shapes are wrong is ignored
+ * whose length, checksum, JSON, salt (the code salt: blogbuild's modules and version) or entry shapes are wrong is ignored
  * as a whole.
  */
 export interface PostCache {
@@ -46,7 +45,6 @@ type Entry = [size: number, mtimeMs: number, ino: number, inputs: string, post: 
 
 const fileName = 'posts-v1.cache';
 const magic = 'blogbuild-posts 3';
-let codeSalt: string | undefined;
 
 /** Posts revived from a post cache, with their source's path, stat and loading inputs and their body's digest. */
 const identities = new WeakMap<Post, string>();
@@ -62,8 +60,7 @@ export function cachedPostIdentity(post: Post): string | undefined {
 /** Opens (reads) the post cache in `dir`; a missing or damaged file gives an empty cache. */
 export function openPostCache(dir: string): PostCache {
   const file = path.join(dir, fileName);
-  codeSalt ??= computeCodeSalt();
-  const salt = codeSalt;
+  const salt = codeSalt();
   let previous: Record<string, Entry> = Object.create(null);
   let isChanged = false;
   try {
@@ -212,25 +209,20 @@ function isJsonExact(value: unknown): boolean {
   return false;
 }
 
-/** blogbuild's version and a hash of the code that loads posts (src/content), so changed code invalidates the file. */
-function computeCodeSalt(): string {
-  return createHash('sha1').update(`${version}\0${hashCodeFolder('content')}`).digest('hex');
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**
  * The template file set (paths, sizes, mtimes, inodes, as `loadTemplates` keys them) that compiled without errors
- * under this blogbuild and Handlebars version, and its templates precompiled to JavaScript by source hash: the
+ * under this blogbuild code and Handlebars version, and its templates precompiled to JavaScript by source hash: the
  * last one, in `templates-v2.json` beside the caches. A build whose templates are unchanged loads Handlebars only
  * if some page must be rendered, and then revives the precompiled templates instead of compiling them (~60 ms for
  * the default theme); a changed template is compiled at once, so its syntax errors are reported.
  */
 export function openVerifiedTemplates(dir: string, handlebarsVersion: string): VerifiedTemplates {
   const file = path.join(dir, 'templates-v2.json');
-  const salt = `${version}\0${handlebarsVersion}`;
+  const salt = `${codeSalt()}\0${handlebarsVersion}`;
   let known: string | undefined;
   let specs: Record<string, unknown> = Object.create(null);
   try {

@@ -2,18 +2,17 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ValidatedConfigs } from '../config/load.js';
-import { version } from '../version.js';
-import { hashCodeFolder } from './cache-salt.js';
+import { codeSalt } from './code-salt.js';
 
 /**
  * The last JSON config that passed validation, by a key of its text and `--url`, with the settings validation
  * made of it (defaults filled in): `config-v1.json` beside the caches. A rebuild whose config is unchanged skips
- * validation and does not load zod. The salt (blogbuild version and the config code, where the defaults and rules
- * live) and a checksum make a stale or damaged file count as missing.
+ * validation and does not load zod. The salt (the code salt: blogbuild's modules, where the defaults and rules
+ * live, and version) and a checksum make a stale or damaged file count as missing.
  */
 export function openValidatedConfigs(dir: string): ValidatedConfigs {
   const file = path.join(dir, 'config-v1.json');
-  const salt = createHash('sha1').update(`${version}\0${hashCodeFolder('config')}`).digest('hex');
+  const salt = codeSalt();
   let known: { key: string; settings: unknown } | undefined;
   try {
     const data = JSON.parse(fs.readFileSync(file, 'utf8')) as { salt?: unknown; key?: unknown; settings?: unknown; sum?: unknown };
