@@ -7,9 +7,12 @@ import { discoverSources } from './content/discover.js';
 import { loadPosts } from './content/load-posts.js';
 import { error, hasErrors, warning, type Diagnostic } from './diagnostics/error.js';
 import { markdownCacheSalt, renderCacheSalt } from './cache/cache-salt.js';
-import { cachedPostIdentity, openPostCache, openVerifiedTemplates } from './cache/post-cache.js';
-import { openValidatedConfigs } from './cache/validated-config.js';
-import { derivedKey, openMarkdownCache, outputManifestPath, resolveCacheDir, type MarkdownCache } from './cache/markdown-cache.js';
+import { codeSalt } from './cache/code-salt.js';
+import { cachedPostIdentity, openPostCache } from './cache/post-cache.js';
+import { openMarkdownCache, outputManifestPath, resolveCacheDir } from './cache/markdown-cache.js';
+import { diskStore } from './incremental/disk-store.js';
+import { layeredStore } from './incremental/store.js';
+import { feedHtmlMemo, storedConfigs, storedTemplates } from './incremental/stored.js';
 import type { MarkdownPool } from './markdown/pool.js';
 import { defaultWorkers, poolThreshold, renderMarkdown } from './markdown/render-markdown.js';
 import { collectStaticFiles } from './output/static-files.js';
@@ -84,19 +87,23 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const started = performance.now();
   const diagnostics: Diagnostic[] = [];
   const stats: BuildStats = { posts: 0, tags: 0, tagPages: 0, files: 0, written: 0, unchanged: 0, drafts: 0, scheduled: 0, markdownRendered: 0, markdownCached: 0, durationMs: 0 };
+  const root = path.resolve(options.root ?? process.cwd());
+  // What earlier builds computed: the cache folder (not for --no-cache), under the dev server's memory.
+  const disk = options.cache === false ? undefined : diskStore(resolveCacheDir(root, options.cacheDir), codeSalt());
   const finish = (result: Omit<BuildResult, 'stats' | 'diagnostics'>): BuildResult => {
+    // With a state, the disk store is committed with the markdown cache, after a quiet second (saveCacheLater).
+    if (!options.state) disk?.commit();
     stats.durationMs = performance.now() - started;
     return { ...result, diagnostics, stats };
   };
 
-  const root = path.resolve(options.root ?? process.cwd());
   // The cache folder does not depend on the config, so the config's validation can be remembered there too.
-  const validatedConfigs = options.cache === false || options.state ? undefined : openValidatedConfigs(resolveCacheDir(root, options.cacheDir));
-  const { config, diagnostics: configDiagnostics } = await loadConfig(root, options, validatedConfigs);
+  const { config, diagnostics: configDiagnostics } = await loadConfig(root, options, disk && !options.state ? storedConfigs(disk) : undefined);
   diagnostics.push(...configDiagnostics);
   if (!config) return finish({ ok: false, files: [] });
   const state = options.state;
   if (state) resetForConfig(state, config);
+  const store = state ? (disk ? layeredStore(state.store, disk) : state.store) : disk;
   diagnostics.push(...(await checkFolders(config, options)));
   if (hasErrors(diagnostics)) return finish({ ok: false, config, files: [] });
 
@@ -112,7 +119,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     diagnostics.push(...checkDuplicateSlugs(posts, config.root));
     const { published, drafts, scheduled } = selectPublished(posts, { drafts: config.drafts, future: config.future, now: options.now ?? new Date() });
     // The templates load while the workers render (before rendering, without workers); broken ones stop the rendering.
-    const verifiedTemplates = cacheDir === undefined || state ? undefined : openVerifiedTemplates(cacheDir, handlebarsVersion());
+    const verifiedTemplates = disk === undefined || state ? undefined : storedTemplates(disk);
     let theme: Theme | undefined;
     const templateDiagnostics: Diagnostic[] = [];
     const stopRendering = new AbortController();
@@ -148,8 +155,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     diagnostics.push(...markdown.diagnostics);
     Object.assign(stats, { markdownRendered: markdown.stats.rendered, markdownCached: markdown.stats.fromCache });
     const site = buildSite(markdown.posts, { drafts, scheduled }, { language: config.language });
-    const feedHtml = await renderFeedItemsHtml(site, feedOptions, feedHtmlStore(cache, state), markdown.feedHtml);
-    if (state) saveCacheLater(state, cache);
+    const feedHtml = await renderFeedItemsHtml(site, feedOptions, store && feedHtmlMemo(store), markdown.feedHtml);
+    if (state) saveCacheLater(state, cache || disk ? { save: async () => { await cache?.save(); disk?.commit(); } } : undefined);
     else await cache?.save();
 
     // Pages rendered from the same inputs into the output last time are rendered only if their file must be written.
@@ -227,26 +234,6 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   } finally {
     await pool?.close();
   }
-}
-
-/** Where the feed keeps its items' absolute HTML: the persistent cache and/or the build state. */
-function feedHtmlStore(cache: MarkdownCache | undefined, state: BuildState | undefined): Parameters<typeof renderFeedItemsHtml>[2] {
-  if (!cache && !state) return undefined;
-  return {
-    get(key) {
-      const cached = cache?.getDerived(key);
-      if (cached !== undefined) return cached;
-      const kept = state?.derived.get(key);
-      // Kept in this process but not in the file: the file gets it too.
-      if (kept !== undefined) cache?.setDerived(key, kept);
-      return kept;
-    },
-    set(key, html) {
-      cache?.setDerived(key, html);
-      state?.derived.set(key, html);
-    },
-    key: (html, base) => derivedKey('feed-html', base, html),
-  };
 }
 
 /** The output folder must not hold the blog's sources: the atomic swap replaces the whole folder. */
