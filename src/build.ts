@@ -20,11 +20,11 @@ import { readOutputManifest } from './output/manifest.js';
 import { fsWriter, type Writer } from './output/writer.js';
 import { registerHelpers } from './render/helpers.js';
 import { renderPages, siteFingerprint, type OutputFile } from './render/render-pages.js';
+import { fileRoutes } from './render/routes.js';
 import { handlebarsVersion, loadTemplates, type Theme } from './render/templates.js';
 import { buildSite, checkDuplicateSlugs, comparePosts, selectPublished } from './site/build-site.js';
-import { feedItemBase, feedPosts, renderFeed, renderFeedItemsHtml } from './site/feed.js';
+import { feedItemBase, feedPosts, renderFeedItemsHtml } from './site/feed.js';
 import type { Site } from './site/model.js';
-import { renderRobots, renderSitemap } from './site/sitemap.js';
 import { version } from './version.js';
 
 /** Options for {@link build}: where the blog is, command-line overrides, and how to write. */
@@ -170,6 +170,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const siteKey = manifestFile === undefined || state || renderSalt === undefined || markdown.posts.length !== published.length ? undefined
       : siteFingerprint(renderSalt, published.map((post, i) => ({ identity: cachedPostIdentity(post), htmlKey: markdown.htmlKeys.get(markdown.posts[i]) })));
     const isSiteUnchanged = siteKey !== undefined && previousOutput?.site === siteKey;
+    // The feed, sitemap, robots.txt and copied files are routes too, after the pages.
+    const otherFiles = [
+      ...fileRoutes(site, config, { ...feedOptions, itemsHtml: feedHtml }),
+      ...(await collectStaticFiles({ publicDir: config.publicDir, themeAssets: theme.assets, posts: site.posts })),
+    ];
     const pages = renderPages(site, config, theme, generator, renderSalt === undefined ? { defer: true } : {
       defer: !state,
       renderSalt,
@@ -177,7 +182,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       previousKey: isSiteUnchanged ? (file) => previousOutput!.files[file]?.[5] ?? undefined : undefined,
       memo: state?.pages,
       htmlKeys: state?.htmlKeys ?? markdown.htmlKeys,
-    });
+    }, otherFiles);
     // Deferred pages add their render errors to pages.diagnostics while the writer runs: counted from here.
     const renderedBefore = pages.diagnostics.length;
     diagnostics.push(...pages.diagnostics);
@@ -185,13 +190,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       diagnostics.push(warning('FeedWithoutUrl', 'no `url` is configured, so the feed and sitemap use root-relative links', config.configFile ? { file: config.configFile } : undefined,
         'set `url` in blogbuild.config.json or pass --url https://example.org/ when building for publishing'));
     }
-    const files: OutputFile[] = [
-      ...pages.files,
-      { path: 'rss.xml', contents: renderFeed(site, { ...feedOptions, itemsHtml: feedHtml }) },
-      { path: 'sitemap.xml', contents: renderSitemap(site, config) },
-      { path: 'robots.txt', contents: renderRobots(config) },
-      ...(await collectStaticFiles({ publicDir: config.publicDir, themeAssets: theme.assets, posts: site.posts })),
-    ];
+    const files = pages.files;
     diagnostics.push(...checkOutputPaths(files, config));
     if (hasErrors(diagnostics)) return finish({ ok: false, config, site, files: [] });
 
@@ -218,7 +217,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
     stats.posts = site.posts.length;
     stats.tags = site.tags.length;
-    stats.tagPages = pages.files.filter((file) => file.path.startsWith('tags/') && file.path !== 'tags/index.html').length;
+    stats.tagPages = pages.routes.filter((route) => route.kind === 'tag').length;
     stats.files = files.length;
     stats.drafts = drafts.length;
     stats.scheduled = scheduled.length;

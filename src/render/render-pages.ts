@@ -4,7 +4,7 @@ import { error, type Diagnostic } from '../diagnostics/error.js';
 import type { RenderedPost, Site } from '../site/model.js';
 import { outputPath } from '../site/urls.js';
 import { createViews } from './context.js';
-import { siteRoutes, type Route } from './routes.js';
+import { siteRoutes, type FileRoute, type Route } from './routes.js';
 import type { CompiledTemplate, Theme } from './templates.js';
 
 /**
@@ -59,15 +59,19 @@ export interface RenderPagesOptions {
   defer?: boolean;
 }
 
-/** Renders every HTML page of the site through the theme. Feed, sitemap and copies are added by the build. */
-export function renderPages(site: Site, config: ResolvedConfig, theme: Theme, generator: string, options: RenderPagesOptions = {}): { files: OutputFile[]; diagnostics: Diagnostic[] } {
+/**
+ * Renders every page of the site through the theme, then the other files (`files`: feed, sitemap, copies), as
+ * routes. Returns the routes too, for counts.
+ */
+export function renderPages(site: Site, config: ResolvedConfig, theme: Theme, generator: string, options: RenderPagesOptions = {}, files: FileRoute[] = []): { files: OutputFile[]; diagnostics: Diagnostic[]; routes: (Route | FileRoute)[] } {
   const views = createViews(site, config, generator);
   // Page keys hash the context's JSON, where NaN and ±Infinity all read null; front matter holding such numbers
   // (the only place they can come from) turns keys off for the build rather than risk two inputs with one key.
   const isKeyable = !site.posts.some((post) => hasNonFinite(post.data) || !Number.isFinite(post.readTime));
   // The site-wide part of every context (title, URLs, language…) goes into the keys once, not once a page.
   const siteJson = JSON.stringify(views.common('', '', '', '').site);
-  return renderRoutes(siteRoutes(site, config, views, options.htmlKeys), theme, { ...options, isKeyable, siteJson });
+  const routes = [...siteRoutes(site, config, views, options.htmlKeys), ...files];
+  return { ...renderRoutes(routes, theme, { ...options, isKeyable, siteJson }), routes };
 }
 
 /**
@@ -75,7 +79,7 @@ export function renderPages(site: Site, config: ResolvedConfig, theme: Theme, ge
  * output (or the in-memory memo) already holds it is not rendered now; with `defer`, pages are rendered by the
  * writer. A template that fails to render is reported once and its other pages are left out.
  */
-export function renderRoutes(routes: Route[], theme: Theme, options: RenderPagesOptions & { isKeyable: boolean; siteJson: string }): { files: OutputFile[]; diagnostics: Diagnostic[] } {
+export function renderRoutes(routes: (Route | FileRoute)[], theme: Theme, options: RenderPagesOptions & { isKeyable: boolean; siteJson: string }): { files: OutputFile[]; diagnostics: Diagnostic[] } {
   const files: OutputFile[] = [];
   const diagnostics: Diagnostic[] = [];
   const failed = new Set<string>();
@@ -88,6 +92,10 @@ export function renderRoutes(routes: Route[], theme: Theme, options: RenderPages
   const keySalt = `${options.renderSalt ?? ''}\0${options.siteJson}`;
 
   for (const route of routes) {
+    if (!('template' in route)) {
+      files.push(route.source !== undefined ? { path: route.path, source: route.source } : { path: route.path, contents: route.contents!() });
+      continue;
+    }
     const template = route.template;
     if (failed.has(template)) continue;
     const page = theme.pages[template];

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { ResolvedConfig } from '../config/schema.js';
 import type { RenderedPost, Site } from '../site/model.js';
+import { renderFeed, type FeedOptions } from '../site/feed.js';
 import { paginate } from '../site/paginate.js';
+import { renderRobots, renderSitemap } from '../site/sitemap.js';
 import { postPath, siteUrl, tagPath } from '../site/urls.js';
 import type { createViews, TagView } from './context.js';
 import type { PageTemplateName } from './templates.js';
@@ -25,6 +27,24 @@ export interface Route {
   /** The template's data; made only when the page is rendered or keyed by its data. */
   data: () => Record<string, unknown>;
   deps: RouteDeps;
+}
+
+/** A file of the site made without the theme: the feed, the sitemap, robots.txt, or a file copied from `source`. */
+export interface FileRoute {
+  /** Output path, relative to the output folder. */
+  path: string;
+  kind: 'feed' | 'sitemap' | 'robots' | 'static';
+  contents?: () => string | Uint8Array;
+  source?: string;
+}
+
+/** The feed, the sitemap and robots.txt; `feed` has the feed items' absolute HTML (see renderFeedItemsHtml). */
+export function fileRoutes(site: Site, config: ResolvedConfig, feed: FeedOptions & { itemsHtml: ReadonlyMap<RenderedPost, string> }): FileRoute[] {
+  return [
+    { path: 'rss.xml', kind: 'feed', contents: () => renderFeed(site, feed) },
+    { path: 'sitemap.xml', kind: 'sitemap', contents: () => renderSitemap(site, config) },
+    { path: 'robots.txt', kind: 'robots', contents: () => renderRobots(config) },
+  ];
 }
 
 /** What the route producers share: the site, the config, the template views and per-post key parts, made once. */
