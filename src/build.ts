@@ -112,7 +112,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const postCache = cacheDir === undefined || state ? undefined : openPostCache(cacheDir);
   const { sources, diagnostics: sourceDiagnostics, fresh } = await discoverSources(config.postsDir, state?.sources, postCache);
   diagnostics.push(...sourceDiagnostics);
-  const markdownOptions = { rawHtml: config.markdown.rawHtml, basePath: config.basePath };
+  // The markdown processor's description: workers build the same processor from it. No user plugins yet.
+  const markdownOptions = { rawHtml: config.markdown.rawHtml, basePath: config.basePath, remarkPlugins: [], rehypePlugins: [] };
   const buildFromSources = async (pool: MarkdownPool | undefined): Promise<BuildResult> => {
     const { posts, diagnostics: postDiagnostics } = loadPosts(sources, { timezone: config.timezone, author: config.author }, state?.posts, postCache);
     diagnostics.push(...postDiagnostics);

@@ -1,13 +1,22 @@
 import { createHash } from 'node:crypto';
-import type { MarkdownOptions } from '../markdown/processor.js';
-import { codeSalt } from './code-salt.js';
+import type { MarkdownOptions, PluginDescription } from '../markdown/processor.js';
+import { codeSalt, moduleIdentity } from './code-salt.js';
 
 /**
- * Everything besides a post's body that decides its rendered HTML: the markdown options and the code salt
- * (blogbuild's modules and version, and the versions of the packages it uses).
+ * Everything besides a post's body that decides its rendered HTML: the markdown options, the plugins (each one's
+ * module identity, see moduleIdentity, and options) and the code salt (blogbuild's modules and version, and the
+ * versions of the packages it uses).
  */
 export function markdownCacheSalt(options: Required<MarkdownOptions>): string {
-  return JSON.stringify({ format: 2, rawHtml: options.rawHtml, basePath: options.basePath, code: codeSalt() });
+  const plugins = (list: readonly PluginDescription[]) => list.map(({ specifier, options }) => [specifier, moduleIdentity(specifier), options ?? null]);
+  return JSON.stringify({
+    format: 3,
+    rawHtml: options.rawHtml,
+    basePath: options.basePath,
+    remarkPlugins: plugins(options.remarkPlugins),
+    rehypePlugins: plugins(options.rehypePlugins),
+    code: codeSalt(),
+  });
 }
 
 /**

@@ -65,6 +65,24 @@ function dependencies(packageRoot: string): string[] {
   }
 }
 
+/**
+ * What names the code of a module a markdown plugin is imported from: a hash of the file for a `file:` URL or a
+ * path, else the installed version of the package (`@scope/name/sub` → `@scope/name`). Part of the markdown salt.
+ */
+export function moduleIdentity(specifier: string): string {
+  if (specifier.startsWith('file:') || path.isAbsolute(specifier)) {
+    const file = specifier.startsWith('file:') ? fileURLToPath(specifier) : specifier;
+    try {
+      return `file ${createHash('sha1').update(fs.readFileSync(file)).digest('hex')}`;
+    } catch {
+      // Unreadable: importing it will fail and report it; the salt only has to differ from a readable file's.
+      return 'file unreadable';
+    }
+  }
+  const name = specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+  return `${name}@${packageVersion(name, path.dirname(fileURLToPath(import.meta.url)))}`;
+}
+
 /** The installed version of a package, found by walking up node_modules folders (exports maps may hide package.json). */
 export function packageVersion(name: string, from: string): string {
   for (let dir = from; ; dir = path.dirname(dir)) {

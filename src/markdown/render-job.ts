@@ -21,16 +21,16 @@ export interface MarkdownJob {
   feed?: FeedItemBase;
 }
 
-/** Renders one body. Throws what the pipeline throws; callers turn it into a diagnostic. */
-export function renderBody(processor: MarkdownProcessor, job: MarkdownJob): MarkdownResult {
+/** Renders one body. Rejects with what the pipeline throws; callers turn it into a diagnostic. */
+export async function renderBody(processor: MarkdownProcessor, job: MarkdownJob): Promise<MarkdownResult> {
   const file = new VFile({ path: job.path, value: textOf(job.body), data: { stripTitleHeading: job.stripTitleHeading } });
-  const html = String(processor.processSync(file));
+  const html = String(await processor.process(file));
   return { html, excerpt: file.data.excerpt ?? '', wordCount: file.data.wordCount ?? 0 };
 }
 
 /** Renders one job: its body, and its feed item's HTML when the job asks for it. */
 export async function renderJob(processor: MarkdownProcessor, job: MarkdownJob): Promise<{ result: MarkdownResult; feedHtml?: string }> {
-  const result = renderBody(processor, job);
+  const result = await renderBody(processor, job);
   if (!job.feed) return { result };
   const { feedItemHtml } = await import('../site/absolute-urls.js');
   return { result, feedHtml: feedItemHtml(result.html, job.feed) };

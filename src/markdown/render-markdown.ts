@@ -145,13 +145,13 @@ export async function renderMarkdown(
     await options.whileRendering?.();
     if (missing.length > 0 && !options.signal?.aborted) {
       const processor = await loadProcessor();
-      missing.forEach((i, j) => {
+      for (const [j, i] of missing.entries()) {
         try {
-          onResult(j, renderBody(processor, jobOf(posts[i])));
+          onResult(j, await renderBody(processor, jobOf(posts[i])));
         } catch (cause) {
           onResult(j, undefined, cause);
         }
-      });
+      }
     }
   }
 
