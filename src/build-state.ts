@@ -1,16 +1,12 @@
+import type { SourceMemo } from './content/discover.js';
 import type { Diagnostic } from './diagnostics/error.js';
-import type { MarkdownResult } from './markdown/render-markdown.js';
+import type { MarkdownResult } from './markdown/render-job.js';
 import type { PageMemo } from './render/render-pages.js';
 import type { Theme } from './render/templates.js';
+import { memoryStore, type Store } from './incremental/store.js';
 import type { Post, RenderedPost } from './site/model.js';
 
-/** A source file as read by a previous build, with the stat it had then. */
-export interface SourceMemo {
-  size: number;
-  mtimeMs: number;
-  ino: number;
-  text: string;
-}
+export type { SourceMemo };
 
 /** A post loaded (parsed and validated) from one source text under one set of options. */
 export interface PostMemo {
@@ -47,8 +43,8 @@ export interface BuildState {
   renderedPosts: WeakMap<Post, { result: MarkdownResult; readingSpeed: number; rendered: RenderedPost }>;
   /** The compiled theme, with the template files' paths and stats it was compiled from. */
   templates: { last?: { key: string; theme: Theme } };
-  /** Derived strings (feed items' absolute HTML) by key. */
-  derived: Map<string, string>;
+  /** What the build keeps by namespace and key (feed items' absolute HTML), over the persistent cache's. */
+  store: Store;
   /** Hashes of rendered posts' HTML, for page keys. */
   htmlKeys: WeakMap<RenderedPost, string>;
   /** Pages of the last build by output path, with the key of everything they were rendered from. */
@@ -95,7 +91,7 @@ export async function flushBuildState(state: BuildState): Promise<void> {
 
 /** An empty build state: the first build with it does all the work, later builds only what changed. */
 export function createBuildState(): BuildState {
-  return { sources: new Map(), posts: new Map(), markdown: new Map(), renderedPosts: new WeakMap(), htmlKeys: new WeakMap(), templates: {}, derived: new Map(), pages: new Map() };
+  return { sources: new Map(), posts: new Map(), markdown: new Map(), renderedPosts: new WeakMap(), htmlKeys: new WeakMap(), templates: {}, store: memoryStore(), pages: new Map() };
 }
 
 /**
@@ -116,6 +112,6 @@ export function resetForConfig(state: BuildState, config: unknown): void {
   state.renderedPosts = new WeakMap();
   state.htmlKeys = new WeakMap();
   state.templates = {};
-  state.derived.clear();
+  state.store = memoryStore();
   state.pages.clear();
 }

@@ -6,9 +6,12 @@ import { discoverSources } from './content/discover.js';
 import { loadPosts } from './content/load-posts.js';
 import { error, hasErrors, warning, type Diagnostic } from './diagnostics/error.js';
 import { markdownCacheSalt, renderCacheSalt } from './cache/cache-salt.js';
-import { cachedPostIdentity, openPostCache, openVerifiedTemplates } from './cache/post-cache.js';
-import { openValidatedConfigs } from './cache/validated-config.js';
-import { derivedKey, openMarkdownCache, outputManifestPath, resolveCacheDir, type MarkdownCache } from './cache/markdown-cache.js';
+import { codeSalt } from './cache/code-salt.js';
+import { cachedPostIdentity, openPostCache } from './cache/post-cache.js';
+import { openMarkdownCache, outputManifestPath, resolveCacheDir } from './cache/markdown-cache.js';
+import { diskStore } from './incremental/disk-store.js';
+import { layeredStore } from './incremental/store.js';
+import { feedHtmlMemo, storedConfigs, storedTemplates } from './incremental/stored.js';
 import type { MarkdownPool } from './markdown/pool.js';
 import { defaultWorkers, poolThreshold, renderMarkdown } from './markdown/render-markdown.js';
 import { collectStaticFiles } from './output/static-files.js';
@@ -18,11 +21,11 @@ import { readOutputManifest } from './output/manifest.js';
 import { fsWriter, type Writer } from './output/writer.js';
 import { registerHelpers } from './render/helpers.js';
 import { renderPages, siteFingerprint, type OutputFile } from './render/render-pages.js';
+import { fileRoutes } from './render/routes.js';
 import { handlebarsVersion, loadTemplates, type Theme } from './render/templates.js';
 import { buildSite, checkDuplicateSlugs, comparePosts, selectPublished } from './site/build-site.js';
-import { feedItemBase, feedPosts, renderFeed, renderFeedItemsHtml } from './site/feed.js';
+import { feedItemBase, feedPosts, renderFeedItemsHtml } from './site/feed.js';
 import type { Site } from './site/model.js';
-import { renderRobots, renderSitemap } from './site/sitemap.js';
 import { version } from './version.js';
 
 /** Options for {@link build}: where the blog is, command-line overrides, and how to write. */
@@ -95,19 +98,23 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const started = performance.now();
   const diagnostics: Diagnostic[] = [];
   const stats: BuildStats = { posts: 0, tags: 0, tagPages: 0, files: 0, written: 0, unchanged: 0, drafts: 0, scheduled: 0, markdownRendered: 0, markdownCached: 0, durationMs: 0 };
+  const root = path.resolve(options.root ?? process.cwd());
+  // What earlier builds computed: the cache folder (not for --no-cache), under the dev server's memory.
+  const disk = options.cache === false ? undefined : diskStore(resolveCacheDir(root, options.cacheDir), codeSalt());
   const finish = (result: Omit<BuildResult, 'stats' | 'diagnostics'>): BuildResult => {
+    // With a state, the disk store is committed with the markdown cache, after a quiet second (saveCacheLater).
+    if (!options.state) disk?.commit();
     stats.durationMs = performance.now() - started;
     return { ...result, diagnostics, stats };
   };
 
-  const root = path.resolve(options.root ?? process.cwd());
   // The cache folder does not depend on the config, so the config's validation can be remembered there too.
-  const validatedConfigs = options.cache === false || options.state ? undefined : openValidatedConfigs(resolveCacheDir(root, options.cacheDir));
-  const { config, diagnostics: configDiagnostics } = await loadConfig(root, options, validatedConfigs);
+  const { config, diagnostics: configDiagnostics } = await loadConfig(root, options, disk && !options.state ? storedConfigs(disk) : undefined);
   diagnostics.push(...configDiagnostics);
   if (!config) return finish({ ok: false, files: [] });
   const state = options.state;
   if (state) resetForConfig(state, config);
+  const store = state ? (disk ? layeredStore(state.store, disk) : state.store) : disk;
   // Before anything else: a build killed while it replaced the output is finished (see output/commit.ts).
   recoverOutput(config.outDir);
   const outputManifest = options.cache === false ? undefined : outputManifestPath(resolveCacheDir(config.root, options.cacheDir), config.outDir);
@@ -119,14 +126,15 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const postCache = cacheDir === undefined || state ? undefined : openPostCache(cacheDir);
   const { sources, diagnostics: sourceDiagnostics, fresh } = await discoverSources(config.postsDir, state?.sources, postCache, config.root);
   diagnostics.push(...sourceDiagnostics);
-  const markdownOptions = { rawHtml: config.markdown.rawHtml, tagfilter: config.markdown.tagfilter, basePath: config.basePath };
+  // The markdown processor's description: workers build the same processor from it. No user plugins yet.
+  const markdownOptions = { rawHtml: config.markdown.rawHtml, tagfilter: config.markdown.tagfilter, basePath: config.basePath, remarkPlugins: [], rehypePlugins: [] };
   const buildFromSources = async (pool: MarkdownPool | undefined): Promise<BuildResult> => {
     const { posts, diagnostics: postDiagnostics } = loadPosts(sources, { timezone: config.timezone, author: config.author }, state?.posts, postCache);
     diagnostics.push(...postDiagnostics);
     diagnostics.push(...checkDuplicateSlugs(posts, config.root));
     const { published, drafts, scheduled } = selectPublished(posts, { drafts: config.drafts, future: config.future, now: options.now ?? new Date() });
     // The templates load while the workers render (before rendering, without workers); broken ones stop the rendering.
-    const verifiedTemplates = cacheDir === undefined || state ? undefined : openVerifiedTemplates(cacheDir, handlebarsVersion());
+    const verifiedTemplates = disk === undefined || state ? undefined : storedTemplates(disk);
     let theme: Theme | undefined;
     const templateDiagnostics: Diagnostic[] = [];
     const stopRendering = new AbortController();
@@ -162,8 +170,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     diagnostics.push(...markdown.diagnostics);
     Object.assign(stats, { markdownRendered: markdown.stats.rendered, markdownCached: markdown.stats.fromCache });
     const site = buildSite(markdown.posts, { drafts, scheduled }, { language: config.language });
-    const feedHtml = await renderFeedItemsHtml(site, feedOptions, feedHtmlStore(cache, state), markdown.feedHtml);
-    if (state) saveCacheLater(state, cache);
+    const feedHtml = await renderFeedItemsHtml(site, feedOptions, store && feedHtmlMemo(store), markdown.feedHtml);
+    if (state) saveCacheLater(state, cache || disk ? { save: async () => { await cache?.save(); disk?.commit(); } } : undefined);
     else await cache?.save();
 
     // Pages rendered from the same inputs into the output last time are rendered only if their file must be written.
@@ -171,12 +179,17 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const previousOutput = manifestFile === undefined ? undefined : readOutputManifest(manifestFile, config.outDir);
     // Builds with a state (the dev server rebuilding on every save) reuse the pages of the last build.
     // Without a state, pages are rendered by the writer one at a time (`defer`), so they are not all in memory at once.
-    const renderSalt = manifestFile === undefined && !state ? undefined : renderCacheSalt(theme, config, handlebarsVersion());
+    const renderSalt = manifestFile === undefined && !state ? undefined : renderCacheSalt(theme, config);
     // Every page's inputs in one hash: when the previous output was rendered under the same, pages keep their keys
     // and none is computed (most of a no-change rebuild's page work).
     const siteKey = manifestFile === undefined || state || renderSalt === undefined || markdown.posts.length !== published.length ? undefined
       : siteFingerprint(renderSalt, published.map((post, i) => ({ identity: cachedPostIdentity(post), htmlKey: markdown.htmlKeys.get(markdown.posts[i]) })));
     const isSiteUnchanged = siteKey !== undefined && previousOutput?.site === siteKey;
+    // The feed, sitemap, robots.txt and copied files are routes too, after the pages.
+    const otherFiles = [
+      ...fileRoutes(site, config, { ...feedOptions, itemsHtml: feedHtml }),
+      ...(await collectStaticFiles({ publicDir: config.publicDir, themeAssets: theme.assets, posts: site.posts, root: config.root, diagnostics })),
+    ];
     const pages = renderPages(site, config, theme, generator, renderSalt === undefined ? { defer: true } : {
       defer: !state,
       renderSalt,
@@ -184,7 +197,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       previousKey: isSiteUnchanged ? (file) => previousOutput!.files[file]?.[5] ?? undefined : undefined,
       memo: state?.pages,
       htmlKeys: state?.htmlKeys ?? markdown.htmlKeys,
-    });
+    }, otherFiles);
     // Deferred pages add their render errors to pages.diagnostics while the writer runs: counted from here.
     const renderedBefore = pages.diagnostics.length;
     diagnostics.push(...pages.diagnostics);
@@ -192,13 +205,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       diagnostics.push(warning('FeedWithoutUrl', 'no `url` is configured, so the feed and sitemap use root-relative links', config.configFile ? { file: config.configFile } : undefined,
         'set `url` in blogbuild.config.json or pass --url https://example.org/ when building for publishing'));
     }
-    const files: OutputFile[] = [
-      ...pages.files,
-      { path: 'rss.xml', contents: renderFeed(site, { ...feedOptions, itemsHtml: feedHtml }) },
-      { path: 'sitemap.xml', contents: renderSitemap(site, config) },
-      { path: 'robots.txt', contents: renderRobots(config) },
-      ...(await collectStaticFiles({ publicDir: config.publicDir, themeAssets: theme.assets, posts: site.posts, root: config.root, diagnostics })),
-    ];
+    const files = pages.files;
     diagnostics.push(...checkOutputPaths(files, config));
     if (hasErrors(diagnostics)) return finish({ ok: false, config, site, files: [] });
 
@@ -231,7 +238,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
     stats.posts = site.posts.length;
     stats.tags = site.tags.length;
-    stats.tagPages = pages.files.filter((file) => file.path.startsWith('tags/') && file.path !== 'tags/index.html').length;
+    stats.tagPages = pages.routes.filter((route) => route.kind === 'tag').length;
     stats.files = files.length;
     stats.drafts = drafts.length;
     stats.scheduled = scheduled.length;
@@ -247,26 +254,6 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   } finally {
     await pool?.close();
   }
-}
-
-/** Where the feed keeps its items' absolute HTML: the persistent cache and/or the build state. */
-function feedHtmlStore(cache: MarkdownCache | undefined, state: BuildState | undefined): Parameters<typeof renderFeedItemsHtml>[2] {
-  if (!cache && !state) return undefined;
-  return {
-    get(key) {
-      const cached = cache?.getDerived(key);
-      if (cached !== undefined) return cached;
-      const kept = state?.derived.get(key);
-      // Kept in this process but not in the file: the file gets it too.
-      if (kept !== undefined) cache?.setDerived(key, kept);
-      return kept;
-    },
-    set(key, html) {
-      cache?.setDerived(key, html);
-      state?.derived.set(key, html);
-    },
-    key: (html, base) => derivedKey('feed-html', base, html),
-  };
 }
 
 /** Two sources for one output path, or a path that leaves the output folder, are errors. */

@@ -34,6 +34,16 @@ async function buildMemory(options: Omit<BuildOptions, 'root' | 'writer' | 'now'
   return { result, writer };
 }
 
+/** The one file of the cache folder whose bytes contain `text` (tests do not depend on how the cache names its files). */
+async function cacheFileContaining(text: string): Promise<string> {
+  const found: string[] = [];
+  for (const name of await fs.readdir(cacheDir)) {
+    if ((await fs.readFile(path.join(cacheDir, name))).includes(text)) found.push(path.join(cacheDir, name));
+  }
+  expect(found, `cache files containing ${text}`).toHaveLength(1);
+  return found[0]!;
+}
+
 function expectSameOutput(a: MemoryWriter, b: MemoryWriter) {
   expect([...b.files.keys()].sort()).toEqual([...a.files.keys()].sort());
   for (const [file, bytes] of a.files) expect(Buffer.from(b.files.get(file)!).equals(Buffer.from(bytes)), file).toBe(true);
@@ -258,9 +268,8 @@ describe('persistent post cache (posts by source stat) and verified templates', 
 
   it('revives templates precompiled by an earlier build, and ignores a tampered file of them', async () => {
     await buildMemory();
-    const file = path.join(cacheDir, 'templates-v2.json');
-    const stored = JSON.parse(await fs.readFile(file, 'utf8')) as { specs: Record<string, string> };
-    expect(Object.keys(stored.specs).length).toBeGreaterThanOrEqual(5);
+    // The cache file holding the precompiled templates (whatever it is called): Handlebars' code mentions <article.
+    const file = await cacheFileContaining('<article');
 
     // Pages rendered by a later build come from the stored JavaScript: the same bytes as a build compiling anew.
     const post = path.join(root, 'posts', '2024-04-20-long.md');
@@ -282,8 +291,6 @@ describe('persistent post cache (posts by source stat) and verified templates', 
     const configFile = path.join(root, 'blogbuild.config.json');
     const config = JSON.parse(await fs.readFile(configFile, 'utf8')) as Record<string, unknown>;
     await buildMemory();
-    const stored = path.join(cacheDir, 'config-v1.json');
-    expect(JSON.parse(await fs.readFile(stored, 'utf8')).settings).toMatchObject({ title: config.title });
 
     // A changed setting is seen at once.
     await fs.writeFile(configFile, JSON.stringify({ ...config, title: 'Renamed Blog' }));
@@ -292,6 +299,7 @@ describe('persistent post cache (posts by source stat) and verified templates', 
     expect(renamed.writer.read('index.html')).toContain('Renamed Blog');
 
     // A file whose settings were changed behind the checksum's back is ignored: the config is validated again.
+    const stored = await cacheFileContaining('"Renamed Blog"');
     const text = await fs.readFile(stored, 'utf8');
     await fs.writeFile(stored, text.replace('"Renamed Blog"', '"Tampered Blog"'));
     const again = await buildMemory();

@@ -150,7 +150,7 @@ describe('parallel markdown rendering', () => {
       },
     });
     expect(loaded).toBe(1);
-    const processor = createMarkdownProcessor(markdown);
-    jobs.forEach((job, i) => expect(results[i], job.path).toEqual(renderBody(processor, job)));
+    const processor = await createMarkdownProcessor(markdown);
+    for (const [i, job] of jobs.entries()) expect(results[i], job.path).toEqual(await renderBody(processor, job));
   });
 });

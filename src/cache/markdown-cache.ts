@@ -1,9 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { MarkdownResult } from '../markdown/render-markdown.js';
+import type { MarkdownResult } from '../markdown/render-job.js';
 import type { FilteredTag } from '../markdown/remark-tagfilter.js';
-import { defineLazyText, lazyTextOf, packFile, textOf, unpackFile, writeChunksSync, type LazyText } from './packed.js';
+import { defineLazyText, lazyTextOf, packFile, textOf, unpackFile, writeFileAtomic, type LazyText } from './packed.js';
 
 /**
  * The persistent markdown cache: each post's rendered body (html, excerpt, word count) keyed by a hash of its
@@ -11,8 +11,8 @@ import { defineLazyText, lazyTextOf, packFile, textOf, unpackFile, writeChunksSy
  * plugin versions). Page rendering is never cached, so templates and the rest of the config cannot go stale.
  *
  * One packed file, `markdown-v1.cache` (see packed.ts): a header line `blogbuild-cache 3 <crc32> <bytes>`, then
- * `{ salt, entries: { key: [html blob, excerpt, wordCount, filteredTags?] }, derived: { key: text blob } }` as
- * JSON and the HTML as raw UTF-8. Reading 10,000 entries is one read and one small JSON.parse; an entry's HTML is decoded only if
+ * `{ salt, entries: { key: [html blob, excerpt, wordCount, filteredTags?] } }` as JSON and the HTML
+ * as raw UTF-8. Reading 10,000 entries is one read and one small JSON.parse; an entry's HTML is decoded only if
  * the build reads it (a page to render), and written back as the same bytes. A file whose length, checksum, JSON,
  * salt or entry shapes are wrong is ignored as a whole.
  */
@@ -28,10 +28,6 @@ export interface MarkdownCache {
    * a lookup without the lookup. Changes the file only if the entry was not in it.
    */
   keep(key: string, result: MarkdownResult): void;
-  /** A string derived from rendered HTML (a feed item's absolutized HTML), cached under a key of its inputs. */
-  getDerived(key: string): string | undefined;
-  /** Records a derived string for this build. */
-  setDerived(key: string, value: string): void;
   /** Writes the entries used by this build (and only those), when anything changed. Never throws. */
   save(): Promise<void>;
   /** How the cache was found: `hit` counts lookups served, `ignored` says why a file was rejected. */
@@ -47,7 +43,7 @@ export interface MarkdownCacheOptions {
 }
 
 const fileName = 'markdown-v1.cache';
-const magic = 'blogbuild-cache 3';
+const magic = 'blogbuild-cache 4';
 
 type Entry = [html: LazyText, excerpt: string, wordCount: number, filteredTags?: FilteredTag[]];
 
@@ -57,20 +53,17 @@ export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<
   const stats: MarkdownCache['stats'] = { loaded: 0, hits: 0, misses: 0, saved: false };
   const saltHash = sha1(options.salt);
   let previous: Record<string, Entry> = Object.create(null);
-  let previousDerived: Record<string, LazyText> = Object.create(null);
   try {
     const signature = await fileSignature(file);
     const remembered = lastRead.get(file);
     if (remembered && signature !== undefined && remembered.signature === signature && remembered.saltHash === saltHash) {
       // The file this process read or wrote last, unchanged since (the dev server rebuilds in one process).
       previous = remembered.entries;
-      previousDerived = remembered.derived;
     } else {
       const read = parseCacheFile(await fs.readFile(file), saltHash);
       if ('reason' in read) stats.ignored = read.reason;
       else {
         previous = read.entries;
-        previousDerived = read.derived;
         if (signature !== undefined) lastRead.set(file, { signature, saltHash, ...read });
       }
     }
@@ -78,10 +71,8 @@ export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<
     if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') stats.ignored = `unreadable: ${(cause as Error).message}`;
   }
   stats.loaded = Object.keys(previous).length;
-  const loadedDerived = Object.keys(previousDerived).length;
 
   const used = new Map<string, Entry>();
-  const usedDerived = new Map<string, LazyText>();
   let isChanged = Boolean(stats.ignored);
   return {
     stats,
@@ -113,24 +104,11 @@ export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<
         isChanged = true;
       }
     },
-    getDerived(key) {
-      const value = usedDerived.get(key) ?? previousDerived[key];
-      if (value === undefined) return undefined;
-      usedDerived.set(key, value);
-      return textOf(value);
-    },
-    setDerived(key, value) {
-      usedDerived.set(key, value);
-      isChanged = true;
-    },
     async save() {
       // Entries of posts no longer built are dropped, so the file does not grow forever.
-      if (!isChanged && used.size === stats.loaded && usedDerived.size === loadedDerived) return;
+      if (!isChanged && used.size === stats.loaded) return;
       try {
-        await fs.mkdir(options.dir, { recursive: true });
-        const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-        writeChunksSync(temp, serialize(saltHash, used, usedDerived));
-        await fs.rename(temp, file);
+        writeFileAtomic(file, serialize(saltHash, used));
         stats.saved = true;
         const signature = await fileSignature(file);
         lastRead.delete(file);
@@ -139,7 +117,6 @@ export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<
             signature,
             saltHash,
             entries: Object.assign(Object.create(null), Object.fromEntries(used)) as Record<string, Entry>,
-            derived: Object.assign(Object.create(null), Object.fromEntries(usedDerived)) as Record<string, LazyText>,
           });
         }
       } catch {
@@ -154,7 +131,7 @@ export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<
  * then: a dev server rebuilding in one process skips re-reading and re-parsing an unchanged file. Entries are
  * never mutated once stored.
  */
-const lastRead = new Map<string, { signature: string; saltHash: string; entries: Record<string, Entry>; derived: Record<string, LazyText> }>();
+const lastRead = new Map<string, { signature: string; saltHash: string; entries: Record<string, Entry> }>();
 
 /** An entry as a result, its HTML decoded when first read. */
 function resultOf(entry: Entry): MarkdownResult {
@@ -179,25 +156,23 @@ async function fileSignature(file: string): Promise<string | undefined> {
   }
 }
 
-/** The cache file: entries' HTML and derived strings as raw UTF-8 blobs (see packed.ts), the rest as JSON. */
-function serialize(saltHash: string, entries: Map<string, Entry>, derived: Map<string, LazyText>): Uint8Array[] {
+/** The cache file: entries' HTML as raw UTF-8 blobs (see packed.ts), the rest as JSON. */
+function serialize(saltHash: string, entries: Map<string, Entry>): Uint8Array[] {
   const blobs: LazyText[] = [];
   const packedEntries: Record<string, [number, string, number] | [number, string, number, FilteredTag[]]> = {};
   for (const [key, entry] of entries) {
     const blob = blobs.push(entry[0]) - 1;
     packedEntries[key] = entry[3] ? [blob, entry[1], entry[2], entry[3]] : [blob, entry[1], entry[2]];
   }
-  const packedDerived: Record<string, number> = {};
-  for (const [key, value] of derived) packedDerived[key] = blobs.push(value) - 1;
-  return packFile(magic, { salt: saltHash, entries: packedEntries, derived: packedDerived }, blobs);
+  return packFile(magic, { salt: saltHash, entries: packedEntries }, blobs);
 }
 
 /** Validates a cache file: header, length, checksum, JSON, salt and the shape of every entry. */
-export function parseCacheFile(bytes: Buffer, saltHash: string): { entries: Record<string, Entry>; derived: Record<string, LazyText> } | { reason: string } {
+export function parseCacheFile(bytes: Buffer, saltHash: string): { entries: Record<string, Entry> } | { reason: string } {
   const file = unpackFile(bytes, magic);
   if ('reason' in file) return file;
   const data = file.data;
-  if (!isRecord(data) || !isRecord(data.entries) || !isRecord(data.derived)) return { reason: 'invalid structure' };
+  if (!isRecord(data) || !isRecord(data.entries)) return { reason: 'invalid structure' };
   if (data.salt !== saltHash) return { reason: 'made by another version or other markdown options' };
   const isBlob = (i: unknown): i is number => Number.isInteger(i) && (i as number) >= 0 && (i as number) < file.blobCount;
   const raw = data.entries as Record<string, unknown>;
@@ -209,24 +184,12 @@ export function parseCacheFile(bytes: Buffer, saltHash: string): { entries: Reco
     }
     entries[key] = e.length === 4 ? [file.blob(e[0]), e[1], e[2], e[3] as FilteredTag[]] : [file.blob(e[0]), e[1], e[2]];
   }
-  const rawDerived = data.derived as Record<string, unknown>;
-  const derived: Record<string, LazyText> = Object.create(null);
-  for (const key in rawDerived) {
-    const i = rawDerived[key];
-    if (!isBlob(i)) return { reason: `invalid derived entry ${key}` };
-    derived[key] = file.blob(i);
-  }
-  return { entries, derived };
+  return { entries };
 }
 
 /** Where the writer's manifest of `outDir` lives in the cache folder (see fsWriter's `manifest`). */
 export function outputManifestPath(dir: string, outDir: string): string {
   return path.join(dir, `output-${sha1(outDir).slice(0, 12)}.manifest.json`);
-}
-
-/** The key of a derived string: a kind (e.g. `feed-html`) and its inputs. */
-export function derivedKey(kind: string, ...inputs: string[]): string {
-  return sha1(`${kind}\0${inputs.join('\0')}`);
 }
 
 /** Removes the cache folder; `blogbuild clean`. */

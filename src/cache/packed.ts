@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { crc32 } from 'node:zlib';
 
 /**
@@ -40,6 +42,23 @@ export function writeChunksSync(file: string, chunks: Uint8Array[]): void {
     }
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/**
+ * Writes a file so that a reader sees the old file or the whole new one, never part of it: into a temp file beside
+ * it, then renamed over it. Every cache file is written by this function. Throws when it cannot write (the temp
+ * file is removed): callers decide whether that matters.
+ */
+export function writeFileAtomic(file: string, chunks: Uint8Array[]): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    writeChunksSync(temp, chunks);
+    fs.renameSync(temp, file);
+  } catch (cause) {
+    fs.rmSync(temp, { force: true });
+    throw cause;
   }
 }
 

@@ -2,12 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PostDate } from '../content/dates.js';
-import type { VerifiedTemplates } from '../render/templates.js';
 import type { Post } from '../site/model.js';
-import { version } from '../version.js';
-import { hashCodeFolder } from './cache-salt.js';
+import { codeSalt } from './code-salt.js';
 import { bodyDigest, setBodyDigest } from './body-digest.js';
-import { defineLazyText, lazyTextOf, packFile, textOf, unpackFile, writeChunksSync, type LazyText } from './packed.js';
+import { defineLazyText, lazyTextOf, packFile, textOf, unpackFile, writeFileAtomic, type LazyText } from './packed.js';
 
 /** A source file's stat, as the post cache trusts it (the same trust the output manifest places in stat). */
 export interface SourceStat {
@@ -27,7 +25,7 @@ export interface SourceStat {
  * index, then each post's JSON and body as raw UTF-8 blobs; see packed.ts). A post's JSON is parsed and its body
  * decoded only when a build uses them, and saving writes unchanged entries back as the bytes read: one edited
  * post does not re-serialise the other 999. Each entry keeps its body's digest (the markdown cache's key). A file
- * whose length, checksum, JSON, salt (blogbuild version and content code) or entry shapes are wrong is ignored
+ * whose length, checksum, JSON, salt (the code salt: blogbuild's modules and version) or entry shapes are wrong is ignored
  * as a whole.
  */
 export interface PostCache {
@@ -46,7 +44,6 @@ type Entry = [size: number, mtimeMs: number, ino: number, inputs: string, post: 
 
 const fileName = 'posts-v1.cache';
 const magic = 'blogbuild-posts 3';
-let codeSalt: string | undefined;
 
 /** Posts revived from a post cache, with their source's path, stat and loading inputs and their body's digest. */
 const identities = new WeakMap<Post, string>();
@@ -62,8 +59,7 @@ export function cachedPostIdentity(post: Post): string | undefined {
 /** Opens (reads) the post cache in `dir`; a missing or damaged file gives an empty cache. */
 export function openPostCache(dir: string): PostCache {
   const file = path.join(dir, fileName);
-  codeSalt ??= computeCodeSalt();
-  const salt = codeSalt;
+  const salt = codeSalt();
   let previous: Record<string, Entry> = Object.create(null);
   let isChanged = false;
   try {
@@ -108,16 +104,13 @@ export function openPostCache(dir: string): PostCache {
     save() {
       if (!isChanged && used.size === Object.keys(previous).length) return;
       try {
-        fs.mkdirSync(dir, { recursive: true });
         // Posts' JSON and bodies are blobs; entries the build did not change are written back as the bytes read.
         const blobs: LazyText[] = [];
         const entries: Record<string, unknown[]> = {};
         for (const [source, [size, mtimeMs, ino, inputs, post, body, digest]] of used) {
           entries[source] = [size, mtimeMs, ino, inputs, blobs.push(post) - 1, blobs.push(body) - 1, digest];
         }
-        const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-        writeChunksSync(temp, packFile(magic, { salt, entries }, blobs));
-        fs.renameSync(temp, file);
+        writeFileAtomic(file, packFile(magic, { salt, entries }, blobs));
       } catch {
         // A cache that cannot be written only makes the next build slower.
       }
@@ -212,56 +205,7 @@ function isJsonExact(value: unknown): boolean {
   return false;
 }
 
-/** blogbuild's version and a hash of the code that loads posts (src/content), so changed code invalidates the file. */
-function computeCodeSalt(): string {
-  return createHash('sha1').update(`${version}\0${hashCodeFolder('content')}`).digest('hex');
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/**
- * The template file set (paths, sizes, mtimes, inodes, as `loadTemplates` keys them) that compiled without errors
- * under this blogbuild and Handlebars version, and its templates precompiled to JavaScript by source hash: the
- * last one, in `templates-v2.json` beside the caches. A build whose templates are unchanged loads Handlebars only
- * if some page must be rendered, and then revives the precompiled templates instead of compiling them (~60 ms for
- * the default theme); a changed template is compiled at once, so its syntax errors are reported.
- */
-export function openVerifiedTemplates(dir: string, handlebarsVersion: string): VerifiedTemplates {
-  const file = path.join(dir, 'templates-v2.json');
-  const salt = `${version}\0${handlebarsVersion}`;
-  let known: string | undefined;
-  let specs: Record<string, unknown> = Object.create(null);
-  try {
-    const data = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
-    // The checksum guards the precompiled JavaScript: a damaged file is ignored as a whole, never run.
-    if (isRecord(data) && data.salt === salt && typeof data.key === 'string' && isRecord(data.specs) && data.sum === checksum(data.key, data.specs)) {
-      known = data.key;
-      specs = Object.assign(Object.create(null), data.specs) as Record<string, unknown>;
-    }
-  } catch {
-    // Missing or damaged: every template is compiled.
-  }
-  return {
-    has: (key) => key === known,
-    spec: (hash) => (typeof specs[hash] === 'string' ? (specs[hash] as string) : undefined),
-    add(key, compiled) {
-      if (key === known) return;
-      known = key;
-      try {
-        fs.mkdirSync(dir, { recursive: true });
-        const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-        const specsObject = Object.fromEntries(compiled);
-        fs.writeFileSync(temp, JSON.stringify({ salt, key, specs: specsObject, sum: checksum(key, specsObject) }));
-        fs.renameSync(temp, file);
-      } catch {
-        // Not written: the next build compiles the templates again.
-      }
-    },
-  };
-}
-
-function checksum(key: string, specs: Record<string, unknown>): string {
-  return createHash('sha1').update(key).update('\0').update(JSON.stringify(specs)).digest('hex');
-}

@@ -65,13 +65,15 @@ export async function buildCommand(flags: BuildFlags): Promise<number> {
  * second load in a process reuses the first's module and validation); a config that fails is left to build().
  */
 async function prepareOutputParent(cwd: string, flags: BuildFlags): Promise<number | undefined> {
-  const [{ loadConfig }, { openValidatedConfigs }, { resolveCacheDir }] = await Promise.all([
+  const [{ loadConfig }, { diskStore }, { storedConfigs }, { resolveCacheDir }, { codeSalt }] = await Promise.all([
     import('../config/load.js'),
-    import('../cache/validated-config.js'),
+    import('../incremental/disk-store.js'),
+    import('../incremental/stored.js'),
     import('../cache/markdown-cache.js'),
+    import('../cache/code-salt.js'),
   ]);
-  // The validated-config cache as build() uses it, so an unchanged config is not validated (zod not loaded) here either.
-  const validated = flags.cache === false ? undefined : openValidatedConfigs(resolveCacheDir(cwd));
+  // The validated configs as build() reads them, so an unchanged config is not validated (zod not loaded) here either.
+  const validated = flags.cache === false ? undefined : storedConfigs(diskStore(resolveCacheDir(cwd), codeSalt()));
   const { config } = await loadConfig(cwd, { config: flags.config, posts: flags.posts, templates: flags.templates, out: flags.out, url: flags.url }, validated);
   if (!config) return undefined;
   const parent = path.dirname(config.outDir);

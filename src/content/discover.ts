@@ -1,10 +1,21 @@
 import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { SourceMemo } from '../build-state.js';
 import { textOf } from '../cache/packed.js';
 import type { PostCache } from '../cache/post-cache.js';
 import { error, warning, type Diagnostic } from '../diagnostics/error.js';
+import { walk, type WalkOptions } from './walk.js';
+
+// The output writer and the watcher list folders with it too.
+export { walk, type WalkOptions };
+
+/** A source file as read by a previous build, with the stat it had then. */
+export interface SourceMemo {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  text: string;
+}
 
 /** A markdown file found under the posts folder. */
 export interface SourceFile {
@@ -143,65 +154,6 @@ function ownerBundle(file: string, bundleDirs: Set<string>): string | undefined 
     if (bundleDirs.has(dir)) return dir;
     if (path.dirname(dir) === dir) return undefined;
   }
-}
-
-/** Options for {@link walk}. */
-export interface WalkOptions {
-  /** Symbolic links whose target is inside this folder (the blog) are followed; without it, links are skipped silently. */
-  root?: string;
-  /** Called for each link that is skipped, with why. */
-  onSkippedLink?: (link: string, reason: string) => void;
-}
-
-/**
- * Every file under `dir`, skipping dot-files and node_modules. With `options.root`, a symbolic link is followed when
- * it points inside the blog: to a file, or to a folder outside `dir` (a folder inside `dir` is read anyway, and
- * following it would read its files twice or loop). Other links are skipped and passed to `onSkippedLink`.
- */
-export async function walk(dir: string, options: WalkOptions = {}, top = dir, ancestors = new Set<string>()): Promise<string[]> {
-  const out: string[] = [];
-  const entries = await fs.readdir(dir, { withFileTypes: true });
-  for (const entry of entries) {
-    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-    const full = path.join(dir, entry.name);
-    let isDirectory = entry.isDirectory();
-    let isFile = entry.isFile();
-    if (entry.isSymbolicLink()) {
-      if (!options.root) continue;
-      const followed = await followLink(full, options.root, top, ancestors);
-      if (typeof followed === 'string') {
-        options.onSkippedLink?.(full, followed);
-        continue;
-      }
-      ({ isDirectory, isFile } = followed);
-      if (isDirectory) {
-        const inner = new Set(ancestors).add(followed.target);
-        out.push(...(await walk(full, options, top, inner)));
-        continue;
-      }
-    }
-    if (isDirectory) out.push(...(await walk(full, options, top, ancestors)));
-    else if (isFile) out.push(full);
-  }
-  return out;
-}
-
-/** What a link is when it may be followed, or why not. */
-async function followLink(link: string, root: string, top: string, ancestors: Set<string>): Promise<{ target: string; isDirectory: boolean; isFile: boolean } | string> {
-  const target = await fs.realpath(link).catch(() => undefined);
-  if (!target) return 'it points to nothing';
-  const inside = (folder: string, file: string) => {
-    const rel = path.relative(folder, file);
-    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-  };
-  const realRoot = await fs.realpath(root).catch(() => root);
-  if (!inside(realRoot, target)) return `it points outside the blog (to ${target})`;
-  const stat = await fs.stat(link);
-  if (stat.isDirectory()) {
-    const realTop = await fs.realpath(top).catch(() => top);
-    if (inside(realTop, target) || inside(target, realTop) || ancestors.has(target)) return 'it points to a folder that is read anyway, or that holds the link (a loop)';
-  }
-  return { target, isDirectory: stat.isDirectory(), isFile: stat.isFile() };
 }
 
 /** The warning for a symbolic link that is not followed. */

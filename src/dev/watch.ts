@@ -211,7 +211,7 @@ export function watchTargets(config: Pick<ResolvedConfig, 'root' | 'configFile' 
 /** A digest of every file under `paths` (path, size, mtime, inode); missing paths count as absent. */
 export async function fingerprintFiles(paths: string[]): Promise<string> {
   const fs = await import('node:fs');
-  const { walk } = await import('../content/discover.js');
+  const { walk } = await import('../content/walk.js');
   const hash = createHash('sha1');
   // Synchronous stats: a few microseconds each, where awaiting 1,000 of them one by one costs tens of milliseconds.
   const stat = (file: string) => {

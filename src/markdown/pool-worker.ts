@@ -3,10 +3,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { WorkerReply, WorkerRequest } from './pool.js';
 import { createMarkdownProcessor, type MarkdownOptions } from './processor.js';
-import { renderJob } from './render-markdown.js';
+import { renderJob } from './render-job.js';
 
 const encoder = new TextEncoder();
-const processor = createMarkdownProcessor((workerData as { markdown: Required<MarkdownOptions> }).markdown);
+const processor = await createMarkdownProcessor((workerData as { markdown: Required<MarkdownOptions> }).markdown);
 
 // Batches are rendered one at a time, in order: a feed item's HTML may wait for its module to load. A batch's
 // results go back in one message: a message costs ~0.3 ms here, one a post was ~150 ms of a worker's time for

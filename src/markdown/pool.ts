@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { defineLazyText } from '../cache/packed.js';
 import type { MarkdownOptions, MarkdownProcessor } from './processor.js';
-import { renderJob, type MarkdownJob, type MarkdownResult } from './render-markdown.js';
+import { renderJob, type MarkdownJob, type MarkdownResult } from './render-job.js';
 
 /** Options for {@link startPool}. */
 export interface PoolOptions {

@@ -1,52 +1,17 @@
 import os from 'node:os';
-import { VFile } from 'vfile';
 import type { BuildState, MarkdownMemo } from '../build-state.js';
 import { bodyDigest } from '../cache/body-digest.js';
 import type { MarkdownCache } from '../cache/markdown-cache.js';
-import { lazyTextOf, textOf, type LazyText } from '../cache/packed.js';
+import { lazyTextOf } from '../cache/packed.js';
 import { error, type Diagnostic } from '../diagnostics/error.js';
 import type { Post, RenderedPost } from '../site/model.js';
 import type { FeedItemBase } from '../site/urls.js';
 import type { MarkdownPool } from './pool.js';
-import type { MarkdownOptions, MarkdownProcessor } from './processor.js';
-import { filteredTagWarning, type FilteredTag } from './remark-tagfilter.js';
+import type { MarkdownOptions } from './processor.js';
+import { renderBody, type MarkdownJob, type MarkdownResult } from './render-job.js';
 
-/** What rendering a post's markdown produces; what the cache stores and the workers send back. */
-export interface MarkdownResult {
-  html: string;
-  /** The untruncated plain-text excerpt. */
-  excerpt: string;
-  wordCount: number;
-  /** Raw HTML tags the tag filter escaped (body-relative places), kept so a cached result warns again. */
-  filteredTags?: FilteredTag[];
-}
-
-/** One body to render: all a worker needs. */
-export interface MarkdownJob {
-  path: string;
-  /** The markdown, as a string or as the UTF-8 bytes it was read as. */
-  body: LazyText;
-  stripTitleHeading: boolean;
-  /** For a post in the feed: also make its feed item's HTML (all URLs absolute), in the worker rather than after. */
-  feed?: FeedItemBase;
-}
-
-/** Renders one body. Throws what the pipeline throws; callers turn it into a diagnostic. */
-export function renderBody(processor: MarkdownProcessor, job: MarkdownJob): MarkdownResult {
-  const file = new VFile({ path: job.path, value: textOf(job.body), data: { stripTitleHeading: job.stripTitleHeading } });
-  const html = String(processor.processSync(file));
-  const result: MarkdownResult = { html, excerpt: file.data.excerpt ?? '', wordCount: file.data.wordCount ?? 0 };
-  if (file.data.filteredTags) result.filteredTags = file.data.filteredTags;
-  return result;
-}
-
-/** Renders one job: its body, and its feed item's HTML when the job asks for it. */
-export async function renderJob(processor: MarkdownProcessor, job: MarkdownJob): Promise<{ result: MarkdownResult; feedHtml?: string }> {
-  const result = renderBody(processor, job);
-  if (!job.feed) return { result };
-  const { feedItemHtml } = await import('../site/absolute-urls.js');
-  return { result, feedHtml: feedItemHtml(result.html, job.feed) };
-}
+export { renderBody, type MarkdownJob, type MarkdownResult };
+import { filteredTagWarning } from './remark-tagfilter.js';
 
 /**
  * A post plus its rendered body: the excerpt cut near 160 characters, the read time filled in. A body or HTML
@@ -181,13 +146,13 @@ export async function renderMarkdown(
     await options.whileRendering?.();
     if (missing.length > 0 && !options.signal?.aborted) {
       const processor = await loadProcessor();
-      missing.forEach((i, j) => {
+      for (const [j, i] of missing.entries()) {
         try {
-          onResult(j, renderBody(processor, jobOf(posts[i])));
+          onResult(j, await renderBody(processor, jobOf(posts[i])));
         } catch (cause) {
           onResult(j, undefined, cause);
         }
-      });
+      }
     }
   }
 

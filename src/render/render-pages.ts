@@ -2,10 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { ResolvedConfig } from '../config/schema.js';
 import { error, type Diagnostic } from '../diagnostics/error.js';
 import type { RenderedPost, Site } from '../site/model.js';
-import { paginate } from '../site/paginate.js';
-import { outputPath, postPath, siteUrl, tagPath } from '../site/urls.js';
-import { createViews, type TagView } from './context.js';
-import type { CompiledTemplate, PageTemplateName, Theme } from './templates.js';
+import { outputPath } from '../site/urls.js';
+import { createViews } from './context.js';
+import { siteRoutes, type FileRoute, type Route } from './routes.js';
+import type { CompiledTemplate, Theme } from './templates.js';
 
 /**
  * A file to write: text or bytes rendered here, a file copied from `source`, or a page whose rendering was put
@@ -22,12 +22,6 @@ export interface PageMemo {
   renderKey: string;
   contents: Uint8Array;
   deps?: readonly unknown[];
-}
-
-/** An in-memory page key: a short text, and the objects the page is made from. */
-interface MemoryKey {
-  text: string;
-  deps: readonly unknown[];
 }
 
 /** Options for {@link renderPages}. */
@@ -65,36 +59,49 @@ export interface RenderPagesOptions {
   defer?: boolean;
 }
 
-/** Renders every HTML page of the site through the theme. Feed, sitemap and copies are added by the build. */
-export function renderPages(site: Site, config: ResolvedConfig, theme: Theme, generator: string, options: RenderPagesOptions = {}): { files: OutputFile[]; diagnostics: Diagnostic[] } {
+/**
+ * Renders every page of the site through the theme, then the other files (`files`: feed, sitemap, copies), as
+ * routes. Returns the routes too, for counts.
+ */
+export function renderPages(site: Site, config: ResolvedConfig, theme: Theme, generator: string, options: RenderPagesOptions = {}, files: FileRoute[] = []): { files: OutputFile[]; diagnostics: Diagnostic[]; routes: (Route | FileRoute)[] } {
   const views = createViews(site, config, generator);
+  // Page keys hash the context's JSON, where NaN and ±Infinity all read null; front matter holding such numbers
+  // (the only place they can come from) turns keys off for the build rather than risk two inputs with one key.
+  const isKeyable = !site.posts.some((post) => hasNonFinite(post.data) || !Number.isFinite(post.readTime));
+  // The site-wide part of every context (title, URLs, language…) goes into the keys once, not once a page.
+  const siteJson = JSON.stringify(views.common('', '', '', '').site);
+  const routes = [...siteRoutes(site, config, views, options.htmlKeys), ...files];
+  return { ...renderRoutes(routes, theme, { ...options, isKeyable, siteJson }), routes };
+}
+
+/**
+ * Renders routes through the theme, one function for every kind of page: a page whose key shows the previous
+ * output (or the in-memory memo) already holds it is not rendered now; with `defer`, pages are rendered by the
+ * writer. A template that fails to render is reported once and its other pages are left out.
+ */
+export function renderRoutes(routes: (Route | FileRoute)[], theme: Theme, options: RenderPagesOptions & { isKeyable: boolean; siteJson: string }): { files: OutputFile[]; diagnostics: Diagnostic[] } {
   const files: OutputFile[] = [];
   const diagnostics: Diagnostic[] = [];
   const failed = new Set<string>();
-  // Page keys hash the context's JSON, where NaN and ±Infinity all read null; front matter holding such numbers
-  // (the only place they can come from) turns keys off for the build rather than risk two inputs with one key.
   const nextMemo = options.memo && new Map<string, PageMemo>();
   const encoder = new TextEncoder();
-  const isKeyed = (options.isRendered !== undefined || options.memo !== undefined) && !site.posts.some((post) => hasNonFinite(post.data) || !Number.isFinite(post.readTime));
+  const isKeyed = (options.isRendered !== undefined || options.memo !== undefined) && options.isKeyable;
   // In memory only (the dev server), a page's key is cheap: the objects it is made from, compared by identity
   // (rendered posts are the same objects while unchanged), and a short text of the rest.
   const inMemory = options.memo !== undefined && options.isRendered === undefined;
+  const keySalt = `${options.renderSalt ?? ''}\0${options.siteJson}`;
 
-  // The site-wide part of every context (title, URLs, language…) goes into the keys once, not once a page.
-  const siteJson = JSON.stringify(views.common('', '', '', '').site);
-  const keySalt = `${options.renderSalt ?? ''}\0${siteJson}`;
-
-  /**
-   * `keyText`: what the page key hashes besides the salt, template and path, when cheaper than the context's
-   * JSON (it must name everything in the context but its `site`); `memoryKey`: the in-memory key. Contexts are
-   * made only when needed.
-   */
-  const render = (template: PageTemplateName, sitePath: string, getContext: () => Record<string, unknown>, keyText?: () => string, memoryKey?: () => MemoryKey) => {
-    if (failed.has(template)) return;
+  for (const route of routes) {
+    if (!('template' in route)) {
+      files.push(route.source !== undefined ? { path: route.path, source: route.source } : { path: route.path, contents: route.contents!() });
+      continue;
+    }
+    const template = route.template;
+    if (failed.has(template)) continue;
     const page = theme.pages[template];
-    const path = sitePath === '404.html' ? sitePath : outputPath(sitePath);
+    const path = route.path === '404.html' ? route.path : outputPath(route.path);
     let made: Record<string, unknown> | undefined;
-    const context = () => (made ??= getContext());
+    const context = () => (made ??= route.data());
     const renderNow = () => {
       const pageContext = context();
       // A deferred page is rendered long after its key: its context is not kept once the page is made.
@@ -102,19 +109,23 @@ export function renderPages(site: Site, config: ResolvedConfig, theme: Theme, ge
       const body = page.render(pageContext, { allowProtoPropertiesByDefault: false });
       return htmlText(theme.pages.layout.render({ ...pageContext, body }, { allowProtoPropertiesByDefault: false }));
     };
+    const reportFailure = (cause: unknown) => {
+      failed.add(template);
+      diagnostics.push(renderError(cause, [page, theme.pages.layout, ...theme.partials.values()]));
+    };
     /** Rendering left to the writer: a failure is reported like one here, and stops this template's other pages. */
     const renderLater = () => {
       if (failed.has(template)) return '';
       try {
         return renderNow();
       } catch (cause) {
-        failed.add(template);
-        diagnostics.push(renderError(cause, [page, theme.pages.layout, ...theme.partials.values()]));
+        reportFailure(cause);
         return '';
       }
     };
     let renderKey: string | undefined;
     let deps: readonly unknown[] = [];
+    const { keyText, memoryKey } = route.deps;
     if (isKeyed && inMemory && memoryKey) {
       const key = memoryKey();
       renderKey = `${options.renderSalt ?? ''}\0${template}\0${path}\0${key.text}`;
@@ -124,17 +135,17 @@ export function renderPages(site: Site, config: ResolvedConfig, theme: Theme, ge
       // The same inputs rendered without error last time; templates are deterministic, so this page is the
       // file already in the output. Render it only if the writer cannot reuse that file.
       files.push({ path, render: renderLater, renderKey });
-      return;
+      continue;
     }
     if (options.defer && !options.memo) {
       files.push({ path, render: renderLater, renderKey });
-      return;
+      continue;
     }
     const remembered = renderKey !== undefined ? options.memo?.get(path) : undefined;
     if (remembered && remembered.renderKey === renderKey && sameItems(remembered.deps ?? [], deps)) {
       nextMemo?.set(path, remembered);
       files.push({ path, contents: remembered.contents, renderKey: inMemory ? undefined : renderKey });
-      return;
+      continue;
     }
     try {
       const html = renderNow();
@@ -144,117 +155,9 @@ export function renderPages(site: Site, config: ResolvedConfig, theme: Theme, ge
         files.push({ path, contents, renderKey: inMemory ? undefined : renderKey });
       } else files.push({ path, contents: html, renderKey });
     } catch (cause) {
-      failed.add(template);
-      diagnostics.push(renderError(cause, [page, theme.pages.layout, ...theme.partials.values()]));
-    }
-  };
-
-  const htmlKey = (post: RenderedPost) => {
-    let key = options.htmlKeys?.get(post);
-    if (key === undefined) {
-      key = `sha1:${createHash('sha1').update(post.html).digest('hex')}`;
-      options.htmlKeys?.set(post, key);
-    }
-    return key;
-  };
-  // What a post's views take from other posts: its tags' views (name spelling, count). The rest of a post view
-  // is made from the post itself and the config (part of the salt).
-  const tagKeys = new Map<RenderedPost, string>();
-  const tagViewKeys = new Map<TagView, string>();
-  const tagViewKey = (view: TagView) => {
-    let key = tagViewKeys.get(view);
-    if (key === undefined) {
-      key = JSON.stringify(view);
-      tagViewKeys.set(view, key);
-    }
-    return key;
-  };
-  const tagKey = (post: RenderedPost) => {
-    let key = tagKeys.get(post);
-    if (key === undefined) {
-      // The views are shared by every post with the tag: each is made into JSON once.
-      key = `[${views.postTags(post).map(tagViewKey).join(',')}]`;
-      tagKeys.set(post, key);
-    }
-    return key;
-  };
-  const summaries = new Map<RenderedPost, ReturnType<typeof views.post>>();
-  const summary = (post: RenderedPost) => {
-    let view = summaries.get(post);
-    if (!view) {
-      view = views.post(post, false);
-      summaries.set(post, view);
-    }
-    return view;
-  };
-  // A list page's key hashes each listed post by the hash of its summary, computed once per post: the same
-  // summary appears on a home page and on each of its tags' pages.
-  const summaryKeys = new Map<RenderedPost, string>();
-  const summaryKey = (post: RenderedPost) => {
-    let key = summaryKeys.get(post);
-    if (key === undefined) {
-      key = `sha1:${createHash('sha1').update(JSON.stringify(summary(post))).digest('hex')}`;
-      summaryKeys.set(post, key);
-    }
-    return key;
-  };
-  site.posts.forEach((post, i) => {
-    const newer = site.posts[i - 1];
-    const older = site.posts[i + 1];
-    const neighbours = () => ({
-      newer: newer ? { title: newer.title, url: siteUrl(config, postPath(newer.slug)) } : null,
-      older: older ? { title: older.title, url: siteUrl(config, postPath(older.slug)) } : null,
-    });
-    const common = () => views.common('post', post.title, post.description ?? post.excerpt, postPath(post.slug));
-    const context = () => ({ ...common(), post: views.post(post, true), ...neighbours() });
-    // The key names the post's view by its summary's key (shared with the list pages) and its HTML by htmlKey
-    // rather than holding them: cheaper than escaping them into JSON, and the HTML of a post from the cache is
-    // not even decoded unless its page is rendered.
-    const keyText = () => `${JSON.stringify([common().page, neighbours()])}\n${summaryKey(post)}\n${htmlKey(post)}`;
-    render('post', postPath(post.slug), context, keyText, () => ({
-      // Tag keys are JSON, so they hold no raw newline: joined by newlines, they need no escaping.
-      text: `${JSON.stringify([newer?.title, newer?.slug, older?.title, older?.slug])}\n${tagKey(post)}`,
-      deps: [post],
-    }));
-  });
-
-  const renderList = (sitePath: string, context: () => Record<string, unknown>, items: RenderedPost[], key: unknown[]) => {
-    const keyText = () => {
-      const { site: _, ...rest } = context();
-      return `${JSON.stringify(rest)}\n${items.map(summaryKey).join('\n')}`;
-    };
-    render('list', sitePath, () => ({ ...context(), posts: items.map(summary) }), keyText, () => ({
-      text: `${JSON.stringify(key)}\n${items.map(tagKey).join('\n')}`,
-      deps: items,
-    }));
-  };
-  for (const page of paginate(site.posts, config.postsPerPage, '')) {
-    const title = page.page === 1 ? config.title : `Page ${page.page}`;
-    renderList(page.path, () => ({
-      ...views.common('home', title, config.description, page.path),
-      pagination: views.pagination(page),
-      tag: null,
-    }), page.items, ['home', title, '', page.page, page.totalPages]);
-  }
-
-  render('tags', 'tags/', () => ({
-    ...views.common('tags', 'Tags', `All tags of ${config.title}`, 'tags/'),
-    tags: site.tags.map((tag) => views.tagView(tag)),
-  }));
-
-  for (const tag of site.tags) {
-    const base = tagPath(tag.slug);
-    for (const page of paginate(tag.posts, config.postsPerPage, base)) {
-      const title = page.page === 1 ? `Posts tagged “${tag.name}”` : `Posts tagged “${tag.name}”, page ${page.page}`;
-      renderList(page.path, () => ({
-        ...views.common('tag', title, `Posts tagged “${tag.name}” on ${config.title}`, page.path),
-        pagination: views.pagination(page),
-        tag: views.tagView(tag),
-      }), page.items, ['tag', title, base, page.page, page.totalPages, views.tagView(tag)]);
+      reportFailure(cause);
     }
   }
-
-  render('404', '404.html', () => views.common('404', 'Page not found', '', '404.html'));
   if (options.memo && nextMemo) {
     options.memo.clear();
     for (const [key, value] of nextMemo) options.memo.set(key, value);

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Handlebars from 'handlebars';
-import { walk } from '../content/discover.js';
+import { walk } from '../content/walk.js';
 import { error, type Diagnostic } from '../diagnostics/error.js';
 
 /** The built-in theme shipped with blogbuild. */

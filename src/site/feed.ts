@@ -14,13 +14,12 @@ export interface FeedOptions extends UrlConfig {
   generator?: string;
 }
 
-/** A store for the items' absolutized HTML between builds (the persistent cache). */
-export interface FeedHtmlStore {
-  /** The stored HTML for a key made by `key`, or undefined. */
-  get(key: string): string | undefined;
-  set(key: string, html: string): void;
+/** The items' absolutized HTML of earlier builds (the build wraps its store in one of these). */
+export interface FeedHtmlMemo {
   /** A key for the item HTML of `html` absolutized against `base`. */
   key(html: string, base: string): string;
+  /** The HTML an earlier build made under `key`, or `compute()`'s, kept for later builds. */
+  memo(key: string, compute: () => Promise<string>): Promise<string>;
 }
 
 /**
@@ -32,25 +31,20 @@ export interface FeedHtmlStore {
 export async function renderFeedItemsHtml(
   site: Site,
   options: FeedOptions,
-  store?: FeedHtmlStore,
+  store?: FeedHtmlMemo,
   precomputed?: ReadonlyMap<RenderedPost, { base: string; html: string }>,
 ): Promise<Map<RenderedPost, string>> {
   const result = new Map<RenderedPost, string>();
   let feedItemHtml: typeof import('./absolute-urls.js').feedItemHtml | undefined;
   for (const post of feedPosts(site.posts, options)) {
     const itemBase = feedItemBase(options, post);
-    const key = store?.key(post.html, itemBase.base);
-    let html = key === undefined ? undefined : store!.get(key);
-    if (html === undefined) {
+    const compute = async () => {
       const known = precomputed?.get(post);
-      if (known?.base === itemBase.base) html = known.html;
-      else {
-        feedItemHtml ??= (await import('./absolute-urls.js')).feedItemHtml;
-        html = feedItemHtml(post.html, itemBase);
-      }
-      if (key !== undefined) store!.set(key, html);
-    }
-    result.set(post, html);
+      if (known?.base === itemBase.base) return known.html;
+      feedItemHtml ??= (await import('./absolute-urls.js')).feedItemHtml;
+      return feedItemHtml(post.html, itemBase);
+    };
+    result.set(post, store ? await store.memo(store.key(post.html, itemBase.base), compute) : await compute());
   }
   return result;
 }

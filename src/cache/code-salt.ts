@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { version } from '../version.js';
+
+/**
+ * Packages that shape the output besides blogbuild's own dependencies (read from its package.json): the ones the
+ * markdown and HTML packages pull in. A bundled build has their code in its chunks too; the versions say it for
+ * an unbundled one.
+ */
+const transitivePackages = [
+  'micromark', 'micromark-extension-gfm', 'mdast-util-from-markdown', 'mdast-util-gfm', 'mdast-util-to-hast',
+  'hast-util-to-html', 'parse5', 'rehype-slug',
+];
+
+let salt: string | undefined;
+
+/**
+ * One hash of all the code that can shape a build's output: every module of blogbuild itself as it runs (the
+ * bundle in lib/bundle/, or lib/ or src/ unbundled), its version, and the installed version of every package it
+ * depends on. Every cache key and every cache file's salt includes it, so a changed module anywhere (not only in
+ * the folder someone remembered to list) makes the next build redo what it may have changed. Computed once a
+ * process: reading ~2 MB of code costs a few milliseconds.
+ */
+export function codeSalt(): string {
+  salt ??= computeCodeSalt(path.dirname(fileURLToPath(import.meta.url)));
+  return salt;
+}
+
+function computeCodeSalt(here: string): string {
+  const hash = createHash('sha1').update(`blogbuild@${version}\0`);
+  // The bundle is flat (scripts/bundle.js); unbundled, this module is one folder below lib/ or src/.
+  const isBundle = path.basename(here) === 'bundle';
+  const codeRoot = isBundle ? here : path.dirname(here);
+  for (const file of codeFiles(codeRoot, isBundle)) hash.update(`\0${path.relative(codeRoot, file)}\0`).update(fs.readFileSync(file));
+  const packageRoot = path.dirname(isBundle ? path.dirname(codeRoot) : codeRoot);
+  for (const name of [...dependencies(packageRoot), ...transitivePackages]) hash.update(`\0${name}@${packageVersion(name, packageRoot)}`);
+  return hash.digest('hex');
+}
+
+/** The code files under `dir`, sorted; lib/bundle/ is left out of an unbundled lib/ (it is not what runs). */
+function codeFiles(dir: string, isBundle: boolean): string[] {
+  const files: string[] = [];
+  const visit = (folder: string) => {
+    for (const entry of fs.readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory()) {
+        if (!(folder === dir && entry.name === 'bundle' && !isBundle)) visit(full);
+      } else if (/\.(?:[cm]?js|ts)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) files.push(full);
+    }
+  };
+  visit(dir);
+  return files;
+}
+
+/** The names of blogbuild's runtime dependencies, from its package.json. */
+function dependencies(packageRoot: string): string[] {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    return Object.keys(pkg.dependencies ?? {}).sort();
+  } catch {
+    // No package.json beside the code: the code files alone make the salt.
+    return [];
+  }
+}
+
+/**
+ * What names the code of a module a markdown plugin is imported from: a hash of the file for a `file:` URL or a
+ * path, else the installed version of the package (`@scope/name/sub` → `@scope/name`). Part of the markdown salt.
+ */
+export function moduleIdentity(specifier: string): string {
+  if (specifier.startsWith('file:') || path.isAbsolute(specifier)) {
+    const file = specifier.startsWith('file:') ? fileURLToPath(specifier) : specifier;
+    try {
+      return `file ${createHash('sha1').update(fs.readFileSync(file)).digest('hex')}`;
+    } catch {
+      // Unreadable: importing it will fail and report it; the salt only has to differ from a readable file's.
+      return 'file unreadable';
+    }
+  }
+  const name = specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+  return `${name}@${packageVersion(name, path.dirname(fileURLToPath(import.meta.url)))}`;
+}
+
+/** The installed version of a package, found by walking up node_modules folders (exports maps may hide package.json). */
+export function packageVersion(name: string, from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    try {
+      return (JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      // Not here; look one folder up.
+    }
+    if (path.dirname(dir) === dir) return 'missing';
+  }
+}

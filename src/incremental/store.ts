@@ -1,0 +1,58 @@
+/**
+ * Where incremental builds keep what they computed: JSON values by namespace (one per kind of result, e.g.
+ * `config` or `feed-html`) and key (a digest of everything the value was made from). The stages never see a store:
+ * `build()` wraps a stage's work in {@link memo} once, with a key from the stage's declared inputs.
+ */
+export interface Store {
+  /** The value stored under the key, or undefined. A value read is kept by the next {@link commit}. */
+  get(namespace: string, key: string): unknown;
+  /** Stores a value for this build. */
+  set(namespace: string, key: string, value: unknown): void;
+  /**
+   * Makes this build's values last: a disk store writes each changed namespace (only the values this build read
+   * or set, so a namespace does not grow forever). Never throws; a value not kept only makes a later build slower.
+   */
+  commit(): void;
+}
+
+/** A store in this process's memory (the dev server keeps one between builds). Values are kept until replaced. */
+export function memoryStore(): Store {
+  const namespaces = new Map<string, Map<string, unknown>>();
+  const space = (namespace: string) => {
+    let values = namespaces.get(namespace);
+    if (!values) namespaces.set(namespace, (values = new Map()));
+    return values;
+  };
+  return {
+    get: (namespace, key) => namespaces.get(namespace)?.get(key),
+    set: (namespace, key, value) => void space(namespace).set(key, value),
+    commit() {
+      // Nothing to write: the values are already where they are kept.
+    },
+  };
+}
+
+/**
+ * Memory over another store (the dev server's memory over the disk cache): reads try the memory first, and a value
+ * found below is copied up; writes go to both. Commit commits the store below.
+ */
+export function layeredStore(memory: Store, below: Store): Store {
+  return {
+    get(namespace, key) {
+      const value = memory.get(namespace, key);
+      if (value !== undefined) {
+        // Read below too, so the disk store keeps it when it commits; the memory's copy is the one returned.
+        if (below.get(namespace, key) === undefined) below.set(namespace, key, value);
+        return value;
+      }
+      const stored = below.get(namespace, key);
+      if (stored !== undefined) memory.set(namespace, key, stored);
+      return stored;
+    },
+    set(namespace, key, value) {
+      memory.set(namespace, key, value);
+      below.set(namespace, key, value);
+    },
+    commit: () => below.commit(),
+  };
+}

@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+import type { ValidatedConfigs } from '../config/load.js';
+import type { VerifiedTemplates } from '../render/templates.js';
+import type { FeedHtmlMemo } from '../site/feed.js';
+import { memo } from './memo.js';
+import type { Store } from './store.js';
+
+/**
+ * What the stages ask of earlier builds, kept in a {@link Store}. A stage declares the port it needs (its own
+ * interface, in its own module) and never sees the store; `build()` hands it one of these.
+ */
+
+/** Validated JSON configs by a key of their text and --url (config/load.ts). */
+export function storedConfigs(store: Store): ValidatedConfigs {
+  return {
+    get: (key) => store.get('config', key),
+    set: (key, settings) => store.set('config', key, settings),
+  };
+}
+
+/**
+ * The template file set that last compiled without errors, with its precompiled templates by source hash
+ * (render/templates.ts). One value, the last: a changed template set still revives its unchanged sources' code.
+ */
+export function storedTemplates(store: Store): VerifiedTemplates {
+  const value = store.get('templates', 'last') as { files?: unknown; specs?: unknown } | undefined;
+  const isValid = typeof value === 'object' && value !== null && typeof value.files === 'string' && typeof value.specs === 'object' && value.specs !== null;
+  let files = isValid ? (value.files as string) : undefined;
+  const specs = (isValid ? value.specs : {}) as Record<string, unknown>;
+  return {
+    has: (key) => key === files,
+    spec: (hash) => (Object.hasOwn(specs, hash) && typeof specs[hash] === 'string' ? specs[hash] : undefined),
+    add(key, compiled) {
+      if (key === files) return;
+      files = key;
+      store.set('templates', 'last', { files: key, specs: Object.fromEntries(compiled) });
+    },
+  };
+}
+
+/** Feed items' absolute HTML by the post's HTML and the item's base URL (site/feed.ts). */
+export function feedHtmlMemo(store: Store): FeedHtmlMemo {
+  return {
+    key: (html, base) => createHash('sha1').update(`feed-html\0${base}\0`).update(html).digest('hex'),
+    memo: (key, compute) => memo(store, 'feed-html', key, compute),
+  };
+}

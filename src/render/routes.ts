@@ -1,0 +1,185 @@
+import { createHash } from 'node:crypto';
+import type { ResolvedConfig } from '../config/schema.js';
+import type { RenderedPost, Site } from '../site/model.js';
+import { renderFeed, type FeedOptions } from '../site/feed.js';
+import { paginate } from '../site/paginate.js';
+import { renderRobots, renderSitemap } from '../site/sitemap.js';
+import { postPath, siteUrl, tagPath } from '../site/urls.js';
+import type { createViews, TagView } from './context.js';
+import type { PageTemplateName } from './templates.js';
+
+type Views = ReturnType<typeof createViews>;
+
+/** What decides a page's HTML besides the render salt (templates, helpers, config, code), its template and path. */
+export interface RouteDeps {
+  /** Text naming every part of the page's data but its `site`, cheaper than the data's JSON. @default the data's JSON */
+  keyText?: () => string;
+  /** The dev server's in-memory key: a short text, and the objects the page is made from (compared by identity). */
+  memoryKey?: () => { text: string; deps: readonly unknown[] };
+}
+
+/** One HTML page of the site: where it goes, what kind it is, and the template and data it is rendered from. */
+export interface Route {
+  /** Site path: `posts/x/` (written as `posts/x/index.html`) or a file name such as `404.html`. */
+  path: string;
+  kind: 'post' | 'home' | 'tag-index' | 'tag' | '404';
+  template: PageTemplateName;
+  /** The template's data; made only when the page is rendered or keyed by its data. */
+  data: () => Record<string, unknown>;
+  deps: RouteDeps;
+}
+
+/** A file of the site made without the theme: the feed, the sitemap, robots.txt, or a file copied from `source`. */
+export interface FileRoute {
+  /** Output path, relative to the output folder. */
+  path: string;
+  kind: 'feed' | 'sitemap' | 'robots' | 'static';
+  contents?: () => string | Uint8Array;
+  source?: string;
+}
+
+/** The feed, the sitemap and robots.txt; `feed` has the feed items' absolute HTML (see renderFeedItemsHtml). */
+export function fileRoutes(site: Site, config: ResolvedConfig, feed: FeedOptions & { itemsHtml: ReadonlyMap<RenderedPost, string> }): FileRoute[] {
+  return [
+    { path: 'rss.xml', kind: 'feed', contents: () => renderFeed(site, feed) },
+    { path: 'sitemap.xml', kind: 'sitemap', contents: () => renderSitemap(site, config) },
+    { path: 'robots.txt', kind: 'robots', contents: () => renderRobots(config) },
+  ];
+}
+
+/** What the route producers share: the site, the config, the template views and per-post key parts, made once. */
+interface RouteContext {
+  site: Site;
+  config: ResolvedConfig;
+  views: Views;
+  keys: PostKeys;
+}
+
+/** The page kinds, in the order their files are listed. A new kind of page is one more producer here. */
+const producers: ((context: RouteContext) => Route[])[] = [postRoutes, homeRoutes, tagIndexRoutes, tagRoutes, notFoundRoutes];
+
+/**
+ * Every HTML page of the site as a route. `htmlKeys` names rendered posts' HTML (equal names, equal HTML: the
+ * markdown cache's keys, or hashes from earlier builds); a post without one has its HTML hashed once.
+ */
+export function siteRoutes(site: Site, config: ResolvedConfig, views: Views, htmlKeys?: WeakMap<RenderedPost, string>): Route[] {
+  const context = { site, config, views, keys: postKeys(views, htmlKeys) };
+  return producers.flatMap((produce) => produce(context));
+}
+
+function postRoutes({ site, config, views, keys }: RouteContext): Route[] {
+  return site.posts.map((post, i) => {
+    const newer = site.posts[i - 1];
+    const older = site.posts[i + 1];
+    const neighbours = () => ({
+      newer: newer ? { title: newer.title, url: siteUrl(config, postPath(newer.slug)) } : null,
+      older: older ? { title: older.title, url: siteUrl(config, postPath(older.slug)) } : null,
+    });
+    const common = () => views.common('post', post.title, post.description ?? post.excerpt, postPath(post.slug));
+    return {
+      path: postPath(post.slug),
+      kind: 'post',
+      template: 'post',
+      data: () => ({ ...common(), post: views.post(post, true), ...neighbours() }),
+      deps: {
+        // The key names the post's view by its summary's key (shared with the list pages) and its HTML by htmlKey
+        // rather than holding them: cheaper than escaping them into JSON, and the HTML of a post from the cache is
+        // not even decoded unless its page is rendered.
+        keyText: () => `${JSON.stringify([common().page, neighbours()])}\n${keys.summaryKey(post)}\n${keys.htmlKey(post)}`,
+        memoryKey: () => ({
+          // Tag keys are JSON, so they hold no raw newline: joined by newlines, they need no escaping.
+          text: `${JSON.stringify([newer?.title, newer?.slug, older?.title, older?.slug])}\n${keys.tagKey(post)}`,
+          deps: [post],
+        }),
+      },
+    };
+  });
+}
+
+/** A page listing post summaries (home pages, tag pages); `key` names its data but the summaries in memory. */
+function listRoute(kind: 'home' | 'tag', path: string, data: () => Record<string, unknown>, items: RenderedPost[], key: unknown[], keys: PostKeys): Route {
+  return {
+    path,
+    kind,
+    template: 'list',
+    data: () => ({ ...data(), posts: items.map(keys.summary) }),
+    deps: {
+      keyText: () => {
+        const { site: _, ...rest } = data();
+        return `${JSON.stringify(rest)}\n${items.map(keys.summaryKey).join('\n')}`;
+      },
+      memoryKey: () => ({ text: `${JSON.stringify(key)}\n${items.map(keys.tagKey).join('\n')}`, deps: items }),
+    },
+  };
+}
+
+function homeRoutes({ site, config, views, keys }: RouteContext): Route[] {
+  return paginate(site.posts, config.postsPerPage, '').map((page) => {
+    const title = page.page === 1 ? config.title : `Page ${page.page}`;
+    const data = () => ({ ...views.common('home', title, config.description, page.path), pagination: views.pagination(page), tag: null });
+    return listRoute('home', page.path, data, page.items, ['home', title, '', page.page, page.totalPages], keys);
+  });
+}
+
+function tagIndexRoutes({ site, config, views }: RouteContext): Route[] {
+  const data = () => ({ ...views.common('tags', 'Tags', `All tags of ${config.title}`, 'tags/'), tags: site.tags.map((tag) => views.tagView(tag)) });
+  return [{ path: 'tags/', kind: 'tag-index', template: 'tags', data, deps: {} }];
+}
+
+function tagRoutes({ site, config, views, keys }: RouteContext): Route[] {
+  return site.tags.flatMap((tag) => {
+    const base = tagPath(tag.slug);
+    return paginate(tag.posts, config.postsPerPage, base).map((page) => {
+      const title = page.page === 1 ? `Posts tagged “${tag.name}”` : `Posts tagged “${tag.name}”, page ${page.page}`;
+      const data = () => ({
+        ...views.common('tag', title, `Posts tagged “${tag.name}” on ${config.title}`, page.path),
+        pagination: views.pagination(page),
+        tag: views.tagView(tag),
+      });
+      return listRoute('tag', page.path, data, page.items, ['tag', title, base, page.page, page.totalPages, views.tagView(tag)], keys);
+    });
+  });
+}
+
+function notFoundRoutes({ views }: RouteContext): Route[] {
+  return [{ path: '404.html', kind: '404', template: '404', data: () => views.common('404', 'Page not found', '', '404.html'), deps: {} }];
+}
+
+/** Per-post parts of page keys and views, each made once a build: a post appears on many pages. */
+interface PostKeys {
+  htmlKey(post: RenderedPost): string;
+  tagKey(post: RenderedPost): string;
+  summary(post: RenderedPost): ReturnType<Views['post']>;
+  summaryKey(post: RenderedPost): string;
+}
+
+function postKeys(views: Views, htmlKeys: WeakMap<RenderedPost, string> | undefined): PostKeys {
+  const once = <K extends object, V>(make: (item: K) => V) => {
+    const made = new Map<K, V>();
+    return (item: K) => {
+      let value = made.get(item);
+      if (value === undefined) made.set(item, (value = make(item)));
+      return value;
+    };
+  };
+  const sha1 = (text: string) => `sha1:${createHash('sha1').update(text).digest('hex')}`;
+  // What a post's views take from other posts: its tags' views (name spelling, count); each view is shared by
+  // every post with the tag, so it is made into JSON once.
+  const tagViewKey = once((view: TagView) => JSON.stringify(view));
+  const summary = once((post: RenderedPost) => views.post(post, false));
+  return {
+    htmlKey(post) {
+      let key = htmlKeys?.get(post);
+      if (key === undefined) {
+        key = sha1(post.html);
+        htmlKeys?.set(post, key);
+      }
+      return key;
+    },
+    tagKey: once((post: RenderedPost) => `[${views.postTags(post).map(tagViewKey).join(',')}]`),
+    summary,
+    // A list page's key hashes each listed post by the hash of its summary, computed once per post: the same
+    // summary appears on a home page and on each of its tags' pages.
+    summaryKey: once((post: RenderedPost) => sha1(JSON.stringify(summary(post)))),
+  };
+}

@@ -1,0 +1,106 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { diskStore } from '../../../src/incremental/disk-store.js';
+import { memo } from '../../../src/incremental/memo.js';
+import { layeredStore, memoryStore } from '../../../src/incremental/store.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'blogbuild-store-'));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('the disk store', () => {
+  it('keeps what a build set for the next build, by namespace and key', () => {
+    const first = diskStore(dir, 'salt');
+    first.set('feed-html', 'a', '<p>ä 🍞</p>');
+    first.set('config', 'a', { title: 'Blog' });
+    first.commit();
+    const second = diskStore(dir, 'salt');
+    expect(second.get('feed-html', 'a')).toBe('<p>ä 🍞</p>');
+    expect(second.get('config', 'a')).toEqual({ title: 'Blog' });
+    expect(second.get('config', 'b')).toBeUndefined();
+  });
+
+  it('drops the values a build neither read nor set, so a namespace does not grow forever', () => {
+    const first = diskStore(dir, 'salt');
+    first.set('feed-html', 'old', 'x');
+    first.set('feed-html', 'kept', 'y');
+    first.commit();
+    const second = diskStore(dir, 'salt');
+    expect(second.get('feed-html', 'kept')).toBe('y');
+    second.commit();
+    const third = diskStore(dir, 'salt');
+    expect(third.get('feed-html', 'old')).toBeUndefined();
+    expect(third.get('feed-html', 'kept')).toBe('y');
+  });
+
+  it('ignores a file made under another salt (other code), or damaged in any byte', () => {
+    const store = diskStore(dir, 'salt');
+    store.set('config', 'k', { title: 'Blog' });
+    store.commit();
+    expect(diskStore(dir, 'other code').get('config', 'k')).toBeUndefined();
+    const [file] = fs.readdirSync(dir).map((name) => path.join(dir, name));
+    const bytes = fs.readFileSync(file!);
+    // Same length, one letter changed: only the checksum can tell.
+    fs.writeFileSync(file!, Buffer.from(bytes.toString('latin1').replace('Blog', 'Blob'), 'latin1'));
+    expect(diskStore(dir, 'salt').get('config', 'k')).toBeUndefined();
+    fs.writeFileSync(file!, bytes.subarray(0, bytes.length - 3));
+    expect(diskStore(dir, 'salt').get('config', 'k')).toBeUndefined();
+    fs.writeFileSync(file!, bytes);
+    expect(diskStore(dir, 'salt').get('config', 'k')).toEqual({ title: 'Blog' });
+  });
+
+  it('leaves no temp files and writes nothing when nothing changed', () => {
+    const store = diskStore(dir, 'salt');
+    store.set('config', 'k', 1);
+    store.commit();
+    const [name] = fs.readdirSync(dir);
+    const mtime = fs.statSync(path.join(dir, name!)).mtimeMs;
+    const again = diskStore(dir, 'salt');
+    expect(again.get('config', 'k')).toBe(1);
+    again.commit();
+    expect(fs.readdirSync(dir)).toEqual([name]);
+    expect(fs.statSync(path.join(dir, name!)).mtimeMs).toBe(mtime);
+  });
+});
+
+describe('memo', () => {
+  it('computes on a miss, stores the value, and returns the stored value on a hit', async () => {
+    const store = memoryStore();
+    let calls = 0;
+    const compute = () => ++calls;
+    expect(memo(store, 'n', 'k', compute)).toBe(1);
+    expect(memo(store, 'n', 'k', compute)).toBe(1);
+    expect(memo(store, 'n', 'other', compute)).toBe(2);
+    expect(await memo(store, 'async', 'k', async () => 'made')).toBe('made');
+    expect(await memo(store, 'async', 'k', async () => 'again')).toBe('made');
+  });
+
+  it('computes every time without a store or without a key', () => {
+    let calls = 0;
+    expect(memo(undefined, 'n', 'k', () => ++calls)).toBe(1);
+    expect(memo(undefined, 'n', 'k', () => ++calls)).toBe(2);
+    expect(memo(memoryStore(), 'n', undefined, () => ++calls)).toBe(3);
+  });
+});
+
+describe('memory over disk', () => {
+  it('serves from memory, fills memory from disk, and commits what either held to disk', () => {
+    const disk = diskStore(dir, 'salt');
+    disk.set('feed-html', 'from-disk', 'd');
+    disk.commit();
+    const memory = memoryStore();
+    memory.set('feed-html', 'from-memory', 'm');
+    const layered = layeredStore(memory, diskStore(dir, 'salt'));
+    expect(layered.get('feed-html', 'from-disk')).toBe('d');
+    expect(memory.get('feed-html', 'from-disk')).toBe('d');
+    expect(layered.get('feed-html', 'from-memory')).toBe('m');
+    layered.commit();
+    const later = diskStore(dir, 'salt');
+    expect(later.get('feed-html', 'from-disk')).toBe('d');
+    expect(later.get('feed-html', 'from-memory')).toBe('m');
+  });
+});
