@@ -42,7 +42,7 @@ export function convertLiquid(body: BodyText, context: BodyContext): void {
  */
 export function convertContainers(body: BodyText): void {
   body.replace(/^:::\s*(\w+)[^\n]*\n([\s\S]*?)^:::[ \t]*$/gm, ':::container → blockquote', (m) => labelledQuote(capitalize(m[1]!), m[2]!));
-  body.replace(/^>[ \t]*\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*$/gim, 'alert → blockquote', (m) => `> **${capitalize(m[1]!)}**`);
+  body.replace(/^>[ \t]*\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*$/gim, 'alert → blockquote', (m) => `> **${capitalize(m[1]!)}**\\`);
 }
 
 /** A construct on one line for the report, cut at 80 characters. */

@@ -32,6 +32,7 @@ export async function readEleventy(root: string): Promise<SourceSite> {
     post.oldUrl = oldUrl(post, input);
     // `tags: [posts]` is Eleventy's way to put a post in the collection its lists loop over, not a topic.
     if (Array.isArray(post.data.tags)) post.data.tags = post.data.tags.filter((tag) => !collectionTags.has(String(tag)));
+    await fileDate(post, notes);
   }
   const url = siteUrl(read('url'));
   return {
@@ -47,6 +48,19 @@ export async function readEleventy(root: string): Promise<SourceSite> {
     includeDirs: [path.join(input, '_includes')],
     notes,
   };
+}
+
+/**
+ * Eleventy's `date: Last Modified` / `Created` (and their `git` forms) mean the file's dates, which a copy of the
+ * file does not keep: the date is written out, and the report says so.
+ */
+async function fileDate(post: SourcePost, notes: ReportItem[]): Promise<void> {
+  const keyword = typeof post.data.date === 'string' ? /^(git )?(last modified|created)$/i.exec(post.data.date.trim()) : null;
+  if (!keyword) return;
+  const stat = await fs.stat(post.file);
+  const date = (keyword[2]!.toLowerCase() === 'created' ? stat.birthtime : stat.mtime).toISOString().slice(0, 10);
+  notes.push({ kind: 'date', file: post.rel, line: 1, detail: `"${post.data.date}" written as the file's date today, ${date}; check it` });
+  post.data.date = date;
 }
 
 /** Eleventy's URL: the `permalink` when it is a plain path, else the file's path under the input folder. */

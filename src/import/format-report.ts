@@ -17,7 +17,7 @@ export function formatReport(report: ImportReport, cwd: string): string {
     }
   }
   if (report.unconverted.length > 0) {
-    lines.push('', `Not converted (${report.unconverted.length}; left as they were, fix them by hand):`);
+    lines.push('', `Needs your attention (${report.unconverted.length}; not converted and left as written unless said otherwise):`);
     for (const item of report.unconverted) lines.push(`  ${location(item)}: ${item.kind}${item.detail ? `: ${item.detail}` : ''}`);
   }
   lines.push('', report.isDryRun ? 'Dry run: nothing was written.' : `Next: cd ${shown(report.out)} && npx blogbuild build`);
