@@ -140,7 +140,7 @@ const cases: Case[] = [
       const night = page('night-walk');
       expect(night.querySelector('.post-content img')?.getAttribute('src')).toBe('lantern.png');
       expect(site.has('posts/night-walk/lantern.png')).toBe(true);
-      expect(night.querySelector('a[href="/posts/dawn-chorus/#top"]')).not.toBeNull();
+      expect(night.querySelector('a[href="/posts/dawn-chorus/#the-first-bird"]')).not.toBeNull();
       expect(site.has('tags/posts/index.html')).toBe(false);
     },
   },
@@ -230,11 +230,15 @@ describe('import safety', () => {
   it('refuses a folder that is not empty unless forced, and --dry-run writes nothing', async () => {
     const out = freshOut();
     await fs.mkdir(out);
+    // Where blogbuild was just installed counts as empty.
+    await fs.writeFile(path.join(out, 'package.json'), '{}\n');
+    await importSite({ generator: 'jekyll', source, out });
+    await fs.rm(path.join(out, 'posts'), { recursive: true });
     await fs.writeFile(path.join(out, 'notes.txt'), 'mine\n');
     const refused = await importSite({ generator: 'jekyll', source, out }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(BlogbuildError);
     expect((refused as BlogbuildError).code).toBe('UsageInvalid');
-    expect(await listFiles(out)).toEqual(['notes.txt']);
+    expect(await listFiles(out)).toEqual(['blogbuild.config.json', 'notes.txt', 'package.json', 'public/assets/oven.png']);
     await importSite({ generator: 'jekyll', source, out, force: true });
     expect(await listFiles(out)).toContain('posts/2021-03-14-pi-day-loaves.md');
     expect(await fs.readFile(path.join(out, 'notes.txt'), 'utf8')).toBe('mine\n');

@@ -20,7 +20,7 @@ export function formatReport(report: ImportReport, cwd: string): string {
     lines.push('', `Needs your attention (${report.unconverted.length}; not converted and left as written unless said otherwise):`);
     for (const item of report.unconverted) lines.push(`  ${location(item)}: ${item.kind}${item.detail ? `: ${item.detail}` : ''}`);
   }
-  lines.push('', report.isDryRun ? 'Dry run: nothing was written.' : `Next: cd ${shown(report.out)} && npx blogbuild build`);
+  lines.push('', report.isDryRun ? 'Dry run: nothing was written.' : `Next: ${shown(report.out) === '.' ? '' : `cd ${shown(report.out)} && `}npx blogbuild build`);
   return `${lines.join('\n')}\n`;
 }
 
