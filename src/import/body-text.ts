@@ -16,7 +16,10 @@ export class BodyText {
     private readonly firstLine: number,
   ) {}
 
-  /** Replaces every match; `fn` returns the new text, or undefined to keep the match and log `unconverted`. */
+  /**
+   * Replaces every match and logs the change; `fn` returns the new text (the match itself: no change, nothing
+   * logged), or undefined to keep the match and log it as not converted with `unconvertedDetail`, if given.
+   */
   replace(pattern: RegExp, kind: string, fn: (match: RegExpExecArray) => string | undefined, unconvertedDetail?: (match: RegExpExecArray) => string): void {
     const text = this.text;
     let out = '';
@@ -29,7 +32,7 @@ export class BodyText {
         if (unconvertedDetail) this.unconverted.push({ kind, file: this.file, line, detail: unconvertedDetail(match as RegExpExecArray) });
         continue;
       }
-      this.changes.push({ kind, file: this.file, line });
+      if (result !== match[0]) this.changes.push({ kind, file: this.file, line });
       out += text.slice(last, offset) + result;
       last = offset + match[0].length;
     }

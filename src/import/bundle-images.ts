@@ -37,19 +37,14 @@ export async function bundleImages(entry: PlannedPost, body: BodyText, data: Rec
     }
     return copies.get(file);
   };
-  body.replace(/(!\[[^\]]*\]\()([^)\s]+)((?:\s+"[^"]*")?\))|(<img\b[^>]*?\bsrc=")([^"]+)(")/g, 'image path', (m) => {
+  body.replace(/(!\[[^\]]*\]\()([^)\s]+)((?:\s+"[^"]*")?\))|(<img\b[^>]*?\bsrc=")([^"]+)(")/g, 'image path → its copy beside the post', (m) => {
     const src = m[2] ?? m[5]!;
-    if (!isRelative(src)) return undefined;
+    // Absolute and root-relative images (from the static folders, copied to public/) stay as they are.
+    if (!isRelative(src)) return m[0];
     const name = place(src);
     if (name === undefined) return undefined;
     return m[1] ? `${m[1]}${name}${m[3]}` : `${m[4]}${name}${m[6]}`;
-  }, (m) => {
-    const src = m[2] ?? m[5]!;
-    return isRelative(src) ? `image ${src} not found beside the post` : '';
-  });
-  // Only paths that changed count as changes; a missing image is reported, an absolute one is not.
-  result.changes.push(...body.changes.splice(0).filter((c) => c.kind !== 'image path'));
-  for (let i = body.unconverted.length - 1; i >= 0; i--) if (body.unconverted[i]!.kind === 'image path' && !body.unconverted[i]!.detail) body.unconverted.splice(i, 1);
+  }, (m) => `image ${m[2] ?? m[5]} not found beside the post`);
   if (typeof data.image === 'string' && isRelative(data.image)) {
     const name = place(data.image);
     if (name) data.image = name;
