@@ -249,6 +249,18 @@ describe('import safety', () => {
     await expect(fs.stat(dry)).rejects.toThrow();
   });
 
+  it('stops at a post whose front matter cannot be read, with its file and line', async () => {
+    const broken = path.join(scratch, 'broken-hugo');
+    await fs.cp(path.join(fixtures, 'hugo'), broken, { recursive: true });
+    await fs.writeFile(path.join(broken, 'content/posts/bad.md'), '+++\ntitle = "Bad"\ndate = \n+++\nBody.\n');
+    const out = freshOut();
+    const failed = await importSite({ generator: 'hugo', source: broken, out }).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(BlogbuildError);
+    expect((failed as BlogbuildError).code).toBe('FrontMatterSyntax');
+    expect((failed as BlogbuildError).loc).toMatchObject({ file: path.join(broken, 'content/posts/bad.md'), line: 3 });
+    await expect(fs.stat(out)).rejects.toThrow();
+  });
+
   it('never writes into the source folder', async () => {
     const before = await hashTree(source);
     const inside = await importSite({ generator: 'jekyll', source, out: path.join(source, 'blog') }).catch((e: unknown) => e);
