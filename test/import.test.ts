@@ -68,6 +68,7 @@ const cases: Case[] = [
     unconverted: [
       ['_posts/2021-04-02-rye-starter.md:15', '{% include card.html text="Feed twice a day" %}'],
       ['_posts/2021-04-02-rye-starter.md:17', '{% tweet 1234567890 %}'],
+      ['_posts/2020-12-24-old-format.html', 'not markdown'],
     ],
     check(site, page) {
       const pi = page('pi-day-loaves');

@@ -4,7 +4,7 @@ import yaml from 'js-yaml';
 import { canonicalDate, fileNameDate } from './canonical-dates.js';
 import type { ReportItem, SourcePost, SourceSite } from './model.js';
 import { expandPermalink } from './permalink.js';
-import { firstExisting, readPosts, siteUrl, text } from './site-files.js';
+import { firstExisting, readPosts, relPosix, siteUrl, text, walkFiles } from './site-files.js';
 
 const styles: Record<string, string> = {
   date: '/:categories/:year/:month/:day/:title:output_ext',
@@ -26,6 +26,10 @@ export async function readJekyll(root: string): Promise<SourceSite> {
     ...(await readPosts(root, path.join(root, '_drafts'), { isDraftFolder: true })),
   ];
   for (const post of posts) post.oldUrl = oldUrl(post, permalink, timezone);
+  // Posts written as HTML (or Textile) have no markdown to convert to; say so rather than drop them unseen.
+  for (const file of await walkFiles(path.join(root, '_posts'))) {
+    if (/\.(html?|textile)$/i.test(file)) notes.push({ kind: 'post', file: relPosix(root, file), detail: 'not markdown; not imported' });
+  }
   const staticDirs = [];
   for (const name of ['assets', 'images', 'img', 'uploads', 'files']) {
     const dir = await firstExisting(root, [name]);
