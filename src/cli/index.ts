@@ -70,6 +70,20 @@ export function createProgram(): Command {
     });
 
   program
+    .command('import')
+    .description('convert a Jekyll, Hugo, Eleventy or Astro site into a blogbuild blog and report what changed')
+    .argument('<generator>', 'the site\'s generator: jekyll, hugo, eleventy or astro')
+    .argument('<site>', 'folder of the site to import (never written to)')
+    .option('-o, --out <dir>', 'folder to write the blog into (default: the current folder)')
+    .option('-f, --force', 'write into a folder that is not empty (files with the same names are replaced)')
+    .option('--dry-run', 'print the report and write nothing')
+    .addOption(new Option('--debug', 'print stack traces of errors').hideHelp())
+    .action(async (generator: string, site: string, flags) => {
+      const { importCommand } = await import('./import-command.js');
+      process.exitCode = await importCommand(generator, site, flags);
+    });
+
+  program
     .command('clean')
     .description('remove the build cache (node_modules/.cache/blogbuild/), so the next build renders every post')
     .option('-q, --quiet', 'print nothing')

@@ -1,0 +1,55 @@
+import fs from 'node:fs/promises';
+import yaml from 'js-yaml';
+import { parse as parseToml } from 'smol-toml';
+import { BlogbuildError } from '../diagnostics/error.js';
+
+/** A post file split into front matter (YAML `---` or TOML `+++`) and body. */
+export interface SplitFile {
+  data: Record<string, unknown>;
+  body: string;
+  bodyStartLine: number;
+}
+
+const fences = { '---': 'yaml', '+++': 'toml' } as const;
+
+/**
+ * Splits front matter from the body. YAML is read with the CORE schema, so dates stay the strings written;
+ * TOML dates become their ISO text. A syntax error is a located FrontMatterSyntax error.
+ */
+export function splitFile(file: string, text: string): SplitFile {
+  text = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  const lines = text.split('\n');
+  const fence = lines[0]?.trim() as keyof typeof fences;
+  if (!(fence in fences)) return { data: {}, body: text, bodyStartLine: 1 };
+  const end = lines.findIndex((line, i) => i > 0 && line.trim() === fence);
+  if (end < 0) {
+    throw new BlogbuildError('FrontMatterSyntax', `the front matter opened with \`${fence}\` is never closed`, { file, line: 1, column: 1 },
+      `end the front matter with a \`${fence}\` line`);
+  }
+  const head = lines.slice(1, end).join('\n');
+  let data: unknown;
+  try {
+    data = fences[fence] === 'yaml' ? yaml.load(head, { schema: yaml.CORE_SCHEMA }) : plainToml(parseToml(head));
+  } catch (cause) {
+    const line = (cause as { mark?: { line: number }; line?: number }).mark?.line ?? ((cause as { line?: number }).line ?? 1) - 1;
+    throw new BlogbuildError('FrontMatterSyntax', `the front matter cannot be read as ${fences[fence].toUpperCase()}: ${(cause as Error).message.split('\n')[0]}`,
+      { file, line: line + 2, column: 1 }, 'fix the front matter in the source site, then import again', { cause });
+  }
+  if (data !== null && data !== undefined && (typeof data !== 'object' || Array.isArray(data))) {
+    throw new BlogbuildError('FrontMatterInvalid', 'the front matter is not a set of `key: value` lines', { file, line: 2, column: 1 });
+  }
+  return { data: (data ?? {}) as Record<string, unknown>, body: lines.slice(end + 1).join('\n'), bodyStartLine: end + 2 };
+}
+
+/** Reads and splits a post file. */
+export async function readSplitFile(file: string): Promise<SplitFile> {
+  return splitFile(file, await fs.readFile(file, 'utf8'));
+}
+
+/** TOML values with dates as ISO text (smol-toml keeps the written form: `2024-01-02`, `…T10:00:00+02:00`). */
+function plainToml(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(plainToml);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plainToml(v)]));
+  return value;
+}
