@@ -132,17 +132,20 @@ describe('serve: bad --port and --host are usage errors', () => {
   });
 
   const isRoot = process.getuid?.() === 0;
-  const canDrop = isRoot && spawnSync('setpriv', ['--version']).status === 0;
+  const dropToNobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
+  // As root, the CLI runs as nobody, who must be able to reach this checkout: a clone inside a private folder (mktemp
+  // -d makes them 0700, as the fresh-clone check does) is out of nobody's reach, and then this test cannot run.
+  const canDrop = isRoot && spawnSync(dropToNobody[0]!, [...dropToNobody.slice(1), process.execPath, bin, '--version']).status === 0;
   let unprivilegedStart = 1024;
   try {
     unprivilegedStart = Number(fs.readFileSync('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8').trim());
   } catch {
     // Not Linux: ports below 1024 are privileged.
   }
-  it.skipIf((isRoot && !canDrop) || unprivilegedStart <= 80)('--port 80 as an unprivileged user (EACCES)', () => {
+  it.skipIf((isRoot && !canDrop) || unprivilegedStart <= 80)('--port 80 as an unprivileged user (EACCES; skipped where nobody cannot run this checkout)', () => {
     const dir = makeSite();
     fs.chmodSync(dir, 0o755);
-    const prefix = isRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+    const prefix = isRoot ? dropToNobody : [];
     expectUsageError(run(['serve', '--port', '80'], dir, { prefix }), /^error: port 80 on 127\.0\.0\.1 needs administrator rights/m);
   });
 });
