@@ -54,6 +54,21 @@ export function feedPosts<P>(posts: readonly P[], options: Pick<FeedOptions, 'it
   return posts.slice(0, options.items ?? 20);
 }
 
+/** The latest date (updated, else published) of the feed's posts; none for an empty feed. */
+export function feedUpdated(items: readonly RenderedPost[]): Date | undefined {
+  return items.reduce<Date | undefined>((latest, post) => {
+    const date = (post.updated ?? post.date).instant;
+    return !latest || date > latest ? date : latest;
+  }, undefined);
+}
+
+/** A feed item's absolute HTML, from {@link renderFeedItemsHtml}. */
+export function feedItemHtml(post: RenderedPost, itemsHtml: ReadonlyMap<RenderedPost, string>): string {
+  const html = itemsHtml.get(post);
+  if (html === undefined) throw new Error(`no feed HTML for ${post.slug}: call renderFeedItemsHtml first`);
+  return html;
+}
+
 /** Where the relative URLs of a post's feed item resolve. */
 export function feedItemBase(options: UrlConfig, post: { slug: string }): FeedItemBase {
   const link = absoluteUrl(options, postPath(post.slug));
@@ -70,10 +85,7 @@ export function renderFeed(site: Site, options: FeedOptions & { itemsHtml: Reado
   const items = feedPosts(site.posts, options);
   const home = absoluteUrl(options, '');
   const self = absoluteUrl(options, 'rss.xml');
-  const lastBuild = items.reduce<Date | undefined>((latest, post) => {
-    const date = (post.updated ?? post.date).instant;
-    return !latest || date > latest ? date : latest;
-  }, undefined);
+  const lastBuild = feedUpdated(items);
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">',
@@ -95,8 +107,7 @@ export function renderFeed(site: Site, options: FeedOptions & { itemsHtml: Reado
 
 function renderItem(post: RenderedPost, site: Site, options: FeedOptions & { itemsHtml: ReadonlyMap<RenderedPost, string> }): string {
   const link = absoluteUrl(options, postPath(post.slug));
-  const html = options.itemsHtml.get(post);
-  if (html === undefined) throw new Error(`no feed HTML for ${post.slug}: call renderFeedItemsHtml first`);
+  const html = feedItemHtml(post, options.itemsHtml);
   return [
     '    <item>',
     `      <title>${escapeXml(post.title)}</title>`,
