@@ -139,6 +139,76 @@ describe('atom.xml and feed.json (kitchen-sink)', () => {
   });
 });
 
+describe('per-tag feeds (kitchen-sink)', () => {
+  let out: FixtureBuild;
+  let site: ReturnType<typeof feeds>;
+  beforeAll(async () => {
+    out = await buildFixture('kitchen-sink');
+    site = feeds(out);
+  });
+
+  /** The tag pages' first pages, from the tag index. */
+  const tagPages = () => {
+    const { document } = parseHTML(out.read('tags/index.html'));
+    const hrefs = [...document.querySelectorAll('main a[href^="/blog/tags/"]')].map((a) => a.getAttribute('href')!);
+    return [...new Set(hrefs)].filter((href) => href !== '/blog/tags/');
+  };
+
+  it('each tag page links its RSS and Atom feeds, and each lists the posts with that tag, newest first', () => {
+    const pages = tagPages();
+    expect(pages.length).toBeGreaterThan(3);
+    // The fixture has fewer posts than feed.items, so a tag's feed is the site feed's items with its tag.
+    expect(site.atom.entry.length).toBeLessThan(20);
+    for (const href of pages) {
+      const folder = decodeURIComponent(href.replace('/blog/', ''));
+      const { document } = parseHTML(out.read(`${folder}index.html`));
+      const name = document.querySelector('h1')!.textContent!.replace(/^Posts tagged “|”$/g, '');
+      const alternates = [...document.head.querySelectorAll('link[rel="alternate"]')].map((l) => [l.getAttribute('type'), l.getAttribute('href')]);
+      expect(alternates, href).toEqual(expect.arrayContaining([
+        ['application/rss+xml', `${href}rss.xml`],
+        ['application/atom+xml', `${href}atom.xml`],
+      ]));
+      const expected = (site.atom.entry as Node[]).filter((e) => (e.category ?? []).some((c: Node) => c['@_term'] === name)).map((e) => e.id);
+      expect(expected.length, href).toBeGreaterThan(0);
+      const atomXml = out.read(`${folder}atom.xml`);
+      const rssXml = out.read(`${folder}rss.xml`);
+      assertWellFormed(atomXml);
+      assertWellFormed(rssXml);
+      const atom = parser.parse(atomXml, true).feed as Node;
+      const rss = parser.parse(rssXml, true).rss.channel as Node;
+      expect(atom.entry.map((e: Node) => e.id), href).toEqual(expected);
+      expect(rss.item.map((i: Node) => text(i.guid)), href).toEqual(expected);
+      const self = `https://example.org${href}`;
+      expect(atom.id).toBe(self);
+      expect(atom.link.find((l: Node) => l['@_rel'] === 'self')['@_href']).toBe(`${self}atom.xml`);
+      expect(rss.link).toEqual([self]);
+      expect(text(atom.title)).toBe(`Kitchen Sink: ${name}`);
+      expect(atom.updated).toMatch(rfc3339);
+    }
+  });
+
+  it('a tag feed has its newest posts even when they are not among the site feed\'s (feed.items applies to each)', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'blogbuild-tag-feeds-'));
+    fs.mkdirSync(path.join(root, 'posts'));
+    fs.writeFileSync(path.join(root, 'blogbuild.config.json'), JSON.stringify({ title: 'T', url: 'https://example.org/', feed: { items: 1 } }));
+    fs.writeFileSync(path.join(root, 'posts/new.md'), '---\ntitle: New\ndate: 2024-06-01\ntags: [both]\n---\n\nNew.\n');
+    fs.writeFileSync(path.join(root, 'posts/old.md'), '---\ntitle: Old\ndate: 2024-01-01\ntags: [both, old]\n---\n\n[Home](/) and ![x](pic.png)\n');
+    const built = await buildFixture(root);
+    expect(feeds(built).atom.entry.map((e: Node) => e.id)).toEqual(['https://example.org/posts/new/']);
+    const old = parser.parse(built.read('tags/old/atom.xml'), true).feed as Node;
+    expect(old.entry.map((e: Node) => e.id)).toEqual(['https://example.org/posts/old/']);
+    expect(text(old.entry[0].content)).toContain('src="https://example.org/posts/old/pic.png"');
+    const both = parser.parse(built.read('tags/both/rss.xml'), true).rss.channel as Node;
+    expect(both.item.map((i: Node) => text(i.guid))).toEqual(['https://example.org/posts/new/']);
+  });
+
+  it('only tag pages link tag feeds', () => {
+    const { document } = parseHTML(out.read('index.html'));
+    const hrefs = [...document.head.querySelectorAll('link[rel="alternate"]')].map((l) => l.getAttribute('href'));
+    expect(hrefs).toEqual(['/blog/rss.xml', '/blog/atom.xml', '/blog/feed.json']);
+  });
+});
+
 describe('characters XML forbids (control-characters)', () => {
   it('a title with \\u0001 still gives a well-formed Atom feed and a JSON feed without it', async () => {
     const out = await buildFixture('control-characters');

@@ -1,6 +1,6 @@
 import { isoInZone } from '../content/dates.js';
 import type { RenderedPost, Site } from './model.js';
-import { feedItemHtml, feedPosts, feedUpdated, type FeedOptions } from './feed.js';
+import { feedItemHtml, feedPosts, feedUpdated, siteScope, type FeedOptions, type FeedScope } from './feed.js';
 import { tagSlug } from './tags.js';
 import { absoluteUrl, postPath } from './urls.js';
 import { escapeXml } from './xml.js';
@@ -19,17 +19,17 @@ export interface DatedFeedOptions extends FeedOptions {
  * across rebuilds, like the RSS guid), RFC 3339 dates in the site's time zone, the summary and the full HTML
  * (`type="html"`, every URL absolute).
  */
-export function renderAtom(site: Site, options: DatedFeedOptions): string {
-  const items = feedPosts(site.posts, options);
-  const home = absoluteUrl(options, '');
-  const self = absoluteUrl(options, 'atom.xml');
+export function renderAtom(site: Site, options: DatedFeedOptions, scope: FeedScope = siteScope(site, options)): string {
+  const items = feedPosts(scope.posts, options);
+  const home = absoluteUrl(options, scope.pagePath);
+  const self = absoluteUrl(options, `${scope.pagePath}atom.xml`);
   const updated = feedUpdated(items);
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${escapeXml(options.language)}">`,
     `  <id>${escapeXml(home)}</id>`,
-    `  <title>${escapeXml(options.title)}</title>`,
-    ...(options.description ? [`  <subtitle>${escapeXml(options.description)}</subtitle>`] : []),
+    `  <title>${escapeXml(scope.title)}</title>`,
+    ...(scope.description ? [`  <subtitle>${escapeXml(scope.description)}</subtitle>`] : []),
     // An empty feed still needs <updated>: the epoch keeps it deterministic.
     `  <updated>${isoInZone(updated ?? new Date(0), options.timezone)}</updated>`,
     `  <author><name>${escapeXml(options.author || options.title)}</name></author>`,

@@ -1,6 +1,6 @@
-import type { RenderedPost, Site } from './model.js';
+import type { RenderedPost, Site, Tag } from './model.js';
 import { tagSlug } from './tags.js';
-import { absoluteUrl, postPath, unresolvedOrigin, type FeedItemBase, type UrlConfig } from './urls.js';
+import { absoluteUrl, postPath, tagPath, unresolvedOrigin, type FeedItemBase, type UrlConfig } from './urls.js';
 import { escapeXml, cdata } from './xml.js';
 
 /** What the feed needs from the config. */
@@ -12,6 +12,25 @@ export interface FeedOptions extends UrlConfig {
   items?: number;
   /** Generator string. */
   generator?: string;
+}
+
+/** What one feed lists: the site's posts, or a tag's (newest first), and the page it is the feed of. */
+export interface FeedScope {
+  posts: readonly RenderedPost[];
+  /** Site path of the page the feed belongs to, which is also the feed's folder: `` or `tags/x/`. */
+  pagePath: string;
+  title: string;
+  description: string;
+}
+
+/** The site-wide feeds' scope. */
+export function siteScope(site: Site, options: FeedOptions): FeedScope {
+  return { posts: site.posts, pagePath: '', title: options.title, description: options.description };
+}
+
+/** A tag's feeds' scope: its posts, under its page's folder. */
+export function tagScope(tag: Tag, options: FeedOptions): FeedScope {
+  return { posts: tag.posts, pagePath: tagPath(tag.slug), title: `${options.title}: ${tag.name}`, description: `Posts tagged “${tag.name}” on ${options.title}` };
 }
 
 /** The items' absolutized HTML of earlier builds (the build wraps its store in one of these). */
@@ -36,7 +55,9 @@ export async function renderFeedItemsHtml(
 ): Promise<Map<RenderedPost, string>> {
   const result = new Map<RenderedPost, string>();
   let feedItemHtml: typeof import('./absolute-urls.js').feedItemHtml | undefined;
-  for (const post of feedPosts(site.posts, options)) {
+  // The site's feed items, then each tag feed's (a tag's newest posts may be older than the site's newest).
+  const posts = new Set([site.posts, ...site.tags.map((tag) => tag.posts)].flatMap((list) => feedPosts(list, options)));
+  for (const post of posts) {
     const itemBase = feedItemBase(options, post);
     const compute = async () => {
       const known = precomputed?.get(post);
@@ -81,18 +102,22 @@ export function feedItemBase(options: UrlConfig, post: { slug: string }): FeedIt
  * `content:encoded` with every URL made absolute (`itemsHtml`, from {@link renderFeedItemsHtml}). Dates come from
  * the posts, so the feed is deterministic.
  */
-export function renderFeed(site: Site, options: FeedOptions & { itemsHtml: ReadonlyMap<RenderedPost, string> }): string {
-  const items = feedPosts(site.posts, options);
-  const home = absoluteUrl(options, '');
-  const self = absoluteUrl(options, 'rss.xml');
+export function renderFeed(
+  site: Site,
+  options: FeedOptions & { itemsHtml: ReadonlyMap<RenderedPost, string> },
+  scope: FeedScope = siteScope(site, options),
+): string {
+  const items = feedPosts(scope.posts, options);
+  const home = absoluteUrl(options, scope.pagePath);
+  const self = absoluteUrl(options, `${scope.pagePath}rss.xml`);
   const lastBuild = feedUpdated(items);
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">',
     '  <channel>',
-    `    <title>${escapeXml(options.title)}</title>`,
+    `    <title>${escapeXml(scope.title)}</title>`,
     `    <link>${escapeXml(home)}</link>`,
-    `    <description>${escapeXml(options.description || options.title)}</description>`,
+    `    <description>${escapeXml(scope.description || scope.title)}</description>`,
     `    <language>${escapeXml(options.language)}</language>`,
     ...(lastBuild ? [`    <lastBuildDate>${lastBuild.toUTCString()}</lastBuildDate>`] : []),
     ...(options.generator ? [`    <generator>${escapeXml(options.generator)}</generator>`] : []),
