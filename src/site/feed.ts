@@ -55,8 +55,8 @@ export async function renderFeedItemsHtml(
 ): Promise<Map<RenderedPost, string>> {
   const result = new Map<RenderedPost, string>();
   let feedItemHtml: typeof import('./absolute-urls.js').feedItemHtml | undefined;
-  // The site's feed items, then each tag feed's (a tag's newest posts may be older than the site's newest).
-  const posts = new Set([site.posts, ...site.tags.map((tag) => tag.posts)].flatMap((list) => feedPosts(list, options)));
+  // The site's tags are the word on which posts each tag feed lists; allFeedPosts is what the workers were given.
+  const posts = new Set([...allFeedPosts(site.posts, options), ...site.tags.flatMap((tag) => feedPosts(tag.posts, options))]);
   for (const post of posts) {
     const itemBase = feedItemBase(options, post);
     const compute = async () => {
@@ -88,6 +88,25 @@ export function feedItemHtml(post: RenderedPost, itemsHtml: ReadonlyMap<Rendered
   const html = itemsHtml.get(post);
   if (html === undefined) throw new Error(`no feed HTML for ${post.slug}: call renderFeedItemsHtml first`);
   return html;
+}
+
+/**
+ * Every post in some feed: the site feed's, then each tag feed's (a tag's newest posts may be older than the site's
+ * newest), each once. `posts` are sorted newest first, so each tag's posts are too.
+ */
+export function allFeedPosts<P extends { tags: readonly string[] }>(posts: readonly P[], options: Pick<FeedOptions, 'items'>): P[] {
+  const limit = options.items ?? 20;
+  const result = new Set(feedPosts(posts, options));
+  const perTag = new Map<string, number>();
+  for (const post of posts) {
+    for (const slug of new Set(post.tags.map(tagSlug))) {
+      const count = perTag.get(slug) ?? 0;
+      if (count >= limit) continue;
+      perTag.set(slug, count + 1);
+      result.add(post);
+    }
+  }
+  return [...result];
 }
 
 /** Where the relative URLs of a post's feed item resolve. */
