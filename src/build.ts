@@ -24,7 +24,7 @@ import { renderPages, siteFingerprint, type OutputFile } from './render/render-p
 import { fileRoutes } from './render/routes.js';
 import { handlebarsVersion, loadTemplates, type Theme } from './render/templates.js';
 import { buildSite, checkDuplicateSlugs, comparePosts, selectPublished } from './site/build-site.js';
-import { feedItemBase, feedPosts, renderFeedItemsHtml } from './site/feed.js';
+import { allFeedPosts, feedItemBase, renderFeedItemsHtml } from './site/feed.js';
 import type { Site } from './site/model.js';
 import { version } from './version.js';
 
@@ -156,8 +156,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const feedOptions = { ...config, items: config.feed.items, generator };
     const markdown = await renderMarkdown(published, { markdown: markdownOptions, readingSpeed: config.readingSpeed, cache, workers: options.workers, onProgress: options.onProgress, memo: state?.markdown, renderedMemo: state?.renderedPosts,
       pool, signal: stopRendering.signal,
-      // The workers also make the feed items' absolute HTML of the newest posts (the feed's order is the site's).
-      feedItems: () => new Map(feedPosts([...published].sort(comparePosts), feedOptions).map((post) => [post, feedItemBase(config, post)])),
+      // The workers also make the feed items' absolute HTML of the newest posts, site-wide and per tag (the feeds'
+      // order is the site's).
+      feedItems: () => new Map(allFeedPosts([...published].sort(comparePosts), feedOptions).map((post) => [post, feedItemBase(config, post)])),
       // Saving the post cache (~70 ms for 1,000 new posts) and loading the templates overlap the workers' rendering.
       whileRendering: async () => {
         postCache?.save();

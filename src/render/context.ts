@@ -92,6 +92,8 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
       language: config.language,
       author: config.author,
       feedUrl: siteUrl(config, 'rss.xml'),
+      atomUrl: siteUrl(config, 'atom.xml'),
+      jsonFeedUrl: siteUrl(config, 'feed.json'),
       sitemapUrl: siteUrl(config, 'sitemap.xml'),
       generator,
     },

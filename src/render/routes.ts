@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { ResolvedConfig } from '../config/schema.js';
 import type { RenderedPost, Site } from '../site/model.js';
-import { renderFeed, type FeedOptions } from '../site/feed.js';
+import { renderAtom } from '../site/atom.js';
+import { renderFeed, tagScope, type FeedOptions } from '../site/feed.js';
+import { renderJsonFeed } from '../site/json-feed.js';
 import { paginate } from '../site/paginate.js';
 import { renderRobots, renderSitemap } from '../site/sitemap.js';
 import { postPath, siteUrl, tagPath } from '../site/urls.js';
@@ -38,10 +40,22 @@ export interface FileRoute {
   source?: string;
 }
 
-/** The feed, the sitemap and robots.txt; `feed` has the feed items' absolute HTML (see renderFeedItemsHtml). */
+/** The feeds, the sitemap and robots.txt; `feed` has the feed items' absolute HTML (see renderFeedItemsHtml). */
 export function fileRoutes(site: Site, config: ResolvedConfig, feed: FeedOptions & { itemsHtml: ReadonlyMap<RenderedPost, string> }): FileRoute[] {
+  const dated = { ...feed, timezone: config.timezone, author: config.author };
   return [
     { path: 'rss.xml', kind: 'feed', contents: () => renderFeed(site, feed) },
+    { path: 'atom.xml', kind: 'feed', contents: () => renderAtom(site, dated) },
+    { path: 'feed.json', kind: 'feed', contents: () => renderJsonFeed(site, dated) },
+    ...site.tags.flatMap((tag): FileRoute[] => {
+      const scope = tagScope(tag, feed);
+      // Output paths are decoded, as pages' are (see outputPath), so a non-ASCII slug is a real folder name.
+      const folder = decodeURIComponent(scope.pagePath);
+      return [
+        { path: `${folder}rss.xml`, kind: 'feed', contents: () => renderFeed(site, feed, scope) },
+        { path: `${folder}atom.xml`, kind: 'feed', contents: () => renderAtom(site, dated, scope) },
+      ];
+    }),
     { path: 'sitemap.xml', kind: 'sitemap', contents: () => renderSitemap(site, config) },
     { path: 'robots.txt', kind: 'robots', contents: () => renderRobots(config) },
   ];
@@ -135,6 +149,7 @@ function tagRoutes({ site, config, views, keys }: RouteContext): Route[] {
         ...views.common('tag', title, `Posts tagged “${tag.name}” on ${config.title}`, page.path),
         pagination: views.pagination(page),
         tag: views.tagView(tag),
+        tagFeeds: { rss: siteUrl(config, `${base}rss.xml`), atom: siteUrl(config, `${base}atom.xml`) },
       });
       return listRoute('tag', page.path, data, page.items, ['tag', title, base, page.page, page.totalPages, views.tagView(tag)], keys);
     });

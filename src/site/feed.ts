@@ -1,6 +1,6 @@
-import type { RenderedPost, Site } from './model.js';
+import type { RenderedPost, Site, Tag } from './model.js';
 import { tagSlug } from './tags.js';
-import { absoluteUrl, postPath, unresolvedOrigin, type FeedItemBase, type UrlConfig } from './urls.js';
+import { absoluteUrl, postPath, tagPath, unresolvedOrigin, type FeedItemBase, type UrlConfig } from './urls.js';
 import { escapeXml, cdata } from './xml.js';
 
 /** What the feed needs from the config. */
@@ -12,6 +12,25 @@ export interface FeedOptions extends UrlConfig {
   items?: number;
   /** Generator string. */
   generator?: string;
+}
+
+/** What one feed lists: the site's posts, or a tag's (newest first), and the page it is the feed of. */
+export interface FeedScope {
+  posts: readonly RenderedPost[];
+  /** Site path of the page the feed belongs to, which is also the feed's folder: `` or `tags/x/`. */
+  pagePath: string;
+  title: string;
+  description: string;
+}
+
+/** The site-wide feeds' scope. */
+export function siteScope(site: Site, options: FeedOptions): FeedScope {
+  return { posts: site.posts, pagePath: '', title: options.title, description: options.description };
+}
+
+/** A tag's feeds' scope: its posts, under its page's folder. */
+export function tagScope(tag: Tag, options: FeedOptions): FeedScope {
+  return { posts: tag.posts, pagePath: tagPath(tag.slug), title: `${options.title}: ${tag.name}`, description: `Posts tagged “${tag.name}” on ${options.title}` };
 }
 
 /** The items' absolutized HTML of earlier builds (the build wraps its store in one of these). */
@@ -36,7 +55,9 @@ export async function renderFeedItemsHtml(
 ): Promise<Map<RenderedPost, string>> {
   const result = new Map<RenderedPost, string>();
   let feedItemHtml: typeof import('./absolute-urls.js').feedItemHtml | undefined;
-  for (const post of feedPosts(site.posts, options)) {
+  // The site's tags are the word on which posts each tag feed lists; allFeedPosts is what the workers were given.
+  const posts = new Set([...allFeedPosts(site.posts, options), ...site.tags.flatMap((tag) => feedPosts(tag.posts, options))]);
+  for (const post of posts) {
     const itemBase = feedItemBase(options, post);
     const compute = async () => {
       const known = precomputed?.get(post);
@@ -54,6 +75,40 @@ export function feedPosts<P>(posts: readonly P[], options: Pick<FeedOptions, 'it
   return posts.slice(0, options.items ?? 20);
 }
 
+/** The latest date (updated, else published) of the feed's posts; none for an empty feed. */
+export function feedUpdated(items: readonly RenderedPost[]): Date | undefined {
+  return items.reduce<Date | undefined>((latest, post) => {
+    const date = (post.updated ?? post.date).instant;
+    return !latest || date > latest ? date : latest;
+  }, undefined);
+}
+
+/** A feed item's absolute HTML, from {@link renderFeedItemsHtml}. */
+export function feedItemHtml(post: RenderedPost, itemsHtml: ReadonlyMap<RenderedPost, string>): string {
+  const html = itemsHtml.get(post);
+  if (html === undefined) throw new Error(`no feed HTML for ${post.slug}: call renderFeedItemsHtml first`);
+  return html;
+}
+
+/**
+ * Every post in some feed: the site feed's, then each tag feed's (a tag's newest posts may be older than the site's
+ * newest), each once. `posts` are sorted newest first, so each tag's posts are too.
+ */
+export function allFeedPosts<P extends { tags: readonly string[] }>(posts: readonly P[], options: Pick<FeedOptions, 'items'>): P[] {
+  const limit = options.items ?? 20;
+  const result = new Set(feedPosts(posts, options));
+  const perTag = new Map<string, number>();
+  for (const post of posts) {
+    for (const slug of new Set(post.tags.map(tagSlug))) {
+      const count = perTag.get(slug) ?? 0;
+      if (count >= limit) continue;
+      perTag.set(slug, count + 1);
+      result.add(post);
+    }
+  }
+  return [...result];
+}
+
 /** Where the relative URLs of a post's feed item resolve. */
 export function feedItemBase(options: UrlConfig, post: { slug: string }): FeedItemBase {
   const link = absoluteUrl(options, postPath(post.slug));
@@ -66,21 +121,22 @@ export function feedItemBase(options: UrlConfig, post: { slug: string }): FeedIt
  * `content:encoded` with every URL made absolute (`itemsHtml`, from {@link renderFeedItemsHtml}). Dates come from
  * the posts, so the feed is deterministic.
  */
-export function renderFeed(site: Site, options: FeedOptions & { itemsHtml: ReadonlyMap<RenderedPost, string> }): string {
-  const items = feedPosts(site.posts, options);
-  const home = absoluteUrl(options, '');
-  const self = absoluteUrl(options, 'rss.xml');
-  const lastBuild = items.reduce<Date | undefined>((latest, post) => {
-    const date = (post.updated ?? post.date).instant;
-    return !latest || date > latest ? date : latest;
-  }, undefined);
+export function renderFeed(
+  site: Site,
+  options: FeedOptions & { itemsHtml: ReadonlyMap<RenderedPost, string> },
+  scope: FeedScope = siteScope(site, options),
+): string {
+  const items = feedPosts(scope.posts, options);
+  const home = absoluteUrl(options, scope.pagePath);
+  const self = absoluteUrl(options, `${scope.pagePath}rss.xml`);
+  const lastBuild = feedUpdated(items);
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">',
     '  <channel>',
-    `    <title>${escapeXml(options.title)}</title>`,
+    `    <title>${escapeXml(scope.title)}</title>`,
     `    <link>${escapeXml(home)}</link>`,
-    `    <description>${escapeXml(options.description || options.title)}</description>`,
+    `    <description>${escapeXml(scope.description || scope.title)}</description>`,
     `    <language>${escapeXml(options.language)}</language>`,
     ...(lastBuild ? [`    <lastBuildDate>${lastBuild.toUTCString()}</lastBuildDate>`] : []),
     ...(options.generator ? [`    <generator>${escapeXml(options.generator)}</generator>`] : []),
@@ -95,8 +151,7 @@ export function renderFeed(site: Site, options: FeedOptions & { itemsHtml: Reado
 
 function renderItem(post: RenderedPost, site: Site, options: FeedOptions & { itemsHtml: ReadonlyMap<RenderedPost, string> }): string {
   const link = absoluteUrl(options, postPath(post.slug));
-  const html = options.itemsHtml.get(post);
-  if (html === undefined) throw new Error(`no feed HTML for ${post.slug}: call renderFeedItemsHtml first`);
+  const html = feedItemHtml(post, options.itemsHtml);
   return [
     '    <item>',
     `      <title>${escapeXml(post.title)}</title>`,
