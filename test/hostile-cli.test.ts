@@ -142,7 +142,7 @@ describe('serve: bad --port and --host are usage errors', () => {
   } catch {
     // Not Linux: ports below 1024 are privileged.
   }
-  it.skipIf((isRoot && !canDrop) || unprivilegedStart <= 80)('--port 80 as an unprivileged user (EACCES; skipped where nobody cannot run this checkout)', () => {
+  it.skipIf((isRoot && !canDrop) || unprivilegedStart <= 80)('--port 80 as an unprivileged user (EACCES)', () => {
     const dir = makeSite();
     fs.chmodSync(dir, 0o755);
     const prefix = isRoot ? dropToNobody : [];
