@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { isoInZone } from '../content/dates.js';
+import { describeCode } from '../diagnostics/codes.js';
 import { fallbackSlug, slugify, slugLengthProblem, tagProblem } from '../content/slug.js';
 import { codePointName, findUnprintable } from '../content/printable.js';
 import { escapeControl } from '../diagnostics/format.js';
@@ -78,7 +79,7 @@ export async function newCommand(title: string, flags: NewFlags): Promise<number
   for (const tag of tags) {
     const problem = tagProblem(tag);
     if (problem) {
-      process.stderr.write(`error: --tags: ${escapeControl(problem.message)}; nothing was written\n  hint: use plain, short names separated by commas, e.g. --tags news,recipes\n`);
+      process.stderr.write(`error: --tags: ${escapeControl(describeCode('SlugUnsafe', problem).message)}; nothing was written\n  hint: use plain, short names separated by commas, e.g. --tags news,recipes\n`);
       return 2;
     }
   }

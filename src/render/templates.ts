@@ -108,8 +108,7 @@ export async function loadTemplates(
   }
   for (const name of pageTemplates) {
     if (!pages[name] && !diagnostics.some((d) => d.loc?.file.endsWith(`${name}.hbs`))) {
-      diagnostics.push(error('TemplateNotFound', `template ${name}.hbs is missing from the theme`, undefined,
-        `add ${name}.hbs to your templates folder, or delete the override so the built-in one is used`));
+      diagnostics.push(error('TemplateNotFound', { name }));
     }
   }
   if (diagnostics.length > 0) return { diagnostics };
@@ -234,20 +233,16 @@ function templateSyntaxError(file: string, source: string, cause: unknown): Diag
   const parseLine = /Parse error on line (\d+)/.exec(message);
   const line = e.lineNumber ?? (parseLine ? Number(parseLine[1]) : undefined);
   const expecting = /got '([^']+)'/.exec(message);
-  const text = parseLine
-    ? `template syntax error${expecting ? `: unexpected ${expecting[1] === 'INVALID' ? 'text inside {{ }}' : expecting[1]}` : ''}`
-    : `template syntax error: ${message.replace(/ - \d+:\d+$/, '')}`;
+  const problem = parseLine ? { problem: 'parse' as const, unexpected: expecting?.[1] } : { problem: 'other' as const, reason: message.replace(/ - \d+:\d+$/, '') };
   const mismatch = /^(\S+) doesn't match (\S+)/.exec(message);
   if (mismatch && line) {
     // Handlebars points at the opening tag; the mistake is usually the closing one, so point there.
     const [, open, close] = mismatch;
     const closing = findAfter(source, line, `{{/${close}`);
-    return error('TemplateSyntax', `template syntax error: {{#${open}}} is closed by {{/${close}}}`,
-      closing ?? { file, line, column: e.column !== undefined ? e.column + 1 : undefined },
-      `close the block with {{/${open}}}, or open a {{#${close}}} block before it`, cause);
+    return error('TemplateSyntax', { problem: 'mismatch', open, close }, closing ?? { file, line, column: e.column !== undefined ? e.column + 1 : undefined }, cause);
   }
   const column = e.column !== undefined ? e.column + 1 : line ? findMustache(source, line) : undefined;
-  return error('TemplateSyntax', text, { file, line, column }, 'check that every {{ has a matching }} and every {{#block}} its {{/block}}', cause);
+  return error('TemplateSyntax', problem, { file, line, column }, cause);
 
   function findAfter(text: string, fromLine: number, needle: string) {
     const lines = text.split('\n');
