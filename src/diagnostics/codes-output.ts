@@ -99,8 +99,10 @@ export const outputCodes = {
   TemplateNotFound: define({
     kind: 'content',
     title: 'Template not found',
-    message: (a: { name: string }) => `template ${a.name}.hbs is missing from the theme`,
-    hint: (a) => `add ${a.name}.hbs to your templates folder, or delete the override so the built-in one is used`,
+    message: (a: { problem: 'page' | 'partial'; name: string }) =>
+      (a.problem === 'page' ? `template ${a.name}.hbs is missing from the theme` : `partial \`${a.name}\` is not in the theme: there is no partials/${a.name}.hbs`),
+    hint: (a) => (a.problem === 'page' ? `add ${a.name}.hbs to your templates folder, or delete the override so the built-in one is used`
+      : `create templates/partials/${a.name}.hbs, or fix the name (the built-in partials are in blogbuild's templates/partials/)`),
   }),
   DuplicateOutputPath: define({
     kind: 'content',

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type Handlebars from 'handlebars';
 import { walk } from '../content/walk.js';
 import { error, type Diagnostic } from '../diagnostics/error.js';
+import { partialReferences, type PartialReference } from './partial-references.js';
 
 /** The built-in theme shipped with blogbuild. */
 export const builtinTemplatesDir = fileURLToPath(new URL('../../templates/', import.meta.url));
@@ -75,10 +76,12 @@ export async function loadTemplates(
   registerHelpers(handlebars);
   const diagnostics: Diagnostic[] = [];
   const specs = new Map<string, string>();
+  const references: (PartialReference & { file: string })[] = [];
   const compile = async (file: string): Promise<CompiledTemplate | undefined> => {
     const source = await fs.readFile(file, 'utf8');
     try {
       const ast = handlebars.parse(source);
+      for (const reference of partialReferences(ast)) references.push({ file, ...reference });
       const hash = templateHash(source);
       const { render, spec } = compileTemplate(handlebars, ast, verified?.spec(hash));
       specs.set(hash, spec);
@@ -108,8 +111,12 @@ export async function loadTemplates(
   }
   for (const name of pageTemplates) {
     if (!pages[name] && !diagnostics.some((d) => d.loc?.file.endsWith(`${name}.hbs`))) {
-      diagnostics.push(error('TemplateNotFound', { name }));
+      diagnostics.push(error('TemplateNotFound', { problem: 'page', name }));
     }
+  }
+  // Checked once every template compiled: a partial with a syntax error is reported as that, not as missing too.
+  for (const { file, name, line, column, length } of diagnostics.length > 0 ? [] : references) {
+    if (!partials.has(name)) diagnostics.push(error('TemplateNotFound', { problem: 'partial', name }, { file, line, column, length }));
   }
   if (diagnostics.length > 0) return { diagnostics };
   const theme: Theme = { handlebars, pages: pages as Theme['pages'], partials, assets, files: [...files.values()].sort() };
