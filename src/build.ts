@@ -228,7 +228,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     } catch (cause) {
       await writer.abort().catch(() => undefined);
       const isOutputPartial = cause instanceof CommitError && !cause.isRestored;
-      diagnostics.push(error('OutputFailed', { reason: (cause as Error).message, isPartial: isOutputPartial }, { file: config.outDir }, cause));
+      // Paths in the reason are shown from the blog's folder, as every other diagnostic shows them.
+      const reason = String((cause as Error)?.message ?? cause).replaceAll(config.root + path.sep, '');
+      const errno = (cause as NodeJS.ErrnoException)?.code ?? ((cause as Error)?.cause as NodeJS.ErrnoException | undefined)?.code;
+      diagnostics.push(error('OutputFailed', { reason, isPartial: isOutputPartial, errno }, { file: config.outDir }, cause));
       return finish({ ok: false, config, site, files: [], ...(isOutputPartial ? { isOutputPartial } : {}) });
     }
 
@@ -265,7 +268,8 @@ function checkOutputPaths(files: OutputFile[], config: ResolvedConfig): Diagnost
     const key = file.path.normalize('NFC').toLowerCase();
     const other = seen.get(key);
     if (other) {
-      diagnostics.push(error('DuplicateOutputPath', { path: file.path, first: other.source, second: file.source }, file.source ? { file: file.source } : undefined));
+      const shown = (f: OutputFile) => f.source && path.relative(config.root, f.source).split(path.sep).join('/');
+      diagnostics.push(error('DuplicateOutputPath', { path: file.path, first: shown(other), second: shown(file) }, file.source ? { file: file.source } : undefined));
     } else seen.set(key, file);
   }
   return diagnostics;

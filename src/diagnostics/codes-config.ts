@@ -168,10 +168,16 @@ export const configCodes = {
   OutputFailed: define({
     kind: 'usage',
     title: 'Output folder cannot be written',
-    message: (a: { reason: string; isPartial: boolean }) =>
+    message: (a: { reason: string; isPartial: boolean; errno?: string }) =>
       `cannot write the output folder: ${a.reason}${a.isPartial ? '; the output folder holds part of the new site' : '; it was left as it was'}`,
-    hint: (a) => (a.isPartial ? 'free space or fix the permissions, then run blogbuild again: it finishes the write first'
-      : 'check that the output folder is writable and the disk is not full'),
+    hint: (a) => {
+      if (a.isPartial) return 'free space or fix the permissions, then run blogbuild again: it finishes the write first';
+      // A file where a folder goes, or the other way round: a static file named like a folder of pages.
+      if (a.errno === 'EISDIR' || a.errno === 'ENOTDIR' || a.errno === 'EEXIST') {
+        return 'a file and a folder of the site have the same name (often a file in public/ named like a folder of pages, such as public/posts); rename one of them';
+      }
+      return 'check that the output folder is writable and the disk is not full';
+    },
   }),
   OutputFolderForeign: define({
     kind: 'usage',

@@ -197,7 +197,8 @@ export const contentCodes = {
   FileUnreadable: define({
     kind: 'content',
     title: 'File cannot be read',
-    message: (a: { reason: string }) => `cannot read file: ${a.reason}`,
+    // Node's text ends with the call and the path (`…, open '/abs/posts/x.md'`): the location already names the file.
+    message: (a: { reason: string }) => `cannot read file: ${a.reason.replace(/, \w+ '[^']*'$/, '')}`,
     hint: 'check that the file exists and that you may read it (its permissions), then build again',
   }),
   CharacterInvalid: define({
