@@ -226,6 +226,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       await writer.commit();
       Object.assign(stats, written);
     } catch (cause) {
+      // Already failing: the write error is the one reported; an abort that fails too leaves the staging folder for the next build to clear.
       await writer.abort().catch(() => undefined);
       const isOutputPartial = cause instanceof CommitError && !cause.isRestored;
       // Paths in the reason are shown from the blog's folder, as every other diagnostic shows them.

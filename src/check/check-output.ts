@@ -84,6 +84,7 @@ export function checkOutput(options: CheckOutputOptions): CheckReport {
     try {
       resolved = new URL(ref.url, ref.base);
     } catch {
+      // A link that is not a URL points at no page of the site: not ours to check.
       continue;
     }
     if (resolved.protocol !== 'http:' && resolved.protocol !== 'https:') continue;
@@ -125,6 +126,7 @@ export function checkOutput(options: CheckOutputOptions): CheckReport {
     try {
       url = new URL(href, base);
     } catch {
+      // Not a URL: no output file.
       return undefined;
     }
     if (url.origin !== origin || !url.pathname.startsWith(basePath)) return undefined;
@@ -169,6 +171,7 @@ function safeDecode(text: string): string {
   try {
     return decodeURIComponent(text);
   } catch {
+    // A malformed %-escape: the path is compared as written.
     return text;
   }
 }

@@ -53,6 +53,7 @@ export interface BlogbuildDependency {
  */
 export async function blogbuildDependency(target: string, flags: InitFlags, installedAt?: string): Promise<BlogbuildDependency> {
   if (flags.dependency) return { spec: flags.dependency, isLink: false };
+  // A path that cannot be resolved is used as it is.
   const real = await fs.realpath(installedAt ?? packageRoot).catch(() => installedAt ?? packageRoot);
   const source = await installSource(real);
   if (source.kind === 'spec') return { spec: source.spec, isLink: false };

@@ -99,6 +99,7 @@ async function writePost(options: {
   config: { postsDir: string; timezone: string; author: string };
 }): Promise<number> {
   const { file, shown, shownDir, slug, title, tags, cwd, flags, config } = options;
+  // A posts folder that does not exist yet is made below; only a file in its place is an error.
   const postsStat = await fs.stat(config.postsDir).catch(() => undefined);
   if (postsStat && !postsStat.isDirectory()) {
     throw new CommandFileError(`${shownDir} is a file, but posts go in a folder of that name; nothing was written`, 'rename or move that file, or pass --posts DIR');

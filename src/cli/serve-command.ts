@@ -41,6 +41,11 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
   let lastWarnings = '';
   let hadErrors = false;
   let builds = 0;
+  const onRebuildError = (cause: unknown, changed: string[]) => {
+    const what = changed.length > 0 ? ` (${describeChanges(changed, cwd)})` : '';
+    const detail = flags.debug ? ((cause as Error)?.stack ?? String(cause)) : String((cause as Error)?.message ?? cause);
+    process.stderr.write(`internal error in a rebuild${what}: ${escapeControl(detail)}\nstill serving the last good build; this is a bug in blogbuild, please report it${flags.debug ? '' : ' (run with --debug for the stack)'}\n`);
+  };
   const onBuild = ({ result }: DevBuildEvent, changed: string[]) => {
     const isFirst = ++builds === 1;
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
@@ -65,7 +70,7 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
 
   let handle;
   try {
-    handle = await serve({ root: cwd, cwd, port, host, ...overrides, onBuild });
+    handle = await serve({ root: cwd, cwd, port, host, ...overrides, onBuild, onRebuildError });
   } catch (cause) {
     if (cause instanceof ListenError) {
       const failure = describeListenError(cause);
@@ -175,6 +180,7 @@ function openBrowser(url: string): void {
     child.on('error', () => process.stderr.write(`could not open a browser; open ${url} yourself\n`));
     child.unref();
   } catch {
+    // No browser to launch (no `open`/`xdg-open`): the URL is printed for the user to open.
     process.stderr.write(`could not open a browser; open ${url} yourself\n`);
   }
 }

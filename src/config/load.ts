@@ -265,6 +265,7 @@ async function exists(file: string): Promise<boolean> {
     await fs.access(file);
     return true;
   } catch {
+    // fs.access fails when the file is missing or unreadable: either way there is no such config file to read.
     return false;
   }
 }

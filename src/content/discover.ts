@@ -55,6 +55,7 @@ export async function discoverSources(
   try {
     stat = await fs.stat(postsDir);
   } catch {
+    // A posts folder that cannot be stat'ed is reported as missing (PostsFolderMissing) just below.
     stat = undefined;
   }
   if (!stat?.isDirectory()) {

@@ -46,6 +46,7 @@ export async function importSite(options: ImportOptions): Promise<ImportReport> 
   }
   const source = path.resolve(options.source);
   const out = path.resolve(options.out ?? '.');
+  // A source that cannot be stat'ed is reported as a missing site folder.
   if (!(await fs.stat(source).catch(() => undefined))?.isDirectory()) {
     throw new BlogbuildError('UsageInvalid', { problem: 'import-source-missing', generator }, { file: source });
   }

@@ -271,6 +271,7 @@ async function isDirectory(dir: string): Promise<boolean> {
   try {
     return (await fs.stat(dir)).isDirectory();
   } catch {
+    // A templates folder that cannot be stat'ed is skipped; check-folders reports a --templates that does not exist.
     return false;
   }
 }
