@@ -13,6 +13,8 @@ export interface InitFlags {
   force?: boolean;
   /** The version spec written for the blogbuild dependency. @default how this copy was installed (see `blogbuildDependency`) */
   dependency?: string;
+  /** Print the causes of errors, with their stacks. */
+  debug?: boolean;
 }
 
 /** This installation of blogbuild (the folder holding its package.json). */
@@ -94,7 +96,7 @@ export async function initCommand(dir: string | undefined, flags: InitFlags): Pr
   try {
     return await initBlog(dir, flags);
   } catch (cause) {
-    if (cause instanceof CommandFileError) return reportFileError(cause);
+    if (cause instanceof CommandFileError) return reportFileError(cause, flags.debug);
     throw cause;
   }
 }

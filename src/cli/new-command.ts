@@ -15,6 +15,8 @@ export interface NewFlags {
   draft?: boolean;
   config?: string;
   posts?: string;
+  /** Print the causes of errors, with their stacks. */
+  debug?: boolean;
 }
 
 /** Options for {@link newPostText}. */
@@ -58,7 +60,7 @@ export async function newCommand(title: string, flags: NewFlags): Promise<number
   const { loadConfig } = await import('../config/load.js');
   const { config, diagnostics } = await loadConfig(cwd, { config: flags.config, posts: flags.posts });
   if (!config) {
-    createReporter({ cwd }).diagnostics(diagnostics);
+    createReporter({ cwd, debug: flags.debug }).diagnostics(diagnostics);
     return 2;
   }
   for (const [what, text] of [['the title', title], ['--tags', flags.tags ?? '']]) {
@@ -89,7 +91,7 @@ export async function newCommand(title: string, flags: NewFlags): Promise<number
   try {
     return await writePost({ file, shown, shownDir, slug, title, tags, cwd, flags, config });
   } catch (cause) {
-    if (cause instanceof CommandFileError) return reportFileError(cause);
+    if (cause instanceof CommandFileError) return reportFileError(cause, flags.debug);
     throw cause;
   }
 }

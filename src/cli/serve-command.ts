@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { ConfigOverrides } from '../config/load.js';
 import { exitCodeFor } from '../diagnostics/error.js';
 import type { DevBuildEvent } from '../dev/session.js';
-import { escapeControl } from '../diagnostics/format.js';
+import { escapeControl, formatCause } from '../diagnostics/format.js';
 import type { ListenError } from '../dev/serve.js';
 import { createReporter } from './output.js';
 
@@ -74,13 +74,14 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
   } catch (cause) {
     if (cause instanceof ListenError) {
       const failure = describeListenError(cause);
-      return usageError(failure.message, failure.hint);
+      return usageError(failure.message, failure.hint, flags.debug ? cause : undefined);
     }
     if (cause instanceof PortInUseError) {
       const free = port === 0 ? undefined : await findFreePort(host, port);
       process.stderr.write(
         `error: port ${port} is already in use on ${host}, probably by another server\n` +
-          `  hint: stop the other server, or serve on another port: blogbuild serve --port ${free ?? port + 1}\n`,
+          `  hint: stop the other server, or serve on another port: blogbuild serve --port ${free ?? port + 1}\n` +
+          (flags.debug ? `${formatCause(cause)}\n` : ''),
       );
       return 2;
     }
@@ -161,8 +162,8 @@ export function describeListenError(failure: Pick<ListenError, 'code' | 'host' |
   }
 }
 
-function usageError(message: string, hint: string): 2 {
-  process.stderr.write(`error: ${escapeControl(message)}\n  hint: ${escapeControl(hint)}\n`);
+function usageError(message: string, hint: string, cause?: unknown): 2 {
+  process.stderr.write(`error: ${escapeControl(message)}\n  hint: ${escapeControl(hint)}\n${cause === undefined ? '' : `${formatCause(cause)}\n`}`);
   return 2;
 }
 
