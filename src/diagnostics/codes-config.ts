@@ -2,7 +2,7 @@
 import { define } from './define.js';
 
 /** A config value as the user wrote it: `string "x"`, `7`, `a list`, `nothing`. */
-export function describeValue(value: unknown): string {
+function describeValue(value: unknown): string {
   if (value === undefined || value === null) return 'nothing';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';
