@@ -229,8 +229,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       // Already failing: the write error is the one reported; an abort that fails too leaves the staging folder for the next build to clear.
       await writer.abort().catch(() => undefined);
       const isOutputPartial = cause instanceof CommitError && !cause.isRestored;
-      // Paths in the reason are shown from the blog's folder, as every other diagnostic shows them.
-      const reason = String((cause as Error)?.message ?? cause).replaceAll(config.root + path.sep, '');
+      // Paths in the reason are shown as the output paths they stand for (`dist/posts`, not the staging folder's
+      // `/blog/.dist.blogbuild-tmp-…/posts`), from the blog's folder, as every other diagnostic shows them.
+      const outName = path.basename(config.outDir).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const reason = String((cause as Error)?.message ?? cause)
+        .replace(new RegExp(`(?:[^\\s'"]*[\\\\/])?\\.${outName}\\.blogbuild-tmp-[\\w-]+`, 'g'), config.outDir)
+        .replaceAll(config.root + path.sep, '');
       const errno = (cause as NodeJS.ErrnoException)?.code ?? ((cause as Error)?.cause as NodeJS.ErrnoException | undefined)?.code;
       diagnostics.push(error('OutputFailed', { reason, isPartial: isOutputPartial, errno }, { file: config.outDir }, cause));
       return finish({ ok: false, config, site, files: [], ...(isOutputPartial ? { isOutputPartial } : {}) });
