@@ -115,7 +115,7 @@ export async function loadConfig(
     postsPerPage: user.postsPerPage,
     feed: Object.freeze({ ...user.feed }),
     readingSpeed: user.readingSpeed,
-    markdown: Object.freeze({ ...user.markdown }),
+    markdown: Object.freeze({ ...user.markdown, limits: Object.freeze({ ...user.markdown.limits }) }),
     postsDir: path.resolve(root, overrides.posts ?? user.postsDir),
     templatesDir: path.resolve(root, overrides.templates ?? user.templatesDir),
     outDir: path.resolve(root, overrides.out ?? user.outDir),
@@ -270,6 +270,9 @@ function hintFor(key: string, value: unknown): string | undefined {
     postsPerPage: 'use a whole number of at least 1, e.g. 10',
     'feed.items': 'use a whole number of at least 1, e.g. 20',
     readingSpeed: 'use words per minute, e.g. 230',
+    'markdown.limits.maxDepth': 'use a whole number of at least 1, e.g. 100',
+    'markdown.limits.maxBytes': 'use a whole number of bytes, e.g. 2000000',
+    'markdown.limits.timeBudgetMs': 'use a whole number of milliseconds, e.g. 10000',
     'markdown.tagfilter': 'use "safe" (escape the tags that hide the rest of a post), "gfm" (GitHub\'s whole list, <script>, <style> and <iframe> too) or false (none)',
   };
   return hints[key];

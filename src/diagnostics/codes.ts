@@ -23,6 +23,7 @@ export const codes = {
   TemplateRender: { kind: 'content', title: 'Template failed while rendering' },
   TemplateNotFound: { kind: 'content', title: 'Template not found' },
   MarkdownFailed: { kind: 'content', title: 'Markdown could not be rendered' },
+  MarkdownTooComplex: { kind: 'content', title: 'Markdown is too deep, too large or too slow to render' },
   RawHtmlFiltered: { kind: 'content', title: 'Raw HTML tag shown as text by the tag filter' },
   FileUnreadable: { kind: 'content', title: 'File cannot be read' },
   CharacterInvalid: { kind: 'content', title: 'Text holds a character a web page cannot hold' },

@@ -6,12 +6,14 @@ import { lazyTextOf } from '../cache/packed.js';
 import { error, type Diagnostic } from '../diagnostics/error.js';
 import type { Post, RenderedPost } from '../site/model.js';
 import type { FeedItemBase } from '../site/urls.js';
+import { checkMarkdownLimits, defaultLimits, MarkdownTooComplexError, type MarkdownLimits } from './markdown-limits.js';
 import type { MarkdownPool } from './pool.js';
-import type { MarkdownOptions } from './processor.js';
-import { renderBody, type MarkdownJob, type MarkdownResult } from './render-job.js';
+import type { MarkdownOptions, MarkdownProcessor } from './processor.js';
+import { renderBody, renderWithinLimits, type MarkdownJob, type MarkdownResult } from './render-job.js';
 
 export { renderBody, type MarkdownJob, type MarkdownResult };
 import { filteredTagWarning } from './remark-tagfilter.js';
+import { tooComplexError } from './too-complex-error.js';
 
 /**
  * A post plus its rendered body: the excerpt cut near 160 characters, the read time filled in. A body or HTML
@@ -34,9 +36,11 @@ function withoutBody(post: Post): Omit<Post, 'body'> {
   return fields as Omit<Post, 'body'>;
 }
 
-/** The diagnostic for a post whose markdown could not be rendered. */
+/** The diagnostic for a post whose markdown could not be rendered: a limit it passed, or what the pipeline threw. */
 export function markdownError(post: Post, cause: unknown): Diagnostic {
-  return error('MarkdownFailed', `markdown could not be rendered: ${(cause as Error)?.message ?? String(cause)}`, { file: post.sourcePath }, undefined, cause);
+  if (cause instanceof MarkdownTooComplexError) return tooComplexError(post, cause);
+  return error('MarkdownFailed', `markdown could not be rendered: ${(cause as Error)?.message ?? String(cause)}`, { file: post.sourcePath, line: post.bodyStartLine, column: 1 },
+    'this is likely a bug in blogbuild or a markdown plugin: please report it with the post attached', cause);
 }
 
 /** Options of the markdown stage. */
@@ -50,6 +54,8 @@ export interface RenderMarkdownOptions {
   workers?: number;
   /** Posts to render below which the pool's start-up (~0.2 s a worker) does not pay. @default 64 */
   poolThreshold?: number;
+  /** Limits on each post (see markdown-limits.ts); a post beyond one fails alone. @default defaultLimits */
+  limits?: MarkdownLimits;
   /** Called as posts are rendered. */
   onProgress?: (done: number, total: number) => void;
   /**
@@ -135,23 +141,43 @@ export async function renderMarkdown(
   };
   // unified, micromark and the plugins are loaded only when some post is not in the cache.
   const loadProcessor = async () => (await import('./processor.js')).createMarkdownProcessor(options.markdown);
+  const limits = options.limits ?? defaultLimits;
   const isPooled = workers > 0 && missing.length > 1;
-  if (isPooled) {
+  const feedJobs = () => {
     const feedItems = options.feedItems?.();
-    jobs = missing.map((i) => ({ ...jobOf(posts[i]), feed: feedItems?.get(posts[i]) }));
+    return missing.map((i) => ({ ...jobOf(posts[i]), feed: feedItems?.get(posts[i]) }));
+  };
+  if (isPooled) {
+    jobs = feedJobs();
     const run = { loadProcessor, onResult, whileWaiting: options.whileRendering, signal: options.signal };
     if (options.pool) await options.pool.run(jobs, run);
-    else await (await import('./pool.js')).renderInPool(jobs, { size: Math.min(workers, jobs.length), markdown: options.markdown, ...run });
+    else await (await import('./pool.js')).renderInPool(jobs, { size: Math.min(workers, jobs.length), markdown: options.markdown, markdownLimits: limits, ...run });
   } else {
     await options.whileRendering?.();
     if (missing.length > 0 && !options.signal?.aborted) {
-      const processor = await loadProcessor();
+      jobs = missing.map((i) => jobOf(posts[i]));
+      // Plain posts render here; one that is deep or large renders in a worker, under the time budget.
+      const guarded: number[] = [];
+      let processor: MarkdownProcessor | undefined;
       for (const [j, i] of missing.entries()) {
         try {
-          onResult(j, await renderBody(processor, jobOf(posts[i])));
+          const job = { ...jobs[j], body: posts[i].body };
+          const scan = checkMarkdownLimits(job.body, limits);
+          if (!scan.isPlain) {
+            guarded.push(j);
+            continue;
+          }
+          processor ??= await loadProcessor();
+          onResult(j, (await renderWithinLimits(processor, job, limits, scan)).result);
         } catch (cause) {
           onResult(j, undefined, cause);
         }
+      }
+      if (guarded.length > 0) {
+        const withFeed = feedJobs();
+        for (const j of guarded) jobs[j] = withFeed[j];
+        await (await import('./pool.js')).renderInPool(guarded.map((j) => jobs[j]), { size: 1, markdown: options.markdown, markdownLimits: limits, loadProcessor, signal: options.signal,
+          onResult: (k, result, cause, feed) => onResult(guarded[k], result, cause, feed) });
       }
     }
   }

@@ -1,0 +1,74 @@
+/**
+ * Issue 14: a post too deep, too large or too slow fails alone with a located MarkdownTooComplex, in a worker pool
+ * and in a build too small for one, and the dev server answers with the last good build while a slow post renders.
+ * The slow post is `![` × 3,000 … `](y)` × 3,000 (micromark takes tens of seconds), with small limits set here.
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseHTML } from 'linkedom';
+import { afterEach, describe, expect, it } from 'vitest';
+import { build, type BuildOptions } from '../src/build.js';
+import { serve, type ServeHandle } from '../src/dev/serve.js';
+import { renderMarkdown } from '../src/markdown/render-markdown.js';
+import type { Post } from '../src/site/model.js';
+
+const slowBody = `Nested images:\n\n${'!['.repeat(3000)}x${'](y)'.repeat(3000)}\n`;
+const markdown = { rawHtml: true, tagfilter: 'safe' as const, basePath: '/', remarkPlugins: [], rehypePlugins: [] };
+
+function post(name: string, body: string): Post {
+  return { sourcePath: `/blog/posts/${name}.md`, relPath: `${name}.md`, slug: name, title: name, dropsTitleHeading: false, author: '', tags: [], isDraft: false,
+    data: {}, body, bodyStartLine: 5, assets: [], date: undefined as unknown as Post['date'] };
+}
+
+describe('renderMarkdown within the limits', () => {
+  it('in a worker pool: stops the slow post at the time budget, replaces its worker, and renders every other post', async () => {
+    const posts = Array.from({ length: 12 }, (_, i) => post(`post-${i}`, `Post number ${i}, with [a link](/x/).\n`));
+    posts.splice(3, 0, post('slow', slowBody));
+    // One worker: the posts sent to it with the slow one are rendered by its replacement.
+    const out = await renderMarkdown(posts, { markdown, readingSpeed: 230, workers: 1, limits: { maxDepth: 100_000, maxBytes: 1_000_000, timeBudgetMs: 800 } });
+    expect(out.stats.workers).toBe(1);
+    expect(out.posts.map((p) => p.slug)).toEqual(posts.map((p) => p.slug).filter((slug) => slug !== 'slow'));
+    for (const [i, rendered] of out.posts.entries()) expect(parseHTML(rendered.html).document.querySelector('p')?.textContent).toBe(`Post number ${i}, with a link.`);
+    expect(out.diagnostics).toHaveLength(1);
+    expect(out.diagnostics[0]).toMatchObject({ severity: 'error', code: 'MarkdownTooComplex', loc: { file: '/blog/posts/slow.md', line: 5, column: 1 } });
+    expect(out.diagnostics[0].message).toBe('rendering took longer than the time budget of 800 ms (`markdown.limits.timeBudgetMs`) and was stopped');
+  });
+
+  it('without a pool: renders plain posts here, while a deep and a large post each fail alone, located', async () => {
+    const posts = [
+      post('plain', '# Hello\n\n> quoted\n\n- a\n  - b\n'),
+      post('deep', `Intro\n\n${Array.from({ length: 30 }, (_, i) => `${'  '.repeat(i)}- item`).join('\n')}\n`),
+      post('large', 'word '.repeat(4000)),
+      post('last', 'The last post.\n'),
+    ];
+    const out = await renderMarkdown(posts, { markdown, readingSpeed: 230, workers: 0, limits: { maxDepth: 20, maxBytes: 19_000, timeBudgetMs: 800 } });
+    expect(out.stats.workers).toBe(0);
+    expect(out.posts.map((p) => p.slug)).toEqual(['plain', 'last']);
+    expect(out.posts[0].html).toContain('<blockquote>');
+    const byFile = Object.fromEntries(out.diagnostics.map((d) => [path.basename(d.loc!.file, '.md'), d]));
+    expect(Object.keys(byFile).sort()).toEqual(['deep', 'large']);
+    expect(byFile.deep).toMatchObject({ code: 'MarkdownTooComplex', loc: { line: 5 + 2 + 20, column: 41 } });
+    expect(byFile.deep.message).toBe('blockquotes and lists are nested 30 deep, beyond the limit of 20 (`markdown.limits.maxDepth`)');
+    expect(byFile.large).toMatchObject({ code: 'MarkdownTooComplex', loc: { line: 5, column: 1 } });
+    expect(byFile.large.message).toBe('the post\'s body is 20,000 bytes, beyond the limit of 19,000 (`markdown.limits.maxBytes`)');
+  });
+
+  it('without a pool: renders a post the scan finds deep in a worker, under the time budget', async () => {
+    const posts = [post('plain', 'Plain.\n'), post('slow', slowBody), post('last', 'The last post.\n')];
+    const out = await renderMarkdown(posts, { markdown, readingSpeed: 230, workers: 0, limits: { maxDepth: 100_000, maxBytes: 1_000_000, timeBudgetMs: 800 } });
+    expect(out.posts.map((p) => p.slug)).toEqual(['plain', 'last']);
+    expect(out.diagnostics).toMatchObject([{ code: 'MarkdownTooComplex', loc: { file: '/blog/posts/slow.md', line: 5, column: 1 } }]);
+    expect(out.diagnostics[0].message).toContain('the time budget of 800 ms');
+  });
+
+  it('reports raw HTML nested beyond the parser\'s stack as MarkdownTooComplex, not a crash', async () => {
+    // The scan does not count raw HTML as nesting, but sends it to a worker, where the HTML parser's stack overflows.
+    const posts = [post('divs', `${'<div>'.repeat(30_000)}x${'</div>'.repeat(30_000)}\n`), post('last', 'The last post.\n')];
+    const out = await renderMarkdown(posts, { markdown, readingSpeed: 230, workers: 0 });
+    expect(out.posts.map((p) => p.slug)).toEqual(['last']);
+    expect(out.diagnostics).toMatchObject([{ code: 'MarkdownTooComplex', loc: { file: '/blog/posts/divs.md', line: 5, column: 1 } }]);
+    expect(out.diagnostics[0].message).toBe('the post is nested too deeply to render: the parser ran out of stack');
+  });
+});
