@@ -8,12 +8,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseHTML } from 'linkedom';
+import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { build, type BuildOptions } from '../src/build.js';
 import { serve, type ServeHandle } from '../src/dev/serve.js';
 import { renderMarkdown } from '../src/markdown/render-markdown.js';
 import type { Post } from '../src/site/model.js';
 
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const slowBody = `Nested images:\n\n${'!['.repeat(3000)}x${'](y)'.repeat(3000)}\n`;
 const markdown = { rawHtml: true, tagfilter: 'safe' as const, basePath: '/', remarkPlugins: [], rehypePlugins: [] };
 
@@ -71,4 +73,63 @@ describe('renderMarkdown within the limits', () => {
     expect(out.diagnostics).toMatchObject([{ code: 'MarkdownTooComplex', loc: { file: '/blog/posts/divs.md', line: 5, column: 1 } }]);
     expect(out.diagnostics[0].message).toBe('the post is nested too deeply to render: the parser ran out of stack');
   });
+});
+
+describe('the dev server during a long rebuild', () => {
+  let tmp: string | undefined;
+  let handle: ServeHandle | undefined;
+  afterEach(async () => {
+    await handle?.close();
+    if (tmp) await fs.rm(tmp, { recursive: true, force: true });
+    handle = tmp = undefined;
+  });
+
+  it('answers every request with the last good build while a slow post renders, then shows its error', async () => {
+    tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'blogbuild-long-rebuild-'));
+    await fs.cp(path.join(repo, 'test/fixtures/sites/serve-basic'), tmp, { recursive: true });
+    const configFile = path.join(tmp, 'blogbuild.config.json');
+    const config = JSON.parse(await fs.readFile(configFile, 'utf8'));
+    await fs.writeFile(configFile, JSON.stringify({ ...config, markdown: { limits: { maxDepth: 100_000, timeBudgetMs: 4000 } } }));
+    let isBuilding = false;
+    const watcher = Object.assign(new EventEmitter(), { add() {}, unwatch() {}, close: async () => {} });
+    handle = await serve({ root: tmp, port: 0, host: '127.0.0.1', debounce: 10, watcher, build: async (options: BuildOptions) => {
+      isBuilding = true;
+      try {
+        return await build(options);
+      } finally {
+        isBuilding = false;
+      }
+    } });
+    const h = handle;
+    const lastGood = h.session.state.files;
+    const page = async () => {
+      const res = await fetch(`${h.url}posts/first-loaf/`);
+      return { status: res.status, body: (await res.text()).replace(/<script src="\/__blogbuild\/client\.js"[^>]*><\/script>\n/, '') };
+    };
+    const before = await page();
+    expect(before.status).toBe(200);
+    expect(before.body).toContain('came out flat');
+
+    // An edit to a post and a new post that renders for tens of seconds, in one rebuild.
+    const first = path.join(tmp, 'posts/2024-01-10-first-loaf.md');
+    await fs.writeFile(first, (await fs.readFile(first, 'utf8')).replace('came out flat', 'came out fine'));
+    await fs.writeFile(path.join(tmp, 'posts/2024-05-01-slow.md'), `---\ntitle: Slow\ndate: 2024-05-01\n---\n${slowBody}`);
+    watcher.emit('all', 'add', path.join(tmp, 'posts/2024-05-01-slow.md'));
+    while (!isBuilding) await new Promise((resolve) => setTimeout(resolve, 10));
+
+    // Requests made while the rebuild runs are answered, from the last good build.
+    let answered = 0;
+    while (isBuilding) {
+      const during = await page();
+      if (!isBuilding) break;
+      expect(during).toEqual(before);
+      answered++;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(answered).toBeGreaterThan(0);
+    await h.idle();
+    expect(h.session.state.files).toBe(lastGood);
+    expect(h.session.state.errorText).toMatch(/^posts\/2024-05-01-slow\.md:5:1: error: rendering took longer than the time budget of 4,000 ms/);
+    expect(await page()).toEqual(before);
+  }, 60_000);
 });
