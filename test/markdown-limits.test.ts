@@ -12,6 +12,7 @@ import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { build, type BuildOptions } from '../src/build.js';
 import { serve, type ServeHandle } from '../src/dev/serve.js';
+import { renderInPool } from '../src/markdown/pool.js';
 import { renderMarkdown } from '../src/markdown/render-markdown.js';
 import type { Post } from '../src/site/model.js';
 
@@ -28,14 +29,18 @@ describe('renderMarkdown within the limits', () => {
   it('in a worker pool: stops the slow post at the time budget, replaces its worker, and renders every other post', async () => {
     const posts = Array.from({ length: 12 }, (_, i) => post(`post-${i}`, `Post number ${i}, with [a link](/x/).\n`));
     posts.splice(3, 0, post('slow', slowBody));
+    // A limit found in the worker comes back located, as in this thread.
+    posts.splice(8, 0, post('large', `Intro\n\n${'word '.repeat(120_000)}`));
     // One worker: the posts sent to it with the slow one are rendered by its replacement.
-    const out = await renderMarkdown(posts, { markdown, readingSpeed: 230, workers: 1, limits: { maxDepth: 100_000, maxBytes: 1_000_000, timeBudgetMs: 800 } });
+    const out = await renderMarkdown(posts, { markdown, readingSpeed: 230, workers: 1, limits: { maxDepth: 100_000, maxBytes: 500_000, timeBudgetMs: 800 } });
     expect(out.stats.workers).toBe(1);
-    expect(out.posts.map((p) => p.slug)).toEqual(posts.map((p) => p.slug).filter((slug) => slug !== 'slow'));
+    expect(out.posts.map((p) => p.slug)).toEqual(posts.map((p) => p.slug).filter((slug) => slug !== 'slow' && slug !== 'large'));
     for (const [i, rendered] of out.posts.entries()) expect(parseHTML(rendered.html).document.querySelector('p')?.textContent).toBe(`Post number ${i}, with a link.`);
-    expect(out.diagnostics).toHaveLength(1);
+    expect(out.diagnostics).toHaveLength(2);
     expect(out.diagnostics[0]).toMatchObject({ severity: 'error', code: 'MarkdownTooComplex', loc: { file: '/blog/posts/slow.md', line: 5, column: 1 } });
     expect(out.diagnostics[0].message).toBe('rendering took longer than the time budget of 800 ms (`markdown.limits.timeBudgetMs`) and was stopped');
+    expect(out.diagnostics[1]).toMatchObject({ severity: 'error', code: 'MarkdownTooComplex', loc: { file: '/blog/posts/large.md', line: 5, column: 1 } });
+    expect(out.diagnostics[1].message).toBe('the post\'s body is 600,007 bytes, beyond the limit of 500,000 (`markdown.limits.maxBytes`)');
   });
 
   it('without a pool: renders plain posts here, while a deep and a large post each fail alone, located', async () => {
@@ -73,6 +78,19 @@ describe('renderMarkdown within the limits', () => {
     expect(out.diagnostics).toMatchObject([{ code: 'MarkdownTooComplex', loc: { file: '/blog/posts/divs.md', line: 5, column: 1 } }]);
     expect(out.diagnostics[0].message).toBe('the post is nested too deeply to render: the parser ran out of stack');
   });
+});
+
+describe('a worker pool', () => {
+  it('fails the post that runs its worker out of memory, and renders the others in a new worker', async () => {
+    const table = `| a | b |\n|---|---|\n${'| x *y* | [z](w) |\n'.repeat(60_000)}`;
+    const jobs = ['Small one.', table, 'Small two.'].map((body, i) => ({ path: `/blog/posts/p${i}.md`, body, stripTitleHeading: false }));
+    const results: [number, string][] = [];
+    // A small heap, so a 1 MB table exhausts it; this thread must not render anything.
+    await renderInPool(jobs, { size: 1, markdown, limits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 },
+      loadProcessor: () => Promise.reject(new Error('rendered in the main thread')),
+      onResult: (i, result, cause) => results.push([i, result ? result.html : `${(cause as Error).name}: ${(cause as Error).message}`]) });
+    expect(results.sort()).toEqual([[0, '<p>Small one.</p>'], [1, 'MarkdownTooComplexError: memory 48 beyond 48'], [2, '<p>Small two.</p>']]);
+  }, 60_000);
 });
 
 describe('the dev server during a long rebuild', () => {

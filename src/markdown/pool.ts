@@ -160,7 +160,7 @@ export function startPool(options: PoolOptions): MarkdownPool {
       let isAnyLost = live.some((entry) => entry.isLost);
       onLost = (entry, cause) => {
         const index = entry.clock[0];
-        if (index >= 0 && !isDone[index]) return replace(entry, index, diedOf(cause));
+        if (index >= 0 && !isDone[index]) return replace(entry, index, diedOf(cause, options.limits ?? workerLimits));
         // A worker that could not start, or died between posts: this thread renders what is left.
         isAnyLost = true;
         wake?.();
@@ -232,9 +232,9 @@ function posted(error: PostedError): Error {
  * The error for a post whose worker died while rendering it: the heap limits are what usually ends one, and that
  * is a limit the post passed; anything else is reported as it is.
  */
-function diedOf(cause: unknown): unknown {
+function diedOf(cause: unknown, heapLimits: ResourceLimits): unknown {
   if ((cause as NodeJS.ErrnoException | undefined)?.code !== 'ERR_WORKER_OUT_OF_MEMORY') return cause ?? new Error('the markdown worker stopped');
-  const heap = workerLimits.maxOldGenerationSizeMb ?? 0;
+  const heap = heapLimits.maxOldGenerationSizeMb ?? 0;
   return Object.assign(new MarkdownTooComplexError('memory', heap, heap, 1, 1), { cause });
 }
 
