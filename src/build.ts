@@ -154,7 +154,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     await state?.pendingSave;
     const cache = cacheDir === undefined ? undefined : await openMarkdownCache({ dir: cacheDir, salt: markdownCacheSalt(markdownOptions, config.markdown.limits) });
     const feedOptions = { ...config, items: config.feed.items, generator };
-    const markdown = await renderMarkdown(published, { markdown: markdownOptions, limits: config.markdown.limits, readingSpeed: config.readingSpeed, cache, workers: options.workers, onProgress: options.onProgress, memo: state?.markdown, renderedMemo: state?.renderedPosts,
+    const markdown = await renderMarkdown(published, { markdown: markdownOptions, limits: config.markdown.limits, readingSpeed: config.readingSpeed, cache, workers: options.workers, onProgress: options.onProgress, memo: state?.markdown, tooComplexMemo: state?.markdownTooComplex, renderedMemo: state?.renderedPosts,
       pool, signal: stopRendering.signal,
       // The workers also make the feed items' absolute HTML of the newest posts, site-wide and per tag (the feeds'
       // order is the site's).

@@ -149,5 +149,11 @@ describe('the dev server during a long rebuild', () => {
     expect(h.session.state.files).toBe(lastGood);
     expect(h.session.state.errorText).toMatch(/^posts\/2024-05-01-slow\.md:5:1: error: rendering took longer than the time budget of 4,000 ms/);
     expect(await page()).toEqual(before);
+
+    // The next rebuild does not spend the time budget on the unchanged slow post again: it fails at once.
+    await fs.writeFile(first, (await fs.readFile(first, 'utf8')).replace('came out fine', 'came out great'));
+    const again = await h.session.rebuild();
+    expect(again.result.stats.markdownRendered).toBe(1);
+    expect(again.state.errorText).toMatch(/^posts\/2024-05-01-slow\.md:5:1: error: rendering took longer than the time budget of 4,000 ms/);
   }, 60_000);
 });

@@ -13,28 +13,10 @@ import { renderBody, renderWithinLimits, type MarkdownJob, type MarkdownResult }
 
 export { renderBody, type MarkdownJob, type MarkdownResult };
 import { filteredTagWarning } from './remark-tagfilter.js';
+import { toRenderedPost } from './rendered-post.js';
 import { tooComplexError } from './too-complex-error.js';
 
-/**
- * A post plus its rendered body: the excerpt cut near 160 characters, the read time filled in. A body or HTML
- * still undecoded from a cache file stays so (its property descriptor is copied; a spread would read it).
- */
-export function toRenderedPost(post: Post, result: MarkdownResult, readingSpeed: number): RenderedPost {
-  const rendered = withoutBody(post) as RenderedPost;
-  Object.defineProperty(rendered, 'body', Object.getOwnPropertyDescriptor(post, 'body')!);
-  Object.defineProperty(rendered, 'html', Object.getOwnPropertyDescriptor(result, 'html')!);
-  rendered.excerpt = truncate(result.excerpt, 160);
-  rendered.wordCount = result.wordCount;
-  rendered.readTime = post.readTimeMinutes ?? Math.max(1, Math.round(result.wordCount / readingSpeed));
-  return rendered;
-}
-
-/** A copy of the post's fields but its body, which may be lazy: a spread of the post would decode it. */
-function withoutBody(post: Post): Omit<Post, 'body'> {
-  const fields: Partial<Post> = {};
-  for (const key in post) if (key !== 'body') (fields as Record<string, unknown>)[key] = (post as unknown as Record<string, unknown>)[key];
-  return fields as Omit<Post, 'body'>;
-}
+export { toRenderedPost, truncate } from './rendered-post.js';
 
 /** The diagnostic for a post whose markdown could not be rendered: a limit it passed, or what the pipeline threw. */
 export function markdownError(post: Post, cause: unknown): Diagnostic {
@@ -74,6 +56,8 @@ export interface RenderMarkdownOptions {
    * cache, so a rebuild neither hashes nor looks up unchanged bodies. Updated to hold exactly this build's bodies.
    */
   memo?: BuildState['markdown'];
+  /** Bodies earlier builds found beyond a limit (a build state's `markdownTooComplex`): they fail again unrendered. Updated to this build's. */
+  tooComplexMemo?: BuildState['markdownTooComplex'];
   /** Rendered posts of earlier builds (a build state's `renderedPosts`): an unchanged post gives the same object. */
   renderedMemo?: BuildState['renderedPosts'];
 }
@@ -110,7 +94,14 @@ export async function renderMarkdown(
   const missing: number[] = [];
   const cache = options.cache;
   const memo = options.memo;
+  let knownFailures = 0;
   posts.forEach((post, i) => {
+    const tooComplex = options.tooComplexMemo?.get(post.body);
+    if (tooComplex) {
+      failures[i] = tooComplex;
+      knownFailures++;
+      return;
+    }
     const known = memo?.get(post.body)?.[post.dropsTitleHeading ? 'stripped' : 'kept'];
     if (known) {
       results[i] = known.result;
@@ -187,10 +178,12 @@ export async function renderMarkdown(
   const htmlKeys = new WeakMap<RenderedPost, string>();
   const feedHtmlOf = new Map<RenderedPost, { base: string; html: string }>();
   const nextMemo = memo && new Map<string, { stripped?: MarkdownMemo; kept?: MarkdownMemo }>();
+  const nextTooComplex = new Map<string, MarkdownTooComplexError>();
   posts.forEach((post, i) => {
     const result = results[i];
     if (!result) {
       if (!options.signal?.aborted) diagnostics.push(markdownError(post, failures[i]));
+      if (failures[i] instanceof MarkdownTooComplexError) nextTooComplex.set(post.body, failures[i]);
       return;
     }
     if (nextMemo) {
@@ -212,11 +205,15 @@ export async function renderMarkdown(
     const feed = feedHtml[i];
     if (feed) feedHtmlOf.set(renderedPost, feed);
   });
+  if (options.tooComplexMemo) {
+    options.tooComplexMemo.clear();
+    for (const [body, failure] of nextTooComplex) options.tooComplexMemo.set(body, failure);
+  }
   if (memo && nextMemo) {
     memo.clear();
     for (const [body, slots] of nextMemo) memo.set(body, slots);
   }
-  return { posts: rendered, diagnostics, htmlKeys, feedHtml: feedHtmlOf, stats: { fromCache: posts.length - missing.length, rendered: missing.length, workers: isPooled ? workers : 0 } };
+  return { posts: rendered, diagnostics, htmlKeys, feedHtml: feedHtmlOf, stats: { fromCache: posts.length - missing.length - knownFailures, rendered: missing.length, workers: isPooled ? workers : 0 } };
 }
 
 /**
@@ -239,12 +236,4 @@ const maxWorkers = 8;
 function jobOf(post: Post): MarkdownJob {
   // A body still undecoded travels as its bytes: the worker decodes it.
   return { path: post.sourcePath, body: lazyTextOf(post, 'body'), stripTitleHeading: post.dropsTitleHeading };
-}
-
-/** Cuts text at a word boundary near `max` characters, adding an ellipsis. */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const cut = text.slice(0, max + 1);
-  const space = cut.lastIndexOf(' ');
-  return `${(space > max * 0.6 ? cut.slice(0, space) : cut.slice(0, max)).replace(/[\s,.;:!?–—-]+$/, '')}…`;
 }
