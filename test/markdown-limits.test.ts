@@ -11,6 +11,7 @@ import { parseHTML } from 'linkedom';
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { build, type BuildOptions } from '../src/build.js';
+import { loadConfig } from '../src/config/load.js';
 import { serve, type ServeHandle } from '../src/dev/serve.js';
 import { renderInPool } from '../src/markdown/pool.js';
 import { renderMarkdown } from '../src/markdown/render-markdown.js';
@@ -24,6 +25,19 @@ function post(name: string, body: string): Post {
   return { sourcePath: `/blog/posts/${name}.md`, relPath: `${name}.md`, slug: name, title: name, dropsTitleHeading: false, author: '', tags: [], isDraft: false,
     data: {}, body, bodyStartLine: 5, assets: [], date: undefined as unknown as Post['date'] };
 }
+
+describe('markdown.limits in the config', () => {
+  it('fills the limits not given with the defaults, and refuses a misspelt one with a suggestion', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'blogbuild-limits-config-'));
+    await fs.mkdir(path.join(dir, 'posts'));
+    await fs.writeFile(path.join(dir, 'blogbuild.config.json'), '{ "markdown": { "limits": { "timeBudgetMs": 500 } } }');
+    expect((await loadConfig(dir)).config?.markdown.limits).toEqual({ maxDepth: 100, maxBytes: 2_000_000, timeBudgetMs: 500 });
+    await fs.writeFile(path.join(dir, 'blogbuild.config.json'), '{ "markdown": { "limits": { "maxDepht": 5 } } }');
+    const { diagnostics } = await loadConfig(dir);
+    expect(diagnostics).toMatchObject([{ code: 'ConfigUnknownKey', hint: 'did you mean `markdown.limits.maxDepth`?', loc: { line: 1, column: 29 } }]);
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+});
 
 describe('renderMarkdown within the limits', () => {
   it('in a worker pool: stops the slow post at the time budget, replaces its worker, and renders every other post', async () => {
