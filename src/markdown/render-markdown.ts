@@ -21,8 +21,7 @@ export { toRenderedPost, truncate } from './rendered-post.js';
 /** The diagnostic for a post whose markdown could not be rendered: a limit it passed, or what the pipeline threw. */
 export function markdownError(post: Post, cause: unknown): Diagnostic {
   if (cause instanceof MarkdownTooComplexError) return tooComplexError(post, cause);
-  return error('MarkdownFailed', `markdown could not be rendered: ${(cause as Error)?.message ?? String(cause)}`, { file: post.sourcePath, line: post.bodyStartLine, column: 1 },
-    'this is likely a bug in blogbuild or a markdown plugin: please report it with the post attached', cause);
+  return error('MarkdownFailed', { reason: (cause as Error)?.message ?? String(cause) }, { file: post.sourcePath, line: post.bodyStartLine, column: 1 }, cause);
 }
 
 /** Options of the markdown stage. */
