@@ -1,5 +1,6 @@
 import type { SourceMemo } from './content/discover.js';
 import type { Diagnostic } from './diagnostics/error.js';
+import type { MarkdownTooComplexError } from './markdown/markdown-limits.js';
 import type { MarkdownResult } from './markdown/render-job.js';
 import type { PageMemo } from './render/render-pages.js';
 import type { Theme } from './render/templates.js';
@@ -39,6 +40,8 @@ export interface BuildState {
   posts: Map<string, PostMemo>;
   /** Rendered markdown by body text, then by the title-heading flag. */
   markdown: Map<string, { stripped?: MarkdownMemo; kept?: MarkdownMemo }>;
+  /** Bodies beyond a markdown limit, by body text: not rendered again (a slow one would cost its time budget on every save). */
+  markdownTooComplex: Map<string, MarkdownTooComplexError>;
   /** Rendered posts by post and markdown result: the same object while neither changed, so later keys are cheap. */
   renderedPosts: WeakMap<Post, { result: MarkdownResult; readingSpeed: number; rendered: RenderedPost }>;
   /** The compiled theme, with the template files' paths and stats it was compiled from. */
@@ -91,7 +94,7 @@ export async function flushBuildState(state: BuildState): Promise<void> {
 
 /** An empty build state: the first build with it does all the work, later builds only what changed. */
 export function createBuildState(): BuildState {
-  return { sources: new Map(), posts: new Map(), markdown: new Map(), renderedPosts: new WeakMap(), htmlKeys: new WeakMap(), templates: {}, store: memoryStore(), pages: new Map() };
+  return { sources: new Map(), posts: new Map(), markdown: new Map(), markdownTooComplex: new Map(), renderedPosts: new WeakMap(), htmlKeys: new WeakMap(), templates: {}, store: memoryStore(), pages: new Map() };
 }
 
 /**
@@ -110,6 +113,7 @@ export function resetForConfig(state: BuildState, config: unknown): void {
   state.configKey = configKey;
   state.posts.clear();
   state.markdown.clear();
+  state.markdownTooComplex.clear();
   state.renderedPosts = new WeakMap();
   state.htmlKeys = new WeakMap();
   state.templates = {};

@@ -152,9 +152,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     }
 
     await state?.pendingSave;
-    const cache = cacheDir === undefined ? undefined : await openMarkdownCache({ dir: cacheDir, salt: markdownCacheSalt(markdownOptions) });
+    const cache = cacheDir === undefined ? undefined : await openMarkdownCache({ dir: cacheDir, salt: markdownCacheSalt(markdownOptions, config.markdown.limits) });
     const feedOptions = { ...config, items: config.feed.items, generator };
-    const markdown = await renderMarkdown(published, { markdown: markdownOptions, readingSpeed: config.readingSpeed, cache, workers: options.workers, onProgress: options.onProgress, memo: state?.markdown, renderedMemo: state?.renderedPosts,
+    const markdown = await renderMarkdown(published, { markdown: markdownOptions, limits: config.markdown.limits, readingSpeed: config.readingSpeed, cache, workers: options.workers, onProgress: options.onProgress, memo: state?.markdown, tooComplexMemo: state?.markdownTooComplex, renderedMemo: state?.renderedPosts,
       pool, signal: stopRendering.signal,
       // The workers also make the feed items' absolute HTML of the newest posts, site-wide and per tag (the feeds'
       // order is the site's).
@@ -252,7 +252,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // New and changed sources will most likely need rendering: when there are enough of them for workers, the workers
   // start now and load the parser while this thread reads front matter and templates.
   const earlyWorkers = Math.min(options.workers ?? defaultWorkers(fresh, poolThreshold), fresh);
-  const pool = earlyWorkers > 0 && fresh > 1 ? (await import('./markdown/pool.js')).startPool({ size: earlyWorkers, markdown: markdownOptions }) : undefined;
+  const pool = earlyWorkers > 0 && fresh > 1 ? (await import('./markdown/pool.js')).startPool({ size: earlyWorkers, markdown: markdownOptions, markdownLimits: config.markdown.limits }) : undefined;
   try {
     return await buildFromSources(pool);
   } finally {

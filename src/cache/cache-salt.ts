@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { MarkdownLimits } from '../markdown/markdown-limits.js';
 import type { MarkdownOptions, PluginDescription } from '../markdown/processor.js';
 import { codeSalt, moduleIdentity } from './code-salt.js';
 
@@ -7,7 +8,7 @@ import { codeSalt, moduleIdentity } from './code-salt.js';
  * module identity, see moduleIdentity, and options) and the code salt (blogbuild's modules and version, and the
  * versions of the packages it uses).
  */
-export function markdownCacheSalt(options: Required<MarkdownOptions>): string {
+export function markdownCacheSalt(options: Required<MarkdownOptions>, limits?: Pick<MarkdownLimits, 'maxDepth' | 'maxBytes'>): string {
   const plugins = (list: readonly PluginDescription[]) => list.map(({ specifier, options }) => [specifier, moduleIdentity(specifier), options ?? null]);
   return JSON.stringify({
     format: 3,
@@ -16,6 +17,8 @@ export function markdownCacheSalt(options: Required<MarkdownOptions>): string {
     basePath: options.basePath,
     remarkPlugins: plugins(options.remarkPlugins),
     rehypePlugins: plugins(options.rehypePlugins),
+    // A post beyond a lowered limit must fail, not come from the cache. (The time budget decides nothing cached.)
+    limits: limits ? [limits.maxDepth, limits.maxBytes] : null,
     code: codeSalt(),
   });
 }

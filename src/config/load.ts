@@ -113,7 +113,7 @@ export async function loadConfig(
     postsPerPage: user.postsPerPage,
     feed: Object.freeze({ ...user.feed }),
     readingSpeed: user.readingSpeed,
-    markdown: Object.freeze({ ...user.markdown }),
+    markdown: Object.freeze({ ...user.markdown, limits: Object.freeze({ ...user.markdown.limits }) }),
     postsDir: path.resolve(root, overrides.posts ?? user.postsDir),
     templatesDir: path.resolve(root, overrides.templates ?? user.templatesDir),
     outDir: path.resolve(root, overrides.out ?? user.outDir),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultLimits, type MarkdownLimits } from '../markdown/markdown-limits.js';
 
 const timezone = z.string().refine(isTimeZone, { message: 'is not an IANA time zone name' });
 const language = z.string().refine(isLanguageTag, { message: 'is not a BCP 47 language tag' });
@@ -37,6 +38,15 @@ export const configSchema = z.strictObject({
     tagfilter: z
       .union([z.enum(['safe', 'gfm']), z.literal(false)], { error: (issue) => `must be "safe", "gfm" or false, got ${JSON.stringify(issue.input)}` })
       .default('safe'),
+    /** Limits on one post's markdown; a post beyond one fails alone with MarkdownTooComplex (see markdown-limits.ts). */
+    limits: z.strictObject({
+      /** Deepest nesting of blockquotes, list items and `[` brackets. @default 100 */
+      maxDepth: z.number().int().min(1).default(defaultLimits.maxDepth),
+      /** Largest post body in UTF-8 bytes. @default 2000000 */
+      maxBytes: z.number().int().min(1).default(defaultLimits.maxBytes),
+      /** Longest one post may take to render, in milliseconds. @default 10000 */
+      timeBudgetMs: z.number().int().min(1).default(defaultLimits.timeBudgetMs),
+    }).prefault({}),
   }).prefault({}),
   /** Folder of posts. @default "posts" */
   postsDir: folder.default('posts'),
@@ -67,7 +77,7 @@ export interface ResolvedConfig {
   readonly postsPerPage: number;
   readonly feed: { readonly items: number };
   readonly readingSpeed: number;
-  readonly markdown: { readonly rawHtml: boolean; readonly tagfilter: 'safe' | 'gfm' | false };
+  readonly markdown: { readonly rawHtml: boolean; readonly tagfilter: 'safe' | 'gfm' | false; readonly limits: Readonly<MarkdownLimits> };
   readonly postsDir: string;
   readonly templatesDir: string;
   readonly outDir: string;
@@ -82,7 +92,8 @@ export interface ResolvedConfig {
 export const configKeys = {
   '': Object.keys(configSchema.shape),
   feed: ['items'],
-  markdown: ['rawHtml', 'tagfilter'],
+  markdown: ['rawHtml', 'tagfilter', 'limits'],
+  'markdown.limits': ['maxDepth', 'maxBytes', 'timeBudgetMs'],
 } as Record<string, string[]>;
 
 function isTimeZone(name: string): boolean {

@@ -23,6 +23,9 @@ const valueHints: Record<string, string> = {
   postsPerPage: 'use a whole number of at least 1, e.g. 10',
   'feed.items': 'use a whole number of at least 1, e.g. 20',
   readingSpeed: 'use words per minute, e.g. 230',
+  'markdown.limits.maxDepth': 'use a whole number of at least 1, e.g. 100',
+  'markdown.limits.maxBytes': 'use a whole number of bytes, e.g. 2000000',
+  'markdown.limits.timeBudgetMs': 'use a whole number of milliseconds, e.g. 10000',
   'markdown.tagfilter': 'use "safe" (escape the tags that hide the rest of a post), "gfm" (GitHub\'s whole list, <script>, <style> and <iframe> too) or false (none)',
 };
 

@@ -16,6 +16,15 @@ type FilteredProblem =
   | { problem: 'closing'; tag: string; name: string }
   | { problem: 'opening'; tag: string; name: string };
 
+/** A post beyond one of `markdown.limits` (see markdown/markdown-limits.ts): the value found and the limit. */
+export interface TooComplexProblem {
+  problem: 'depth' | 'stack' | 'bytes' | 'time' | 'memory';
+  found: number;
+  limit: number;
+  /** What is nested (`blockquotes and lists`, `brackets`), for depth and stack. */
+  construct: string;
+}
+
 /** A link, image or anchor that `check` found wrong. `pages` lists where, when the source file is unknown. */
 export interface ReferenceProblem {
   url: string;
@@ -52,6 +61,39 @@ export const outputCodes = {
     title: 'Markdown could not be rendered',
     message: (a: { reason: string }) => `markdown could not be rendered: ${a.reason}`,
     hint: 'the markdown plugins failed on this post; run with --debug for the cause, and report it if the post is plain markdown',
+  }),
+  MarkdownTooComplex: define({
+    kind: 'content',
+    title: 'Markdown is too deep, too large or too slow to render',
+    message: (a: TooComplexProblem) => {
+      switch (a.problem) {
+        case 'depth':
+          return `${a.construct} are nested ${a.found} deep, beyond the limit of ${a.limit} (\`markdown.limits.maxDepth\`)`;
+        case 'stack':
+          return `the post is nested too deeply to render: the parser ran out of stack${a.found > 1 ? ` (${a.construct} are nested ${a.found} deep here)` : ''}`;
+        case 'bytes':
+          return `the post's body is ${a.found.toLocaleString('en')} bytes, beyond the limit of ${a.limit.toLocaleString('en')} (\`markdown.limits.maxBytes\`)`;
+        case 'time':
+          return `rendering took longer than the time budget of ${a.limit.toLocaleString('en')} ms (\`markdown.limits.timeBudgetMs\`) and was stopped`;
+        case 'memory':
+          return `rendering needed more than the ${a.found} MB a markdown worker may use, and was stopped`;
+      }
+    },
+    hint: (a) => {
+      const raise = (key: string, example: number) => `if the post really needs it, raise \`markdown.limits.${key}\` in the config (e.g. ${example})`;
+      switch (a.problem) {
+        case 'depth':
+          return `${a.construct === 'brackets' ? 'close the brackets, or escape the ones that are text as \\[' : 'nest less deeply (a nested list or quote rarely needs more than a few levels)'}; ${raise('maxDepth', a.limit * 2)}`;
+        case 'stack':
+          return 'nest less deeply: deep raw HTML or deeply nested markdown; `markdown.limits.maxDepth` stops such posts before they are parsed';
+        case 'bytes':
+          return `split it into several posts, or move large data out of it; ${raise('maxBytes', a.limit * 2)}`;
+        case 'time':
+          return `look for deeply nested or long runs of brackets, emphasis or lists; ${raise('timeBudgetMs', a.limit * 3)}`;
+        case 'memory':
+          return 'split the post, or look for deeply nested or long runs of brackets, emphasis or lists';
+      }
+    },
   }),
   RawHtmlFiltered: define({
     kind: 'content',

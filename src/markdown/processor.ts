@@ -60,7 +60,7 @@ function buildProcessor(options: MarkdownOptions, remarkPlugins: Pluggable[], re
     .use(remarkRehype, { allowDangerousHtml: rawHtml });
   if (rawHtml) processor.use(rehypeRawIfNeeded);
   return processor
-    .use(rehypePostTree, { basePath: options.basePath })
+    .use(rehypePostTree, { basePath: options.basePath, shouldDropUnsafeUrls: !rawHtml })
     .use(rehypePlugins)
     .use(rehypeStringify)
     .freeze();

@@ -4,6 +4,7 @@ import { raw } from 'hast-util-raw';
 import { toString } from 'hast-util-to-string';
 import type { VFile } from 'vfile';
 import { countWords } from './count-words.js';
+import { isUnsafeUrl } from './safe-urls.js';
 
 type Parent = Root | Element;
 
@@ -29,6 +30,8 @@ const urlAttributes = ['href', 'src', 'poster', 'cite', 'action'] as const;
 export interface PostTreeOptions {
   /** The site's base path, e.g. `/blog/`; root-relative URLs in posts get it as a prefix. @default "/" */
   basePath?: string;
+  /** Drop URLs whose scheme could run script (`javascript:`, `data:text/html`…; see safe-urls.ts). @default false */
+  shouldDropUnsafeUrls?: boolean;
 }
 
 /**
@@ -41,6 +44,8 @@ export interface PostTreeOptions {
  * - GFM output is made to pass axe and the Nu checker: code blocks and tables (which scroll on narrow screens)
  *   get `tabindex="0"` so keyboards can scroll them, task-list checkboxes get their item's text as `aria-label`,
  *   and the obsolete `align` attribute of table cells becomes `style="text-align: …"`;
+ * - with `shouldDropUnsafeUrls` (raw HTML off), URLs with a scheme that could run script are removed, and an image
+ *   left without a source becomes its alt text;
  * - the words of the rendered text are counted into `file.data.wordCount` (CJK text by characters: countWords).
  */
 export function rehypePostTree(options: PostTreeOptions = {}) {
@@ -49,9 +54,18 @@ export function rehypePostTree(options: PostTreeOptions = {}) {
     const slugger = new GithubSlugger();
     const text: string[] = [];
     const walk = (parent: Parent) => {
-      for (const node of parent.children) {
+      const children = parent.children;
+      for (let i = 0; i < children.length; i++) {
+        const node = children[i];
         if (node.type === 'text') text.push(node.value);
         else if (node.type === 'element') {
+          if (options.shouldDropUnsafeUrls && dropUnsafeUrls(node)) {
+            // An image without its source is invalid HTML: its alt text stands in for it.
+            const alt = typeof node.properties.alt === 'string' ? node.properties.alt : '';
+            children[i] = { type: 'text', value: alt };
+            text.push(alt);
+            continue;
+          }
           visitElement(node, slugger, prefix);
           walk(node);
         }
@@ -62,6 +76,19 @@ export function rehypePostTree(options: PostTreeOptions = {}) {
     // elements (`<em>bak</em>ing`) counts once.
     file.data.wordCount = countWords(text.join(''));
   };
+}
+
+/** Removes the URL attributes of `node` that are unsafe; true when it is an image that lost its source. */
+function dropUnsafeUrls(node: Element): boolean {
+  let isImageLost = false;
+  for (const attribute of urlAttributes) {
+    const value = node.properties[attribute];
+    if (typeof value === 'string' && isUnsafeUrl(attribute, value)) {
+      delete node.properties[attribute];
+      if (attribute === 'src' && node.tagName === 'img') isImageLost = true;
+    }
+  }
+  return isImageLost;
 }
 
 function visitElement(node: Element, slugger: GithubSlugger, prefix: string): void {

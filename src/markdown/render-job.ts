@@ -1,6 +1,7 @@
 import { VFile } from 'vfile';
 import { textOf, type LazyText } from '../cache/packed.js';
 import type { FeedItemBase } from '../site/urls.js';
+import { checkMarkdownLimits, MarkdownTooComplexError, type MarkdownLimits, type MarkdownScan } from './markdown-limits.js';
 import type { MarkdownProcessor } from './processor.js';
 import type { FilteredTag } from './remark-tagfilter.js';
 
@@ -39,4 +40,29 @@ export async function renderJob(processor: MarkdownProcessor, job: MarkdownJob):
   if (!job.feed) return { result };
   const { feedItemHtml } = await import('../site/absolute-urls.js');
   return { result, feedHtml: feedItemHtml(result.html, job.feed) };
+}
+
+/**
+ * Renders one job within the limits: a body too large or too deep is refused before it is parsed, and a stack
+ * overflow in the parser or the HTML utilities (which recurse) is reported as nesting too deep, at the deepest
+ * place the scan found. `scan` is the check already made by the caller, if any. The time budget is the pool's.
+ */
+export async function renderWithinLimits(
+  processor: MarkdownProcessor,
+  job: MarkdownJob,
+  limits: MarkdownLimits,
+  scan?: MarkdownScan,
+): Promise<{ result: MarkdownResult; feedHtml?: string }> {
+  const body = textOf(job.body);
+  const checked = scan ?? checkMarkdownLimits(body, limits);
+  try {
+    return await renderJob(processor, { ...job, body });
+  } catch (cause) {
+    if (!isStackOverflow(cause)) throw cause;
+    throw new MarkdownTooComplexError('stack', checked.depth, limits.maxDepth, checked.line, checked.column, checked.construct);
+  }
+}
+
+function isStackOverflow(cause: unknown): boolean {
+  return cause instanceof RangeError && /call stack/i.test(cause.message);
 }

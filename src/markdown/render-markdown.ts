@@ -6,37 +6,22 @@ import { lazyTextOf } from '../cache/packed.js';
 import { error, type Diagnostic } from '../diagnostics/error.js';
 import type { Post, RenderedPost } from '../site/model.js';
 import type { FeedItemBase } from '../site/urls.js';
+import { checkMarkdownLimits, defaultLimits, MarkdownTooComplexError, type MarkdownLimits } from './markdown-limits.js';
 import type { MarkdownPool } from './pool.js';
-import type { MarkdownOptions } from './processor.js';
-import { renderBody, type MarkdownJob, type MarkdownResult } from './render-job.js';
+import type { MarkdownOptions, MarkdownProcessor } from './processor.js';
+import { renderBody, renderWithinLimits, type MarkdownJob, type MarkdownResult } from './render-job.js';
 
 export { renderBody, type MarkdownJob, type MarkdownResult };
 import { filteredTagWarning } from './remark-tagfilter.js';
+import { toRenderedPost } from './rendered-post.js';
+import { tooComplexError } from './too-complex-error.js';
 
-/**
- * A post plus its rendered body: the excerpt cut near 160 characters, the read time filled in. A body or HTML
- * still undecoded from a cache file stays so (its property descriptor is copied; a spread would read it).
- */
-export function toRenderedPost(post: Post, result: MarkdownResult, readingSpeed: number): RenderedPost {
-  const rendered = withoutBody(post) as RenderedPost;
-  Object.defineProperty(rendered, 'body', Object.getOwnPropertyDescriptor(post, 'body')!);
-  Object.defineProperty(rendered, 'html', Object.getOwnPropertyDescriptor(result, 'html')!);
-  rendered.excerpt = truncate(result.excerpt, 160);
-  rendered.wordCount = result.wordCount;
-  rendered.readTime = post.readTimeMinutes ?? Math.max(1, Math.round(result.wordCount / readingSpeed));
-  return rendered;
-}
+export { toRenderedPost, truncate } from './rendered-post.js';
 
-/** A copy of the post's fields but its body, which may be lazy: a spread of the post would decode it. */
-function withoutBody(post: Post): Omit<Post, 'body'> {
-  const fields: Partial<Post> = {};
-  for (const key in post) if (key !== 'body') (fields as Record<string, unknown>)[key] = (post as unknown as Record<string, unknown>)[key];
-  return fields as Omit<Post, 'body'>;
-}
-
-/** The diagnostic for a post whose markdown could not be rendered. */
+/** The diagnostic for a post whose markdown could not be rendered: a limit it passed, or what the pipeline threw. */
 export function markdownError(post: Post, cause: unknown): Diagnostic {
-  return error('MarkdownFailed', { reason: (cause as Error)?.message ?? String(cause) }, { file: post.sourcePath }, cause);
+  if (cause instanceof MarkdownTooComplexError) return tooComplexError(post, cause);
+  return error('MarkdownFailed', { reason: (cause as Error)?.message ?? String(cause) }, { file: post.sourcePath, line: post.bodyStartLine, column: 1 }, cause);
 }
 
 /** Options of the markdown stage. */
@@ -50,6 +35,8 @@ export interface RenderMarkdownOptions {
   workers?: number;
   /** Posts to render below which the pool's start-up (~0.2 s a worker) does not pay. @default 64 */
   poolThreshold?: number;
+  /** Limits on each post (see markdown-limits.ts); a post beyond one fails alone. @default defaultLimits */
+  limits?: MarkdownLimits;
   /** Called as posts are rendered. */
   onProgress?: (done: number, total: number) => void;
   /**
@@ -68,6 +55,8 @@ export interface RenderMarkdownOptions {
    * cache, so a rebuild neither hashes nor looks up unchanged bodies. Updated to hold exactly this build's bodies.
    */
   memo?: BuildState['markdown'];
+  /** Bodies earlier builds found beyond a limit (a build state's `markdownTooComplex`): they fail again unrendered. Updated to this build's. */
+  tooComplexMemo?: BuildState['markdownTooComplex'];
   /** Rendered posts of earlier builds (a build state's `renderedPosts`): an unchanged post gives the same object. */
   renderedMemo?: BuildState['renderedPosts'];
 }
@@ -104,7 +93,14 @@ export async function renderMarkdown(
   const missing: number[] = [];
   const cache = options.cache;
   const memo = options.memo;
+  let knownFailures = 0;
   posts.forEach((post, i) => {
+    const tooComplex = options.tooComplexMemo?.get(post.body);
+    if (tooComplex) {
+      failures[i] = tooComplex;
+      knownFailures++;
+      return;
+    }
     const known = memo?.get(post.body)?.[post.dropsTitleHeading ? 'stripped' : 'kept'];
     if (known) {
       results[i] = known.result;
@@ -135,23 +131,43 @@ export async function renderMarkdown(
   };
   // unified, micromark and the plugins are loaded only when some post is not in the cache.
   const loadProcessor = async () => (await import('./processor.js')).createMarkdownProcessor(options.markdown);
+  const limits = options.limits ?? defaultLimits;
   const isPooled = workers > 0 && missing.length > 1;
-  if (isPooled) {
+  const feedJobs = () => {
     const feedItems = options.feedItems?.();
-    jobs = missing.map((i) => ({ ...jobOf(posts[i]), feed: feedItems?.get(posts[i]) }));
+    return missing.map((i) => ({ ...jobOf(posts[i]), feed: feedItems?.get(posts[i]) }));
+  };
+  if (isPooled) {
+    jobs = feedJobs();
     const run = { loadProcessor, onResult, whileWaiting: options.whileRendering, signal: options.signal };
     if (options.pool) await options.pool.run(jobs, run);
-    else await (await import('./pool.js')).renderInPool(jobs, { size: Math.min(workers, jobs.length), markdown: options.markdown, ...run });
+    else await (await import('./pool.js')).renderInPool(jobs, { size: Math.min(workers, jobs.length), markdown: options.markdown, markdownLimits: limits, ...run });
   } else {
     await options.whileRendering?.();
     if (missing.length > 0 && !options.signal?.aborted) {
-      const processor = await loadProcessor();
+      jobs = missing.map((i) => jobOf(posts[i]));
+      // Plain posts render here; one that is deep or large renders in a worker, under the time budget.
+      const guarded: number[] = [];
+      let processor: MarkdownProcessor | undefined;
       for (const [j, i] of missing.entries()) {
         try {
-          onResult(j, await renderBody(processor, jobOf(posts[i])));
+          const job = { ...jobs[j], body: posts[i].body };
+          const scan = checkMarkdownLimits(job.body, limits);
+          if (!scan.isPlain) {
+            guarded.push(j);
+            continue;
+          }
+          processor ??= await loadProcessor();
+          onResult(j, (await renderWithinLimits(processor, job, limits, scan)).result);
         } catch (cause) {
           onResult(j, undefined, cause);
         }
+      }
+      if (guarded.length > 0) {
+        const withFeed = feedJobs();
+        for (const j of guarded) jobs[j] = withFeed[j];
+        await (await import('./pool.js')).renderInPool(guarded.map((j) => jobs[j]), { size: 1, markdown: options.markdown, markdownLimits: limits, loadProcessor, signal: options.signal,
+          onResult: (k, result, cause, feed) => onResult(guarded[k], result, cause, feed) });
       }
     }
   }
@@ -161,10 +177,12 @@ export async function renderMarkdown(
   const htmlKeys = new WeakMap<RenderedPost, string>();
   const feedHtmlOf = new Map<RenderedPost, { base: string; html: string }>();
   const nextMemo = memo && new Map<string, { stripped?: MarkdownMemo; kept?: MarkdownMemo }>();
+  const nextTooComplex = new Map<string, MarkdownTooComplexError>();
   posts.forEach((post, i) => {
     const result = results[i];
     if (!result) {
       if (!options.signal?.aborted) diagnostics.push(markdownError(post, failures[i]));
+      if (failures[i] instanceof MarkdownTooComplexError) nextTooComplex.set(post.body, failures[i]);
       return;
     }
     if (nextMemo) {
@@ -186,11 +204,15 @@ export async function renderMarkdown(
     const feed = feedHtml[i];
     if (feed) feedHtmlOf.set(renderedPost, feed);
   });
+  if (options.tooComplexMemo) {
+    options.tooComplexMemo.clear();
+    for (const [body, failure] of nextTooComplex) options.tooComplexMemo.set(body, failure);
+  }
   if (memo && nextMemo) {
     memo.clear();
     for (const [body, slots] of nextMemo) memo.set(body, slots);
   }
-  return { posts: rendered, diagnostics, htmlKeys, feedHtml: feedHtmlOf, stats: { fromCache: posts.length - missing.length, rendered: missing.length, workers: isPooled ? workers : 0 } };
+  return { posts: rendered, diagnostics, htmlKeys, feedHtml: feedHtmlOf, stats: { fromCache: posts.length - missing.length - knownFailures, rendered: missing.length, workers: isPooled ? workers : 0 } };
 }
 
 /**
@@ -213,12 +235,4 @@ const maxWorkers = 8;
 function jobOf(post: Post): MarkdownJob {
   // A body still undecoded travels as its bytes: the worker decodes it.
   return { path: post.sourcePath, body: lazyTextOf(post, 'body'), stripTitleHeading: post.dropsTitleHeading };
-}
-
-/** Cuts text at a word boundary near `max` characters, adding an ellipsis. */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const cut = text.slice(0, max + 1);
-  const space = cut.lastIndexOf(' ');
-  return `${(space > max * 0.6 ? cut.slice(0, space) : cut.slice(0, max)).replace(/[\s,.;:!?–—-]+$/, '')}…`;
 }
