@@ -37,6 +37,10 @@ export const configSchema = z.strictObject({
     tagfilter: z
       .union([z.enum(['safe', 'gfm']), z.literal(false)], { error: (issue) => `must be "safe", "gfm" or false, got ${JSON.stringify(issue.input)}` })
       .default('safe'),
+    /** Highlight fenced code that names its language, at build time. @default true */
+    highlight: z.boolean().default(true),
+    /** A table of contents at the top of every post (front matter `toc` decides per post). @default false */
+    toc: z.boolean().default(false),
   }).prefault({}),
   /** Folder of posts. @default "posts" */
   postsDir: folder.default('posts'),
@@ -67,7 +71,7 @@ export interface ResolvedConfig {
   readonly postsPerPage: number;
   readonly feed: { readonly items: number };
   readonly readingSpeed: number;
-  readonly markdown: { readonly rawHtml: boolean; readonly tagfilter: 'safe' | 'gfm' | false };
+  readonly markdown: { readonly rawHtml: boolean; readonly tagfilter: 'safe' | 'gfm' | false; readonly highlight: boolean; readonly toc: boolean };
   readonly postsDir: string;
   readonly templatesDir: string;
   readonly outDir: string;
@@ -82,7 +86,7 @@ export interface ResolvedConfig {
 export const configKeys = {
   '': Object.keys(configSchema.shape),
   feed: ['items'],
-  markdown: ['rawHtml', 'tagfilter'],
+  markdown: ['rawHtml', 'tagfilter', 'highlight', 'toc'],
 } as Record<string, string[]>;
 
 function isTimeZone(name: string): boolean {

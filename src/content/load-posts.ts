@@ -169,6 +169,12 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
     else fail('FrontMatterInvalid', 'draft', '`draft` must be true or false', 'write `draft: true` or remove the line');
   }
 
+  // toc: stays in `data`, where the post page's table of contents reads it (render/context.ts)
+  if (data.toc !== undefined && data.toc !== null && typeof data.toc !== 'boolean') {
+    if (data.toc === 'true' || data.toc === 'false') data.toc = data.toc === 'true';
+    else fail('FrontMatterInvalid', 'toc', '`toc` must be true or false', 'write `toc: true` for a table of contents, `toc: false` for none');
+  }
+
   // read time
   let readTimeMinutes: number | undefined;
   const readTimeKey = readTimeKeys.find((key) => data[key] !== undefined && data[key] !== null);

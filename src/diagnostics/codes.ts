@@ -24,6 +24,7 @@ export const codes = {
   TemplateNotFound: { kind: 'content', title: 'Template not found' },
   MarkdownFailed: { kind: 'content', title: 'Markdown could not be rendered' },
   RawHtmlFiltered: { kind: 'content', title: 'Raw HTML tag shown as text by the tag filter' },
+  CodeLanguageUnknown: { kind: 'content', title: 'Code block language cannot be highlighted' },
   FileUnreadable: { kind: 'content', title: 'File cannot be read' },
   CharacterInvalid: { kind: 'content', title: 'Text holds a character a web page cannot hold' },
   SymlinkSkipped: { kind: 'content', title: 'Symbolic link not followed' },

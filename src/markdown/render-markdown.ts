@@ -11,6 +11,7 @@ import type { MarkdownOptions } from './processor.js';
 import { renderBody, type MarkdownJob, type MarkdownResult } from './render-job.js';
 
 export { renderBody, type MarkdownJob, type MarkdownResult };
+import { unknownLanguageWarning } from './unknown-language.js';
 import { filteredTagWarning } from './remark-tagfilter.js';
 
 /**
@@ -22,6 +23,8 @@ export function toRenderedPost(post: Post, result: MarkdownResult, readingSpeed:
   Object.defineProperty(rendered, 'body', Object.getOwnPropertyDescriptor(post, 'body')!);
   Object.defineProperty(rendered, 'html', Object.getOwnPropertyDescriptor(result, 'html')!);
   rendered.excerpt = truncate(result.excerpt, 160);
+  if (result.excerptHtml) rendered.excerptHtml = result.excerptHtml;
+  if (result.headings) rendered.headings = result.headings;
   rendered.wordCount = result.wordCount;
   rendered.readTime = post.readTimeMinutes ?? Math.max(1, Math.round(result.wordCount / readingSpeed));
   return rendered;
@@ -183,6 +186,7 @@ export async function renderMarkdown(
     if (keys[i] !== undefined) htmlKeys.set(renderedPost, `md:${keys[i]}`);
     rendered.push(renderedPost);
     for (const tag of result.filteredTags ?? []) diagnostics.push(filteredTagWarning(post.sourcePath, post.bodyStartLine, tag));
+    for (const found of result.unknownLanguages ?? []) diagnostics.push(unknownLanguageWarning(post.sourcePath, post.bodyStartLine, found));
     const feed = feedHtml[i];
     if (feed) feedHtmlOf.set(renderedPost, feed);
   });
