@@ -13,6 +13,5 @@ export interface UnknownLanguage {
 /** The warning for a code block whose language has no grammar, at its fence's line in the post file. */
 export function unknownLanguageWarning(file: string, bodyStartLine: number, found: UnknownLanguage): Diagnostic {
   const loc = { file, line: bodyStartLine + found.line - 1, column: found.column };
-  return warning('CodeLanguageUnknown', `code block language \`${found.language}\` is not one blogbuild can highlight, so the block is shown as plain code`, loc,
-    `check the spelling after the opening fence (e.g. \`js\`, \`ts\`, \`sh\`, \`py\`, \`yaml\`, \`html\`, \`diff\`), or write \`text\` for code that needs no colours`);
+  return warning('CodeLanguageUnknown', { language: found.language }, loc);
 }
