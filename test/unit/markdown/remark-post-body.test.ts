@@ -20,7 +20,7 @@ describe('remarkPostBody', () => {
     expect(excerptOf('![A cat](cat.png)\n\n🎉🎉\n\nThe real first words.').excerpt).toBe('The real first words.');
   });
 
-  it('takes everything before <!-- more --> and puts an element in the marker's place for the HTML excerpt', () => {
+  it('takes everything before <!-- more --> and puts an element in place of the marker, for the HTML excerpt', () => {
     const { excerpt, tree } = excerptOf('One.\n\n## Heading\n\nTwo.\n\n<!-- more -->\n\nThree.');
     expect(excerpt).toBe('One. Two.');
     expect(JSON.stringify(tree)).not.toContain('<!--');
