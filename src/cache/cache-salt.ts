@@ -11,8 +11,9 @@ import { codeSalt, moduleIdentity } from './code-salt.js';
 export function markdownCacheSalt(options: Required<MarkdownOptions>, limits?: Pick<MarkdownLimits, 'maxDepth' | 'maxBytes'>): string {
   const plugins = (list: readonly PluginDescription[]) => list.map(({ specifier, options }) => [specifier, moduleIdentity(specifier), options ?? null]);
   return JSON.stringify({
-    format: 3,
+    format: 4,
     rawHtml: options.rawHtml,
+    highlight: options.highlight,
     tagfilter: options.tagfilter,
     basePath: options.basePath,
     remarkPlugins: plugins(options.remarkPlugins),

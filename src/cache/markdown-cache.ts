@@ -43,9 +43,12 @@ export interface MarkdownCacheOptions {
 }
 
 const fileName = 'markdown-v1.cache';
-const magic = 'blogbuild-cache 4';
+const magic = 'blogbuild-cache 5';
 
-type Entry = [html: LazyText, excerpt: string, wordCount: number, filteredTags?: FilteredTag[]];
+type Entry = [html: LazyText, excerpt: string, wordCount: number, filteredTags?: FilteredTag[] | 0, extra?: Extra];
+
+/** The rarer parts of a result, in one object so that an entry without them stays three items long. */
+type Extra = Pick<MarkdownResult, 'unknownLanguages' | 'headings' | 'excerptHtml'>;
 
 /** Opens (reads) the cache; a missing, truncated or corrupted file gives an empty cache. */
 export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<MarkdownCache> {
@@ -139,11 +142,17 @@ function resultOf(entry: Entry): MarkdownResult {
   result.excerpt = entry[1];
   result.wordCount = entry[2];
   if (entry[3]) result.filteredTags = entry[3];
+  if (entry[4]) Object.assign(result, entry[4]);
   return result;
 }
 
-/** A result as an entry; the tag filter's finds only when there are some (most posts have none). */
+/** A result as an entry; the tag filter's finds and the extras only when there are some (most posts have none). */
 function entryOf(html: LazyText, result: MarkdownResult): Entry {
+  const extra: Extra = {};
+  if (result.unknownLanguages) extra.unknownLanguages = result.unknownLanguages;
+  if (result.headings) extra.headings = result.headings;
+  if (result.excerptHtml) extra.excerptHtml = result.excerptHtml;
+  if (Object.keys(extra).length > 0) return [html, result.excerpt, result.wordCount, result.filteredTags ?? 0, extra];
   return result.filteredTags ? [html, result.excerpt, result.wordCount, result.filteredTags] : [html, result.excerpt, result.wordCount];
 }
 
@@ -160,10 +169,10 @@ async function fileSignature(file: string): Promise<string | undefined> {
 /** The cache file: entries' HTML as raw UTF-8 blobs (see packed.ts), the rest as JSON. */
 function serialize(saltHash: string, entries: Map<string, Entry>): Uint8Array[] {
   const blobs: LazyText[] = [];
-  const packedEntries: Record<string, [number, string, number] | [number, string, number, FilteredTag[]]> = {};
+  const packedEntries: Record<string, unknown[]> = {};
   for (const [key, entry] of entries) {
     const blob = blobs.push(entry[0]) - 1;
-    packedEntries[key] = entry[3] ? [blob, entry[1], entry[2], entry[3]] : [blob, entry[1], entry[2]];
+    packedEntries[key] = [blob, ...entry.slice(1)];
   }
   return packFile(magic, { salt: saltHash, entries: packedEntries }, blobs);
 }
@@ -180,10 +189,10 @@ export function parseCacheFile(bytes: Buffer, saltHash: string): { entries: Reco
   const entries: Record<string, Entry> = Object.create(null);
   for (const key in raw) {
     const e = raw[key];
-    if (!Array.isArray(e) || (e.length !== 3 && !(e.length === 4 && isFilteredTags(e[3]))) || !isBlob(e[0]) || typeof e[1] !== 'string' || !Number.isInteger(e[2])) {
+    if (!Array.isArray(e) || !hasValidTail(e) || !isBlob(e[0]) || typeof e[1] !== 'string' || !Number.isInteger(e[2])) {
       return { reason: `invalid entry ${key}` };
     }
-    entries[key] = e.length === 4 ? [file.blob(e[0]), e[1], e[2], e[3] as FilteredTag[]] : [file.blob(e[0]), e[1], e[2]];
+    entries[key] = [file.blob(e[0]), ...(e.slice(1) as [string, number])];
   }
   return { entries };
 }
@@ -202,6 +211,19 @@ export async function clearMarkdownCache(dir: string): Promise<boolean> {
 
 function sha1(text: string): string {
   return createHash('sha1').update(text).digest('hex');
+}
+
+/** An entry's optional items: the tag filter's finds, then (or after a 0 in their place) the extras. */
+function hasValidTail(e: unknown[]): boolean {
+  return e.length === 3 || (e.length === 4 && isFilteredTags(e[3])) || (e.length === 5 && (e[3] === 0 || isFilteredTags(e[3])) && isExtra(e[4]));
+}
+
+function isExtra(value: unknown): value is Extra {
+  if (!isRecord(value)) return false;
+  const { unknownLanguages, headings, excerptHtml } = value;
+  return (unknownLanguages === undefined || (Array.isArray(unknownLanguages) && unknownLanguages.every((u) => isRecord(u) && typeof u.language === 'string' && Number.isInteger(u.line))))
+    && (headings === undefined || (Array.isArray(headings) && headings.every((h) => isRecord(h) && Number.isInteger(h.depth) && typeof h.id === 'string' && typeof h.text === 'string')))
+    && (excerptHtml === undefined || typeof excerptHtml === 'string');
 }
 
 function isFilteredTags(value: unknown): value is FilteredTag[] {

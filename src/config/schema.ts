@@ -47,6 +47,10 @@ export const configSchema = z.strictObject({
       /** Longest one post may take to render, in milliseconds. @default 10000 */
       timeBudgetMs: z.number().int().min(1).default(defaultLimits.timeBudgetMs),
     }).prefault({}),
+    /** Highlight fenced code that names its language, at build time. @default true */
+    highlight: z.boolean().default(true),
+    /** A table of contents at the top of every post (front matter `toc` decides per post). @default false */
+    toc: z.boolean().default(false),
   }).prefault({}),
   /** Folder of posts. @default "posts" */
   postsDir: folder.default('posts'),
@@ -77,7 +81,13 @@ export interface ResolvedConfig {
   readonly postsPerPage: number;
   readonly feed: { readonly items: number };
   readonly readingSpeed: number;
-  readonly markdown: { readonly rawHtml: boolean; readonly tagfilter: 'safe' | 'gfm' | false; readonly limits: Readonly<MarkdownLimits> };
+  readonly markdown: {
+    readonly rawHtml: boolean;
+    readonly tagfilter: 'safe' | 'gfm' | false;
+    readonly limits: Readonly<MarkdownLimits>;
+    readonly highlight: boolean;
+    readonly toc: boolean;
+  };
   readonly postsDir: string;
   readonly templatesDir: string;
   readonly outDir: string;
@@ -92,7 +102,7 @@ export interface ResolvedConfig {
 export const configKeys = {
   '': Object.keys(configSchema.shape),
   feed: ['items'],
-  markdown: ['rawHtml', 'tagfilter', 'limits'],
+  markdown: ['rawHtml', 'tagfilter', 'limits', 'highlight', 'toc'],
   'markdown.limits': ['maxDepth', 'maxBytes', 'timeBudgetMs'],
 } as Record<string, string[]>;
 

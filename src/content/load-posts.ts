@@ -164,6 +164,12 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
     else fail('FrontMatterInvalid', 'draft', { problem: 'not-boolean', key: 'draft' });
   }
 
+  // toc: stays in `data`, where the post page's table of contents reads it (render/context.ts)
+  if (data.toc !== undefined && data.toc !== null && typeof data.toc !== 'boolean') {
+    if (data.toc === 'true' || data.toc === 'false') data.toc = data.toc === 'true';
+    else fail('FrontMatterInvalid', 'toc', { problem: 'not-boolean', key: 'toc' });
+  }
+
   // read time
   let readTimeMinutes: number | undefined;
   const readTimeKey = readTimeKeys.find((key) => data[key] !== undefined && data[key] !== null);

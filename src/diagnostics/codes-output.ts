@@ -112,6 +112,12 @@ export const outputCodes = {
       ? `to keep \`<script>\`, \`<style>\` and \`<iframe>\` as HTML, set \`markdown.tagfilter\` to "safe"; to show the tag, write it as code in backticks: \`${a.tag}\``
       : `to show the tag, write it as code in backticks: \`${a.tag}\`; to keep it as HTML, set \`markdown.tagfilter\` to false`),
   }),
+  CodeLanguageUnknown: define({
+    kind: 'content',
+    title: 'Code block language cannot be highlighted',
+    message: (a: { language: string }) => `code block language \`${a.language}\` is not one blogbuild can highlight, so the block is shown as plain code`,
+    hint: 'check the spelling after the opening fence (e.g. `js`, `ts`, `sh`, `py`, `yaml`, `html`, `diff`), or write `text` for code that needs no colours',
+  }),
   TemplateSyntax: define({
     kind: 'content',
     title: 'Template cannot be compiled',

@@ -3,6 +3,7 @@ import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified, type Pluggable } from 'unified';
+import { rehypeExcerpt } from './rehype-excerpt.js';
 import { rehypePostTree, rehypeRawIfNeeded } from './rehype-helpers.js';
 import { remarkAutolinkLiteralGuard } from './remark-autolink-guard.js';
 import { remarkPostBody } from './remark-post-body.js';
@@ -25,6 +26,8 @@ export interface MarkdownOptions {
   rawHtml?: boolean;
   /** Raw HTML tags escaped as text (GFM's tag filter): `"safe"`, `"gfm"` or `false`. @default "safe" */
   tagfilter?: Tagfilter;
+  /** Highlight fenced code that names its language, at build time (see rehype-highlight-code.ts). @default true */
+  highlight?: boolean;
   /** The site's base path, prefixed to root-relative links. @default "/" */
   basePath?: string;
   /** remark plugins run after blogbuild's own, before the tree becomes HTML. @default [] */
@@ -36,15 +39,21 @@ export interface MarkdownOptions {
 /**
  * The unified pipeline, built from a description and frozen: remark-parse → remark-gfm → remark-rehype →
  * rehype-stringify, with blogbuild's own steps: the post body (title heading, excerpt), GFM's tag filter and raw HTML
- * when present, and
- * one walk for heading ids (rehype-slug semantics), base paths, accessibility fixes and the word count; the
+ * when present,
+ * one walk for heading ids (rehype-slug semantics) and anchors, base paths, accessibility fixes and the word count,
+ * and code highlighting (unless `highlight` is false); the
  * description's plugins are imported and added after blogbuild's steps of their kind. Run it with `process()`
  * (async: plugins may transform asynchronously). This module is imported lazily: a build whose posts all come
  * from the cache never loads unified.
  */
 export async function createMarkdownProcessor(options: MarkdownOptions = {}): Promise<MarkdownProcessor> {
-  const [remarkPlugins, rehypePlugins] = await Promise.all([importPlugins(options.remarkPlugins), importPlugins(options.rehypePlugins)]);
-  return buildProcessor(options, remarkPlugins, rehypePlugins);
+  const [remarkPlugins, rehypePlugins, highlight] = await Promise.all([
+    importPlugins(options.remarkPlugins),
+    importPlugins(options.rehypePlugins),
+    // The grammars load only when highlighting is on.
+    options.highlight === false ? [] : import('./rehype-highlight-code.js').then(({ rehypeHighlightCode }): Pluggable[] => [rehypeHighlightCode]),
+  ]);
+  return buildProcessor(options, remarkPlugins, [...highlight, rehypeExcerpt, ...rehypePlugins]);
 }
 
 function buildProcessor(options: MarkdownOptions, remarkPlugins: Pluggable[], rehypePlugins: Pluggable[]) {

@@ -5,6 +5,7 @@ import { toString } from 'hast-util-to-string';
 import type { VFile } from 'vfile';
 import { countWords } from './count-words.js';
 import { isUnsafeUrl } from './safe-urls.js';
+import { appendHeadingAnchor, headingText, type PostHeading } from './heading-anchor.js';
 
 type Parent = Root | Element;
 
@@ -39,7 +40,8 @@ export interface PostTreeOptions {
  * rehype-slug, base path, accessibility, word count; the output is the same):
  *
  * - headings (`h1`–`h6`) without an `id` get a github-slugger id of their text, deduplicated per document, as
- *   rehype-slug does;
+ *   rehype-slug does, and a `#` link to themselves (heading-anchor.ts); `h2` and `h3` are listed in
+ *   `file.data.headings` for the table of contents;
  * - root-relative URLs (`/posts/x/`) get the site's sub-path (`/blog/posts/x/`);
  * - GFM output is made to pass axe and the Nu checker: code blocks and tables (which scroll on narrow screens)
  *   get `tabindex="0"` so keyboards can scroll them, task-list checkboxes get their item's text as `aria-label`,
@@ -53,6 +55,7 @@ export function rehypePostTree(options: PostTreeOptions = {}) {
   return (tree: Root, file: VFile) => {
     const slugger = new GithubSlugger();
     const text: string[] = [];
+    const headings: PostHeading[] = [];
     const walk = (parent: Parent) => {
       const children = parent.children;
       for (let i = 0; i < children.length; i++) {
@@ -66,37 +69,39 @@ export function rehypePostTree(options: PostTreeOptions = {}) {
             text.push(alt);
             continue;
           }
-          visitElement(node, slugger, prefix);
+          const heading = visitElement(node, slugger, prefix);
           walk(node);
+          // After the walk into it: the anchor's `#` is not a word of the post.
+          if (heading) {
+            if (heading.text !== '' && !hasLink(node)) appendHeadingAnchor(node, heading.id, heading.text);
+            if (heading.depth === 2 || heading.depth === 3) headings.push(heading);
+          }
         }
       }
     };
     walk(tree);
+    if (headings.length > 0) file.data.headings = headings;
     // Words are counted over the concatenated text (as hast-util-to-string gives it), so a word split across
     // elements (`<em>bak</em>ing`) counts once.
     file.data.wordCount = countWords(text.join(''));
   };
 }
 
-/** Removes the URL attributes of `node` that are unsafe; true when it is an image that lost its source. */
-function dropUnsafeUrls(node: Element): boolean {
-  let isImageLost = false;
-  for (const attribute of urlAttributes) {
-    const value = node.properties[attribute];
-    if (typeof value === 'string' && isUnsafeUrl(attribute, value)) {
-      delete node.properties[attribute];
-      if (attribute === 'src' && node.tagName === 'img') isImageLost = true;
-    }
-  }
-  return isImageLost;
-}
-
-function visitElement(node: Element, slugger: GithubSlugger, prefix: string): void {
+/** Fixes one element; returns a heading's id, rank and text when it is a heading with an id. */
+function visitElement(node: Element, slugger: GithubSlugger, prefix: string): PostHeading | undefined {
   const name = node.tagName;
   const properties = node.properties;
+  let heading: PostHeading | undefined;
   if (name.length === 2 && (name.charCodeAt(0) === 104 /* h */ || name.charCodeAt(0) === 72 /* H */)) {
     const code = name.charCodeAt(1);
-    if (code > 48 && code < 55 && !properties.id) properties.id = slugger.slug(toString(node));
+    if (code > 48 && code < 55) {
+      const text = toString(node);
+      if (!properties.id) properties.id = slugger.slug(text);
+      const id = properties.id;
+      // GFM's visually hidden "Footnotes" heading is for screen readers: no anchor, no table-of-contents entry.
+      const isHidden = Array.isArray(properties.className) && properties.className.includes('sr-only');
+      if (typeof id === 'string' && id !== '' && !isHidden) heading = { depth: code - 48, id, text: headingText(text) };
+    }
   }
   if (prefix) {
     for (const attribute of urlAttributes) {
@@ -123,6 +128,12 @@ function visitElement(node: Element, slugger: GithubSlugger, prefix: string): vo
       if (label) checkbox.properties.ariaLabel = label;
     }
   }
+  return heading;
+}
+
+/** Whether a heading holds a link already: a link inside a link is invalid HTML, so it gets no anchor. */
+function hasLink(node: Element): boolean {
+  return node.children.some((child) => child.type === 'element' && (child.tagName === 'a' || hasLink(child)));
 }
 
 function findCheckbox(li: Element): Element | undefined {
@@ -135,4 +146,11 @@ function findCheckbox(li: Element): Element | undefined {
     }
   }
   return undefined;
+}
+
+declare module 'vfile' {
+  interface DataMap {
+    /** The post's `h2` and `h3` headings with ids, in order. */
+    headings: PostHeading[];
+  }
 }

@@ -3,6 +3,8 @@ import { textOf, type LazyText } from '../cache/packed.js';
 import type { FeedItemBase } from '../site/urls.js';
 import { checkMarkdownLimits, MarkdownTooComplexError, type MarkdownLimits, type MarkdownScan } from './markdown-limits.js';
 import type { MarkdownProcessor } from './processor.js';
+import type { PostHeading } from './heading-anchor.js';
+import type { UnknownLanguage } from './unknown-language.js';
 import type { FilteredTag } from './remark-tagfilter.js';
 
 /** What rendering a post's markdown produces; what the cache stores and the workers send back. */
@@ -13,6 +15,12 @@ export interface MarkdownResult {
   wordCount: number;
   /** Raw HTML tags the tag filter escaped (body-relative places), kept so a cached result warns again. */
   filteredTags?: FilteredTag[];
+  /** Code blocks whose language no grammar knows (body-relative places), kept so a cached result warns again. */
+  unknownLanguages?: UnknownLanguage[];
+  /** The `h2` and `h3` headings, for a table of contents. */
+  headings?: PostHeading[];
+  /** The HTML before `<!-- more -->`, for list pages. */
+  excerptHtml?: string;
 }
 
 /** One body to render: all a worker needs. */
@@ -31,6 +39,9 @@ export async function renderBody(processor: MarkdownProcessor, job: MarkdownJob)
   const html = String(await processor.process(file));
   const result: MarkdownResult = { html, excerpt: file.data.excerpt ?? '', wordCount: file.data.wordCount ?? 0 };
   if (file.data.filteredTags) result.filteredTags = file.data.filteredTags;
+  if (file.data.unknownLanguages) result.unknownLanguages = file.data.unknownLanguages;
+  if (file.data.headings) result.headings = file.data.headings;
+  if (file.data.excerptHtml) result.excerptHtml = file.data.excerptHtml;
   return result;
 }
 

@@ -12,6 +12,7 @@ import type { MarkdownOptions, MarkdownProcessor } from './processor.js';
 import { renderBody, renderWithinLimits, type MarkdownJob, type MarkdownResult } from './render-job.js';
 
 export { renderBody, type MarkdownJob, type MarkdownResult };
+import { unknownLanguageWarning } from './unknown-language.js';
 import { filteredTagWarning } from './remark-tagfilter.js';
 import { toRenderedPost } from './rendered-post.js';
 import { tooComplexError } from './too-complex-error.js';
@@ -201,6 +202,7 @@ export async function renderMarkdown(
     if (keys[i] !== undefined) htmlKeys.set(renderedPost, `md:${keys[i]}`);
     rendered.push(renderedPost);
     for (const tag of result.filteredTags ?? []) diagnostics.push(filteredTagWarning(post.sourcePath, post.bodyStartLine, tag));
+    for (const found of result.unknownLanguages ?? []) diagnostics.push(unknownLanguageWarning(post.sourcePath, post.bodyStartLine, found));
     const feed = feedHtml[i];
     if (feed) feedHtmlOf.set(renderedPost, feed);
   });

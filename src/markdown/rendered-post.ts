@@ -10,6 +10,8 @@ export function toRenderedPost(post: Post, result: MarkdownResult, readingSpeed:
   Object.defineProperty(rendered, 'body', Object.getOwnPropertyDescriptor(post, 'body')!);
   Object.defineProperty(rendered, 'html', Object.getOwnPropertyDescriptor(result, 'html')!);
   rendered.excerpt = truncate(result.excerpt, 160);
+  if (result.excerptHtml) rendered.excerptHtml = result.excerptHtml;
+  if (result.headings) rendered.headings = result.headings;
   rendered.wordCount = result.wordCount;
   rendered.readTime = post.readTimeMinutes ?? Math.max(1, Math.round(result.wordCount / readingSpeed));
   return rendered;

@@ -33,10 +33,37 @@ export interface PostView {
   tags: TagView[];
   description: string;
   html?: string;
+  /** On post pages: the table of contents (`toc` in front matter, else `markdown.toc`), or null. */
+  toc?: TocEntry[] | null;
+  /** On list pages: the post's HTML before `<!-- more -->`, when it has the marker. */
+  excerptHtml?: string;
   image: string | null;
   /** The cover image's absolute URL (root-relative when the site has no `url`), for og:image and JSON-LD. */
   imageUrl: string | null;
   data: Record<string, unknown>;
+}
+
+/** A table-of-contents entry: an `h2` with its `h3`s. */
+export interface TocEntry {
+  text: string;
+  /** `#id` of the heading (not `url`: that name is a template helper). */
+  href: string;
+  children: TocEntry[];
+}
+
+/** The table of contents of a post that asks for one and has headings; `toc: false` in front matter opts out. */
+function tableOfContents(p: RenderedPost, isDefaultOn: boolean): TocEntry[] | null {
+  const isOn = typeof p.data.toc === 'boolean' ? p.data.toc : isDefaultOn;
+  if (!isOn || !p.headings) return null;
+  const entries: TocEntry[] = [];
+  for (const heading of p.headings) {
+    const entry = { text: heading.text, href: `#${heading.id}`, children: [] };
+    const parent = entries.at(-1);
+    // An h3 before any h2 is listed at the top level.
+    if (heading.depth === 3 && parent) parent.children.push(entry);
+    else entries.push(entry);
+  }
+  return entries;
 }
 
 /** Builds template views from the site model; one instance per build. */
@@ -76,7 +103,7 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
       readTime: { minutes: p.readTime, text: `${p.readTime} min read` },
       tags: postTags(p),
       description: p.description ?? p.excerpt,
-      ...(includeHtml ? { html: p.html } : {}),
+      ...(includeHtml ? { html: p.html, toc: tableOfContents(p, config.markdown.toc) } : p.excerptHtml ? { excerptHtml: p.excerptHtml } : {}),
       image,
       imageUrl: image === null ? null : absoluteImage(image, config),
       data: p.data,

@@ -1,5 +1,6 @@
 import type { PostDate } from '../content/dates.js';
 import type { Location } from '../diagnostics/error.js';
+import type { PostHeading } from '../markdown/heading-anchor.js';
 
 /** A post after loading and validation; `html` is filled by the markdown stage. */
 export interface Post {
@@ -40,6 +41,10 @@ export interface RenderedPost extends Post {
   html: string;
   /** Plain-text excerpt: text before `<!-- more -->`, else the first paragraph, cut near 160 characters. */
   excerpt: string;
+  /** The HTML before `<!-- more -->`, shown on list pages; absent without the marker. */
+  excerptHtml?: string;
+  /** The `h2` and `h3` headings (id, text), for the table of contents. */
+  headings?: PostHeading[];
   wordCount: number;
   readTime: number;
 }
