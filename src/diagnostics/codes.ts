@@ -25,6 +25,7 @@ export const codes = {
   MarkdownFailed: { kind: 'content', title: 'Markdown could not be rendered' },
   RawHtmlFiltered: { kind: 'content', title: 'Raw HTML tag shown as text by the tag filter' },
   FileUnreadable: { kind: 'content', title: 'File cannot be read' },
+  DataInvalid: { kind: 'content', title: 'Data file cannot be read' },
   CharacterInvalid: { kind: 'content', title: 'Text holds a character a web page cannot hold' },
   SymlinkSkipped: { kind: 'content', title: 'Symbolic link not followed' },
   OutputFailed: { kind: 'usage', title: 'Output folder cannot be written' },

@@ -36,7 +36,11 @@ function withoutBody(post: Post): Omit<Post, 'body'> {
 
 /** The diagnostic for a post whose markdown could not be rendered. */
 export function markdownError(post: Post, cause: unknown): Diagnostic {
-  return error('MarkdownFailed', `markdown could not be rendered: ${(cause as Error)?.message ?? String(cause)}`, { file: post.sourcePath }, undefined, cause);
+  const message = (cause as Error)?.message ?? String(cause);
+  // A config plugin's failure names the plugin and its place in the config (see namedPlugin in processor.ts).
+  const plugin = /^the plugin (.+) \((markdown\.\w+\[\d+\])\) failed/.exec(message);
+  const hint = plugin ? `fix the plugin or the post, or take the plugin out of ${plugin[2]} in the config; --debug prints its stack` : undefined;
+  return error('MarkdownFailed', `markdown could not be rendered: ${message}`, { file: post.sourcePath }, hint, cause);
 }
 
 /** Options of the markdown stage. */

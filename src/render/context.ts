@@ -40,7 +40,7 @@ export interface PostView {
 }
 
 /** Builds template views from the site model; one instance per build. */
-export function createViews(site: Site, config: ResolvedConfig, generator: string) {
+export function createViews(site: Site, config: ResolvedConfig, generator: string, data: Readonly<Record<string, unknown>> = {}) {
   const tagView = (tag: Tag): TagView => ({ name: tag.name, slug: tag.slug, url: siteUrl(config, tagPath(tag.slug)), count: tag.posts.length });
   const tagViews = new Map(site.tags.map((tag) => [tag.slug, tagView(tag)]));
   const bySpelling = new Map<string, TagView>();
@@ -105,6 +105,7 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
       canonical: absoluteUrl(config, sitePath),
       isHome: kind === 'home' && sitePath === '',
     },
+    data,
   });
 
   const pagination = (page: Pagination<unknown>) => ({

@@ -57,6 +57,8 @@ export interface RenderPagesOptions {
    * again after writing and abort. Ignored with `memo`. @default false
    */
   defer?: boolean;
+  /** The data files' values, given to every template as `data` (see content/load-data.ts). @default {} */
+  data?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -64,7 +66,7 @@ export interface RenderPagesOptions {
  * routes. Returns the routes too, for counts.
  */
 export function renderPages(site: Site, config: ResolvedConfig, theme: Theme, generator: string, options: RenderPagesOptions = {}, files: FileRoute[] = []): { files: OutputFile[]; diagnostics: Diagnostic[]; routes: (Route | FileRoute)[] } {
-  const views = createViews(site, config, generator);
+  const views = createViews(site, config, generator, options.data);
   // Page keys hash the context's JSON, where NaN and ±Infinity all read null; front matter holding such numbers
   // (the only place they can come from) turns keys off for the build rather than risk two inputs with one key.
   const isKeyable = !site.posts.some((post) => hasNonFinite(post.data) || !Number.isFinite(post.readTime));
@@ -111,7 +113,10 @@ export function renderRoutes(routes: (Route | FileRoute)[], theme: Theme, option
     };
     const reportFailure = (cause: unknown) => {
       failed.add(template);
-      diagnostics.push(renderError(cause, [page, theme.pages.layout, ...theme.partials.values()]));
+      const diagnostic = renderError(cause, [page, theme.pages.layout, ...theme.partials.values()]);
+      // A failing partial or helper in the layout fails every template the same way: one diagnostic says it.
+      const isKnown = diagnostics.some((d) => d.message === diagnostic.message && d.loc?.file === diagnostic.loc?.file && d.loc?.line === diagnostic.loc?.line);
+      if (!isKnown) diagnostics.push(diagnostic);
     };
     /** Rendering left to the writer: a failure is reported like one here, and stops this template's other pages. */
     const renderLater = () => {
@@ -210,15 +215,18 @@ function hasNonFinite(value: unknown): boolean {
 /** A Handlebars runtime error, located in the template that mentions the missing helper or partial. */
 function renderError(cause: unknown, templates: CompiledTemplate[]): Diagnostic {
   const message = String((cause as Error).message ?? cause);
-  const name = /Missing helper: "([^"]+)"/.exec(message)?.[1] ?? /The partial (\S+) could not be found/.exec(message)?.[1];
+  const failedHelper = /^the helper "([^"]+)" failed/.exec(message)?.[1];
+  const name = /Missing helper: "([^"]+)"/.exec(message)?.[1] ?? /The partial (\S+) could not be found/.exec(message)?.[1] ?? failedHelper;
   for (const template of templates) {
-    const needle = name && (message.startsWith('The partial') ? new RegExp(`{{#?>\\s*${escape(name)}\\b`) : new RegExp(`{{[#~]?\\s*${escape(name)}\\b`));
+    const needle = name && (message.startsWith('The partial') ? new RegExp(`{{#?>\\s*${escape(name)}\\b`) : new RegExp(`(?:{{[#~]?|\\()\\s*${escape(name)}\\b`));
     const index = needle ? template.source.search(needle) : -1;
     if (index >= 0) {
       const before = template.source.slice(0, index);
       const line = before.split('\n').length;
       return error('TemplateRender', `template failed: ${message}`, { file: template.file, line, column: index - before.lastIndexOf('\n'), length: name!.length + 2 },
-        message.startsWith('The partial') ? `create partials/${name}.hbs or fix the partial's name` : 'built-in helpers are url, absUrl, formatDate, eq, json; check the spelling');
+        message.startsWith('The partial') ? `create partials/${name}.hbs or fix the partial's name`
+          : failedHelper ? `fix the helper ${failedHelper} in the config, or the arguments given to it here; run with --debug for its stack`
+            : 'built-in helpers are url, absUrl, formatDate, eq, json; check the spelling', cause);
     }
   }
   return error('TemplateRender', `template failed: ${message}`, { file: templates[0].file }, undefined, cause);

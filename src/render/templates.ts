@@ -44,19 +44,27 @@ export async function loadTemplates(
   registerHelpers: (hb: typeof Handlebars) => void,
   memo?: { last?: { key: string; theme: Theme } },
   verified?: VerifiedTemplates,
+  extend: TemplateExtensions = {},
 ): Promise<{ theme?: Theme; diagnostics: Diagnostic[] }> {
   const files = new Map<string, string>();
-  for (const dir of [builtinTemplatesDir, localDir]) {
+  for (const dir of [builtinTemplatesDir, extend.themeDir, localDir]) {
     if (!dir || !(await isDirectory(dir))) continue;
     for (const file of await walk(dir)) files.set(path.relative(dir, file).split(path.sep).join('/'), file);
   }
+  // Partials written in the config win over files of the same name; their "file" is the config file.
+  const inline = new Map<string, string>();
+  for (const [name, source] of Object.entries(extend.partials?.sources ?? {})) {
+    files.set(`partials/${name}.hbs`, extend.partials!.file);
+    inline.set(`partials/${name}.hbs`, source);
+  }
+  const read = (rel: string, file: string) => inline.get(rel) ?? fs.readFile(file, 'utf8');
   // With a memo (the dev server; the helpers' config is the memo's), the theme is compiled again only when the set
   // of template files or one file's size, mtime or inode changed.
   let key: string | undefined;
   if (memo || verified) {
     key = JSON.stringify([...files].sort().map(([rel, file]) => {
       const stat = fsSync.statSync(file, { throwIfNoEntry: false });
-      return [rel, file, stat?.size, stat?.mtimeMs, stat?.ino];
+      return inline.has(rel) ? [rel, inline.get(rel)] : [rel, file, stat?.size, stat?.mtimeMs, stat?.ino];
     }));
     if (memo?.last?.key === key) return { theme: memo.last.theme, diagnostics: [] };
     if (memo) memo.last = undefined;
@@ -64,7 +72,7 @@ export async function loadTemplates(
   // The same template files (paths and stats) compiled without errors by an earlier build: Handlebars is loaded
   // and the templates compiled only when some page is rendered.
   if (verified && key !== undefined && verified.has(key)) {
-    const theme = await lazyTheme(files, registerHelpers, verified);
+    const theme = await lazyTheme(files, read, registerHelpers, verified);
     if (theme) {
       if (memo) memo.last = { key, theme };
       return { theme, diagnostics: [] };
@@ -75,8 +83,8 @@ export async function loadTemplates(
   registerHelpers(handlebars);
   const diagnostics: Diagnostic[] = [];
   const specs = new Map<string, string>();
-  const compile = async (file: string): Promise<CompiledTemplate | undefined> => {
-    const source = await fs.readFile(file, 'utf8');
+  const compile = async (rel: string, file: string): Promise<CompiledTemplate | undefined> => {
+    const source = await read(rel, file);
     try {
       const ast = handlebars.parse(source);
       const hash = templateHash(source);
@@ -96,13 +104,13 @@ export async function loadTemplates(
     if (rel.startsWith('assets/')) {
       assets.set(rel, file);
     } else if (rel.startsWith('partials/') && rel.endsWith('.hbs')) {
-      const compiled = await compile(file);
+      const compiled = await compile(rel, file);
       if (!compiled) continue;
       const name = rel.slice('partials/'.length, -'.hbs'.length);
       partials.set(name, compiled);
       handlebars.registerPartial(name, compiled.render);
     } else if (rel.endsWith('.hbs') && (pageTemplates as readonly string[]).includes(rel.slice(0, -4))) {
-      const compiled = await compile(file);
+      const compiled = await compile(rel, file);
       if (compiled) pages[rel.slice(0, -4) as PageTemplateName] = compiled;
     }
   }
@@ -117,6 +125,14 @@ export async function loadTemplates(
   if (memo && key !== undefined) memo.last = { key, theme };
   if (verified && key !== undefined) verified.add(key, specs);
   return { theme, diagnostics };
+}
+
+/** Where templates come from besides the built-in theme and the blog's `templates/`. */
+export interface TemplateExtensions {
+  /** A theme's folder: its `templates/` sits between the built-in theme and the blog's. @default undefined */
+  themeDir?: string;
+  /** Partials written in the config (name → source), and the config file they are reported at. @default undefined */
+  partials?: { file: string; sources: Readonly<Record<string, string>> };
 }
 
 /**
@@ -184,7 +200,7 @@ export function handlebarsVersion(): string {
  * A theme whose sources are read but not compiled: the Handlebars environment, partials and page templates are
  * made on first use, exactly as {@link loadTemplates} makes them. Undefined when a page template is missing.
  */
-async function lazyTheme(files: Map<string, string>, registerHelpers: (hb: typeof Handlebars) => void, verified: VerifiedTemplates): Promise<Theme | undefined> {
+async function lazyTheme(files: Map<string, string>, read: (rel: string, file: string) => string | Promise<string>, registerHelpers: (hb: typeof Handlebars) => void, verified: VerifiedTemplates): Promise<Theme | undefined> {
   const partials = new Map<string, CompiledTemplate>();
   const assets = new Map<string, string>();
   const pages: Partial<Record<PageTemplateName, CompiledTemplate>> = {};
@@ -211,9 +227,9 @@ async function lazyTheme(files: Map<string, string>, registerHelpers: (hb: typeo
   for (const [rel, file] of [...files].sort()) {
     if (rel.startsWith('assets/')) assets.set(rel, file);
     else if (rel.startsWith('partials/') && rel.endsWith('.hbs')) {
-      partials.set(rel.slice('partials/'.length, -'.hbs'.length), lazyTemplate(file, await fs.readFile(file, 'utf8')));
+      partials.set(rel.slice('partials/'.length, -'.hbs'.length), lazyTemplate(file, await read(rel, file)));
     } else if (rel.endsWith('.hbs') && (pageTemplates as readonly string[]).includes(rel.slice(0, -4))) {
-      pages[rel.slice(0, -4) as PageTemplateName] = lazyTemplate(file, await fs.readFile(file, 'utf8'));
+      pages[rel.slice(0, -4) as PageTemplateName] = lazyTemplate(file, await read(rel, file));
     }
   }
   if (pageTemplates.some((name) => !pages[name])) return undefined;
