@@ -3,41 +3,9 @@ import type { ResolvedConfig } from '../config/schema.js';
 import type { Pagination, RenderedPost, Site, Tag } from '../site/model.js';
 import { tagSlug } from '../site/tags.js';
 import { absoluteUrl, postPath, siteUrl, tagPath } from '../site/urls.js';
+import type { BaseContext, DateView, PaginationView, PostView, TagView } from './template-context.js';
 
-/** A date as templates see it. */
-export interface DateView {
-  /** For `<time datetime>`: `2024-12-31` for a calendar date, else the date-time with the site's offset. */
-  iso: string;
-  text: string;
-  /** Always a date-time with the site's offset (`2024-12-31T00:00:00+09:00`), for OpenGraph and JSON-LD. */
-  dateTime: string;
-}
-
-/** A tag as templates see it. */
-export interface TagView {
-  name: string;
-  slug: string;
-  url: string;
-  count: number;
-}
-
-/** A post as templates see it (docs/template-contract.md). */
-export interface PostView {
-  title: string;
-  url: string;
-  slug: string;
-  date: DateView;
-  updated: DateView | null;
-  author: string;
-  readTime: { minutes: number; text: string };
-  tags: TagView[];
-  description: string;
-  html?: string;
-  image: string | null;
-  /** The cover image's absolute URL (root-relative when the site has no `url`), for og:image and JSON-LD. */
-  imageUrl: string | null;
-  data: Record<string, unknown>;
-}
+export type { DateView, PostView, TagView } from './template-context.js';
 
 /** Builds template views from the site model; one instance per build. */
 export function createViews(site: Site, config: ResolvedConfig, generator: string, data: Readonly<Record<string, unknown>> = {}) {
@@ -83,7 +51,7 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
     };
   };
 
-  const common = (kind: string, title: string, description: string, sitePath: string) => ({
+  const common = (kind: string, title: string, description: string, sitePath: string): BaseContext => ({
     site: {
       title: config.title,
       description: config.description,
@@ -108,7 +76,7 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
     data,
   });
 
-  const pagination = (page: Pagination<unknown>) => ({
+  const pagination = (page: Pagination<unknown>): PaginationView => ({
     page: page.page,
     totalPages: page.totalPages,
     previous: page.previousPath === null ? null : siteUrl(config, page.previousPath),
