@@ -83,7 +83,7 @@ export default { title: 'Many', url: 'https://many.example/', markdown: { remark
     }
   });
 
-  it('reports a plugin that throws as MarkdownFailed on the post, naming the plugin, in both modes', async () => {
+  it('reports a plugin that fails as MarkdownFailed at its line in the post, naming the plugin, in both modes', async () => {
     const root = path.join(repo, 'test/fixtures/invalid/markdown-plugin-throws');
     for (const workers of [0, 2]) {
       const result = await build({ root, writer: memoryWriter(), cache: false, workers });
@@ -92,8 +92,9 @@ export default { title: 'Many', url: 'https://many.example/', markdown: { remark
       expect(failures).toHaveLength(1);
       expect(failures[0]).toMatchObject({
         code: 'MarkdownFailed',
-        loc: { file: path.join(root, 'posts/2024-05-02-figure.md') },
-        message: 'markdown could not be rendered: the plugin rehypeCountFigures (markdown.rehypePlugins[0]) failed: figures inside posts are not supported yet',
+        // The node the plugin failed at, in file lines: a worker sends the place back too.
+        loc: { file: path.join(root, 'posts/2024-05-02-chart.md'), line: 8, column: 16 },
+        message: 'markdown could not be rendered: the plugin rehypeRequireAlt (markdown.rehypePlugins[0]) failed: an image has no alt text',
       });
       expect(failures[0]!.hint).toContain('markdown.rehypePlugins[0]');
     }

@@ -27,7 +27,8 @@ parentPort!.on('message', ({ batch }: WorkerRequest) => {
         items.push({ index, result: { ...result, html }, ...(feedHtml === undefined ? {} : { feedHtml }) });
       } catch (cause) {
         const e = cause instanceof Error ? cause : new Error(String(cause));
-        items.push({ index, error: { name: e.name, message: e.message, stack: e.stack } });
+        const { line, column } = e as { line?: number; column?: number };
+        items.push({ index, error: { name: e.name, message: e.message, stack: e.stack, line, column } });
       }
     }
     parentPort!.postMessage({ items } satisfies WorkerReply, transfer);

@@ -35,7 +35,7 @@ export interface RunOptions {
 export type WorkerRequest = { batch: { index: number; job: MarkdownJob }[] };
 /** A batch's results or errors, one per job. */
 export type WorkerReply = {
-  items: ({ index: number; result: PostedResult; feedHtml?: string } | { index: number; error: { name: string; message: string; stack?: string } })[];
+  items: ({ index: number; result: PostedResult; feedHtml?: string } | { index: number; error: { name: string; message: string; stack?: string; line?: number; column?: number } })[];
 };
 
 /** A result as a worker posts it: the HTML as UTF-8 bytes, which this thread keeps so until a page needs it. */
@@ -120,7 +120,7 @@ export function startPool(options: PoolOptions): MarkdownPool {
           if ('result' in item) {
             const { html, ...rest } = item.result;
             complete(item.index, defineLazyText(rest as MarkdownResult, 'html', html), undefined, item.feedHtml);
-          } else complete(item.index, undefined, Object.assign(new Error(item.error.message), { name: item.error.name, stack: item.error.stack }));
+          } else complete(item.index, undefined, Object.assign(new Error(item.error.message), item.error));
         }
         send(entry);
       };

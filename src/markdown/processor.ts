@@ -103,7 +103,12 @@ type Transformer = (this: unknown, tree: unknown, file: unknown, next?: (error?:
  * original kept as `cause`. Its message is what crosses from a worker thread, so the name is in the text.
  */
 function namedPlugin(plugin: Plugin, name: string): Plugin {
-  const named = (cause: unknown) => new Error(`the plugin ${name} failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+  const named = (cause: unknown) => {
+    const failure = new Error(`the plugin ${name} failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    // A plugin that fails at a node (`file.fail(reason, node)`) says where: body lines, kept for the diagnostic.
+    const { line, column } = (cause ?? {}) as { line?: unknown; column?: unknown };
+    return typeof line === 'number' ? Object.assign(failure, { line, column: typeof column === 'number' ? column : undefined }) : failure;
+  };
   return function (this: unknown, ...args: unknown[]) {
     let transformer: unknown;
     try {

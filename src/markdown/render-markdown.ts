@@ -40,7 +40,10 @@ export function markdownError(post: Post, cause: unknown): Diagnostic {
   // A config plugin's failure names the plugin and its place in the config (see namedPlugin in processor.ts).
   const plugin = /^the plugin (.+) \((markdown\.\w+\[\d+\])\) failed/.exec(message);
   const hint = plugin ? `fix the plugin or the post, or take the plugin out of ${plugin[2]} in the config; --debug prints its stack` : undefined;
-  return error('MarkdownFailed', `markdown could not be rendered: ${message}`, { file: post.sourcePath }, hint, cause);
+  // Body lines (a plugin that failed at a node) → file lines.
+  const { line, column } = (cause ?? {}) as { line?: unknown; column?: unknown };
+  const at = typeof line === 'number' ? { line: post.bodyStartLine + line - 1, ...(typeof column === 'number' ? { column } : {}) } : {};
+  return error('MarkdownFailed', `markdown could not be rendered: ${message}`, { file: post.sourcePath, ...at }, hint, cause);
 }
 
 /** Options of the markdown stage. */
