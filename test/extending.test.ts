@@ -187,6 +187,18 @@ describe('helpers, partials, data files and a theme folder', () => {
     expect(result.read('badge.txt')).toBe('the blog badge wins\n');
   });
 
+  it('reports a config partial that does not compile at the config file, by name', async () => {
+    const root = path.join(scratch, 'broken-partial');
+    await fs.mkdir(path.join(root, 'posts'), { recursive: true });
+    await fs.writeFile(path.join(root, 'posts', '2024-01-01-hello.md'), '---\ntitle: Hello\ndate: 2024-01-01\n---\n\nHello.\n');
+    await fs.writeFile(path.join(root, 'blogbuild.config.mjs'), "export default { partials: { byline: '<p>{{#if post.author}}{{post.author}}</p>' } };\n");
+    const result = await build({ root, writer: memoryWriter(), cache: false });
+    expect(result.ok).toBe(false);
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toMatchObject([
+      { code: 'TemplateSyntax', loc: { file: path.join(root, 'blogbuild.config.mjs') }, message: expect.stringMatching(/^partial `byline` of the config: template syntax error/) },
+    ]);
+  });
+
   it('re-renders pages when a data file changes, also from the page cache of a previous output', async () => {
     const root = await copyFixture('extending', path.join(scratch, 'data-edit'));
     const out = path.join(root, 'dist');

@@ -92,7 +92,10 @@ export async function loadTemplates(
       specs.set(hash, spec);
       return { file, source, render };
     } catch (cause) {
-      diagnostics.push(templateSyntaxError(file, source, cause));
+      const diagnostic = templateSyntaxError(file, source, cause);
+      // A partial written in the config: its lines are not the config file's, so the message names the partial.
+      const name = rel.slice('partials/'.length, -'.hbs'.length);
+      diagnostics.push(inline.has(rel) ? { ...diagnostic, message: `partial \`${name}\` of the config: ${diagnostic.message}`, loc: { file } } : diagnostic);
       return undefined;
     }
   };
