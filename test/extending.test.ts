@@ -215,7 +215,7 @@ describe('helpers, partials, data files and a theme folder', () => {
 });
 
 describe('serve and data files', () => {
-  it('rebuilds when a data file is edited, and serves what a clean build makes', async () => {
+  it('rebuilds when a data file or a theme file is edited, and serves what a clean build makes', async () => {
     const root = await copyFixture('extending', path.join(scratch, 'serve-data'));
     const handle = await serve({ root, port: 0, host: '127.0.0.1', debounce: 30 });
     try {
@@ -232,6 +232,10 @@ describe('serve and data files', () => {
       await waitFor(() => page().includes('Writing since 2022'), 'the edited data/site.json');
       await fs.writeFile(path.join(root, 'data', 'nav.yaml'), '- label: Only\n  href: tags/\n');
       await waitFor(() => page().includes('>Only</a>'), 'the edited data/nav.yaml');
+      // The theme folder is watched too.
+      const header = path.join(root, 'themes/paper/templates/partials/header.hbs');
+      await fs.writeFile(header, (await fs.readFile(header, 'utf8')).replace('paper-header', 'paper-header edited-theme'));
+      await waitFor(() => page().includes('edited-theme'), 'the edited theme partial');
       await handle.idle();
       expect(outputDifferences(handle.session.state.files, await cleanMemoryBuild(root))).toEqual([]);
     } finally {
