@@ -45,17 +45,16 @@ export function resolvePlugins(list: List, entries: readonly unknown[], context:
     const base = context.configFile ? path.dirname(context.configFile) : context.root;
     const file = isBareSpecifier(specifier) ? packageEntry(specifier, base) : path.resolve(base, specifier);
     if (!file || !fs.existsSync(file)) {
-      diagnostics.push(error('ConfigInvalid', `\`${where}\` names ${isBareSpecifier(specifier) ? 'the package' : 'the file'} ${specifier}, which is not installed`,
-        context.locate(['markdown', list]) ?? (context.configFile ? { file: context.configFile } : undefined),
-        isBareSpecifier(specifier) ? `install it in the blog's folder: npm install --save-dev ${packageName(specifier)}` : 'check the path; it is relative to the config file'));
+      diagnostics.push(error('ConfigInvalid', { problem: 'plugin-missing', where, specifier, packageName: isBareSpecifier(specifier) ? packageName(specifier) : undefined },
+        context.locate(['markdown', list]) ?? (context.configFile ? { file: context.configFile } : undefined)));
       return;
     }
     try {
       structuredClone(options);
     } catch {
-      diagnostics.push(error('ConfigInvalid', `\`${where}\` has options that cannot be sent to the worker threads (a function or class instance)`,
-        context.locate(['markdown', list]) ?? (context.configFile ? { file: context.configFile } : undefined),
-        `in a JS config, import the plugin and write [plugin, options] instead of its name: ${specifier}`));
+      // The clone error only says which value could not be copied; the diagnostic says what to do instead.
+      diagnostics.push(error('ConfigInvalid', { problem: 'plugin-options', where, specifier },
+        context.locate(['markdown', list]) ?? (context.configFile ? { file: context.configFile } : undefined)));
       return;
     }
     const identity = isBareSpecifier(specifier) ? packageIdentity(packageName(specifier), base) : `file ${hash(fs.readFileSync(file))}`;
@@ -89,6 +88,7 @@ function configImportsIdentity(context: PluginContext): string {
     try {
       return `${specifier} ${hash(fs.readFileSync(path.resolve(base, specifier)))}`;
     } catch {
+      // An import the config cannot load fails the config itself; here it only has to name the code it is.
       return `${specifier} unreadable`;
     }
   }).join('\n');

@@ -16,9 +16,7 @@ export function resolveTheme(theme: string | undefined, root: string, configFile
   if (installed) return { dir: installed, diagnostics: [] };
   return {
     diagnostics: [
-      error('ConfigInvalid', `\`theme\` names ${theme}, which is neither a folder of the blog nor an installed package`,
-        locate(['theme']) ?? (configFile ? { file: configFile } : undefined),
-        isBareSpecifier(theme) ? `install it (npm install ${theme}) or give the path of a folder holding templates/, e.g. "./themes/${theme}"` : 'check the path; it is relative to the blog\'s folder'),
+      error('ConfigInvalid', { problem: 'theme-missing', theme, isPackageName: isBareSpecifier(theme) }, locate(['theme']) ?? (configFile ? { file: configFile } : undefined)),
     ],
   };
 }
@@ -27,6 +25,7 @@ function isDirectory(dir: string): boolean {
   try {
     return fs.statSync(dir).isDirectory();
   } catch {
+    // Missing or unreadable: not a folder, so the theme is looked up as a package next.
     return false;
   }
 }

@@ -29,6 +29,7 @@ export async function loadData(dir: string): Promise<LoadedData> {
   try {
     names = (await fs.readdir(dir, { withFileTypes: true })).filter((entry) => entry.isFile() && extensions.has(path.extname(entry.name).toLowerCase())).map((entry) => entry.name).sort();
   } catch {
+    // No data folder (the usual case) means no data; an unreadable one too, like a missing public/.
     return result;
   }
   const seen = new Map<string, string>();
@@ -36,8 +37,7 @@ export async function loadData(dir: string): Promise<LoadedData> {
     const file = path.join(dir, name);
     const key = name.slice(0, -path.extname(name).length);
     if (seen.has(key)) {
-      result.diagnostics.push(error('DataInvalid', `data files ${seen.get(key)} and ${name} both give \`data.${key}\``, { file },
-        'keep one of them, or rename one'));
+      result.diagnostics.push(error('DataInvalid', { problem: 'duplicate', first: seen.get(key)!, second: name, name: key }, { file }));
       continue;
     }
     seen.set(key, name);
@@ -56,9 +56,8 @@ function parseJson(file: string, text: string): { value: unknown } | { diagnosti
   } catch (cause) {
     const problem = findJsonProblem(text);
     return {
-      diagnostic: error('DataInvalid', `data file is not valid JSON${problem ? `: ${problem.reason}` : ''}`,
-        { file, ...(problem ? offsetToPosition(text, problem.offset) : { line: 1, column: 1 }) },
-        problem?.hint.replace('or write the config as blogbuild.config.js', 'or write the data as YAML') ?? 'check for a missing comma or quote', cause),
+      diagnostic: error('DataInvalid', { problem: 'json', reason: problem?.reason, fix: problem?.hint.replace('or write the config as blogbuild.config.js', 'or write the data as YAML') },
+        { file, ...(problem ? offsetToPosition(text, problem.offset) : { line: 1, column: 1 }) }, cause),
     };
   }
 }
@@ -73,14 +72,12 @@ function parseYaml(file: string, text: string): { value: unknown } | { diagnosti
     return { value: value ?? null };
   } catch (cause) {
     if (cause instanceof FrontMatterTooLargeError) {
-      return { diagnostic: error('DataInvalid', `data file ${cause.message}`, { file, line: 1, column: 1 }, 'write the values out instead of repeating them through aliases (*name)', cause) };
+      return { diagnostic: error('DataInvalid', { problem: 'too-large', reason: cause.message }, { file, line: 1, column: 1 }, cause) };
     }
     const mark = (cause as yamlType.YAMLException).mark;
     const reason = (cause as yamlType.YAMLException).reason ?? String(cause);
     return {
-      diagnostic: error('DataInvalid', `data file is not valid YAML: ${reason}`,
-        { file, line: (mark?.line ?? 0) + 1, column: (mark?.column ?? 0) + 1 },
-        'check the indentation and that a value with `: ` or `#` in it is quoted', cause),
+      diagnostic: error('DataInvalid', { problem: 'yaml', reason }, { file, line: (mark?.line ?? 0) + 1, column: (mark?.column ?? 0) + 1 }, cause),
     };
   }
 }

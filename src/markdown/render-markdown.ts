@@ -36,14 +36,13 @@ function withoutBody(post: Post): Omit<Post, 'body'> {
 
 /** The diagnostic for a post whose markdown could not be rendered. */
 export function markdownError(post: Post, cause: unknown): Diagnostic {
-  const message = (cause as Error)?.message ?? String(cause);
+  const reason = (cause as Error)?.message ?? String(cause);
   // A config plugin's failure names the plugin and its place in the config (see namedPlugin in processor.ts).
-  const plugin = /^the plugin (.+) \((markdown\.\w+\[\d+\])\) failed/.exec(message);
-  const hint = plugin ? `fix the plugin or the post, or take the plugin out of ${plugin[2]} in the config; --debug prints its stack` : undefined;
+  const where = /^the plugin .+ \((markdown\.\w+\[\d+\])\) failed/.exec(reason)?.[1];
   // Body lines (a plugin that failed at a node) → file lines.
   const { line, column } = (cause ?? {}) as { line?: unknown; column?: unknown };
   const at = typeof line === 'number' ? { line: post.bodyStartLine + line - 1, ...(typeof column === 'number' ? { column } : {}) } : {};
-  return error('MarkdownFailed', `markdown could not be rendered: ${message}`, { file: post.sourcePath, ...at }, hint, cause);
+  return error('MarkdownFailed', where ? { reason, where } : { reason }, { file: post.sourcePath, ...at }, cause);
 }
 
 /** Options of the markdown stage. */

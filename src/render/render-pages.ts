@@ -223,13 +223,12 @@ function renderError(cause: unknown, templates: CompiledTemplate[]): Diagnostic 
     if (index >= 0) {
       const before = template.source.slice(0, index);
       const line = before.split('\n').length;
-      return error('TemplateRender', `template failed: ${message}`, { file: template.file, line, column: index - before.lastIndexOf('\n'), length: name!.length + 2 },
-        message.startsWith('The partial') ? `create partials/${name}.hbs or fix the partial's name`
-          : failedHelper ? `fix the helper ${failedHelper} in the config, or the arguments given to it here; run with --debug for its stack`
-            : 'built-in helpers are url, absUrl, formatDate, eq, json; check the spelling', cause);
+      const problem = message.startsWith('The partial') ? 'missing-partial' : failedHelper ? 'helper-failed' : 'missing-helper';
+      return error('TemplateRender', { problem, reason: message, name: name! },
+        { file: template.file, line, column: index - before.lastIndexOf('\n'), length: name!.length + 2 }, cause);
     }
   }
-  return error('TemplateRender', `template failed: ${message}`, { file: templates[0].file }, undefined, cause);
+  return error('TemplateRender', { problem: 'other', reason: message }, { file: templates[0].file }, cause);
 }
 
 function escape(text: string): string {
