@@ -253,7 +253,8 @@ async function lazyTheme(files: Map<string, string>, read: (rel: string, file: s
 
 /** A Handlebars compile error as a diagnostic; `partial` names a partial written in the config (located at the config file alone). */
 function templateSyntaxError(file: string, source: string, cause: unknown, partial?: string): Diagnostic {
-  if (partial !== undefined) return { ...templateSyntaxError(file, source, cause), ...configPartialError(file, source, cause, partial) };
+  // The hint is the same as a file's; the message and place are the config partial's.
+  if (partial !== undefined) return { ...templateSyntaxError(file, source, cause), ...configPartialError(file, cause, partial) };
   const e = cause as { message?: string; lineNumber?: number; column?: number };
   const message = String(e.message ?? cause);
   const parseLine = /Parse error on line (\d+)/.exec(message);
@@ -281,15 +282,14 @@ function templateSyntaxError(file: string, source: string, cause: unknown, parti
 }
 
 /** The message of a config partial's syntax error, at the config file: the partial's own lines are not the file's. */
-function configPartialError(file: string, source: string, cause: unknown, partial: string): Pick<Diagnostic, 'message' | 'loc'> {
-  const located = templateSyntaxError(file, source, cause);
+function configPartialError(file: string, cause: unknown, partial: string): Pick<Diagnostic, 'message' | 'loc'> {
   const message = String((cause as Error)?.message ?? cause);
   const mismatch = /^(\S+) doesn't match (\S+)/.exec(message);
   const expecting = /got '([^']+)'/.exec(message);
   const args = mismatch ? { problem: 'mismatch' as const, open: mismatch[1], close: mismatch[2], partial }
     : /Parse error on line/.test(message) ? { problem: 'parse' as const, unexpected: expecting?.[1], partial }
       : { problem: 'other' as const, reason: message.replace(/ - \d+:\d+$/, ''), partial };
-  return { message: error('TemplateSyntax', args).message, loc: { file: located.loc?.file ?? file } };
+  return { message: error('TemplateSyntax', args).message, loc: { file } };
 }
 
 function findMustache(source: string, line: number): number | undefined {
