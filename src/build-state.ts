@@ -104,7 +104,8 @@ export function createBuildState(): BuildState {
 export function resetForConfig(state: BuildState, config: unknown): void {
   let configKey: string;
   try {
-    configKey = JSON.stringify(config);
+    // A JS config's helpers are functions: their source stands for them, so an edited helper resets the state.
+    configKey = JSON.stringify(config, (_key, value: unknown) => (typeof value === 'function' ? `function ${String(value)}` : value));
   } catch {
     // Settings JSON cannot hold (a cycle, a BigInt): a key of their own, so nothing is reused for them.
     configKey = `unkeyable ${Math.random()}`;

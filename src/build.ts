@@ -3,6 +3,7 @@ import { resetForConfig, saveCacheLater, type BuildState } from './build-state.j
 import { loadConfig, type ConfigOverrides } from './config/load.js';
 import type { ResolvedConfig } from './config/schema.js';
 import { discoverSources } from './content/discover.js';
+import { loadData } from './content/load-data.js';
 import { loadPosts } from './content/load-posts.js';
 import { error, hasErrors, warning, type Diagnostic } from './diagnostics/error.js';
 import { markdownCacheSalt, renderCacheSalt } from './cache/cache-salt.js';
@@ -22,7 +23,7 @@ import { fsWriter, type Writer } from './output/writer.js';
 import { registerHelpers } from './render/helpers.js';
 import { renderPages, siteFingerprint, type OutputFile } from './render/render-pages.js';
 import { fileRoutes } from './render/routes.js';
-import { handlebarsVersion, loadTemplates, type Theme } from './render/templates.js';
+import { handlebarsVersion, loadTemplates, type TemplateExtensions, type Theme } from './render/templates.js';
 import { buildSite, checkDuplicateSlugs, comparePosts, selectPublished } from './site/build-site.js';
 import { allFeedPosts, feedItemBase, renderFeedItemsHtml } from './site/feed.js';
 import type { Site } from './site/model.js';
@@ -126,8 +127,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const postCache = cacheDir === undefined || state ? undefined : openPostCache(cacheDir);
   const { sources, diagnostics: sourceDiagnostics, fresh } = await discoverSources(config.postsDir, state?.sources, postCache, config.root);
   diagnostics.push(...sourceDiagnostics);
-  // The markdown processor's description: workers build the same processor from it. No user plugins yet.
-  const markdownOptions = { rawHtml: config.markdown.rawHtml, tagfilter: config.markdown.tagfilter, highlight: config.markdown.highlight, basePath: config.basePath, remarkPlugins: [], rehypePlugins: [] };
+  // The markdown processor's description: workers build the same processor from it, the config's plugins included.
+  const markdownOptions = { rawHtml: config.markdown.rawHtml, tagfilter: config.markdown.tagfilter, highlight: config.markdown.highlight, basePath: config.basePath,
+    remarkPlugins: [...config.markdown.remarkPlugins], rehypePlugins: [...config.markdown.rehypePlugins] };
+  const data = await loadData(config.dataDir);
+  diagnostics.push(...data.diagnostics);
   const buildFromSources = async (pool: MarkdownPool | undefined): Promise<BuildResult> => {
     const { posts, diagnostics: postDiagnostics } = loadPosts(sources, { timezone: config.timezone, author: config.author }, state?.posts, postCache);
     diagnostics.push(...postDiagnostics);
@@ -139,7 +143,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const templateDiagnostics: Diagnostic[] = [];
     const stopRendering = new AbortController();
     const loadTheme = async () => {
-      const loaded = await loadTemplates(config.templatesDir, (hb) => registerHelpers(hb, config), state?.templates, verifiedTemplates);
+      const loaded = await loadTemplates(config.templatesDir, (hb) => registerHelpers(hb, config), state?.templates, verifiedTemplates, templateExtensions(config));
       theme = loaded.theme;
       templateDiagnostics.push(...loaded.diagnostics);
       if (hasErrors(loaded.diagnostics) || !theme) stopRendering.abort();
@@ -180,7 +184,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const previousOutput = manifestFile === undefined ? undefined : readOutputManifest(manifestFile, config.outDir);
     // Builds with a state (the dev server rebuilding on every save) reuse the pages of the last build.
     // Without a state, pages are rendered by the writer one at a time (`defer`), so they are not all in memory at once.
-    const renderSalt = manifestFile === undefined && !state ? undefined : renderCacheSalt(theme, config);
+    const renderSalt = manifestFile === undefined && !state ? undefined : renderCacheSalt(theme, config, data.files);
     // Every page's inputs in one hash: when the previous output was rendered under the same, pages keep their keys
     // and none is computed (most of a no-change rebuild's page work).
     const siteKey = manifestFile === undefined || state || renderSalt === undefined || markdown.posts.length !== published.length ? undefined
@@ -189,9 +193,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     // The feed, sitemap, robots.txt and copied files are routes too, after the pages.
     const otherFiles = [
       ...fileRoutes(site, config, { ...feedOptions, itemsHtml: feedHtml }),
-      ...(await collectStaticFiles({ publicDir: config.publicDir, themeAssets: theme.assets, posts: site.posts, root: config.root, diagnostics })),
+      ...(await collectStaticFiles({ publicDir: config.publicDir, themePublicDir: config.themeDir && path.join(config.themeDir, 'public'), themeAssets: theme.assets, posts: site.posts, root: config.root, diagnostics })),
     ];
-    const pages = renderPages(site, config, theme, generator, renderSalt === undefined ? { defer: true } : {
+    const pages = renderPages(site, config, theme, generator, renderSalt === undefined ? { defer: true, data: data.data } : {
+      data: data.data,
       defer: !state,
       renderSalt,
       isRendered: manifestFile === undefined ? undefined : (file, key) => previousOutput?.files[file]?.[5] === key,
@@ -278,4 +283,13 @@ function checkOutputPaths(files: OutputFile[], config: ResolvedConfig): Diagnost
     } else seen.set(key, file);
   }
   return diagnostics;
+}
+
+/** The config's theme folder and partials, for loadTemplates. */
+function templateExtensions(config: ResolvedConfig): TemplateExtensions {
+  const hasPartials = config.configFile !== undefined && Object.keys(config.partials).length > 0;
+  return {
+    themeDir: config.themeDir && path.join(config.themeDir, 'templates'),
+    partials: hasPartials ? { file: config.configFile!, sources: config.partials } : undefined,
+  };
 }

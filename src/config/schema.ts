@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defaultLimits, type MarkdownLimits } from '../markdown/markdown-limits.js';
+import type { PluginDescription } from '../markdown/processor.js';
 
 const timezone = z.string().refine(isTimeZone, { message: 'is not an IANA time zone name' });
 const language = z.string().refine(isLanguageTag, { message: 'is not a BCP 47 language tag' });
@@ -9,6 +10,16 @@ const baseUrl = z.string().superRefine((value, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 }).transform(normalizeUrl);
 const folder = z.string().min(1);
+/** A function written in a JS config (a plugin or a helper). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const fn = z.custom<(...args: any[]) => unknown>((value) => typeof value === 'function', { error: 'must be a function' });
+/**
+ * A remark or rehype plugin as Astro and MDX take them: a plugin function imported in a JS config, a package name
+ * (what a JSON config can say), or either with its options, `[plugin, options]`.
+ */
+const plugin = z.union([fn, z.string().min(1), z.tuple([z.union([fn, z.string().min(1)]), z.unknown()])], {
+  error: (issue) => `must be a plugin function, a package name or [plugin, options], got ${Array.isArray(issue.input) ? 'a list of the wrong shape' : JSON.stringify(issue.input) ?? typeof issue.input}`,
+});
 
 /** The config file's schema: every key optional, unknown keys rejected. */
 export const configSchema = z.strictObject({
@@ -51,6 +62,10 @@ export const configSchema = z.strictObject({
     highlight: z.boolean().default(true),
     /** A table of contents at the top of every post (front matter `toc` decides per post). @default false */
     toc: z.boolean().default(false),
+    /** remark plugins, run after blogbuild's own, before the tree becomes HTML. @default [] */
+    remarkPlugins: z.array(plugin).default([]),
+    /** rehype plugins, run after blogbuild's own HTML steps, before serialising. @default [] */
+    rehypePlugins: z.array(plugin).default([]),
   }).prefault({}),
   /** Folder of posts. @default "posts" */
   postsDir: folder.default('posts'),
@@ -60,6 +75,14 @@ export const configSchema = z.strictObject({
   outDir: folder.default('dist'),
   /** Folder of static files copied to the site root. @default "public" */
   publicDir: folder.default('public'),
+  /** Folder of data files (`*.json`, `*.yaml`, `*.yml`), each given to templates as `data.<name>`. @default "data" */
+  dataDir: folder.default('data'),
+  /** A theme: a folder (relative to the blog) or an installed npm package holding `templates/` and maybe `public/`. @default none (the built-in theme) */
+  theme: z.string().min(1).optional(),
+  /** Handlebars helpers by name (JS config only): `{ upper: (s) => s.toUpperCase() }`. @default {} */
+  helpers: z.record(z.string(), fn).default({}),
+  /** Handlebars partials by name, as template source (JS config): `{ byline: '<p>{{post.author}}</p>' }`. @default {} */
+  partials: z.record(z.string(), z.string()).default({}),
 });
 
 /** The config as a user writes it: every key optional. */
@@ -87,11 +110,22 @@ export interface ResolvedConfig {
     readonly limits: Readonly<MarkdownLimits>;
     readonly highlight: boolean;
     readonly toc: boolean;
+    /** The user's plugins, as descriptions a worker thread can load (see config/plugins.ts). */
+    readonly remarkPlugins: readonly PluginDescription[];
+    readonly rehypePlugins: readonly PluginDescription[];
   };
   readonly postsDir: string;
   readonly templatesDir: string;
   readonly outDir: string;
   readonly publicDir: string;
+  /** Folder of data files. */
+  readonly dataDir: string;
+  /** The theme's folder (absolute), or undefined for the built-in theme alone. */
+  readonly themeDir: string | undefined;
+  /** Handlebars helpers from the config. */
+  readonly helpers: Readonly<Record<string, (...args: unknown[]) => unknown>>;
+  /** Handlebars partials (template source) from the config. */
+  readonly partials: Readonly<Record<string, string>>;
   /** Publish drafts. */
   readonly drafts: boolean;
   /** Publish posts dated after `now`. */
@@ -102,7 +136,7 @@ export interface ResolvedConfig {
 export const configKeys = {
   '': Object.keys(configSchema.shape),
   feed: ['items'],
-  markdown: ['rawHtml', 'tagfilter', 'limits', 'highlight', 'toc'],
+  markdown: ['rawHtml', 'tagfilter', 'limits', 'highlight', 'toc', 'remarkPlugins', 'rehypePlugins'],
   'markdown.limits': ['maxDepth', 'maxBytes', 'timeBudgetMs'],
 } as Record<string, string[]>;
 

@@ -59,6 +59,9 @@ type ConfigProblem =
   | { problem: 'js-threw'; reason: string }
   | { problem: 'json-syntax'; reason: string; fix?: string }
   | { problem: 'not-object'; value: unknown }
+  | { problem: 'plugin-missing'; where: string; specifier: string; packageName?: string }
+  | { problem: 'plugin-options'; where: string; specifier: string }
+  | { problem: 'theme-missing'; theme: string; isPackageName: boolean }
   | ({ key: string; value: unknown; suggestion?: string } & ValueProblem);
 
 type UsageProblem =
@@ -98,6 +101,12 @@ export const configCodes = {
           return `config file is not valid JSON: ${a.reason}`;
         case 'not-object':
           return `config must be an object of settings, got ${describeValue(a.value)}`;
+        case 'plugin-missing':
+          return `\`${a.where}\` names ${a.packageName ? 'the package' : 'the file'} ${a.specifier}, which is not installed`;
+        case 'plugin-options':
+          return `\`${a.where}\` has options that cannot be sent to the worker threads (a function or class instance)`;
+        case 'theme-missing':
+          return `\`theme\` names ${a.theme}, which is neither a folder of the blog nor an installed package`;
       }
     },
     hint: (a) => {
@@ -115,6 +124,12 @@ export const configCodes = {
           return a.fix ?? 'check for a missing comma or quote, or a trailing comma before } or ]';
         case 'not-object':
           return 'write e.g. { "title": "My Blog" }';
+        case 'plugin-missing':
+          return a.packageName ? `install it in the blog's folder: npm install --save-dev ${a.packageName}` : 'check the path; it is relative to the config file';
+        case 'plugin-options':
+          return `in a JS config, import the plugin and write [plugin, options] instead of its name: ${a.specifier}`;
+        case 'theme-missing':
+          return a.isPackageName ? `install it (npm install ${a.theme}) or give the path of a folder holding templates/, e.g. "./themes/${a.theme}"` : 'check the path; it is relative to the blog\'s folder';
       }
     },
   }),

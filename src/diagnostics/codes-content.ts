@@ -19,6 +19,13 @@ function yamlHint(a: { reason: string; isClosed: boolean; key?: string }): strin
   return 'quote values that contain `: ` or start with a special character, e.g. `title: "Recipes: bread"`';
 }
 
+/** Why a data file (data/*.json, *.yaml) cannot be used. */
+type DataProblem =
+  | { problem: 'json'; reason?: string; fix?: string }
+  | { problem: 'yaml'; reason: string }
+  | { problem: 'too-large'; reason: string }
+  | { problem: 'duplicate'; first: string; second: string; name: string };
+
 type SyntaxProblem =
   | { problem: 'control-character'; codePoint: number }
   | { problem: 'colon-in-value'; key: string; value: string }
@@ -200,6 +207,34 @@ export const contentCodes = {
     // Node's text ends with the call and the path (`…, open '/abs/posts/x.md'`): the location already names the file.
     message: (a: { reason: string }) => `cannot read file: ${a.reason.replace(/, \w+ '[^']*'$/, '')}`,
     hint: 'check that the file exists and that you may read it (its permissions), then build again',
+  }),
+  DataInvalid: define({
+    kind: 'content',
+    title: 'Data file cannot be read',
+    message: (a: DataProblem) => {
+      switch (a.problem) {
+        case 'json':
+          return `data file is not valid JSON${a.reason ? `: ${a.reason}` : ''}`;
+        case 'yaml':
+          return `data file is not valid YAML: ${a.reason}`;
+        case 'too-large':
+          return `data file ${a.reason}`;
+        case 'duplicate':
+          return `data files ${a.first} and ${a.second} both give \`data.${a.name}\``;
+      }
+    },
+    hint: (a) => {
+      switch (a.problem) {
+        case 'json':
+          return a.fix ?? 'check for a missing comma or quote';
+        case 'yaml':
+          return 'check the indentation and that a value with `: ` or `#` in it is quoted';
+        case 'too-large':
+          return 'write the values out instead of repeating them through aliases (*name)';
+        case 'duplicate':
+          return 'keep one of them, or rename one';
+      }
+    },
   }),
   CharacterInvalid: define({
     kind: 'content',

@@ -8,6 +8,7 @@ type SyntaxProblem =
 
 type RenderProblem =
   | { problem: 'missing-helper'; reason: string; name: string }
+  | { problem: 'helper-failed'; reason: string; name: string }
   | { problem: 'missing-partial'; reason: string; name: string }
   | { problem: 'other'; reason: string };
 
@@ -59,8 +60,10 @@ export const outputCodes = {
   MarkdownFailed: define({
     kind: 'content',
     title: 'Markdown could not be rendered',
-    message: (a: { reason: string }) => `markdown could not be rendered: ${a.reason}`,
-    hint: 'the markdown plugins failed on this post; run with --debug for the cause, and report it if the post is plain markdown',
+    /** `where`: the config's place of the plugin that failed (`markdown.rehypePlugins[0]`), when it was one of the config's. */
+    message: (a: { reason: string; where?: string }) => `markdown could not be rendered: ${a.reason}`,
+    hint: (a) => (a.where ? `fix the plugin or the post, or take the plugin out of ${a.where} in the config; --debug prints its stack`
+      : 'the markdown plugins failed on this post; run with --debug for the cause, and report it if the post is plain markdown'),
   }),
   MarkdownTooComplex: define({
     kind: 'content',
@@ -121,14 +124,16 @@ export const outputCodes = {
   TemplateSyntax: define({
     kind: 'content',
     title: 'Template cannot be compiled',
-    message: (a: SyntaxProblem) => {
+    // `partial`: a partial written in the config, whose lines are not the config file's, so the message names it.
+    message: (a: SyntaxProblem & { partial?: string }) => {
+      const prefix = a.partial ? `partial \`${a.partial}\` of the config: ` : '';
       switch (a.problem) {
         case 'mismatch':
-          return `template syntax error: {{#${a.open}}} is closed by {{/${a.close}}}`;
+          return `${prefix}template syntax error: {{#${a.open}}} is closed by {{/${a.close}}}`;
         case 'parse':
-          return `template syntax error${a.unexpected ? `: unexpected ${a.unexpected === 'INVALID' ? 'text inside {{ }}' : a.unexpected}` : ''}`;
+          return `${prefix}template syntax error${a.unexpected ? `: unexpected ${a.unexpected === 'INVALID' ? 'text inside {{ }}' : a.unexpected}` : ''}`;
         case 'other':
-          return `template syntax error: ${a.reason}`;
+          return `${prefix}template syntax error: ${a.reason}`;
       }
     },
     hint: (a) => (a.problem === 'mismatch' ? `close the block with {{/${a.open}}}, or open a {{#${a.close}}} block before it`
@@ -141,6 +146,7 @@ export const outputCodes = {
     hint: (a) => {
       if (a.problem === 'missing-partial') return `create partials/${a.name}.hbs or fix the partial's name`;
       if (a.problem === 'missing-helper') return 'built-in helpers are url, absUrl, formatDate, eq, json; check the spelling';
+      if (a.problem === 'helper-failed') return `fix the helper ${a.name} in the config, or the arguments given to it here; run with --debug for its stack`;
       return 'check the values the template uses on this page; run with --debug for the cause';
     },
   }),

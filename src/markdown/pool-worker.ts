@@ -35,7 +35,8 @@ parentPort!.on('message', ({ batch }: WorkerRequest) => {
       } catch (cause) {
         const e = cause instanceof Error ? cause : new Error(String(cause));
         const limit = e instanceof MarkdownTooComplexError ? { limit: e.details() } : {};
-        items.push({ index, error: { name: e.name, message: e.message, stack: e.stack, ...limit } });
+        const { line, column } = e as { line?: number; column?: number };
+        items.push({ index, error: { name: e.name, message: e.message, stack: e.stack, line, column, ...limit } });
       } finally {
         clock[0] = -1;
       }

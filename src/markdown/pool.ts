@@ -53,7 +53,7 @@ export type WorkerReply = {
 };
 
 /** A job's error as a worker posts it; `limit` when the post passed one of the limits. */
-export type PostedError = { name: string; message: string; stack?: string; limit?: LimitDetails };
+export type PostedError = { name: string; message: string; stack?: string; line?: number; column?: number; limit?: LimitDetails };
 
 /** A result as a worker posts it: the HTML as UTF-8 bytes, which this thread keeps so until a page needs it. */
 export type PostedResult = Omit<MarkdownResult, 'html'> & { html: Uint8Array };
@@ -225,7 +225,7 @@ export function startPool(options: PoolOptions): MarkdownPool {
 /** A job's error as a worker posted it: a limit passed, or what the pipeline threw. */
 function posted(error: PostedError): Error {
   if (error.limit) return MarkdownTooComplexError.from(error.limit);
-  return Object.assign(new Error(error.message), { name: error.name, stack: error.stack });
+  return Object.assign(new Error(error.message), { name: error.name, stack: error.stack, line: error.line, column: error.column });
 }
 
 /**

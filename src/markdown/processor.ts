@@ -15,6 +15,15 @@ export interface PluginDescription {
   specifier: string;
   /** The plugin's options (JSON-like: they are sent to the workers). @default undefined */
   options?: unknown;
+  /**
+   * A plugin function written in a JS config: `specifier` is the config module, and the plugin (with its options)
+   * is entry `index` of its `markdown[list]`. @default undefined (the module's default export is the plugin)
+   */
+  fromConfig?: { list: 'remarkPlugins' | 'rehypePlugins'; index: number };
+  /** The plugin's name and where it is configured, for error messages. @default specifier */
+  name?: string;
+  /** What identifies the plugin's code and versions in the cache salt. @default moduleIdentity(specifier) */
+  identity?: string;
 }
 
 /**
@@ -77,12 +86,66 @@ function buildProcessor(options: MarkdownOptions, remarkPlugins: Pluggable[], re
 
 async function importPlugins(plugins: readonly PluginDescription[] = []): Promise<Pluggable[]> {
   return Promise.all(
-    plugins.map(async ({ specifier, options }): Promise<Pluggable> => {
-      const plugin = ((await import(specifier)) as { default: unknown }).default;
-      if (typeof plugin !== 'function') throw new Error(`the markdown plugin ${specifier} has no default export function`);
-      return (options === undefined ? [plugin] : [plugin, options]) as Pluggable;
+    plugins.map(async (description): Promise<Pluggable> => {
+      const { plugin, options } = await importPlugin(description);
+      const name = description.name ?? description.specifier;
+      if (typeof plugin !== 'function') throw new Error(`the markdown plugin ${name} is not a function`);
+      const named = namedPlugin(plugin as Plugin, name);
+      return (options === undefined ? [named] : [named, options]) as Pluggable;
     }),
   );
+}
+
+async function importPlugin({ specifier, options, fromConfig }: PluginDescription): Promise<{ plugin: unknown; options: unknown }> {
+  const module = (await import(specifier)) as { default?: unknown };
+  if (!fromConfig) return { plugin: module.default, options };
+  const entry = (module.default as { markdown?: Record<string, unknown[]> } | undefined)?.markdown?.[fromConfig.list]?.[fromConfig.index];
+  return Array.isArray(entry) ? { plugin: entry[0], options: entry[1] } : { plugin: entry, options: undefined };
+}
+
+type Plugin = (this: unknown, ...args: unknown[]) => unknown;
+type Transformer = (this: unknown, tree: unknown, file: unknown, next?: (error?: unknown, ...rest: unknown[]) => void) => unknown;
+
+/**
+ * A user plugin whose failures say which plugin failed: an error thrown by its attacher or its transformer (sync,
+ * async or with a callback, as unified runs them) is rethrown as `the plugin <name> failed: <message>`, the
+ * original kept as `cause`. Its message is what crosses from a worker thread, so the name is in the text.
+ */
+function namedPlugin(plugin: Plugin, name: string): Plugin {
+  const named = (cause: unknown) => {
+    const failure = new Error(`the plugin ${name} failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    // A plugin that fails at a node (`file.fail(reason, node)`) says where: body lines, kept for the diagnostic.
+    const { line, column } = (cause ?? {}) as { line?: unknown; column?: unknown };
+    return typeof line === 'number' ? Object.assign(failure, { line, column: typeof column === 'number' ? column : undefined }) : failure;
+  };
+  return function (this: unknown, ...args: unknown[]) {
+    let transformer: unknown;
+    try {
+      transformer = plugin.apply(this, args);
+    } catch (cause) {
+      throw named(cause);
+    }
+    if (typeof transformer !== 'function') return transformer;
+    const transform = transformer as Transformer;
+    // unified tells a callback transformer by its arity, so the wrapper keeps it.
+    if (transform.length >= 3) {
+      return function (this: unknown, tree: unknown, file: unknown, next: (error?: unknown, ...rest: unknown[]) => void) {
+        try {
+          transform.call(this, tree, file, (failure?: unknown, ...rest: unknown[]) => next(failure ? named(failure) : failure, ...rest));
+        } catch (cause) {
+          throw named(cause);
+        }
+      };
+    }
+    return function (this: unknown, tree: unknown, file: unknown) {
+      try {
+        const result = transform.call(this, tree, file);
+        return result instanceof Promise ? result.catch((cause: unknown) => Promise.reject(named(cause))) : result;
+      } catch (cause) {
+        throw named(cause);
+      }
+    };
+  };
 }
 
 /** The frozen processor's type. */

@@ -87,6 +87,19 @@ export function rehypePostTree(options: PostTreeOptions = {}) {
   };
 }
 
+/** Removes the URL attributes of `node` that are unsafe; true when it is an image that lost its source. */
+function dropUnsafeUrls(node: Element): boolean {
+  let isImageLost = false;
+  for (const attribute of urlAttributes) {
+    const value = node.properties[attribute];
+    if (typeof value === 'string' && isUnsafeUrl(attribute, value)) {
+      delete node.properties[attribute];
+      if (attribute === 'src' && node.tagName === 'img') isImageLost = true;
+    }
+  }
+  return isImageLost;
+}
+
 /** Fixes one element; returns a heading's id, rank and text when it is a heading with an id. */
 function visitElement(node: Element, slugger: GithubSlugger, prefix: string): PostHeading | undefined {
   const name = node.tagName;

@@ -22,7 +22,13 @@ export { toRenderedPost, truncate } from './rendered-post.js';
 /** The diagnostic for a post whose markdown could not be rendered: a limit it passed, or what the pipeline threw. */
 export function markdownError(post: Post, cause: unknown): Diagnostic {
   if (cause instanceof MarkdownTooComplexError) return tooComplexError(post, cause);
-  return error('MarkdownFailed', { reason: (cause as Error)?.message ?? String(cause) }, { file: post.sourcePath, line: post.bodyStartLine, column: 1 }, cause);
+  const reason = (cause as Error)?.message ?? String(cause);
+  // A config plugin's failure names the plugin and its place in the config (see namedPlugin in processor.ts).
+  const where = /^the plugin .+ \((markdown\.\w+\[\d+\])\) failed/.exec(reason)?.[1];
+  // Body lines (a plugin that failed at a node) → file lines.
+  const { line, column } = (cause ?? {}) as { line?: unknown; column?: unknown };
+  const at = typeof line === 'number' ? { line: post.bodyStartLine + line - 1, ...(typeof column === 'number' ? { column } : {}) } : { line: post.bodyStartLine, column: 1 };
+  return error('MarkdownFailed', where ? { reason, where } : { reason }, { file: post.sourcePath, ...at }, cause);
 }
 
 /** Options of the markdown stage. */

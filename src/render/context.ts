@@ -3,53 +3,9 @@ import type { ResolvedConfig } from '../config/schema.js';
 import type { Pagination, RenderedPost, Site, Tag } from '../site/model.js';
 import { tagSlug } from '../site/tags.js';
 import { absoluteUrl, postPath, siteUrl, tagPath } from '../site/urls.js';
+import type { BaseContext, DateView, PaginationView, PostView, TagView, TocEntry } from './template-context.js';
 
-/** A date as templates see it. */
-export interface DateView {
-  /** For `<time datetime>`: `2024-12-31` for a calendar date, else the date-time with the site's offset. */
-  iso: string;
-  text: string;
-  /** Always a date-time with the site's offset (`2024-12-31T00:00:00+09:00`), for OpenGraph and JSON-LD. */
-  dateTime: string;
-}
-
-/** A tag as templates see it. */
-export interface TagView {
-  name: string;
-  slug: string;
-  url: string;
-  count: number;
-}
-
-/** A post as templates see it (docs/template-contract.md). */
-export interface PostView {
-  title: string;
-  url: string;
-  slug: string;
-  date: DateView;
-  updated: DateView | null;
-  author: string;
-  readTime: { minutes: number; text: string };
-  tags: TagView[];
-  description: string;
-  html?: string;
-  /** On post pages: the table of contents (`toc` in front matter, else `markdown.toc`), or null. */
-  toc?: TocEntry[] | null;
-  /** On list pages: the post's HTML before `<!-- more -->`, when it has the marker. */
-  excerptHtml?: string;
-  image: string | null;
-  /** The cover image's absolute URL (root-relative when the site has no `url`), for og:image and JSON-LD. */
-  imageUrl: string | null;
-  data: Record<string, unknown>;
-}
-
-/** A table-of-contents entry: an `h2` with its `h3`s. */
-export interface TocEntry {
-  text: string;
-  /** `#id` of the heading (not `url`: that name is a template helper). */
-  href: string;
-  children: TocEntry[];
-}
+export type { DateView, PostView, TagView, TocEntry } from './template-context.js';
 
 /** The table of contents of a post that asks for one and has headings; `toc: false` in front matter opts out. */
 function tableOfContents(p: RenderedPost, isDefaultOn: boolean): TocEntry[] | null {
@@ -67,7 +23,7 @@ function tableOfContents(p: RenderedPost, isDefaultOn: boolean): TocEntry[] | nu
 }
 
 /** Builds template views from the site model; one instance per build. */
-export function createViews(site: Site, config: ResolvedConfig, generator: string) {
+export function createViews(site: Site, config: ResolvedConfig, generator: string, data: Readonly<Record<string, unknown>> = {}) {
   const tagView = (tag: Tag): TagView => ({ name: tag.name, slug: tag.slug, url: siteUrl(config, tagPath(tag.slug)), count: tag.posts.length });
   const tagViews = new Map(site.tags.map((tag) => [tag.slug, tagView(tag)]));
   const bySpelling = new Map<string, TagView>();
@@ -110,7 +66,7 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
     };
   };
 
-  const common = (kind: string, title: string, description: string, sitePath: string) => ({
+  const common = (kind: string, title: string, description: string, sitePath: string): BaseContext => ({
     site: {
       title: config.title,
       description: config.description,
@@ -132,9 +88,10 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
       canonical: absoluteUrl(config, sitePath),
       isHome: kind === 'home' && sitePath === '',
     },
+    data,
   });
 
-  const pagination = (page: Pagination<unknown>) => ({
+  const pagination = (page: Pagination<unknown>): PaginationView => ({
     page: page.page,
     totalPages: page.totalPages,
     previous: page.previousPath === null ? null : siteUrl(config, page.previousPath),

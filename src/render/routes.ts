@@ -119,7 +119,8 @@ function listRoute(kind: 'home' | 'tag', path: string, data: () => Record<string
     data: () => ({ ...data(), posts: items.map(keys.summary) }),
     deps: {
       keyText: () => {
-        const { site: _, ...rest } = data();
+        // The site and the data files are in every key's salt already (see renderCacheSalt).
+        const { site: _, data: __, ...rest } = data();
         return `${JSON.stringify(rest)}\n${items.map(keys.summaryKey).join('\n')}`;
       },
       memoryKey: () => ({ text: `${JSON.stringify(key)}\n${items.map(keys.tagKey).join('\n')}`, deps: items }),
