@@ -5,9 +5,10 @@ import type { PostCache } from '../cache/post-cache.js';
 import { error, warning, type Diagnostic, type Location } from '../diagnostics/error.js';
 import { findYamlKey, findYamlValue, offsetToPosition } from '../diagnostics/position.js';
 import type { Post } from '../site/model.js';
-import { parseDate, type PostDate } from './dates.js';
+import { fileNameDate, parseDate, type PostDate } from './dates.js';
 import type { SourceFile } from './discover.js';
 import { parseFrontMatter, type FrontMatter } from './front-matter.js';
+import { canonicalKeys, isConsumedKey } from './front-matter-keys.js';
 import { codePointName, findUnprintable } from './printable.js';
 import { fallbackSlug, isUnsafePathSegment, slugify, slugLengthProblem, tagProblem } from './slug.js';
 
@@ -19,7 +20,7 @@ export interface LoadPostsOptions {
 }
 
 const readTimeKeys = ['readTime', 'read_time', 'readingTime'];
-const knownKeys = new Set(['title', 'date', 'author', 'tags', 'description', 'slug', 'draft', 'updated', 'image', ...readTimeKeys]);
+const knownKeys = new Set(['title', 'slug', ...readTimeKeys]);
 
 /**
  * Validates each source's front matter; every problem in every file is reported, not only the first. With `memo`
@@ -68,15 +69,25 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
   const text = source.text;
   const fm = parseFrontMatter(source.path, text);
   if ('code' in fm) return { diagnostics: [fm] };
-  const { data } = fm;
+  // Other generators' keys (`pubDate`, `lastmod`, `categories`…) are read as blogbuild's: see front-matter-keys.ts.
+  const canonical = canonicalKeys(fm.data);
+  const data = { ...fm.data, ...canonical.data };
+  const keyOf = (key: string): string => canonical.keyOf[key] ?? key;
   const diagnostics: Diagnostic[] = [];
+  const separator = fm.language === 'toml' ? '=' : ':';
   const at = (key: string): Location => {
-    const found = findYamlKey(fm.yaml, key, fm.yamlStartLine);
+    const found = findYamlKey(fm.yaml, key, fm.yamlStartLine, separator);
     return found ? { file: source.path, ...found } : { file: source.path, line: 1, column: 1 };
   };
   const fail = (code: Diagnostic['code'], key: string, message: string, hint?: string) => {
     diagnostics.push(error(code, message, at(key), hint));
   };
+  for (const { key, other, meaning } of canonical.conflicts) {
+    const line = (name: string) => at(name).line;
+    fail('FrontMatterInvalid', other, `\`${other}\` (line ${line(other)}) and \`${key}\` (line ${line(key)}) both give ${meaning}`,
+      `keep one of the two lines: blogbuild reads \`${other}\` as \`${key}\``);
+  }
+  for (const problem of canonical.problems) fail('FrontMatterInvalid', problem.key, problem.message, problem.hint);
 
   // title
   let title = scalarText(data.title);
@@ -100,13 +111,22 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
 
   // date
   let date: PostDate | undefined;
-  if (data.date === undefined || data.date === null || data.date === '') {
+  const baseName = source.bundleDir ? path.basename(source.bundleDir) : path.basename(source.path).replace(markdownExtension, '');
+  // Jekyll's convention: `2024-01-31-title.md` is dated by its name.
+  const namedDate = data.date === undefined ? fileNameDate(baseName) : undefined;
+  if (namedDate) {
+    const parsed = parseDate(namedDate, options.timezone);
+    if (typeof parsed === 'string') {
+      diagnostics.push(error('DateInvalid', `the date in the file name is not a valid date: ${parsed}`, { file: source.path, line: 1, column: 1 },
+        'rename the file, or add `date: YYYY-MM-DD` to the front matter'));
+    } else date = parsed;
+  } else if (data.date === undefined || data.date === null || data.date === '') {
     diagnostics.push(error('DateMissing', 'post has no `date`', data.date === undefined ? { file: source.path, line: 1, column: 1 } : at('date'),
-      'add `date: YYYY-MM-DD` to the front matter, e.g. `date: 2024-01-31`'));
+      'add `date: YYYY-MM-DD` to the front matter, e.g. `date: 2024-01-31`, or start the file name with it (`2024-01-31-title.md`)'));
   } else {
     const parsed = parseDate(data.date, options.timezone);
     if (typeof parsed === 'string') {
-      fail('DateInvalid', 'date', `\`date\` is not a valid date: ${parsed}`,
+      fail('DateInvalid', keyOf('date'), `\`${keyOf('date')}\` is not a valid date: ${parsed}`,
         'use YYYY-MM-DD (e.g. 2024-01-31) or an ISO date-time with offset (e.g. 2024-01-31T09:30:00+01:00)');
     } else date = parsed;
   }
@@ -115,21 +135,21 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
   if (data.updated !== undefined && data.updated !== null && data.updated !== '') {
     const parsed = parseDate(data.updated, options.timezone);
     if (typeof parsed === 'string') {
-      fail('DateInvalid', 'updated', `\`updated\` is not a valid date: ${parsed}`, 'use YYYY-MM-DD, e.g. 2024-02-15');
+      fail('DateInvalid', keyOf('updated'), `\`${keyOf('updated')}\` is not a valid date: ${parsed}`, 'use YYYY-MM-DD, e.g. 2024-02-15');
     } else updated = parsed;
   }
 
   // tags
   const tags = parseTags(data.tags);
   if (typeof tags === 'string') {
-    fail('TagsInvalid', 'tags', `\`tags\` must be a list of names, got ${tags}`,
+    fail('TagsInvalid', keyOf('tags'), `\`${keyOf('tags')}\` must be a list of names, got ${tags}`,
       'write `tags: [news, recipes]`, a `- name` list, or a comma-separated string `tags: news, recipes`');
   } else {
     for (const tag of tags) {
       const problem = tagProblem(tag);
       if (problem) {
-        const found = findYamlValue(fm.yaml, 'tags', tag, fm.yamlStartLine);
-        diagnostics.push(error('SlugUnsafe', problem.message, found ? { file: source.path, ...found } : at('tags'), problem.hint));
+        const found = findYamlValue(fm.yaml, keyOf('tags'), tag, fm.yamlStartLine, separator);
+        diagnostics.push(error('SlugUnsafe', problem.message, found ? { file: source.path, ...found } : at(keyOf('tags')), problem.hint));
       }
     }
   }
@@ -151,7 +171,7 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
     fail('FrontMatterInvalid', 'slug', '`slug` must be text', 'write e.g. `slug: my-first-post`');
   }
   if (slug === undefined && rawSlug === undefined) {
-    const base = source.bundleDir ? path.basename(source.bundleDir) : path.basename(source.path).replace(/\.md$/i, '');
+    const base = baseName;
     const name = base.replace(/^\d{4}-\d{2}-\d{2}[-_]?/, '') || base;
     slug = slugify(name) || fallbackSlug(name);
   }
@@ -166,7 +186,7 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
   if (data.draft !== undefined && data.draft !== null) {
     if (typeof data.draft === 'boolean') isDraft = data.draft;
     else if (data.draft === 'true' || data.draft === 'false') isDraft = data.draft === 'true';
-    else fail('FrontMatterInvalid', 'draft', '`draft` must be true or false', 'write `draft: true` or remove the line');
+    else fail('FrontMatterInvalid', keyOf('draft'), `\`${keyOf('draft')}\` must be true or false`, `write \`${keyOf('draft')}: ${keyOf('draft') === 'draft' ? 'true' : 'false'}\` or remove the line`);
   }
 
   // read time
@@ -183,10 +203,14 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
   const textField = (key: string): string | undefined => {
     if (data[key] === undefined || data[key] === null) return undefined;
     const value = scalarText(data[key]);
-    if (value === undefined) fail('FrontMatterInvalid', key, `\`${key}\` must be text`, `write \`${key}: …\` on one line, or quote it`);
+    if (value === undefined) fail('FrontMatterInvalid', keyOf(key), `\`${keyOf(key)}\` must be text`, `write \`${keyOf(key)}: …\` on one line, or quote it`);
     return value;
   };
-  const author = textField('author') ?? options.author;
+  const authors = authorNames(data.author);
+  if (authors === undefined) {
+    fail('FrontMatterInvalid', keyOf('author'), `\`${keyOf('author')}\` must be a name or a list of names`, `write \`${keyOf('author')}: Ada Lovelace\` or \`${keyOf('author')}: [Ada Lovelace, Alan Turing]\``);
+  }
+  const author = authors?.length ? authors.join(', ') : options.author;
   const description = textField('description');
   const image = textField('image');
 
@@ -194,7 +218,8 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
   if (diagnostics.length > 0 || !title || !date || !slug || typeof tags === 'string') return { diagnostics: [...diagnostics, ...warnings] };
   diagnostics.push(...warnings);
   const extra: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(data)) if (!knownKeys.has(key)) extra[key] = value;
+  for (const [key, value] of Object.entries(fm.data)) if (!knownKeys.has(key) && !isConsumedKey(key)) extra[key] = value;
+  if (typeof canonical.data.imageAlt === 'string') extra.imageAlt = canonical.data.imageAlt;
   const post: Omit<Post, 'body' | 'bodyStartLine' | 'bundleDir' | 'assets'> = {
     sourcePath: source.path,
     relPath: source.relPath,
@@ -242,6 +267,21 @@ function unprintableWarnings(fm: FrontMatter, file: string, fields: Record<strin
       { file, line: fm.bodyStartLine + pos.line - 1, column: pos.column }, 'remove it (editors often show it as a box or nothing at all)'));
   }
   return warnings;
+}
+
+/** The extensions of markdown posts: `.md`, `.markdown`, `.mdown`, `.mkd`. */
+const markdownExtension = /\.(md|markdown|mdown|mkd)$/i;
+
+/** Author names: one, or a list (of names, or of `{ name }` objects); undefined when it is neither. */
+function authorNames(value: unknown): string[] | undefined {
+  if (value === undefined || value === null) return [];
+  const names: string[] = [];
+  for (const item of Array.isArray(value) ? value : [value]) {
+    const name = item && typeof item === 'object' && !Array.isArray(item) ? scalarText((item as { name?: unknown }).name) : scalarText(item);
+    if (name === undefined) return undefined;
+    if (name) names.push(name);
+  }
+  return names;
 }
 
 /** Tags as names, or a description of what was given instead. */

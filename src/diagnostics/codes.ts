@@ -27,6 +27,8 @@ export const codes = {
   FileUnreadable: { kind: 'content', title: 'File cannot be read' },
   CharacterInvalid: { kind: 'content', title: 'Text holds a character a web page cannot hold' },
   SymlinkSkipped: { kind: 'content', title: 'Symbolic link not followed' },
+  PostSkipped: { kind: 'content', title: 'File in the posts folder is not read as a post' },
+  ForeignTemplateSyntax: { kind: 'content', title: "Another generator's template tag in a post" },
   OutputFailed: { kind: 'usage', title: 'Output folder cannot be written' },
   OutputFolderForeign: { kind: 'usage', title: 'Output folder holds files blogbuild did not write' },
   FoldersOverlap: { kind: 'usage', title: 'Output, source and public folders overlap' },
