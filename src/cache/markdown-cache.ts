@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { MarkdownResult } from '../markdown/render-job.js';
+import type { ForeignTag } from '../markdown/remark-foreign-syntax.js';
 import type { FilteredTag } from '../markdown/remark-tagfilter.js';
 import { defineLazyText, lazyTextOf, packFile, textOf, unpackFile, writeFileAtomic, type LazyText } from './packed.js';
 
@@ -45,7 +46,7 @@ export interface MarkdownCacheOptions {
 const fileName = 'markdown-v1.cache';
 const magic = 'blogbuild-cache 4';
 
-type Entry = [html: LazyText, excerpt: string, wordCount: number, filteredTags?: FilteredTag[]];
+type Entry = [html: LazyText, excerpt: string, wordCount: number, filteredTags?: FilteredTag[] | null, foreignTags?: ForeignTag[]];
 
 /** Opens (reads) the cache; a missing, truncated or corrupted file gives an empty cache. */
 export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<MarkdownCache> {
@@ -139,11 +140,13 @@ function resultOf(entry: Entry): MarkdownResult {
   result.excerpt = entry[1];
   result.wordCount = entry[2];
   if (entry[3]) result.filteredTags = entry[3];
+  if (entry[4]) result.foreignTags = entry[4];
   return result;
 }
 
-/** A result as an entry; the tag filter's finds only when there are some (most posts have none). */
+/** A result as an entry; the tag filter's and foreign tags' finds only when there are some (most posts have none). */
 function entryOf(html: LazyText, result: MarkdownResult): Entry {
+  if (result.foreignTags) return [html, result.excerpt, result.wordCount, result.filteredTags ?? null, result.foreignTags];
   return result.filteredTags ? [html, result.excerpt, result.wordCount, result.filteredTags] : [html, result.excerpt, result.wordCount];
 }
 
@@ -159,10 +162,10 @@ async function fileSignature(file: string): Promise<string | undefined> {
 /** The cache file: entries' HTML as raw UTF-8 blobs (see packed.ts), the rest as JSON. */
 function serialize(saltHash: string, entries: Map<string, Entry>): Uint8Array[] {
   const blobs: LazyText[] = [];
-  const packedEntries: Record<string, [number, string, number] | [number, string, number, FilteredTag[]]> = {};
+  const packedEntries: Record<string, [number, string, number, (FilteredTag[] | null)?, ForeignTag[]?]> = {};
   for (const [key, entry] of entries) {
     const blob = blobs.push(entry[0]) - 1;
-    packedEntries[key] = entry[3] ? [blob, entry[1], entry[2], entry[3]] : [blob, entry[1], entry[2]];
+    packedEntries[key] = entry[4] ? [blob, entry[1], entry[2], entry[3] ?? null, entry[4]] : entry[3] ? [blob, entry[1], entry[2], entry[3]] : [blob, entry[1], entry[2]];
   }
   return packFile(magic, { salt: saltHash, entries: packedEntries }, blobs);
 }
@@ -179,10 +182,11 @@ export function parseCacheFile(bytes: Buffer, saltHash: string): { entries: Reco
   const entries: Record<string, Entry> = Object.create(null);
   for (const key in raw) {
     const e = raw[key];
-    if (!Array.isArray(e) || (e.length !== 3 && !(e.length === 4 && isFilteredTags(e[3]))) || !isBlob(e[0]) || typeof e[1] !== 'string' || !Number.isInteger(e[2])) {
+    const hasTags = Array.isArray(e) && (e.length === 3 || (e.length === 4 && isFilteredTags(e[3])) || (e.length === 5 && (e[3] === null || isFilteredTags(e[3])) && isFilteredTags(e[4])));
+    if (!Array.isArray(e) || !hasTags || !isBlob(e[0]) || typeof e[1] !== 'string' || !Number.isInteger(e[2])) {
       return { reason: `invalid entry ${key}` };
     }
-    entries[key] = e.length === 4 ? [file.blob(e[0]), e[1], e[2], e[3] as FilteredTag[]] : [file.blob(e[0]), e[1], e[2]];
+    entries[key] = [file.blob(e[0]), e[1], e[2], ...(e.slice(3) as [FilteredTag[] | null, ForeignTag[]])];
   }
   return { entries };
 }

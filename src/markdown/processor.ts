@@ -5,6 +5,7 @@ import remarkRehype from 'remark-rehype';
 import { unified, type Pluggable } from 'unified';
 import { rehypePostTree, rehypeRawIfNeeded } from './rehype-helpers.js';
 import { remarkAutolinkLiteralGuard } from './remark-autolink-guard.js';
+import { remarkForeignSyntax } from './remark-foreign-syntax.js';
 import { remarkPostBody } from './remark-post-body.js';
 import { remarkTagfilter, type Tagfilter } from './remark-tagfilter.js';
 
@@ -53,6 +54,8 @@ function buildProcessor(options: MarkdownOptions, remarkPlugins: Pluggable[], re
     .use(remarkParse)
     .use(remarkGfm)
     .use(remarkAutolinkLiteralGuard)
+    // Before the tag filter: raw HTML inside another generator's template tags becomes text or code first.
+    .use(remarkForeignSyntax)
     // Before the post body, whose excerpt then has escaped tags as the text they are.
     .use(remarkTagfilter, { tagfilter: rawHtml ? options.tagfilter : false })
     .use(remarkPostBody)

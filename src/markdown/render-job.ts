@@ -2,6 +2,7 @@ import { VFile } from 'vfile';
 import { textOf, type LazyText } from '../cache/packed.js';
 import type { FeedItemBase } from '../site/urls.js';
 import type { MarkdownProcessor } from './processor.js';
+import type { ForeignTag } from './remark-foreign-syntax.js';
 import type { FilteredTag } from './remark-tagfilter.js';
 
 /** What rendering a post's markdown produces; what the cache stores and the workers send back. */
@@ -12,6 +13,8 @@ export interface MarkdownResult {
   wordCount: number;
   /** Raw HTML tags the tag filter escaped (body-relative places), kept so a cached result warns again. */
   filteredTags?: FilteredTag[];
+  /** Other generators' template tags (body-relative places), kept so a cached result warns again. */
+  foreignTags?: ForeignTag[];
 }
 
 /** One body to render: all a worker needs. */
@@ -30,6 +33,7 @@ export async function renderBody(processor: MarkdownProcessor, job: MarkdownJob)
   const html = String(await processor.process(file));
   const result: MarkdownResult = { html, excerpt: file.data.excerpt ?? '', wordCount: file.data.wordCount ?? 0 };
   if (file.data.filteredTags) result.filteredTags = file.data.filteredTags;
+  if (file.data.foreignTags) result.foreignTags = file.data.foreignTags;
   return result;
 }
 

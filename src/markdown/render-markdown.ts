@@ -11,6 +11,7 @@ import type { MarkdownOptions } from './processor.js';
 import { renderBody, type MarkdownJob, type MarkdownResult } from './render-job.js';
 
 export { renderBody, type MarkdownJob, type MarkdownResult };
+import { foreignTagWarning } from './remark-foreign-syntax.js';
 import { filteredTagWarning } from './remark-tagfilter.js';
 
 /**
@@ -182,6 +183,7 @@ export async function renderMarkdown(
     // The cache key names the HTML: the same key, the same HTML (it hashes the body and all that shapes it).
     if (keys[i] !== undefined) htmlKeys.set(renderedPost, `md:${keys[i]}`);
     rendered.push(renderedPost);
+    for (const tag of result.foreignTags ?? []) diagnostics.push(foreignTagWarning(post.sourcePath, post.bodyStartLine, tag));
     for (const tag of result.filteredTags ?? []) diagnostics.push(filteredTagWarning(post.sourcePath, post.bodyStartLine, tag));
     const feed = feedHtml[i];
     if (feed) feedHtmlOf.set(renderedPost, feed);
