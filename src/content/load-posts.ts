@@ -9,6 +9,7 @@ import { fileNameDate, parseDate, type PostDate } from './dates.js';
 import type { SourceFile } from './discover.js';
 import { parseFrontMatter, type FrontMatter } from './front-matter.js';
 import { canonicalKeys, isConsumedKey } from './front-matter-keys.js';
+import { findPostLinks } from './post-links.js';
 import { codePointName, findUnprintable } from './printable.js';
 import { fallbackSlug, isUnsafePathSegment, slugify, slugLengthProblem, tagProblem } from './slug.js';
 
@@ -243,6 +244,8 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
   withBody.bodyStartLine = fm.bodyStartLine;
   withBody.bundleDir = source.bundleDir;
   withBody.assets = source.assets;
+  const postLinks = findPostLinks(fm.body);
+  if (postLinks.length > 0) withBody.postLinks = postLinks;
   return { diagnostics, post: withBody };
 }
 

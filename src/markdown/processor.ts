@@ -7,6 +7,7 @@ import { rehypePostTree, rehypeRawIfNeeded } from './rehype-helpers.js';
 import { remarkAutolinkLiteralGuard } from './remark-autolink-guard.js';
 import { remarkForeignSyntax } from './remark-foreign-syntax.js';
 import { remarkPostBody } from './remark-post-body.js';
+import { remarkPostLinks } from './remark-post-links.js';
 import { remarkTagfilter, type Tagfilter } from './remark-tagfilter.js';
 
 /** A remark or rehype plugin as a description a worker thread can receive: where to import it from, and its options. */
@@ -59,6 +60,7 @@ function buildProcessor(options: MarkdownOptions, remarkPlugins: Pluggable[], re
     // Before the post body, whose excerpt then has escaped tags as the text they are.
     .use(remarkTagfilter, { tagfilter: rawHtml ? options.tagfilter : false })
     .use(remarkPostBody)
+    .use(remarkPostLinks)
     .use(remarkPlugins)
     .use(remarkRehype, { allowDangerousHtml: rawHtml });
   if (rawHtml) processor.use(rehypeRawIfNeeded);

@@ -23,13 +23,15 @@ export interface MarkdownJob {
   /** The markdown, as a string or as the UTF-8 bytes it was read as. */
   body: LazyText;
   stripTitleHeading: boolean;
+  /** Links to other posts' markdown files, as written → those posts' URLs. */
+  postLinks?: Record<string, string>;
   /** For a post in the feed: also make its feed item's HTML (all URLs absolute), in the worker rather than after. */
   feed?: FeedItemBase;
 }
 
 /** Renders one body. Rejects with what the pipeline throws; callers turn it into a diagnostic. */
 export async function renderBody(processor: MarkdownProcessor, job: MarkdownJob): Promise<MarkdownResult> {
-  const file = new VFile({ path: job.path, value: textOf(job.body), data: { stripTitleHeading: job.stripTitleHeading } });
+  const file = new VFile({ path: job.path, value: textOf(job.body), data: { stripTitleHeading: job.stripTitleHeading, ...(job.postLinks ? { postLinks: job.postLinks } : {}) } });
   const html = String(await processor.process(file));
   const result: MarkdownResult = { html, excerpt: file.data.excerpt ?? '', wordCount: file.data.wordCount ?? 0 };
   if (file.data.filteredTags) result.filteredTags = file.data.filteredTags;

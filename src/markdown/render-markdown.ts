@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import type { BuildState, MarkdownMemo } from '../build-state.js';
 import { bodyDigest } from '../cache/body-digest.js';
@@ -69,6 +70,8 @@ export interface RenderMarkdownOptions {
    * cache, so a rebuild neither hashes nor looks up unchanged bodies. Updated to hold exactly this build's bodies.
    */
   memo?: BuildState['markdown'];
+  /** Each post's links to other posts' markdown files → their URLs (see content/post-links.ts); part of its cache key. */
+  postLinks?: ReadonlyMap<Post, Record<string, string>>;
   /** Rendered posts of earlier builds (a build state's `renderedPosts`): an unchanged post gives the same object. */
   renderedMemo?: BuildState['renderedPosts'];
 }
@@ -105,18 +108,24 @@ export async function renderMarkdown(
   const missing: number[] = [];
   const cache = options.cache;
   const memo = options.memo;
+  const linksOf = (post: Post) => options.postLinks?.get(post);
+  // A post linking to others by file renders with their URLs: they are part of its key, and it skips the memo (by body).
+  const digestOf = (post: Post) => {
+    const links = linksOf(post);
+    return links ? createHash('sha1').update(bodyDigest(post)).update(JSON.stringify(links)).digest('hex') : bodyDigest(post);
+  };
   posts.forEach((post, i) => {
-    const known = memo?.get(post.body)?.[post.dropsTitleHeading ? 'stripped' : 'kept'];
+    const known = linksOf(post) ? undefined : memo?.get(post.body)?.[post.dropsTitleHeading ? 'stripped' : 'kept'];
     if (known) {
       results[i] = known.result;
       if (cache) {
-        keys[i] = known.key ?? cache.key(bodyDigest(post), post.dropsTitleHeading);
+        keys[i] = known.key ?? cache.key(digestOf(post), post.dropsTitleHeading);
         cache.keep(keys[i], known.result);
       }
       return;
     }
     if (cache) {
-      keys[i] = cache.key(bodyDigest(post), post.dropsTitleHeading);
+      keys[i] = cache.key(digestOf(post), post.dropsTitleHeading);
       results[i] = cache.get(keys[i]);
     }
     if (!results[i]) missing.push(i);
@@ -139,7 +148,7 @@ export async function renderMarkdown(
   const isPooled = workers > 0 && missing.length > 1;
   if (isPooled) {
     const feedItems = options.feedItems?.();
-    jobs = missing.map((i) => ({ ...jobOf(posts[i]), feed: feedItems?.get(posts[i]) }));
+    jobs = missing.map((i) => ({ ...jobOf(posts[i], linksOf(posts[i])), feed: feedItems?.get(posts[i]) }));
     const run = { loadProcessor, onResult, whileWaiting: options.whileRendering, signal: options.signal };
     if (options.pool) await options.pool.run(jobs, run);
     else await (await import('./pool.js')).renderInPool(jobs, { size: Math.min(workers, jobs.length), markdown: options.markdown, ...run });
@@ -149,7 +158,7 @@ export async function renderMarkdown(
       const processor = await loadProcessor();
       for (const [j, i] of missing.entries()) {
         try {
-          onResult(j, await renderBody(processor, jobOf(posts[i])));
+          onResult(j, await renderBody(processor, jobOf(posts[i], linksOf(posts[i]))));
         } catch (cause) {
           onResult(j, undefined, cause);
         }
@@ -168,7 +177,7 @@ export async function renderMarkdown(
       if (!options.signal?.aborted) diagnostics.push(markdownError(post, failures[i]));
       return;
     }
-    if (nextMemo) {
+    if (nextMemo && !linksOf(post)) {
       const slots = nextMemo.get(post.body) ?? {};
       slots[post.dropsTitleHeading ? 'stripped' : 'kept'] = { key: keys[i], result };
       nextMemo.set(post.body, slots);
@@ -212,9 +221,9 @@ export const poolThreshold = 64;
 /** The most workers the default pool starts. */
 const maxWorkers = 8;
 
-function jobOf(post: Post): MarkdownJob {
+function jobOf(post: Post, postLinks: Record<string, string> | undefined): MarkdownJob {
   // A body still undecoded travels as its bytes: the worker decodes it.
-  return { path: post.sourcePath, body: lazyTextOf(post, 'body'), stripTitleHeading: post.dropsTitleHeading };
+  return { path: post.sourcePath, body: lazyTextOf(post, 'body'), stripTitleHeading: post.dropsTitleHeading, ...(postLinks ? { postLinks } : {}) };
 }
 
 /** Cuts text at a word boundary near `max` characters, adding an ellipsis. */
