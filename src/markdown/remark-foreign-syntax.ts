@@ -67,7 +67,8 @@ function findTags(source: string, codeRanges: [number, number][]): Found[] {
   tagPattern.lastIndex = 0;
   for (let m = tagPattern.exec(source); m; m = tagPattern.exec(source)) {
     const start = m.index;
-    if (codeRanges.some(([from, to]) => start >= from && start < to)) continue;
+    // `\{% … %}` is the tag written to show as it is (blogbuild import writes what it cannot convert so).
+    if (source[start - 1] === '\\' || codeRanges.some(([from, to]) => start >= from && start < to)) continue;
     const kind = m[0].slice(0, m[0].startsWith('{%') ? 2 : 3);
     const liquid = m[1] ?? '';
     const name = kind === '{%' ? liquid.replace(/^end/, '') : (m[3] ?? m[5]);
@@ -139,7 +140,7 @@ export function foreignTagWarning(file: string, bodyStartLine: number, found: Fo
   const shown = found.isCode ? 'its block is shown as code' : found.isPaired ? 'it is shown as text, and raw HTML up to its closing tag as text too' : 'it is shown as text';
   return warning('ForeignTemplateSyntax', `\`${found.tag}\` is ${what}, which blogbuild does not run: ${shown}`,
     { file, line: bodyStartLine + found.line - 1, column: found.column, length: Math.min(found.tag.length, 80) },
-    `run \`blogbuild import ${isHugo ? 'hugo' : '<jekyll|eleventy>'} <old-site> --out <new-blog>\` to convert the posts, or write it in markdown; to show it as it is, put it in backticks`);
+    `run \`blogbuild import ${isHugo ? 'hugo' : '<jekyll|eleventy>'} <old-site> --out <new-blog>\` to convert the posts, or write it in markdown; to show it as it is without a warning, put it in backticks or write \`\\${found.tag.startsWith('{%') ? '{%' : found.tag.slice(0, 3)}\``);
 }
 
 declare module 'vfile' {
