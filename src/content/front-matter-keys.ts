@@ -6,7 +6,7 @@
 /** The keys read as each canonical key, in the order the README lists them. */
 export const keyAliases = {
   date: ['date', 'pubDate', 'publishDate', 'pubDatetime'],
-  updated: ['updated', 'lastmod', 'updatedDate', 'modified'],
+  updated: ['updated', 'lastmod', 'updatedDate', 'modified', 'last_modified_at'],
   description: ['description', 'summary', 'excerpt'],
   author: ['author', 'authors'],
   image: ['image', 'cover', 'heroImage', 'coverImage'],
