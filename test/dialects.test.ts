@@ -212,6 +212,9 @@ describe('blogbuild build on each site', () => {
     const run = spawnSync(process.execPath, [bin, 'build', '--no-cache', '--out', out], { cwd: path.join(fixtures, name), encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1' } });
     expect(run.stderr).not.toMatch(/error/);
     expect(run.status).toBe(0);
+    // Printed like a compiler: `posts/…:9:1: warning: … [ForeignTemplateSyntax]`, `posts/wiring.mdx: warning: … [PostSkipped]`.
+    if (name !== 'astro') expect(run.stderr).toMatch(/^posts\/\S+:\d+:\d+: warning: .* \[ForeignTemplateSyntax\]$/m);
+    if (name === 'jekyll' || name === 'astro') expect(run.stderr).toMatch(/^posts\/\S+: warning: \.\w+ files are not read as posts.* \[PostSkipped\]$/m);
     expect(fs.existsSync(path.join(out, 'index.html'))).toBe(true);
   });
 });

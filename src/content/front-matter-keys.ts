@@ -26,8 +26,8 @@ export interface CanonicalFrontMatter {
   keyOf: Record<string, string>;
   /** Two keys given for one meaning: the post is in error. */
   conflicts: { key: string; other: string; meaning: string }[];
-  /** Problems with a value's shape, by the key written. */
-  problems: { key: string; message: string; hint: string }[];
+  /** Image objects naming no picture (no `url`, `src` or `image`), by the key written. */
+  problems: { key: string }[];
 }
 
 const meanings: Record<Canonical, string> = {
@@ -96,7 +96,7 @@ function readImage(data: Record<string, unknown>, out: CanonicalFrontMatter): vo
     const o = value as Record<string, unknown>;
     const src = [o.url, o.src, o.image, o.path].find((v) => typeof v === 'string' && v.trim());
     if (src === undefined) {
-      out.problems.push({ key, message: `\`${key}\` has no \`url\`, \`src\` or \`image\` naming the picture`, hint: `write \`${key}: { url: photo.jpg, alt: "What it shows" }\`, or \`${key}: photo.jpg\`` });
+      out.problems.push({ key });
       delete out.data.image;
       return;
     }

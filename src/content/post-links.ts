@@ -64,13 +64,11 @@ export function resolvePostLinks(posts: Post[], published: ReadonlySet<Post>): {
       const target = byPath.get(targetPath(post.relPath, file));
       const loc = { file: post.sourcePath, line: post.bodyStartLine + link.line - 1, column: link.column, length: link.href.length };
       if (!target) {
-        diagnostics.push(error('LinkBroken', `\`${link.href}\` links to no post: there is no ${targetPath(post.relPath, file)} in the posts folder`, loc,
-          'the path is relative to this post\'s file; fix it, or link to the page\'s URL instead'));
+        diagnostics.push(error('PostLinkBroken', { problem: 'missing', href: link.href, target: targetPath(post.relPath, file) }, loc));
         continue;
       }
       if (!published.has(target)) {
-        diagnostics.push(warning('LinkBroken', `\`${link.href}\` links to ${target.isDraft ? 'a draft' : 'a scheduled post'}, whose page is not on the site yet`, loc,
-          target.isDraft ? 'publish it (remove `draft: true`) or remove the link' : 'the link works once that post is published'));
+        diagnostics.push(warning('PostLinkBroken', { problem: 'unpublished', href: link.href, isDraft: target.isDraft }, loc));
       }
       urls[link.href] = `/${postPath(target.slug)}${anchor}`;
     }

@@ -38,8 +38,7 @@ export function parseToml(text: string): Record<string, unknown> {
 export function parseTomlFrontMatter(file: string, text: string): TomlFrontMatter | Diagnostic {
   const close = /\r?\n\+\+\+[ \t]*(?:\r?\n|$)/.exec(text);
   if (!close) {
-    return error('FrontMatterSyntax', 'the TOML front matter opened with `+++` is never closed', { file, line: 1, column: 1 },
-      'end the front matter with a line holding only `+++`');
+    return error('FrontMatterSyntax', { problem: 'toml-unclosed' }, { file, line: 1, column: 1 });
   }
   const head = text.slice(text.indexOf('\n') + 1, close.index + 1);
   let data: Record<string, unknown>;
@@ -48,8 +47,7 @@ export function parseTomlFrontMatter(file: string, text: string): TomlFrontMatte
   } catch (cause) {
     const { line = 1, column = 1 } = cause as { line?: number; column?: number };
     const reason = (cause as Error).message.split('\n')[0].replace(/^Invalid TOML document: /, '');
-    return error('FrontMatterSyntax', `front matter is not valid TOML: ${reason}`, { file, line: line + 1, column },
-      'write one `key = "value"` per line between the `+++` lines; text values need quotes', cause);
+    return error('FrontMatterSyntax', { problem: 'toml', reason }, { file, line: line + 1, column }, cause);
   }
   const bodyOffset = close.index + close[0].length;
   return { data, yaml: head, yamlStartLine: 2, language: 'toml', body: text.slice(bodyOffset), bodyStartLine: text.slice(0, bodyOffset).split('\n').length };

@@ -135,12 +135,8 @@ function place(source: string, offset: number): { line: number; column: number }
 
 /** The warning for a foreign tag, at its place in the post's file (`bodyStartLine`: the file line of the body's first line). */
 export function foreignTagWarning(file: string, bodyStartLine: number, found: ForeignTag): Diagnostic {
-  const isHugo = found.tag.startsWith('{{');
-  const what = isHugo ? 'a Hugo shortcode' : 'a Liquid tag (Jekyll, Eleventy)';
-  const shown = found.isCode ? 'its block is shown as code' : found.isPaired ? 'it is shown as text, and raw HTML up to its closing tag as text too' : 'it is shown as text';
-  return warning('ForeignTemplateSyntax', `\`${found.tag}\` is ${what}, which blogbuild does not run: ${shown}`,
-    { file, line: bodyStartLine + found.line - 1, column: found.column, length: Math.min(found.tag.length, 80) },
-    `run \`blogbuild import ${isHugo ? 'hugo' : '<jekyll|eleventy>'} <old-site> --out <new-blog>\` to convert the posts, or write it in markdown; to show it as it is without a warning, put it in backticks or write \`\\${found.tag.startsWith('{%') ? '{%' : found.tag.slice(0, 3)}\``);
+  return warning('ForeignTemplateSyntax', { tag: found.tag, isHugo: found.tag.startsWith('{{'), isCode: found.isCode, isPaired: found.isPaired },
+    { file, line: bodyStartLine + found.line - 1, column: found.column, length: Math.min(found.tag.length, 80) });
 }
 
 declare module 'vfile' {
