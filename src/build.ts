@@ -5,6 +5,7 @@ import type { ResolvedConfig } from './config/schema.js';
 import { discoverSources } from './content/discover.js';
 import { loadData } from './content/load-data.js';
 import { loadPosts } from './content/load-posts.js';
+import { resolvePostLinks } from './content/post-links.js';
 import { error, hasErrors, warning, type Diagnostic } from './diagnostics/error.js';
 import { markdownCacheSalt, renderCacheSalt } from './cache/cache-salt.js';
 import { codeSalt } from './cache/code-salt.js';
@@ -137,6 +138,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     diagnostics.push(...postDiagnostics);
     diagnostics.push(...checkDuplicateSlugs(posts, config.root));
     const { published, drafts, scheduled } = selectPublished(posts, { drafts: config.drafts, future: config.future, now: options.now ?? new Date() });
+    const postLinks = resolvePostLinks(posts, new Set(published));
+    diagnostics.push(...postLinks.diagnostics);
     // The templates load while the workers render (before rendering, without workers); broken ones stop the rendering.
     const verifiedTemplates = disk === undefined || state ? undefined : storedTemplates(disk);
     let theme: Theme | undefined;
@@ -158,7 +161,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     await state?.pendingSave;
     const cache = cacheDir === undefined ? undefined : await openMarkdownCache({ dir: cacheDir, salt: markdownCacheSalt(markdownOptions, config.markdown.limits) });
     const feedOptions = { ...config, items: config.feed.items, generator };
-    const markdown = await renderMarkdown(published, { markdown: markdownOptions, limits: config.markdown.limits, readingSpeed: config.readingSpeed, cache, workers: options.workers, onProgress: options.onProgress, memo: state?.markdown, tooComplexMemo: state?.markdownTooComplex, renderedMemo: state?.renderedPosts,
+    const markdown = await renderMarkdown(published, { markdown: markdownOptions, limits: config.markdown.limits, readingSpeed: config.readingSpeed, cache, workers: options.workers, onProgress: options.onProgress, memo: state?.markdown, tooComplexMemo: state?.markdownTooComplex, renderedMemo: state?.renderedPosts, postLinks: postLinks.links,
       pool, signal: stopRendering.signal,
       // The workers also make the feed items' absolute HTML of the newest posts, site-wide and per tag (the feeds'
       // order is the site's).

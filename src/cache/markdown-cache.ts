@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { MarkdownResult } from '../markdown/render-job.js';
+import type { ForeignTag } from '../markdown/remark-foreign-syntax.js';
 import type { FilteredTag } from '../markdown/remark-tagfilter.js';
 import { defineLazyText, lazyTextOf, packFile, textOf, unpackFile, writeFileAtomic, type LazyText } from './packed.js';
 
@@ -48,7 +49,7 @@ const magic = 'blogbuild-cache 5';
 type Entry = [html: LazyText, excerpt: string, wordCount: number, filteredTags?: FilteredTag[] | 0, extra?: Extra];
 
 /** The rarer parts of a result, in one object so that an entry without them stays three items long. */
-type Extra = Pick<MarkdownResult, 'unknownLanguages' | 'headings' | 'excerptHtml'>;
+type Extra = Pick<MarkdownResult, 'unknownLanguages' | 'headings' | 'excerptHtml' | 'foreignTags'>;
 
 /** Opens (reads) the cache; a missing, truncated or corrupted file gives an empty cache. */
 export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<MarkdownCache> {
@@ -152,6 +153,7 @@ function entryOf(html: LazyText, result: MarkdownResult): Entry {
   if (result.unknownLanguages) extra.unknownLanguages = result.unknownLanguages;
   if (result.headings) extra.headings = result.headings;
   if (result.excerptHtml) extra.excerptHtml = result.excerptHtml;
+  if (result.foreignTags) extra.foreignTags = result.foreignTags;
   if (Object.keys(extra).length > 0) return [html, result.excerpt, result.wordCount, result.filteredTags ?? 0, extra];
   return result.filteredTags ? [html, result.excerpt, result.wordCount, result.filteredTags] : [html, result.excerpt, result.wordCount];
 }

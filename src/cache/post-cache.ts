@@ -163,7 +163,8 @@ function revivePost(p: Record<string, unknown>, body: LazyText): Post | undefine
   if (!str(p.sourcePath) || !str(p.relPath) || !str(p.slug) || !str(p.title) || typeof p.dropsTitleHeading !== 'boolean' || !str(p.author)
     || !strings(p.tags) || !(p.readTimeMinutes === undefined || typeof p.readTimeMinutes === 'number') || !optStr(p.description)
     || typeof p.isDraft !== 'boolean' || !optStr(p.image) || !isRecord(p.data) || typeof p.bodyStartLine !== 'number'
-    || !optStr(p.bundleDir) || !strings(p.assets) || !(p.slugLoc === undefined || isRecord(p.slugLoc))) return undefined;
+    || !optStr(p.bundleDir) || !strings(p.assets) || !(p.slugLoc === undefined || isRecord(p.slugLoc))
+    || !(p.postLinks === undefined || (Array.isArray(p.postLinks) && p.postLinks.every((l) => isRecord(l) && str(l.href) && Number.isInteger(l.line) && Number.isInteger(l.column))))) return undefined;
   const post: Omit<Post, 'body' | 'bodyStartLine' | 'bundleDir' | 'assets'> = {
     sourcePath: p.sourcePath as string,
     relPath: p.relPath as string,
@@ -186,6 +187,7 @@ function revivePost(p: Record<string, unknown>, body: LazyText): Post | undefine
   withBody.bodyStartLine = p.bodyStartLine as number;
   withBody.bundleDir = p.bundleDir as string | undefined;
   withBody.assets = p.assets as string[];
+  if (p.postLinks) withBody.postLinks = p.postLinks as Post['postLinks'];
   return withBody;
 }
 

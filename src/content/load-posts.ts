@@ -6,9 +6,11 @@ import type { ArgsOf, ErrorCode } from '../diagnostics/codes.js';
 import { error, warning, type Diagnostic, type Location } from '../diagnostics/error.js';
 import { findYamlKey, findYamlValue, offsetToPosition } from '../diagnostics/position.js';
 import type { Post } from '../site/model.js';
-import { parseDate, type PostDate } from './dates.js';
+import { fileNameDate, parseDate, type PostDate } from './dates.js';
 import type { SourceFile } from './discover.js';
 import { parseFrontMatter, type FrontMatter } from './front-matter.js';
+import { canonicalKeys, isConsumedKey } from './front-matter-keys.js';
+import { findPostLinks } from './post-links.js';
 import { findUnprintable } from './printable.js';
 import { fallbackSlug, isUnsafePathSegment, slugify, slugLengthProblem, tagProblem } from './slug.js';
 
@@ -20,7 +22,7 @@ export interface LoadPostsOptions {
 }
 
 const readTimeKeys = ['readTime', 'read_time', 'readingTime'];
-const knownKeys = new Set(['title', 'date', 'author', 'tags', 'description', 'slug', 'draft', 'updated', 'image', ...readTimeKeys]);
+const knownKeys = new Set(['title', 'slug', ...readTimeKeys]);
 
 /**
  * Validates each source's front matter; every problem in every file is reported, not only the first. With `memo`
@@ -69,15 +71,23 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
   const text = source.text;
   const fm = parseFrontMatter(source.path, text);
   if ('code' in fm) return { diagnostics: [fm] };
-  const { data } = fm;
+  // Other generators' keys (`pubDate`, `lastmod`, `categories`…) are read as blogbuild's: see front-matter-keys.ts.
+  const canonical = canonicalKeys(fm.data);
+  const data = { ...fm.data, ...canonical.data };
+  const keyOf = (key: string): string => canonical.keyOf[key] ?? key;
   const diagnostics: Diagnostic[] = [];
+  const separator = fm.language === 'toml' ? '=' : ':';
   const at = (key: string): Location => {
-    const found = findYamlKey(fm.yaml, key, fm.yamlStartLine);
+    const found = findYamlKey(fm.yaml, key, fm.yamlStartLine, separator);
     return found ? { file: source.path, ...found } : { file: source.path, line: 1, column: 1 };
   };
   const fail = <C extends ErrorCode>(code: C, key: string, args: ArgsOf<C>) => {
     diagnostics.push(error(code, args, at(key)));
   };
+  for (const { key, other, meaning } of canonical.conflicts) {
+    fail('FrontMatterInvalid', other, { problem: 'conflict', key, other, meaning, keyLine: at(key).line ?? 1, otherLine: at(other).line ?? 1 });
+  }
+  for (const { key } of canonical.problems) fail('FrontMatterInvalid', key, { problem: 'image-object', key });
 
   // title
   let title = scalarText(data.title);
@@ -100,12 +110,19 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
 
   // date
   let date: PostDate | undefined;
-  if (data.date === undefined || data.date === null || data.date === '') {
+  const baseName = source.bundleDir ? path.basename(source.bundleDir) : path.basename(source.path).replace(markdownExtension, '');
+  // Jekyll's convention: `2024-01-31-title.md` is dated by its name.
+  const namedDate = data.date === undefined ? fileNameDate(baseName) : undefined;
+  if (namedDate) {
+    const parsed = parseDate(namedDate, options.timezone);
+    if (typeof parsed === 'string') diagnostics.push(error('DateInvalid', { reason: parsed }, { file: source.path, line: 1, column: 1 }));
+    else date = parsed;
+  } else if (data.date === undefined || data.date === null || data.date === '') {
     diagnostics.push(error('DateMissing', {}, data.date === undefined ? { file: source.path, line: 1, column: 1 } : at('date')));
   } else {
     const parsed = parseDate(data.date, options.timezone);
     if (typeof parsed === 'string') {
-      fail('DateInvalid', 'date', { key: 'date', reason: parsed });
+      fail('DateInvalid', keyOf('date'), { key: keyOf('date'), reason: parsed });
     } else date = parsed;
   }
 
@@ -113,20 +130,20 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
   if (data.updated !== undefined && data.updated !== null && data.updated !== '') {
     const parsed = parseDate(data.updated, options.timezone);
     if (typeof parsed === 'string') {
-      fail('DateInvalid', 'updated', { key: 'updated', reason: parsed });
+      fail('DateInvalid', keyOf('updated'), { key: keyOf('updated'), isUpdated: true, reason: parsed });
     } else updated = parsed;
   }
 
   // tags
   const tags = parseTags(data.tags);
   if (typeof tags === 'string') {
-    fail('TagsInvalid', 'tags', { got: tags });
+    fail('TagsInvalid', keyOf('tags'), { got: tags, key: keyOf('tags') });
   } else {
     for (const tag of tags) {
       const problem = tagProblem(tag);
       if (problem) {
-        const found = findYamlValue(fm.yaml, 'tags', tag, fm.yamlStartLine);
-        diagnostics.push(error('SlugUnsafe', problem, found ? { file: source.path, ...found } : at('tags')));
+        const found = findYamlValue(fm.yaml, keyOf('tags'), tag, fm.yamlStartLine, separator);
+        diagnostics.push(error('SlugUnsafe', problem, found ? { file: source.path, ...found } : at(keyOf('tags'))));
       }
     }
   }
@@ -147,7 +164,7 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
     fail('FrontMatterInvalid', 'slug', { problem: 'not-text', key: 'slug' });
   }
   if (slug === undefined && rawSlug === undefined) {
-    const base = source.bundleDir ? path.basename(source.bundleDir) : path.basename(source.path).replace(/\.md$/i, '');
+    const base = baseName;
     const name = base.replace(/^\d{4}-\d{2}-\d{2}[-_]?/, '') || base;
     slug = slugify(name) || fallbackSlug(name);
   }
@@ -161,7 +178,7 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
   if (data.draft !== undefined && data.draft !== null) {
     if (typeof data.draft === 'boolean') isDraft = data.draft;
     else if (data.draft === 'true' || data.draft === 'false') isDraft = data.draft === 'true';
-    else fail('FrontMatterInvalid', 'draft', { problem: 'not-boolean', key: 'draft' });
+    else fail('FrontMatterInvalid', keyOf('draft'), { problem: 'not-boolean', key: keyOf('draft') });
   }
 
   // toc: stays in `data`, where the post page's table of contents reads it (render/context.ts)
@@ -183,10 +200,12 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
   const textField = (key: string): string | undefined => {
     if (data[key] === undefined || data[key] === null) return undefined;
     const value = scalarText(data[key]);
-    if (value === undefined) fail('FrontMatterInvalid', key, { problem: 'not-text', key });
+    if (value === undefined) fail('FrontMatterInvalid', keyOf(key), { problem: 'not-text', key: keyOf(key) });
     return value;
   };
-  const author = textField('author') ?? options.author;
+  const authors = authorNames(data.author);
+  if (authors === undefined) fail('FrontMatterInvalid', keyOf('author'), { problem: 'author', key: keyOf('author') });
+  const author = authors?.length ? authors.join(', ') : options.author;
   const description = textField('description');
   const image = textField('image');
 
@@ -194,7 +213,8 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
   if (diagnostics.length > 0 || !title || !date || !slug || typeof tags === 'string') return { diagnostics: [...diagnostics, ...warnings] };
   diagnostics.push(...warnings);
   const extra: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(data)) if (!knownKeys.has(key)) extra[key] = value;
+  for (const [key, value] of Object.entries(fm.data)) if (!knownKeys.has(key) && !isConsumedKey(key)) extra[key] = value;
+  if (typeof canonical.data.imageAlt === 'string') extra.imageAlt = canonical.data.imageAlt;
   const post: Omit<Post, 'body' | 'bodyStartLine' | 'bundleDir' | 'assets'> = {
     sourcePath: source.path,
     relPath: source.relPath,
@@ -218,6 +238,8 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
   withBody.bodyStartLine = fm.bodyStartLine;
   withBody.bundleDir = source.bundleDir;
   withBody.assets = source.assets;
+  const postLinks = findPostLinks(fm.body);
+  if (postLinks.length > 0) withBody.postLinks = postLinks;
   return { diagnostics, post: withBody };
 }
 
@@ -240,6 +262,21 @@ function unprintableWarnings(fm: FrontMatter, file: string, fields: Record<strin
     warnings.push(warning('CharacterInvalid', { codePoint: found.codePoint }, { file, line: fm.bodyStartLine + pos.line - 1, column: pos.column }));
   }
   return warnings;
+}
+
+/** The extensions of markdown posts: `.md`, `.markdown`, `.mdown`, `.mkd`. */
+const markdownExtension = /\.(md|markdown|mdown|mkd)$/i;
+
+/** Author names: one, or a list (of names, or of `{ name }` objects); undefined when it is neither. */
+function authorNames(value: unknown): string[] | undefined {
+  if (value === undefined || value === null) return [];
+  const names: string[] = [];
+  for (const item of Array.isArray(value) ? value : [value]) {
+    const name = item && typeof item === 'object' && !Array.isArray(item) ? scalarText((item as { name?: unknown }).name) : scalarText(item);
+    if (name === undefined) return undefined;
+    if (name) names.push(name);
+  }
+  return names;
 }
 
 /** Tags as names, or a description of what was given instead. */

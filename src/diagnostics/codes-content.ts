@@ -33,7 +33,9 @@ type SyntaxProblem =
   | { problem: 'unclosed-bracket'; bracket: string; reason: string; isClosed: boolean }
   | { problem: 'yaml'; reason: string; isClosed: boolean; key?: string }
   | { problem: 'import-unclosed'; fence: string }
-  | { problem: 'import-unreadable'; language: string; reason: string };
+  | { problem: 'import-unreadable'; language: string; reason: string }
+  | { problem: 'toml'; reason: string }
+  | { problem: 'toml-unclosed' };
 
 type FieldProblem =
   | { problem: 'language'; language: string }
@@ -42,7 +44,10 @@ type FieldProblem =
   | { problem: 'not-boolean'; key: string }
   | { problem: 'read-time'; key: string }
   | { problem: 'slug-empty'; slug: string }
-  | { problem: 'import-not-mapping' };
+  | { problem: 'import-not-mapping' }
+  | { problem: 'conflict'; key: string; other: string; keyLine: number; otherLine: number; meaning: string }
+  | { problem: 'image-object'; key: string }
+  | { problem: 'author'; key: string };
 
 type SlugProblem =
   | { problem: 'tag-path'; tag: string }
@@ -71,6 +76,10 @@ export const contentCodes = {
           return `the front matter opened with \`${a.fence}\` is never closed`;
         case 'import-unreadable':
           return `the front matter cannot be read as ${a.language.toUpperCase()}: ${a.reason}`;
+        case 'toml':
+          return `front matter is not valid TOML: ${a.reason}`;
+        case 'toml-unclosed':
+          return 'the TOML front matter opened with `+++` is never closed';
       }
     },
     hint: (a) => {
@@ -88,6 +97,10 @@ export const contentCodes = {
           return `end the front matter with a \`${a.fence}\` line`;
         case 'import-unreadable':
           return 'fix the front matter in the source site, then import again';
+        case 'toml':
+          return 'write one `key = "value"` per line between the `+++` lines; text values need quotes';
+        case 'toml-unclosed':
+          return 'end the front matter with a line holding only `+++`';
       }
     },
   }),
@@ -110,6 +123,12 @@ export const contentCodes = {
           return `slug ${JSON.stringify(a.slug)} has no letters or digits`;
         case 'import-not-mapping':
           return 'the front matter is not a set of `key: value` lines';
+        case 'conflict':
+          return `\`${a.other}\` (line ${a.otherLine}) and \`${a.key}\` (line ${a.keyLine}) both give ${a.meaning}`;
+        case 'image-object':
+          return `\`${a.key}\` has no \`url\`, \`src\` or \`image\` naming the picture`;
+        case 'author':
+          return `\`${a.key}\` must be a name or a list of names`;
       }
     },
     hint: (a) => {
@@ -130,6 +149,12 @@ export const contentCodes = {
           return 'use e.g. `slug: my-first-post`';
         case 'import-not-mapping':
           return undefined;
+        case 'conflict':
+          return `keep one of the two lines: blogbuild reads \`${a.other}\` as \`${a.key}\``;
+        case 'image-object':
+          return `write \`${a.key}: { url: photo.jpg, alt: "What it shows" }\`, or \`${a.key}: photo.jpg\``;
+        case 'author':
+          return `write \`${a.key}: Ada Lovelace\` or \`${a.key}: [Ada Lovelace, Alan Turing]\``;
       }
     },
   }),
@@ -149,18 +174,19 @@ export const contentCodes = {
     kind: 'content',
     title: 'Post has no date',
     message: 'post has no `date`',
-    hint: 'add `date: YYYY-MM-DD` to the front matter, e.g. `date: 2024-01-31`',
+    hint: 'add `date: YYYY-MM-DD` to the front matter, e.g. `date: 2024-01-31`, or start the file name with it (`2024-01-31-title.md`)',
   }),
   DateInvalid: define({
     kind: 'content',
     title: 'Date cannot be parsed',
-    message: (a: { key: 'date' | 'updated'; reason: string }) => `\`${a.key}\` is not a valid date: ${a.reason}`,
-    hint: (a) => (a.key === 'date' ? 'use YYYY-MM-DD (e.g. 2024-01-31) or an ISO date-time with offset (e.g. 2024-01-31T09:30:00+01:00)' : 'use YYYY-MM-DD, e.g. 2024-02-15'),
+    // `key` is the key as written: `pubDate`, `lastmod`… (content/front-matter-keys.ts); none for a file-name date.
+    message: (a: { key?: string; isUpdated?: boolean; reason: string }) => `${a.key === undefined ? 'the date in the file name' : `\`${a.key}\``} is not a valid date: ${a.reason}`,
+    hint: (a) => (a.key === undefined ? 'rename the file, or add `date: YYYY-MM-DD` to the front matter' : !a.isUpdated && a.key !== 'updated' ? 'use YYYY-MM-DD (e.g. 2024-01-31) or an ISO date-time with offset (e.g. 2024-01-31T09:30:00+01:00)' : 'use YYYY-MM-DD, e.g. 2024-02-15'),
   }),
   TagsInvalid: define({
     kind: 'content',
     title: 'Tags are not a list',
-    message: (a: { got: string }) => `\`tags\` must be a list of names, got ${a.got}`,
+    message: (a: { got: string; key?: string }) => `\`${a.key ?? 'tags'}\` must be a list of names, got ${a.got}`,
     hint: 'write `tags: [news, recipes]`, a `- name` list, or a comma-separated string `tags: news, recipes`',
   }),
   SlugUnsafe: define({
@@ -242,6 +268,30 @@ export const contentCodes = {
     message: (a: { codePoint: number; key?: string }) =>
       `${a.key === undefined ? 'the post' : `\`${a.key}\``} holds the control character ${codePointName(a.codePoint)}, which a web page cannot hold; it is left out of the pages and feeds`,
     hint: (a) => (a.key === undefined ? 'remove it (editors often show it as a box or nothing at all)' : 'remove it; in a double-quoted value, look for escapes such as `\\0` or `\\x05`'),
+  }),
+  PostSkipped: define({
+    kind: 'content',
+    title: 'File in the posts folder is not read as a post',
+    message: (a: { extension: string }) => `${a.extension} files are not read as posts, so this one is not on the site`,
+    hint: 'blogbuild reads markdown posts (.md, .markdown, .mdown, .mkd): rename it if it is markdown, convert it to markdown, or move it out of the posts folder',
+  }),
+  ForeignTemplateSyntax: define({
+    kind: 'content',
+    title: "Another generator's template tag in a post",
+    message: (a: { tag: string; isHugo: boolean; isCode?: boolean; isPaired?: boolean }) =>
+      `\`${a.tag}\` is ${a.isHugo ? 'a Hugo shortcode' : 'a Liquid tag (Jekyll, Eleventy)'}, which blogbuild does not run: ${
+        a.isCode ? 'its block is shown as code' : a.isPaired ? 'it is shown as text, and raw HTML up to its closing tag as text too' : 'it is shown as text'}`,
+    hint: (a) => `run \`blogbuild import ${a.isHugo ? 'hugo' : '<jekyll|eleventy>'} <old-site> --out <new-blog>\` to convert the posts, or write it in markdown; ` +
+      `to show it as it is without a warning, put it in backticks or write \`\\${a.tag.startsWith('{%') ? '{%' : a.tag.slice(0, 3)}\``,
+  }),
+  PostLinkBroken: define({
+    kind: 'content',
+    title: 'Link to a markdown file that is no published post',
+    message: (a: { href: string; problem: 'missing'; target: string } | { href: string; problem: 'unpublished'; isDraft: boolean }) =>
+      a.problem === 'missing' ? `\`${a.href}\` links to no post: there is no ${a.target} in the posts folder`
+        : `\`${a.href}\` links to ${a.isDraft ? 'a draft' : 'a scheduled post'}, whose page is not on the site yet`,
+    hint: (a) => (a.problem === 'missing' ? 'the path is relative to this post\'s file; fix it, or link to the page\'s URL instead'
+      : a.isDraft ? 'publish it (remove `draft: true`) or remove the link' : 'the link works once that post is published'),
   }),
   SymlinkSkipped: define({
     kind: 'content',

@@ -6,7 +6,9 @@ import { unified, type Pluggable } from 'unified';
 import { rehypeExcerpt } from './rehype-excerpt.js';
 import { rehypePostTree, rehypeRawIfNeeded } from './rehype-helpers.js';
 import { remarkAutolinkLiteralGuard } from './remark-autolink-guard.js';
+import { remarkForeignSyntax } from './remark-foreign-syntax.js';
 import { remarkPostBody } from './remark-post-body.js';
+import { remarkPostLinks } from './remark-post-links.js';
 import { remarkTagfilter, type Tagfilter } from './remark-tagfilter.js';
 
 /** A remark or rehype plugin as a description a worker thread can receive: where to import it from, and its options. */
@@ -71,9 +73,12 @@ function buildProcessor(options: MarkdownOptions, remarkPlugins: Pluggable[], re
     .use(remarkParse)
     .use(remarkGfm)
     .use(remarkAutolinkLiteralGuard)
+    // Before the tag filter: raw HTML inside another generator's template tags becomes text or code first.
+    .use(remarkForeignSyntax)
     // Before the post body, whose excerpt then has escaped tags as the text they are.
     .use(remarkTagfilter, { tagfilter: rawHtml ? options.tagfilter : false })
     .use(remarkPostBody)
+    .use(remarkPostLinks)
     .use(remarkPlugins)
     .use(remarkRehype, { allowDangerousHtml: rawHtml });
   if (rawHtml) processor.use(rehypeRawIfNeeded);

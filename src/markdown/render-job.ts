@@ -5,6 +5,7 @@ import { checkMarkdownLimits, MarkdownTooComplexError, type MarkdownLimits, type
 import type { MarkdownProcessor } from './processor.js';
 import type { PostHeading } from './heading-anchor.js';
 import type { UnknownLanguage } from './unknown-language.js';
+import type { ForeignTag } from './remark-foreign-syntax.js';
 import type { FilteredTag } from './remark-tagfilter.js';
 
 /** What rendering a post's markdown produces; what the cache stores and the workers send back. */
@@ -21,6 +22,8 @@ export interface MarkdownResult {
   headings?: PostHeading[];
   /** The HTML before `<!-- more -->`, for list pages. */
   excerptHtml?: string;
+  /** Other generators' template tags (body-relative places), kept so a cached result warns again. */
+  foreignTags?: ForeignTag[];
 }
 
 /** One body to render: all a worker needs. */
@@ -29,19 +32,22 @@ export interface MarkdownJob {
   /** The markdown, as a string or as the UTF-8 bytes it was read as. */
   body: LazyText;
   stripTitleHeading: boolean;
+  /** Links to other posts' markdown files, as written → those posts' URLs. */
+  postLinks?: Record<string, string>;
   /** For a post in the feed: also make its feed item's HTML (all URLs absolute), in the worker rather than after. */
   feed?: FeedItemBase;
 }
 
 /** Renders one body. Rejects with what the pipeline throws; callers turn it into a diagnostic. */
 export async function renderBody(processor: MarkdownProcessor, job: MarkdownJob): Promise<MarkdownResult> {
-  const file = new VFile({ path: job.path, value: textOf(job.body), data: { stripTitleHeading: job.stripTitleHeading } });
+  const file = new VFile({ path: job.path, value: textOf(job.body), data: { stripTitleHeading: job.stripTitleHeading, ...(job.postLinks ? { postLinks: job.postLinks } : {}) } });
   const html = String(await processor.process(file));
   const result: MarkdownResult = { html, excerpt: file.data.excerpt ?? '', wordCount: file.data.wordCount ?? 0 };
   if (file.data.filteredTags) result.filteredTags = file.data.filteredTags;
   if (file.data.unknownLanguages) result.unknownLanguages = file.data.unknownLanguages;
   if (file.data.headings) result.headings = file.data.headings;
   if (file.data.excerptHtml) result.excerptHtml = file.data.excerptHtml;
+  if (file.data.foreignTags) result.foreignTags = file.data.foreignTags;
   return result;
 }
 

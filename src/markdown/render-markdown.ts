@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import type { BuildState, MarkdownMemo } from '../build-state.js';
 import { bodyDigest } from '../cache/body-digest.js';
@@ -13,6 +14,7 @@ import { renderBody, renderWithinLimits, type MarkdownJob, type MarkdownResult }
 
 export { renderBody, type MarkdownJob, type MarkdownResult };
 import { unknownLanguageWarning } from './unknown-language.js';
+import { foreignTagWarning } from './remark-foreign-syntax.js';
 import { filteredTagWarning } from './remark-tagfilter.js';
 import { toRenderedPost } from './rendered-post.js';
 import { tooComplexError } from './too-complex-error.js';
@@ -62,6 +64,8 @@ export interface RenderMarkdownOptions {
    * cache, so a rebuild neither hashes nor looks up unchanged bodies. Updated to hold exactly this build's bodies.
    */
   memo?: BuildState['markdown'];
+  /** Each post's links to other posts' markdown files → their URLs (see content/post-links.ts); part of its cache key. */
+  postLinks?: ReadonlyMap<Post, Record<string, string>>;
   /** Bodies earlier builds found beyond a limit (a build state's `markdownTooComplex`): they fail again unrendered. Updated to this build's. */
   tooComplexMemo?: BuildState['markdownTooComplex'];
   /** Rendered posts of earlier builds (a build state's `renderedPosts`): an unchanged post gives the same object. */
@@ -100,6 +104,12 @@ export async function renderMarkdown(
   const missing: number[] = [];
   const cache = options.cache;
   const memo = options.memo;
+  const linksOf = (post: Post) => options.postLinks?.get(post);
+  // A post linking to others by file renders with their URLs: they are part of its key, and it skips the memo (by body).
+  const digestOf = (post: Post) => {
+    const links = linksOf(post);
+    return links ? createHash('sha1').update(bodyDigest(post)).update(JSON.stringify(links)).digest('hex') : bodyDigest(post);
+  };
   let knownFailures = 0;
   posts.forEach((post, i) => {
     const tooComplex = options.tooComplexMemo?.get(post.body);
@@ -108,17 +118,17 @@ export async function renderMarkdown(
       knownFailures++;
       return;
     }
-    const known = memo?.get(post.body)?.[post.dropsTitleHeading ? 'stripped' : 'kept'];
+    const known = linksOf(post) ? undefined : memo?.get(post.body)?.[post.dropsTitleHeading ? 'stripped' : 'kept'];
     if (known) {
       results[i] = known.result;
       if (cache) {
-        keys[i] = known.key ?? cache.key(bodyDigest(post), post.dropsTitleHeading);
+        keys[i] = known.key ?? cache.key(digestOf(post), post.dropsTitleHeading);
         cache.keep(keys[i], known.result);
       }
       return;
     }
     if (cache) {
-      keys[i] = cache.key(bodyDigest(post), post.dropsTitleHeading);
+      keys[i] = cache.key(digestOf(post), post.dropsTitleHeading);
       results[i] = cache.get(keys[i]);
     }
     if (!results[i]) missing.push(i);
@@ -142,7 +152,7 @@ export async function renderMarkdown(
   const isPooled = workers > 0 && missing.length > 1;
   const feedJobs = () => {
     const feedItems = options.feedItems?.();
-    return missing.map((i) => ({ ...jobOf(posts[i]), feed: feedItems?.get(posts[i]) }));
+    return missing.map((i) => ({ ...jobOf(posts[i], linksOf(posts[i])), feed: feedItems?.get(posts[i]) }));
   };
   if (isPooled) {
     jobs = feedJobs();
@@ -152,7 +162,7 @@ export async function renderMarkdown(
   } else {
     await options.whileRendering?.();
     if (missing.length > 0 && !options.signal?.aborted) {
-      jobs = missing.map((i) => jobOf(posts[i]));
+      jobs = missing.map((i) => jobOf(posts[i], linksOf(posts[i])));
       // Plain posts render here; one that is deep or large renders in a worker, under the time budget.
       const guarded: number[] = [];
       let processor: MarkdownProcessor | undefined;
@@ -192,7 +202,7 @@ export async function renderMarkdown(
       if (failures[i] instanceof MarkdownTooComplexError) nextTooComplex.set(post.body, failures[i]);
       return;
     }
-    if (nextMemo) {
+    if (nextMemo && !linksOf(post)) {
       const slots = nextMemo.get(post.body) ?? {};
       slots[post.dropsTitleHeading ? 'stripped' : 'kept'] = { key: keys[i], result };
       nextMemo.set(post.body, slots);
@@ -207,6 +217,7 @@ export async function renderMarkdown(
     // The cache key names the HTML: the same key, the same HTML (it hashes the body and all that shapes it).
     if (keys[i] !== undefined) htmlKeys.set(renderedPost, `md:${keys[i]}`);
     rendered.push(renderedPost);
+    for (const tag of result.foreignTags ?? []) diagnostics.push(foreignTagWarning(post.sourcePath, post.bodyStartLine, tag));
     for (const tag of result.filteredTags ?? []) diagnostics.push(filteredTagWarning(post.sourcePath, post.bodyStartLine, tag));
     for (const found of result.unknownLanguages ?? []) diagnostics.push(unknownLanguageWarning(post.sourcePath, post.bodyStartLine, found));
     const feed = feedHtml[i];
@@ -240,7 +251,7 @@ export const poolThreshold = 64;
 /** The most workers the default pool starts. */
 const maxWorkers = 8;
 
-function jobOf(post: Post): MarkdownJob {
+function jobOf(post: Post, postLinks: Record<string, string> | undefined): MarkdownJob {
   // A body still undecoded travels as its bytes: the worker decodes it.
-  return { path: post.sourcePath, body: lazyTextOf(post, 'body'), stripTitleHeading: post.dropsTitleHeading };
+  return { path: post.sourcePath, body: lazyTextOf(post, 'body'), stripTitleHeading: post.dropsTitleHeading, ...(postLinks ? { postLinks } : {}) };
 }

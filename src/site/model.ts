@@ -34,6 +34,15 @@ export interface Post {
   bodyStartLine: number;
   bundleDir?: string;
   assets: string[];
+  /** Links in the body to other posts by their markdown file (`./other.md#part`), when there are any. */
+  postLinks?: PostLink[];
+}
+
+/** A relative link to a markdown file in a post's body, at its body-relative place. */
+export interface PostLink {
+  href: string;
+  line: number;
+  column: number;
 }
 
 /** A post with its markdown rendered. */
