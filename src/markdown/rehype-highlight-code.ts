@@ -1,9 +1,12 @@
 import type { Element, ElementContent, Root } from 'hast';
 import { toString } from 'hast-util-to-string';
 import { refractor } from 'refractor';
+import django from 'refractor/django';
 import docker from 'refractor/docker';
 import graphql from 'refractor/graphql';
+import handlebars from 'refractor/handlebars';
 import jsx from 'refractor/jsx';
+import liquid from 'refractor/liquid';
 import powershell from 'refractor/powershell';
 import shellSession from 'refractor/shell-session';
 import toml from 'refractor/toml';
@@ -12,14 +15,16 @@ import type { VFile } from 'vfile';
 import type { UnknownLanguage } from './unknown-language.js';
 
 // Prism's common set (~36 languages with their aliases: js, ts, sh, shell, yml, html, py, md…) plus a few that
-// blogs about code use often. Each is a small grammar; all of them load in a few milliseconds per worker.
-for (const grammar of [docker, graphql, jsx, tsx, powershell, shellSession, toml]) refractor.register(grammar);
+// blogs about code use often, the template languages of other generators among them (Liquid, Nunjucks/Jinja,
+// Handlebars). Each is a small grammar; all of them load in a few milliseconds per worker.
+for (const grammar of [django, docker, graphql, handlebars, jsx, liquid, tsx, powershell, shellSession, toml]) refractor.register(grammar);
 
 /** Names that mean "no highlighting" without being a language Prism knows. */
 const plain = new Set(['text', 'txt', 'plain', 'plaintext', 'none', 'nohighlight', 'output']);
 
 /** Aliases Prism lacks that authors write. */
-const aliases: Record<string, string> = { console: 'shell-session', zsh: 'bash', terminal: 'shell-session', dockerfile: 'docker', yml: 'yaml' };
+const aliases: Record<string, string> = { console: 'shell-session', zsh: 'bash', terminal: 'shell-session', dockerfile: 'docker', yml: 'yaml',
+  njk: 'django', nunjucks: 'django', jinja: 'django', jinja2: 'django' };
 
 /**
  * Highlights fenced code with a language at build time: `pre > code.language-x` gets Prism's token spans
