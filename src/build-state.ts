@@ -39,6 +39,8 @@ export interface BuildState {
   posts: Map<string, PostMemo>;
   /** Rendered markdown by body text, then by the title-heading flag. */
   markdown: Map<string, { stripped?: MarkdownMemo; kept?: MarkdownMemo }>;
+  /** Rendered markdown of the pages folder, by title-heading flag and body. */
+  pageMarkdown: Map<string, MarkdownResult>;
   /** Rendered posts by post and markdown result: the same object while neither changed, so later keys are cheap. */
   renderedPosts: WeakMap<Post, { result: MarkdownResult; readingSpeed: number; rendered: RenderedPost }>;
   /** The compiled theme, with the template files' paths and stats it was compiled from. */
@@ -91,7 +93,7 @@ export async function flushBuildState(state: BuildState): Promise<void> {
 
 /** An empty build state: the first build with it does all the work, later builds only what changed. */
 export function createBuildState(): BuildState {
-  return { sources: new Map(), posts: new Map(), markdown: new Map(), renderedPosts: new WeakMap(), htmlKeys: new WeakMap(), templates: {}, store: memoryStore(), pages: new Map() };
+  return { sources: new Map(), posts: new Map(), markdown: new Map(), pageMarkdown: new Map(), renderedPosts: new WeakMap(), htmlKeys: new WeakMap(), templates: {}, store: memoryStore(), pages: new Map() };
 }
 
 /**
@@ -109,6 +111,7 @@ export function resetForConfig(state: BuildState, config: unknown): void {
   state.configKey = configKey;
   state.posts.clear();
   state.markdown.clear();
+  state.pageMarkdown.clear();
   state.renderedPosts = new WeakMap();
   state.htmlKeys = new WeakMap();
   state.templates = {};

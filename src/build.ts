@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { resetForConfig, saveCacheLater, type BuildState } from './build-state.js';
 import { loadConfig, type ConfigOverrides } from './config/load.js';
 import type { ResolvedConfig } from './config/schema.js';
 import { discoverSources } from './content/discover.js';
+import { discoverPages } from './content/load-pages.js';
 import { loadPosts } from './content/load-posts.js';
 import { error, hasErrors, warning, type Diagnostic } from './diagnostics/error.js';
 import { markdownCacheSalt, renderCacheSalt } from './cache/cache-salt.js';
@@ -13,6 +15,7 @@ import { diskStore } from './incremental/disk-store.js';
 import { layeredStore } from './incremental/store.js';
 import { feedHtmlMemo, storedConfigs, storedTemplates } from './incremental/stored.js';
 import type { MarkdownPool } from './markdown/pool.js';
+import { renderPageMarkdown } from './markdown/render-page-markdown.js';
 import { defaultWorkers, poolThreshold, renderMarkdown } from './markdown/render-markdown.js';
 import { collectStaticFiles } from './output/static-files.js';
 import { checkFolders } from './output/check-folders.js';
@@ -21,11 +24,13 @@ import { readOutputManifest } from './output/manifest.js';
 import { fsWriter, type Writer } from './output/writer.js';
 import { registerHelpers } from './render/helpers.js';
 import { renderPages, siteFingerprint, type OutputFile } from './render/render-pages.js';
+import { checkRouteCollisions } from './render/route-collisions.js';
 import { fileRoutes } from './render/routes.js';
 import { handlebarsVersion, loadTemplates, type Theme } from './render/templates.js';
 import { buildSite, checkDuplicateSlugs, comparePosts, selectPublished } from './site/build-site.js';
 import { allFeedPosts, feedItemBase, renderFeedItemsHtml } from './site/feed.js';
 import type { Site } from './site/model.js';
+import { comparePages, siteNav } from './site/nav.js';
 import { version } from './version.js';
 
 /** Options for {@link build}: where the blog is, command-line overrides, and how to write. */
@@ -126,6 +131,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const postCache = cacheDir === undefined || state ? undefined : openPostCache(cacheDir);
   const { sources, diagnostics: sourceDiagnostics, fresh } = await discoverSources(config.postsDir, state?.sources, postCache, config.root);
   diagnostics.push(...sourceDiagnostics);
+  const pageSources = await discoverPages(config);
+  diagnostics.push(...pageSources.diagnostics);
   // The markdown processor's description: workers build the same processor from it. No user plugins yet.
   const markdownOptions = { rawHtml: config.markdown.rawHtml, tagfilter: config.markdown.tagfilter, basePath: config.basePath, remarkPlugins: [], rehypePlugins: [] };
   const buildFromSources = async (pool: MarkdownPool | undefined): Promise<BuildResult> => {
@@ -170,7 +177,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (hasErrors(templateDiagnostics) || !theme) return finish({ ok: false, config, files: [] });
     diagnostics.push(...markdown.diagnostics);
     Object.assign(stats, { markdownRendered: markdown.stats.rendered, markdownCached: markdown.stats.fromCache });
-    const site = buildSite(markdown.posts, { drafts, scheduled }, { language: config.language });
+    // Pages (a handful) render in this thread, through the same processor and cache as posts.
+    const renderedPages = await renderPageMarkdown(pageSources.pages, { markdown: markdownOptions, cache, memo: state?.pageMarkdown });
+    diagnostics.push(...renderedPages.diagnostics);
+    const nav = siteNav(renderedPages.pages, config.nav, config.configFile, pageSources.drafts);
+    diagnostics.push(...nav.diagnostics);
+    const site = buildSite(markdown.posts, { drafts, scheduled }, { language: config.language, pages: renderedPages.pages.sort(comparePages), nav: nav.nav });
     const feedHtml = await renderFeedItemsHtml(site, feedOptions, store && feedHtmlMemo(store), markdown.feedHtml);
     if (state) saveCacheLater(state, cache || disk ? { save: async () => { await cache?.save(); disk?.commit(); } } : undefined);
     else await cache?.save();
@@ -184,7 +196,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     // Every page's inputs in one hash: when the previous output was rendered under the same, pages keep their keys
     // and none is computed (most of a no-change rebuild's page work).
     const siteKey = manifestFile === undefined || state || renderSalt === undefined || markdown.posts.length !== published.length ? undefined
-      : siteFingerprint(renderSalt, published.map((post, i) => ({ identity: cachedPostIdentity(post), htmlKey: markdown.htmlKeys.get(markdown.posts[i]) })));
+      : siteFingerprint(renderSalt, [...published.map((post, i) => ({ identity: cachedPostIdentity(post), htmlKey: markdown.htmlKeys.get(markdown.posts[i]) })),
+        // Pages are on no other page but the navigation (in the salt's config): all of them as one more input.
+        { identity: pagesIdentity(site), htmlKey: '' }]);
     const isSiteUnchanged = siteKey !== undefined && previousOutput?.site === siteKey;
     // The feed, sitemap, robots.txt and copied files are routes too, after the pages.
     const otherFiles = [
@@ -207,7 +221,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         'set `url` in blogbuild.config.json or pass --url https://example.org/ when building for publishing'));
     }
     const files = pages.files;
-    diagnostics.push(...checkOutputPaths(files, config));
+    // A page or alias on a path something else is written to is reported at its source; other clashes by file.
+    const collisions = checkRouteCollisions(pages.routes, config.root);
+    diagnostics.push(...(collisions.length > 0 ? collisions : checkOutputPaths(files, config)));
     if (hasErrors(diagnostics)) return finish({ ok: false, config, site, files: [] });
 
     // The manifest of the last output lives with the cache, so --no-cache neither reads nor writes it.
@@ -255,6 +271,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   } finally {
     await pool?.close();
   }
+}
+
+/** Everything the pages folder gives the site, as one hash. */
+function pagesIdentity(site: Site): string {
+  return createHash('sha1').update(JSON.stringify(site.pages)).digest('hex');
 }
 
 /** Two sources for one output path, or a path that leaves the output folder, are errors. */

@@ -89,7 +89,7 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
 
   const config = handle.session.state.config ?? loaded.config;
   const rel = (p: string) => (path.relative(cwd, p) || '.').split(path.sep).join('/');
-  const watched = [rel(config.postsDir), rel(config.templatesDir), rel(config.publicDir)].map((p) => `${p}/`);
+  const watched = [rel(config.postsDir), rel(config.pagesDir), rel(config.templatesDir), rel(config.publicDir)].map((p) => `${p}/`);
   if (config.configFile) watched.push(rel(config.configFile));
   reporter.info(`Serving ${config.title} at ${handle.url}`);
   reporter.info(`Watching ${watched.join(', ')}; press Ctrl-C to stop`);

@@ -117,6 +117,8 @@ export async function loadConfig(
     readingSpeed: user.readingSpeed,
     markdown: Object.freeze({ ...user.markdown }),
     postsDir: path.resolve(root, overrides.posts ?? user.postsDir),
+    pagesDir: path.resolve(root, user.pagesDir),
+    nav: user.nav ? Object.freeze([...user.nav]) : undefined,
     templatesDir: path.resolve(root, overrides.templates ?? user.templatesDir),
     outDir: path.resolve(root, overrides.out ?? user.outDir),
     publicDir: path.resolve(root, user.publicDir),

@@ -40,6 +40,10 @@ export const configSchema = z.strictObject({
   }).prefault({}),
   /** Folder of posts. @default "posts" */
   postsDir: folder.default('posts'),
+  /** Folder of standalone pages (About, Contact…), each built to `/<path>/`. @default "pages" */
+  pagesDir: folder.default('pages'),
+  /** The pages in the site navigation, in order, by path (`"about"`, `"docs/faq"`). @default every page, by `weight` then title */
+  nav: z.array(z.string().min(1)).optional(),
   /** Folder of local templates overriding the built-in theme. @default "templates" */
   templatesDir: folder.default('templates'),
   /** Output folder. @default "dist" */
@@ -69,6 +73,9 @@ export interface ResolvedConfig {
   readonly readingSpeed: number;
   readonly markdown: { readonly rawHtml: boolean; readonly tagfilter: 'safe' | 'gfm' | false };
   readonly postsDir: string;
+  readonly pagesDir: string;
+  /** Page paths in the navigation's order; undefined: every page by weight, then title. */
+  readonly nav: readonly string[] | undefined;
   readonly templatesDir: string;
   readonly outDir: string;
   readonly publicDir: string;

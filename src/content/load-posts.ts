@@ -5,6 +5,7 @@ import type { PostCache } from '../cache/post-cache.js';
 import { error, warning, type Diagnostic, type Location } from '../diagnostics/error.js';
 import { findYamlKey, findYamlValue, offsetToPosition } from '../diagnostics/position.js';
 import type { Post } from '../site/model.js';
+import { parseAliases } from './aliases.js';
 import { parseDate, type PostDate } from './dates.js';
 import type { SourceFile } from './discover.js';
 import { parseFrontMatter, type FrontMatter } from './front-matter.js';
@@ -189,6 +190,9 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
   const author = textField('author') ?? options.author;
   const description = textField('description');
   const image = textField('image');
+
+  const aliases = parseAliases(data.aliases);
+  if ('problem' in aliases) fail('FrontMatterInvalid', 'aliases', aliases.problem, 'write the old URLs as a list of paths: `aliases: [/old-url/, /2019/05/hello.html]`');
 
   const warnings = unprintableWarnings(fm, source.path, { title, author, description, image, tags: typeof tags === 'string' ? undefined : tags.join(' ') }, at);
   if (diagnostics.length > 0 || !title || !date || !slug || typeof tags === 'string') return { diagnostics: [...diagnostics, ...warnings] };

@@ -199,13 +199,13 @@ export function isEditorTempFile(file: string): boolean {
 const configNames = ['blogbuild.config.json', 'blogbuild.config.js', 'blogbuild.config.mjs'];
 
 /**
- * What serve watches: posts, local templates, `public/` and the config file. Paths that do not exist yet are
+ * What serve watches: posts, pages, local templates, `public/` and the config file. Paths that do not exist yet are
  * watched too, so creating `templates/` or a config file is noticed.
  */
-export function watchTargets(config: Pick<ResolvedConfig, 'root' | 'configFile' | 'postsDir' | 'templatesDir' | 'publicDir'>, configFlag?: string): string[] {
+export function watchTargets(config: Pick<ResolvedConfig, 'root' | 'configFile' | 'postsDir' | 'templatesDir' | 'publicDir'> & { pagesDir?: string }, configFlag?: string): string[] {
   const configs = configFlag ? [path.resolve(config.root, configFlag)] : configNames.map((name) => path.join(config.root, name));
   if (config.configFile && !configs.includes(config.configFile)) configs.push(config.configFile);
-  return [...new Set([config.postsDir, config.templatesDir, config.publicDir, ...configs])];
+  return [...new Set([config.postsDir, ...(config.pagesDir ? [config.pagesDir] : []), config.templatesDir, config.publicDir, ...configs])];
 }
 
 /** A digest of every file under `paths` (path, size, mtime, inode); missing paths count as absent. */

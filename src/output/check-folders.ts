@@ -35,16 +35,16 @@ export async function checkFolders(config: ResolvedConfig, options: CheckFolders
   const shown = (p: string) => (p === config.root ? "the blog's own folder" : path.relative(config.root, p) || '.');
   const overlap = (message: string, hint: string) => diagnostics.push(error('FoldersOverlap', message, { file: config.outDir }, hint));
   const separate = 'use a separate output folder such as dist/ (--out dist)';
-  const sources = [config.postsDir, config.templatesDir, config.publicDir];
+  const sources = [config.postsDir, config.pagesDir, config.templatesDir, config.publicDir];
   const around = [config.root, ...sources].find((source) => inside(source, config.outDir));
-  const within = [config.postsDir, config.templatesDir, builtinTemplatesDir].find((source) => inside(config.outDir, source));
+  const within = [config.postsDir, config.pagesDir, config.templatesDir, builtinTemplatesDir].find((source) => inside(config.outDir, source));
   if (around !== undefined) overlap(`the output folder is or contains ${shown(around)}, which every build replaces`, separate);
   else if (within !== undefined) {
     overlap(`the output folder is inside ${within === builtinTemplatesDir ? 'the built-in theme' : shown(within)}, so every build would read its own output back in`, separate);
   }
   const exists = (p: string) => fsSync.existsSync(p);
   const published = [
-    ...[config.postsDir, config.templatesDir].filter(exists).map((p) => [p, shown(p)] as const),
+    ...[config.postsDir, config.pagesDir, config.templatesDir].filter(exists).map((p) => [p, shown(p)] as const),
     ...(config.configFile ? [[config.configFile, path.basename(config.configFile)] as const] : []),
     [config.outDir, `the output folder ${shown(config.outDir)}`] as const,
   ].find(([p]) => exists(config.publicDir) && inside(p, config.publicDir));

@@ -83,6 +83,7 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
     };
   };
 
+  const nav = site.nav.map((page) => ({ title: page.title, url: siteUrl(config, page.path) }));
   const common = (kind: string, title: string, description: string, sitePath: string) => ({
     site: {
       title: config.title,
@@ -96,6 +97,7 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
       jsonFeedUrl: siteUrl(config, 'feed.json'),
       sitemapUrl: siteUrl(config, 'sitemap.xml'),
       generator,
+      nav,
     },
     page: {
       kind,

@@ -12,7 +12,7 @@ import { error, type Diagnostic } from '../diagnostics/error.js';
 export const builtinTemplatesDir = fileURLToPath(new URL('../../templates/', import.meta.url));
 
 /** Page templates every theme provides. */
-export const pageTemplates = ['layout', 'post', 'list', 'tags', '404'] as const;
+export const pageTemplates = ['layout', 'post', 'list', 'tags', 'page', '404'] as const;
 export type PageTemplateName = (typeof pageTemplates)[number];
 
 /** A compiled template and the file it came from. */

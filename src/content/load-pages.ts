@@ -1,0 +1,119 @@
+import fsSync from 'node:fs';
+import { error, type Diagnostic, type Location } from '../diagnostics/error.js';
+import { findYamlKey } from '../diagnostics/position.js';
+import type { Page } from '../site/model.js';
+import { parseAliases } from './aliases.js';
+import { discoverSources, type SourceFile } from './discover.js';
+import { parseFrontMatter } from './front-matter.js';
+import { fallbackSlug, isUnsafePathSegment, slugify, slugLengthProblem } from './slug.js';
+
+const knownKeys = new Set(['title', 'description', 'slug', 'weight', 'draft', 'aliases']);
+
+/**
+ * Validates the pages folder's sources: a page needs only a `title` (or a body opening with `# Title`). Every
+ * problem in every file is reported. `pages/about.md` → `about/`, `pages/docs/faq.md` → `docs/faq/`, and
+ * `pages/docs/index.md` → `docs/`; `slug:` renames the last segment.
+ */
+export function loadPages(sources: SourceFile[]): { pages: Page[]; diagnostics: Diagnostic[] } {
+  const pages: Page[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const source of sources) {
+    const result = loadPage(source);
+    if ('page' in result) pages.push(result.page);
+    diagnostics.push(...result.diagnostics);
+  }
+  return { pages, diagnostics };
+}
+
+function loadPage(source: SourceFile): { page: Page; diagnostics: Diagnostic[] } | { diagnostics: Diagnostic[] } {
+  const fm = parseFrontMatter(source.path, source.text);
+  if ('code' in fm) return { diagnostics: [fm] };
+  const { data } = fm;
+  const diagnostics: Diagnostic[] = [];
+  const at = (key: string): Location => {
+    const found = findYamlKey(fm.yaml, key, fm.yamlStartLine);
+    return found ? { file: source.path, ...found } : { file: source.path, line: 1, column: 1 };
+  };
+  const fail = (key: string, message: string, hint: string, code: Diagnostic['code'] = 'FrontMatterInvalid') => diagnostics.push(error(code, message, at(key), hint));
+  const text = (key: string): string | undefined => {
+    const value = data[key];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value === 'string' || typeof value === 'number') return String(value).trim();
+    fail(key, `\`${key}\` must be text`, `write \`${key}: …\` on one line, or quote it`);
+    return undefined;
+  };
+
+  let title = text('title');
+  const heading = /^#[ \t]+(.+?)[ \t#]*$/m.exec(fm.body.replace(/^\s+/, ''));
+  const opensWithHeading = heading !== null && fm.body.replace(/^\s+/, '').startsWith(heading[0]);
+  let dropsTitleHeading = opensWithHeading && title !== undefined && heading[1].trim() === title;
+  if (!title && data.title === undefined && opensWithHeading) {
+    title = heading[1].trim();
+    dropsTitleHeading = true;
+  }
+  if (!title && !diagnostics.length) {
+    diagnostics.push(error('TitleMissing', 'page has no title', { file: source.path, line: 1, column: 1 },
+      'add `title: …` to the front matter, or start the body with a `# Heading`'));
+  }
+
+  const segments = source.relPath.replace(/\.md$/i, '').split('/');
+  if (segments.at(-1)?.toLowerCase() === 'index') segments.pop();
+  const rawSlug = text('slug');
+  if (rawSlug !== undefined) {
+    if (isUnsafePathSegment(rawSlug) || !slugify(rawSlug)) {
+      fail('slug', `\`slug\` ${JSON.stringify(rawSlug)} is not a URL segment`, 'use letters, digits and dashes only, e.g. `slug: about-me`', 'SlugUnsafe');
+    } else if (segments.length > 0) segments[segments.length - 1] = rawSlug;
+    else segments.push(rawSlug);
+  }
+  const slugs = segments.map((segment) => slugify(segment) || fallbackSlug(segment));
+  const tooLong = slugs.map(slugLengthProblem).find(Boolean);
+  if (tooLong) diagnostics.push(error('SlugUnsafe', `the page's URL would be too long: ${tooLong}`, rawSlug ? at('slug') : { file: source.path }, 'use a shorter file or folder name'));
+
+  let weight = 0;
+  if (data.weight !== undefined && data.weight !== null) {
+    if (typeof data.weight === 'number' && Number.isFinite(data.weight)) weight = data.weight;
+    else fail('weight', '`weight` must be a number', 'write e.g. `weight: 10`; lower weights come first in the navigation');
+  }
+  let isDraft = false;
+  if (data.draft !== undefined && data.draft !== null) {
+    if (typeof data.draft === 'boolean') isDraft = data.draft;
+    else fail('draft', '`draft` must be true or false', 'write `draft: true` or remove the line');
+  }
+  const aliases = parseAliases(data.aliases);
+  if ('problem' in aliases) fail('aliases', aliases.problem, 'write the old URLs as a list of paths: `aliases: [/old-url/, /2019/about.html]`');
+  const description = text('description');
+
+  if (diagnostics.length > 0 || !title || 'problem' in aliases) return { diagnostics };
+  const extra: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data)) if (!knownKeys.has(key)) extra[key] = value;
+  return {
+    diagnostics,
+    page: {
+      sourcePath: source.path,
+      relPath: source.relPath,
+      path: slugs.map((slug) => `${encodeURIComponent(slug)}/`).join(''),
+      ...(rawSlug !== undefined ? { slugLoc: at('slug') } : {}),
+      title,
+      dropsTitleHeading,
+      ...(description ? { description } : {}),
+      weight,
+      isDraft,
+      aliases: aliases.paths,
+      data: extra,
+      body: fm.body,
+      bodyStartLine: fm.bodyStartLine,
+    },
+  };
+}
+
+/**
+ * The pages stage: reads the pages folder (none is fine: a blog without pages), validates every page, and splits
+ * off drafts unless they are published too.
+ */
+export async function discoverPages(config: { pagesDir: string; root: string; drafts: boolean }): Promise<{ pages: Page[]; drafts: Page[]; diagnostics: Diagnostic[] }> {
+  if (!fsSync.statSync(config.pagesDir, { throwIfNoEntry: false })?.isDirectory()) return { pages: [], drafts: [], diagnostics: [] };
+  const { sources, diagnostics } = await discoverSources(config.pagesDir, undefined, undefined, config.root);
+  const loaded = loadPages(sources);
+  const isPublished = (page: Page) => !page.isDraft || config.drafts;
+  return { pages: loaded.pages.filter(isPublished), drafts: loaded.pages.filter((page) => !isPublished(page)), diagnostics: [...diagnostics, ...loaded.diagnostics] };
+}

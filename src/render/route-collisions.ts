@@ -1,0 +1,39 @@
+import path from 'node:path';
+import { error, type Diagnostic } from '../diagnostics/error.js';
+import { outputPath } from '../site/urls.js';
+import type { FileRoute, Route } from './routes.js';
+
+const described: Record<(Route | FileRoute)['kind'], string> = {
+  post: 'the post', home: 'a home page', 'tag-index': 'the tag index', tag: 'a tag page', page: 'the page', '404': 'the 404 page',
+  feed: 'a feed', sitemap: 'the sitemap', robots: 'robots.txt', static: 'a copied file', alias: 'an alias of',
+};
+
+/**
+ * Two routes to one output file, when one of them comes from a post or page (a page `pages/tags.md`, an alias
+ * `/rss.xml`): a `DuplicateOutputPath` error at that source, naming what else is written there. Clashes between
+ * generated files alone are left to the writer's check. Paths compare as file systems may: case and Unicode form folded.
+ */
+export function checkRouteCollisions(routes: readonly (Route | FileRoute)[], root: string): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Map<string, Route | FileRoute>();
+  const fileOf = (route: Route | FileRoute) => ('template' in route && route.path !== '404.html' ? outputPath(route.path) : route.path);
+  const what = (route: Route | FileRoute) => {
+    const source = route.origin?.file ?? ('source' in route ? route.source : undefined);
+    return source ? `${described[route.kind]} ${path.relative(root, source).split(path.sep).join('/')}` : described[route.kind];
+  };
+  for (const route of routes) {
+    const file = fileOf(route);
+    const key = file.normalize('NFC').toLowerCase();
+    const other = seen.get(key);
+    if (!other) {
+      seen.set(key, route);
+      continue;
+    }
+    const located = route.origin ? route : other.origin ? other : undefined;
+    if (!located) continue;
+    const second = located === route ? other : route;
+    diagnostics.push(error('DuplicateOutputPath', `${what(located)} would be written to ${file}, where ${what(second)} is written too`,
+      located.origin, located.kind === 'alias' ? 'remove this alias, or move what is at that path' : 'rename the page (its file name or `slug:`), or move what is at that path'));
+  }
+  return diagnostics;
+}
