@@ -25,6 +25,7 @@ import { fsWriter, type Writer } from './output/writer.js';
 import { registerHelpers } from './render/helpers.js';
 import { renderPages, siteFingerprint, type OutputFile } from './render/render-pages.js';
 import { checkRouteCollisions } from './render/route-collisions.js';
+import { listRoutes, type BuiltFile } from './render/route-list.js';
 import { fileRoutes } from './render/routes.js';
 import { handlebarsVersion, loadTemplates, type Theme } from './render/templates.js';
 import { buildSite, checkDuplicateSlugs, comparePosts, selectPublished } from './site/build-site.js';
@@ -75,6 +76,8 @@ export interface BuildResult {
   site?: Site;
   /** Output paths, relative to the output folder. */
   files: string[];
+  /** Every output file with its kind (post, page, tag, feed, alias…) and source, when the build succeeded. */
+  routes?: BuiltFile[];
   diagnostics: Diagnostic[];
   stats: BuildStats;
 }
@@ -93,7 +96,15 @@ export interface BuildStats {
   markdownRendered: number;
   /** Posts whose rendered markdown came from the persistent cache. */
   markdownCached: number;
+  /** Standalone pages built from the pages folder. */
+  pages: number;
   durationMs: number;
+  /**
+   * Milliseconds spent in each stage, in order: `config`, `sources` (finding and reading posts and pages),
+   * `frontMatter`, `markdown` (posts; templates load meanwhile), `site` (pages' markdown, tags, feed items), `routes`
+   * (every output file; pages rendered here or by the writer), `write`. A stage a failed build never reached is absent.
+   */
+  timings: Record<string, number>;
 }
 
 const generator = `blogbuild ${version}`;
@@ -102,7 +113,13 @@ const generator = `blogbuild ${version}`;
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const started = performance.now();
   const diagnostics: Diagnostic[] = [];
-  const stats: BuildStats = { posts: 0, tags: 0, tagPages: 0, files: 0, written: 0, unchanged: 0, drafts: 0, scheduled: 0, markdownRendered: 0, markdownCached: 0, durationMs: 0 };
+  const stats: BuildStats = { posts: 0, tags: 0, tagPages: 0, files: 0, written: 0, unchanged: 0, drafts: 0, scheduled: 0, markdownRendered: 0, markdownCached: 0, pages: 0, durationMs: 0, timings: {} };
+  let lap = started;
+  const time = (stage: string) => {
+    const now = performance.now();
+    stats.timings[stage] = now - lap;
+    lap = now;
+  };
   const root = path.resolve(options.root ?? process.cwd());
   // What earlier builds computed: the cache folder (not for --no-cache), under the dev server's memory.
   const disk = options.cache === false ? undefined : diskStore(resolveCacheDir(root, options.cacheDir), codeSalt());
@@ -116,6 +133,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // The cache folder does not depend on the config, so the config's validation can be remembered there too.
   const { config, diagnostics: configDiagnostics } = await loadConfig(root, options, disk && !options.state ? storedConfigs(disk) : undefined);
   diagnostics.push(...configDiagnostics);
+  time('config');
   if (!config) return finish({ ok: false, files: [] });
   const state = options.state;
   if (state) resetForConfig(state, config);
@@ -133,12 +151,14 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   diagnostics.push(...sourceDiagnostics);
   const pageSources = await discoverPages(config);
   diagnostics.push(...pageSources.diagnostics);
+  time('sources');
   // The markdown processor's description: workers build the same processor from it. No user plugins yet.
   const markdownOptions = { rawHtml: config.markdown.rawHtml, tagfilter: config.markdown.tagfilter, basePath: config.basePath, remarkPlugins: [], rehypePlugins: [] };
   const buildFromSources = async (pool: MarkdownPool | undefined): Promise<BuildResult> => {
     const { posts, diagnostics: postDiagnostics } = loadPosts(sources, { timezone: config.timezone, author: config.author }, state?.posts, postCache);
     diagnostics.push(...postDiagnostics);
     diagnostics.push(...checkDuplicateSlugs(posts, config.root));
+    time('frontMatter');
     const { published, drafts, scheduled } = selectPublished(posts, { drafts: config.drafts, future: config.future, now: options.now ?? new Date() });
     // The templates load while the workers render (before rendering, without workers); broken ones stop the rendering.
     const verifiedTemplates = disk === undefined || state ? undefined : storedTemplates(disk);
@@ -177,6 +197,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (hasErrors(templateDiagnostics) || !theme) return finish({ ok: false, config, files: [] });
     diagnostics.push(...markdown.diagnostics);
     Object.assign(stats, { markdownRendered: markdown.stats.rendered, markdownCached: markdown.stats.fromCache });
+    time('markdown');
     // Pages (a handful) render in this thread, through the same processor and cache as posts.
     const renderedPages = await renderPageMarkdown(pageSources.pages, { markdown: markdownOptions, cache, memo: state?.pageMarkdown });
     diagnostics.push(...renderedPages.diagnostics);
@@ -188,6 +209,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     else await cache?.save();
 
     // Pages rendered from the same inputs into the output last time are rendered only if their file must be written.
+    time('site');
     const manifestFile = cacheDir === undefined || options.writer ? undefined : outputManifestPath(cacheDir, config.outDir);
     const previousOutput = manifestFile === undefined ? undefined : readOutputManifest(manifestFile, config.outDir);
     // Builds with a state (the dev server rebuilding on every save) reuse the pages of the last build.
@@ -221,6 +243,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         'set `url` in blogbuild.config.json or pass --url https://example.org/ when building for publishing'));
     }
     const files = pages.files;
+    time('routes');
     // A page or alias on a path something else is written to is reported at its source; other clashes by file.
     const collisions = checkRouteCollisions(pages.routes, config.root);
     diagnostics.push(...(collisions.length > 0 ? collisions : checkOutputPaths(files, config)));
@@ -242,6 +265,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         }
       }
       await writer.commit();
+      time('write');
       Object.assign(stats, written);
     } catch (cause) {
       await writer.abort().catch(() => undefined);
@@ -257,9 +281,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     stats.tags = site.tags.length;
     stats.tagPages = pages.routes.filter((route) => route.kind === 'tag').length;
     stats.files = files.length;
+    stats.pages = site.pages.length;
     stats.drafts = drafts.length;
     stats.scheduled = scheduled.length;
-    return finish({ ok: true, config, site, files: files.map((file) => file.path) });
+    return finish({ ok: true, config, site, files: files.map((file) => file.path), routes: listRoutes(pages.routes, config) });
   };
 
   // New and changed sources will most likely need rendering: when there are enough of them for workers, the workers

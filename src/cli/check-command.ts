@@ -30,6 +30,7 @@ export async function checkCommand(flags: CheckFlags): Promise<number> {
     posts: flags.posts,
     templates: flags.templates,
     url: flags.url,
+    urlFrom: flags.urlFrom,
     drafts: flags.drafts,
     future: flags.future,
     writer,

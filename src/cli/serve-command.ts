@@ -27,7 +27,7 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
   const host = (flags.host ?? '127.0.0.1').trim();
   const unknownHost = await checkHost(host);
   if (unknownHost) return usageError(unknownHost.message, unknownHost.hint);
-  const overrides = { config: flags.config, posts: flags.posts, templates: flags.templates, url: flags.url, drafts: flags.drafts, future: flags.future };
+  const overrides = { config: flags.config, posts: flags.posts, templates: flags.templates, url: flags.url, urlFrom: flags.urlFrom, drafts: flags.drafts, future: flags.future };
 
   const { loadConfig } = await import('../config/load.js');
   const loaded = await loadConfig(cwd, overrides);

@@ -18,6 +18,8 @@ export interface ConfigOverrides {
   templates?: string;
   out?: string;
   url?: string;
+  /** Where `url` came from, named in its error: `BLOGBUILD_URL` (the CLI reads the environment). @default "--url" */
+  urlFrom?: string;
   /** Publish drafts. @default false */
   drafts?: boolean;
   /** Publish posts dated in the future. @default false */
@@ -87,8 +89,8 @@ export async function loadConfig(
       if (!url.success) {
         return {
           diagnostics: [
-            error('UsageInvalid', `--url ${JSON.stringify(overrides.url)} ${url.error.issues[0]?.message ?? 'is not an absolute http(s) URL'}`, undefined,
-              'pass the address the site is published at, e.g. --url https://example.org/blog/'),
+            error('UsageInvalid', `${overrides.urlFrom ?? '--url'} ${JSON.stringify(overrides.url)} ${url.error.issues[0]?.message ?? 'is not an absolute http(s) URL'}`, undefined,
+              `pass the address the site is published at, e.g. ${overrides.urlFrom === 'BLOGBUILD_URL' ? 'BLOGBUILD_URL=' : '--url '}https://example.org/blog/`),
           ],
         };
       }
