@@ -19,7 +19,8 @@ export function listRoutes(routes: readonly (Route | FileRoute)[], config: UrlCo
   return routes.map((route) => {
     const isPage = 'template' in route;
     const file = isPage && route.path !== '404.html' ? outputPath(route.path) : route.path;
-    const url = siteUrl(config, isPage ? route.path : encodeURI(route.path));
+    // An alias written as `old/index.html` is linked as `old/`, as pages are.
+    const url = siteUrl(config, isPage ? route.path : encodeURI(route.path).replace(/(^|\/)index\.html$/, '$1'));
     const source = route.origin?.file ?? (isPage ? undefined : route.source);
     return { file, url, kind: route.kind, ...(source !== undefined ? { source } : {}) };
   });
