@@ -122,3 +122,29 @@ describe('the site URL: config < BLOGBUILD_URL < --url', () => {
     expect(bad.stderr).toContain('BLOGBUILD_URL "example.org/x" is not an absolute http(s) URL');
   });
 });
+
+describe('README: Publishing', () => {
+  const readme = fs.readFileSync(path.join(repo, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('\n## Publishing\n'), readme.indexOf('\n## Errors\n'));
+
+  it('has a recipe for each host, each keeping the build cache folder', () => {
+    const recipes = section.split('\n### ').slice(1);
+    expect(recipes.map((recipe) => recipe.split('\n')[0])).toEqual(['GitHub Pages', 'Netlify', 'Cloudflare Pages', 'Amazon S3 + CloudFront']);
+    for (const recipe of recipes) expect(recipe, recipe.split('\n')[0]).toMatch(/node_modules\/\.cache\/blogbuild|cache/);
+  });
+
+  it('gives a workflow that parses, restores the cache after npm ci and builds with BLOGBUILD_URL', async () => {
+    const yaml = (await import('js-yaml')).default;
+    const block = /```yaml\n([\s\S]*?)```/.exec(section)![1];
+    const workflow = yaml.load(block) as { jobs: Record<string, { steps: { run?: string; uses?: string; with?: { path?: string }; env?: Record<string, string> }[] }> };
+    const steps = Object.values(workflow.jobs)[0].steps;
+    const at = (find: (step: (typeof steps)[number]) => boolean) => steps.findIndex(find);
+    const install = at((step) => step.run === 'npm ci');
+    const cache = at((step) => step.uses?.startsWith('actions/cache') === true && step.with?.path === 'node_modules/.cache/blogbuild');
+    const buildStep = at((step) => step.run?.startsWith('npx blogbuild build') === true);
+    expect(install).toBeGreaterThanOrEqual(0);
+    expect(cache).toBeGreaterThan(install);
+    expect(buildStep).toBeGreaterThan(cache);
+    expect(Object.keys(steps[buildStep].env ?? {})).toEqual(['BLOGBUILD_URL']);
+  });
+});
