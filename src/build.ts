@@ -225,7 +225,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     // The feed, sitemap, robots.txt and copied files are routes too, after the pages.
     const otherFiles = [
       ...fileRoutes(site, config, { ...feedOptions, itemsHtml: feedHtml }),
-      ...(await collectStaticFiles({ publicDir: config.publicDir, themeAssets: theme.assets, posts: site.posts, root: config.root, diagnostics })),
+      ...(await collectStaticFiles({ publicDir: config.publicDir, themeAssets: theme.assets, posts: site.posts, permalinks: config.permalinks, root: config.root, diagnostics })),
     ];
     const pages = renderPages(site, config, theme, generator, renderSalt === undefined ? { defer: true } : {
       defer: !state,

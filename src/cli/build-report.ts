@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { BuildResult } from '../build.js';
 import type { BuiltFile } from '../render/route-list.js';
-import { siteUrl } from '../site/urls.js';
+import { siteUrl, tagPath } from '../site/urls.js';
 
 const pageKinds = new Set<string>(['post', 'home', 'tag-index', 'tag', 'page', '404', 'alias']);
 import { version } from '../version.js';
@@ -44,7 +44,7 @@ export function buildReport(result: BuildResult, cwd: string): BuildReport {
     outDir: config ? rel(config.outDir) : null,
     pages: routes.filter((route) => pageKinds.has(route.kind)).map(relSource),
     files: routes.filter((route) => !pageKinds.has(route.kind) && route.kind !== 'feed').map(relSource),
-    tags: result.ok && site && config ? site.tags.map((tag) => ({ name: tag.name, slug: tag.slug, url: siteUrl(config, `tags/${encodeURIComponent(tag.slug)}/`), count: tag.posts.length })) : [],
+    tags: result.ok && site && config ? site.tags.map((tag) => ({ name: tag.name, slug: tag.slug, url: siteUrl(config, tagPath(tag.slug, config)), count: tag.posts.length })) : [],
     feeds: routes.filter((route) => route.kind === 'feed').map((route) => ({
       file: route.file,
       url: route.url,

@@ -40,7 +40,7 @@ export async function checkCommand(flags: CheckFlags): Promise<number> {
   let summary = 'links not checked: the build failed';
   if (result.ok && result.config && result.site) {
     const sources = new Map<string, string>();
-    for (const post of result.site.posts) sources.set(outputPath(postPath(post.slug)), post.sourcePath);
+    for (const post of result.site.posts) sources.set(outputPath(postPath(post, result.config)), post.sourcePath);
     const report = checkOutput({ files: writer.files, basePath: result.config.basePath, url: result.config.url, sources, readSource });
     diagnostics.push(...report.diagnostics);
     summary = `checked ${report.pages} pages, ${report.feeds} feeds and sitemaps, ${report.links} internal links and ${report.images} images`;

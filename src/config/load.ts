@@ -122,6 +122,7 @@ export async function loadConfig(
     pagesDir: path.resolve(root, user.pagesDir),
     nav: user.nav ? Object.freeze([...user.nav]) : undefined,
     templatesDir: path.resolve(root, overrides.templates ?? user.templatesDir),
+    permalinks: Object.freeze({ ...user.permalinks }),
     outDir: path.resolve(root, overrides.out ?? user.outDir),
     publicDir: path.resolve(root, user.publicDir),
     drafts: overrides.drafts ?? false,
@@ -274,6 +275,9 @@ function hintFor(key: string, value: unknown): string | undefined {
     postsPerPage: 'use a whole number of at least 1, e.g. 10',
     'feed.items': 'use a whole number of at least 1, e.g. 20',
     readingSpeed: 'use words per minute, e.g. 230',
+    'permalinks.post': 'write a path with :slug and, if you like, :year, :month and :day, e.g. "/:year/:month/:slug/"',
+    'permalinks.tag': 'write a path with :slug that posts do not use, e.g. "/topics/:slug/"',
+    'permalinks.page': 'write a path with :path (folders and name) or :slug (name), e.g. "/:path/" or "/pages/:slug/"',
     'markdown.tagfilter': 'use "safe" (escape the tags that hide the rest of a post), "gfm" (GitHub\'s whole list, <script>, <style> and <iframe> too) or false (none)',
   };
   return hints[key];

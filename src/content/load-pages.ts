@@ -2,6 +2,7 @@ import fsSync from 'node:fs';
 import { error, type Diagnostic, type Location } from '../diagnostics/error.js';
 import { findYamlKey } from '../diagnostics/position.js';
 import type { Page } from '../site/model.js';
+import { defaultPermalinks, pagePath } from '../site/urls.js';
 import { parseAliases } from './aliases.js';
 import { discoverSources, type SourceFile } from './discover.js';
 import { parseFrontMatter } from './front-matter.js';
@@ -11,21 +12,21 @@ const knownKeys = new Set(['title', 'description', 'slug', 'weight', 'draft', 'a
 
 /**
  * Validates the pages folder's sources: a page needs only a `title` (or a body opening with `# Title`). Every
- * problem in every file is reported. `pages/about.md` → `about/`, `pages/docs/faq.md` → `docs/faq/`, and
- * `pages/docs/index.md` → `docs/`; `slug:` renames the last segment.
+ * problem in every file is reported. Under the default permalink `/:path/`, `pages/about.md` → `about/`,
+ * `pages/docs/faq.md` → `docs/faq/` and `pages/docs/index.md` → `docs/`; `slug:` renames the last segment.
  */
-export function loadPages(sources: SourceFile[]): { pages: Page[]; diagnostics: Diagnostic[] } {
+export function loadPages(sources: SourceFile[], permalink = defaultPermalinks.page): { pages: Page[]; diagnostics: Diagnostic[] } {
   const pages: Page[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const source of sources) {
-    const result = loadPage(source);
+    const result = loadPage(source, permalink);
     if ('page' in result) pages.push(result.page);
     diagnostics.push(...result.diagnostics);
   }
   return { pages, diagnostics };
 }
 
-function loadPage(source: SourceFile): { page: Page; diagnostics: Diagnostic[] } | { diagnostics: Diagnostic[] } {
+function loadPage(source: SourceFile, permalink: string): { page: Page; diagnostics: Diagnostic[] } | { diagnostics: Diagnostic[] } {
   const fm = parseFrontMatter(source.path, source.text);
   if ('code' in fm) return { diagnostics: [fm] };
   const { data } = fm;
@@ -91,7 +92,7 @@ function loadPage(source: SourceFile): { page: Page; diagnostics: Diagnostic[] }
     page: {
       sourcePath: source.path,
       relPath: source.relPath,
-      path: slugs.map((slug) => `${encodeURIComponent(slug)}/`).join(''),
+      path: pagePath(slugs, permalink),
       ...(rawSlug !== undefined ? { slugLoc: at('slug') } : {}),
       title,
       dropsTitleHeading,
@@ -110,10 +111,10 @@ function loadPage(source: SourceFile): { page: Page; diagnostics: Diagnostic[] }
  * The pages stage: reads the pages folder (none is fine: a blog without pages), validates every page, and splits
  * off drafts unless they are published too.
  */
-export async function discoverPages(config: { pagesDir: string; root: string; drafts: boolean }): Promise<{ pages: Page[]; drafts: Page[]; diagnostics: Diagnostic[] }> {
+export async function discoverPages(config: { pagesDir: string; root: string; drafts: boolean; permalinks?: { page: string } }): Promise<{ pages: Page[]; drafts: Page[]; diagnostics: Diagnostic[] }> {
   if (!fsSync.statSync(config.pagesDir, { throwIfNoEntry: false })?.isDirectory()) return { pages: [], drafts: [], diagnostics: [] };
   const { sources, diagnostics } = await discoverSources(config.pagesDir, undefined, undefined, config.root);
-  const loaded = loadPages(sources);
+  const loaded = loadPages(sources, config.permalinks?.page);
   const isPublished = (page: Page) => !page.isDraft || config.drafts;
   return { pages: loaded.pages.filter(isPublished), drafts: loaded.pages.filter((page) => !isPublished(page)), diagnostics: [...diagnostics, ...loaded.diagnostics] };
 }

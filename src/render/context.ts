@@ -41,7 +41,7 @@ export interface PostView {
 
 /** Builds template views from the site model; one instance per build. */
 export function createViews(site: Site, config: ResolvedConfig, generator: string) {
-  const tagView = (tag: Tag): TagView => ({ name: tag.name, slug: tag.slug, url: siteUrl(config, tagPath(tag.slug)), count: tag.posts.length });
+  const tagView = (tag: Tag): TagView => ({ name: tag.name, slug: tag.slug, url: siteUrl(config, tagPath(tag.slug, config)), count: tag.posts.length });
   const tagViews = new Map(site.tags.map((tag) => [tag.slug, tagView(tag)]));
   const bySpelling = new Map<string, TagView>();
   for (const tag of site.tags) {
@@ -64,7 +64,7 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
   const postTags = (p: RenderedPost): TagView[] => p.tags.map((name) => bySpelling.get(name)!).filter(Boolean);
 
   const post = (p: RenderedPost, includeHtml: boolean): PostView => {
-    const url = siteUrl(config, postPath(p.slug));
+    const url = siteUrl(config, postPath(p, config));
     const image = p.image ? resolveImage(p.image, url, config.basePath) : null;
     return {
       title: p.title,

@@ -72,7 +72,7 @@ export function fileRoutes(site: Site, config: ResolvedConfig, feed: FeedOptions
 /** A redirect page at each old URL a post or page lists in `aliases` (validated when they were loaded). */
 function aliasRoutes(site: Site, config: ResolvedConfig): FileRoute[] {
   const targets = [
-    ...site.posts.map((post) => ({ path: postPath(post.slug), title: post.title, file: post.sourcePath, aliases: parseAliases(post.data.aliases) })),
+    ...site.posts.map((post) => ({ path: postPath(post, config), title: post.title, file: post.sourcePath, aliases: parseAliases(post.data.aliases) })),
     ...site.pages.map((page) => ({ path: page.path, title: page.title, file: page.sourcePath, aliases: { paths: page.aliases } })),
   ];
   return targets.flatMap((target) => ('paths' in target.aliases ? target.aliases.paths : []).map((alias): FileRoute => ({
@@ -108,12 +108,12 @@ function postRoutes({ site, config, views, keys }: RouteContext): Route[] {
     const newer = site.posts[i - 1];
     const older = site.posts[i + 1];
     const neighbours = () => ({
-      newer: newer ? { title: newer.title, url: siteUrl(config, postPath(newer.slug)) } : null,
-      older: older ? { title: older.title, url: siteUrl(config, postPath(older.slug)) } : null,
+      newer: newer ? { title: newer.title, url: siteUrl(config, postPath(newer, config)) } : null,
+      older: older ? { title: older.title, url: siteUrl(config, postPath(older, config)) } : null,
     });
-    const common = () => views.common('post', post.title, post.description ?? post.excerpt, postPath(post.slug));
+    const common = () => views.common('post', post.title, post.description ?? post.excerpt, postPath(post, config));
     return {
-      path: postPath(post.slug),
+      path: postPath(post, config),
       kind: 'post',
       template: 'post',
       origin: post.slugLoc ?? { file: post.sourcePath },
@@ -165,7 +165,7 @@ function tagIndexRoutes({ site, config, views }: RouteContext): Route[] {
 
 function tagRoutes({ site, config, views, keys }: RouteContext): Route[] {
   return site.tags.flatMap((tag) => {
-    const base = tagPath(tag.slug);
+    const base = tagPath(tag.slug, config);
     return paginate(tag.posts, config.postsPerPage, base).map((page) => {
       const title = page.page === 1 ? `Posts tagged “${tag.name}”` : `Posts tagged “${tag.name}”, page ${page.page}`;
       const data = () => ({
