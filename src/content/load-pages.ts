@@ -1,6 +1,6 @@
 import fsSync from 'node:fs';
 import { error, type Diagnostic, type Location } from '../diagnostics/error.js';
-import { findYamlKey } from '../diagnostics/position.js';
+import { findYamlKey, findYamlValue } from '../diagnostics/position.js';
 import type { Page } from '../site/model.js';
 import { defaultPermalinks, pagePath } from '../site/urls.js';
 import { parseAliases } from './aliases.js';
@@ -93,13 +93,17 @@ function loadPage(source: SourceFile, permalink: string): { page: Page; diagnost
       sourcePath: source.path,
       relPath: source.relPath,
       path: pagePath(slugs, permalink),
-      ...(rawSlug !== undefined ? { slugLoc: at('slug') } : {}),
+      slugLoc: rawSlug !== undefined ? at('slug') : { file: source.path, line: 1, column: 1 },
       title,
       dropsTitleHeading,
       ...(description ? { description } : {}),
       weight,
       isDraft,
       aliases: aliases.paths,
+      aliasLocs: (Array.isArray(data.aliases) ? data.aliases : [data.aliases]).slice(0, aliases.paths.length).map((raw): Location => {
+        const found = findYamlValue(fm.yaml, 'aliases', String(raw), fm.yamlStartLine);
+        return found ? { file: source.path, ...found } : at('aliases');
+      }),
       data: extra,
       body: fm.body,
       bodyStartLine: fm.bodyStartLine,

@@ -72,13 +72,14 @@ export function fileRoutes(site: Site, config: ResolvedConfig, feed: FeedOptions
 /** A redirect page at each old URL a post or page lists in `aliases` (validated when they were loaded). */
 function aliasRoutes(site: Site, config: ResolvedConfig): FileRoute[] {
   const targets = [
-    ...site.posts.map((post) => ({ path: postPath(post, config), title: post.title, file: post.sourcePath, aliases: parseAliases(post.data.aliases) })),
-    ...site.pages.map((page) => ({ path: page.path, title: page.title, file: page.sourcePath, aliases: { paths: page.aliases } })),
+    ...site.posts.map((post) => ({ path: postPath(post, config), title: post.title, file: post.sourcePath, aliases: parseAliases(post.data.aliases), locs: [] as Location[] })),
+    ...site.pages.map((page) => ({ path: page.path, title: page.title, file: page.sourcePath, aliases: { paths: page.aliases }, locs: page.aliasLocs })),
   ];
-  return targets.flatMap((target) => ('paths' in target.aliases ? target.aliases.paths : []).map((alias): FileRoute => ({
+  return targets.flatMap((target) => ('paths' in target.aliases ? target.aliases.paths : []).map((alias, i): FileRoute => ({
     path: outputPath(alias),
     kind: 'alias',
-    origin: { file: target.file },
+    // A page knows where each alias is written; a post's are reported at its file.
+    origin: target.locs[i] ?? { file: target.file },
     contents: () => renderRedirect({ url: siteUrl(config, target.path), canonical: absoluteUrl(config, target.path), title: target.title, language: config.language }),
   })));
 }
@@ -186,7 +187,7 @@ function pageRoutes({ site, views }: RouteContext): Route[] {
       const common = views.common('page', page.title, page.description ?? page.excerpt, page.path);
       return { ...common, page: { ...common.page, html: page.html, data: page.data } };
     };
-    return { path: page.path, kind: 'page', template: 'page', origin: page.slugLoc ?? { file: page.sourcePath }, data, deps: {} };
+    return { path: page.path, kind: 'page', template: 'page', origin: page.slugLoc, data, deps: {} };
   });
 }
 

@@ -74,8 +74,8 @@ export interface Page {
   relPath: string;
   /** Site path: `about/`, `docs/faq/` (URL-encoded, as post paths are). */
   path: string;
-  /** Where `slug:` is, when the front matter set it. */
-  slugLoc?: Location;
+  /** Where the page's URL is decided: its `slug:`, else the top of the file. */
+  slugLoc: Location;
   title: string;
   dropsTitleHeading: boolean;
   description?: string;
@@ -84,6 +84,8 @@ export interface Page {
   isDraft: boolean;
   /** Site paths of the page's old URLs, each written as a redirect page. */
   aliases: string[];
+  /** Where each alias is written in the front matter, in the order of `aliases`. */
+  aliasLocs: Location[];
   /** Every other front-matter key, passed to templates. */
   data: Record<string, unknown>;
   body: string;
