@@ -148,3 +148,13 @@ describe('README: Publishing', () => {
     expect(Object.keys(steps[buildStep].env ?? {})).toEqual(['BLOGBUILD_URL']);
   });
 });
+
+describe('blogbuild check on pages', () => {
+  it('reports a broken link in a page at its line in the page\'s markdown', async () => {
+    const dir = await site();
+    fs.writeFileSync(path.join(dir, 'pages/about.md'), '---\ntitle: About us\n---\nFirst line.\n\nSee [the archive](/archive/).\n');
+    const checked = run(['check'], dir);
+    expect(checked.code).toBe(1);
+    expect(checked.stderr).toMatch(/^pages\/about\.md:6:\d+: error: .*\/site\/archive\/.* \[LinkBroken\]$/m);
+  });
+});
