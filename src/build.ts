@@ -13,7 +13,7 @@ import { cachedPostIdentity, openPostCache } from './cache/post-cache.js';
 import { openMarkdownCache, outputManifestPath, resolveCacheDir } from './cache/markdown-cache.js';
 import { diskStore } from './incremental/disk-store.js';
 import { layeredStore } from './incremental/store.js';
-import { feedHtmlMemo, storedConfigs, storedTemplates } from './incremental/stored.js';
+import { feedHtmlMemo, storedConfigs, storedPages, storedTemplates } from './incremental/stored.js';
 import type { MarkdownPool } from './markdown/pool.js';
 import { renderPageMarkdown } from './markdown/render-page-markdown.js';
 import { defaultWorkers, poolThreshold, renderMarkdown } from './markdown/render-markdown.js';
@@ -149,7 +149,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const postCache = cacheDir === undefined || state ? undefined : openPostCache(cacheDir);
   const { sources, diagnostics: sourceDiagnostics, fresh } = await discoverSources(config.postsDir, state?.sources, postCache, config.root);
   diagnostics.push(...sourceDiagnostics);
-  const pageSources = await discoverPages(config);
+  const pageSources = await discoverPages(config, store && storedPages(store));
   diagnostics.push(...pageSources.diagnostics);
   time('sources');
   // The markdown processor's description: workers build the same processor from it. No user plugins yet.

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fsSync from 'node:fs';
 import { error, type Diagnostic, type Location } from '../diagnostics/error.js';
 import { findYamlKey, findYamlValue } from '../diagnostics/position.js';
@@ -15,18 +16,27 @@ const knownKeys = new Set(['title', 'description', 'slug', 'weight', 'draft', 'a
  * problem in every file is reported. Under the default permalink `/:path/`, `pages/about.md` → `about/`,
  * `pages/docs/faq.md` → `docs/faq/` and `pages/docs/index.md` → `docs/`; `slug:` renames the last segment.
  */
-export function loadPages(sources: SourceFile[], permalink = defaultPermalinks.page): { pages: Page[]; diagnostics: Diagnostic[] } {
+export function loadPages(sources: SourceFile[], permalink = defaultPermalinks.page, loaded?: LoadedPages): { pages: Page[]; diagnostics: Diagnostic[] } {
   const pages: Page[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const source of sources) {
-    const result = loadPage(source, permalink);
+    // A page loaded without a problem from the same text, path and permalink is not parsed again (nor the YAML
+    // parser loaded); one with problems is, so its diagnostics are reported every time.
+    const key = loaded ? createHash('sha1').update(JSON.stringify([source.path, source.relPath, permalink])).update('\0').update(source.text).digest('hex') : undefined;
+    let result: PageResult | undefined = key === undefined ? undefined : loaded!.memo(key, () => {
+      const fresh = loadPage(source, permalink);
+      return 'page' in fresh && fresh.diagnostics.length === 0 ? fresh : undefined;
+    });
+    result ??= loadPage(source, permalink);
     if ('page' in result) pages.push(result.page);
     diagnostics.push(...result.diagnostics);
   }
   return { pages, diagnostics };
 }
 
-function loadPage(source: SourceFile, permalink: string): { page: Page; diagnostics: Diagnostic[] } | { diagnostics: Diagnostic[] } {
+type PageResult = { page: Page; diagnostics: Diagnostic[] } | { diagnostics: Diagnostic[] };
+
+function loadPage(source: SourceFile, permalink: string): PageResult {
   const fm = parseFrontMatter(source.path, source.text);
   if ('code' in fm) return { diagnostics: [fm] };
   const { data } = fm;
@@ -111,14 +121,19 @@ function loadPage(source: SourceFile, permalink: string): { page: Page; diagnost
   };
 }
 
+/** Pages loaded by earlier builds (the build cache), by a key of everything a page is loaded from. */
+export interface LoadedPages {
+  memo(key: string, compute: () => { page: Page; diagnostics: Diagnostic[] } | undefined): { page: Page; diagnostics: Diagnostic[] } | undefined;
+}
+
 /**
  * The pages stage: reads the pages folder (none is fine: a blog without pages), validates every page, and splits
  * off drafts unless they are published too.
  */
-export async function discoverPages(config: { pagesDir: string; root: string; drafts: boolean; permalinks?: { page: string } }): Promise<{ pages: Page[]; drafts: Page[]; diagnostics: Diagnostic[] }> {
+export async function discoverPages(config: { pagesDir: string; root: string; drafts: boolean; permalinks?: { page: string } }, loaded?: LoadedPages): Promise<{ pages: Page[]; drafts: Page[]; diagnostics: Diagnostic[] }> {
   if (!fsSync.statSync(config.pagesDir, { throwIfNoEntry: false })?.isDirectory()) return { pages: [], drafts: [], diagnostics: [] };
   const { sources, diagnostics } = await discoverSources(config.pagesDir, undefined, undefined, config.root);
-  const loaded = loadPages(sources, config.permalinks?.page);
+  const result = loadPages(sources, config.permalinks?.page, loaded);
   const isPublished = (page: Page) => !page.isDraft || config.drafts;
-  return { pages: loaded.pages.filter(isPublished), drafts: loaded.pages.filter((page) => !isPublished(page)), diagnostics: [...diagnostics, ...loaded.diagnostics] };
+  return { pages: result.pages.filter(isPublished), drafts: result.pages.filter((page) => !isPublished(page)), diagnostics: [...diagnostics, ...result.diagnostics] };
 }
