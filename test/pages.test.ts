@@ -155,6 +155,20 @@ describe('pages: config and clashes', () => {
 });
 
 describe('pages: incremental builds', () => {
+  it('reports a bad page on every build, though good pages come from the build cache', async () => {
+    const root = await tempCopy();
+    const cacheDir = path.join(root, '.cache');
+    await fs.writeFile(path.join(root, 'pages/bad.md'), '---\ntitle: Bad\nweight: heavy\n---\nText.\n');
+    for (const run of [1, 2]) {
+      const result = await build({ root, cacheDir, writer: memoryWriter(), now: FIXED_NOW });
+      expect(result.diagnostics.map((d) => [d.code, path.relative(root, d.loc!.file), d.loc!.line]), `build ${run}`).toEqual([['FrontMatterInvalid', 'pages/bad.md', 3]]);
+    }
+    await fs.rm(path.join(root, 'pages/bad.md'));
+    const writer = memoryWriter();
+    expect((await build({ root, cacheDir, writer, now: FIXED_NOW })).ok).toBe(true);
+    expect(doc(writer.read('about/index.html')!).querySelector('h1')?.textContent).toBe('About us');
+  });
+
   it('re-renders an edited page, with the build cache on disk and with a build state', async () => {
     const root = await tempCopy();
     const cacheDir = path.join(root, '.cache');
