@@ -44,6 +44,7 @@ function safeDecode(text: string): string {
   try {
     return decodeURIComponent(text);
   } catch {
+    // A stray `%` (`/100%-rye/`) is no escape: the alias is taken as written.
     return text;
   }
 }

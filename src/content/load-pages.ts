@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import fsSync from 'node:fs';
+import type { ArgsOf, ErrorCode } from '../diagnostics/codes.js';
 import { error, type Diagnostic, type Location } from '../diagnostics/error.js';
 import { findYamlKey, findYamlValue } from '../diagnostics/position.js';
 import type { Page } from '../site/model.js';
@@ -45,12 +46,12 @@ function loadPage(source: SourceFile, permalink: string): PageResult {
     const found = findYamlKey(fm.yaml, key, fm.yamlStartLine);
     return found ? { file: source.path, ...found } : { file: source.path, line: 1, column: 1 };
   };
-  const fail = (key: string, message: string, hint: string, code: Diagnostic['code'] = 'FrontMatterInvalid') => diagnostics.push(error(code, message, at(key), hint));
+  const fail = <C extends ErrorCode>(code: C, key: string, args: ArgsOf<C>) => diagnostics.push(error(code, args, at(key)));
   const text = (key: string): string | undefined => {
     const value = data[key];
     if (value === undefined || value === null) return undefined;
     if (typeof value === 'string' || typeof value === 'number') return String(value).trim();
-    fail(key, `\`${key}\` must be text`, `write \`${key}: …\` on one line, or quote it`);
+    fail('FrontMatterInvalid', key, { problem: 'not-text', key });
     return undefined;
   };
 
@@ -63,8 +64,7 @@ function loadPage(source: SourceFile, permalink: string): PageResult {
     dropsTitleHeading = true;
   }
   if (!title && !diagnostics.length) {
-    diagnostics.push(error('TitleMissing', 'page has no title', { file: source.path, line: 1, column: 1 },
-      'add `title: …` to the front matter, or start the body with a `# Heading`'));
+    diagnostics.push(error('TitleMissing', { isPage: true }, { file: source.path, line: 1, column: 1 }));
   }
 
   const segments = source.relPath.replace(/\.md$/i, '').split('/');
@@ -72,26 +72,26 @@ function loadPage(source: SourceFile, permalink: string): PageResult {
   const rawSlug = text('slug');
   if (rawSlug !== undefined) {
     if (isUnsafePathSegment(rawSlug) || !slugify(rawSlug)) {
-      fail('slug', `\`slug\` ${JSON.stringify(rawSlug)} is not a URL segment`, 'use letters, digits and dashes only, e.g. `slug: about-me`', 'SlugUnsafe');
+      fail('SlugUnsafe', 'slug', { problem: 'page-slug', slug: rawSlug });
     } else if (segments.length > 0) segments[segments.length - 1] = rawSlug;
     else segments.push(rawSlug);
   }
   const slugs = segments.map((segment) => slugify(segment) || fallbackSlug(segment));
   const tooLong = slugs.map(slugLengthProblem).find(Boolean);
-  if (tooLong) diagnostics.push(error('SlugUnsafe', `the page's URL would be too long: ${tooLong}`, rawSlug ? at('slug') : { file: source.path }, 'use a shorter file or folder name'));
+  if (tooLong) diagnostics.push(error('SlugUnsafe', { problem: 'page-url-too-long', reason: tooLong }, rawSlug ? at('slug') : { file: source.path }));
 
   let weight = 0;
   if (data.weight !== undefined && data.weight !== null) {
     if (typeof data.weight === 'number' && Number.isFinite(data.weight)) weight = data.weight;
-    else fail('weight', '`weight` must be a number', 'write e.g. `weight: 10`; lower weights come first in the navigation');
+    else fail('FrontMatterInvalid', 'weight', { problem: 'not-number', key: 'weight' });
   }
   let isDraft = false;
   if (data.draft !== undefined && data.draft !== null) {
     if (typeof data.draft === 'boolean') isDraft = data.draft;
-    else fail('draft', '`draft` must be true or false', 'write `draft: true` or remove the line');
+    else fail('FrontMatterInvalid', 'draft', { problem: 'not-boolean', key: 'draft' });
   }
   const aliases = parseAliases(data.aliases);
-  if ('problem' in aliases) fail('aliases', aliases.problem, 'write the old URLs as a list of paths: `aliases: [/old-url/, /2019/about.html]`');
+  if ('problem' in aliases) fail('FrontMatterInvalid', 'aliases', { problem: 'aliases', reason: aliases.problem });
   const description = text('description');
 
   if (diagnostics.length > 0 || !title || 'problem' in aliases) return { diagnostics };

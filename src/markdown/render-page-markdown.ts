@@ -37,7 +37,7 @@ export async function renderPageMarkdown(pages: Page[], options: RenderPageMarkd
         result = await renderBody(processor, { path: page.sourcePath, body: page.body, stripTitleHeading: page.dropsTitleHeading });
         if (cacheKey !== undefined) options.cache!.set(cacheKey, result);
       } catch (cause) {
-        diagnostics.push(error('MarkdownFailed', `markdown could not be rendered: ${(cause as Error)?.message ?? String(cause)}`, { file: page.sourcePath }, undefined, cause));
+        diagnostics.push(error('MarkdownFailed', { reason: (cause as Error)?.message ?? String(cause) }, { file: page.sourcePath }, cause));
         continue;
       }
     }

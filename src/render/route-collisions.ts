@@ -32,8 +32,7 @@ export function checkRouteCollisions(routes: readonly (Route | FileRoute)[], roo
     const located = route.origin ? route : other.origin ? other : undefined;
     if (!located) continue;
     const second = located === route ? other : route;
-    diagnostics.push(error('DuplicateOutputPath', `${what(located)} would be written to ${file}, where ${what(second)} is written too`,
-      located.origin, located.kind === 'alias' ? 'remove this alias, or move what is at that path' : 'rename the page (its file name or `slug:`), or move what is at that path'));
+    diagnostics.push(error('DuplicateOutputPath', { problem: 'route', what: what(located), path: file, other: what(second), isAlias: located.kind === 'alias' }, located.origin));
   }
   return diagnostics;
 }

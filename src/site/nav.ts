@@ -25,9 +25,7 @@ export function siteNav(pages: readonly RenderedPage[], nav: readonly string[] |
       continue;
     }
     if (draftPaths.has(entry.replace(/^\/+|\/+$/g, ''))) continue;
-    const known = [...byPath.keys()].map((key) => `"${key}"`).join(', ');
-    diagnostics.push(error('ConfigInvalid', `\`nav\` lists ${JSON.stringify(entry)}, which is no page of the pages folder`, configFile ? { file: configFile } : undefined,
-      known ? `list pages by their path: ${known}` : 'add the page to the pages folder (e.g. pages/about.md for "about"), or remove the entry'));
+    diagnostics.push(error('ConfigInvalid', { problem: 'nav-unknown', entry, known: [...byPath.keys()] }, configFile ? { file: configFile } : undefined));
   }
   return { nav: listed, diagnostics };
 }
