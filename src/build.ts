@@ -245,7 +245,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     time('routes');
     // A page or alias on a path something else is written to is reported at its source; other clashes by file.
     const collisions = checkRouteCollisions(pages.routes, config.root);
-    diagnostics.push(...(collisions.length > 0 ? collisions : checkOutputPaths(files, config)));
+    diagnostics.push(...collisions.diagnostics, ...checkOutputPaths(files, config, collisions.paths));
     if (hasErrors(diagnostics)) return finish({ ok: false, config, site, files: [] });
 
     // The manifest of the last output lives with the cache, so --no-cache neither reads nor writes it.
@@ -303,7 +303,7 @@ function pagesIdentity(site: Site): string {
 }
 
 /** Two sources for one output path, or a path that leaves the output folder, are errors. */
-function checkOutputPaths(files: OutputFile[], config: ResolvedConfig): Diagnostic[] {
+function checkOutputPaths(files: OutputFile[], config: ResolvedConfig, /** Paths (case-folded) already reported at a page or alias. */ reported: ReadonlySet<string>): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const seen = new Map<string, OutputFile>();
   for (const file of files) {
@@ -314,10 +314,10 @@ function checkOutputPaths(files: OutputFile[], config: ResolvedConfig): Diagnost
     }
     const key = file.path.normalize('NFC').toLowerCase();
     const other = seen.get(key);
-    if (other) {
+    if (other && !reported.has(key)) {
       const shown = (f: OutputFile) => f.source && path.relative(config.root, f.source).split(path.sep).join('/');
       diagnostics.push(error('DuplicateOutputPath', { path: file.path, first: shown(other), second: shown(file) }, file.source ? { file: file.source } : undefined));
-    } else seen.set(key, file);
+    } else if (!other) seen.set(key, file);
   }
   return diagnostics;
 }

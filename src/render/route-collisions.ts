@@ -9,12 +9,13 @@ const described: Record<(Route | FileRoute)['kind'], string> = {
 };
 
 /**
- * Two routes to one output file, when one of them comes from a post or page (a page `pages/tags.md`, an alias
- * `/rss.xml`): a `DuplicateOutputPath` error at that source, naming what else is written there. Clashes between
- * generated files alone are left to the writer's check. Paths compare as file systems may: case and Unicode form folded.
+ * Two routes to one output file, when one of them is a page of pages/ or an alias (a page `pages/tags.md`, an
+ * alias `/rss.xml`): a `DuplicateOutputPath` error at that page or alias, naming what else is written there. Other
+ * clashes are left to the check of output files. Paths compare as file systems may: case and Unicode form folded.
  */
-export function checkRouteCollisions(routes: readonly (Route | FileRoute)[], root: string): Diagnostic[] {
+export function checkRouteCollisions(routes: readonly (Route | FileRoute)[], root: string): { diagnostics: Diagnostic[]; /** The clashing paths reported, case-folded. */ paths: Set<string> } {
   const diagnostics: Diagnostic[] = [];
+  const paths = new Set<string>();
   const seen = new Map<string, Route | FileRoute>();
   const fileOf = (route: Route | FileRoute) => ('template' in route && route.path !== '404.html' ? outputPath(route.path) : route.path);
   const what = (route: Route | FileRoute) => {
@@ -29,10 +30,13 @@ export function checkRouteCollisions(routes: readonly (Route | FileRoute)[], roo
       seen.set(key, route);
       continue;
     }
-    const located = route.origin ? route : other.origin ? other : undefined;
+    // Pages and aliases are named by hand, so their clashes are reported at them; others by the writer's check.
+    const isHandmade = (r: Route | FileRoute) => (r.kind === 'page' || r.kind === 'alias') && r.origin !== undefined;
+    const located = isHandmade(route) ? route : isHandmade(other) ? other : undefined;
     if (!located) continue;
+    paths.add(key);
     const second = located === route ? other : route;
     diagnostics.push(error('DuplicateOutputPath', { problem: 'route', what: what(located), path: file, other: what(second), isAlias: located.kind === 'alias' }, located.origin));
   }
-  return diagnostics;
+  return { diagnostics, paths };
 }
