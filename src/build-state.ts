@@ -42,6 +42,8 @@ export interface BuildState {
   markdown: Map<string, { stripped?: MarkdownMemo; kept?: MarkdownMemo }>;
   /** Bodies beyond a markdown limit, by body text: not rendered again (a slow one would cost its time budget on every save). */
   markdownTooComplex: Map<string, MarkdownTooComplexError>;
+  /** Rendered markdown of the pages folder, by title-heading flag and body. */
+  pageMarkdown: Map<string, MarkdownResult>;
   /** Rendered posts by post and markdown result: the same object while neither changed, so later keys are cheap. */
   renderedPosts: WeakMap<Post, { result: MarkdownResult; readingSpeed: number; rendered: RenderedPost }>;
   /** The compiled theme, with the template files' paths and stats it was compiled from. */
@@ -94,7 +96,7 @@ export async function flushBuildState(state: BuildState): Promise<void> {
 
 /** An empty build state: the first build with it does all the work, later builds only what changed. */
 export function createBuildState(): BuildState {
-  return { sources: new Map(), posts: new Map(), markdown: new Map(), markdownTooComplex: new Map(), renderedPosts: new WeakMap(), htmlKeys: new WeakMap(), templates: {}, store: memoryStore(), pages: new Map() };
+  return { sources: new Map(), posts: new Map(), markdown: new Map(), markdownTooComplex: new Map(), pageMarkdown: new Map(), renderedPosts: new WeakMap(), htmlKeys: new WeakMap(), templates: {}, store: memoryStore(), pages: new Map() };
 }
 
 /**
@@ -115,6 +117,7 @@ export function resetForConfig(state: BuildState, config: unknown): void {
   state.posts.clear();
   state.markdown.clear();
   state.markdownTooComplex.clear();
+  state.pageMarkdown.clear();
   state.renderedPosts = new WeakMap();
   state.htmlKeys = new WeakMap();
   state.templates = {};

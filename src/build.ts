@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { resetForConfig, saveCacheLater, type BuildState } from './build-state.js';
 import { loadConfig, type ConfigOverrides } from './config/load.js';
 import type { ResolvedConfig } from './config/schema.js';
 import { discoverSources } from './content/discover.js';
 import { loadData } from './content/load-data.js';
+import { discoverPages } from './content/load-pages.js';
 import { loadPosts } from './content/load-posts.js';
 import { resolvePostLinks } from './content/post-links.js';
 import { error, hasErrors, warning, type Diagnostic } from './diagnostics/error.js';
@@ -13,8 +15,9 @@ import { cachedPostIdentity, openPostCache } from './cache/post-cache.js';
 import { openMarkdownCache, outputManifestPath, resolveCacheDir } from './cache/markdown-cache.js';
 import { diskStore } from './incremental/disk-store.js';
 import { layeredStore } from './incremental/store.js';
-import { feedHtmlMemo, storedConfigs, storedTemplates } from './incremental/stored.js';
+import { feedHtmlMemo, storedConfigs, storedPages, storedTemplates } from './incremental/stored.js';
 import type { MarkdownPool } from './markdown/pool.js';
+import { renderPageMarkdown } from './markdown/render-page-markdown.js';
 import { defaultWorkers, poolThreshold, renderMarkdown } from './markdown/render-markdown.js';
 import { collectStaticFiles } from './output/static-files.js';
 import { checkFolders } from './output/check-folders.js';
@@ -23,11 +26,14 @@ import { readOutputManifest } from './output/manifest.js';
 import { fsWriter, type Writer } from './output/writer.js';
 import { registerHelpers } from './render/helpers.js';
 import { renderPages, siteFingerprint, type OutputFile } from './render/render-pages.js';
+import { checkRouteCollisions } from './render/route-collisions.js';
+import { listRoutes, type BuiltFile } from './render/route-list.js';
 import { fileRoutes } from './render/routes.js';
 import { handlebarsVersion, loadTemplates, type TemplateExtensions, type Theme } from './render/templates.js';
 import { buildSite, checkDuplicateSlugs, comparePosts, selectPublished } from './site/build-site.js';
 import { allFeedPosts, feedItemBase, renderFeedItemsHtml } from './site/feed.js';
 import type { Site } from './site/model.js';
+import { comparePages, siteNav } from './site/nav.js';
 import { version } from './version.js';
 
 /** Options for {@link build}: where the blog is, command-line overrides, and how to write. */
@@ -72,6 +78,8 @@ export interface BuildResult {
   site?: Site;
   /** Output paths, relative to the output folder. */
   files: string[];
+  /** Every output file with its kind (post, page, tag, feed, alias…) and source, when the build succeeded. */
+  routes?: BuiltFile[];
   diagnostics: Diagnostic[];
   stats: BuildStats;
 }
@@ -90,7 +98,15 @@ export interface BuildStats {
   markdownRendered: number;
   /** Posts whose rendered markdown came from the persistent cache. */
   markdownCached: number;
+  /** Standalone pages built from the pages folder. */
+  pages: number;
   durationMs: number;
+  /**
+   * Milliseconds spent in each stage, in order: `config`, `sources` (finding and reading posts and pages),
+   * `frontMatter`, `markdown` (posts; templates load meanwhile), `site` (pages' markdown, tags, feed items), `routes`
+   * (every output file; pages rendered here or by the writer), `write`. A stage a failed build never reached is absent.
+   */
+  timings: Record<string, number>;
 }
 
 const generator = `blogbuild ${version}`;
@@ -99,7 +115,13 @@ const generator = `blogbuild ${version}`;
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const started = performance.now();
   const diagnostics: Diagnostic[] = [];
-  const stats: BuildStats = { posts: 0, tags: 0, tagPages: 0, files: 0, written: 0, unchanged: 0, drafts: 0, scheduled: 0, markdownRendered: 0, markdownCached: 0, durationMs: 0 };
+  const stats: BuildStats = { posts: 0, tags: 0, tagPages: 0, files: 0, written: 0, unchanged: 0, drafts: 0, scheduled: 0, markdownRendered: 0, markdownCached: 0, pages: 0, durationMs: 0, timings: {} };
+  let lap = started;
+  const time = (stage: string) => {
+    const now = performance.now();
+    stats.timings[stage] = now - lap;
+    lap = now;
+  };
   const root = path.resolve(options.root ?? process.cwd());
   // What earlier builds computed: the cache folder (not for --no-cache), under the dev server's memory.
   const disk = options.cache === false ? undefined : diskStore(resolveCacheDir(root, options.cacheDir), codeSalt());
@@ -113,6 +135,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // The cache folder does not depend on the config, so the config's validation can be remembered there too.
   const { config, diagnostics: configDiagnostics } = await loadConfig(root, options, disk && !options.state ? storedConfigs(disk) : undefined);
   diagnostics.push(...configDiagnostics);
+  time('config');
   if (!config) return finish({ ok: false, files: [] });
   const state = options.state;
   if (state) resetForConfig(state, config);
@@ -128,17 +151,21 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const postCache = cacheDir === undefined || state ? undefined : openPostCache(cacheDir);
   const { sources, diagnostics: sourceDiagnostics, fresh } = await discoverSources(config.postsDir, state?.sources, postCache, config.root);
   diagnostics.push(...sourceDiagnostics);
+  const pageSources = await discoverPages(config, store && storedPages(store));
+  diagnostics.push(...pageSources.diagnostics);
+  const data = await loadData(config.dataDir);
+  diagnostics.push(...data.diagnostics);
+  time('sources');
   // The markdown processor's description: workers build the same processor from it, the config's plugins included.
   const markdownOptions = { rawHtml: config.markdown.rawHtml, tagfilter: config.markdown.tagfilter, highlight: config.markdown.highlight, basePath: config.basePath,
     remarkPlugins: [...config.markdown.remarkPlugins], rehypePlugins: [...config.markdown.rehypePlugins] };
-  const data = await loadData(config.dataDir);
-  diagnostics.push(...data.diagnostics);
   const buildFromSources = async (pool: MarkdownPool | undefined): Promise<BuildResult> => {
     const { posts, diagnostics: postDiagnostics } = loadPosts(sources, { timezone: config.timezone, author: config.author }, state?.posts, postCache);
     diagnostics.push(...postDiagnostics);
     diagnostics.push(...checkDuplicateSlugs(posts, config.root));
+    time('frontMatter');
     const { published, drafts, scheduled } = selectPublished(posts, { drafts: config.drafts, future: config.future, now: options.now ?? new Date() });
-    const postLinks = resolvePostLinks(posts, new Set(published));
+    const postLinks = resolvePostLinks(posts, new Set(published), config);
     diagnostics.push(...postLinks.diagnostics);
     // The templates load while the workers render (before rendering, without workers); broken ones stop the rendering.
     const verifiedTemplates = disk === undefined || state ? undefined : storedTemplates(disk);
@@ -177,12 +204,19 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (hasErrors(templateDiagnostics) || !theme) return finish({ ok: false, config, files: [] });
     diagnostics.push(...markdown.diagnostics);
     Object.assign(stats, { markdownRendered: markdown.stats.rendered, markdownCached: markdown.stats.fromCache });
-    const site = buildSite(markdown.posts, { drafts, scheduled }, { language: config.language });
+    time('markdown');
+    // Pages (a handful) render in this thread, through the same processor and cache as posts.
+    const renderedPages = await renderPageMarkdown(pageSources.pages, { markdown: markdownOptions, cache, memo: state?.pageMarkdown });
+    diagnostics.push(...renderedPages.diagnostics);
+    const nav = siteNav(renderedPages.pages, config.nav, config.configFile, pageSources.drafts);
+    diagnostics.push(...nav.diagnostics);
+    const site = buildSite(markdown.posts, { drafts, scheduled }, { language: config.language, pages: renderedPages.pages.sort(comparePages), nav: nav.nav });
     const feedHtml = await renderFeedItemsHtml(site, feedOptions, store && feedHtmlMemo(store), markdown.feedHtml);
     if (state) saveCacheLater(state, cache || disk ? { save: async () => { await cache?.save(); disk?.commit(); } } : undefined);
     else await cache?.save();
 
     // Pages rendered from the same inputs into the output last time are rendered only if their file must be written.
+    time('site');
     const manifestFile = cacheDir === undefined || options.writer ? undefined : outputManifestPath(cacheDir, config.outDir);
     const previousOutput = manifestFile === undefined ? undefined : readOutputManifest(manifestFile, config.outDir);
     // Builds with a state (the dev server rebuilding on every save) reuse the pages of the last build.
@@ -191,12 +225,14 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     // Every page's inputs in one hash: when the previous output was rendered under the same, pages keep their keys
     // and none is computed (most of a no-change rebuild's page work).
     const siteKey = manifestFile === undefined || state || renderSalt === undefined || markdown.posts.length !== published.length ? undefined
-      : siteFingerprint(renderSalt, published.map((post, i) => ({ identity: cachedPostIdentity(post), htmlKey: markdown.htmlKeys.get(markdown.posts[i]) })));
+      : siteFingerprint(renderSalt, [...published.map((post, i) => ({ identity: cachedPostIdentity(post), htmlKey: markdown.htmlKeys.get(markdown.posts[i]) })),
+        // Pages are on no other page but the navigation (in the salt's config): all of them as one more input.
+        { identity: pagesIdentity(site), htmlKey: '' }]);
     const isSiteUnchanged = siteKey !== undefined && previousOutput?.site === siteKey;
     // The feed, sitemap, robots.txt and copied files are routes too, after the pages.
     const otherFiles = [
       ...fileRoutes(site, config, { ...feedOptions, itemsHtml: feedHtml }),
-      ...(await collectStaticFiles({ publicDir: config.publicDir, themePublicDir: config.themeDir && path.join(config.themeDir, 'public'), themeAssets: theme.assets, posts: site.posts, root: config.root, diagnostics })),
+      ...(await collectStaticFiles({ publicDir: config.publicDir, themePublicDir: config.themeDir && path.join(config.themeDir, 'public'), themeAssets: theme.assets, posts: site.posts, permalinks: config.permalinks, root: config.root, diagnostics })),
     ];
     const pages = renderPages(site, config, theme, generator, renderSalt === undefined ? { defer: true, data: data.data } : {
       data: data.data,
@@ -214,7 +250,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       diagnostics.push(warning('FeedWithoutUrl', {}, config.configFile ? { file: config.configFile } : undefined));
     }
     const files = pages.files;
-    diagnostics.push(...checkOutputPaths(files, config));
+    time('routes');
+    // A page or alias on a path something else is written to is reported at its source; other clashes by file.
+    const collisions = checkRouteCollisions(pages.routes, config.root);
+    diagnostics.push(...collisions.diagnostics, ...checkOutputPaths(files, config, collisions.paths));
     if (hasErrors(diagnostics)) return finish({ ok: false, config, site, files: [] });
 
     // The manifest of the last output lives with the cache, so --no-cache neither reads nor writes it.
@@ -232,6 +271,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         }
       }
       await writer.commit();
+      time('write');
       Object.assign(stats, written);
     } catch (cause) {
       // Already failing: the write error is the one reported; an abort that fails too leaves the staging folder for the next build to clear.
@@ -252,9 +292,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     stats.tags = site.tags.length;
     stats.tagPages = pages.routes.filter((route) => route.kind === 'tag').length;
     stats.files = files.length;
+    stats.pages = site.pages.length;
     stats.drafts = drafts.length;
     stats.scheduled = scheduled.length;
-    return finish({ ok: true, config, site, files: files.map((file) => file.path) });
+    return finish({ ok: true, config, site, files: files.map((file) => file.path), routes: listRoutes(pages.routes, config) });
   };
 
   // New and changed sources will most likely need rendering: when there are enough of them for workers, the workers
@@ -268,8 +309,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   }
 }
 
+/** Everything the pages folder gives the site, as one hash. */
+function pagesIdentity(site: Site): string {
+  return createHash('sha1').update(JSON.stringify(site.pages)).digest('hex');
+}
+
 /** Two sources for one output path, or a path that leaves the output folder, are errors. */
-function checkOutputPaths(files: OutputFile[], config: ResolvedConfig): Diagnostic[] {
+function checkOutputPaths(files: OutputFile[], config: ResolvedConfig, /** Paths (case-folded) already reported at a page or alias. */ reported: ReadonlySet<string>): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const seen = new Map<string, OutputFile>();
   for (const file of files) {
@@ -280,10 +326,10 @@ function checkOutputPaths(files: OutputFile[], config: ResolvedConfig): Diagnost
     }
     const key = file.path.normalize('NFC').toLowerCase();
     const other = seen.get(key);
-    if (other) {
+    if (other && !reported.has(key)) {
       const shown = (f: OutputFile) => f.source && path.relative(config.root, f.source).split(path.sep).join('/');
       diagnostics.push(error('DuplicateOutputPath', { path: file.path, first: shown(other), second: shown(file) }, file.source ? { file: file.source } : undefined));
-    } else seen.set(key, file);
+    } else if (!other) seen.set(key, file);
   }
   return diagnostics;
 }

@@ -83,6 +83,7 @@ const pages = [
   { name: 'tag page', path: 'tags/markdown/', status: 200 },
   { name: 'tag page 2', path: 'tags/markdown/page/2/', status: 200 },
   { name: 'tag index', path: 'tags/', status: 200 },
+  { name: 'standalone page', path: 'colophon/', status: 200 },
   // A missing page: the host answers with 404.html, so its links and CSS must work from any depth.
   { name: '404', path: 'no/such/page/', status: 404 },
 ] as const;

@@ -20,6 +20,8 @@ export interface ConfigOverrides {
   templates?: string;
   out?: string;
   url?: string;
+  /** Where `url` came from, named in its error: `BLOGBUILD_URL` (the CLI reads the environment). @default "--url" */
+  urlFrom?: string;
   /** Publish drafts. @default false */
   drafts?: boolean;
   /** Publish posts dated in the future. @default false */
@@ -90,7 +92,7 @@ export async function loadConfig(
       if (!url.success) {
         return {
           diagnostics: [
-            error('UsageInvalid', { problem: 'url-flag', url: overrides.url, reason: url.error.issues[0]?.message }),
+            error('UsageInvalid', { problem: 'url-flag', url: overrides.url, reason: url.error.issues[0]?.message, from: overrides.urlFrom }),
           ],
         };
       }
@@ -125,7 +127,10 @@ export async function loadConfig(
     readingSpeed: user.readingSpeed,
     markdown: Object.freeze({ ...user.markdown, limits: Object.freeze({ ...user.markdown.limits }), remarkPlugins: remark.plugins, rehypePlugins: rehype.plugins }),
     postsDir: path.resolve(root, overrides.posts ?? user.postsDir),
+    pagesDir: path.resolve(root, user.pagesDir),
+    nav: user.nav ? Object.freeze([...user.nav]) : undefined,
     templatesDir: path.resolve(root, overrides.templates ?? user.templatesDir),
+    permalinks: Object.freeze({ ...user.permalinks }),
     outDir: path.resolve(root, overrides.out ?? user.outDir),
     publicDir: path.resolve(root, user.publicDir),
     dataDir: path.resolve(root, user.dataDir),

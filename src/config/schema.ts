@@ -21,6 +21,26 @@ const plugin = z.union([fn, z.string().min(1), z.tuple([z.union([fn, z.string().
   error: (issue) => `must be a plugin function, a package name or [plugin, options], got ${Array.isArray(issue.input) ? 'a list of the wrong shape' : JSON.stringify(issue.input) ?? typeof issue.input}`,
 });
 
+/**
+ * A permalink pattern: a site path between slashes with `:tokens` from `tokens`, one of `required` among them, so
+ * that no two posts (tags, pages) share a URL.
+ */
+const permalink = (tokens: readonly string[], required: readonly string[], fallback: string) => z.string().superRefine((value, ctx) => {
+  const problem = permalinkProblem(value, tokens, required);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+}).default(fallback);
+
+/** Why a permalink pattern cannot be used, or undefined. */
+export function permalinkProblem(value: string, tokens: readonly string[], required: readonly string[]): string | undefined {
+  const names = (list: readonly string[]) => list.map((token) => `:${token}`).join(', ');
+  if (!value.startsWith('/') || !value.endsWith('/')) return 'must start and end with "/", e.g. "/posts/:slug/"';
+  const unknown = [...value.matchAll(/:([A-Za-z_]*)/g)].map((m) => m[1]).find((token) => !tokens.includes(token));
+  if (unknown !== undefined) return `has an unknown token \`:${unknown}\`; the tokens are ${names(tokens)}`;
+  if (!required.some((token) => value.includes(`:${token}`))) return `has no ${names(required).replace(/, (?=[^,]*$)/, ' or ')}, so every one would be written to the same path`;
+  if (/[?#\\\s]|\/\.{1,2}\//.test(value)) return 'holds a query, fragment, backslash, whitespace or a `.`/`..` segment';
+  return undefined;
+}
+
 /** The config file's schema: every key optional, unknown keys rejected. */
 export const configSchema = z.strictObject({
   /** Site title. @default "My Blog" */
@@ -69,6 +89,25 @@ export const configSchema = z.strictObject({
   }).prefault({}),
   /** Folder of posts. @default "posts" */
   postsDir: folder.default('posts'),
+  /** Folder of standalone pages (About, Contact…), each built to `/<path>/`. @default "pages" */
+  pagesDir: folder.default('pages'),
+  /** The pages in the site navigation, in order, by path (`"about"`, `"docs/faq"`). @default every page, by `weight` then title */
+  nav: z.array(z.string().min(1)).optional(),
+  /** URL patterns: `post` (`:year`, `:month`, `:day`, `:slug`), `tag` (`:slug`), `page` (`:path`, `:slug`). */
+  permalinks: z.strictObject({
+    /** @default "/posts/:slug/" */
+    post: permalink(['year', 'month', 'day', 'slug'], ['slug'], '/posts/:slug/'),
+    /** @default "/tags/:slug/" */
+    tag: permalink(['slug'], ['slug'], '/tags/:slug/'),
+    /** @default "/:path/" */
+    page: permalink(['path', 'slug'], ['path', 'slug'], '/:path/'),
+  }).superRefine((value, ctx) => {
+    // A post and a tag with one slug would have one URL whatever the slug: the patterns themselves clash.
+    const shape = (pattern: string) => pattern.replace(/:(year|month|day)/g, ':n').replace(/:[a-z]+/g, ':x');
+    if (shape(value.post) === shape(value.tag)) {
+      ctx.addIssue({ code: 'custom', path: ['tag'], message: `gives tags the URLs of posts ("${value.post}" takes the same places): a tag and a post with the same slug would be written to one path` });
+    }
+  }).prefault({}),
   /** Folder of local templates overriding the built-in theme. @default "templates" */
   templatesDir: folder.default('templates'),
   /** Output folder. @default "dist" */
@@ -115,7 +154,12 @@ export interface ResolvedConfig {
     readonly rehypePlugins: readonly PluginDescription[];
   };
   readonly postsDir: string;
+  readonly pagesDir: string;
+  /** Page paths in the navigation's order; undefined: every page by weight, then title. */
+  readonly nav: readonly string[] | undefined;
   readonly templatesDir: string;
+  /** URL patterns of posts, tags and pages. */
+  readonly permalinks: { readonly post: string; readonly tag: string; readonly page: string };
   readonly outDir: string;
   readonly publicDir: string;
   /** Folder of data files. */
@@ -138,6 +182,7 @@ export const configKeys = {
   feed: ['items'],
   markdown: ['rawHtml', 'tagfilter', 'limits', 'highlight', 'toc', 'remarkPlugins', 'rehypePlugins'],
   'markdown.limits': ['maxDepth', 'maxBytes', 'timeBudgetMs'],
+  permalinks: ['post', 'tag', 'page'],
 } as Record<string, string[]>;
 
 function isTimeZone(name: string): boolean {

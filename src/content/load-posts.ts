@@ -6,6 +6,7 @@ import type { ArgsOf, ErrorCode } from '../diagnostics/codes.js';
 import { error, warning, type Diagnostic, type Location } from '../diagnostics/error.js';
 import { findYamlKey, findYamlValue, offsetToPosition } from '../diagnostics/position.js';
 import type { Post } from '../site/model.js';
+import { parseAliases } from './aliases.js';
 import { fileNameDate, parseDate, type PostDate } from './dates.js';
 import type { SourceFile } from './discover.js';
 import { parseFrontMatter, type FrontMatter } from './front-matter.js';
@@ -208,6 +209,9 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
   const author = authors?.length ? authors.join(', ') : options.author;
   const description = textField('description');
   const image = textField('image');
+
+  const aliases = parseAliases(data.aliases);
+  if ('problem' in aliases) fail('FrontMatterInvalid', 'aliases', { problem: 'aliases', reason: aliases.problem });
 
   const warnings = unprintableWarnings(fm, source.path, { title, author, description, image, tags: typeof tags === 'string' ? undefined : tags.join(' ') }, at);
   if (diagnostics.length > 0 || !title || !date || !slug || typeof tags === 'string') return { diagnostics: [...diagnostics, ...warnings] };

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { error, warning, type Diagnostic } from '../diagnostics/error.js';
 import type { Post, PostLink } from '../site/model.js';
-import { postPath } from '../site/urls.js';
+import { postPath, type UrlConfig } from '../site/urls.js';
 
 /** A relative link to a markdown file, `other-post.md` or `../b/index.markdown#part`, as written in a link or definition. */
 const markdownHref = /^(?![a-z][a-z0-9+.-]*:|\/|#)([^?#\s]*\.(?:md|markdown|mdown|mkd))(#[^\s]*)?$/i;
@@ -52,7 +52,7 @@ function withoutCode(body: string): string {
  * base path). A link to a file that is no post is an error at its line; to a post that is not published (a draft,
  * a scheduled post), a warning: its page is not on the site.
  */
-export function resolvePostLinks(posts: Post[], published: ReadonlySet<Post>): { links: Map<Post, Record<string, string>>; diagnostics: Diagnostic[] } {
+export function resolvePostLinks(posts: Post[], published: ReadonlySet<Post>, config: Pick<UrlConfig, 'permalinks'>): { links: Map<Post, Record<string, string>>; diagnostics: Diagnostic[] } {
   const byPath = new Map(posts.map((post) => [post.relPath.normalize('NFC'), post]));
   const links = new Map<Post, Record<string, string>>();
   const diagnostics: Diagnostic[] = [];
@@ -70,7 +70,7 @@ export function resolvePostLinks(posts: Post[], published: ReadonlySet<Post>): {
       if (!published.has(target)) {
         diagnostics.push(warning('PostLinkBroken', { problem: 'unpublished', href: link.href, isDraft: target.isDraft }, loc));
       }
-      urls[link.href] = `/${postPath(target.slug)}${anchor}`;
+      urls[link.href] = `/${postPath(target, config)}${anchor}`;
     }
     if (Object.keys(urls).length > 0) links.set(post, urls);
   }

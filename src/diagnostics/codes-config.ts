@@ -26,6 +26,9 @@ const valueHints: Record<string, string> = {
   'markdown.limits.maxDepth': 'use a whole number of at least 1, e.g. 100',
   'markdown.limits.maxBytes': 'use a whole number of bytes, e.g. 2000000',
   'markdown.limits.timeBudgetMs': 'use a whole number of milliseconds, e.g. 10000',
+  'permalinks.post': 'write a path with :slug and, if you like, :year, :month and :day, e.g. "/:year/:month/:slug/"',
+  'permalinks.tag': 'write a path with :slug that posts do not use, e.g. "/topics/:slug/"',
+  'permalinks.page': 'write a path with :path (folders and name) or :slug (name), e.g. "/:path/" or "/pages/:slug/"',
   'markdown.tagfilter': 'use "safe" (escape the tags that hide the rest of a post), "gfm" (GitHub\'s whole list, <script>, <style> and <iframe> too) or false (none)',
 };
 
@@ -62,10 +65,11 @@ type ConfigProblem =
   | { problem: 'plugin-missing'; where: string; specifier: string; packageName?: string }
   | { problem: 'plugin-options'; where: string; specifier: string }
   | { problem: 'theme-missing'; theme: string; isPackageName: boolean }
+  | { problem: 'nav-unknown'; entry: string; known: readonly string[] }
   | ({ key: string; value: unknown; suggestion?: string } & ValueProblem);
 
 type UsageProblem =
-  | { problem: 'url-flag'; url: string; reason?: string }
+  | { problem: 'url-flag'; url: string; reason?: string; /** Where the URL came from: `BLOGBUILD_URL`. @default "--url" */ from?: string }
   | { problem: 'generator-unknown'; generator: string; known: readonly string[] }
   | { problem: 'import-source-missing'; generator: string }
   | { problem: 'import-into-source' }
@@ -107,6 +111,8 @@ export const configCodes = {
           return `\`${a.where}\` has options that cannot be sent to the worker threads (a function or class instance)`;
         case 'theme-missing':
           return `\`theme\` names ${a.theme}, which is neither a folder of the blog nor an installed package`;
+        case 'nav-unknown':
+          return `\`nav\` lists ${JSON.stringify(a.entry)}, which is no page of the pages folder`;
       }
     },
     hint: (a) => {
@@ -130,6 +136,9 @@ export const configCodes = {
           return `in a JS config, import the plugin and write [plugin, options] instead of its name: ${a.specifier}`;
         case 'theme-missing':
           return a.isPackageName ? `install it (npm install ${a.theme}) or give the path of a folder holding templates/, e.g. "./themes/${a.theme}"` : 'check the path; it is relative to the blog\'s folder';
+        case 'nav-unknown':
+          return a.known.length > 0 ? `list pages by their path: ${a.known.map((key) => `"${key}"`).join(', ')}`
+            : 'add the page to the pages folder (e.g. pages/about.md for "about"), or remove the entry';
       }
     },
   }),
@@ -157,7 +166,7 @@ export const configCodes = {
     message: (a: UsageProblem) => {
       switch (a.problem) {
         case 'url-flag':
-          return `--url ${JSON.stringify(a.url)} ${a.reason ?? 'is not an absolute http(s) URL'}`;
+          return `${a.from ?? '--url'} ${JSON.stringify(a.url)} ${a.reason ?? 'is not an absolute http(s) URL'}`;
         case 'generator-unknown':
           return `\`${a.generator}\` is not a generator blogbuild imports from`;
         case 'import-source-missing':
@@ -171,7 +180,7 @@ export const configCodes = {
     hint: (a) => {
       switch (a.problem) {
         case 'url-flag':
-          return 'pass the address the site is published at, e.g. --url https://example.org/blog/';
+          return `pass the address the site is published at, e.g. ${a.from === 'BLOGBUILD_URL' ? 'BLOGBUILD_URL=' : '--url '}https://example.org/blog/`;
         case 'generator-unknown':
           return `use one of: ${a.known.join(', ')}`;
         case 'import-source-missing':

@@ -47,14 +47,18 @@ type FieldProblem =
   | { problem: 'import-not-mapping' }
   | { problem: 'conflict'; key: string; other: string; keyLine: number; otherLine: number; meaning: string }
   | { problem: 'image-object'; key: string }
-  | { problem: 'author'; key: string };
+  | { problem: 'author'; key: string }
+  | { problem: 'not-number'; key: string }
+  | { problem: 'aliases'; reason: string };
 
 type SlugProblem =
   | { problem: 'tag-path'; tag: string }
   | { problem: 'tag-too-long'; tag: string; reason: string }
   | { problem: 'slug-path'; slug: string }
   | { problem: 'url-too-long'; reason: string; isSlugSet: boolean }
-  | { problem: 'output-outside'; path: string; outDir: string };
+  | { problem: 'output-outside'; path: string; outDir: string }
+  | { problem: 'page-slug'; slug: string }
+  | { problem: 'page-url-too-long'; reason: string };
 
 export const contentCodes = {
   FrontMatterSyntax: define({
@@ -121,6 +125,10 @@ export const contentCodes = {
           return `\`${a.key}\` must be a number of minutes or text such as "3 min read"`;
         case 'slug-empty':
           return `slug ${JSON.stringify(a.slug)} has no letters or digits`;
+        case 'not-number':
+          return `\`${a.key}\` must be a number`;
+        case 'aliases':
+          return a.reason;
         case 'import-not-mapping':
           return 'the front matter is not a set of `key: value` lines';
         case 'conflict':
@@ -147,6 +155,10 @@ export const contentCodes = {
           return 'write e.g. `readTime: 3` or `readTime: 3 min read`, or remove it to have it computed';
         case 'slug-empty':
           return 'use e.g. `slug: my-first-post`';
+        case 'not-number':
+          return a.key === 'weight' ? 'write e.g. `weight: 10`; lower weights come first in the navigation' : `write e.g. \`${a.key}: 10\``;
+        case 'aliases':
+          return 'write the old URLs as a list of paths: `aliases: [/old-url/, /2019/05/hello.html]`';
         case 'import-not-mapping':
           return undefined;
         case 'conflict':
@@ -167,7 +179,7 @@ export const contentCodes = {
   TitleMissing: define({
     kind: 'content',
     title: 'Post has no title',
-    message: 'post has no title',
+    message: (a: { isPage?: boolean }) => (a.isPage ? 'page has no title' : 'post has no title'),
     hint: 'add `title: …` to the front matter, or start the body with a `# Heading`',
   }),
   DateMissing: define({
@@ -204,6 +216,10 @@ export const contentCodes = {
           return `the post's URL would be too long: ${a.reason}`;
         case 'output-outside':
           return `output path ${a.path} would be written outside ${a.outDir}`;
+        case 'page-slug':
+          return `\`slug\` ${JSON.stringify(a.slug)} is not a URL segment`;
+        case 'page-url-too-long':
+          return `the page's URL would be too long: ${a.reason}`;
       }
     },
     hint: (a) => {
@@ -218,6 +234,10 @@ export const contentCodes = {
           return a.isSlugSet ? 'shorten the `slug:` value' : 'shorten the file name, or set a shorter `slug:` in the front matter';
         case 'output-outside':
           return 'use a plain name without `..` for the slug, tag or file that makes this path';
+        case 'page-slug':
+          return 'use letters, digits and dashes only, e.g. `slug: about-me`';
+        case 'page-url-too-long':
+          return 'use a shorter file or folder name, or a shorter `slug:`';
       }
     },
   }),

@@ -161,9 +161,11 @@ export const outputCodes = {
   DuplicateOutputPath: define({
     kind: 'content',
     title: 'Two files would be written to the same path',
-    message: (a: { path: string; first?: string; second?: string }) =>
-      `${a.path} would be written twice: by ${a.first ?? 'a generated page'} and by ${a.second ?? 'a generated page'}`,
-    hint: 'rename or remove one of them',
+    message: (a: { path: string; first?: string; second?: string } | { problem: 'route'; what: string; path: string; other: string; isAlias: boolean }) =>
+      ('problem' in a ? `${a.what} would be written to ${a.path}, where ${a.other} is written too`
+        : `${a.path} would be written twice: by ${a.first ?? 'a generated page'} and by ${a.second ?? 'a generated page'}`),
+    hint: (a) => (!('problem' in a) ? 'rename or remove one of them'
+      : a.isAlias ? 'remove this alias, or move what is at that path' : 'rename the page (its file name or `slug:`), or move what is at that path'),
   }),
   FeedWithoutUrl: define({
     kind: 'content',

@@ -5,7 +5,7 @@ import { walk } from '../content/walk.js';
 import type { Diagnostic } from '../diagnostics/error.js';
 import type { FileRoute } from '../render/routes.js';
 import type { RenderedPost } from '../site/model.js';
-import { outputPath, postPath } from '../site/urls.js';
+import { outputPath, postPath, type Permalinks } from '../site/urls.js';
 
 /** Routes of the files copied as they are: the theme's assets, `public/`, and page-bundle files beside their post. */
 export async function collectStaticFiles(options: {
@@ -14,6 +14,8 @@ export async function collectStaticFiles(options: {
   themePublicDir?: string;
   themeAssets: Map<string, string>;
   posts: readonly RenderedPost[];
+  /** Where posts are, for their bundles' files. @default the default permalinks */
+  permalinks?: Permalinks;
   /** The blog's folder: symbolic links in `public/` to files inside it are followed. @default publicDir's parent */
   root?: string;
   /** Receives a warning for each symbolic link that is not followed. */
@@ -31,7 +33,7 @@ export async function collectStaticFiles(options: {
   for (const [rel, source] of copied) files.push({ path: rel, kind: 'static', source });
   for (const post of options.posts) {
     if (!post.bundleDir) continue;
-    const dir = outputPath(postPath(post.slug)).replace(/index\.html$/, '');
+    const dir = outputPath(postPath(post, options)).replace(/index\.html$/, '');
     for (const asset of post.assets) files.push({ path: dir + asset, kind: 'static', source: path.join(post.bundleDir, asset) });
   }
   return files;

@@ -24,7 +24,7 @@ function tableOfContents(p: RenderedPost, isDefaultOn: boolean): TocEntry[] | nu
 
 /** Builds template views from the site model; one instance per build. */
 export function createViews(site: Site, config: ResolvedConfig, generator: string, data: Readonly<Record<string, unknown>> = {}) {
-  const tagView = (tag: Tag): TagView => ({ name: tag.name, slug: tag.slug, url: siteUrl(config, tagPath(tag.slug)), count: tag.posts.length });
+  const tagView = (tag: Tag): TagView => ({ name: tag.name, slug: tag.slug, url: siteUrl(config, tagPath(tag.slug, config)), count: tag.posts.length });
   const tagViews = new Map(site.tags.map((tag) => [tag.slug, tagView(tag)]));
   const bySpelling = new Map<string, TagView>();
   for (const tag of site.tags) {
@@ -47,7 +47,7 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
   const postTags = (p: RenderedPost): TagView[] => p.tags.map((name) => bySpelling.get(name)!).filter(Boolean);
 
   const post = (p: RenderedPost, includeHtml: boolean): PostView => {
-    const url = siteUrl(config, postPath(p.slug));
+    const url = siteUrl(config, postPath(p, config));
     const image = p.image ? resolveImage(p.image, url, config.basePath) : null;
     return {
       title: p.title,
@@ -66,6 +66,7 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
     };
   };
 
+  const nav = site.nav.map((page) => ({ title: page.title, url: siteUrl(config, page.path) }));
   const common = (kind: string, title: string, description: string, sitePath: string): BaseContext => ({
     site: {
       title: config.title,
@@ -79,6 +80,7 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
       jsonFeedUrl: siteUrl(config, 'feed.json'),
       sitemapUrl: siteUrl(config, 'sitemap.xml'),
       generator,
+      nav,
     },
     page: {
       kind,

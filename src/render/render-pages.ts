@@ -92,6 +92,8 @@ export function renderRoutes(routes: (Route | FileRoute)[], theme: Theme, option
   // (rendered posts are the same objects while unchanged), and a short text of the rest.
   const inMemory = options.memo !== undefined && options.isRendered === undefined;
   const keySalt = `${options.renderSalt ?? ''}\0${options.siteJson}`;
+  // The site-wide context (the navigation's page titles among it) in the in-memory keys too, as a short hash.
+  const memorySalt = `${options.renderSalt ?? ''}\0${createHash('sha1').update(options.siteJson).digest('hex')}`;
 
   for (const route of routes) {
     if (!('template' in route)) {
@@ -133,7 +135,7 @@ export function renderRoutes(routes: (Route | FileRoute)[], theme: Theme, option
     const { keyText, memoryKey } = route.deps;
     if (isKeyed && inMemory && memoryKey) {
       const key = memoryKey();
-      renderKey = `${options.renderSalt ?? ''}\0${template}\0${path}\0${key.text}`;
+      renderKey = `${memorySalt}\0${template}\0${path}\0${key.text}`;
       deps = key.deps;
     } else if (isKeyed) renderKey = options.previousKey?.(path) ?? pageKey(keySalt, template, path, keyText ?? (() => JSON.stringify(context())), !inMemory);
     if (renderKey !== undefined && options.isRendered?.(path, renderKey)) {

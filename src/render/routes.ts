@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { ResolvedConfig } from '../config/schema.js';
+import { parseAliases } from '../content/aliases.js';
+import type { Location } from '../diagnostics/error.js';
 import type { RenderedPost, Site } from '../site/model.js';
 import { renderAtom } from '../site/atom.js';
 import { renderFeed, tagScope, type FeedOptions } from '../site/feed.js';
 import { renderJsonFeed } from '../site/json-feed.js';
 import { paginate } from '../site/paginate.js';
+import { renderRedirect } from '../site/redirect.js';
 import { renderRobots, renderSitemap } from '../site/sitemap.js';
-import { postPath, siteUrl, tagPath } from '../site/urls.js';
+import { absoluteUrl, outputPath, postPath, siteUrl, tagPath } from '../site/urls.js';
 import type { createViews, TagView } from './context.js';
 import type { PageTemplateName } from './templates.js';
 
@@ -24,8 +27,10 @@ export interface RouteDeps {
 export interface Route {
   /** Site path: `posts/x/` (written as `posts/x/index.html`) or a file name such as `404.html`. */
   path: string;
-  kind: 'post' | 'home' | 'tag-index' | 'tag' | '404';
+  kind: 'post' | 'home' | 'tag-index' | 'tag' | 'page' | '404';
   template: PageTemplateName;
+  /** The source file the page is made from (posts and pages), where a clash of paths is reported. */
+  origin?: Location;
   /** The template's data; made only when the page is rendered or keyed by its data. */
   data: () => Record<string, unknown>;
   deps: RouteDeps;
@@ -35,9 +40,11 @@ export interface Route {
 export interface FileRoute {
   /** Output path, relative to the output folder. */
   path: string;
-  kind: 'feed' | 'sitemap' | 'robots' | 'static';
+  kind: 'feed' | 'sitemap' | 'robots' | 'static' | 'alias';
   contents?: () => string | Uint8Array;
   source?: string;
+  /** For an alias: the post or page whose front matter asked for it, where a clash of paths is reported. */
+  origin?: Location;
 }
 
 /** The feeds, the sitemap and robots.txt; `feed` has the feed items' absolute HTML (see renderFeedItemsHtml). */
@@ -58,7 +65,23 @@ export function fileRoutes(site: Site, config: ResolvedConfig, feed: FeedOptions
     }),
     { path: 'sitemap.xml', kind: 'sitemap', contents: () => renderSitemap(site, config) },
     { path: 'robots.txt', kind: 'robots', contents: () => renderRobots(config) },
+    ...aliasRoutes(site, config),
   ];
+}
+
+/** A redirect page at each old URL a post or page lists in `aliases` (validated when they were loaded). */
+function aliasRoutes(site: Site, config: ResolvedConfig): FileRoute[] {
+  const targets = [
+    ...site.posts.map((post) => ({ path: postPath(post, config), title: post.title, file: post.sourcePath, aliases: parseAliases(post.data.aliases), locs: [] as Location[] })),
+    ...site.pages.map((page) => ({ path: page.path, title: page.title, file: page.sourcePath, aliases: { paths: page.aliases }, locs: page.aliasLocs })),
+  ];
+  return targets.flatMap((target) => ('paths' in target.aliases ? target.aliases.paths : []).map((alias, i): FileRoute => ({
+    path: outputPath(alias),
+    kind: 'alias',
+    // A page knows where each alias is written; a post's are reported at its file.
+    origin: target.locs[i] ?? { file: target.file },
+    contents: () => renderRedirect({ url: siteUrl(config, target.path), canonical: absoluteUrl(config, target.path), title: target.title, language: config.language }),
+  })));
 }
 
 /** What the route producers share: the site, the config, the template views and per-post key parts, made once. */
@@ -70,7 +93,7 @@ interface RouteContext {
 }
 
 /** The page kinds, in the order their files are listed. A new kind of page is one more producer here. */
-const producers: ((context: RouteContext) => Route[])[] = [postRoutes, homeRoutes, tagIndexRoutes, tagRoutes, notFoundRoutes];
+const producers: ((context: RouteContext) => Route[])[] = [postRoutes, homeRoutes, tagIndexRoutes, tagRoutes, pageRoutes, notFoundRoutes];
 
 /**
  * Every HTML page of the site as a route. `htmlKeys` names rendered posts' HTML (equal names, equal HTML: the
@@ -86,14 +109,15 @@ function postRoutes({ site, config, views, keys }: RouteContext): Route[] {
     const newer = site.posts[i - 1];
     const older = site.posts[i + 1];
     const neighbours = () => ({
-      newer: newer ? { title: newer.title, url: siteUrl(config, postPath(newer.slug)) } : null,
-      older: older ? { title: older.title, url: siteUrl(config, postPath(older.slug)) } : null,
+      newer: newer ? { title: newer.title, url: siteUrl(config, postPath(newer, config)) } : null,
+      older: older ? { title: older.title, url: siteUrl(config, postPath(older, config)) } : null,
     });
-    const common = () => views.common('post', post.title, post.description ?? post.excerpt, postPath(post.slug));
+    const common = () => views.common('post', post.title, post.description ?? post.excerpt, postPath(post, config));
     return {
-      path: postPath(post.slug),
+      path: postPath(post, config),
       kind: 'post',
       template: 'post',
+      origin: post.slugLoc ?? { file: post.sourcePath },
       data: () => ({ ...common(), post: views.post(post, true), ...neighbours() }),
       deps: {
         // The key names the post's view by its summary's key (shared with the list pages) and its HTML by htmlKey
@@ -143,7 +167,7 @@ function tagIndexRoutes({ site, config, views }: RouteContext): Route[] {
 
 function tagRoutes({ site, config, views, keys }: RouteContext): Route[] {
   return site.tags.flatMap((tag) => {
-    const base = tagPath(tag.slug);
+    const base = tagPath(tag.slug, config);
     return paginate(tag.posts, config.postsPerPage, base).map((page) => {
       const title = page.page === 1 ? `Posts tagged “${tag.name}”` : `Posts tagged “${tag.name}”, page ${page.page}`;
       const data = () => ({
@@ -154,6 +178,17 @@ function tagRoutes({ site, config, views, keys }: RouteContext): Route[] {
       });
       return listRoute('tag', page.path, data, page.items, ['tag', title, base, page.page, page.totalPages, views.tagView(tag)], keys);
     });
+  });
+}
+
+/** The pages folder's pages: `page.hbs` gets the page's `html` and other front matter (`data`) in `page`. */
+function pageRoutes({ site, views }: RouteContext): Route[] {
+  return site.pages.map((page) => {
+    const data = () => {
+      const common = views.common('page', page.title, page.description ?? page.excerpt, page.path);
+      return { ...common, page: { ...common.page, html: page.html, data: page.data } };
+    };
+    return { path: page.path, kind: 'page', template: 'page', origin: page.slugLoc, data, deps: {} };
   });
 }
 

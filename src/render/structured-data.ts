@@ -50,6 +50,9 @@ export function structuredData(context: StructuredDataContext): Record<string, u
     };
   }
   if (page.isHome) return { '@context': 'https://schema.org', ...blog, author: person(site.author) };
+  if (page.kind === 'page') {
+    return { '@context': 'https://schema.org', '@type': 'WebPage', name: page.title, description: page.description || undefined, url: page.canonical, inLanguage: site.language, isPartOf: blog };
+  }
   return {
     '@context': 'https://schema.org',
     '@type': 'CollectionPage',

@@ -58,11 +58,13 @@ export interface SiteView {
   sitemapUrl: string;
   /** `blogbuild <version>`, for `<meta name="generator">`. */
   generator: string;
+  /** The pages of the pages folder in navigation order (config `nav`, else `weight` then title). */
+  nav: { title: string; url: string }[];
 }
 
 /** `page`: the page being rendered. */
 export interface PageView {
-  /** What the page is: `home` (home page N too), `post`, `tag` (tag page N too), `tags` (the tag index) or `404`. */
+  /** What the page is: `home` (home page N too), `post`, `page` (a page of the pages folder), `tag` (tag page N too), `tags` (the tag index) or `404`. */
   kind: 'home' | 'post' | 'tag' | 'tags' | '404' | (string & {});
   /** The page's own title, without the site title. */
   title: string;

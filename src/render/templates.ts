@@ -13,7 +13,7 @@ import { partialReferences, type PartialReference } from './partial-references.j
 export const builtinTemplatesDir = fileURLToPath(new URL('../../templates/', import.meta.url));
 
 /** Page templates every theme provides. */
-export const pageTemplates = ['layout', 'post', 'list', 'tags', '404'] as const;
+export const pageTemplates = ['layout', 'post', 'list', 'tags', 'page', '404'] as const;
 export type PageTemplateName = (typeof pageTemplates)[number];
 
 /** A compiled template and the file it came from. */

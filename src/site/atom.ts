@@ -44,7 +44,7 @@ export function renderAtom(site: Site, options: DatedFeedOptions, scope: FeedSco
 }
 
 function renderEntry(post: RenderedPost, site: Site, options: DatedFeedOptions): string {
-  const link = absoluteUrl(options, postPath(post.slug));
+  const link = absoluteUrl(options, postPath(post, options));
   return [
     '  <entry>',
     `    <id>${escapeXml(link)}</id>`,

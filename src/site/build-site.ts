@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { error, type Diagnostic } from '../diagnostics/error.js';
-import type { Post, RenderedPost, Site } from './model.js';
+import type { Post, RenderedPage, RenderedPost, Site } from './model.js';
 import { groupTags } from './tags.js';
 
 /** What decides whether a post is published. */
@@ -60,7 +60,7 @@ export function comparePosts(a: Post, b: Post): number {
 export function buildSite(
   posts: RenderedPost[],
   left: { drafts: Post[]; scheduled: Post[] },
-  options: { language: string },
+  options: { language: string; pages?: RenderedPage[]; nav?: RenderedPage[] },
 ): Site {
   const sorted = [...posts].sort(comparePosts);
   const tags = groupTags(sorted, options.language);
@@ -70,5 +70,7 @@ export function buildSite(
     tagsBySlug: new Map(tags.map((tag) => [tag.slug, tag])),
     drafts: left.drafts,
     scheduled: left.scheduled,
+    pages: options.pages ?? [],
+    nav: options.nav ?? [],
   };
 }

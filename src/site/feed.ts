@@ -30,7 +30,7 @@ export function siteScope(site: Site, options: FeedOptions): FeedScope {
 
 /** A tag's feeds' scope: its posts, under its page's folder. */
 export function tagScope(tag: Tag, options: FeedOptions): FeedScope {
-  return { posts: tag.posts, pagePath: tagPath(tag.slug), title: `${options.title}: ${tag.name}`, description: `Posts tagged “${tag.name}” on ${options.title}` };
+  return { posts: tag.posts, pagePath: tagPath(tag.slug, options), title: `${options.title}: ${tag.name}`, description: `Posts tagged “${tag.name}” on ${options.title}` };
 }
 
 /** The items' absolutized HTML of earlier builds (the build wraps its store in one of these). */
@@ -110,8 +110,8 @@ export function allFeedPosts<P extends { tags: readonly string[] }>(posts: reado
 }
 
 /** Where the relative URLs of a post's feed item resolve. */
-export function feedItemBase(options: UrlConfig, post: { slug: string }): FeedItemBase {
-  const link = absoluteUrl(options, postPath(post.slug));
+export function feedItemBase(options: UrlConfig, post: Parameters<typeof postPath>[0]): FeedItemBase {
+  const link = absoluteUrl(options, postPath(post, options));
   return options.url ? { base: link, rootRelative: false } : { base: `${unresolvedOrigin}${link}`, rootRelative: true };
 }
 
@@ -150,7 +150,7 @@ export function renderFeed(
 }
 
 function renderItem(post: RenderedPost, site: Site, options: FeedOptions & { itemsHtml: ReadonlyMap<RenderedPost, string> }): string {
-  const link = absoluteUrl(options, postPath(post.slug));
+  const link = absoluteUrl(options, postPath(post, options));
   const html = feedItemHtml(post, options.itemsHtml);
   return [
     '    <item>',

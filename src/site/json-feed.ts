@@ -27,7 +27,7 @@ export function renderJsonFeed(site: Site, options: DatedFeedOptions): string {
 }
 
 function item(post: RenderedPost, site: Site, options: DatedFeedOptions) {
-  const link = absoluteUrl(options, postPath(post.slug));
+  const link = absoluteUrl(options, postPath(post, options));
   return {
     id: link,
     url: link,

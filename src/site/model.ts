@@ -80,6 +80,39 @@ export interface Pagination<T> {
   pagePaths: string[];
 }
 
+/** A standalone page from the pages folder (About, Contact…): no date, no tags, never in lists or feeds. */
+export interface Page {
+  /** Absolute path of the source file. */
+  sourcePath: string;
+  /** Path relative to the pages folder. */
+  relPath: string;
+  /** Site path: `about/`, `docs/faq/` (URL-encoded, as post paths are). */
+  path: string;
+  /** Where the page's URL is decided: its `slug:`, else the top of the file. */
+  slugLoc: Location;
+  title: string;
+  dropsTitleHeading: boolean;
+  description?: string;
+  /** Navigation order when the config has no `nav`: by weight, then title. @default 0 */
+  weight: number;
+  isDraft: boolean;
+  /** Site paths of the page's old URLs, each written as a redirect page. */
+  aliases: string[];
+  /** Where each alias is written in the front matter, in the order of `aliases`. */
+  aliasLocs: Location[];
+  /** Every other front-matter key, passed to templates. */
+  data: Record<string, unknown>;
+  body: string;
+  bodyStartLine: number;
+}
+
+/** A page with its markdown rendered. */
+export interface RenderedPage extends Page {
+  html: string;
+  /** Plain-text excerpt, the meta description when the page has none. */
+  excerpt: string;
+}
+
 /** Everything the renderers need: published posts, tags, and what was left out. */
 export interface Site {
   /** Published posts, newest first (ties broken by slug). */
@@ -87,6 +120,10 @@ export interface Site {
   /** Tags of published posts, sorted by name. */
   tags: Tag[];
   tagsBySlug: Map<string, Tag>;
+  /** Published standalone pages, in navigation order. @default [] */
+  pages: RenderedPage[];
+  /** The pages in the site navigation, in its order: the config's `nav`, else by weight, then title. @default [] */
+  nav: RenderedPage[];
   /** Posts left out as drafts. */
   drafts: Post[];
   /** Posts left out because their date is after the build time. */

@@ -22,10 +22,11 @@ export function renderSitemap(site: Site, options: SitemapOptions): string {
     }, undefined);
 
   for (const page of paginate(site.posts, options.postsPerPage, '')) entries.push({ path: page.path, lastmod: newest(page.items) });
-  for (const post of site.posts) entries.push({ path: postPath(post.slug), lastmod: post.updated ?? post.date });
+  for (const post of site.posts) entries.push({ path: postPath(post, options), lastmod: post.updated ?? post.date });
   entries.push({ path: 'tags/', lastmod: newest(site.posts) });
+  for (const page of site.pages) entries.push({ path: page.path });
   for (const tag of site.tags) {
-    for (const page of paginate(tag.posts, options.postsPerPage, tagPath(tag.slug))) {
+    for (const page of paginate(tag.posts, options.postsPerPage, tagPath(tag.slug, options))) {
       entries.push({ path: page.path, lastmod: newest(page.items) });
     }
   }
