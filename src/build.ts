@@ -25,7 +25,8 @@ import { fileRoutes } from './render/routes.js';
 import { handlebarsVersion, loadTemplates, type Theme } from './render/templates.js';
 import { buildSite, checkDuplicateSlugs, comparePosts, selectPublished } from './site/build-site.js';
 import { allFeedPosts, feedItemBase, renderFeedItemsHtml } from './site/feed.js';
-import type { Site } from './site/model.js';
+import type { RenderedPost, Site } from './site/model.js';
+import { readCoverImages } from './markdown/post-images.js';
 import { version } from './version.js';
 
 /** Options for {@link build}: where the blog is, command-line overrides, and how to write. */
@@ -154,7 +155,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     await state?.pendingSave;
     const cache = cacheDir === undefined ? undefined : await openMarkdownCache({ dir: cacheDir, salt: markdownCacheSalt(markdownOptions) });
     const feedOptions = { ...config, items: config.feed.items, generator };
-    const markdown = await renderMarkdown(published, { markdown: markdownOptions, readingSpeed: config.readingSpeed, cache, workers: options.workers, onProgress: options.onProgress, memo: state?.markdown, renderedMemo: state?.renderedPosts,
+    const markdown = await renderMarkdown(published, { markdown: markdownOptions, readingSpeed: config.readingSpeed, cache, images: { publicDir: config.publicDir }, workers: options.workers, onProgress: options.onProgress, memo: state?.markdown, renderedMemo: state?.renderedPosts,
       pool, signal: stopRendering.signal,
       // The workers also make the feed items' absolute HTML of the newest posts, site-wide and per tag (the feeds'
       // order is the site's).
@@ -170,7 +171,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (hasErrors(templateDiagnostics) || !theme) return finish({ ok: false, config, files: [] });
     diagnostics.push(...markdown.diagnostics);
     Object.assign(stats, { markdownRendered: markdown.stats.rendered, markdownCached: markdown.stats.fromCache });
-    const site = buildSite(markdown.posts, { drafts, scheduled }, { language: config.language });
+    diagnostics.push(...readCoverImages(markdown.posts, config));
+    const site = buildSite(markdown.posts, { drafts, scheduled }, { language: config.language, authors: config.authors, related: config.related });
     const feedHtml = await renderFeedItemsHtml(site, feedOptions, store && feedHtmlMemo(store), markdown.feedHtml);
     if (state) saveCacheLater(state, cache || disk ? { save: async () => { await cache?.save(); disk?.commit(); } } : undefined);
     else await cache?.save();
@@ -184,7 +186,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     // Every page's inputs in one hash: when the previous output was rendered under the same, pages keep their keys
     // and none is computed (most of a no-change rebuild's page work).
     const siteKey = manifestFile === undefined || state || renderSalt === undefined || markdown.posts.length !== published.length ? undefined
-      : siteFingerprint(renderSalt, published.map((post, i) => ({ identity: cachedPostIdentity(post), htmlKey: markdown.htmlKeys.get(markdown.posts[i]) })));
+      : siteFingerprint(renderSalt, published.map((post, i) => ({ identity: cachedPostIdentity(post), htmlKey: coverKey(markdown.htmlKeys.get(markdown.posts[i]), markdown.posts[i]) })));
     const isSiteUnchanged = siteKey !== undefined && previousOutput?.site === siteKey;
     // The feed, sitemap, robots.txt and copied files are routes too, after the pages.
     const otherFiles = [
@@ -255,6 +257,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   } finally {
     await pool?.close();
   }
+}
+
+/** A post's HTML key with its cover's size, which its pages show and its identity does not hold. */
+function coverKey(htmlKey: string | undefined, post: RenderedPost): string | undefined {
+  return htmlKey === undefined || !post.imageSize ? htmlKey : `${htmlKey}:cover=${post.imageSize.width}x${post.imageSize.height}`;
 }
 
 /** Two sources for one output path, or a path that leaves the output folder, are errors. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { MarkdownResult } from '../markdown/render-job.js';
+import type { ImageRecord } from '../markdown/image-files.js';
 import type { FilteredTag } from '../markdown/remark-tagfilter.js';
 import { defineLazyText, lazyTextOf, packFile, textOf, unpackFile, writeFileAtomic, type LazyText } from './packed.js';
 
@@ -11,7 +12,7 @@ import { defineLazyText, lazyTextOf, packFile, textOf, unpackFile, writeFileAtom
  * plugin versions). Page rendering is never cached, so templates and the rest of the config cannot go stale.
  *
  * One packed file, `markdown-v1.cache` (see packed.ts): a header line `blogbuild-cache 3 <crc32> <bytes>`, then
- * `{ salt, entries: { key: [html blob, excerpt, wordCount, filteredTags?] } }` as JSON and the HTML
+ * `{ salt, entries: { key: [html blob, excerpt, wordCount, filteredTags?, images?] } }` as JSON and the HTML
  * as raw UTF-8. Reading 10,000 entries is one read and one small JSON.parse; an entry's HTML is decoded only if
  * the build reads it (a page to render), and written back as the same bytes. A file whose length, checksum, JSON,
  * salt or entry shapes are wrong is ignored as a whole.
@@ -43,9 +44,9 @@ export interface MarkdownCacheOptions {
 }
 
 const fileName = 'markdown-v1.cache';
-const magic = 'blogbuild-cache 4';
+const magic = 'blogbuild-cache 5';
 
-type Entry = [html: LazyText, excerpt: string, wordCount: number, filteredTags?: FilteredTag[]];
+type Entry = [html: LazyText, excerpt: string, wordCount: number, filteredTags?: FilteredTag[] | null, images?: ImageRecord[]];
 
 /** Opens (reads) the cache; a missing, truncated or corrupted file gives an empty cache. */
 export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<MarkdownCache> {
@@ -139,11 +140,13 @@ function resultOf(entry: Entry): MarkdownResult {
   result.excerpt = entry[1];
   result.wordCount = entry[2];
   if (entry[3]) result.filteredTags = entry[3];
+  if (entry[4]) result.images = entry[4];
   return result;
 }
 
 /** A result as an entry; the tag filter's finds only when there are some (most posts have none). */
 function entryOf(html: LazyText, result: MarkdownResult): Entry {
+  if (result.images) return [html, result.excerpt, result.wordCount, result.filteredTags ?? null, result.images];
   return result.filteredTags ? [html, result.excerpt, result.wordCount, result.filteredTags] : [html, result.excerpt, result.wordCount];
 }
 
@@ -159,10 +162,10 @@ async function fileSignature(file: string): Promise<string | undefined> {
 /** The cache file: entries' HTML as raw UTF-8 blobs (see packed.ts), the rest as JSON. */
 function serialize(saltHash: string, entries: Map<string, Entry>): Uint8Array[] {
   const blobs: LazyText[] = [];
-  const packedEntries: Record<string, [number, string, number] | [number, string, number, FilteredTag[]]> = {};
+  const packedEntries: Record<string, unknown[]> = {};
   for (const [key, entry] of entries) {
     const blob = blobs.push(entry[0]) - 1;
-    packedEntries[key] = entry[3] ? [blob, entry[1], entry[2], entry[3]] : [blob, entry[1], entry[2]];
+    packedEntries[key] = [blob, ...entry.slice(1)];
   }
   return packFile(magic, { salt: saltHash, entries: packedEntries }, blobs);
 }
@@ -179,10 +182,12 @@ export function parseCacheFile(bytes: Buffer, saltHash: string): { entries: Reco
   const entries: Record<string, Entry> = Object.create(null);
   for (const key in raw) {
     const e = raw[key];
-    if (!Array.isArray(e) || (e.length !== 3 && !(e.length === 4 && isFilteredTags(e[3]))) || !isBlob(e[0]) || typeof e[1] !== 'string' || !Number.isInteger(e[2])) {
+    if (!Array.isArray(e)) return { reason: `invalid entry ${key}` };
+    const isShaped = e.length === 3 || (e.length === 4 && isFilteredTags(e[3])) || (e.length === 5 && (e[3] === null || isFilteredTags(e[3])) && isImages(e[4]));
+    if (!isShaped || !isBlob(e[0]) || typeof e[1] !== 'string' || !Number.isInteger(e[2])) {
       return { reason: `invalid entry ${key}` };
     }
-    entries[key] = e.length === 4 ? [file.blob(e[0]), e[1], e[2], e[3] as FilteredTag[]] : [file.blob(e[0]), e[1], e[2]];
+    entries[key] = [file.blob(e[0]), ...e.slice(1)] as unknown as Entry;
   }
   return { entries };
 }
@@ -206,6 +211,13 @@ function sha1(text: string): string {
 function isFilteredTags(value: unknown): value is FilteredTag[] {
   return Array.isArray(value) && value.length > 0 && value.every((t) => isRecord(t) && typeof t.tag === 'string' && Number.isInteger(t.line)
     && (t.column === undefined || Number.isInteger(t.column)));
+}
+
+function isImages(value: unknown): value is ImageRecord[] {
+  const isOptional = (v: unknown, type: string) => v === undefined || typeof v === type;
+  return Array.isArray(value) && value.length > 0 && value.every((i) => isRecord(i) && typeof i.src === 'string' && isOptional(i.file, 'string')
+    && isOptional(i.width, 'number') && isOptional(i.height, 'number') && (i.isMissing === undefined || i.isMissing === true)
+    && isOptional(i.line, 'number') && isOptional(i.column, 'number'));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -19,7 +19,7 @@ export interface LoadPostsOptions {
 }
 
 const readTimeKeys = ['readTime', 'read_time', 'readingTime'];
-const knownKeys = new Set(['title', 'date', 'author', 'tags', 'description', 'slug', 'draft', 'updated', 'image', ...readTimeKeys]);
+const knownKeys = new Set(['title', 'date', 'author', 'authors', 'tags', 'description', 'slug', 'draft', 'updated', 'image', 'related', ...readTimeKeys]);
 
 /**
  * Validates each source's front matter; every problem in every file is reported, not only the first. With `memo`
@@ -186,11 +186,18 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
     if (value === undefined) fail('FrontMatterInvalid', key, `\`${key}\` must be text`, `write \`${key}: …\` on one line, or quote it`);
     return value;
   };
-  const author = textField('author') ?? options.author;
+  const authors = parseAuthors(data, fail) ?? (options.author ? [options.author] : []);
+  const author = authors[0] ?? '';
   const description = textField('description');
   const image = textField('image');
+  let related: number | undefined;
+  if (data.related !== undefined && data.related !== null) {
+    if (data.related === false) related = 0;
+    else if (typeof data.related === 'number' && Number.isInteger(data.related) && data.related >= 0) related = data.related;
+    else fail('FrontMatterInvalid', 'related', '`related` must be a whole number of posts (0 or false: none)', 'write e.g. `related: 5`, or `related: 0` to show no related posts');
+  }
 
-  const warnings = unprintableWarnings(fm, source.path, { title, author, description, image, tags: typeof tags === 'string' ? undefined : tags.join(' ') }, at);
+  const warnings = unprintableWarnings(fm, source.path, { title, author: authors.join(' '), description, image, tags: typeof tags === 'string' ? undefined : tags.join(' ') }, at);
   if (diagnostics.length > 0 || !title || !date || !slug || typeof tags === 'string') return { diagnostics: [...diagnostics, ...warnings] };
   diagnostics.push(...warnings);
   const extra: Record<string, unknown> = {};
@@ -205,11 +212,14 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
     date,
     updated,
     author,
+    authors,
     tags,
     readTimeMinutes,
     description: description || undefined,
     isDraft,
     image: image || undefined,
+    imageLoc: image ? at('image') : undefined,
+    related,
     data: extra,
   };
   // A body read as bytes stays bytes (see defineLazyText): a string of every post, kept by the build from here
@@ -242,6 +252,32 @@ function unprintableWarnings(fm: FrontMatter, file: string, fields: Record<strin
       { file, line: fm.bodyStartLine + pos.line - 1, column: pos.column }, 'remove it (editors often show it as a box or nothing at all)'));
   }
   return warnings;
+}
+
+/**
+ * The post's authors from `author` (text or a list) or `authors` (the same), each trimmed, duplicates dropped;
+ * undefined when neither key is given (or the list is empty), so the config's default applies.
+ */
+function parseAuthors(data: Record<string, unknown>, fail: (code: 'FrontMatterInvalid', key: string, message: string, hint?: string) => void): string[] | undefined {
+  const given = ['author', 'authors'].filter((key) => data[key] !== undefined && data[key] !== null);
+  if (given.length === 2) {
+    fail('FrontMatterInvalid', 'authors', 'both `author` and `authors` are given', 'keep one of them: `author: [alice, bob]` lists several authors');
+    return undefined;
+  }
+  if (given.length === 0) return undefined;
+  const key = given[0];
+  const value = data[key];
+  const list = Array.isArray(value) ? value : [value];
+  const names: string[] = [];
+  for (const item of list) {
+    const name = scalarText(item);
+    if (name === undefined) {
+      fail('FrontMatterInvalid', key, `\`${key}\` must be a name or a list of names`, `write \`${key}: alice\` or \`${key}: [alice, bob]\``);
+      return undefined;
+    }
+    if (name && !names.includes(name)) names.push(name);
+  }
+  return names.length > 0 ? names : undefined;
 }
 
 /** Tags as names, or a description of what was given instead. */

@@ -4,6 +4,7 @@ import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified, type Pluggable } from 'unified';
 import { rehypePostTree, rehypeRawIfNeeded } from './rehype-helpers.js';
+import { rehypeImages } from './rehype-images.js';
 import { remarkAutolinkLiteralGuard } from './remark-autolink-guard.js';
 import { remarkPostBody } from './remark-post-body.js';
 import { remarkTagfilter, type Tagfilter } from './remark-tagfilter.js';
@@ -36,8 +37,8 @@ export interface MarkdownOptions {
 /**
  * The unified pipeline, built from a description and frozen: remark-parse → remark-gfm → remark-rehype →
  * rehype-stringify, with blogbuild's own steps: the post body (title heading, excerpt), GFM's tag filter and raw HTML
- * when present, and
- * one walk for heading ids (rehype-slug semantics), base paths, accessibility fixes and the word count; the
+ * when present, one walk for heading ids (rehype-slug semantics), base paths, accessibility fixes and the word count,
+ * and images' sizes and lazy loading (rehypeImages); the
  * description's plugins are imported and added after blogbuild's steps of their kind. Run it with `process()`
  * (async: plugins may transform asynchronously). This module is imported lazily: a build whose posts all come
  * from the cache never loads unified.
@@ -61,6 +62,7 @@ function buildProcessor(options: MarkdownOptions, remarkPlugins: Pluggable[], re
   if (rawHtml) processor.use(rehypeRawIfNeeded);
   return processor
     .use(rehypePostTree, { basePath: options.basePath })
+    .use(rehypeImages)
     .use(rehypePlugins)
     .use(rehypeStringify)
     .freeze();

@@ -1,6 +1,7 @@
 import { VFile } from 'vfile';
 import { textOf, type LazyText } from '../cache/packed.js';
 import type { FeedItemBase } from '../site/urls.js';
+import type { ImageContext, ImageRecord } from './image-files.js';
 import type { MarkdownProcessor } from './processor.js';
 import type { FilteredTag } from './remark-tagfilter.js';
 
@@ -12,6 +13,8 @@ export interface MarkdownResult {
   wordCount: number;
   /** Raw HTML tags the tag filter escaped (body-relative places), kept so a cached result warns again. */
   filteredTags?: FilteredTag[];
+  /** Local images with their files and sizes (body-relative places), kept so a cached result is checked and warns again. */
+  images?: ImageRecord[];
 }
 
 /** One body to render: all a worker needs. */
@@ -20,16 +23,19 @@ export interface MarkdownJob {
   /** The markdown, as a string or as the UTF-8 bytes it was read as. */
   body: LazyText;
   stripTitleHeading: boolean;
+  /** Where the post's local images are, so their sizes are read. @default undefined (not read) */
+  images?: ImageContext;
   /** For a post in the feed: also make its feed item's HTML (all URLs absolute), in the worker rather than after. */
   feed?: FeedItemBase;
 }
 
 /** Renders one body. Rejects with what the pipeline throws; callers turn it into a diagnostic. */
 export async function renderBody(processor: MarkdownProcessor, job: MarkdownJob): Promise<MarkdownResult> {
-  const file = new VFile({ path: job.path, value: textOf(job.body), data: { stripTitleHeading: job.stripTitleHeading } });
+  const file = new VFile({ path: job.path, value: textOf(job.body), data: { stripTitleHeading: job.stripTitleHeading, ...(job.images ? { imageContext: job.images } : {}) } });
   const html = String(await processor.process(file));
   const result: MarkdownResult = { html, excerpt: file.data.excerpt ?? '', wordCount: file.data.wordCount ?? 0 };
   if (file.data.filteredTags) result.filteredTags = file.data.filteredTags;
+  if (file.data.images) result.images = file.data.images;
   return result;
 }
 

@@ -5,7 +5,9 @@ import type { MarkdownCache } from '../cache/markdown-cache.js';
 import { lazyTextOf } from '../cache/packed.js';
 import { error, type Diagnostic } from '../diagnostics/error.js';
 import type { Post, RenderedPost } from '../site/model.js';
-import type { FeedItemBase } from '../site/urls.js';
+import { postPath, type FeedItemBase } from '../site/urls.js';
+import { areImagesUnchanged, type ImageContext } from './image-files.js';
+import { imageWarnings } from './post-images.js';
 import type { MarkdownPool } from './pool.js';
 import type { MarkdownOptions } from './processor.js';
 import { renderBody, type MarkdownJob, type MarkdownResult } from './render-job.js';
@@ -70,6 +72,8 @@ export interface RenderMarkdownOptions {
   memo?: BuildState['markdown'];
   /** Rendered posts of earlier builds (a build state's `renderedPosts`): an unchanged post gives the same object. */
   renderedMemo?: BuildState['renderedPosts'];
+  /** Where posts' local images are looked up, for their sizes and missing-image warnings. @default undefined (not looked up) */
+  images?: { publicDir: string };
 }
 
 /** What the stage did, for the summary and the benchmark. */
@@ -104,8 +108,12 @@ export async function renderMarkdown(
   const missing: number[] = [];
   const cache = options.cache;
   const memo = options.memo;
+  const contexts = posts.map((post) => imageContext(post, options));
+  // A result whose images changed on disk since (size, existence) is rendered again: its HTML holds their sizes.
+  const isCurrent = (result: MarkdownResult | undefined, i: number) => result !== undefined && (!contexts[i] || areImagesUnchanged(result.images, contexts[i]));
   posts.forEach((post, i) => {
-    const known = memo?.get(post.body)?.[post.dropsTitleHeading ? 'stripped' : 'kept'];
+    const remembered = memo?.get(post.body)?.[post.dropsTitleHeading ? 'stripped' : 'kept'];
+    const known = remembered && isCurrent(remembered.result, i) ? remembered : undefined;
     if (known) {
       results[i] = known.result;
       if (cache) {
@@ -116,7 +124,8 @@ export async function renderMarkdown(
     }
     if (cache) {
       keys[i] = cache.key(bodyDigest(post), post.dropsTitleHeading);
-      results[i] = cache.get(keys[i]);
+      const cached = cache.get(keys[i]);
+      if (isCurrent(cached, i)) results[i] = cached;
     }
     if (!results[i]) missing.push(i);
   });
@@ -138,7 +147,7 @@ export async function renderMarkdown(
   const isPooled = workers > 0 && missing.length > 1;
   if (isPooled) {
     const feedItems = options.feedItems?.();
-    jobs = missing.map((i) => ({ ...jobOf(posts[i]), feed: feedItems?.get(posts[i]) }));
+    jobs = missing.map((i) => ({ ...jobOf(posts[i], contexts[i]), feed: feedItems?.get(posts[i]) }));
     const run = { loadProcessor, onResult, whileWaiting: options.whileRendering, signal: options.signal };
     if (options.pool) await options.pool.run(jobs, run);
     else await (await import('./pool.js')).renderInPool(jobs, { size: Math.min(workers, jobs.length), markdown: options.markdown, ...run });
@@ -148,7 +157,7 @@ export async function renderMarkdown(
       const processor = await loadProcessor();
       for (const [j, i] of missing.entries()) {
         try {
-          onResult(j, await renderBody(processor, jobOf(posts[i])));
+          onResult(j, await renderBody(processor, jobOf(posts[i], contexts[i])));
         } catch (cause) {
           onResult(j, undefined, cause);
         }
@@ -179,10 +188,12 @@ export async function renderMarkdown(
       renderedPost = toRenderedPost(post, result, options.readingSpeed);
       options.renderedMemo?.set(post, { result, readingSpeed: options.readingSpeed, rendered: renderedPost });
     }
-    // The cache key names the HTML: the same key, the same HTML (it hashes the body and all that shapes it).
-    if (keys[i] !== undefined) htmlKeys.set(renderedPost, `md:${keys[i]}`);
+    // The cache key names the HTML: the same key, the same HTML (it hashes the body and all that shapes it), with the
+    // sizes of its images, which the key does not hash.
+    if (keys[i] !== undefined) htmlKeys.set(renderedPost, `md:${keys[i]}${result.images ? `:${JSON.stringify(result.images.map((image) => [image.width, image.height]))}` : ''}`);
     rendered.push(renderedPost);
     for (const tag of result.filteredTags ?? []) diagnostics.push(filteredTagWarning(post.sourcePath, post.bodyStartLine, tag));
+    diagnostics.push(...imageWarnings(post, result.images));
     const feed = feedHtml[i];
     if (feed) feedHtmlOf.set(renderedPost, feed);
   });
@@ -210,9 +221,17 @@ export const poolThreshold = 64;
 /** The most workers the default pool starts. */
 const maxWorkers = 8;
 
-function jobOf(post: Post): MarkdownJob {
+function jobOf(post: Post, images: ImageContext | undefined): MarkdownJob {
   // A body still undecoded travels as its bytes: the worker decodes it.
-  return { path: post.sourcePath, body: lazyTextOf(post, 'body'), stripTitleHeading: post.dropsTitleHeading };
+  const job: MarkdownJob = { path: post.sourcePath, body: lazyTextOf(post, 'body'), stripTitleHeading: post.dropsTitleHeading };
+  return images ? { ...job, images } : job;
+}
+
+/** Where a post's local images are, when the stage looks them up. */
+function imageContext(post: Post, options: RenderMarkdownOptions): ImageContext | undefined {
+  if (!options.images) return undefined;
+  const basePath = options.markdown.basePath;
+  return { pageDir: basePath + postPath(post.slug), basePath, bundleDir: post.bundleDir, publicDir: options.images.publicDir };
 }
 
 /** Cuts text at a word boundary near `max` characters, adding an ellipsis. */

@@ -1,8 +1,9 @@
 import { formatDate, isoInZone, type PostDate } from '../content/dates.js';
 import type { ResolvedConfig } from '../config/schema.js';
-import type { Pagination, RenderedPost, Site, Tag } from '../site/model.js';
+import type { Author, Pagination, RenderedPost, Site, Tag } from '../site/model.js';
+import { authorName } from '../site/authors.js';
 import { tagSlug } from '../site/tags.js';
-import { absoluteUrl, postPath, siteUrl, tagPath } from '../site/urls.js';
+import { absoluteUrl, authorPath, postPath, siteUrl, tagPath } from '../site/urls.js';
 
 /** A date as templates see it. */
 export interface DateView {
@@ -21,6 +22,16 @@ export interface TagView {
   count: number;
 }
 
+/** An author as templates see it; `url` is null when the blog has one author (no author pages). */
+export interface AuthorView {
+  name: string;
+  slug: string;
+  url: string | null;
+  bio: string;
+  links: { name: string; url: string }[];
+  count: number;
+}
+
 /** A post as templates see it (docs/template-contract.md). */
 export interface PostView {
   title: string;
@@ -28,7 +39,9 @@ export interface PostView {
   slug: string;
   date: DateView;
   updated: DateView | null;
+  /** The authors' display names as one text ("Alice and Bob"). */
   author: string;
+  authors: AuthorView[];
   readTime: { minutes: number; text: string };
   tags: TagView[];
   description: string;
@@ -36,6 +49,8 @@ export interface PostView {
   image: string | null;
   /** The cover image's absolute URL (root-relative when the site has no `url`), for og:image and JSON-LD. */
   imageUrl: string | null;
+  /** The cover image's intrinsic size, when it is a local image (for `width`/`height`). */
+  imageSize: { width: number; height: number } | null;
   data: Record<string, unknown>;
 }
 
@@ -62,6 +77,18 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
   };
 
   const postTags = (p: RenderedPost): TagView[] => p.tags.map((name) => bySpelling.get(name)!).filter(Boolean);
+  const hasAuthorPages = site.authors.length > 1;
+  const authorView = (author: Author): AuthorView => ({
+    name: author.name,
+    slug: author.slug,
+    url: hasAuthorPages ? siteUrl(config, authorPath(author.slug)) : null,
+    bio: author.bio,
+    links: author.links,
+    count: author.posts.length,
+  });
+  const authorViews = new Map(site.authors.map((author) => [author, authorView(author)]));
+  const names = new Intl.ListFormat(config.language, { type: 'conjunction' });
+  const postAuthors = (p: RenderedPost): AuthorView[] => (site.authorsOf.get(p) ?? []).map((author) => authorViews.get(author)!);
 
   const post = (p: RenderedPost, includeHtml: boolean): PostView => {
     const url = siteUrl(config, postPath(p.slug));
@@ -72,13 +99,15 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
       slug: p.slug,
       date: dateView(p.date),
       updated: p.updated ? dateView(p.updated) : null,
-      author: p.author,
+      author: names.format(postAuthors(p).map((author) => author.name)),
+      authors: postAuthors(p),
       readTime: { minutes: p.readTime, text: `${p.readTime} min read` },
       tags: postTags(p),
       description: p.description ?? p.excerpt,
       ...(includeHtml ? { html: p.html } : {}),
       image,
       imageUrl: image === null ? null : absoluteImage(image, config),
+      imageSize: p.imageSize ?? null,
       data: p.data,
     };
   };
@@ -90,7 +119,8 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
       url: config.url,
       basePath: config.basePath,
       language: config.language,
-      author: config.author,
+      // The display name from the config's `authors` map when it has the default author's handle.
+      author: authorName(config.authors, config.author),
       feedUrl: siteUrl(config, 'rss.xml'),
       atomUrl: siteUrl(config, 'atom.xml'),
       jsonFeedUrl: siteUrl(config, 'feed.json'),
@@ -117,7 +147,7 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
     pages: page.pagePaths.map((p, i) => ({ number: i + 1, url: siteUrl(config, p), isCurrent: i + 1 === page.page })),
   });
 
-  return { post, postTags, tagView: (tag: Tag) => tagViews.get(tag.slug)!, tagViews, common, pagination };
+  return { post, postTags, postAuthors, authorView: (author: Author) => authorViews.get(author)!, hasAuthorPages, tagView: (tag: Tag) => tagViews.get(tag.slug)!, tagViews, common, pagination };
 }
 
 /** A resolved cover image link as an absolute URL: a page's link without the base path is a site path. */

@@ -1,6 +1,6 @@
 import { isoInZone } from '../content/dates.js';
 import type { RenderedPost, Site } from './model.js';
-import { feedItemHtml, feedPosts, feedUpdated, siteScope, type FeedOptions, type FeedScope } from './feed.js';
+import { authorNames, feedItemHtml, feedPosts, feedUpdated, siteScope, type FeedOptions, type FeedScope } from './feed.js';
 import { tagSlug } from './tags.js';
 import { absoluteUrl, postPath } from './urls.js';
 import { escapeXml } from './xml.js';
@@ -52,7 +52,7 @@ function renderEntry(post: RenderedPost, site: Site, options: DatedFeedOptions):
     `    <link rel="alternate" type="text/html" href="${escapeXml(link)}"/>`,
     `    <published>${isoInZone(post.date.instant, options.timezone)}</published>`,
     `    <updated>${isoInZone((post.updated ?? post.date).instant, options.timezone)}</updated>`,
-    ...(post.author ? [`    <author><name>${escapeXml(post.author)}</name></author>`] : []),
+    ...authorNames(site, post).map((name) => `    <author><name>${escapeXml(name)}</name></author>`),
     ...post.tags.map((tag) => `    <category term="${escapeXml(site.tagsBySlug.get(tagSlug(tag))?.name ?? tag)}"/>`),
     `    <summary>${escapeXml(post.description ?? post.excerpt)}</summary>`,
     `    <content type="html">${escapeXml(feedItemHtml(post, options.itemsHtml))}</content>`,

@@ -109,6 +109,11 @@ export function allFeedPosts<P extends { tags: readonly string[] }>(posts: reado
   return [...result];
 }
 
+/** The display names of a post's authors (see groupAuthors), for the feeds. */
+export function authorNames(site: Site, post: RenderedPost): string[] {
+  return (site.authorsOf.get(post) ?? []).map((author) => author.name);
+}
+
 /** Where the relative URLs of a post's feed item resolve. */
 export function feedItemBase(options: UrlConfig, post: { slug: string }): FeedItemBase {
   const link = absoluteUrl(options, postPath(post.slug));
@@ -158,7 +163,7 @@ function renderItem(post: RenderedPost, site: Site, options: FeedOptions & { ite
     `      <link>${escapeXml(link)}</link>`,
     `      <guid isPermaLink="true">${escapeXml(link)}</guid>`,
     `      <pubDate>${post.date.instant.toUTCString()}</pubDate>`,
-    ...(post.author ? [`      <dc:creator>${escapeXml(post.author)}</dc:creator>`] : []),
+    ...authorNames(site, post).map((name) => `      <dc:creator>${escapeXml(name)}</dc:creator>`),
     // The tag's site-wide name, so a tag spelled two ways is one category, named as on its tag page.
     ...post.tags.map((tag) => `      <category>${escapeXml(site.tagsBySlug.get(tagSlug(tag))?.name ?? tag)}</category>`),
     `      <description>${escapeXml(post.description ?? post.excerpt)}</description>`,

@@ -1,7 +1,7 @@
 import type { PostDate } from '../content/dates.js';
 import type { Site } from './model.js';
 import { paginate } from './paginate.js';
-import { absoluteUrl, postPath, tagPath, type UrlConfig } from './urls.js';
+import { absoluteUrl, authorPath, postPath, tagPath, type UrlConfig } from './urls.js';
 import { escapeXml } from './xml.js';
 
 /** What the sitemap needs from the config. */
@@ -26,6 +26,12 @@ export function renderSitemap(site: Site, options: SitemapOptions): string {
   entries.push({ path: 'tags/', lastmod: newest(site.posts) });
   for (const tag of site.tags) {
     for (const page of paginate(tag.posts, options.postsPerPage, tagPath(tag.slug))) {
+      entries.push({ path: page.path, lastmod: newest(page.items) });
+    }
+  }
+  // Author pages exist when the blog has more than one author (see authorRoutes).
+  for (const author of site.authors.length > 1 ? site.authors : []) {
+    for (const page of paginate(author.posts, options.postsPerPage, authorPath(author.slug))) {
       entries.push({ path: page.path, lastmod: newest(page.items) });
     }
   }

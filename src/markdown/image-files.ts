@@ -1,0 +1,106 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { imageSize } from 'image-size';
+
+/** Where a post's local images are: what resolving an `<img src>` to a file needs. Sent to workers with each job. */
+export interface ImageContext {
+  /** The post page's folder as a URL path, base path included: `/blog/posts/hello/`. */
+  pageDir: string;
+  /** The site's base path, `/` or `/blog/`. */
+  basePath: string;
+  /** The post's bundle folder (its files are copied beside its page), when it is a bundle. */
+  bundleDir?: string;
+  /** The public folder, copied to the site root. */
+  publicDir: string;
+}
+
+/** A local image of a post as rendering found it; kept with the cached HTML, so a changed file is noticed. */
+export interface ImageRecord {
+  /** The `src` as written in the HTML (base path included). */
+  src: string;
+  /** The file it was resolved to (none for a file beside a post that is not a bundle). */
+  file?: string;
+  /** Intrinsic size, when the file is an image whose size can be read. */
+  width?: number;
+  height?: number;
+  /** True when no such file exists. */
+  isMissing?: true;
+  /** Body-relative place of the image in the markdown. */
+  line?: number;
+  column?: number;
+}
+
+/** Reads of image headers: the most a JPEG's size marker is looked for in (image-size's own limit). */
+const headerBytes = 512 * 1024;
+
+/**
+ * The file an `<img src>` of the post's page loads, when blogbuild writes it: a file of the post's bundle or of the
+ * public folder; null for a file beside a post that is not a bundle (nothing is copied there, so it is missing).
+ * Undefined for other origins, `data:` URLs, and site paths blogbuild cannot map to a source file (another post's
+ * folder, the theme's assets).
+ */
+export function locateImage(src: string, context: ImageContext): string | null | undefined {
+  if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(src.trim())) return undefined;
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(new URL(src.trim(), `https://blogbuild.invalid${context.pageDir}`).pathname);
+  } catch {
+    return undefined;
+  }
+  if (!pathname.startsWith(context.basePath)) return undefined;
+  const own = decodeURIComponent(context.pageDir);
+  const isBeside = pathname.startsWith(own);
+  if (isBeside && !context.bundleDir) return null;
+  const root = isBeside ? context.bundleDir! : context.publicDir;
+  const rest = pathname.slice(isBeside ? own.length : context.basePath.length);
+  if (!isBeside && /^(posts|assets)\//.test(rest)) return undefined;
+  const file = path.resolve(root, rest);
+  return file.startsWith(root + path.sep) ? file : undefined;
+}
+
+/** The size of an image file, `missing` when there is no such file, or undefined when its size cannot be read. */
+export function readImageSize(file: string): { width: number; height: number } | 'missing' | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : undefined;
+  }
+  try {
+    const { size } = fs.fstatSync(fd);
+    if (size === 0) return undefined;
+    const buffer = new Uint8Array(Math.min(size, headerBytes));
+    fs.readSync(fd, buffer, 0, buffer.length, 0);
+    const found = imageSize(buffer);
+    if (!found.width || !found.height) return undefined;
+    // Browsers apply a JPEG's EXIF orientation: 5–8 turn the picture a quarter.
+    return (found.orientation ?? 1) >= 5 ? { width: found.height, height: found.width } : { width: found.width, height: found.height };
+  } catch {
+    return undefined;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** What rendering records of a local image `src`, or undefined when it is not a local file. */
+export function imageRecord(src: string, context: ImageContext): ImageRecord | undefined {
+  const file = locateImage(src, context);
+  if (file === undefined) return undefined;
+  if (file === null) return { src, isMissing: true };
+  const size = readImageSize(file);
+  if (size === 'missing') return { src, file, isMissing: true };
+  return size ? { src, file, ...size } : { src, file };
+}
+
+/**
+ * Whether cached images still read as they did when the HTML was made (same files, same sizes, same missing ones):
+ * a cached post's HTML holds their sizes, so a changed image renders it again.
+ */
+export function areImagesUnchanged(records: readonly ImageRecord[] | undefined, context: ImageContext): boolean {
+  for (const record of records ?? []) {
+    const now = imageRecord(record.src, context);
+    if (!now || now.file !== record.file || now.isMissing !== record.isMissing || now.width !== record.width || now.height !== record.height) return false;
+  }
+  return true;
+}
