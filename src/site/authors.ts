@@ -4,9 +4,10 @@ import type { Author, RenderedPost } from './model.js';
 /** The config's `authors` map: display name, bio and links by handle. */
 export type AuthorsConfig = Readonly<Record<string, { readonly name?: string; readonly bio: string; readonly links: Readonly<Record<string, string>> }>>;
 
-/** The slug of an author's page, `/authors/<slug>/`. */
+/** The slug of an author's page, `/authors/<slug>/`; a leading `@` of a handle is left out (`@maria` → `maria`). */
 export function authorSlug(handle: string): string {
-  return slugify(handle) || fallbackSlug(handle);
+  const name = handle.replace(/^@(?=.)/, '');
+  return slugify(name) || fallbackSlug(name);
 }
 
 /** The display name of a handle: from the config's `authors` map, else the handle itself. */
