@@ -56,6 +56,8 @@ export interface BuildOptions extends ConfigOverrides {
    * not rendered. The output is the same as without it. @default undefined (nothing kept)
    */
   state?: BuildState;
+  /** URLs per sitemap file before the sitemap becomes an index of parts. @internal for tests @default 50000 */
+  sitemapMaxUrls?: number;
 }
 
 /** What a build did. */
@@ -190,7 +192,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const isSiteUnchanged = siteKey !== undefined && previousOutput?.site === siteKey;
     // The feed, sitemap, robots.txt and copied files are routes too, after the pages.
     const otherFiles = [
-      ...fileRoutes(site, config, { ...feedOptions, itemsHtml: feedHtml }),
+      ...fileRoutes(site, config, { ...feedOptions, itemsHtml: feedHtml }, options.sitemapMaxUrls),
       ...(await collectStaticFiles({ publicDir: config.publicDir, themeAssets: theme.assets, posts: site.posts, root: config.root, diagnostics })),
     ];
     const pages = renderPages(site, config, theme, generator, renderSalt === undefined ? { defer: true } : {

@@ -6,7 +6,7 @@ import { authorName } from '../site/authors.js';
 import { renderFeed, tagScope, type FeedOptions } from '../site/feed.js';
 import { renderJsonFeed } from '../site/json-feed.js';
 import { paginate } from '../site/paginate.js';
-import { renderRobots, renderSitemap } from '../site/sitemap.js';
+import { renderRobots, sitemapFiles } from '../site/sitemap.js';
 import { authorPath, postPath, siteUrl, tagPath } from '../site/urls.js';
 import type { createViews, TagView } from './context.js';
 import type { PageTemplateName } from './templates.js';
@@ -41,8 +41,11 @@ export interface FileRoute {
   source?: string;
 }
 
-/** The feeds, the sitemap and robots.txt; `feed` has the feed items' absolute HTML (see renderFeedItemsHtml). */
-export function fileRoutes(site: Site, config: ResolvedConfig, feed: FeedOptions & { itemsHtml: ReadonlyMap<RenderedPost, string> }): FileRoute[] {
+/**
+ * The feeds, the sitemap (one file, or an index and its parts past `sitemapMaxUrls` URLs) and robots.txt; `feed`
+ * has the feed items' absolute HTML (see renderFeedItemsHtml).
+ */
+export function fileRoutes(site: Site, config: ResolvedConfig, feed: FeedOptions & { itemsHtml: ReadonlyMap<RenderedPost, string> }, sitemapMaxUrls?: number): FileRoute[] {
   const dated = { ...feed, timezone: config.timezone, author: authorName(config.authors, config.author) };
   return [
     { path: 'rss.xml', kind: 'feed', contents: () => renderFeed(site, feed) },
@@ -57,7 +60,7 @@ export function fileRoutes(site: Site, config: ResolvedConfig, feed: FeedOptions
         { path: `${folder}atom.xml`, kind: 'feed', contents: () => renderAtom(site, dated, scope) },
       ];
     }),
-    { path: 'sitemap.xml', kind: 'sitemap', contents: () => renderSitemap(site, config) },
+    ...sitemapFiles(site, { ...config, maxUrls: sitemapMaxUrls }).map((file): FileRoute => ({ ...file, kind: 'sitemap' })),
     { path: 'robots.txt', kind: 'robots', contents: () => renderRobots(config) },
   ];
 }
