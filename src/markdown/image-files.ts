@@ -16,7 +16,7 @@ export interface ImageContext {
 
 /** A local image of a post as rendering found it; kept with the cached HTML, so a changed file is noticed. */
 export interface ImageRecord {
-  /** The `src` as written in the HTML (base path included). */
+  /** The `src` as written in the post. */
   src: string;
   /** The file it was resolved to (none for a file beside a post that is not a bundle). */
   file?: string;
@@ -41,9 +41,12 @@ const headerBytes = 512 * 1024;
  */
 export function locateImage(src: string, context: ImageContext): string | null | undefined {
   if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(src.trim())) return undefined;
+  // A root-relative src gets the base path, as the markdown stage gives it (rehypePostTree) and the cover (views).
+  const written = src.trim();
+  const url = written.startsWith('/') && !written.startsWith(context.basePath) ? context.basePath + written.slice(1) : written;
   let pathname: string;
   try {
-    pathname = decodeURIComponent(new URL(src.trim(), `https://blogbuild.invalid${context.pageDir}`).pathname);
+    pathname = decodeURIComponent(new URL(url, `https://blogbuild.invalid${context.pageDir}`).pathname);
   } catch {
     return undefined;
   }

@@ -30,8 +30,7 @@ export function readCoverImages(posts: readonly RenderedPost[], options: { baseP
     delete post.imageSize;
     if (!post.image) continue;
     const { basePath } = options;
-    const src = post.image.startsWith('/') && !post.image.startsWith('//') && !post.image.startsWith(basePath) ? basePath + post.image.slice(1) : post.image;
-    const record = imageRecord(src, { pageDir: basePath + postPath(post.slug), basePath, bundleDir: post.bundleDir, publicDir: options.publicDir });
+    const record = imageRecord(post.image, { pageDir: basePath + postPath(post.slug), basePath, bundleDir: post.bundleDir, publicDir: options.publicDir });
     if (record?.isMissing) {
       warnings.push(warning('ImageMissing', `cover image ${JSON.stringify(post.image)} does not exist`,
         post.imageLoc ?? { file: post.sourcePath }, hint(post, post.image)));

@@ -61,8 +61,9 @@ function buildProcessor(options: MarkdownOptions, remarkPlugins: Pluggable[], re
     .use(remarkRehype, { allowDangerousHtml: rawHtml });
   if (rawHtml) processor.use(rehypeRawIfNeeded);
   return processor
-    .use(rehypePostTree, { basePath: options.basePath })
+    // Before base paths are added, so images are recorded (and warned about) by their src as written.
     .use(rehypeImages)
+    .use(rehypePostTree, { basePath: options.basePath })
     .use(rehypePlugins)
     .use(rehypeStringify)
     .freeze();

@@ -5,7 +5,7 @@ import { offsetToPosition } from '../diagnostics/position.js';
 import { imageRecord, type ImageContext, type ImageRecord } from './image-files.js';
 
 /**
- * Images of a post's body, after base paths are applied (rehypePostTree):
+ * Images of a post's body, before base paths are added (rehypePostTree), so each is recorded by its src as written:
  *
  * - every image but the first gets `loading="lazy"` and `decoding="async"` (the first is likely in view when the page
  *   opens, where lazy loading would delay it), unless the post set them;
@@ -30,7 +30,7 @@ export function rehypeImages() {
       if (!context || typeof p.src !== 'string') return;
       const record = imageRecord(p.src, context);
       if (!record) return;
-      const place = node.position?.start ?? findWritten(String(file.value), p.src, context.basePath, searchFrom);
+      const place = node.position?.start ?? findWritten(String(file.value), p.src, searchFrom);
       if (place) {
         Object.assign(record, { line: place.line, column: place.column });
         if (place.offset !== undefined) searchFrom = place.offset + 1;
@@ -48,15 +48,11 @@ export function rehypeImages() {
 /**
  * Where an image's `src` is written in the markdown, for an image that lost its place: raw HTML re-parsed by
  * hast-util-raw (any raw HTML in a post re-parses the whole tree) keeps none. The first occurrence after the
- * previous image's, as written or without the base path that rehypePostTree added.
+ * previous image's.
  */
-function findWritten(text: string, src: string, basePath: string, from: number): { line: number; column: number; offset: number } | undefined {
-  const written = [src, ...(src.startsWith(basePath) && basePath !== '/' ? [src.slice(basePath.length - 1)] : [])];
-  for (const candidate of written) {
-    const offset = text.indexOf(candidate, from);
-    if (offset >= 0) return { ...offsetToPosition(text, offset), offset };
-  }
-  return undefined;
+function findWritten(text: string, src: string, from: number): { line: number; column: number; offset: number } | undefined {
+  const offset = text.indexOf(src, from);
+  return offset >= 0 ? { ...offsetToPosition(text, offset), offset } : undefined;
 }
 
 declare module 'vfile' {
