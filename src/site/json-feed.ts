@@ -1,6 +1,6 @@
 import { isoInZone } from '../content/dates.js';
 import type { RenderedPost, Site } from './model.js';
-import { authorNames, feedItemHtml, feedPosts } from './feed.js';
+import { authorNames, feedId, feedItemHtml, feedPosts } from './feed.js';
 import type { DatedFeedOptions } from './atom.js';
 import { tagSlug } from './tags.js';
 import { absoluteUrl, postPath } from './urls.js';
@@ -29,7 +29,7 @@ export function renderJsonFeed(site: Site, options: DatedFeedOptions): string {
 function item(post: RenderedPost, site: Site, options: DatedFeedOptions) {
   const link = absoluteUrl(options, postPath(post.slug));
   return {
-    id: link,
+    id: feedId(options, postPath(post.slug)),
     url: link,
     title: xmlText(post.title),
     content_html: xmlText(feedItemHtml(post, options.itemsHtml)),
