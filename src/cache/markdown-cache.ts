@@ -217,7 +217,7 @@ function isImages(value: unknown): value is ImageRecord[] {
   const isOptional = (v: unknown, type: string) => v === undefined || typeof v === type;
   return Array.isArray(value) && value.length > 0 && value.every((i) => isRecord(i) && typeof i.src === 'string' && isOptional(i.file, 'string')
     && isOptional(i.width, 'number') && isOptional(i.height, 'number') && (i.isMissing === undefined || i.isMissing === true)
-    && isOptional(i.line, 'number') && isOptional(i.column, 'number'));
+    && isOptional(i.line, 'number') && isOptional(i.column, 'number') && isOptional(i.stat, 'string'));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -25,12 +25,16 @@ export interface ImageRecord {
   height?: number;
   /** True when no such file exists. */
   isMissing?: true;
+  /** The file's size and mtime when it was read (`size:mtimeMs`): an unchanged stat means an unchanged image. */
+  stat?: string;
   /** Body-relative place of the image in the markdown. */
   line?: number;
   column?: number;
 }
 
-/** Reads of image headers: the most a JPEG's size marker is looked for in (image-size's own limit). */
+/** Reads of image headers: first a small read, enough for every format but JPEGs with large metadata… */
+const firstRead = 64 * 1024;
+/** …then at most image-size's own limit. */
 const headerBytes = 512 * 1024;
 
 /**
@@ -62,7 +66,7 @@ export function locateImage(src: string, context: ImageContext): string | null |
 }
 
 /** The size of an image file, `missing` when there is no such file, or undefined when its size cannot be read. */
-export function readImageSize(file: string): { width: number; height: number } | 'missing' | undefined {
+export function readImageSize(file: string): { width: number; height: number; stat: string } | 'missing' | undefined {
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
@@ -71,14 +75,24 @@ export function readImageSize(file: string): { width: number; height: number } |
     return code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : undefined;
   }
   try {
-    const { size } = fs.fstatSync(fd);
+    const { size, mtimeMs } = fs.fstatSync(fd);
     if (size === 0) return undefined;
-    const buffer = new Uint8Array(Math.min(size, headerBytes));
-    fs.readSync(fd, buffer, 0, buffer.length, 0);
-    const found = imageSize(buffer);
+    const read = (length: number) => {
+      const buffer = new Uint8Array(Math.min(size, length));
+      fs.readSync(fd, buffer, 0, buffer.length, 0);
+      return imageSize(buffer);
+    };
+    let found: ReturnType<typeof imageSize>;
+    try {
+      found = read(firstRead);
+    } catch (cause) {
+      if (size <= firstRead) throw cause;
+      found = read(headerBytes);
+    }
     if (!found.width || !found.height) return undefined;
+    const stat = `${size}:${mtimeMs}`;
     // Browsers apply a JPEG's EXIF orientation: 5–8 turn the picture a quarter.
-    return (found.orientation ?? 1) >= 5 ? { width: found.height, height: found.width } : { width: found.width, height: found.height };
+    return (found.orientation ?? 1) >= 5 ? { width: found.height, height: found.width, stat } : { width: found.width, height: found.height, stat };
   } catch {
     return undefined;
   } finally {
@@ -96,14 +110,26 @@ export function imageRecord(src: string, context: ImageContext): ImageRecord | u
   return size ? { src, file, ...size } : { src, file };
 }
 
+/** The stat an image record keeps (see ImageRecord.stat), or undefined when the file cannot be stat'ed. */
+function statOf(file: string): string | undefined {
+  try {
+    const stat = fs.statSync(file);
+    return `${stat.size}:${stat.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Whether cached images still read as they did when the HTML was made (same files, same sizes, same missing ones):
  * a cached post's HTML holds their sizes, so a changed image renders it again.
  */
 export function areImagesUnchanged(records: readonly ImageRecord[] | undefined, context: ImageContext): boolean {
   for (const record of records ?? []) {
+    // An unchanged stat is an unchanged image: a no-change build reads no image file.
+    if (record.stat !== undefined && record.file !== undefined && record.file === locateImage(record.src, context) && statOf(record.file) === record.stat) continue;
     const now = imageRecord(record.src, context);
-    if (!now || now.file !== record.file || now.isMissing !== record.isMissing || now.width !== record.width || now.height !== record.height) return false;
+    if (!now || now.file !== record.file || now.isMissing !== record.isMissing || now.width !== record.width || now.height !== record.height || now.stat !== record.stat) return false;
   }
   return true;
 }
