@@ -4,11 +4,18 @@ import type { Author, RenderedPost } from './model.js';
 /** The config's `authors` map: display name, bio and links by handle. */
 export type AuthorsConfig = Readonly<Record<string, { readonly name?: string; readonly bio: string; readonly links: Readonly<Record<string, string>> }>>;
 
-/** The slug of an author's page, `/authors/<slug>/`; a leading `@` of a handle is left out (`@maria` → `maria`). */
+/**
+ * The slug of an author's page, `/authors/<slug>/`; a leading `@` of a handle is left out (`@maria` → `maria`), and
+ * a slug past 100 bytes is cut there.
+ */
 export function authorSlug(handle: string): string {
   const name = handle.replace(/^@(?=.)/, '');
-  return slugify(name) || fallbackSlug(name);
+  const slug = slugify(name) || fallbackSlug(name);
+  // A folder name in dist/: file systems allow 255 bytes, and a name that long is no handle anyway.
+  return Buffer.byteLength(slug) <= maxSlugBytes ? slug : Buffer.from(slug).subarray(0, maxSlugBytes).toString().replace(/\uFFFD+$/, '');
 }
+
+const maxSlugBytes = 100;
 
 /** The display name of a handle: from the config's `authors` map, else the handle itself. */
 export function authorName(config: AuthorsConfig, handle: string): string {

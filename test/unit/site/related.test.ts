@@ -25,3 +25,15 @@ describe('relatedPosts', () => {
     expect(slugs(relatedPosts(list, { limit: 0 }), list[3])).toEqual(['a']);
   });
 });
+
+describe('authorSlug', () => {
+  it('leaves out a leading @, keeps slugs short enough for a folder name, and never makes a path', async () => {
+    const { authorSlug } = await import('../../../src/site/authors.js');
+    expect(authorSlug('@maria')).toBe('maria');
+    expect(authorSlug('Alice Moreau')).toBe('alice-moreau');
+    expect(authorSlug('../../etc')).toBe('etc');
+    const long = authorSlug('名'.repeat(200));
+    expect(Buffer.byteLength(long)).toBeLessThanOrEqual(100);
+    expect(long).toBe('名'.repeat(33));
+  });
+});
