@@ -29,6 +29,7 @@ export function readOutputManifest(file: string, outDir: string): Manifest | und
     }
     return { ...data, files: Object.assign(Object.create(null), data.files) as Record<string, ManifestEntry> };
   } catch {
+    // A missing or damaged manifest means no previous output is known: every file is written.
     return undefined;
   }
 }
@@ -69,6 +70,7 @@ export function holdsExactly(dir: string, outputs: OutputFile[]): boolean {
     try {
       entries = fsSync.readdirSync(rel ? path.join(dir, rel) : dir, { withFileTypes: true });
     } catch {
+      // A folder that cannot be read holds nothing the manifest can vouch for: it is not the output blogbuild wrote.
       return false;
     }
     for (const entry of entries) {
