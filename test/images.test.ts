@@ -66,14 +66,14 @@ describe('images in posts', () => {
     const where = missing.map((d) => [path.relative(fixturePath('post-extras'), d.loc!.file), d.loc!.line, d.loc!.column, d.message]);
     expect(where).toEqual([
       // A single-file post has nothing copied beside its page.
-      ['posts/2025-05-01-loose-image.md', 10, 1, 'image "beside.png" does not exist'],
+      ['posts/2025-05-01-loose-image.md', 10, 1, 'image beside.png does not exist'],
       // The bundle holds raw HTML, which re-parses the tree and loses places: the src is found in the text.
-      ['posts/photo-walk/index.md', 21, 24, 'image "fog.png" does not exist'],
-      ['posts/2025-05-01-loose-image.md', 5, 8, 'cover image "missing-cover.png" does not exist'],
+      ['posts/photo-walk/index.md', 21, 24, 'image fog.png does not exist'],
+      ['posts/2025-05-01-loose-image.md', 5, 8, 'image missing-cover.png does not exist'],
     ]);
     const printed = formatDiagnostic(missing[0], { cwd: fixturePath('post-extras'), color: false });
-    expect(printed).toContain('posts/2025-05-01-loose-image.md:10:1: warning: image "beside.png" does not exist [ImageMissing]');
-    expect(printed).toContain('hint: a post that is a single file has no files beside its page');
+    expect(printed).toContain('posts/2025-05-01-loose-image.md:10:1: warning: image beside.png does not exist [ImageMissing]');
+    expect(printed).toContain('hint: put the image beside the post in a page bundle');
   });
 
   it('show the cover at the top of the post with its size and alt text, and give og:image', () => {
@@ -102,7 +102,7 @@ describe('images in posts', () => {
     await fs.copyFile(path.join(bundle, 'dunes.jpg'), path.join(bundle, 'fog.png'));
     const second = await once();
     expect(second.ok).toBe(true);
-    expect(second.diagnostics.filter((d) => d.code === 'ImageMissing').map((d) => d.message)).not.toContain('image "fog.png" does not exist');
+    expect(second.diagnostics.filter((d) => d.code === 'ImageMissing').map((d) => d.message)).not.toContain('image fog.png does not exist');
     const after = images(await page());
     expect(after[0]).toMatchObject({ width: '200', height: '100' });
     expect(after[5]).toMatchObject({ src: 'fog.png', width: '120', height: '80' });

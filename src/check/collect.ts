@@ -136,6 +136,7 @@ export function scanJsonFeed(text: string, base: string): Reference[] {
   try {
     feed = JSON.parse(text);
   } catch {
+    // A .json file that is not JSON is no feed: nothing to follow (it is copied as it is).
     return [];
   }
   if (!isObject(feed)) return [];

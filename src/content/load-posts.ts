@@ -188,7 +188,7 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
   if (data.related !== undefined && data.related !== null) {
     if (data.related === false) related = 0;
     else if (typeof data.related === 'number' && Number.isInteger(data.related) && data.related >= 0) related = data.related;
-    else fail('FrontMatterInvalid', 'related', '`related` must be a whole number of posts (0 or false: none)', 'write e.g. `related: 5`, or `related: 0` to show no related posts');
+    else fail('FrontMatterInvalid', 'related', { problem: 'related' });
   }
 
   const warnings = unprintableWarnings(fm, source.path, { title, author: authors.join(' '), description, image, tags: typeof tags === 'string' ? undefined : tags.join(' ') }, at);
@@ -250,10 +250,10 @@ function unprintableWarnings(fm: FrontMatter, file: string, fields: Record<strin
  * The post's authors from `author` (text or a list) or `authors` (the same), each trimmed, duplicates dropped;
  * undefined when neither key is given (or the list is empty), so the config's default applies.
  */
-function parseAuthors(data: Record<string, unknown>, fail: (code: 'FrontMatterInvalid', key: string, message: string, hint?: string) => void): string[] | undefined {
+function parseAuthors(data: Record<string, unknown>, fail: (code: 'FrontMatterInvalid', key: string, args: ArgsOf<'FrontMatterInvalid'>) => void): string[] | undefined {
   const given = ['author', 'authors'].filter((key) => data[key] !== undefined && data[key] !== null);
   if (given.length === 2) {
-    fail('FrontMatterInvalid', 'authors', 'both `author` and `authors` are given', 'keep one of them: `author: [alice, bob]` lists several authors');
+    fail('FrontMatterInvalid', 'authors', { problem: 'authors-both' });
     return undefined;
   }
   if (given.length === 0) return undefined;
@@ -264,7 +264,7 @@ function parseAuthors(data: Record<string, unknown>, fail: (code: 'FrontMatterIn
   for (const item of list) {
     const name = scalarText(item);
     if (name === undefined) {
-      fail('FrontMatterInvalid', key, `\`${key}\` must be a name or a list of names`, `write \`${key}: alice\` or \`${key}: [alice, bob]\``);
+      fail('FrontMatterInvalid', key, { problem: 'not-names', key });
       return undefined;
     }
     if (name && !names.includes(name)) names.push(name);

@@ -35,7 +35,10 @@ type FieldProblem =
   | { problem: 'not-boolean'; key: string }
   | { problem: 'read-time'; key: string }
   | { problem: 'slug-empty'; slug: string }
-  | { problem: 'import-not-mapping' };
+  | { problem: 'import-not-mapping' }
+  | { problem: 'related' }
+  | { problem: 'authors-both' }
+  | { problem: 'not-names'; key: string };
 
 type SlugProblem =
   | { problem: 'tag-path'; tag: string }
@@ -103,6 +106,12 @@ export const contentCodes = {
           return `slug ${JSON.stringify(a.slug)} has no letters or digits`;
         case 'import-not-mapping':
           return 'the front matter is not a set of `key: value` lines';
+        case 'related':
+          return '`related` must be a whole number of posts (0 or false: none)';
+        case 'authors-both':
+          return 'both `author` and `authors` are given';
+        case 'not-names':
+          return `\`${a.key}\` must be a name or a list of names`;
       }
     },
     hint: (a) => {
@@ -123,6 +132,12 @@ export const contentCodes = {
           return 'use e.g. `slug: my-first-post`';
         case 'import-not-mapping':
           return undefined;
+        case 'related':
+          return 'write e.g. `related: 5`, or `related: 0` to show no related posts';
+        case 'authors-both':
+          return 'keep one of them: `author: [alice, bob]` lists several authors';
+        case 'not-names':
+          return `write \`${a.key}: alice\` or \`${a.key}: [alice, bob]\``;
       }
     },
   }),

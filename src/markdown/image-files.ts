@@ -52,6 +52,7 @@ export function locateImage(src: string, context: ImageContext): string | null |
   try {
     pathname = decodeURIComponent(new URL(url, `https://blogbuild.invalid${context.pageDir}`).pathname);
   } catch {
+    // A src the URL parser rejects (a malformed %-escape): not a file blogbuild can find.
     return undefined;
   }
   if (!pathname.startsWith(context.basePath)) return undefined;
@@ -94,6 +95,7 @@ export function readImageSize(file: string): { width: number; height: number; st
     // Browsers apply a JPEG's EXIF orientation: 5–8 turn the picture a quarter.
     return (found.orientation ?? 1) >= 5 ? { width: found.height, height: found.width, stat } : { width: found.width, height: found.height, stat };
   } catch {
+    // Not an image image-size knows, or a damaged one: it keeps its src without a size (the browser decides).
     return undefined;
   } finally {
     fs.closeSync(fd);
@@ -116,6 +118,7 @@ function statOf(file: string): string | undefined {
     const stat = fs.statSync(file);
     return `${stat.size}:${stat.mtimeMs}`;
   } catch {
+    // A file that cannot be stat'ed now: the caller reads it again and compares.
     return undefined;
   }
 }

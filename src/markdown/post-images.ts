@@ -3,18 +3,16 @@ import type { Post, RenderedPost } from '../site/model.js';
 import { postPath } from '../site/urls.js';
 import { imageRecord, type ImageRecord } from './image-files.js';
 
-const hint = (post: Pick<Post, 'bundleDir'>, src: string) =>
-  post.bundleDir || !/^(?![a-z][a-z0-9+.-]*:)[^/]/i.test(src)
-    ? 'check the file name (it is case-sensitive), or add the file'
-    : 'a post that is a single file has no files beside its page: make it a folder (posts/<name>/index.md) holding the image, or put the image in public/ and link it as /name.png';
+/** The catalogue's ImageMissing (the problem `check` reports too), for an image written in a post. */
+const missing = (src: string, basePath: string) => ({ url: src, problem: 'missing', basePath, isInPost: true }) as const;
 
 /** A warning for each local image of a post's body that does not exist, at its line in the markdown. */
-export function imageWarnings(post: Post, images: readonly ImageRecord[] | undefined): Diagnostic[] {
+export function imageWarnings(post: Post, images: readonly ImageRecord[] | undefined, basePath: string): Diagnostic[] {
   const warnings: Diagnostic[] = [];
   for (const image of images ?? []) {
     if (!image.isMissing) continue;
     const loc = image.line === undefined ? { file: post.sourcePath } : { file: post.sourcePath, line: post.bodyStartLine + image.line - 1, column: image.column };
-    warnings.push(warning('ImageMissing', `image ${JSON.stringify(image.src)} does not exist`, loc, hint(post, image.src)));
+    warnings.push(warning('ImageMissing', missing(image.src, basePath), loc));
   }
   return warnings;
 }
@@ -32,8 +30,7 @@ export function readCoverImages(posts: readonly RenderedPost[], options: { baseP
     const { basePath } = options;
     const record = imageRecord(post.image, { pageDir: basePath + postPath(post.slug), basePath, bundleDir: post.bundleDir, publicDir: options.publicDir });
     if (record?.isMissing) {
-      warnings.push(warning('ImageMissing', `cover image ${JSON.stringify(post.image)} does not exist`,
-        post.imageLoc ?? { file: post.sourcePath }, hint(post, post.image)));
+      warnings.push(warning('ImageMissing', missing(post.image, basePath), post.imageLoc ?? { file: post.sourcePath }));
     } else if (record?.width !== undefined) post.imageSize = { width: record.width, height: record.height! };
   }
   return warnings;

@@ -193,7 +193,7 @@ export async function renderMarkdown(
     if (keys[i] !== undefined) htmlKeys.set(renderedPost, `md:${keys[i]}${result.images ? `:${JSON.stringify(result.images.map((image) => [image.width, image.height]))}` : ''}`);
     rendered.push(renderedPost);
     for (const tag of result.filteredTags ?? []) diagnostics.push(filteredTagWarning(post.sourcePath, post.bodyStartLine, tag));
-    diagnostics.push(...imageWarnings(post, result.images));
+    diagnostics.push(...imageWarnings(post, result.images, options.markdown.basePath));
     const feed = feedHtml[i];
     if (feed) feedHtmlOf.set(renderedPost, feed);
   });
