@@ -32,8 +32,9 @@ import { fileRoutes } from './render/routes.js';
 import { handlebarsVersion, loadTemplates, type TemplateExtensions, type Theme } from './render/templates.js';
 import { buildSite, checkDuplicateSlugs, comparePosts, selectPublished } from './site/build-site.js';
 import { allFeedPosts, feedItemBase, renderFeedItemsHtml } from './site/feed.js';
-import type { Site } from './site/model.js';
+import type { RenderedPost, Site } from './site/model.js';
 import { comparePages, siteNav } from './site/nav.js';
+import { readCoverImages } from './markdown/post-images.js';
 import { version } from './version.js';
 
 /** Options for {@link build}: where the blog is, command-line overrides, and how to write. */
@@ -63,6 +64,8 @@ export interface BuildOptions extends ConfigOverrides {
    * not rendered. The output is the same as without it. @default undefined (nothing kept)
    */
   state?: BuildState;
+  /** URLs per sitemap file before the sitemap becomes an index of parts. @internal for tests @default 50000 */
+  sitemapMaxUrls?: number;
 }
 
 /** What a build did. */
@@ -188,7 +191,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     await state?.pendingSave;
     const cache = cacheDir === undefined ? undefined : await openMarkdownCache({ dir: cacheDir, salt: markdownCacheSalt(markdownOptions, config.markdown.limits) });
     const feedOptions = { ...config, items: config.feed.items, generator };
-    const markdown = await renderMarkdown(published, { markdown: markdownOptions, limits: config.markdown.limits, readingSpeed: config.readingSpeed, cache, workers: options.workers, onProgress: options.onProgress, memo: state?.markdown, tooComplexMemo: state?.markdownTooComplex, renderedMemo: state?.renderedPosts, postLinks: postLinks.links,
+    const markdown = await renderMarkdown(published, { markdown: markdownOptions, limits: config.markdown.limits, readingSpeed: config.readingSpeed, cache, images: { publicDir: config.publicDir, permalinks: config.permalinks }, workers: options.workers, onProgress: options.onProgress, memo: state?.markdown, tooComplexMemo: state?.markdownTooComplex, renderedMemo: state?.renderedPosts, postLinks: postLinks.links,
       pool, signal: stopRendering.signal,
       // The workers also make the feed items' absolute HTML of the newest posts, site-wide and per tag (the feeds'
       // order is the site's).
@@ -205,12 +208,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     diagnostics.push(...markdown.diagnostics);
     Object.assign(stats, { markdownRendered: markdown.stats.rendered, markdownCached: markdown.stats.fromCache });
     time('markdown');
+    diagnostics.push(...readCoverImages(markdown.posts, config));
     // Pages (a handful) render in this thread, through the same processor and cache as posts.
     const renderedPages = await renderPageMarkdown(pageSources.pages, { markdown: markdownOptions, cache, memo: state?.pageMarkdown });
     diagnostics.push(...renderedPages.diagnostics);
     const nav = siteNav(renderedPages.pages, config.nav, config.configFile, pageSources.drafts);
     diagnostics.push(...nav.diagnostics);
-    const site = buildSite(markdown.posts, { drafts, scheduled }, { language: config.language, pages: renderedPages.pages.sort(comparePages), nav: nav.nav });
+    const site = buildSite(markdown.posts, { drafts, scheduled }, { language: config.language, authors: config.authors, related: config.related, pages: renderedPages.pages.sort(comparePages), nav: nav.nav });
     const feedHtml = await renderFeedItemsHtml(site, feedOptions, store && feedHtmlMemo(store), markdown.feedHtml);
     if (state) saveCacheLater(state, cache || disk ? { save: async () => { await cache?.save(); disk?.commit(); } } : undefined);
     else await cache?.save();
@@ -225,13 +229,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     // Every page's inputs in one hash: when the previous output was rendered under the same, pages keep their keys
     // and none is computed (most of a no-change rebuild's page work).
     const siteKey = manifestFile === undefined || state || renderSalt === undefined || markdown.posts.length !== published.length ? undefined
-      : siteFingerprint(renderSalt, [...published.map((post, i) => ({ identity: cachedPostIdentity(post), htmlKey: markdown.htmlKeys.get(markdown.posts[i]) })),
+      : siteFingerprint(renderSalt, [...published.map((post, i) => ({ identity: cachedPostIdentity(post), htmlKey: coverKey(markdown.htmlKeys.get(markdown.posts[i]), markdown.posts[i]) })),
         // Pages are on no other page but the navigation (in the salt's config): all of them as one more input.
         { identity: pagesIdentity(site), htmlKey: '' }]);
     const isSiteUnchanged = siteKey !== undefined && previousOutput?.site === siteKey;
     // The feed, sitemap, robots.txt and copied files are routes too, after the pages.
     const otherFiles = [
-      ...fileRoutes(site, config, { ...feedOptions, itemsHtml: feedHtml }),
+      ...fileRoutes(site, config, { ...feedOptions, itemsHtml: feedHtml }, options.sitemapMaxUrls),
       ...(await collectStaticFiles({ publicDir: config.publicDir, themePublicDir: config.themeDir && path.join(config.themeDir, 'public'), themeAssets: theme.assets, posts: site.posts, permalinks: config.permalinks, root: config.root, diagnostics })),
     ];
     const pages = renderPages(site, config, theme, generator, renderSalt === undefined ? { defer: true, data: data.data } : {
@@ -312,6 +316,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 /** Everything the pages folder gives the site, as one hash. */
 function pagesIdentity(site: Site): string {
   return createHash('sha1').update(JSON.stringify(site.pages)).digest('hex');
+}
+
+/** A post's HTML key with its cover's size, which its pages show and its identity does not hold. */
+function coverKey(htmlKey: string | undefined, post: RenderedPost): string | undefined {
+  return htmlKey === undefined || !post.imageSize ? htmlKey : `${htmlKey}:cover=${post.imageSize.width}x${post.imageSize.height}`;
 }
 
 /** Two sources for one output path, or a path that leaves the output folder, are errors. */

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { MarkdownResult } from '../markdown/render-job.js';
 import type { ForeignTag } from '../markdown/remark-foreign-syntax.js';
+import type { ImageRecord } from '../markdown/image-files.js';
 import type { FilteredTag } from '../markdown/remark-tagfilter.js';
 import { defineLazyText, lazyTextOf, packFile, textOf, unpackFile, writeFileAtomic, type LazyText } from './packed.js';
 
@@ -12,7 +13,7 @@ import { defineLazyText, lazyTextOf, packFile, textOf, unpackFile, writeFileAtom
  * plugin versions). Page rendering is never cached, so templates and the rest of the config cannot go stale.
  *
  * One packed file, `markdown-v1.cache` (see packed.ts): a header line `blogbuild-cache 3 <crc32> <bytes>`, then
- * `{ salt, entries: { key: [html blob, excerpt, wordCount, filteredTags?] } }` as JSON and the HTML
+ * `{ salt, entries: { key: [html blob, excerpt, wordCount, filteredTags?, images?] } }` as JSON and the HTML
  * as raw UTF-8. Reading 10,000 entries is one read and one small JSON.parse; an entry's HTML is decoded only if
  * the build reads it (a page to render), and written back as the same bytes. A file whose length, checksum, JSON,
  * salt or entry shapes are wrong is ignored as a whole.
@@ -49,7 +50,7 @@ const magic = 'blogbuild-cache 5';
 type Entry = [html: LazyText, excerpt: string, wordCount: number, filteredTags?: FilteredTag[] | 0, extra?: Extra];
 
 /** The rarer parts of a result, in one object so that an entry without them stays three items long. */
-type Extra = Pick<MarkdownResult, 'unknownLanguages' | 'headings' | 'excerptHtml' | 'foreignTags'>;
+type Extra = Pick<MarkdownResult, 'unknownLanguages' | 'headings' | 'excerptHtml' | 'foreignTags' | 'images'>;
 
 /** Opens (reads) the cache; a missing, truncated or corrupted file gives an empty cache. */
 export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<MarkdownCache> {
@@ -154,6 +155,7 @@ function entryOf(html: LazyText, result: MarkdownResult): Entry {
   if (result.headings) extra.headings = result.headings;
   if (result.excerptHtml) extra.excerptHtml = result.excerptHtml;
   if (result.foreignTags) extra.foreignTags = result.foreignTags;
+  if (result.images) extra.images = result.images;
   if (Object.keys(extra).length > 0) return [html, result.excerpt, result.wordCount, result.filteredTags ?? 0, extra];
   return result.filteredTags ? [html, result.excerpt, result.wordCount, result.filteredTags] : [html, result.excerpt, result.wordCount];
 }
@@ -231,6 +233,13 @@ function isExtra(value: unknown): value is Extra {
 function isFilteredTags(value: unknown): value is FilteredTag[] {
   return Array.isArray(value) && value.length > 0 && value.every((t) => isRecord(t) && typeof t.tag === 'string' && Number.isInteger(t.line)
     && (t.column === undefined || Number.isInteger(t.column)));
+}
+
+function isImages(value: unknown): value is ImageRecord[] {
+  const isOptional = (v: unknown, type: string) => v === undefined || typeof v === type;
+  return Array.isArray(value) && value.length > 0 && value.every((i) => isRecord(i) && typeof i.src === 'string' && isOptional(i.file, 'string')
+    && isOptional(i.width, 'number') && isOptional(i.height, 'number') && (i.isMissing === undefined || i.isMissing === true)
+    && isOptional(i.line, 'number') && isOptional(i.column, 'number') && isOptional(i.stat, 'string'));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

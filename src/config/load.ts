@@ -121,6 +121,8 @@ export async function loadConfig(
     basePath,
     language: user.language,
     author: user.author,
+    authors: Object.freeze({ ...user.authors }),
+    related: user.related,
     timezone: user.timezone,
     postsPerPage: user.postsPerPage,
     feed: Object.freeze({ ...user.feed }),

@@ -53,6 +53,17 @@ export const configSchema = z.strictObject({
   language: language.default('en'),
   /** Default author for posts without one. @default "" */
   author: z.string().default(''),
+  /** Authors by the handle posts name them with (`author: alice`): display name, bio and links for author pages. @default {} */
+  authors: z.record(z.string(), z.strictObject({
+    /** Name shown on posts and the author's page. @default the handle */
+    name: z.string().optional(),
+    /** A short bio, shown on the author's page. @default "" */
+    bio: z.string().default(''),
+    /** Links shown on the author's page, by label: `{ "Website": "https://…" }`. @default {} */
+    links: z.record(z.string(), z.string()).default({}),
+  })).default({}),
+  /** Related posts at the end of each post (by shared tags, then recency); 0 turns them off. @default 3 */
+  related: z.number().int().min(0).default(3),
   /** IANA time zone in which dates without a time are calendar dates. @default "UTC" */
   timezone: timezone.default('UTC'),
   /** Posts per list page. @default 10 */
@@ -139,6 +150,10 @@ export interface ResolvedConfig {
   readonly basePath: string;
   readonly language: string;
   readonly author: string;
+  /** Authors by handle (see configSchema). */
+  readonly authors: Readonly<Record<string, { readonly name?: string; readonly bio: string; readonly links: Readonly<Record<string, string>> }>>;
+  /** Related posts per post. */
+  readonly related: number;
   readonly timezone: string;
   readonly postsPerPage: number;
   readonly feed: { readonly items: number };

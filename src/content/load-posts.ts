@@ -23,7 +23,7 @@ export interface LoadPostsOptions {
 }
 
 const readTimeKeys = ['readTime', 'read_time', 'readingTime'];
-const knownKeys = new Set(['title', 'slug', ...readTimeKeys]);
+const knownKeys = new Set(['title', 'slug', 'related', ...readTimeKeys]);
 
 /**
  * Validates each source's front matter; every problem in every file is reported, not only the first. With `memo`
@@ -204,16 +204,21 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
     if (value === undefined) fail('FrontMatterInvalid', keyOf(key), { problem: 'not-text', key: keyOf(key) });
     return value;
   };
-  const authors = authorNames(data.author);
-  if (authors === undefined) fail('FrontMatterInvalid', keyOf('author'), { problem: 'author', key: keyOf('author') });
-  const author = authors?.length ? authors.join(', ') : options.author;
+  const authors = parseAuthors(data, fail) ?? (options.author ? [options.author] : []);
+  const author = authors[0] ?? '';
   const description = textField('description');
   const image = textField('image');
+  let related: number | undefined;
+  if (data.related !== undefined && data.related !== null) {
+    if (data.related === false) related = 0;
+    else if (typeof data.related === 'number' && Number.isInteger(data.related) && data.related >= 0) related = data.related;
+    else fail('FrontMatterInvalid', 'related', { problem: 'related' });
+  }
 
   const aliases = parseAliases(data.aliases);
   if ('problem' in aliases) fail('FrontMatterInvalid', 'aliases', { problem: 'aliases', reason: aliases.problem });
 
-  const warnings = unprintableWarnings(fm, source.path, { title, author, description, image, tags: typeof tags === 'string' ? undefined : tags.join(' ') }, at);
+  const warnings = unprintableWarnings(fm, source.path, { title, author: authors.join(' '), description, image, tags: typeof tags === 'string' ? undefined : tags.join(' ') }, at);
   if (diagnostics.length > 0 || !title || !date || !slug || typeof tags === 'string') return { diagnostics: [...diagnostics, ...warnings] };
   diagnostics.push(...warnings);
   const extra: Record<string, unknown> = {};
@@ -229,11 +234,14 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
     date,
     updated,
     author,
+    authors,
     tags,
     readTimeMinutes,
     description: description || undefined,
     isDraft,
     image: image || undefined,
+    imageLoc: image ? at('image') : undefined,
+    related,
     data: extra,
   };
   // A body read as bytes stays bytes (see defineLazyText): a string of every post, kept by the build from here
@@ -270,18 +278,6 @@ function unprintableWarnings(fm: FrontMatter, file: string, fields: Record<strin
 
 /** The extensions of markdown posts: `.md`, `.markdown`, `.mdown`, `.mkd`. */
 const markdownExtension = /\.(md|markdown|mdown|mkd)$/i;
-
-/** Author names: one, or a list (of names, or of `{ name }` objects); undefined when it is neither. */
-function authorNames(value: unknown): string[] | undefined {
-  if (value === undefined || value === null) return [];
-  const names: string[] = [];
-  for (const item of Array.isArray(value) ? value : [value]) {
-    const name = item && typeof item === 'object' && !Array.isArray(item) ? scalarText((item as { name?: unknown }).name) : scalarText(item);
-    if (name === undefined) return undefined;
-    if (name) names.push(name);
-  }
-  return names;
-}
 
 /** Tags as names, or a description of what was given instead. */
 function parseTags(value: unknown): string[] | string {
@@ -349,4 +345,31 @@ function stripInline(text: string): string {
     .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/[*_`~]+/g, '')
     .trim();
+}
+
+/**
+ * The post's authors from `author` (text or a list) or `authors` (the same), each trimmed, duplicates dropped;
+ * undefined when neither key is given (or the list is empty), so the config's default applies.
+ */
+function parseAuthors(data: Record<string, unknown>, fail: (code: 'FrontMatterInvalid', key: string, args: ArgsOf<'FrontMatterInvalid'>) => void): string[] | undefined {
+  const given = ['author', 'authors'].filter((key) => data[key] !== undefined && data[key] !== null);
+  if (given.length === 2) {
+    fail('FrontMatterInvalid', 'authors', { problem: 'authors-both' });
+    return undefined;
+  }
+  if (given.length === 0) return undefined;
+  const key = given[0];
+  const value = data[key];
+  const list = Array.isArray(value) ? value : [value];
+  const names: string[] = [];
+  for (const item of list) {
+    // A name, or a `{ name }` object as Hugo and Astro themes write author lists.
+    const name = item && typeof item === 'object' && !Array.isArray(item) ? scalarText((item as { name?: unknown }).name) : scalarText(item);
+    if (name === undefined) {
+      fail('FrontMatterInvalid', key, { problem: 'not-names', key });
+      return undefined;
+    }
+    if (name && !names.includes(name)) names.push(name);
+  }
+  return names.length > 0 ? names : undefined;
 }

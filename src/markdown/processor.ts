@@ -5,6 +5,7 @@ import remarkRehype from 'remark-rehype';
 import { unified, type Pluggable } from 'unified';
 import { rehypeExcerpt } from './rehype-excerpt.js';
 import { rehypePostTree, rehypeRawIfNeeded } from './rehype-helpers.js';
+import { rehypeImages } from './rehype-images.js';
 import { remarkAutolinkLiteralGuard } from './remark-autolink-guard.js';
 import { remarkForeignSyntax } from './remark-foreign-syntax.js';
 import { remarkPostBody } from './remark-post-body.js';
@@ -50,9 +51,8 @@ export interface MarkdownOptions {
 /**
  * The unified pipeline, built from a description and frozen: remark-parse → remark-gfm → remark-rehype →
  * rehype-stringify, with blogbuild's own steps: the post body (title heading, excerpt), GFM's tag filter and raw HTML
- * when present,
- * one walk for heading ids (rehype-slug semantics) and anchors, base paths, accessibility fixes and the word count,
- * and code highlighting (unless `highlight` is false); the
+ * when present, one walk for heading ids (rehype-slug semantics) and anchors, base paths, accessibility fixes and the
+ * word count, images' sizes and lazy loading (rehypeImages), and code highlighting (unless `highlight` is false); the
  * description's plugins are imported and added after blogbuild's steps of their kind. Run it with `process()`
  * (async: plugins may transform asynchronously). This module is imported lazily: a build whose posts all come
  * from the cache never loads unified.
@@ -83,6 +83,8 @@ function buildProcessor(options: MarkdownOptions, remarkPlugins: Pluggable[], re
     .use(remarkRehype, { allowDangerousHtml: rawHtml });
   if (rawHtml) processor.use(rehypeRawIfNeeded);
   return processor
+    // Before base paths are added, so images are recorded (and warned about) by their src as written.
+    .use(rehypeImages)
     .use(rehypePostTree, { basePath: options.basePath, shouldDropUnsafeUrls: !rawHtml })
     .use(rehypePlugins)
     .use(rehypeStringify)

@@ -2,6 +2,7 @@ import { VFile } from 'vfile';
 import { textOf, type LazyText } from '../cache/packed.js';
 import type { FeedItemBase } from '../site/urls.js';
 import { checkMarkdownLimits, MarkdownTooComplexError, type MarkdownLimits, type MarkdownScan } from './markdown-limits.js';
+import type { ImageContext, ImageRecord } from './image-files.js';
 import type { MarkdownProcessor } from './processor.js';
 import type { PostHeading } from './heading-anchor.js';
 import type { UnknownLanguage } from './unknown-language.js';
@@ -24,6 +25,8 @@ export interface MarkdownResult {
   excerptHtml?: string;
   /** Other generators' template tags (body-relative places), kept so a cached result warns again. */
   foreignTags?: ForeignTag[];
+  /** Local images with their files and sizes (body-relative places), kept so a cached result is checked and warns again. */
+  images?: ImageRecord[];
 }
 
 /** One body to render: all a worker needs. */
@@ -34,13 +37,15 @@ export interface MarkdownJob {
   stripTitleHeading: boolean;
   /** Links to other posts' markdown files, as written → those posts' URLs. */
   postLinks?: Record<string, string>;
+  /** Where the post's local images are, so their sizes are read. @default undefined (not read) */
+  images?: ImageContext;
   /** For a post in the feed: also make its feed item's HTML (all URLs absolute), in the worker rather than after. */
   feed?: FeedItemBase;
 }
 
 /** Renders one body. Rejects with what the pipeline throws; callers turn it into a diagnostic. */
 export async function renderBody(processor: MarkdownProcessor, job: MarkdownJob): Promise<MarkdownResult> {
-  const file = new VFile({ path: job.path, value: textOf(job.body), data: { stripTitleHeading: job.stripTitleHeading, ...(job.postLinks ? { postLinks: job.postLinks } : {}) } });
+  const file = new VFile({ path: job.path, value: textOf(job.body), data: { stripTitleHeading: job.stripTitleHeading, ...(job.postLinks ? { postLinks: job.postLinks } : {}), ...(job.images ? { imageContext: job.images } : {}) } });
   const html = String(await processor.process(file));
   const result: MarkdownResult = { html, excerpt: file.data.excerpt ?? '', wordCount: file.data.wordCount ?? 0 };
   if (file.data.filteredTags) result.filteredTags = file.data.filteredTags;
@@ -48,6 +53,7 @@ export async function renderBody(processor: MarkdownProcessor, job: MarkdownJob)
   if (file.data.headings) result.headings = file.data.headings;
   if (file.data.excerptHtml) result.excerptHtml = file.data.excerptHtml;
   if (file.data.foreignTags) result.foreignTags = file.data.foreignTags;
+  if (file.data.images) result.images = file.data.images;
   return result;
 }
 

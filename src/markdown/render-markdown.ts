@@ -6,8 +6,10 @@ import type { MarkdownCache } from '../cache/markdown-cache.js';
 import { lazyTextOf } from '../cache/packed.js';
 import { error, type Diagnostic } from '../diagnostics/error.js';
 import type { Post, RenderedPost } from '../site/model.js';
-import type { FeedItemBase } from '../site/urls.js';
 import { checkMarkdownLimits, defaultLimits, MarkdownTooComplexError, type MarkdownLimits } from './markdown-limits.js';
+import { postPath, type FeedItemBase, type UrlConfig } from '../site/urls.js';
+import { areImagesUnchanged, type ImageContext } from './image-files.js';
+import { imageWarnings } from './post-images.js';
 import type { MarkdownPool } from './pool.js';
 import type { MarkdownOptions, MarkdownProcessor } from './processor.js';
 import { renderBody, renderWithinLimits, type MarkdownJob, type MarkdownResult } from './render-job.js';
@@ -70,6 +72,8 @@ export interface RenderMarkdownOptions {
   tooComplexMemo?: BuildState['markdownTooComplex'];
   /** Rendered posts of earlier builds (a build state's `renderedPosts`): an unchanged post gives the same object. */
   renderedMemo?: BuildState['renderedPosts'];
+  /** Where posts' local images are looked up, for their sizes and missing-image warnings. @default undefined (not looked up) */
+  images?: { publicDir: string; permalinks?: UrlConfig['permalinks'] };
 }
 
 /** What the stage did, for the summary and the benchmark. */
@@ -110,6 +114,9 @@ export async function renderMarkdown(
     const links = linksOf(post);
     return links ? createHash('sha1').update(bodyDigest(post)).update(JSON.stringify(links)).digest('hex') : bodyDigest(post);
   };
+  const contexts = posts.map((post) => imageContext(post, options));
+  // A result whose images changed on disk since (size, existence) is rendered again: its HTML holds their sizes.
+  const isCurrent = (result: MarkdownResult | undefined, i: number) => result !== undefined && (!contexts[i] || areImagesUnchanged(result.images, contexts[i]));
   let knownFailures = 0;
   posts.forEach((post, i) => {
     const tooComplex = options.tooComplexMemo?.get(post.body);
@@ -118,7 +125,8 @@ export async function renderMarkdown(
       knownFailures++;
       return;
     }
-    const known = linksOf(post) ? undefined : memo?.get(post.body)?.[post.dropsTitleHeading ? 'stripped' : 'kept'];
+    const remembered = linksOf(post) ? undefined : memo?.get(post.body)?.[post.dropsTitleHeading ? 'stripped' : 'kept'];
+    const known = remembered && isCurrent(remembered.result, i) ? remembered : undefined;
     if (known) {
       results[i] = known.result;
       if (cache) {
@@ -129,7 +137,8 @@ export async function renderMarkdown(
     }
     if (cache) {
       keys[i] = cache.key(digestOf(post), post.dropsTitleHeading);
-      results[i] = cache.get(keys[i]);
+      const cached = cache.get(keys[i]);
+      if (isCurrent(cached, i)) results[i] = cached;
     }
     if (!results[i]) missing.push(i);
   });
@@ -152,7 +161,7 @@ export async function renderMarkdown(
   const isPooled = workers > 0 && missing.length > 1;
   const feedJobs = () => {
     const feedItems = options.feedItems?.();
-    return missing.map((i) => ({ ...jobOf(posts[i], linksOf(posts[i])), feed: feedItems?.get(posts[i]) }));
+    return missing.map((i) => ({ ...jobOf(posts[i], linksOf(posts[i]), contexts[i]), feed: feedItems?.get(posts[i]) }));
   };
   if (isPooled) {
     jobs = feedJobs();
@@ -162,7 +171,7 @@ export async function renderMarkdown(
   } else {
     await options.whileRendering?.();
     if (missing.length > 0 && !options.signal?.aborted) {
-      jobs = missing.map((i) => jobOf(posts[i], linksOf(posts[i])));
+      jobs = missing.map((i) => jobOf(posts[i], linksOf(posts[i]), contexts[i]));
       // Plain posts render here; one that is deep or large renders in a worker, under the time budget.
       const guarded: number[] = [];
       let processor: MarkdownProcessor | undefined;
@@ -214,12 +223,14 @@ export async function renderMarkdown(
       renderedPost = toRenderedPost(post, result, options.readingSpeed);
       options.renderedMemo?.set(post, { result, readingSpeed: options.readingSpeed, rendered: renderedPost });
     }
-    // The cache key names the HTML: the same key, the same HTML (it hashes the body and all that shapes it).
-    if (keys[i] !== undefined) htmlKeys.set(renderedPost, `md:${keys[i]}`);
+    // The cache key names the HTML: the same key, the same HTML (it hashes the body and all that shapes it), with the
+    // sizes of its images, which the key does not hash.
+    if (keys[i] !== undefined) htmlKeys.set(renderedPost, `md:${keys[i]}${result.images ? `:${JSON.stringify(result.images.map((image) => [image.width, image.height]))}` : ''}`);
     rendered.push(renderedPost);
     for (const tag of result.foreignTags ?? []) diagnostics.push(foreignTagWarning(post.sourcePath, post.bodyStartLine, tag));
     for (const tag of result.filteredTags ?? []) diagnostics.push(filteredTagWarning(post.sourcePath, post.bodyStartLine, tag));
     for (const found of result.unknownLanguages ?? []) diagnostics.push(unknownLanguageWarning(post.sourcePath, post.bodyStartLine, found));
+    diagnostics.push(...imageWarnings(post, result.images, options.markdown.basePath));
     const feed = feedHtml[i];
     if (feed) feedHtmlOf.set(renderedPost, feed);
   });
@@ -251,7 +262,14 @@ export const poolThreshold = 64;
 /** The most workers the default pool starts. */
 const maxWorkers = 8;
 
-function jobOf(post: Post, postLinks: Record<string, string> | undefined): MarkdownJob {
+function jobOf(post: Post, postLinks: Record<string, string> | undefined, images: ImageContext | undefined): MarkdownJob {
   // A body still undecoded travels as its bytes: the worker decodes it.
-  return { path: post.sourcePath, body: lazyTextOf(post, 'body'), stripTitleHeading: post.dropsTitleHeading, ...(postLinks ? { postLinks } : {}) };
+  return { path: post.sourcePath, body: lazyTextOf(post, 'body'), stripTitleHeading: post.dropsTitleHeading, ...(postLinks ? { postLinks } : {}), ...(images ? { images } : {}) };
+}
+
+/** Where a post's local images are, when the stage looks them up. */
+function imageContext(post: Post, options: RenderMarkdownOptions): ImageContext | undefined {
+  if (!options.images) return undefined;
+  const basePath = options.markdown.basePath;
+  return { pageDir: basePath + postPath(post, options.images), basePath, bundleDir: post.bundleDir, publicDir: options.images.publicDir };
 }

@@ -1,11 +1,12 @@
 import { formatDate, isoInZone, type PostDate } from '../content/dates.js';
 import type { ResolvedConfig } from '../config/schema.js';
-import type { Pagination, RenderedPost, Site, Tag } from '../site/model.js';
+import type { Author, Pagination, RenderedPost, Site, Tag } from '../site/model.js';
+import { authorName } from '../site/authors.js';
 import { tagSlug } from '../site/tags.js';
-import { absoluteUrl, postPath, siteUrl, tagPath } from '../site/urls.js';
-import type { BaseContext, DateView, PaginationView, PostView, TagView, TocEntry } from './template-context.js';
+import { absoluteUrl, authorPath, postPath, siteUrl, tagPath } from '../site/urls.js';
+import type { AuthorView, BaseContext, DateView, PaginationView, PostView, TagView, TocEntry } from './template-context.js';
 
-export type { DateView, PostView, TagView, TocEntry } from './template-context.js';
+export type { AuthorView, DateView, PostView, TagView, TocEntry } from './template-context.js';
 
 /** The table of contents of a post that asks for one and has headings; `toc: false` in front matter opts out. */
 function tableOfContents(p: RenderedPost, isDefaultOn: boolean): TocEntry[] | null {
@@ -45,6 +46,18 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
   };
 
   const postTags = (p: RenderedPost): TagView[] => p.tags.map((name) => bySpelling.get(name)!).filter(Boolean);
+  const hasAuthorPages = site.authors.length > 1;
+  const authorView = (author: Author): AuthorView => ({
+    name: author.name,
+    slug: author.slug,
+    url: hasAuthorPages ? siteUrl(config, authorPath(author.slug)) : null,
+    bio: author.bio,
+    links: author.links,
+    count: author.posts.length,
+  });
+  const authorViews = new Map(site.authors.map((author) => [author, authorView(author)]));
+  const names = new Intl.ListFormat(config.language, { type: 'conjunction' });
+  const postAuthors = (p: RenderedPost): AuthorView[] => (site.authorsOf.get(p) ?? []).map((author) => authorViews.get(author)!);
 
   const post = (p: RenderedPost, includeHtml: boolean): PostView => {
     const url = siteUrl(config, postPath(p, config));
@@ -55,13 +68,15 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
       slug: p.slug,
       date: dateView(p.date),
       updated: p.updated ? dateView(p.updated) : null,
-      author: p.author,
+      author: names.format(postAuthors(p).map((author) => author.name)),
+      authors: postAuthors(p),
       readTime: { minutes: p.readTime, text: `${p.readTime} min read` },
       tags: postTags(p),
       description: p.description ?? p.excerpt,
       ...(includeHtml ? { html: p.html, toc: tableOfContents(p, config.markdown.toc) } : p.excerptHtml ? { excerptHtml: p.excerptHtml } : {}),
       image,
       imageUrl: image === null ? null : absoluteImage(image, config),
+      imageSize: p.imageSize ?? null,
       data: p.data,
     };
   };
@@ -74,7 +89,8 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
       url: config.url,
       basePath: config.basePath,
       language: config.language,
-      author: config.author,
+      // The display name from the config's `authors` map when it has the default author's handle.
+      author: authorName(config.authors, config.author),
       feedUrl: siteUrl(config, 'rss.xml'),
       atomUrl: siteUrl(config, 'atom.xml'),
       jsonFeedUrl: siteUrl(config, 'feed.json'),
@@ -103,7 +119,7 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
     pages: page.pagePaths.map((p, i) => ({ number: i + 1, url: siteUrl(config, p), isCurrent: i + 1 === page.page })),
   });
 
-  return { post, postTags, tagView: (tag: Tag) => tagViews.get(tag.slug)!, tagViews, common, pagination };
+  return { post, postTags, postAuthors, authorView: (author: Author) => authorViews.get(author)!, hasAuthorPages, tagView: (tag: Tag) => tagViews.get(tag.slug)!, tagViews, common, pagination };
 }
 
 /** A resolved cover image link as an absolute URL: a page's link without the base path is a site path. */

@@ -4,7 +4,7 @@ import { outputPath } from '../site/urls.js';
 import type { FileRoute, Route } from './routes.js';
 
 const described: Record<(Route | FileRoute)['kind'], string> = {
-  post: 'the post', home: 'a home page', 'tag-index': 'the tag index', tag: 'a tag page', page: 'the page', '404': 'the 404 page',
+  post: 'the post', home: 'a home page', 'tag-index': 'the tag index', tag: 'a tag page', author: 'an author page', page: 'the page', '404': 'the 404 page',
   feed: 'a feed', sitemap: 'the sitemap', robots: 'robots.txt', static: 'a copied file', alias: 'an alias of',
 };
 

@@ -4,12 +4,13 @@ import { parseAliases } from '../content/aliases.js';
 import type { Location } from '../diagnostics/error.js';
 import type { RenderedPost, Site } from '../site/model.js';
 import { renderAtom } from '../site/atom.js';
+import { authorName } from '../site/authors.js';
 import { renderFeed, tagScope, type FeedOptions } from '../site/feed.js';
 import { renderJsonFeed } from '../site/json-feed.js';
 import { paginate } from '../site/paginate.js';
 import { renderRedirect } from '../site/redirect.js';
-import { renderRobots, renderSitemap } from '../site/sitemap.js';
-import { absoluteUrl, outputPath, postPath, siteUrl, tagPath } from '../site/urls.js';
+import { renderRobots, sitemapFiles } from '../site/sitemap.js';
+import { absoluteUrl, authorPath, outputPath, postPath, siteUrl, tagPath } from '../site/urls.js';
 import type { createViews, TagView } from './context.js';
 import type { PageTemplateName } from './templates.js';
 
@@ -27,7 +28,7 @@ export interface RouteDeps {
 export interface Route {
   /** Site path: `posts/x/` (written as `posts/x/index.html`) or a file name such as `404.html`. */
   path: string;
-  kind: 'post' | 'home' | 'tag-index' | 'tag' | 'page' | '404';
+  kind: 'post' | 'home' | 'tag-index' | 'tag' | 'author' | 'page' | '404';
   template: PageTemplateName;
   /** The source file the page is made from (posts and pages), where a clash of paths is reported. */
   origin?: Location;
@@ -47,9 +48,12 @@ export interface FileRoute {
   origin?: Location;
 }
 
-/** The feeds, the sitemap and robots.txt; `feed` has the feed items' absolute HTML (see renderFeedItemsHtml). */
-export function fileRoutes(site: Site, config: ResolvedConfig, feed: FeedOptions & { itemsHtml: ReadonlyMap<RenderedPost, string> }): FileRoute[] {
-  const dated = { ...feed, timezone: config.timezone, author: config.author };
+/**
+ * The feeds, the sitemap (one file, or an index and its parts past `sitemapMaxUrls` URLs) and robots.txt; `feed`
+ * has the feed items' absolute HTML (see renderFeedItemsHtml).
+ */
+export function fileRoutes(site: Site, config: ResolvedConfig, feed: FeedOptions & { itemsHtml: ReadonlyMap<RenderedPost, string> }, sitemapMaxUrls?: number): FileRoute[] {
+  const dated = { ...feed, timezone: config.timezone, author: authorName(config.authors, config.author) };
   return [
     { path: 'rss.xml', kind: 'feed', contents: () => renderFeed(site, feed) },
     { path: 'atom.xml', kind: 'feed', contents: () => renderAtom(site, dated) },
@@ -63,7 +67,7 @@ export function fileRoutes(site: Site, config: ResolvedConfig, feed: FeedOptions
         { path: `${folder}atom.xml`, kind: 'feed', contents: () => renderAtom(site, dated, scope) },
       ];
     }),
-    { path: 'sitemap.xml', kind: 'sitemap', contents: () => renderSitemap(site, config) },
+    ...sitemapFiles(site, { ...config, maxUrls: sitemapMaxUrls }).map((file): FileRoute => ({ ...file, kind: 'sitemap' })),
     { path: 'robots.txt', kind: 'robots', contents: () => renderRobots(config) },
     ...aliasRoutes(site, config),
   ];
@@ -93,7 +97,7 @@ interface RouteContext {
 }
 
 /** The page kinds, in the order their files are listed. A new kind of page is one more producer here. */
-const producers: ((context: RouteContext) => Route[])[] = [postRoutes, homeRoutes, tagIndexRoutes, tagRoutes, pageRoutes, notFoundRoutes];
+const producers: ((context: RouteContext) => Route[])[] = [postRoutes, homeRoutes, tagIndexRoutes, tagRoutes, authorRoutes, pageRoutes, notFoundRoutes];
 
 /**
  * Every HTML page of the site as a route. `htmlKeys` names rendered posts' HTML (equal names, equal HTML: the
@@ -113,20 +117,21 @@ function postRoutes({ site, config, views, keys }: RouteContext): Route[] {
       older: older ? { title: older.title, url: siteUrl(config, postPath(older, config)) } : null,
     });
     const common = () => views.common('post', post.title, post.description ?? post.excerpt, postPath(post, config));
+    const related = () => (site.related.get(post) ?? []).map((other) => ({ title: other.title, url: siteUrl(config, postPath(other, config)), date: keys.summary(other).date }));
     return {
       path: postPath(post, config),
       kind: 'post',
       template: 'post',
       origin: post.slugLoc ?? { file: post.sourcePath },
-      data: () => ({ ...common(), post: views.post(post, true), ...neighbours() }),
+      data: () => ({ ...common(), post: views.post(post, true), ...neighbours(), related: related() }),
       deps: {
         // The key names the post's view by its summary's key (shared with the list pages) and its HTML by htmlKey
         // rather than holding them: cheaper than escaping them into JSON, and the HTML of a post from the cache is
         // not even decoded unless its page is rendered.
-        keyText: () => `${JSON.stringify([common().page, neighbours()])}\n${keys.summaryKey(post)}\n${keys.htmlKey(post)}`,
+        keyText: () => `${JSON.stringify([common().page, neighbours(), related()])}\n${keys.summaryKey(post)}\n${keys.htmlKey(post)}`,
         memoryKey: () => ({
           // Tag keys are JSON, so they hold no raw newline: joined by newlines, they need no escaping.
-          text: `${JSON.stringify([newer?.title, newer?.slug, older?.title, older?.slug])}\n${keys.tagKey(post)}`,
+          text: `${JSON.stringify([newer?.title, newer?.slug, older?.title, older?.slug, related()])}\n${keys.tagKey(post)}`,
           deps: [post],
         }),
       },
@@ -135,7 +140,7 @@ function postRoutes({ site, config, views, keys }: RouteContext): Route[] {
 }
 
 /** A page listing post summaries (home pages, tag pages); `key` names its data but the summaries in memory. */
-function listRoute(kind: 'home' | 'tag', path: string, data: () => Record<string, unknown>, items: RenderedPost[], key: unknown[], keys: PostKeys): Route {
+function listRoute(kind: 'home' | 'tag' | 'author', path: string, data: () => Record<string, unknown>, items: RenderedPost[], key: unknown[], keys: PostKeys): Route {
   return {
     path,
     kind,
@@ -192,6 +197,24 @@ function pageRoutes({ site, views }: RouteContext): Route[] {
   });
 }
 
+/** An author's pages, `/authors/<slug>/` (paginated like tag pages), when the blog has more than one author. */
+function authorRoutes({ site, config, views, keys }: RouteContext): Route[] {
+  if (!views.hasAuthorPages) return [];
+  return site.authors.flatMap((author) => {
+    const base = authorPath(author.slug);
+    return paginate(author.posts, config.postsPerPage, base).map((page) => {
+      const title = page.page === 1 ? `Posts by ${author.name}` : `Posts by ${author.name}, page ${page.page}`;
+      const data = () => ({
+        ...views.common('author', title, author.bio || `Posts by ${author.name} on ${config.title}`, page.path),
+        pagination: views.pagination(page),
+        tag: null,
+        author: views.authorView(author),
+      });
+      return listRoute('author', page.path, data, page.items, ['author', title, base, page.page, page.totalPages, views.authorView(author)], keys);
+    });
+  });
+}
+
 function notFoundRoutes({ views }: RouteContext): Route[] {
   return [{ path: '404.html', kind: '404', template: '404', data: () => views.common('404', 'Page not found', '', '404.html'), deps: {} }];
 }
@@ -227,7 +250,8 @@ function postKeys(views: Views, htmlKeys: WeakMap<RenderedPost, string> | undefi
       }
       return key;
     },
-    tagKey: once((post: RenderedPost) => `[${views.postTags(post).map(tagViewKey).join(',')}]`),
+    // Its authors' views too: whether they link to author pages depends on the other posts.
+    tagKey: once((post: RenderedPost) => `[${views.postTags(post).map(tagViewKey).join(',')}]${JSON.stringify(views.postAuthors(post))}`),
     summary,
     // A list page's key hashes each listed post by the hash of its summary, computed once per post: the same
     // summary appears on a home page and on each of its tags' pages.

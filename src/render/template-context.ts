@@ -25,7 +25,9 @@ export interface PostView {
   slug: string;
   date: DateView;
   updated: DateView | null;
+  /** The authors' display names as one text ("Alice and Bob"). */
   author: string;
+  authors: AuthorView[];
   readTime: { minutes: number; text: string };
   tags: TagView[];
   description: string;
@@ -37,6 +39,8 @@ export interface PostView {
   image: string | null;
   /** The cover image's absolute URL (root-relative when the site has no `url`), for og:image and JSON-LD. */
   imageUrl: string | null;
+  /** The cover image's intrinsic size, when it is a local image (for `width`/`height`). */
+  imageSize: { width: number; height: number } | null;
   data: Record<string, unknown>;
 }
 
@@ -133,4 +137,14 @@ export interface TocEntry {
   /** `#id` of the heading (not `url`: that name is a template helper). */
   href: string;
   children: TocEntry[];
+}
+
+/** An author as templates see it; `url` is null when the blog has one author (no author pages). */
+export interface AuthorView {
+  name: string;
+  slug: string;
+  url: string | null;
+  bio: string;
+  links: { name: string; url: string }[];
+  count: number;
 }

@@ -19,7 +19,10 @@ export interface Post {
   dropsTitleHeading: boolean;
   date: PostDate;
   updated?: PostDate;
+  /** The first of `authors`, or "" (kept for templates and feeds that show one name). */
   author: string;
+  /** Author handles or names as written (`author: a` or `author: [a, b]`, or `authors:`); the config's default when absent. */
+  authors: string[];
   /** Tag names as written (trimmed, deduplicated by slug). */
   tags: string[];
   /** Minutes given in front matter; when absent, computed from the body. */
@@ -28,6 +31,10 @@ export interface Post {
   description?: string;
   isDraft: boolean;
   image?: string;
+  /** Where `image:` is in the front matter. */
+  imageLoc?: Location;
+  /** Related posts shown on this post's page (front matter `related`); the config's `related` when absent. */
+  related?: number;
   /** Every other front-matter key, passed to templates. */
   data: Record<string, unknown>;
   body: string;
@@ -56,12 +63,25 @@ export interface RenderedPost extends Post {
   headings?: PostHeading[];
   wordCount: number;
   readTime: number;
+  /** The cover image's intrinsic size, when it is a local image whose size could be read (see readCoverImages). */
+  imageSize?: { width: number; height: number };
 }
 
 /** A tag and its published posts, newest first. */
 export interface Tag {
   name: string;
   slug: string;
+  posts: RenderedPost[];
+}
+
+/** An author with published posts, newest first; name, bio and links from the config's `authors` map. */
+export interface Author {
+  /** The key in the config's `authors` map, or the name as written in posts. */
+  handle: string;
+  slug: string;
+  name: string;
+  bio: string;
+  links: { name: string; url: string }[];
   posts: RenderedPost[];
 }
 
@@ -124,6 +144,12 @@ export interface Site {
   pages: RenderedPage[];
   /** The pages in the site navigation, in its order: the config's `nav`, else by weight, then title. @default [] */
   nav: RenderedPage[];
+  /** Authors of published posts, in the config's order, then by name; pages are made only when there are 2+. */
+  authors: Author[];
+  /** Each published post's authors, in the order written. */
+  authorsOf: Map<RenderedPost, Author[]>;
+  /** Each published post's related posts (see relatedPosts). */
+  related: Map<RenderedPost, RenderedPost[]>;
   /** Posts left out as drafts. */
   drafts: Post[];
   /** Posts left out because their date is after the build time. */

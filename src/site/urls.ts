@@ -49,6 +49,11 @@ function expand(pattern: string, values: Record<string, string>): string {
   return pattern.replace(/:([a-z]+)/gi, (_, token: string) => values[token] ?? '').replace(/\/{2,}/g, '/').replace(/^\//, '');
 }
 
+/** Site path of an author's first page, e.g. `authors/alice/`. */
+export function authorPath(slug: string): string {
+  return `authors/${encodeURIComponent(slug)}/`;
+}
+
 /** Root-relative URL of a site path, honouring the base path: `posts/x/` → `/blog/posts/x/`. */
 export function siteUrl(config: UrlConfig, sitePath: string): string {
   if (/^[a-z][a-z0-9+.-]*:|^\/\/|^#/i.test(sitePath)) return sitePath;
