@@ -12,6 +12,5 @@ export type {
   TagView, TemplateContext,
 } from './render/template-context.js';
 export { version } from './version.js';
-export { createBuildState, flushBuildState, type BuildState } from './build-state.js';
 export { serve, type ServeOptions, type ServeHandle } from './dev/serve.js';
 export { checkOutput, type CheckOutputOptions, type CheckReport } from './check/check-output.js';
