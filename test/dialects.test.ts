@@ -81,7 +81,7 @@ describe('a Jekyll blog builds as it is', () => {
     expect(site.read('tags/kitchen/index.html')).toContain('posts/rye-starter/');
     const rye = article(site, 'rye-starter');
     expect(rye.datetime).toBe('2021-04-02T01:30:00-07:00');
-    expect(rye.author).toBe('By Ann Baker, Bo Crust');
+    expect(rye.author).toBe('By Ann Baker and Bo Crust');
     expect(rye.cover?.getAttribute('src')).toBe('/blog/assets/oven.png');
     expect(rye.cover?.getAttribute('alt')).toBe('A cold oven, waiting');
     expect(rye.description).toBe('Flour, water and a week of patience.');

@@ -159,12 +159,12 @@ describe('author pages', () => {
   it('reads `author` as a name or a list, and refuses both keys at once or a mapping', async () => {
     const bad = await buildVariant('authors-bad', {}, {
       '2025-06-01-both.md': '---\ntitle: Both\ndate: 2025-06-01\nauthor: alice\nauthors: [bob]\n---\n\nText.\n',
-      '2025-06-02-map.md': '---\ntitle: Map\ndate: 2025-06-02\nauthor: { name: alice }\n---\n\nText.\n',
+      '2025-06-02-map.md': '---\ntitle: Map\ndate: 2025-06-02\nauthor: { twitter: alice }\n---\n\nText.\n',
     });
     expect(bad.ok).toBe(false);
     const messages = bad.diagnostics.filter((d) => d.code === 'FrontMatterInvalid').map((d) => [path.basename(d.loc!.file), d.loc!.line, d.message]);
     expect(messages).toEqual([
-      ['2025-06-01-both.md', 5, 'both `author` and `authors` are given'],
+      ['2025-06-01-both.md', 5, '`authors` (line 5) and `author` (line 4) both give its author'],
       ['2025-06-02-map.md', 4, '`author` must be a name or a list of names'],
     ]);
   });

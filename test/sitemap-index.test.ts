@@ -62,7 +62,7 @@ describe('sitemap of a generated site above 50,000 URLs', () => {
       return { instant, isDateOnly: false, iso: instant.toISOString() };
     };
     const posts = Array.from({ length: 45_460 }, (_, i) => ({ slug: `post-${i}`, date: day(45_460 - i), tags: [] }) as unknown as RenderedPost);
-    const site: Site = { posts, tags: [], tagsBySlug: new Map(), authors: [], authorsOf: new Map(), related: new Map(), drafts: [], scheduled: [] };
+    const site: Site = { posts, tags: [], tagsBySlug: new Map(), authors: [], authorsOf: new Map(), related: new Map(), drafts: [], scheduled: [], pages: [], nav: [] };
     const files = sitemapFiles(site, { url: origin, basePath: '/', postsPerPage: 10 });
     expect(sitemapMaxUrls).toBe(50_000);
     expect(files.map((f) => f.path)).toEqual(['sitemap.xml', 'sitemap-1.xml', 'sitemap-2.xml']);

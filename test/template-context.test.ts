@@ -15,13 +15,13 @@ afterAll(() => fs.rm(templates, { recursive: true, force: true }));
 
 // Each list names every key of its type, no more (tsc checks `satisfies` where tests are type-checked; the
 // comparisons below check the built pages against the same lists).
-const siteKeys = { title: 1, description: 1, url: 1, basePath: 1, language: 1, author: 1, feedUrl: 1, atomUrl: 1, jsonFeedUrl: 1, sitemapUrl: 1, generator: 1 } satisfies Record<keyof SiteView, 1>;
+const siteKeys = { title: 1, description: 1, url: 1, basePath: 1, language: 1, author: 1, feedUrl: 1, atomUrl: 1, jsonFeedUrl: 1, sitemapUrl: 1, generator: 1, nav: 1 } satisfies Record<keyof SiteView, 1>;
 const pageKeys = { kind: 1, title: 1, description: 1, url: 1, canonical: 1, isHome: 1 } satisfies Record<keyof PageView, 1>;
-const postKeys = { title: 1, url: 1, slug: 1, date: 1, updated: 1, author: 1, readTime: 1, tags: 1, description: 1, html: 1, image: 1, imageUrl: 1, data: 1 } satisfies Record<keyof PostView, 1>;
+const postKeys = { title: 1, url: 1, slug: 1, date: 1, updated: 1, author: 1, authors: 1, readTime: 1, tags: 1, description: 1, html: 1, toc: 1, excerptHtml: 1, image: 1, imageUrl: 1, imageSize: 1, data: 1 } satisfies Record<keyof PostView, 1>;
 const tagKeys = { name: 1, slug: 1, url: 1, count: 1 } satisfies Record<keyof TagView, 1>;
 const paginationKeys = { page: 1, totalPages: 1, previous: 1, next: 1, first: 1, last: 1, pages: 1 } satisfies Record<keyof PaginationView, 1>;
 const base = ['site', 'page', 'data'];
-const postContextKeys = [...base, 'post', 'newer', 'older'] satisfies (keyof PostContext)[];
+const postContextKeys = [...base, 'post', 'newer', 'older', 'related'] satisfies (keyof PostContext)[];
 const listContextKeys = [...base, 'posts', 'pagination', 'tag'] satisfies (keyof ListContext)[];
 const tagsContextKeys = [...base, 'tags'] satisfies (keyof TagsContext)[];
 
@@ -42,7 +42,8 @@ describe('the template context', () => {
     expect(keysOf(post.site)).toEqual(names(siteKeys));
     expect(keysOf(post.page)).toEqual(names(pageKeys));
     expect(post.page.kind).toBe('post');
-    expect(keysOf(post.post)).toEqual(names(postKeys));
+    // `excerptHtml` is on list pages only, and only for a post with `<!-- more -->`.
+    expect(keysOf(post.post)).toEqual(names(postKeys).filter((key) => key !== 'excerptHtml'));
     expect(keysOf(post.post.date)).toEqual(['dateTime', 'iso', 'text']);
     expect(keysOf(post.post.readTime)).toEqual(['minutes', 'text']);
     expect(keysOf((post.post.tags as unknown[])[0])).toEqual(names(tagKeys));
@@ -53,7 +54,11 @@ describe('the template context', () => {
     expect(keysOf(home)).toEqual([...listContextKeys].sort());
     expect(home.page.isHome).toBe(true);
     expect(keysOf(home.pagination)).toEqual(names(paginationKeys));
-    expect(keysOf((home.posts as unknown as unknown[])[0])).toEqual(names(postKeys).filter((key) => key !== 'html'));
+    // A summary has no `html` nor `toc`; `excerptHtml` only when the post has `<!-- more -->`.
+    for (const summary of home.posts as unknown as Record<string, unknown>[]) {
+      const expected = names(postKeys).filter((key) => key !== 'html' && key !== 'toc' && (key !== 'excerptHtml' || 'excerptHtml' in summary));
+      expect(keysOf(summary)).toEqual(expected);
+    }
     expect(home.tag).toBeNull();
 
     const tagPage = Object.keys(Object.fromEntries(writer.files)).find((file) => /^tags\/[^/]+\/index\.html$/.test(file))!;

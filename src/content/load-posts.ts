@@ -204,7 +204,7 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
     if (value === undefined) fail('FrontMatterInvalid', keyOf(key), { problem: 'not-text', key: keyOf(key) });
     return value;
   };
-  const authors = parseAuthors(data, fail) ?? (options.author ? [options.author] : []);
+  const authors = parseAuthors(data.author, keyOf('author'), fail) ?? (options.author ? [options.author] : []);
   const author = authors[0] ?? '';
   const description = textField('description');
   const image = textField('image');
@@ -348,18 +348,12 @@ function stripInline(text: string): string {
 }
 
 /**
- * The post's authors from `author` (text or a list) or `authors` (the same), each trimmed, duplicates dropped;
- * undefined when neither key is given (or the list is empty), so the config's default applies.
+ * The post's authors from `author` (text or a list; `authors` is read as `author`, and giving both is a conflict
+ * reported with the other keys read as blogbuild's), each trimmed, duplicates dropped; undefined when none is given
+ * (or the list is empty), so the config's default applies.
  */
-function parseAuthors(data: Record<string, unknown>, fail: (code: 'FrontMatterInvalid', key: string, args: ArgsOf<'FrontMatterInvalid'>) => void): string[] | undefined {
-  const given = ['author', 'authors'].filter((key) => data[key] !== undefined && data[key] !== null);
-  if (given.length === 2) {
-    fail('FrontMatterInvalid', 'authors', { problem: 'authors-both' });
-    return undefined;
-  }
-  if (given.length === 0) return undefined;
-  const key = given[0];
-  const value = data[key];
+function parseAuthors(value: unknown, key: string, fail: (code: 'FrontMatterInvalid', key: string, args: ArgsOf<'FrontMatterInvalid'>) => void): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
   const list = Array.isArray(value) ? value : [value];
   const names: string[] = [];
   for (const item of list) {

@@ -51,7 +51,6 @@ type FieldProblem =
   | { problem: 'not-number'; key: string }
   | { problem: 'aliases'; reason: string }
   | { problem: 'related' }
-  | { problem: 'authors-both' }
   | { problem: 'not-names'; key: string };
 
 type SlugProblem =
@@ -140,8 +139,6 @@ export const contentCodes = {
           return `\`${a.key}\` has no \`url\`, \`src\` or \`image\` naming the picture`;
         case 'related':
           return '`related` must be a whole number of posts (0 or false: none)';
-        case 'authors-both':
-          return 'both `author` and `authors` are given';
         case 'author':
         case 'not-names':
           return `\`${a.key}\` must be a name or a list of names`;
@@ -177,8 +174,6 @@ export const contentCodes = {
           return `write \`${a.key}: Ada Lovelace\` or \`${a.key}: [Ada Lovelace, Alan Turing]\``;
         case 'related':
           return 'write e.g. `related: 5`, or `related: 0` to show no related posts';
-        case 'authors-both':
-          return 'keep one of them: `author: [alice, bob]` lists several authors';
         case 'not-names':
           return `write \`${a.key}: alice\` or \`${a.key}: [alice, bob]\``;
       }

@@ -105,6 +105,8 @@ export interface PostContext extends BaseContext {
   post: PostView & { html: string };
   newer: { title: string; url: string } | null;
   older: { title: string; url: string } | null;
+  /** Posts sharing its tags, most shared first, then newest (config `related`, front matter `related`); `[]` for none. */
+  related: { title: string; url: string; date: DateView }[];
 }
 
 /** `list.hbs`: a home page or a tag page; `posts` are summaries (no `html`). */
