@@ -149,9 +149,12 @@ function readRemembered(file: string, memo: Map<string, SourceMemo>): { text: st
   return { text, isRead: true };
 }
 
-/** Whether a file is a markdown post by its extension: `.md`, `.markdown`, `.mdown`, `.mkd` (any case). */
+/** The extensions of markdown posts: `.md`, `.markdown`, `.mdown`, `.mkd` (any case). */
+export const markdownExtension = /\.(md|markdown|mdown|mkd)$/i;
+
+/** Whether a file is a markdown post by its extension. */
 export function isMarkdown(file: string): boolean {
-  return /\.(md|markdown|mdown|mkd)$/i.test(file);
+  return markdownExtension.test(file);
 }
 
 function isSectionFile(file: string): boolean {

@@ -8,7 +8,7 @@ import { findYamlKey, findYamlValue, offsetToPosition } from '../diagnostics/pos
 import type { Post } from '../site/model.js';
 import { parseAliases } from './aliases.js';
 import { fileNameDate, parseDate, type PostDate } from './dates.js';
-import type { SourceFile } from './discover.js';
+import { markdownExtension, type SourceFile } from './discover.js';
 import { parseFrontMatter, type FrontMatter } from './front-matter.js';
 import { canonicalKeys, isConsumedKey } from './front-matter-keys.js';
 import { findPostLinks } from './post-links.js';
@@ -275,9 +275,6 @@ function unprintableWarnings(fm: FrontMatter, file: string, fields: Record<strin
   }
   return warnings;
 }
-
-/** The extensions of markdown posts: `.md`, `.markdown`, `.mdown`, `.mkd`. */
-const markdownExtension = /\.(md|markdown|mdown|mkd)$/i;
 
 /** Tags as names, or a description of what was given instead. */
 function parseTags(value: unknown): string[] | string {

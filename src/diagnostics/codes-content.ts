@@ -47,7 +47,6 @@ type FieldProblem =
   | { problem: 'import-not-mapping' }
   | { problem: 'conflict'; key: string; other: string; keyLine: number; otherLine: number; meaning: string }
   | { problem: 'image-object'; key: string }
-  | { problem: 'author'; key: string }
   | { problem: 'not-number'; key: string }
   | { problem: 'aliases'; reason: string }
   | { problem: 'related' }
@@ -139,7 +138,6 @@ export const contentCodes = {
           return `\`${a.key}\` has no \`url\`, \`src\` or \`image\` naming the picture`;
         case 'related':
           return '`related` must be a whole number of posts (0 or false: none)';
-        case 'author':
         case 'not-names':
           return `\`${a.key}\` must be a name or a list of names`;
       }
@@ -170,8 +168,6 @@ export const contentCodes = {
           return `keep one of the two lines: blogbuild reads \`${a.other}\` as \`${a.key}\``;
         case 'image-object':
           return `write \`${a.key}: { url: photo.jpg, alt: "What it shows" }\`, or \`${a.key}: photo.jpg\``;
-        case 'author':
-          return `write \`${a.key}: Ada Lovelace\` or \`${a.key}: [Ada Lovelace, Alan Turing]\``;
         case 'related':
           return 'write e.g. `related: 5`, or `related: 0` to show no related posts';
         case 'not-names':

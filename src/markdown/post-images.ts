@@ -1,7 +1,12 @@
 import { warning, type Diagnostic } from '../diagnostics/error.js';
 import type { Post, RenderedPost } from '../site/model.js';
 import { postPath, type UrlConfig } from '../site/urls.js';
-import { imageRecord, type ImageRecord } from './image-files.js';
+import { imageRecord, type ImageContext, type ImageRecord } from './image-files.js';
+
+/** Where a post's local images are looked up: beside its page (its permalink), its bundle and `public/`. */
+export function postImageContext(post: Post, options: { basePath: string; publicDir: string; permalinks?: UrlConfig['permalinks'] }): ImageContext {
+  return { pageDir: options.basePath + postPath(post, options), basePath: options.basePath, bundleDir: post.bundleDir, publicDir: options.publicDir };
+}
 
 /** The catalogue's ImageMissing (the problem `check` reports too), for an image written in a post. */
 const missing = (src: string, basePath: string) => ({ url: src, problem: 'missing', basePath, isInPost: true }) as const;
@@ -27,10 +32,9 @@ export function readCoverImages(posts: readonly RenderedPost[], options: { baseP
   for (const post of posts) {
     delete post.imageSize;
     if (!post.image) continue;
-    const { basePath } = options;
-    const record = imageRecord(post.image, { pageDir: basePath + postPath(post, options), basePath, bundleDir: post.bundleDir, publicDir: options.publicDir });
+    const record = imageRecord(post.image, postImageContext(post, options));
     if (record?.isMissing) {
-      warnings.push(warning('ImageMissing', missing(post.image, basePath), post.imageLoc ?? { file: post.sourcePath }));
+      warnings.push(warning('ImageMissing', missing(post.image, options.basePath), post.imageLoc ?? { file: post.sourcePath }));
     } else if (record?.width !== undefined) post.imageSize = { width: record.width, height: record.height! };
   }
   return warnings;

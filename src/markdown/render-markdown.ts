@@ -7,9 +7,9 @@ import { lazyTextOf } from '../cache/packed.js';
 import { error, type Diagnostic } from '../diagnostics/error.js';
 import type { Post, RenderedPost } from '../site/model.js';
 import { checkMarkdownLimits, defaultLimits, MarkdownTooComplexError, type MarkdownLimits } from './markdown-limits.js';
-import { postPath, type FeedItemBase, type UrlConfig } from '../site/urls.js';
+import type { FeedItemBase, UrlConfig } from '../site/urls.js';
 import { areImagesUnchanged, type ImageContext } from './image-files.js';
-import { imageWarnings } from './post-images.js';
+import { imageWarnings, postImageContext } from './post-images.js';
 import type { MarkdownPool } from './pool.js';
 import type { MarkdownOptions, MarkdownProcessor } from './processor.js';
 import { renderBody, renderWithinLimits, type MarkdownJob, type MarkdownResult } from './render-job.js';
@@ -269,7 +269,5 @@ function jobOf(post: Post, postLinks: Record<string, string> | undefined, images
 
 /** Where a post's local images are, when the stage looks them up. */
 function imageContext(post: Post, options: RenderMarkdownOptions): ImageContext | undefined {
-  if (!options.images) return undefined;
-  const basePath = options.markdown.basePath;
-  return { pageDir: basePath + postPath(post, options.images), basePath, bundleDir: post.bundleDir, publicDir: options.images.publicDir };
+  return options.images && postImageContext(post, { ...options.images, basePath: options.markdown.basePath });
 }
