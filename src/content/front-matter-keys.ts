@@ -11,6 +11,7 @@ export const keyAliases = {
   author: ['author', 'authors'],
   image: ['image', 'cover', 'heroImage', 'coverImage'],
   draft: ['draft', 'published'],
+  readTime: ['readTime', 'read_time', 'readingTime'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** Keys merged into `tags`: Jekyll's and Hugo's categories are tags here. */
@@ -32,7 +33,7 @@ export interface CanonicalFrontMatter {
 
 const meanings: Record<Canonical, string> = {
   date: "the post's date", updated: 'the date of its last update', description: 'its description', author: 'its author',
-  image: 'its cover image', draft: 'whether it is a draft',
+  image: 'its cover image', draft: 'whether it is a draft', readTime: 'its reading time',
 };
 
 /** Reads the aliases in `data` as canonical keys; the rest of `data` is left as it is (see {@link isConsumedKey}). */

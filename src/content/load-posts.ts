@@ -22,8 +22,7 @@ export interface LoadPostsOptions {
   author: string;
 }
 
-const readTimeKeys = ['readTime', 'read_time', 'readingTime'];
-const knownKeys = new Set(['title', 'slug', 'related', ...readTimeKeys]);
+const knownKeys = new Set(['title', 'slug', 'related']);
 
 /**
  * Validates each source's front matter; every problem in every file is reported, not only the first. With `memo`
@@ -190,11 +189,10 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
 
   // read time
   let readTimeMinutes: number | undefined;
-  const readTimeKey = readTimeKeys.find((key) => data[key] !== undefined && data[key] !== null);
-  if (readTimeKey) {
-    const minutes = parseReadTime(data[readTimeKey]);
+  if (data.readTime !== undefined) {
+    const minutes = parseReadTime(data.readTime);
     if (minutes === undefined) {
-      fail('FrontMatterInvalid', readTimeKey, { problem: 'read-time', key: readTimeKey });
+      fail('FrontMatterInvalid', keyOf('readTime'), { problem: 'read-time', key: keyOf('readTime') });
     } else readTimeMinutes = minutes;
   }
 

@@ -7,7 +7,7 @@ const consumed = new Set([
   'title', 'date', 'pubDate', 'publishDate', 'pubDatetime', 'updated', 'lastmod', 'updatedDate', 'modified', 'last_modified_at',
   'tags', 'categories', 'category', 'author', 'authors', 'description', 'summary', 'excerpt', 'image', 'imageAlt', 'cover',
   'heroImage', 'heroImageAlt', 'coverImage', 'coverImageAlt', 'draft', 'published', 'slug', 'aliases', 'redirect_from',
-  'layout', 'permalink', 'type', 'url', 'eleventyExcludeFromCollections', 'eleventyNavigation', 'weight',
+  'readTime', 'read_time', 'readingTime', 'layout', 'permalink', 'type', 'url', 'eleventyExcludeFromCollections', 'eleventyNavigation', 'weight',
 ]);
 
 /** The canonical front matter of a post, in the order blogbuild's README lists the keys. */
@@ -70,6 +70,11 @@ export function canonicalFrontMatter(post: SourcePost, timeZone: string, aliases
   if (d.draft === true || d.published === false || post.isDraftFolder) {
     out.draft = true;
     if (d.draft !== true) change(d.published === false ? 'published: false → draft' : 'drafts folder → draft');
+  }
+  const readTimeKey = keyAliases.readTime.find((key) => d[key] !== undefined && d[key] !== null);
+  if (readTimeKey) {
+    out.readTime = d[readTimeKey];
+    if (readTimeKey !== 'readTime') change(`${readTimeKey} → readTime`);
   }
   if (typeof d.slug === 'string') out.slug = d.slug;
   const oldAliases = [...listOf(d.aliases, 'aliases'), ...listOf(d.redirect_from, 'aliases')];
