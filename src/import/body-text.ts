@@ -12,8 +12,10 @@ export class BodyText {
 
   constructor(
     public text: string,
-    private readonly file: string,
-    private readonly firstLine: number,
+    /** The post's path relative to the source site, for the report. */
+    readonly file: string,
+    /** File line of the body's first line. */
+    readonly firstLine: number,
   ) {}
 
   /**

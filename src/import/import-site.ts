@@ -10,6 +10,7 @@ import { bundleImages } from './bundle-images.js';
 import { convertHugo } from './convert-hugo.js';
 import { convertLiquid, type BodyContext } from './convert-liquid.js';
 import { convertMdx } from './convert-mdx.js';
+import { convertPostLinks } from './convert-post-links.js';
 import { blogConfig } from './blog-config.js';
 import { generators, type Generator, type ImportReport, type SourceSite } from './model.js';
 import { planPosts, postResolver, type PlannedPost } from './plan-posts.js';
@@ -83,11 +84,7 @@ async function convertPost(entry: PlannedPost, planned: PlannedPost[], site: Sou
   if (generator === 'hugo') convertHugo(body, context);
   else if (generator === 'astro') convertMdx(body, post.file);
   else convertLiquid(body, context);
-  const relativeLinks = /(\]\()(\.{0,2}\/?[^)\s#:]+\.(?:md|markdown|mdx))(#[^)\s]*)?(\))/g;
-  body.replace(relativeLinks, 'relative .md link → post URL', (m) => {
-    const url = context.resolvePost(m[2]! + (m[3] ?? ''));
-    return url ? `${m[1]}${url}${m[4]}` : undefined;
-  }, (m) => `link to ${m[2]} names no post of the site`);
+  convertPostLinks(body, context.resolvePost);
   const aliases = post.oldUrl && post.oldUrl !== entry.url ? [post.oldUrl] : [];
   const front = canonicalFrontMatter(post, site.settings.timezone ?? 'UTC', aliases);
   const images = await bundleImages(entry, body, front.data);
