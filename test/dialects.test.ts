@@ -93,6 +93,10 @@ describe('a Jekyll blog builds as it is', () => {
     const code = pi.content.querySelector('pre code.language-ruby');
     expect(code?.textContent).toContain('puts loaves.join(", ")');
     expect(pi.content.textContent).not.toContain('highlight');
+    // Inside a list item and a blockquote too, without the container's line prefixes.
+    expect(pi.content.querySelector('ol > li > pre code.language-ruby')?.textContent).toBe('shape(loaf, tension: :high)\n\nrest(loaf, minutes: 20)\n');
+    expect(pi.content.querySelector('blockquote > pre code.language-ruby')?.textContent).toBe('proof(hours: 12) # in the fridge\n');
+    expect(pi.content.querySelectorAll('ol > li')).toHaveLength(2);
     expect(pi.links).toEqual(['/blog/posts/rye-starter/#feeding']);
     expect(article(site, 'rye-starter').doc.getElementById('feeding')).not.toBeNull();
     const feedLinks = [...feedContent(site, 'pi-day-loaves').querySelectorAll('a')].map((a) => a.getAttribute('href'));
@@ -101,6 +105,8 @@ describe('a Jekyll blog builds as it is', () => {
 
   it('warns about the Textile post and each Liquid tag, at its line', () => {
     expect(diagnostics(sites.get('jekyll')!, root)).toEqual([
+      'warning ForeignTemplateSyntax posts/2021-03-14-pi-day-loaves.markdown:20:4',
+      'warning ForeignTemplateSyntax posts/2021-03-14-pi-day-loaves.markdown:30:3',
       'warning ForeignTemplateSyntax posts/2021-03-14-pi-day-loaves.markdown:9:1',
       'warning ForeignTemplateSyntax posts/2021-04-02-rye-starter.md:14:39',
       'warning PostSkipped posts/2020-12-24-old-format.textile::',
@@ -134,6 +140,10 @@ describe('a Hugo blog (TOML front matter, PaperMod cover, bundles) builds as it 
     expect(frost.content.querySelector('meta, title')).toBeNull();
     expect(frost.content.querySelector('pre code.language-html')?.textContent).toContain('<title>Frost log</title>');
     expect(frost.doc.querySelectorAll('title').length).toBe(1);
+    // Inside a list item and a blockquote too: the HTML is code, not a paragraph of the page.
+    expect(frost.content.querySelector('ul > li > pre code.language-html')?.textContent).toBe('<p class="low">-3 °C</p>\n');
+    expect(frost.content.querySelector('p.low')).toBeNull();
+    expect(frost.content.querySelector('blockquote > pre code.language-js')?.textContent).toBe('const isFrost = low < 0;\n');
     const feed = feedContent(site, 'first-frost');
     expect(feed.querySelector('meta, title')).toBeNull();
     expect(feed.querySelector('pre code')?.textContent).toContain('<meta charset="utf-8">');
@@ -157,6 +167,8 @@ describe('a Hugo blog (TOML front matter, PaperMod cover, bundles) builds as it 
     expect(diagnostics(sites.get('hugo')!, root)).toEqual([
       'warning ForeignTemplateSyntax posts/first-frost.md:11:1',
       'warning ForeignTemplateSyntax posts/first-frost.md:15:1',
+      'warning ForeignTemplateSyntax posts/first-frost.md:26:3',
+      'warning ForeignTemplateSyntax posts/first-frost.md:32:3',
     ]);
   });
 });

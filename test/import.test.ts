@@ -79,6 +79,10 @@ const cases: Case[] = [
       expect(pi.querySelector('.post-content img')?.getAttribute('src')).toBe('/journal/assets/oven.png');
       expect(site.has('assets/oven.png')).toBe(true);
       expect(pi.querySelector('.post-content')!.innerHTML).not.toMatch(/\{%/);
+      // Highlight blocks inside a list item and a blockquote become fenced code there, without the line prefixes.
+      expect(pi.querySelector('ol > li > pre code.language-ruby')?.textContent).toBe('shape(loaf, tension: :high)\n\nrest(loaf, minutes: 20)\n');
+      expect(pi.querySelector('blockquote > pre code.language-ruby')?.textContent).toBe('proof(hours: 12) # in the fridge\n');
+      expect(pi.querySelectorAll('.post-content ol > li')).toHaveLength(2);
       const starter = page('rye-starter');
       expect(starter.querySelector('.post-author')?.textContent).toBe('By Ines Vogel, Tomas Berg');
       expect(starter.querySelector('.post-updated time')?.getAttribute('datetime')).toBe('2021-05-01');
@@ -100,6 +104,8 @@ const cases: Case[] = [
       // The highlighted HTML is code, not markup in the page: one <title>, the theme's.
       expect(frost.querySelector('pre code.language-html')?.textContent).toContain('<title>Frost log</title>');
       expect(frost.querySelectorAll('title')).toHaveLength(1);
+      expect(frost.querySelector('ul > li > pre code.language-html')?.textContent).toBe('<p class="low">-3 °C</p>\n');
+      expect(frost.querySelector('blockquote > pre code.language-js')?.textContent).toBe('const isFrost = low < 0;\n');
       expect(frost.querySelector('iframe[src="https://www.youtube-nocookie.com/embed/ZJthWmvUzzc"]')?.getAttribute('title')).toBe('YouTube video');
       expect(frost.querySelector('iframe[src="https://player.vimeo.com/video/146022717"]')).not.toBeNull();
       expect(frost.querySelector('a[href="https://gist.github.com/samokafor/4f1c2d#file-frost-csv"]')).not.toBeNull();
@@ -290,7 +296,7 @@ describe('import safety', () => {
     expect(dry.stderr).toBe('');
     expect(dry.status).toBe(0);
     expect(dry.stdout).toMatch(/^Would import 3 posts from the hugo site /);
-    expect(dry.stdout).toContain('{{< highlight >}} → fenced code: 1');
+    expect(dry.stdout).toContain('{{< highlight >}} → fenced code: 3');
     expect(dry.stdout).toContain('content/posts/first-frost.md:32: shortcode: {{< tweet');
     expect(dry.stdout).toContain('Dry run: nothing was written.');
     const bad = spawnSync(process.execPath, [bin, 'import', 'wordpress', source], { encoding: 'utf8', env, cwd: scratch });

@@ -1,3 +1,4 @@
+import { continuationPrefix, lineBefore, stripPrefix } from '../markdown/container-prefix.js';
 import type { ReportItem } from './model.js';
 
 /**
@@ -75,6 +76,20 @@ export function fence(language: string, code: string): string {
   const longest = Math.max(2, ...(code.match(/`{3,}/g) ?? []).map((run) => run.length));
   const marks = '`'.repeat(longest + 1);
   return `${marks}${language}\n${code}\n${marks}`;
+}
+
+/**
+ * The fenced code block for a highlight block matched at `match`, inside the list items or blockquotes that hold it:
+ * the code loses their line prefixes, and the fence's lines get them (a blank line in a blockquote keeps its `>`).
+ */
+export function fenceInPlace(match: RegExpExecArray, language: string, code: string): string {
+  const prefix = continuationPrefix(lineBefore(match.input, match.index));
+  if (!prefix) return fence(language, code);
+  const lines = code.split('\n').map((line, i) => (i === 0 ? line : stripPrefix(line, prefix)));
+  return fence(language, lines.join('\n'))
+    .split('\n')
+    .map((line, i) => (i === 0 ? line : line ? prefix + line : prefix.trimEnd()))
+    .join('\n');
 }
 
 /** A markdown blockquote with a bold label (the markdown form of an admonition, alert or notice). */

@@ -1,4 +1,4 @@
-import { type BodyText, fence, labelledQuote, capitalize, parseArguments } from './body-text.js';
+import { type BodyText, fenceInPlace, labelledQuote, capitalize, parseArguments } from './body-text.js';
 import { convertContainers, oneLine, type BodyContext } from './convert-liquid.js';
 
 const open = (name: string) => `\\{\\{([<%])\\s*${name}\\b([^}]*?)\\s*[>%]\\}\\}`;
@@ -13,7 +13,7 @@ const admonitions = 'notice|alert|admonition|callout|hint|note|tip|warning|info|
 export function convertHugo(body: BodyText, context: BodyContext): void {
   body.replace(/\{\{([<%])\/\*([\s\S]*?)\*\/([>%])\}\}/g, 'escaped shortcode → text', (m) => body.hold(`{{${m[1]}${m[2]}${m[3]}}}`));
   body.replace(new RegExp(`${open('highlight')}([\\s\\S]*?)${close('highlight')}`, 'g'), '{{< highlight >}} → fenced code', (m) => {
-    return body.hold(fence(parseArguments(m[2]!).positional[0] ?? '', m[3]!));
+    return body.hold(fenceInPlace(m, parseArguments(m[2]!).positional[0] ?? '', m[3]!));
   });
   body.replace(new RegExp(`${open(`(?:${admonitions})`)}([\\s\\S]*?)\\{\\{[<%]\\s*/\\s*(?:${admonitions})\\s*[>%]\\}\\}`, 'g'), 'notice → blockquote', (m) => {
     const args = parseArguments(m[2]!);

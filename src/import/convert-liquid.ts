@@ -1,4 +1,4 @@
-import { type BodyText, fence, labelledQuote, capitalize } from './body-text.js';
+import { type BodyText, fenceInPlace, labelledQuote, capitalize } from './body-text.js';
 
 /** What body conversions look up: other posts' new URLs and include files. */
 export interface BodyContext {
@@ -19,7 +19,7 @@ export function convertLiquid(body: BodyText, context: BodyContext): void {
   body.replace(
     new RegExp(`${tag('highlight\\s+["\']?([\\w+#.-]+)["\']?([^%]*)').source}([\\s\\S]*?)${tag('endhighlight').source}`, 'g'),
     '{% highlight %} → fenced code',
-    (m) => body.hold(fence(m[1]!, m[3]!)),
+    (m) => body.hold(fenceInPlace(m, m[1]!, m[3]!)),
   );
   body.replace(/\{%-?\s*(post_url|link)\s+([^\s%]+)\s*-?%\}/g, '{% post_url %}/{% link %} → post URL', (m) => {
     const url = context.resolvePost(m[2]!);

@@ -1,6 +1,7 @@
 import type { Code, Html, Parent, Root, RootContent, Text } from 'mdast';
 import type { VFile } from 'vfile';
 import { warning, type Diagnostic } from '../diagnostics/error.js';
+import { continuationPrefix, lineBefore, stripPrefix } from './container-prefix.js';
 
 /** A template tag of another generator found in a post, at its body-relative place. */
 export interface ForeignTag {
@@ -96,18 +97,33 @@ function pairRegions(tags: Found[]): { open: Found; close: Found }[] {
 }
 
 /**
- * Replaces the top-level blocks from a highlight's opening tag to its closing tag with one code block of the text
- * between them, when the tags start and end those blocks. Whether it did.
+ * Replaces the blocks from a highlight's opening tag to its closing tag with one code block of the text between
+ * them, when the tags start and end blocks of one parent: the post itself, a list item or a blockquote (whose line
+ * prefixes are not part of the code). Whether it did.
  */
 function toCodeBlock(tree: Root, { open, close }: { open: Found; close: Found }, source: string): boolean {
-  const first = tree.children.findIndex((node) => node.position?.start.offset === open.start);
-  const last = tree.children.findIndex((node) => node.position?.end.offset !== undefined && node.position.end.offset >= close.end);
-  if (first < 0 || last < first || source.slice(close.end, tree.children[last].position!.end.offset).trim()) return false;
+  const parent = parentOf(tree, open.start);
+  if (!parent) return false;
+  const first = parent.children.findIndex((node) => node.position?.start.offset === open.start);
+  const last = parent.children.findIndex((node) => node.position?.end.offset !== undefined && node.position.end.offset >= close.end);
+  if (last < first || source.slice(close.end, parent.children[last].position!.end.offset).trim()) return false;
   const lang = /^\S+\s+(?:highlight\s+)?["']?([\w+#.-]+)/.exec(open.text.slice(open.kind.length).trim().replace(/^-/, ''))?.[1];
-  const value = source.slice(open.end, close.start).replace(/^[ \t]*\r?\n/, '').replace(/\r?\n[ \t]*$/, '');
-  const code: Code = { type: 'code', lang: lang && lang !== 'highlight' ? lang : null, meta: null, value, position: { start: tree.children[first].position!.start, end: tree.children[last].position!.end } };
-  tree.children.splice(first, last - first + 1, code);
+  const prefix = continuationPrefix(lineBefore(source, open.start)) ?? '';
+  const lines = source.slice(open.end, close.start).split('\n');
+  const value = lines.map((line, i) => (i === 0 ? line : stripPrefix(line, prefix))).join('\n').replace(/^[ \t]*\r?\n/, '').replace(/\r?\n[ \t]*$/, '');
+  const code: Code = { type: 'code', lang: lang && lang !== 'highlight' ? lang : null, meta: null, value, position: { start: parent.children[first].position!.start, end: parent.children[last].position!.end } };
+  parent.children.splice(first, last - first + 1, code);
   return true;
+}
+
+/** The block container (the post, a list item, a blockquote…) with a child starting at `offset`. */
+function parentOf(node: Parent, offset: number): Parent | undefined {
+  for (const child of node.children) {
+    if (child.position?.start.offset === offset && node.type !== 'paragraph') return node;
+    const { start, end } = child.position ?? {};
+    if ('children' in child && !phrasing.has(child.type) && start && end && start.offset! <= offset && offset < end.offset!) return parentOf(child, offset);
+  }
+  return undefined;
 }
 
 /** Raw HTML inside a tag's region is shown as the text it is: a block as a code block, inline HTML as text. */
