@@ -37,44 +37,93 @@ const placeholderOrigin = 'http://blogbuild.invalid';
  * anchors warnings (the page still opens).
  */
 export function checkOutput(options: CheckOutputOptions): CheckReport {
+  const site = siteOf(options);
+  const scanned = scanFiles(site);
+  const checked = checkReferences(scanned.found, site, options);
+  const diagnostics: Diagnostic[] = [...scanned.malformed];
+  for (const problem of checked.problems) {
+    const args = { url: problem.ref.url, ...problem.detail, basePath: site.basePath, pages: problem.source ? undefined : problem.pages, isInPost: Boolean(problem.source) };
+    diagnostics.push(problem.code === 'AnchorMissing' ? warning(problem.code, args, problem.loc) : error(problem.code, args, problem.loc));
+  }
+  return { diagnostics, pages: scanned.pages, feeds: scanned.feeds, links: checked.links, images: checked.images };
+}
+
+/** The built site as the checks read it: its files, where it lives, and the ids of its pages (scanned once each). */
+interface CheckedSite {
+  files: ReadonlyMap<string, Uint8Array>;
+  basePath: string;
+  origin: string;
+  /** Origin and base path: `https://example.org/blog/`. */
+  siteRoot: string;
+  text(file: string): string;
+  pageUrl(file: string): string;
+  idsByPage: Map<string, Set<string>>;
+}
+
+function siteOf(options: CheckOutputOptions): CheckedSite {
   const { files, basePath } = options;
   const origin = options.url ? new URL(options.url).origin : placeholderOrigin;
   const siteRoot = `${origin}${basePath}`;
   const decoder = new TextDecoder();
-  const text = (file: string) => decoder.decode(files.get(file));
-  const pageUrl = (file: string) => siteRoot + file.replace(/(^|\/)index\.html$/, '$1');
+  return {
+    files, basePath, origin, siteRoot, idsByPage: new Map(),
+    text: (file) => decoder.decode(files.get(file)),
+    pageUrl: (file) => siteRoot + file.replace(/(^|\/)index\.html$/, '$1'),
+  };
+}
 
-  const idsByPage = new Map<string, Set<string>>();
+/** Every reference of every page, feed and sitemap, the ids of the pages, and the XML files that are not well-formed. */
+function scanFiles(site: CheckedSite): { found: { page: string; ref: Reference }[]; pages: number; feeds: number; malformed: Diagnostic[] } {
   const found: { page: string; ref: Reference }[] = [];
   let pages = 0;
   let feeds = 0;
   const malformed: Diagnostic[] = [];
-  for (const file of [...files.keys()].sort()) {
+  for (const file of [...site.files.keys()].sort()) {
     if (file.endsWith('.html')) {
-      const scan = scanHtml(text(file), pageUrl(file));
-      idsByPage.set(file, scan.ids);
+      const scan = scanHtml(site.text(file), site.pageUrl(file));
+      site.idsByPage.set(file, scan.ids);
       for (const ref of scan.references) found.push({ page: file, ref });
       pages++;
     } else if (file.endsWith('.xml')) {
-      const problem = xmlProblem(text(file));
+      const problem = xmlProblem(site.text(file));
       if (problem) {
         malformed.push(error('XmlInvalid', { file, reason: problem.message, line: problem.line, column: problem.column }));
       }
-      for (const ref of scanXml(text(file), pageUrl(file))) found.push({ page: file, ref });
+      for (const ref of scanXml(site.text(file), site.pageUrl(file))) found.push({ page: file, ref });
       feeds++;
-    } else if (file.endsWith('.json') && isJsonFeed(text(file))) {
-      for (const ref of scanJsonFeed(text(file), pageUrl(file))) found.push({ page: file, ref });
+    } else if (file.endsWith('.json') && isJsonFeed(site.text(file))) {
+      for (const ref of scanJsonFeed(site.text(file), site.pageUrl(file))) found.push({ page: file, ref });
       feeds++;
     }
   }
-  const ids = (file: string) => {
-    let set = idsByPage.get(file);
-    if (!set) idsByPage.set(file, (set = scanHtml(text(file), pageUrl(file)).ids));
-    return set;
-  };
+  return { found, pages, feeds, malformed };
+}
 
-  // One diagnostic per problem and source: a template's broken link on 40 pages is one problem.
-  const problems = new Map<string, { code: 'LinkBroken' | 'AnchorMissing' | 'ImageMissing'; ref: Reference; target: string; pages: string[]; source?: string; loc?: Location; detail: Detail }>();
+/** The ids of an HTML page of the site. */
+function idsOf(site: CheckedSite, file: string): Set<string> {
+  let set = site.idsByPage.get(file);
+  if (!set) site.idsByPage.set(file, (set = scanHtml(site.text(file), site.pageUrl(file)).ids));
+  return set;
+}
+
+type ProblemCode = 'LinkBroken' | 'AnchorMissing' | 'ImageMissing';
+
+interface Problem {
+  code: ProblemCode;
+  ref: Reference;
+  target: string;
+  pages: string[];
+  source?: string;
+  loc?: Location;
+  detail: Detail;
+}
+
+/**
+ * Resolves each internal reference against the site's files: one problem per kind, target and source (a template's
+ * broken link on 40 pages is one problem), located in the post's markdown when the URL is written there.
+ */
+function checkReferences(found: { page: string; ref: Reference }[], site: CheckedSite, options: CheckOutputOptions): { problems: Problem[]; links: number; images: number } {
+  const problems = new Map<string, Problem>();
   const sourceTexts = new Map<string, string | undefined>();
   const readSource = (file: string) => {
     if (!sourceTexts.has(file)) sourceTexts.set(file, options.readSource?.(file));
@@ -83,70 +132,72 @@ export function checkOutput(options: CheckOutputOptions): CheckReport {
   let links = 0;
   let images = 0;
   for (const { page, ref } of found) {
-    let resolved: URL;
-    try {
-      resolved = new URL(ref.url, ref.base);
-    } catch {
-      // A link that is not a URL points at no page of the site: not ours to check.
-      continue;
-    }
-    if (resolved.protocol !== 'http:' && resolved.protocol !== 'https:') continue;
-    if (resolved.origin !== origin) continue;
-    const isRootRelative = ref.url.startsWith('/') && !ref.url.startsWith('//');
-    const itemPage = ref.item ? outputFileFor(ref.item, ref.base) : undefined;
+    const resolved = internalUrl(ref, site.origin);
+    if (!resolved) continue;
+    const itemPage = ref.item ? outputFileFor(site, ref.item, ref.base) : undefined;
     // The post's source, when the URL is written in it; links from the theme (nav, footer) have none.
     const candidate = options.sources?.get(itemPage ?? page);
-    const loc = candidate ? locate(candidate, ref.url, siteRoot, basePath, readSource) : undefined;
+    const loc = candidate ? locate(candidate, ref.url, site.siteRoot, site.basePath, readSource) : undefined;
     const source = loc?.line ? candidate : undefined;
     if (ref.kind === 'image') images++;
     else links++;
-    const report = (code: 'LinkBroken' | 'AnchorMissing' | 'ImageMissing', detail: Detail) => {
-      const target = resolved.pathname + resolved.hash;
-      const key = `${code}\0${target}\0${source ?? ''}`;
-      const problem = problems.get(key) ?? { code, ref, target, pages: [], source, loc: source ? loc : undefined, detail };
-      // Shown as a page writes it: feeds (atom.xml and feed.json sort before posts/) hold the absolute form.
-      if (page.endsWith('.html') && !problem.pages.some((p) => p.endsWith('.html'))) problem.ref = ref;
-      if (!problem.pages.includes(page)) problem.pages.push(page);
-      problems.set(key, problem);
-    };
-
-    if (!resolved.pathname.startsWith(basePath)) {
-      // Same origin but outside the blog: a root-relative link that forgot the base path.
-      if (isRootRelative || !options.url) report(ref.kind === 'image' ? 'ImageMissing' : 'LinkBroken', { problem: 'outside' });
-      continue;
-    }
-    const target = outputFileFor(resolved.href, siteRoot);
-    if (target === undefined || !files.has(target)) {
-      report(ref.kind === 'image' ? 'ImageMissing' : 'LinkBroken', { problem: 'missing' });
-      continue;
-    }
-    const fragment = safeDecode(resolved.hash.slice(1));
-    if (fragment && fragment !== 'top' && target.endsWith('.html') && !ids(target).has(fragment)) {
-      report('AnchorMissing', { problem: 'anchor', fragment });
-    }
+    const problem = referenceProblem(ref, resolved, site, Boolean(options.url));
+    if (!problem) continue;
+    const target = resolved.pathname + resolved.hash;
+    const key = `${problem.code}\0${target}\0${source ?? ''}`;
+    const entry = problems.get(key) ?? { code: problem.code, ref, target, pages: [], source, loc: source ? loc : undefined, detail: problem.detail };
+    // Shown as a page writes it: feeds (atom.xml and feed.json sort before posts/) hold the absolute form.
+    if (page.endsWith('.html') && !entry.pages.some((p) => p.endsWith('.html'))) entry.ref = ref;
+    if (!entry.pages.includes(page)) entry.pages.push(page);
+    problems.set(key, entry);
   }
+  return { problems: [...problems.values()], links, images };
+}
 
-  function outputFileFor(href: string, base: string): string | undefined {
-    let url: URL;
-    try {
-      url = new URL(href, base);
-    } catch {
-      // Not a URL: no output file.
-      return undefined;
-    }
-    if (url.origin !== origin || !url.pathname.startsWith(basePath)) return undefined;
-    const rel = safeDecode(url.pathname.slice(basePath.length));
-    if (rel === '' || rel.endsWith('/')) return `${rel}index.html`;
-    if (files.has(rel)) return rel;
-    return files.has(`${rel}/index.html`) ? `${rel}/index.html` : rel;
+/** The reference as a URL of the site's origin (http or https), or undefined when it is not ours to check. */
+function internalUrl(ref: Reference, origin: string): URL | undefined {
+  let resolved: URL;
+  try {
+    resolved = new URL(ref.url, ref.base);
+  } catch {
+    // A link that is not a URL points at no page of the site: not ours to check.
+    return undefined;
   }
+  if (resolved.protocol !== 'http:' && resolved.protocol !== 'https:') return undefined;
+  return resolved.origin === origin ? resolved : undefined;
+}
 
-  const diagnostics: Diagnostic[] = [...malformed];
-  for (const problem of problems.values()) {
-    const args = { url: problem.ref.url, ...problem.detail, basePath, pages: problem.source ? undefined : problem.pages, isInPost: Boolean(problem.source) };
-    diagnostics.push(problem.code === 'AnchorMissing' ? warning(problem.code, args, problem.loc) : error(problem.code, args, problem.loc));
+/** What is wrong with an internal reference, if anything: outside the blog, no such file, or no such anchor. */
+function referenceProblem(ref: Reference, resolved: URL, site: CheckedSite, hasUrl: boolean): { code: ProblemCode; detail: Detail } | undefined {
+  const missing = ref.kind === 'image' ? 'ImageMissing' : 'LinkBroken';
+  if (!resolved.pathname.startsWith(site.basePath)) {
+    // Same origin but outside the blog: a root-relative link that forgot the base path.
+    const isRootRelative = ref.url.startsWith('/') && !ref.url.startsWith('//');
+    return isRootRelative || !hasUrl ? { code: missing, detail: { problem: 'outside' } } : undefined;
   }
-  return { diagnostics, pages, feeds, links, images };
+  const target = outputFileFor(site, resolved.href, site.siteRoot);
+  if (target === undefined || !site.files.has(target)) return { code: missing, detail: { problem: 'missing' } };
+  const fragment = safeDecode(resolved.hash.slice(1));
+  if (fragment && fragment !== 'top' && target.endsWith('.html') && !idsOf(site, target).has(fragment)) {
+    return { code: 'AnchorMissing', detail: { problem: 'anchor', fragment } };
+  }
+  return undefined;
+}
+
+/** The output file a URL of the site names (`posts/x/` → `posts/x/index.html`), or undefined for one outside it. */
+function outputFileFor(site: CheckedSite, href: string, base: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(href, base);
+  } catch {
+    // Not a URL: no output file.
+    return undefined;
+  }
+  if (url.origin !== site.origin || !url.pathname.startsWith(site.basePath)) return undefined;
+  const rel = safeDecode(url.pathname.slice(site.basePath.length));
+  if (rel === '' || rel.endsWith('/')) return `${rel}index.html`;
+  if (site.files.has(rel)) return rel;
+  return site.files.has(`${rel}/index.html`) ? `${rel}/index.html` : rel;
 }
 
 /** What is wrong with a reference, as `check`'s catalogue entries take it. */

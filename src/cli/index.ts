@@ -13,6 +13,12 @@ export function createProgram(): Command {
     .showHelpAfterError('hint: add --help to list the commands and options')
     .exitOverride();
 
+  for (const addCommand of [addBuild, addServe, addNew, addInit, addCheck, addImport, addClean]) addCommand(program);
+  return program;
+}
+
+/** `blogbuild build`: the blog into the output folder. */
+function addBuild(program: Command): void {
   siteOptions(program.command('build').description('build the blog into the output folder (dist/ by default)'))
     .option('-o, --out <dir>', 'output folder (default: dist)')
     .option('-q, --quiet', 'print only errors')
@@ -22,7 +28,10 @@ export function createProgram(): Command {
     .action(async (flags) => {
       process.exitCode = await buildCommand(flags);
     });
+}
 
+/** `blogbuild serve`: the blog on localhost, rebuilt as its files change. */
+function addServe(program: Command): void {
   siteOptions(
     program.command('serve').description('serve the blog on localhost and rebuild and reload the browser as you save'),
     'absolute URL the site is published at; its path is where the site is served',
@@ -34,7 +43,10 @@ export function createProgram(): Command {
       const { serveCommand } = await import('./serve-command.js');
       process.exitCode = await serveCommand(flags);
     });
+}
 
+/** `blogbuild new <title>`: a post with its front matter filled in. */
+function addNew(program: Command): void {
   program
     .command('new')
     .description('create a post in posts/<slug>.md with its front matter filled in')
@@ -49,7 +61,10 @@ export function createProgram(): Command {
       const { newCommand } = await import('./new-command.js');
       process.exitCode = await newCommand(title, flags);
     });
+}
 
+/** `blogbuild init [dir]`: a new blog. */
+function addInit(program: Command): void {
   program
     .command('init')
     .description('create a new blog: config, a first post, package.json and a GitHub Pages workflow')
@@ -61,7 +76,10 @@ export function createProgram(): Command {
       const { initCommand } = await import('./init-command.js');
       process.exitCode = await initCommand(dir, flags);
     });
+}
 
+/** `blogbuild check`: a build in memory, its links, anchors and images checked. */
+function addCheck(program: Command): void {
   siteOptions(
     program
       .command('check')
@@ -72,7 +90,10 @@ export function createProgram(): Command {
       const { checkCommand } = await import('./check-command.js');
       process.exitCode = await checkCommand(flags);
     });
+}
 
+/** `blogbuild import <generator> <site>`: another generator's site as a blogbuild blog. */
+function addImport(program: Command): void {
   program
     .command('import')
     .description('convert a Jekyll, Hugo, Eleventy or Astro site into a blogbuild blog and report what changed')
@@ -86,7 +107,10 @@ export function createProgram(): Command {
       const { importCommand } = await import('./import-command.js');
       process.exitCode = await importCommand(generator, site, flags);
     });
+}
 
+/** `blogbuild clean`: the build cache removed. */
+function addClean(program: Command): void {
   program
     .command('clean')
     .description('remove the build cache (node_modules/.cache/blogbuild/), so the next build renders every post')
@@ -96,8 +120,6 @@ export function createProgram(): Command {
       const { cleanCommand } = await import('./clean-command.js');
       process.exitCode = await cleanCommand(flags);
     });
-
-  return program;
 }
 
 /** Adds the options of every command that builds the site: where its parts are and what gets published. */

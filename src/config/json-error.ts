@@ -20,95 +20,124 @@ class Stop {
 
 /** Returns the first syntax problem in `text`, or undefined when it is valid JSON. */
 export function findJsonProblem(text: string): JsonProblem | undefined {
-  let i = 0;
-  const fail = (offset: number, reason: string, hint: string): never => {
-    throw new Stop({ offset, reason, hint });
-  };
-  const ws = () => {
-    while (i < text.length && /\s/.test(text[i])) i++;
-    if (text.startsWith('//', i) || text.startsWith('/*', i)) {
-      fail(i, 'JSON does not allow comments', 'remove the comment, or write the config as blogbuild.config.js');
-    }
-  };
-  const end = (what: string): never => fail(text.trimEnd().length, `the file ends before ${what} is closed`, 'check that every { and [ is closed');
-
-  const string = () => {
-    const start = i++;
-    while (text[i] !== '"') {
-      if (i >= text.length || text[i] === '\n') fail(start, 'this string has no closing "', 'close the string with " on the same line');
-      i += text[i] === '\\' ? 2 : 1;
-    }
-    i++;
-  };
-
-  const value = (): void => {
-    ws();
-    const ch = text[i];
-    if (ch === undefined) fail(text.trimEnd().length, 'the file ends where a value should be', 'check that every { and [ is closed and no value is missing');
-    if (ch === '{') return container('}');
-    if (ch === '[') return container(']');
-    if (ch === '"') return string();
-    if (ch === "'") fail(i, 'strings must be in double quotes', 'use "…" instead of \'…\'');
-    const literal = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
-    literal.lastIndex = i;
-    const m = literal.exec(text);
-    if (m) {
-      i += m[0].length;
-      return;
-    }
-    const word = /^[^\s,:{}[\]"]+/.exec(text.slice(i))?.[0] ?? ch;
-    fail(i, `\`${word}\` is not a JSON value`, 'put text in double quotes; numbers, true, false and null go without');
-  };
-
-  const container = (close: '}' | ']') => {
-    const isObject = close === '}';
-    i++;
-    ws();
-    if (text[i] === close) {
-      i++;
-      return;
-    }
-    for (;;) {
-      ws();
-      if (isObject) {
-        if (text[i] === undefined) end('a {');
-        if (text[i] !== '"') {
-          const word = /^[\w$-]+/.exec(text.slice(i))?.[0];
-          if (word) fail(i, `the key \`${word}\` is not in double quotes`, `write "${word}": …`);
-          fail(i, 'expected a "quoted" key', 'write "key": value');
-        }
-        string();
-        ws();
-        if (text[i] !== ':') fail(i, 'a colon is missing after the key', 'write "key": value');
-        i++;
-      }
-      value();
-      const afterValue = i;
-      ws();
-      if (text[i] === ',') {
-        const comma = i++;
-        ws();
-        if (text[i] === close) fail(comma, 'there is a comma after the last entry', 'remove this comma: JSON allows no comma after the last entry');
-        continue;
-      }
-      if (text[i] === close) {
-        i++;
-        return;
-      }
-      if (text[i] === undefined) end(isObject ? 'a {' : 'a [');
-      fail(afterValue, 'a comma is missing between two entries', 'add a comma here, after the value');
-    }
-  };
-
+  const scanner = new JsonScanner(text);
   try {
-    if (!text.trim()) fail(0, 'the file is empty', 'write the settings as an object, e.g. { "title": "My Blog" }');
-    ws();
-    value();
-    ws();
-    if (i < text.length) fail(i, 'there is more text after the end of the settings', 'remove what follows the closing }');
+    if (!text.trim()) scanner.fail(0, 'the file is empty', 'write the settings as an object, e.g. { "title": "My Blog" }');
+    scanner.document();
     return undefined;
   } catch (stop) {
     if (stop instanceof Stop) return stop.problem;
     throw stop;
+  }
+}
+
+/** A recursive-descent reader of JSON that stops (throws a {@link Stop}) at the first problem. */
+class JsonScanner {
+  private i = 0;
+
+  constructor(private readonly text: string) {}
+
+  fail(offset: number, reason: string, hint: string): never {
+    throw new Stop({ offset, reason, hint });
+  }
+
+  /** One value and nothing after it. */
+  document(): void {
+    this.ws();
+    this.value();
+    this.ws();
+    if (this.i < this.text.length) this.fail(this.i, 'there is more text after the end of the settings', 'remove what follows the closing }');
+  }
+
+  private ws(): void {
+    const { text } = this;
+    while (this.i < text.length && /\s/.test(text[this.i])) this.i++;
+    if (text.startsWith('//', this.i) || text.startsWith('/*', this.i)) {
+      this.fail(this.i, 'JSON does not allow comments', 'remove the comment, or write the config as blogbuild.config.js');
+    }
+  }
+
+  private end(what: string): never {
+    return this.fail(this.text.trimEnd().length, `the file ends before ${what} is closed`, 'check that every { and [ is closed');
+  }
+
+  private string(): void {
+    const { text } = this;
+    const start = this.i++;
+    while (text[this.i] !== '"') {
+      if (this.i >= text.length || text[this.i] === '\n') this.fail(start, 'this string has no closing "', 'close the string with " on the same line');
+      this.i += text[this.i] === '\\' ? 2 : 1;
+    }
+    this.i++;
+  }
+
+  private value(): void {
+    const { text } = this;
+    this.ws();
+    const ch = text[this.i];
+    if (ch === undefined) this.fail(text.trimEnd().length, 'the file ends where a value should be', 'check that every { and [ is closed and no value is missing');
+    if (ch === '{') return this.container('}');
+    if (ch === '[') return this.container(']');
+    if (ch === '"') return this.string();
+    if (ch === "'") this.fail(this.i, 'strings must be in double quotes', 'use "…" instead of \'…\'');
+    const literal = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
+    literal.lastIndex = this.i;
+    const m = literal.exec(text);
+    if (m) {
+      this.i += m[0].length;
+      return;
+    }
+    const word = /^[^\s,:{}[\]"]+/.exec(text.slice(this.i))?.[0] ?? ch;
+    this.fail(this.i, `\`${word}\` is not a JSON value`, 'put text in double quotes; numbers, true, false and null go without');
+  }
+
+  private container(close: '}' | ']'): void {
+    const isObject = close === '}';
+    this.i++;
+    this.ws();
+    if (this.text[this.i] === close) {
+      this.i++;
+      return;
+    }
+    for (;;) {
+      this.ws();
+      if (isObject) this.key();
+      this.value();
+      if (this.isLastEntry(close, isObject)) return;
+    }
+  }
+
+  /** An object's `"key":`. */
+  private key(): void {
+    const { text } = this;
+    if (text[this.i] === undefined) this.end('a {');
+    if (text[this.i] !== '"') {
+      const word = /^[\w$-]+/.exec(text.slice(this.i))?.[0];
+      if (word) this.fail(this.i, `the key \`${word}\` is not in double quotes`, `write "${word}": …`);
+      this.fail(this.i, 'expected a "quoted" key', 'write "key": value');
+    }
+    this.string();
+    this.ws();
+    if (text[this.i] !== ':') this.fail(this.i, 'a colon is missing after the key', 'write "key": value');
+    this.i++;
+  }
+
+  /** After an entry: a comma and another entry (false), or the closing bracket (true). */
+  private isLastEntry(close: '}' | ']', isObject: boolean): boolean {
+    const { text } = this;
+    const afterValue = this.i;
+    this.ws();
+    if (text[this.i] === ',') {
+      const comma = this.i++;
+      this.ws();
+      if (text[this.i] === close) this.fail(comma, 'there is a comma after the last entry', 'remove this comma: JSON allows no comma after the last entry');
+      return false;
+    }
+    if (text[this.i] === close) {
+      this.i++;
+      return true;
+    }
+    if (text[this.i] === undefined) this.end(isObject ? 'a {' : 'a [');
+    return this.fail(afterValue, 'a comma is missing between two entries', 'add a comma here, after the value');
   }
 }

@@ -47,6 +47,42 @@ export async function loadTemplates(
   verified?: VerifiedTemplates,
   extend: TemplateExtensions = {},
 ): Promise<{ theme?: Theme; diagnostics: Diagnostic[] }> {
+  const sources = await templateSources(localDir, extend);
+  const { files } = sources;
+  // With a memo (the dev server; the helpers' config is the memo's), the theme is compiled again only when the set
+  // of template files or one file's size, mtime or inode changed.
+  let key: string | undefined;
+  if (memo || verified) {
+    key = templatesKey(sources);
+    if (memo?.last?.key === key) return { theme: memo.last.theme, diagnostics: [] };
+    if (memo) memo.last = undefined;
+  }
+  // The same template files (paths and stats) compiled without errors by an earlier build: Handlebars is loaded
+  // and the templates compiled only when some page is rendered.
+  if (verified && key !== undefined && verified.has(key)) {
+    const theme = await lazyTheme(files, sources.read, registerHelpers, verified);
+    if (theme) {
+      if (memo) memo.last = { key, theme };
+      return { theme, diagnostics: [] };
+    }
+  }
+  const { theme, diagnostics, specs } = await compileTheme(sources, registerHelpers, verified);
+  if (!theme) return { diagnostics };
+  if (memo && key !== undefined) memo.last = { key, theme };
+  if (verified && key !== undefined) verified.add(key, specs);
+  return { theme, diagnostics };
+}
+
+/** The theme's template files by path relative to the theme (`partials/x.hbs`), and how to read each. */
+interface TemplateSources {
+  files: Map<string, string>;
+  /** Partials written in the config, by relative path: their source. */
+  inline: Map<string, string>;
+  read(rel: string, file: string): string | Promise<string>;
+}
+
+/** The built-in theme's files, overridden by a theme's, then the blog's, then the partials written in the config. */
+async function templateSources(localDir: string | undefined, extend: TemplateExtensions): Promise<TemplateSources> {
   const files = new Map<string, string>();
   for (const dir of [builtinTemplatesDir, extend.themeDir, localDir]) {
     if (!dir || !(await isDirectory(dir))) continue;
@@ -58,35 +94,29 @@ export async function loadTemplates(
     files.set(`partials/${name}.hbs`, extend.partials!.file);
     inline.set(`partials/${name}.hbs`, source);
   }
-  const read = (rel: string, file: string) => inline.get(rel) ?? fs.readFile(file, 'utf8');
-  // With a memo (the dev server; the helpers' config is the memo's), the theme is compiled again only when the set
-  // of template files or one file's size, mtime or inode changed.
-  let key: string | undefined;
-  if (memo || verified) {
-    key = JSON.stringify([...files].sort().map(([rel, file]) => {
-      const stat = fsSync.statSync(file, { throwIfNoEntry: false });
-      return inline.has(rel) ? [rel, inline.get(rel)] : [rel, file, stat?.size, stat?.mtimeMs, stat?.ino];
-    }));
-    if (memo?.last?.key === key) return { theme: memo.last.theme, diagnostics: [] };
-    if (memo) memo.last = undefined;
-  }
-  // The same template files (paths and stats) compiled without errors by an earlier build: Handlebars is loaded
-  // and the templates compiled only when some page is rendered.
-  if (verified && key !== undefined && verified.has(key)) {
-    const theme = await lazyTheme(files, read, registerHelpers, verified);
-    if (theme) {
-      if (memo) memo.last = { key, theme };
-      return { theme, diagnostics: [] };
-    }
-  }
+  return { files, inline, read: (rel, file) => inline.get(rel) ?? fs.readFile(file, 'utf8') };
+}
 
+/** The template files' paths and stats (an inline partial's source), as a key. */
+function templatesKey({ files, inline }: TemplateSources): string {
+  return JSON.stringify([...files].sort().map(([rel, file]) => {
+    const stat = fsSync.statSync(file, { throwIfNoEntry: false });
+    return inline.has(rel) ? [rel, inline.get(rel)] : [rel, file, stat?.size, stat?.mtimeMs, stat?.ino];
+  }));
+}
+
+/**
+ * Compiles every template of the theme in a new Handlebars environment, registering partials: a syntax error, a
+ * missing page template or a missing partial is a diagnostic, and then there is no theme.
+ */
+async function compileTheme(sources: TemplateSources, registerHelpers: (hb: typeof Handlebars) => void, verified?: VerifiedTemplates): Promise<{ theme?: Theme; diagnostics: Diagnostic[]; specs: Map<string, string> }> {
   const handlebars = loadHandlebars().create();
   registerHelpers(handlebars);
   const diagnostics: Diagnostic[] = [];
   const specs = new Map<string, string>();
   const references: (PartialReference & { file: string })[] = [];
   const compile = async (rel: string, file: string): Promise<CompiledTemplate | undefined> => {
-    const source = await read(rel, file);
+    const source = await sources.read(rel, file);
     try {
       const ast = handlebars.parse(source);
       for (const reference of partialReferences(ast)) references.push({ file, ...reference });
@@ -96,15 +126,14 @@ export async function loadTemplates(
       return { file, source, render };
     } catch (cause) {
       // A partial written in the config: its lines are not the config file's, so the message names the partial.
-      diagnostics.push(templateSyntaxError(file, source, cause, inline.has(rel) ? rel.slice('partials/'.length, -'.hbs'.length) : undefined));
+      diagnostics.push(templateSyntaxError(file, source, cause, sources.inline.has(rel) ? rel.slice('partials/'.length, -'.hbs'.length) : undefined));
       return undefined;
     }
   };
-
   const partials = new Map<string, CompiledTemplate>();
   const assets = new Map<string, string>();
   const pages: Partial<Record<PageTemplateName, CompiledTemplate>> = {};
-  for (const [rel, file] of [...files].sort()) {
+  for (const [rel, file] of [...sources.files].sort()) {
     if (rel.startsWith('assets/')) {
       assets.set(rel, file);
     } else if (rel.startsWith('partials/') && rel.endsWith('.hbs')) {
@@ -118,20 +147,24 @@ export async function loadTemplates(
       if (compiled) pages[rel.slice(0, -4) as PageTemplateName] = compiled;
     }
   }
+  diagnostics.push(...missingTemplates(pages, partials, references, diagnostics));
+  if (diagnostics.length > 0) return { diagnostics, specs };
+  return { theme: { handlebars, pages: pages as Theme['pages'], partials, assets, files: [...sources.files.values()].sort() }, diagnostics, specs };
+}
+
+/** Page templates no theme layer has, and partials a template uses that none defines (when all compiled). */
+function missingTemplates(pages: Partial<Record<PageTemplateName, CompiledTemplate>>, partials: Map<string, CompiledTemplate>, references: (PartialReference & { file: string })[], compileErrors: Diagnostic[]): Diagnostic[] {
+  const missing: Diagnostic[] = [];
   for (const name of pageTemplates) {
-    if (!pages[name] && !diagnostics.some((d) => d.loc?.file.endsWith(`${name}.hbs`))) {
-      diagnostics.push(error('TemplateNotFound', { problem: 'page', name }));
+    if (!pages[name] && !compileErrors.some((d) => d.loc?.file.endsWith(`${name}.hbs`))) {
+      missing.push(error('TemplateNotFound', { problem: 'page', name }));
     }
   }
   // Checked once every template compiled: a partial with a syntax error is reported as that, not as missing too.
-  for (const { file, name, line, column, length } of diagnostics.length > 0 ? [] : references) {
-    if (!partials.has(name)) diagnostics.push(error('TemplateNotFound', { problem: 'partial', name }, { file, line, column, length }));
+  for (const { file, name, line, column, length } of compileErrors.length > 0 || missing.length > 0 ? [] : references) {
+    if (!partials.has(name)) missing.push(error('TemplateNotFound', { problem: 'partial', name }, { file, line, column, length }));
   }
-  if (diagnostics.length > 0) return { diagnostics };
-  const theme: Theme = { handlebars, pages: pages as Theme['pages'], partials, assets, files: [...files.values()].sort() };
-  if (memo && key !== undefined) memo.last = { key, theme };
-  if (verified && key !== undefined) verified.add(key, specs);
-  return { theme, diagnostics };
+  return missing;
 }
 
 /** Where templates come from besides the built-in theme and the blog's `templates/`. */
