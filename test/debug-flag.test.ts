@@ -33,8 +33,8 @@ const cases: { command: string; args: string[]; exitCode: number; says: string; 
   { command: 'check', args: ['check'], exitCode: 2, says: '[ConfigInvalid]', cause: 'caused by: SyntaxError' },
   { command: 'serve', args: ['serve', '--port', '0'], exitCode: 2, says: '[ConfigInvalid]', cause: 'caused by: SyntaxError' },
   { command: 'new', args: ['new', 'Hello'], exitCode: 2, says: '[ConfigInvalid]', cause: 'caused by: SyntaxError' },
-  { command: 'init', args: ['init', 'blocker/blog'], exitCode: 2, says: 'error: blocker/blog: a file is in the way where a folder is needed', cause: 'caused by: Error: ENOTDIR' },
-  { command: 'clean', args: ['clean'], exitCode: 2, says: 'error: node_modules/.cache/blogbuild: a file is in the way where a folder is needed', cause: 'caused by: Error: ENOTDIR' },
+  { command: 'init', args: ['init', 'blocker/blog'], exitCode: 2, says: 'error: blocker/blog: a file is in the way where a folder is needed [PathUnwritable]', cause: 'caused by: Error: ENOTDIR' },
+  { command: 'clean', args: ['clean'], exitCode: 2, says: 'error: node_modules/.cache/blogbuild: a file is in the way where a folder is needed [PathUnwritable]', cause: 'caused by: Error: ENOTDIR' },
   {
     command: 'import',
     args: ['import', 'jekyll', path.join(scratch, 'jekyll'), '--out', path.join(scratch, 'imported')],

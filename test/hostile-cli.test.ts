@@ -52,7 +52,7 @@ describe('init and new: file-system errors are usage errors', () => {
   it('init into a path under a file (ENOTDIR)', () => {
     const dir = makeSite();
     fs.writeFileSync(path.join(dir, 'afile'), 'x');
-    expectUsageError(run(['init', 'afile/sub'], dir), /^error: afile\/sub: a file is in the way where a folder is needed/m);
+    expectUsageError(run(['init', 'afile/sub'], dir), /^error: afile\/sub: a file is in the way where a folder is needed \[PathUnwritable\]$/m);
   });
 
   it.skipIf(!fs.existsSync('/proc/self'))('init /proc/x, build --out /proc/x/dist and outDir /proc/x/dist fail at once instead of spinning', () => {
@@ -67,7 +67,7 @@ describe('init and new: file-system errors are usage errors', () => {
   it('new with a 1,000-character title (ENAMETOOLONG) names the limit', () => {
     const dir = makeSite();
     const result = run(['new', 'a'.repeat(1000)], dir);
-    expectUsageError(result, /^error: the title is too long for a post's URL: its slug is 1000 bytes long, and a folder name of the site may have at most 200/m);
+    expectUsageError(result, /^error: the title is too long for a post's URL: its slug is 1000 bytes long, and a folder name of the site may have at most 200.* \[NewPostInvalid\]$/m);
     expect(fs.readdirSync(path.join(dir, 'posts'))).toEqual(['hello.md']);
   });
 
@@ -75,7 +75,7 @@ describe('init and new: file-system errors are usage errors', () => {
     const dir = makeSite();
     fs.rmSync(path.join(dir, 'posts'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'posts'), 'not a folder');
-    expectUsageError(run(['new', 'X'], dir), /^error: posts is a file, but posts go in a folder of that name/m);
+    expectUsageError(run(['new', 'X'], dir), /^error: posts is a file, but posts go in a folder of that name; nothing was written \[NewPostInvalid\]$/m);
   });
 
   it('new "- list" takes the title; new -x says to use --', () => {

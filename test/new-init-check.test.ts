@@ -64,13 +64,19 @@ describe('blogbuild new', () => {
     expect(built.site?.drafts.map((p) => p.slug)).toEqual(['half-done']);
   });
 
+  it('refuses an empty title (exit 2), with the catalogue\'s wording and hint', () => {
+    const empty = run(['new', '  '], tmp);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toBe('error: the title is empty [NewPostInvalid]\n  hint: blogbuild new "My first post"\n\n');
+  });
+
   it('refuses to overwrite an existing post', async () => {
     expect(run(['new', 'Hello'], tmp).code).toBe(0);
     const file = path.join(tmp, 'posts/hello.md');
     await fs.writeFile(file, 'my words');
     const again = run(['new', 'Hello', '--tags', 'x'], tmp);
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain('posts/hello.md already exists');
+    expect(again.stderr).toContain('error: posts/hello.md already exists; nothing was written [PostExists]');
     expect(again.stdout).toBe('');
     expect(await fs.readFile(file, 'utf8')).toBe('my words');
   });
@@ -83,6 +89,7 @@ describe('blogbuild new', () => {
       const result = run(['new', title], tmp);
       expect(result.code, result.stderr).toBe(1);
       expect(result.stderr).toContain(`error: ${owner} already has the slug`);
+      expect(result.stderr).toMatch(/nothing was written \[PostExists\]\n {2}hint: choose another title, or edit /);
       expect(result.stdout).toBe('');
     }
     expect(await exists(path.join(tmp, 'posts/hello-again.md'))).toBe(false);
@@ -91,6 +98,13 @@ describe('blogbuild new', () => {
 });
 
 describe('blogbuild init', () => {
+  it('refuses a folder name that is a file (exit 2)', async () => {
+    await fs.writeFile(path.join(tmp, 'taken'), 'a file\n');
+    const refused = run(['init', 'taken'], tmp);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe('error: taken exists and is not a folder [InitFolderInvalid]\n  hint: choose another name: blogbuild init my-blog\n\n');
+  });
+
   it('scaffolds a blog that builds and checks, with a GitHub Pages workflow', async () => {
     const dir = path.join(tmp, 'my-new-blog');
     const result = run(['init', 'my-new-blog'], tmp);
@@ -147,7 +161,7 @@ describe('blogbuild init', () => {
     await fs.writeFile(path.join(tmp, 'package.json'), '{"name":"mine"}');
     const refused = run(['init'], tmp);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('is not empty');
+    expect(refused.stderr).toMatch(/is not empty \(.*notes\.txt.*\); nothing was written \[InitFolderNotEmpty\]/);
     expect(refused.stderr).toContain('--force');
     expect(await fs.readdir(tmp)).toEqual(['notes.txt', 'package.json']);
 

@@ -1,11 +1,16 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { escapeControl, formatCause } from '../diagnostics/format.js';
+import type { ArgsOf, ErrorCode } from '../diagnostics/codes.js';
+import { BlogbuildError, exitCodeFor, type Diagnostic } from '../diagnostics/error.js';
+import { createReporter } from './output.js';
 
-/** A file-system failure of a command, worded for the user: what happened and what to do. Exit 2. */
-export class CommandFileError extends Error {
-  constructor(message: string, readonly hint: string, options?: { cause?: unknown }) {
-    super(message, options);
+/**
+ * A failure of a command (a file-system error, a refused `new` or `init`), its wording from the catalogue
+ * (diagnostics/codes-cli.ts): thrown where it happens, printed by {@link reportFileError}.
+ */
+export class CommandFileError<C extends ErrorCode = ErrorCode> extends BlogbuildError<C> {
+  constructor(code: C, args: ArgsOf<C>, options?: { cause?: unknown }) {
+    super(code, args, undefined, options);
     this.name = 'CommandFileError';
   }
 }
@@ -14,28 +19,28 @@ export class CommandFileError extends Error {
 export const maxSegmentBytes = 200;
 
 /** Why `shown` (a path as the user should read it) cannot be created or written, from an fs error. */
-export function describeFileError(cause: unknown, shown: string): CommandFileError {
+export function describeFileError(cause: unknown, shown: string): CommandFileError<'PathUnwritable'> {
   const code = (cause as NodeJS.ErrnoException)?.code;
-  const options = { cause };
+  const fail = (args: ArgsOf<'PathUnwritable'>) => new CommandFileError('PathUnwritable', args, { cause });
   switch (code) {
     case 'ENAMETOOLONG':
-      return new CommandFileError(`${shown}: the name is too long for the file system`, `use a shorter name (at most ${maxSegmentBytes} bytes a folder or file name)`, options);
+      return fail({ path: shown, problem: 'name-too-long', maxBytes: maxSegmentBytes });
     case 'ENOTDIR':
     case 'EEXIST':
-      return new CommandFileError(`${shown}: a file is in the way where a folder is needed`, 'move or rename that file, or choose another folder', options);
+      return fail({ path: shown, problem: 'in-the-way' });
     case 'EACCES':
     case 'EPERM':
-      return new CommandFileError(`${shown}: permission denied`, 'choose a folder you can write to, or change its permissions', options);
+      return fail({ path: shown, problem: 'permission' });
     case 'EROFS':
-      return new CommandFileError(`${shown}: the file system is read-only`, 'choose a folder on a writable disk', options);
+      return fail({ path: shown, problem: 'read-only' });
     case 'ENOSPC':
     case 'EDQUOT':
-      return new CommandFileError(`${shown}: the disk is full`, 'free some space and run the command again', options);
+      return fail({ path: shown, problem: 'disk-full' });
     case 'ENOENT':
     case 'ELOOP':
-      return new CommandFileError(`${shown}: cannot be created here (${code})`, 'choose a folder on an ordinary disk, such as one in your home folder', options);
+      return fail({ path: shown, problem: 'not-here', errno: code });
     default:
-      return new CommandFileError(`${shown}: cannot be written (${code ?? (cause as Error)?.message ?? String(cause)})`, 'check the path and its permissions', options);
+      return fail({ path: shown, problem: 'other', reason: code ?? (cause as Error)?.message ?? String(cause) });
   }
 }
 
@@ -72,9 +77,12 @@ export async function makeDirectory(dir: string, shown: string): Promise<void> {
   }
 }
 
-/** Prints a {@link CommandFileError} as the commands print usage errors (with `debug`, its cause and stack); returns exit code 2. */
-export function reportFileError(failure: CommandFileError, debug = false): 2 {
-  const cause = debug && failure.cause !== undefined ? `${formatCause(failure.cause)}\n` : '';
-  process.stderr.write(`error: ${escapeControl(failure.message)}\n  hint: ${escapeControl(failure.hint)}\n${cause}`);
-  return 2;
+/**
+ * Prints a command's error (a {@link CommandFileError}, or any catalogue diagnostic) as every command prints
+ * diagnostics (with `debug`, its cause and stack); returns the exit code of its kind: 2 usage, 1 content.
+ */
+export function reportFileError(failure: BlogbuildError | Diagnostic, debug = false): 1 | 2 {
+  const diagnostic = failure instanceof BlogbuildError ? failure.toDiagnostic() : failure;
+  createReporter({ cwd: process.cwd(), debug }).diagnostics([diagnostic]);
+  return exitCodeFor([diagnostic]) === 2 ? 2 : 1;
 }

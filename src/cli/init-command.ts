@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isoInZone } from '../content/dates.js';
 import { slugify } from '../content/slug.js';
+import { error } from '../diagnostics/error.js';
 import { mergedPackageJson, newPackageJson, type PackageJsonOptions } from './init-package-json.js';
 import { installSource } from './install-source.js';
 import { CommandFileError, describeFileError, makeDirectory, reportFileError } from './file-errors.js';
@@ -110,8 +111,7 @@ async function initBlog(dir: string | undefined, flags: InitFlags): Promise<numb
   try {
     const stat = await fs.stat(target);
     if (!stat.isDirectory()) {
-      process.stderr.write(`error: ${shown} exists and is not a folder\n  hint: choose another name: blogbuild init my-blog\n`);
-      return 2;
+      return reportFileError(error('InitFolderInvalid', { folder: shown }), flags.debug);
     }
     entries = (await fs.readdir(target)).filter((name) => !ignorable.has(name));
   } catch (cause) {
@@ -121,11 +121,7 @@ async function initBlog(dir: string | undefined, flags: InitFlags): Promise<numb
   const blocking = installedHere ? entries.filter((name) => !npmLeftovers.has(name)) : entries;
   if (blocking.length > 0 && !flags.force) {
     const listed = blocking.slice(0, 5).join(', ') + (blocking.length > 5 ? ', …' : '');
-    process.stderr.write(
-      `error: ${shown} is not empty (${listed}); nothing was written\n` +
-        `  hint: run blogbuild init in an empty folder (blogbuild init my-blog), or add --force to add the missing files and keep the existing ones\n`,
-    );
-    return 1;
+    return reportFileError(error('InitFolderNotEmpty', { folder: shown, entries: listed }), flags.debug);
   }
 
   const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';

@@ -3,9 +3,9 @@ import path from 'node:path';
 import yaml from 'js-yaml';
 import { isoInZone } from '../content/dates.js';
 import { describeCode } from '../diagnostics/codes.js';
+import { error } from '../diagnostics/error.js';
 import { fallbackSlug, slugify, slugLengthProblem, tagProblem } from '../content/slug.js';
 import { codePointName, findUnprintable } from '../content/printable.js';
-import { escapeControl } from '../diagnostics/format.js';
 import { CommandFileError, describeFileError, makeDirectory, reportFileError } from './file-errors.js';
 import { createReporter } from './output.js';
 
@@ -54,8 +54,7 @@ export async function newCommand(title: string, flags: NewFlags): Promise<number
   const cwd = process.cwd();
   title = title.trim();
   if (!title) {
-    process.stderr.write('error: the title is empty\n  hint: blogbuild new "My first post"\n');
-    return 2;
+    return reportFileError(error('NewPostInvalid', { problem: 'title-empty' }), flags.debug);
   }
   const { loadConfig } = await import('../config/load.js');
   const { config, diagnostics } = await loadConfig(cwd, { config: flags.config, posts: flags.posts });
@@ -66,23 +65,20 @@ export async function newCommand(title: string, flags: NewFlags): Promise<number
   for (const [what, text] of [['the title', title], ['--tags', flags.tags ?? '']]) {
     const found = findUnprintable(text, false);
     if (found) {
-      process.stderr.write(`error: ${what} holds the control character ${codePointName(found.codePoint)}, which a web page cannot hold; nothing was written\n  hint: remove it\n`);
-      return 2;
+      return reportFileError(error('NewPostInvalid', { problem: 'unprintable', what, character: codePointName(found.codePoint) }), flags.debug);
     }
   }
   const slug = slugify(title) || fallbackSlug(title);
   const tooLong = slugLengthProblem(slug);
   if (tooLong) {
-    process.stderr.write(`error: the title is too long for a post's URL: ${tooLong}; nothing was written\n  hint: use a shorter title (you can lengthen \`title:\` in the new file afterwards)\n`);
-    return 2;
+    return reportFileError(error('NewPostInvalid', { problem: 'url-too-long', reason: tooLong }), flags.debug);
   }
   // The same rules the build applies to tags, so `new` never writes a post the build then rejects.
   const tags = (flags.tags ?? '').split(',').map((tag) => tag.trim().replace(/\s+/g, ' ')).filter(Boolean);
   for (const tag of tags) {
     const problem = tagProblem(tag);
     if (problem) {
-      process.stderr.write(`error: --tags: ${escapeControl(describeCode('SlugUnsafe', problem).message)}; nothing was written\n  hint: use plain, short names separated by commas, e.g. --tags news,recipes\n`);
-      return 2;
+      return reportFileError(error('NewPostInvalid', { problem: 'tag', reason: describeCode('SlugUnsafe', problem).message }), flags.debug);
     }
   }
   const file = path.join(config.postsDir, `${slug}.md`);
@@ -104,16 +100,12 @@ async function writePost(options: {
   // A posts folder that does not exist yet is made below; only a file in its place is an error.
   const postsStat = await fs.stat(config.postsDir).catch(() => undefined);
   if (postsStat && !postsStat.isDirectory()) {
-    throw new CommandFileError(`${shownDir} is a file, but posts go in a folder of that name; nothing was written`, 'rename or move that file, or pass --posts DIR');
+    throw new CommandFileError('NewPostInvalid', { problem: 'posts-is-file', folder: shownDir });
   }
   const taken = await postWithSlug(config.postsDir, slug, config.timezone);
   if (taken && path.resolve(taken) !== path.resolve(file)) {
     const other = (path.relative(cwd, taken) || taken).split(path.sep).join('/');
-    process.stderr.write(
-      `error: ${other} already has the slug "${slug}", so a new post would collide with it at posts/${slug}/; nothing was written\n` +
-        `  hint: choose another title, or edit ${other}\n`,
-    );
-    return 1;
+    return reportFileError(error('PostExists', { problem: 'slug', other, slug }), flags.debug);
   }
   const text = newPostText({
     title,
@@ -128,8 +120,7 @@ async function writePost(options: {
     await fs.writeFile(file, text, { flag: 'wx' });
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === 'EEXIST') {
-      process.stderr.write(`error: ${shown} already exists; nothing was written\n  hint: edit that file, or choose another title\n`);
-      return 1;
+      return reportFileError(error('PostExists', { problem: 'file', file: shown }), flags.debug);
     }
     throw describeFileError(cause, shown);
   }

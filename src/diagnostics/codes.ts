@@ -10,17 +10,18 @@
  * (or `warning(…)`, or `throw new BlogbuildError(…)` with the same arguments); the wording never leaves the catalogue.
  *
  * To add a code: add an entry with `define({ … })` to the group file of its stage (`codes-config.ts` for flags, config
- * and folders; `codes-content.ts` for posts; `codes-output.ts` for markdown, templates, output and `check`), with the
+ * and folders; `codes-cli.ts` for what `new`, `init` and `clean` write; `codes-content.ts` for posts; `codes-output.ts` for markdown, templates, output and `check`), with the
  * message's values as one typed object (a `problem` field picks the wording when one code has several). Then add an
  * invalid-site fixture (test/fixtures/invalid/<case>/) or a test that prints it: test/catalogue.test.ts fails for a
  * code no test triggers, unless it is in that test's allow-list with the reason.
  */
+import { cliCodes } from './codes-cli.js';
 import { configCodes } from './codes-config.js';
 import { contentCodes } from './codes-content.js';
 import { outputCodes } from './codes-output.js';
 import type { ErrorData } from './define.js';
 
-export const codes = { ...configCodes, ...contentCodes, ...outputCodes };
+export const codes = { ...configCodes, ...contentCodes, ...outputCodes, ...cliCodes };
 
 /** A permanent diagnostic code, e.g. `DateInvalid`. */
 export type ErrorCode = keyof typeof codes;
