@@ -189,7 +189,7 @@ export function parseCacheFile(bytes: Buffer, saltHash: string): { entries: Reco
 
 /** Where the writer's manifest of `outDir` lives in the cache folder (see fsWriter's `manifest`). */
 export function outputManifestPath(dir: string, outDir: string): string {
-  return path.join(dir, `output-${sha1(outDir).slice(0, 12)}.manifest.json`);
+  return path.join(dir, `output-${sha1(outDir).slice(0, 12)}.manifest`);
 }
 
 /** Removes the cache folder; `blogbuild clean`. */
