@@ -7,7 +7,8 @@ import { loadPosts } from './content/load-posts.js';
 import { error, hasErrors, warning, type Diagnostic } from './diagnostics/error.js';
 import { markdownCacheSalt, renderCacheSalt } from './cache/cache-salt.js';
 import { codeSalt } from './cache/code-salt.js';
-import { cachedPostIdentity, openPostCache } from './cache/post-cache.js';
+import { bodyDigests } from './cache/body-digest.js';
+import { openPostCache } from './cache/post-cache.js';
 import { openMarkdownCache, outputManifestPath, resolveCacheDir } from './cache/markdown-cache.js';
 import { diskStore } from './incremental/disk-store.js';
 import { layeredStore } from './incremental/store.js';
@@ -123,7 +124,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
   const cacheDir = options.cache === false ? undefined : resolveCacheDir(config.root, options.cacheDir);
   // Builds with a state keep source texts and posts in it; others keep posts in the persistent post cache.
-  const postCache = cacheDir === undefined || state ? undefined : openPostCache(cacheDir);
+  const digests = state?.bodyDigests ?? bodyDigests();
+  const postCache = cacheDir === undefined || state ? undefined : openPostCache(cacheDir, digests);
   const { sources, diagnostics: sourceDiagnostics, fresh } = await discoverSources(config.postsDir, state?.sources, postCache, config.root);
   diagnostics.push(...sourceDiagnostics);
   // The markdown processor's description: workers build the same processor from it. No user plugins yet.
@@ -152,7 +154,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     }
 
     await state?.pendingSave;
-    const cache = cacheDir === undefined ? undefined : await openMarkdownCache({ dir: cacheDir, salt: markdownCacheSalt(markdownOptions) });
+    const cache = cacheDir === undefined ? undefined : await openMarkdownCache({ dir: cacheDir, salt: markdownCacheSalt(markdownOptions), lastRead: state?.markdownFile, digests });
     const feedOptions = { ...config, items: config.feed.items, generator };
     const markdown = await renderMarkdown(published, { markdown: markdownOptions, readingSpeed: config.readingSpeed, cache, workers: options.workers, onProgress: options.onProgress, memo: state?.markdown, renderedMemo: state?.renderedPosts,
       pool, signal: stopRendering.signal,
@@ -184,7 +186,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     // Every page's inputs in one hash: when the previous output was rendered under the same, pages keep their keys
     // and none is computed (most of a no-change rebuild's page work).
     const siteKey = manifestFile === undefined || state || renderSalt === undefined || markdown.posts.length !== published.length ? undefined
-      : siteFingerprint(renderSalt, published.map((post, i) => ({ identity: cachedPostIdentity(post), htmlKey: markdown.htmlKeys.get(markdown.posts[i]) })));
+      : siteFingerprint(renderSalt, published.map((post, i) => ({ identity: postCache?.identity(post), htmlKey: markdown.htmlKeys.get(markdown.posts[i]) })));
     const isSiteUnchanged = siteKey !== undefined && previousOutput?.site === siteKey;
     // The feed, sitemap, robots.txt and copied files are routes too, after the pages.
     const otherFiles = [

@@ -3,6 +3,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { MarkdownResult } from '../markdown/render-job.js';
 import type { FilteredTag } from '../markdown/remark-tagfilter.js';
+import type { Post } from '../site/model.js';
+import type { BodyDigests } from './body-digest.js';
 import { defineLazyText, lazyTextOf, packFile, textOf, unpackFile, writeFileAtomic, type LazyText } from './packed.js';
 
 /**
@@ -17,8 +19,8 @@ import { defineLazyText, lazyTextOf, packFile, textOf, unpackFile, writeFileAtom
  * salt or entry shapes are wrong is ignored as a whole.
  */
 export interface MarkdownCache {
-  /** The key of a post body, given by its digest (see bodyDigest), under this cache's salt. */
-  key(bodyDigest: string, stripTitleHeading: boolean): string;
+  /** The key of a post's body (and whether its title heading is dropped) under this cache's salt. */
+  key(post: Post): string;
   /** A cached result, or undefined. Its `html` is decoded from the file only when first read. */
   get(key: string): MarkdownResult | undefined;
   /** Records a result for this build. */
@@ -40,6 +42,21 @@ export interface MarkdownCacheOptions {
   dir: string;
   /** Everything besides the body that shapes the output: options, versions. Part of every key. */
   salt: string;
+  /**
+   * Where a process that opens the cache again and again (the dev server) keeps the entries of the file it read or
+   * wrote last, so an unchanged file is not read and parsed again. @default undefined (read the file every time)
+   */
+  lastRead?: LastRead;
+  /** The digests of the posts' bodies (the post cache records those it knows). */
+  digests: BodyDigests;
+}
+
+/**
+ * The entries of the cache file a process read or wrote last, with the file's path, size, mtime and inode then.
+ * Entries are never mutated once stored. Create one with `{}`.
+ */
+export interface LastRead {
+  file?: { path: string; signature: string; saltHash: string; entries: Record<string, Entry> };
 }
 
 const fileName = 'markdown-v1.cache';
@@ -55,7 +72,8 @@ export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<
   let previous: Record<string, Entry> = Object.create(null);
   try {
     const signature = await fileSignature(file);
-    const remembered = lastRead.get(file);
+    const lastRead = options.lastRead;
+    const remembered = lastRead?.file?.path === file ? lastRead.file : undefined;
     if (remembered && signature !== undefined && remembered.signature === signature && remembered.saltHash === saltHash) {
       // The file this process read or wrote last, unchanged since (the dev server rebuilds in one process).
       previous = remembered.entries;
@@ -64,7 +82,7 @@ export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<
       if ('reason' in read) stats.ignored = read.reason;
       else {
         previous = read.entries;
-        if (signature !== undefined) lastRead.set(file, { signature, saltHash, ...read });
+        if (signature !== undefined && lastRead) lastRead.file = { path: file, signature, saltHash, ...read };
       }
     }
   } catch (cause) {
@@ -76,7 +94,7 @@ export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<
   let isChanged = Boolean(stats.ignored);
   return {
     stats,
-    key: (bodyDigest, stripTitleHeading) => sha1(`${saltHash}\0${stripTitleHeading ? 1 : 0}\0${bodyDigest}`),
+    key: (post) => sha1(`${saltHash}\0${post.dropsTitleHeading ? 1 : 0}\0${options.digests.of(post)}`),
     get(key) {
       const entry = used.get(key) ?? previous[key];
       if (!entry) {
@@ -111,13 +129,14 @@ export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<
         writeFileAtomic(file, serialize(saltHash, used));
         stats.saved = true;
         const signature = await fileSignature(file);
-        lastRead.delete(file);
-        if (signature !== undefined) {
-          lastRead.set(file, {
+        const lastRead = options.lastRead;
+        if (lastRead) {
+          lastRead.file = signature === undefined ? undefined : {
+            path: file,
             signature,
             saltHash,
             entries: Object.assign(Object.create(null), Object.fromEntries(used)) as Record<string, Entry>,
-          });
+          };
         }
       } catch {
         // A cache that cannot be written only makes the next build slower.
@@ -125,13 +144,6 @@ export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<
     },
   };
 }
-
-/**
- * The entries of the cache file this process read or wrote last, by path, with the file's size, mtime and inode
- * then: a dev server rebuilding in one process skips re-reading and re-parsing an unchanged file. Entries are
- * never mutated once stored.
- */
-const lastRead = new Map<string, { signature: string; saltHash: string; entries: Record<string, Entry> }>();
 
 /** An entry as a result, its HTML decoded when first read. */
 function resultOf(entry: Entry): MarkdownResult {

@@ -1,6 +1,5 @@
 import os from 'node:os';
 import type { BuildState, MarkdownMemo } from '../build-state.js';
-import { bodyDigest } from '../cache/body-digest.js';
 import type { MarkdownCache } from '../cache/markdown-cache.js';
 import { lazyTextOf } from '../cache/packed.js';
 import { error, type Diagnostic } from '../diagnostics/error.js';
@@ -109,13 +108,13 @@ export async function renderMarkdown(
     if (known) {
       results[i] = known.result;
       if (cache) {
-        keys[i] = known.key ?? cache.key(bodyDigest(post), post.dropsTitleHeading);
+        keys[i] = known.key ?? cache.key(post);
         cache.keep(keys[i], known.result);
       }
       return;
     }
     if (cache) {
-      keys[i] = cache.key(bodyDigest(post), post.dropsTitleHeading);
+      keys[i] = cache.key(post);
       results[i] = cache.get(keys[i]);
     }
     if (!results[i]) missing.push(i);
