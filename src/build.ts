@@ -51,9 +51,9 @@ export interface BuildOptions extends ConfigOverrides {
   /** Called as posts are rendered, for progress display. */
   onProgress?: (done: number, total: number) => void;
   /**
-   * What earlier builds of this blog in this process computed (`createBuildState()`; the dev server passes one to
-   * every rebuild): unchanged sources are not read or parsed again, unchanged bodies not rendered, unchanged pages
-   * not rendered. The output is the same as without it. @default undefined (nothing kept)
+   * @internal The dev server's memory of earlier builds in this process (`createBuildState()` in build-state.ts,
+   * not part of the public API): unchanged sources are not read or parsed again, unchanged bodies and pages not
+   * rendered. The output is the same as without it. @default undefined (nothing kept)
    */
   state?: BuildState;
 }

@@ -8,6 +8,5 @@ export { formatDiagnostic } from './diagnostics/format.js';
 export { memoryWriter, fsWriter, type Writer, type MemoryWriter } from './output/writer.js';
 export type { Site, Post, RenderedPost, Tag } from './site/model.js';
 export { version } from './version.js';
-export { createBuildState, flushBuildState, type BuildState } from './build-state.js';
 export { serve, type ServeOptions, type ServeHandle } from './dev/serve.js';
 export { checkOutput, type CheckOutputOptions, type CheckReport } from './check/check-output.js';
