@@ -3,9 +3,10 @@ import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { OutputFile } from '../render/render-pages.js';
-import { commitCopy, commitReplace, commitSwap, listFiles, recoverOutput, sameBytes, workPaths, type WorkPaths } from './commit.js';
-import { holdsExactly, readOutputManifest, sha1, statSignature, tryStat, writeManifest, type Manifest, type ManifestEntry } from './manifest.js';
+import { commitCopy, commitReplace, commitSwap, listFiles, recoverOutput, workPaths, type WorkPaths } from './commit.js';
+import { holdsExactly, readOutputManifest, tryStat, writeManifest, type Manifest } from './manifest.js';
 import { markerFile, resolveOutputDir } from './output-folder.js';
+import { bytesOf, planFile, stagedWriter, writeRecorder, type Plan } from './write-plan.js';
 
 /** Where a build puts its files. `commit` makes them visible all at once; `abort` drops them. */
 export interface Writer {
@@ -123,94 +124,12 @@ export function fsWriter(outDir: string, options: FsWriterOptions = {}): Writer 
       // A build killed during an earlier commit is finished first.
       recoverOutput(outDir);
       const outputs = [...files, markerFile];
-      const stats: WriteStats = { written: 0, unchanged: 0 };
-      // The marker is not one of the build's files: it is not counted.
-      const count = (file: OutputFile, kind: keyof WriteStats) => {
-        if (file !== markerFile) stats[kind]++;
-      };
       const previous = options.manifest ? readOutputManifest(options.manifest, outDir) : undefined;
-      const manifest: Manifest = { format: 1, outDir, files: Object.create(null) as Record<string, ManifestEntry>, ...(options.site === undefined ? {} : { site: options.site }) };
-      const record = (file: OutputFile, hash: string, stat: fsSync.BigIntStats, sourceStat: string | undefined) => {
-        manifest.files[file.path] = [hash, Number(stat.size), String(stat.mtimeNs), String(stat.ino), sourceStat ?? null, file.renderKey ?? null];
-      };
-
-      // Staging folders made so far, so each is made once.
-      const made = new Set<string>();
-      const stagedPath = (file: OutputFile) => {
-        const target = path.join(start().staging, file.path);
-        const dir = path.dirname(target);
-        if (!made.has(dir)) {
-          fsSync.mkdirSync(dir, { recursive: true });
-          made.add(dir);
-        }
-        return target;
-      };
-      const writeStaged = (plan: Plan, bytes: Buffer) => {
-        const target = stagedPath(plan.file);
-        fsSync.writeFileSync(target, bytes);
-        count(plan.file, 'written');
-        // A rename keeps the inode and mtime, so the staged file's stat is the final file's.
-        record(plan.file, plan.hash, fsSync.statSync(target, { bigint: true }), plan.sourceStat);
-      };
-
-      // First decide, for every file, whether the previous output already holds its bytes. The bytes of changed
-      // files are kept only while they could still be updated in place (a few of them); past that, the build
-      // swaps in a new tree, so each changed file goes to the staging folder at once and its bytes are dropped:
-      // a cold build of 10,000 pages holds one page at a time, not all of them.
-      type Plan = { file: OutputFile; old: string; oldStat: fsSync.BigIntStats | undefined; sourceStat: string | undefined; hash: string; isSame: boolean; bytes?: Buffer; isWritten?: boolean };
-      const plans: Plan[] = [];
-      let changedCount = 0;
-      let isStreaming = false;
-      for (const file of outputs) {
-        const old = path.join(outDir, file.path);
-        const known = previous?.files[file.path];
-        const sourceStat = file.source !== undefined ? statSignature(file.source) : undefined;
-        const oldStat = tryStat(old);
-        const isOldKnown = Boolean(known && oldStat && known[1] === Number(oldStat.size) && known[2] === String(oldStat.mtimeNs) && known[3] === String(oldStat.ino));
-        let bytes: Buffer | undefined;
-        let hash: string;
-        if (known && file.source !== undefined && sourceStat !== undefined && known[4] === sourceStat) {
-          // A copied file whose source has not changed since the last build: its bytes are those recorded.
-          hash = known[0];
-        } else if (known && file.renderKey !== undefined && known[5] === file.renderKey && (isOldKnown || !file.render)) {
-          // A page rendered from the same inputs as the recorded one: the same bytes.
-          hash = known[0];
-        } else {
-          bytes = bytesOf(file);
-          hash = sha1(bytes);
-        }
-
-        let isSame = false;
-        if (oldStat?.isFile()) {
-          if (isOldKnown) {
-            // The old file is the one the manifest describes: compare hashes, not bytes.
-            isSame = known![0] === hash;
-          } else {
-            bytes ??= bytesOf(file);
-            isSame = Number(oldStat.size) === bytes.length && sameBytes(old, bytes);
-          }
-        }
-        const plan: Plan = { file, old, oldStat, sourceStat, hash, isSame };
-        plans.push(plan);
-        if (isSame) continue;
-        changedCount++;
-        bytes ??= bytesOf(file);
-        if (!isStreaming && changedCount > inPlaceLimit) {
-          isStreaming = true;
-          for (const kept of plans) {
-            if (kept.bytes) {
-              writeStaged(kept, kept.bytes);
-              kept.bytes = undefined;
-              kept.isWritten = true;
-            }
-          }
-        }
-        if (isStreaming) {
-          writeStaged(plan, bytes);
-          plan.isWritten = true;
-        } else plan.bytes = bytes;
-      }
-      nextManifest = options.manifest ? manifest : undefined;
+      // The marker is not one of the build's files: it is not counted.
+      const recorder = writeRecorder(outDir, options.site, markerFile);
+      const staged = stagedWriter(() => start().staging, recorder);
+      const { plans, isStreaming } = planAll(outputs, outDir, previous, staged.write);
+      nextManifest = options.manifest ? recorder.manifest : undefined;
 
       // A few changed files and the same set of files as before: replace just those, each by a rename on commit.
       // A build that fails before commit leaves the output as it was, as with the swap below, which costs a link
@@ -218,16 +137,13 @@ export function fsWriter(outDir: string, options: FsWriterOptions = {}): Writer 
       if (!isStreaming && plans.every((plan) => plan.oldStat) && holdsExactly(outDir, outputs)) {
         replacements = [];
         for (const plan of plans) {
-          if (plan.isSame) {
-            count(plan.file, 'unchanged');
-            record(plan.file, plan.hash, plan.oldStat!, plan.sourceStat);
-            continue;
+          if (plan.isSame) recorder.record(plan, 'unchanged', plan.oldStat!);
+          else {
+            staged.write(plan, plan.bytes!);
+            replacements.push(plan.file.path);
           }
-          writeStaged(plan, plan.bytes!);
-          plan.bytes = undefined;
-          replacements.push(plan.file.path);
         }
-        return stats;
+        return recorder.stats;
       }
 
       start();
@@ -235,18 +151,16 @@ export function fsWriter(outDir: string, options: FsWriterOptions = {}): Writer 
         if (plan.isWritten) continue;
         if (plan.isSame) {
           try {
-            fsSync.linkSync(plan.old, stagedPath(plan.file));
-            count(plan.file, 'unchanged');
-            record(plan.file, plan.hash, plan.oldStat!, plan.sourceStat);
+            fsSync.linkSync(plan.old, staged.stagedPath(plan.file));
+            recorder.record(plan, 'unchanged', plan.oldStat!);
             continue;
           } catch {
             // Another file system or no hard links: fall through and write.
           }
         }
-        writeStaged(plan, plan.bytes ?? bytesOf(plan.file));
-        plan.bytes = undefined;
+        staged.write(plan, plan.bytes ?? bytesOf(plan.file));
       }
-      return stats;
+      return recorder.stats;
     },
     async commit() {
       if (replacements) {
@@ -276,9 +190,28 @@ export function fsWriter(outDir: string, options: FsWriterOptions = {}): Writer 
 /** Most changed files updated in place (one rename each) rather than by swapping in a new tree. */
 const inPlaceLimit = 32;
 
-/** The bytes of an output file: read from its source, rendered now, or its contents. */
-function bytesOf(file: OutputFile): Buffer {
-  if (file.source !== undefined) return fsSync.readFileSync(file.source);
-  if (file.render) return Buffer.from(file.render());
-  return typeof file.contents === 'string' ? Buffer.from(file.contents) : Buffer.from(file.contents);
+/**
+ * Plans every file (see planFile). The bytes of changed files are kept only while they could still be updated in
+ * place (a few of them); past that, the build swaps in a new tree, so each changed file goes to the staging folder
+ * at once (`write`) and its bytes are dropped: a cold build of 10,000 pages holds one page at a time, not all.
+ */
+function planAll(outputs: OutputFile[], outDir: string, previous: Manifest | undefined, write: (plan: Plan, bytes: Buffer) => void): { plans: Plan[]; isStreaming: boolean } {
+  const plans: Plan[] = [];
+  let changedCount = 0;
+  let isStreaming = false;
+  for (const file of outputs) {
+    const plan = planFile(file, outDir, previous?.files[file.path]);
+    plans.push(plan);
+    if (plan.isSame) continue;
+    changedCount++;
+    const bytes = plan.bytes ?? bytesOf(file);
+    plan.bytes = undefined;
+    if (!isStreaming && changedCount > inPlaceLimit) {
+      isStreaming = true;
+      for (const kept of plans) if (kept.bytes) write(kept, kept.bytes);
+    }
+    if (isStreaming) write(plan, bytes);
+    else plan.bytes = bytes;
+  }
+  return { plans, isStreaming };
 }
