@@ -2,18 +2,19 @@ import path from 'node:path';
 import { resetForConfig, saveCacheLater, type BuildState } from './build-state.js';
 import { loadConfig, type ConfigOverrides } from './config/load.js';
 import type { ResolvedConfig } from './config/schema.js';
-import { discoverSources } from './content/discover.js';
+import { discoverSources, type SourceFile } from './content/discover.js';
 import { loadPosts } from './content/load-posts.js';
 import { error, hasErrors, warning, type Diagnostic } from './diagnostics/error.js';
 import { markdownCacheSalt, renderCacheSalt } from './cache/cache-salt.js';
 import { codeSalt } from './cache/code-salt.js';
-import { bodyDigests } from './cache/body-digest.js';
-import { openPostCache } from './cache/post-cache.js';
-import { openMarkdownCache, outputManifestPath, resolveCacheDir } from './cache/markdown-cache.js';
+import { bodyDigests, type BodyDigests } from './cache/body-digest.js';
+import { openPostCache, type PostCache } from './cache/post-cache.js';
+import { openMarkdownCache, outputManifestPath, resolveCacheDir, type MarkdownCache } from './cache/markdown-cache.js';
 import { diskStore } from './incremental/disk-store.js';
-import { layeredStore } from './incremental/store.js';
+import { layeredStore, type Store } from './incremental/store.js';
 import { feedHtmlMemo, storedConfigs, storedTemplates } from './incremental/stored.js';
 import type { MarkdownPool } from './markdown/pool.js';
+import type { MarkdownOptions } from './markdown/processor.js';
 import { defaultWorkers, poolThreshold, renderMarkdown } from './markdown/render-markdown.js';
 import { collectStaticFiles } from './output/static-files.js';
 import { checkFolders } from './output/check-folders.js';
@@ -96,167 +97,247 @@ const generator = `blogbuild ${version}`;
 
 /** Builds the blog: markdown posts in, a complete static site out. Never throws for bad input. */
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
-  const started = performance.now();
-  const diagnostics: Diagnostic[] = [];
-  const stats: BuildStats = { posts: 0, tags: 0, tagPages: 0, files: 0, written: 0, unchanged: 0, drafts: 0, scheduled: 0, markdownRendered: 0, markdownCached: 0, durationMs: 0 };
-  const root = path.resolve(options.root ?? process.cwd());
-  // What earlier builds computed: the cache folder (not for --no-cache), under the dev server's memory.
-  const disk = options.cache === false ? undefined : diskStore(resolveCacheDir(root, options.cacheDir), codeSalt());
-  const finish = (result: Omit<BuildResult, 'stats' | 'diagnostics'>): BuildResult => {
-    // With a state, the disk store is committed with the markdown cache, after a quiet second (saveCacheLater).
-    if (!options.state) disk?.commit();
-    stats.durationMs = performance.now() - started;
-    return { ...result, diagnostics, stats };
-  };
+  const run = startRun(options);
+  const config = await configure(run);
+  if (!config) return finish(run, { ok: false, files: [] });
+  const sources = await discover(run, config);
+  if (!sources) return finish(run, { ok: false, config, files: [] });
+  // New and changed sources will most likely need rendering: when there are enough of them for workers, the workers
+  // start now and load the parser while this thread reads front matter and templates.
+  const earlyWorkers = Math.min(options.workers ?? defaultWorkers(sources.fresh, poolThreshold), sources.fresh);
+  const pool = earlyWorkers > 0 && sources.fresh > 1 ? (await import('./markdown/pool.js')).startPool({ size: earlyWorkers, markdown: sources.markdownOptions }) : undefined;
+  try {
+    const loaded = loadAndSelect(run, config, sources);
+    const rendered = await renderBodies(run, config, sources, loaded, pool);
+    // Idle workers would hold their heaps while pages are written.
+    await pool?.close();
+    if (!rendered) return finish(run, { ok: false, config, files: [] });
+    const output = await makeFiles(run, config, sources, loaded, rendered);
+    if (hasErrors(run.diagnostics)) return finish(run, { ok: false, config, site: output.site, files: [] });
+    return await writeFiles(run, config, output);
+  } finally {
+    await pool?.close();
+  }
+}
 
+/** One build's bookkeeping: options, diagnostics and counts so far, and what earlier builds computed. */
+interface Run {
+  options: BuildOptions;
+  started: number;
+  diagnostics: Diagnostic[];
+  stats: BuildStats;
+  root: string;
+  state: BuildState | undefined;
+  /** The cache folder's store (not for --no-cache). */
+  disk: Store | undefined;
+}
+
+function startRun(options: BuildOptions): Run {
+  const root = path.resolve(options.root ?? process.cwd());
+  return {
+    options,
+    started: performance.now(),
+    diagnostics: [],
+    stats: { posts: 0, tags: 0, tagPages: 0, files: 0, written: 0, unchanged: 0, drafts: 0, scheduled: 0, markdownRendered: 0, markdownCached: 0, durationMs: 0 },
+    root,
+    state: options.state,
+    // What earlier builds computed: the cache folder (not for --no-cache), under the dev server's memory.
+    disk: options.cache === false ? undefined : diskStore(resolveCacheDir(root, options.cacheDir), codeSalt()),
+  };
+}
+
+function finish(run: Run, result: Omit<BuildResult, 'stats' | 'diagnostics'>): BuildResult {
+  // With a state, the disk store is committed with the markdown cache, after a quiet second (saveCacheLater).
+  if (!run.state) run.disk?.commit();
+  run.stats.durationMs = performance.now() - run.started;
+  return { ...result, diagnostics: run.diagnostics, stats: run.stats };
+}
+
+/** Loads the config (undefined when it failed) and checks the folders (errors in the run's diagnostics). */
+async function configure(run: Run): Promise<ResolvedConfig | undefined> {
+  const { options, diagnostics, disk, state } = run;
   // The cache folder does not depend on the config, so the config's validation can be remembered there too.
-  const { config, diagnostics: configDiagnostics } = await loadConfig(root, options, disk && !options.state ? storedConfigs(disk) : undefined);
+  const { config, diagnostics: configDiagnostics } = await loadConfig(run.root, options, disk && !state ? storedConfigs(disk) : undefined);
   diagnostics.push(...configDiagnostics);
-  if (!config) return finish({ ok: false, files: [] });
-  const state = options.state;
+  if (!config) return undefined;
   if (state) resetForConfig(state, config);
-  const store = state ? (disk ? layeredStore(state.store, disk) : state.store) : disk;
   // Before anything else: a build killed while it replaced the output is finished (see output/commit.ts).
   recoverOutput(config.outDir);
   const outputManifest = options.cache === false ? undefined : outputManifestPath(resolveCacheDir(config.root, options.cacheDir), config.outDir);
   diagnostics.push(...(await checkFolders(config, { ...options, manifestFile: outputManifest })));
-  if (hasErrors(diagnostics)) return finish({ ok: false, config, files: [] });
+  return config;
+}
 
+/** The sources found, with the caches that know them. */
+interface Sources {
+  sources: SourceFile[];
+  /** Sources neither the dev server's memory nor the post cache knew: new or changed files. */
+  fresh: number;
+  cacheDir: string | undefined;
+  digests: BodyDigests;
+  postCache: PostCache | undefined;
+  markdownOptions: Required<MarkdownOptions>;
+}
+
+/** Finds and reads the sources; undefined when the folder checks failed. */
+async function discover(run: Run, config: ResolvedConfig): Promise<Sources | undefined> {
+  const { options, state } = run;
+  if (hasErrors(run.diagnostics)) return undefined;
   const cacheDir = options.cache === false ? undefined : resolveCacheDir(config.root, options.cacheDir);
   // Builds with a state keep source texts and posts in it; others keep posts in the persistent post cache.
   const digests = state?.bodyDigests ?? bodyDigests();
   const postCache = cacheDir === undefined || state ? undefined : openPostCache(cacheDir, digests);
   const { sources, diagnostics: sourceDiagnostics, fresh } = await discoverSources(config.postsDir, state?.sources, postCache, config.root);
-  diagnostics.push(...sourceDiagnostics);
+  run.diagnostics.push(...sourceDiagnostics);
   // The markdown processor's description: workers build the same processor from it. No user plugins yet.
   const markdownOptions = { rawHtml: config.markdown.rawHtml, tagfilter: config.markdown.tagfilter, basePath: config.basePath, remarkPlugins: [], rehypePlugins: [] };
-  const buildFromSources = async (pool: MarkdownPool | undefined): Promise<BuildResult> => {
-    const { posts, diagnostics: postDiagnostics } = loadPosts(sources, { timezone: config.timezone, author: config.author }, state?.posts, postCache);
-    diagnostics.push(...postDiagnostics);
-    diagnostics.push(...checkDuplicateSlugs(posts, config.root));
-    const { published, drafts, scheduled } = selectPublished(posts, { drafts: config.drafts, future: config.future, now: options.now ?? new Date() });
-    // The templates load while the workers render (before rendering, without workers); broken ones stop the rendering.
-    const verifiedTemplates = disk === undefined || state ? undefined : storedTemplates(disk);
-    let theme: Theme | undefined;
-    const templateDiagnostics: Diagnostic[] = [];
-    const stopRendering = new AbortController();
-    const loadTheme = async () => {
-      const loaded = await loadTemplates(config.templatesDir, (hb) => registerHelpers(hb, config), state?.templates, verifiedTemplates);
-      theme = loaded.theme;
-      templateDiagnostics.push(...loaded.diagnostics);
-      if (hasErrors(loaded.diagnostics) || !theme) stopRendering.abort();
-    };
-    if (hasErrors(diagnostics)) {
-      await loadTheme();
-      diagnostics.push(...templateDiagnostics);
-      postCache?.save();
-      return finish({ ok: false, config, files: [] });
-    }
+  return { sources, fresh, cacheDir, digests, postCache, markdownOptions };
+}
 
-    await state?.pendingSave;
-    const cache = cacheDir === undefined ? undefined : await openMarkdownCache({ dir: cacheDir, salt: markdownCacheSalt(markdownOptions), lastRead: state?.markdownFile, digests });
-    const feedOptions = { ...config, items: config.feed.items, generator };
-    const markdown = await renderMarkdown(published, { markdown: markdownOptions, readingSpeed: config.readingSpeed, cache, workers: options.workers, onProgress: options.onProgress, memo: state?.markdown, renderedMemo: state?.renderedPosts,
-      pool, signal: stopRendering.signal,
-      // The workers also make the feed items' absolute HTML of the newest posts, site-wide and per tag (the feeds'
-      // order is the site's).
-      feedItems: () => new Map(allFeedPosts([...published].sort(comparePosts), feedOptions).map((post) => [post, feedItemBase(config, post)])),
-      // Saving the post cache (~70 ms for 1,000 new posts) and loading the templates overlap the workers' rendering.
-      whileRendering: async () => {
-        postCache?.save();
-        await loadTheme();
-      } });
-    // Idle workers would hold their heaps while pages are written.
-    await pool?.close();
-    diagnostics.push(...templateDiagnostics);
-    if (hasErrors(templateDiagnostics) || !theme) return finish({ ok: false, config, files: [] });
-    diagnostics.push(...markdown.diagnostics);
-    Object.assign(stats, { markdownRendered: markdown.stats.rendered, markdownCached: markdown.stats.fromCache });
-    const site = buildSite(markdown.posts, { drafts, scheduled }, { language: config.language });
-    const feedHtml = await renderFeedItemsHtml(site, feedOptions, store && feedHtmlMemo(store), markdown.feedHtml);
-    if (state) saveCacheLater(state, cache || disk ? { save: async () => { await cache?.save(); disk?.commit(); } } : undefined);
-    else await cache?.save();
+/** The posts loaded, and which of them this build publishes. */
+type Loaded = ReturnType<typeof selectPublished>;
 
-    // Pages rendered from the same inputs into the output last time are rendered only if their file must be written.
-    const manifestFile = cacheDir === undefined || options.writer ? undefined : outputManifestPath(cacheDir, config.outDir);
-    const previousOutput = manifestFile === undefined ? undefined : readOutputManifest(manifestFile, config.outDir);
-    // Builds with a state (the dev server rebuilding on every save) reuse the pages of the last build.
-    // Without a state, pages are rendered by the writer one at a time (`defer`), so they are not all in memory at once.
-    const renderSalt = manifestFile === undefined && !state ? undefined : renderCacheSalt(theme, config);
-    // Every page's inputs in one hash: when the previous output was rendered under the same, pages keep their keys
-    // and none is computed (most of a no-change rebuild's page work).
-    const siteKey = manifestFile === undefined || state || renderSalt === undefined || markdown.posts.length !== published.length ? undefined
-      : siteFingerprint(renderSalt, published.map((post, i) => ({ identity: postCache?.identity(post), htmlKey: markdown.htmlKeys.get(markdown.posts[i]) })));
-    const isSiteUnchanged = siteKey !== undefined && previousOutput?.site === siteKey;
-    // The feed, sitemap, robots.txt and copied files are routes too, after the pages.
-    const otherFiles = [
-      ...fileRoutes(site, config, { ...feedOptions, itemsHtml: feedHtml }),
-      ...(await collectStaticFiles({ publicDir: config.publicDir, themeAssets: theme.assets, posts: site.posts, root: config.root, diagnostics })),
-    ];
-    const pages = renderPages(site, config, theme, generator, renderSalt === undefined ? { defer: true } : {
-      defer: !state,
-      renderSalt,
-      isRendered: manifestFile === undefined ? undefined : (file, key) => previousOutput?.files[file]?.[5] === key,
-      previousKey: isSiteUnchanged ? (file) => previousOutput!.files[file]?.[5] ?? undefined : undefined,
-      memo: state?.pages,
-      htmlKeys: state?.htmlKeys ?? markdown.htmlKeys,
-    }, otherFiles);
-    // Deferred pages add their render errors to pages.diagnostics while the writer runs: counted from here.
-    const renderedBefore = pages.diagnostics.length;
-    diagnostics.push(...pages.diagnostics);
-    if (!config.url) {
-      diagnostics.push(warning('FeedWithoutUrl', 'no `url` is configured, so the feed and sitemap use root-relative links', config.configFile ? { file: config.configFile } : undefined,
-        'set `url` in blogbuild.config.json or pass --url https://example.org/ when building for publishing'));
-    }
-    const files = pages.files;
-    diagnostics.push(...checkOutputPaths(files, config));
-    if (hasErrors(diagnostics)) return finish({ ok: false, config, site, files: [] });
+function loadAndSelect(run: Run, config: ResolvedConfig, { sources, postCache }: Sources): Loaded {
+  const { posts, diagnostics: postDiagnostics } = loadPosts(sources, { timezone: config.timezone, author: config.author }, run.state?.posts, postCache);
+  run.diagnostics.push(...postDiagnostics);
+  run.diagnostics.push(...checkDuplicateSlugs(posts, config.root));
+  return selectPublished(posts, { drafts: config.drafts, future: config.future, now: run.options.now ?? new Date() });
+}
 
-    // The manifest of the last output lives with the cache, so --no-cache neither reads nor writes it.
-    const writer = options.writer ?? fsWriter(config.outDir, { manifest: manifestFile, site: siteKey, onManifestError: (cause) => {
-      diagnostics.push(warning('CacheUnwritable', `the build cache cannot be written (${(cause as Error).message}); the site was built without it`, { file: cacheDir! },
-        `make ${path.relative(config.root, cacheDir!) || '.'} a writable folder (or run blogbuild clean), or build with --no-cache`));
-    } });
-    try {
-      const written = await writer.writeAll(files);
-      const lateDiagnostics = pages.diagnostics.slice(renderedBefore);
-      if (lateDiagnostics.length > 0) {
-        diagnostics.push(...lateDiagnostics);
-        if (hasErrors(lateDiagnostics)) {
-          await writer.abort();
-          return finish({ ok: false, config, site, files: [] });
-        }
-      }
-      await writer.commit();
-      Object.assign(stats, written);
-    } catch (cause) {
-      await writer.abort().catch(() => undefined);
-      const isOutputPartial = cause instanceof CommitError && !cause.isRestored;
-      diagnostics.push(error('OutputFailed', `cannot write the output folder: ${(cause as Error).message}` +
-        (isOutputPartial ? '; the output folder holds part of the new site' : '; it was left as it was'), { file: config.outDir },
-        isOutputPartial ? 'free space or fix the permissions, then run blogbuild again: it finishes the write first'
-          : 'check that the output folder is writable and the disk is not full', cause));
-      return finish({ ok: false, config, site, files: [], ...(isOutputPartial ? { isOutputPartial } : {}) });
-    }
+/** The theme and the rendered bodies; undefined when the posts or the templates have errors. */
+interface Rendered {
+  theme: Theme;
+  markdown: Awaited<ReturnType<typeof renderMarkdown>>;
+  cache: MarkdownCache | undefined;
+}
 
-    stats.posts = site.posts.length;
-    stats.tags = site.tags.length;
-    stats.tagPages = pages.routes.filter((route) => route.kind === 'tag').length;
-    stats.files = files.length;
-    stats.drafts = drafts.length;
-    stats.scheduled = scheduled.length;
-    return finish({ ok: true, config, site, files: files.map((file) => file.path) });
+async function renderBodies(run: Run, config: ResolvedConfig, from: Sources, { published }: Loaded, pool: MarkdownPool | undefined): Promise<Rendered | undefined> {
+  const { options, state, disk, diagnostics } = run;
+  // The templates load while the workers render (before rendering, without workers); broken ones stop the rendering.
+  const verifiedTemplates = disk === undefined || state ? undefined : storedTemplates(disk);
+  let theme: Theme | undefined;
+  const templateDiagnostics: Diagnostic[] = [];
+  const stopRendering = new AbortController();
+  const loadTheme = async () => {
+    const loaded = await loadTemplates(config.templatesDir, (hb) => registerHelpers(hb, config), state?.templates, verifiedTemplates);
+    theme = loaded.theme;
+    templateDiagnostics.push(...loaded.diagnostics);
+    if (hasErrors(loaded.diagnostics) || !theme) stopRendering.abort();
   };
-
-  // New and changed sources will most likely need rendering: when there are enough of them for workers, the workers
-  // start now and load the parser while this thread reads front matter and templates.
-  const earlyWorkers = Math.min(options.workers ?? defaultWorkers(fresh, poolThreshold), fresh);
-  const pool = earlyWorkers > 0 && fresh > 1 ? (await import('./markdown/pool.js')).startPool({ size: earlyWorkers, markdown: markdownOptions }) : undefined;
-  try {
-    return await buildFromSources(pool);
-  } finally {
-    await pool?.close();
+  if (hasErrors(diagnostics)) {
+    await loadTheme();
+    diagnostics.push(...templateDiagnostics);
+    from.postCache?.save();
+    return undefined;
   }
+
+  await state?.pendingSave;
+  const cache = from.cacheDir === undefined ? undefined : await openMarkdownCache({ dir: from.cacheDir, salt: markdownCacheSalt(from.markdownOptions), lastRead: state?.markdownFile, digests: from.digests });
+  const feedOptions = { ...config, items: config.feed.items, generator };
+  const markdown = await renderMarkdown(published, { markdown: from.markdownOptions, readingSpeed: config.readingSpeed, cache, workers: options.workers, onProgress: options.onProgress, memo: state?.markdown, renderedMemo: state?.renderedPosts,
+    pool, signal: stopRendering.signal,
+    // The workers also make the feed items' absolute HTML of the newest posts, site-wide and per tag (the feeds'
+    // order is the site's).
+    feedItems: () => new Map(allFeedPosts([...published].sort(comparePosts), feedOptions).map((post) => [post, feedItemBase(config, post)])),
+    // Saving the post cache (~70 ms for 1,000 new posts) and loading the templates overlap the workers' rendering.
+    whileRendering: async () => {
+      from.postCache?.save();
+      await loadTheme();
+    } });
+  diagnostics.push(...templateDiagnostics);
+  if (hasErrors(templateDiagnostics) || !theme) return undefined;
+  diagnostics.push(...markdown.diagnostics);
+  Object.assign(run.stats, { markdownRendered: markdown.stats.rendered, markdownCached: markdown.stats.fromCache });
+  return { theme, markdown, cache };
+}
+
+/** The site model and every output file, pages rendered later (by the writer) when nothing keeps them. */
+interface Output {
+  site: Site;
+  pages: ReturnType<typeof renderPages>;
+  siteKey: string | undefined;
+  manifestFile: string | undefined;
+  drafts: number;
+  scheduled: number;
+}
+
+async function makeFiles(run: Run, config: ResolvedConfig, from: Sources, { published, drafts, scheduled }: Loaded, { theme, markdown, cache }: Rendered): Promise<Output> {
+  const { options, state, disk, diagnostics } = run;
+  const site = buildSite(markdown.posts, { drafts, scheduled }, { language: config.language });
+  const store = state ? (disk ? layeredStore(state.store, disk) : state.store) : disk;
+  const feedOptions = { ...config, items: config.feed.items, generator };
+  const feedHtml = await renderFeedItemsHtml(site, feedOptions, store && feedHtmlMemo(store), markdown.feedHtml);
+  if (state) saveCacheLater(state, cache || disk ? { save: async () => { await cache?.save(); disk?.commit(); } } : undefined);
+  else await cache?.save();
+
+  // Pages rendered from the same inputs into the output last time are rendered only if their file must be written.
+  const manifestFile = from.cacheDir === undefined || options.writer ? undefined : outputManifestPath(from.cacheDir, config.outDir);
+  const previousOutput = manifestFile === undefined ? undefined : readOutputManifest(manifestFile, config.outDir);
+  // Builds with a state (the dev server rebuilding on every save) reuse the pages of the last build.
+  // Without a state, pages are rendered by the writer one at a time (`defer`), so they are not all in memory at once.
+  const renderSalt = manifestFile === undefined && !state ? undefined : renderCacheSalt(theme, config);
+  // Every page's inputs in one hash: when the previous output was rendered under the same, pages keep their keys
+  // and none is computed (most of a no-change rebuild's page work).
+  const siteKey = manifestFile === undefined || state || renderSalt === undefined || markdown.posts.length !== published.length ? undefined
+    : siteFingerprint(renderSalt, published.map((post, i) => ({ identity: from.postCache?.identity(post), htmlKey: markdown.htmlKeys.get(markdown.posts[i]) })));
+  const isSiteUnchanged = siteKey !== undefined && previousOutput?.site === siteKey;
+  // The feed, sitemap, robots.txt and copied files are routes too, after the pages.
+  const otherFiles = [
+    ...fileRoutes(site, config, { ...feedOptions, itemsHtml: feedHtml }),
+    ...(await collectStaticFiles({ publicDir: config.publicDir, themeAssets: theme.assets, posts: site.posts, root: config.root, diagnostics })),
+  ];
+  const pages = renderPages(site, config, theme, generator, renderSalt === undefined ? { defer: true } : {
+    defer: !state,
+    renderSalt,
+    isRendered: manifestFile === undefined ? undefined : (file, key) => previousOutput?.files[file]?.[5] === key,
+    previousKey: isSiteUnchanged ? (file) => previousOutput!.files[file]?.[5] ?? undefined : undefined,
+    memo: state?.pages,
+    htmlKeys: state?.htmlKeys ?? markdown.htmlKeys,
+  }, otherFiles);
+  diagnostics.push(...pages.diagnostics);
+  if (!config.url) {
+    diagnostics.push(warning('FeedWithoutUrl', 'no `url` is configured, so the feed and sitemap use root-relative links', config.configFile ? { file: config.configFile } : undefined,
+      'set `url` in blogbuild.config.json or pass --url https://example.org/ when building for publishing'));
+  }
+  diagnostics.push(...checkOutputPaths(pages.files, config));
+  return { site, pages, siteKey, manifestFile, drafts: drafts.length, scheduled: scheduled.length };
+}
+
+/** Writes the files (rendering deferred pages as it goes) and commits them, or leaves the output as it was. */
+async function writeFiles(run: Run, config: ResolvedConfig, { site, pages, siteKey, manifestFile, drafts, scheduled }: Output): Promise<BuildResult> {
+  const { options, diagnostics, stats } = run;
+  const files = pages.files;
+  // Deferred pages add their render errors to pages.diagnostics while the writer runs: counted from here.
+  const renderedBefore = pages.diagnostics.length;
+  const cacheDir = manifestFile && path.dirname(manifestFile);
+  // The manifest of the last output lives with the cache, so --no-cache neither reads nor writes it.
+  const writer = options.writer ?? fsWriter(config.outDir, { manifest: manifestFile, site: siteKey, onManifestError: (cause) => {
+    diagnostics.push(warning('CacheUnwritable', `the build cache cannot be written (${(cause as Error).message}); the site was built without it`, { file: cacheDir! },
+      `make ${path.relative(config.root, cacheDir!) || '.'} a writable folder (or run blogbuild clean), or build with --no-cache`));
+  } });
+  try {
+    const written = await writer.writeAll(files);
+    const lateDiagnostics = pages.diagnostics.slice(renderedBefore);
+    if (lateDiagnostics.length > 0) {
+      diagnostics.push(...lateDiagnostics);
+      if (hasErrors(lateDiagnostics)) {
+        await writer.abort();
+        return finish(run, { ok: false, config, site, files: [] });
+      }
+    }
+    await writer.commit();
+    Object.assign(stats, written);
+  } catch (cause) {
+    await writer.abort().catch(() => undefined);
+    const isOutputPartial = cause instanceof CommitError && !cause.isRestored;
+    diagnostics.push(error('OutputFailed', `cannot write the output folder: ${(cause as Error).message}` +
+      (isOutputPartial ? '; the output folder holds part of the new site' : '; it was left as it was'), { file: config.outDir },
+      isOutputPartial ? 'free space or fix the permissions, then run blogbuild again: it finishes the write first'
+        : 'check that the output folder is writable and the disk is not full', cause));
+    return finish(run, { ok: false, config, site, files: [], ...(isOutputPartial ? { isOutputPartial } : {}) });
+  }
+  Object.assign(stats, { posts: site.posts.length, tags: site.tags.length, tagPages: pages.routes.filter((route) => route.kind === 'tag').length, files: files.length, drafts, scheduled });
+  return finish(run, { ok: true, config, site, files: files.map((file) => file.path) });
 }
 
 /** Two sources for one output path, or a path that leaves the output folder, are errors. */

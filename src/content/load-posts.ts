@@ -77,108 +77,13 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
   const fail = (code: Diagnostic['code'], key: string, message: string, hint?: string) => {
     diagnostics.push(error(code, message, at(key), hint));
   };
-
-  // title
-  let title = scalarText(data.title);
-  let dropsTitleHeading = false;
-  if (data.title !== undefined && data.title !== null && title === undefined) {
-    fail('FrontMatterInvalid', 'title', '`title` must be text', 'write `title: My post`');
-  } else if (title) {
-    // A body that opens by repeating the front-matter title as `# Title` would show it twice.
-    const heading = firstHeading(fm);
-    dropsTitleHeading = heading !== undefined && sameText(heading, title);
-  } else {
-    const heading = firstHeading(fm);
-    if (heading) {
-      title = heading;
-      dropsTitleHeading = true;
-    } else {
-      diagnostics.push(error('TitleMissing', 'post has no title', { file: source.path, line: 1, column: 1 },
-        'add `title: …` to the front matter, or start the body with a `# Heading`'));
-    }
-  }
-
-  // date
-  let date: PostDate | undefined;
-  if (data.date === undefined || data.date === null || data.date === '') {
-    diagnostics.push(error('DateMissing', 'post has no `date`', data.date === undefined ? { file: source.path, line: 1, column: 1 } : at('date'),
-      'add `date: YYYY-MM-DD` to the front matter, e.g. `date: 2024-01-31`'));
-  } else {
-    const parsed = parseDate(data.date, options.timezone);
-    if (typeof parsed === 'string') {
-      fail('DateInvalid', 'date', `\`date\` is not a valid date: ${parsed}`,
-        'use YYYY-MM-DD (e.g. 2024-01-31) or an ISO date-time with offset (e.g. 2024-01-31T09:30:00+01:00)');
-    } else date = parsed;
-  }
-
-  let updated: PostDate | undefined;
-  if (data.updated !== undefined && data.updated !== null && data.updated !== '') {
-    const parsed = parseDate(data.updated, options.timezone);
-    if (typeof parsed === 'string') {
-      fail('DateInvalid', 'updated', `\`updated\` is not a valid date: ${parsed}`, 'use YYYY-MM-DD, e.g. 2024-02-15');
-    } else updated = parsed;
-  }
-
-  // tags
-  const tags = parseTags(data.tags);
-  if (typeof tags === 'string') {
-    fail('TagsInvalid', 'tags', `\`tags\` must be a list of names, got ${tags}`,
-      'write `tags: [news, recipes]`, a `- name` list, or a comma-separated string `tags: news, recipes`');
-  } else {
-    for (const tag of tags) {
-      const problem = tagProblem(tag);
-      if (problem) {
-        const found = findYamlValue(fm.yaml, 'tags', tag, fm.yamlStartLine);
-        diagnostics.push(error('SlugUnsafe', problem.message, found ? { file: source.path, ...found } : at('tags'), problem.hint));
-      }
-    }
-  }
-
-  // slug
-  let slug: string | undefined;
-  let slugLoc: Location | undefined;
-  const rawSlug = scalarText(data.slug);
-  if (data.slug !== undefined && data.slug !== null && rawSlug !== undefined) {
-    if (isUnsafePathSegment(rawSlug)) {
-      fail('SlugUnsafe', 'slug', `\`slug\` ${JSON.stringify(rawSlug)} is a path, so the post would be written outside the posts/ folder of the site`,
-        'use letters, digits and dashes only, e.g. `slug: my-first-post`');
-    } else {
-      slug = slugify(rawSlug);
-      slugLoc = at('slug');
-      if (!slug) fail('FrontMatterInvalid', 'slug', `slug ${JSON.stringify(rawSlug)} has no letters or digits`, 'use e.g. `slug: my-first-post`');
-    }
-  } else if (data.slug !== undefined && data.slug !== null) {
-    fail('FrontMatterInvalid', 'slug', '`slug` must be text', 'write e.g. `slug: my-first-post`');
-  }
-  if (slug === undefined && rawSlug === undefined) {
-    const base = source.bundleDir ? path.basename(source.bundleDir) : path.basename(source.path).replace(/\.md$/i, '');
-    const name = base.replace(/^\d{4}-\d{2}-\d{2}[-_]?/, '') || base;
-    slug = slugify(name) || fallbackSlug(name);
-  }
-  const slugTooLong = slug && slugLengthProblem(slug);
-  if (slugTooLong) {
-    diagnostics.push(error('SlugUnsafe', `the post's URL would be too long: ${slugTooLong}`, slugLoc ?? { file: source.path },
-      slugLoc ? 'shorten the `slug:` value' : 'shorten the file name, or set a shorter `slug:` in the front matter'));
-  }
-
-  // draft
-  let isDraft = false;
-  if (data.draft !== undefined && data.draft !== null) {
-    if (typeof data.draft === 'boolean') isDraft = data.draft;
-    else if (data.draft === 'true' || data.draft === 'false') isDraft = data.draft === 'true';
-    else fail('FrontMatterInvalid', 'draft', '`draft` must be true or false', 'write `draft: true` or remove the line');
-  }
-
-  // read time
-  let readTimeMinutes: number | undefined;
-  const readTimeKey = readTimeKeys.find((key) => data[key] !== undefined && data[key] !== null);
-  if (readTimeKey) {
-    const minutes = parseReadTime(data[readTimeKey]);
-    if (minutes === undefined) {
-      fail('FrontMatterInvalid', readTimeKey, `\`${readTimeKey}\` must be a number of minutes or text such as "3 min read"`,
-        'write e.g. `readTime: 3` or `readTime: 3 min read`, or remove it to have it computed');
-    } else readTimeMinutes = minutes;
-  }
+  const field: FieldContext = { source, options, fm, data, diagnostics, at, fail };
+  const { title, dropsTitleHeading } = readTitle(field);
+  const { date, updated } = readDates(field);
+  const tags = readTags(field);
+  const { slug, slugLoc } = readSlug(field);
+  const isDraft = readDraft(field);
+  const readTimeMinutes = readReadTime(field);
 
   const textField = (key: string): string | undefined => {
     if (data[key] === undefined || data[key] === null) return undefined;
@@ -219,6 +124,139 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
   withBody.bundleDir = source.bundleDir;
   withBody.assets = source.assets;
   return { diagnostics, post: withBody };
+}
+
+/** What reading one front-matter field needs: the source, its front matter, and where problems go. */
+interface FieldContext {
+  source: SourceFile;
+  options: LoadPostsOptions;
+  fm: FrontMatter;
+  data: Record<string, unknown>;
+  diagnostics: Diagnostic[];
+  /** The position of a front-matter key (else the file's start). */
+  at(key: string): Location;
+  /** Records an error at a front-matter key. */
+  fail(code: Diagnostic['code'], key: string, message: string, hint?: string): void;
+}
+
+/** The title (front matter, else the body's first heading) and whether the body's copy of it is dropped. */
+function readTitle({ source, fm, data, diagnostics, fail }: FieldContext): { title: string | undefined; dropsTitleHeading: boolean } {
+  let title = scalarText(data.title);
+  let dropsTitleHeading = false;
+  if (data.title !== undefined && data.title !== null && title === undefined) {
+    fail('FrontMatterInvalid', 'title', '`title` must be text', 'write `title: My post`');
+  } else if (title) {
+    // A body that opens by repeating the front-matter title as `# Title` would show it twice.
+    const heading = firstHeading(fm);
+    dropsTitleHeading = heading !== undefined && sameText(heading, title);
+  } else {
+    const heading = firstHeading(fm);
+    if (heading) {
+      title = heading;
+      dropsTitleHeading = true;
+    } else {
+      diagnostics.push(error('TitleMissing', 'post has no title', { file: source.path, line: 1, column: 1 },
+        'add `title: …` to the front matter, or start the body with a `# Heading`'));
+    }
+  }
+  return { title, dropsTitleHeading };
+}
+
+/** `date` (required) and `updated`, as calendar dates or instants in the configured time zone. */
+function readDates({ source, options, data, diagnostics, at, fail }: FieldContext): { date: PostDate | undefined; updated: PostDate | undefined } {
+  let date: PostDate | undefined;
+  if (data.date === undefined || data.date === null || data.date === '') {
+    diagnostics.push(error('DateMissing', 'post has no `date`', data.date === undefined ? { file: source.path, line: 1, column: 1 } : at('date'),
+      'add `date: YYYY-MM-DD` to the front matter, e.g. `date: 2024-01-31`'));
+  } else {
+    const parsed = parseDate(data.date, options.timezone);
+    if (typeof parsed === 'string') {
+      fail('DateInvalid', 'date', `\`date\` is not a valid date: ${parsed}`,
+        'use YYYY-MM-DD (e.g. 2024-01-31) or an ISO date-time with offset (e.g. 2024-01-31T09:30:00+01:00)');
+    } else date = parsed;
+  }
+
+  let updated: PostDate | undefined;
+  if (data.updated !== undefined && data.updated !== null && data.updated !== '') {
+    const parsed = parseDate(data.updated, options.timezone);
+    if (typeof parsed === 'string') {
+      fail('DateInvalid', 'updated', `\`updated\` is not a valid date: ${parsed}`, 'use YYYY-MM-DD, e.g. 2024-02-15');
+    } else updated = parsed;
+  }
+  return { date, updated };
+}
+
+/** The tags, or a description of what `tags` held instead of a list. */
+function readTags({ source, fm, data, diagnostics, at, fail }: FieldContext): string[] | string {
+  const tags = parseTags(data.tags);
+  if (typeof tags === 'string') {
+    fail('TagsInvalid', 'tags', `\`tags\` must be a list of names, got ${tags}`,
+      'write `tags: [news, recipes]`, a `- name` list, or a comma-separated string `tags: news, recipes`');
+  } else {
+    for (const tag of tags) {
+      const problem = tagProblem(tag);
+      if (problem) {
+        const found = findYamlValue(fm.yaml, 'tags', tag, fm.yamlStartLine);
+        diagnostics.push(error('SlugUnsafe', problem.message, found ? { file: source.path, ...found } : at('tags'), problem.hint));
+      }
+    }
+  }
+  return tags;
+}
+
+/** The slug (front matter, else the file or bundle name) and where `slug:` is, when it is in the front matter. */
+function readSlug({ source, data, diagnostics, at, fail }: FieldContext): { slug: string | undefined; slugLoc: Location | undefined } {
+  let slug: string | undefined;
+  let slugLoc: Location | undefined;
+  const rawSlug = scalarText(data.slug);
+  if (data.slug !== undefined && data.slug !== null && rawSlug !== undefined) {
+    if (isUnsafePathSegment(rawSlug)) {
+      fail('SlugUnsafe', 'slug', `\`slug\` ${JSON.stringify(rawSlug)} is a path, so the post would be written outside the posts/ folder of the site`,
+        'use letters, digits and dashes only, e.g. `slug: my-first-post`');
+    } else {
+      slug = slugify(rawSlug);
+      slugLoc = at('slug');
+      if (!slug) fail('FrontMatterInvalid', 'slug', `slug ${JSON.stringify(rawSlug)} has no letters or digits`, 'use e.g. `slug: my-first-post`');
+    }
+  } else if (data.slug !== undefined && data.slug !== null) {
+    fail('FrontMatterInvalid', 'slug', '`slug` must be text', 'write e.g. `slug: my-first-post`');
+  }
+  if (slug === undefined && rawSlug === undefined) {
+    const base = source.bundleDir ? path.basename(source.bundleDir) : path.basename(source.path).replace(/\.md$/i, '');
+    const name = base.replace(/^\d{4}-\d{2}-\d{2}[-_]?/, '') || base;
+    slug = slugify(name) || fallbackSlug(name);
+  }
+  const slugTooLong = slug && slugLengthProblem(slug);
+  if (slugTooLong) {
+    diagnostics.push(error('SlugUnsafe', `the post's URL would be too long: ${slugTooLong}`, slugLoc ?? { file: source.path },
+      slugLoc ? 'shorten the `slug:` value' : 'shorten the file name, or set a shorter `slug:` in the front matter'));
+  }
+  return { slug, slugLoc };
+}
+
+/** `draft: true`. */
+function readDraft({ data, fail }: FieldContext): boolean {
+  let isDraft = false;
+  if (data.draft !== undefined && data.draft !== null) {
+    if (typeof data.draft === 'boolean') isDraft = data.draft;
+    else if (data.draft === 'true' || data.draft === 'false') isDraft = data.draft === 'true';
+    else fail('FrontMatterInvalid', 'draft', '`draft` must be true or false', 'write `draft: true` or remove the line');
+  }
+  return isDraft;
+}
+
+/** The read time given in the front matter, in minutes, under any of its names. */
+function readReadTime({ data, fail }: FieldContext): number | undefined {
+  let readTimeMinutes: number | undefined;
+  const readTimeKey = readTimeKeys.find((key) => data[key] !== undefined && data[key] !== null);
+  if (readTimeKey) {
+    const minutes = parseReadTime(data[readTimeKey]);
+    if (minutes === undefined) {
+      fail('FrontMatterInvalid', readTimeKey, `\`${readTimeKey}\` must be a number of minutes or text such as "3 min read"`,
+        'write e.g. `readTime: 3` or `readTime: 3 min read`, or remove it to have it computed');
+    } else readTimeMinutes = minutes;
+  }
+  return readTimeMinutes;
 }
 
 /**

@@ -83,10 +83,14 @@ export interface MarkdownStats {
  * rendered in a worker pool (large builds) or in this thread, and stored in the cache. The output does not depend
  * on the pool size: each body renders independently and results are placed by index.
  */
-export async function renderMarkdown(
-  posts: Post[],
-  options: RenderMarkdownOptions,
-): Promise<{
+export async function renderMarkdown(posts: Post[], options: RenderMarkdownOptions): Promise<MarkdownStageResult> {
+  const found = lookUp(posts, options);
+  const rendering = await renderMissing(posts, found, options);
+  return collect(posts, found, rendering, options);
+}
+
+/** What {@link renderMarkdown} returns. */
+export interface MarkdownStageResult {
   posts: RenderedPost[];
   diagnostics: Diagnostic[];
   stats: MarkdownStats;
@@ -94,15 +98,19 @@ export async function renderMarkdown(
   htmlKeys: WeakMap<RenderedPost, string>;
   /** Feed items' HTML made by the workers, for `renderFeedItemsHtml`. */
   feedHtml: Map<RenderedPost, { base: string; html: string }>;
-}> {
+}
+
+/** Results by post index, from this process's memo or the persistent cache, and the indexes still missing. */
+interface Found {
+  results: (MarkdownResult | undefined)[];
+  keys: string[];
+  missing: number[];
+}
+
+function lookUp(posts: Post[], { cache, memo }: RenderMarkdownOptions): Found {
   const results: (MarkdownResult | undefined)[] = new Array(posts.length);
-  const failures: (unknown | undefined)[] = new Array(posts.length);
-  const feedHtml: ({ base: string; html: string } | undefined)[] = new Array(posts.length);
-  let jobs: MarkdownJob[] = [];
   const keys: string[] = [];
   const missing: number[] = [];
-  const cache = options.cache;
-  const memo = options.memo;
   posts.forEach((post, i) => {
     const known = memo?.get(post.body)?.[post.dropsTitleHeading ? 'stripped' : 'kept'];
     if (known) {
@@ -119,6 +127,22 @@ export async function renderMarkdown(
     }
     if (!results[i]) missing.push(i);
   });
+  return { results, keys, missing };
+}
+
+/** What rendering the missing posts gave besides results (filled into `found.results`): failures and feed HTML. */
+interface Rendering {
+  failures: (unknown | undefined)[];
+  feedHtml: ({ base: string; html: string } | undefined)[];
+  workers: number;
+}
+
+/** Renders the missing posts in the pool (or a new one) or in this thread; results go into `found.results`. */
+async function renderMissing(posts: Post[], { results, keys, missing }: Found, options: RenderMarkdownOptions): Promise<Rendering> {
+  const cache = options.cache;
+  const failures: (unknown | undefined)[] = new Array(posts.length);
+  const feedHtml: ({ base: string; html: string } | undefined)[] = new Array(posts.length);
+  let jobs: MarkdownJob[] = [];
   let done = posts.length - missing.length;
   options.onProgress?.(done, posts.length);
 
@@ -154,7 +178,12 @@ export async function renderMarkdown(
       }
     }
   }
+  return { failures, feedHtml, workers: isPooled ? workers : 0 };
+}
 
+/** The rendered posts in input order, their diagnostics and HTML keys; updates the memos to this build's bodies. */
+function collect(posts: Post[], { results, keys, missing }: Found, { failures, feedHtml, workers }: Rendering, options: RenderMarkdownOptions): MarkdownStageResult {
+  const memo = options.memo;
   const rendered: RenderedPost[] = [];
   const diagnostics: Diagnostic[] = [];
   const htmlKeys = new WeakMap<RenderedPost, string>();
@@ -171,13 +200,7 @@ export async function renderMarkdown(
       slots[post.dropsTitleHeading ? 'stripped' : 'kept'] = { key: keys[i], result };
       nextMemo.set(post.body, slots);
     }
-    const known = options.renderedMemo?.get(post);
-    let renderedPost: RenderedPost;
-    if (known && known.result === result && known.readingSpeed === options.readingSpeed) renderedPost = known.rendered;
-    else {
-      renderedPost = toRenderedPost(post, result, options.readingSpeed);
-      options.renderedMemo?.set(post, { result, readingSpeed: options.readingSpeed, rendered: renderedPost });
-    }
+    const renderedPost = renderedPostOf(post, result, options);
     // The cache key names the HTML: the same key, the same HTML (it hashes the body and all that shapes it).
     if (keys[i] !== undefined) htmlKeys.set(renderedPost, `md:${keys[i]}`);
     rendered.push(renderedPost);
@@ -189,7 +212,16 @@ export async function renderMarkdown(
     memo.clear();
     for (const [body, slots] of nextMemo) memo.set(body, slots);
   }
-  return { posts: rendered, diagnostics, htmlKeys, feedHtml: feedHtmlOf, stats: { fromCache: posts.length - missing.length, rendered: missing.length, workers: isPooled ? workers : 0 } };
+  return { posts: rendered, diagnostics, htmlKeys, feedHtml: feedHtmlOf, stats: { fromCache: posts.length - missing.length, rendered: missing.length, workers } };
+}
+
+/** The rendered post of a post and its result: the same object as last build's while neither changed. */
+function renderedPostOf(post: Post, result: MarkdownResult, options: RenderMarkdownOptions): RenderedPost {
+  const known = options.renderedMemo?.get(post);
+  if (known && known.result === result && known.readingSpeed === options.readingSpeed) return known.rendered;
+  const renderedPost = toRenderedPost(post, result, options.readingSpeed);
+  options.renderedMemo?.set(post, { result, readingSpeed: options.readingSpeed, rendered: renderedPost });
+  return renderedPost;
 }
 
 /**
