@@ -90,6 +90,8 @@ export interface BuildStats {
   markdownRendered: number;
   /** Posts whose rendered markdown came from the persistent cache. */
   markdownCached: number;
+  /** Posts among `markdownRendered` that worker threads rendered. */
+  markdownInWorkers: number;
   durationMs: number;
 }
 
@@ -138,7 +140,7 @@ function startRun(options: BuildOptions): Run {
     options,
     started: performance.now(),
     diagnostics: [],
-    stats: { posts: 0, tags: 0, tagPages: 0, files: 0, written: 0, unchanged: 0, drafts: 0, scheduled: 0, markdownRendered: 0, markdownCached: 0, durationMs: 0 },
+    stats: { posts: 0, tags: 0, tagPages: 0, files: 0, written: 0, unchanged: 0, drafts: 0, scheduled: 0, markdownRendered: 0, markdownCached: 0, markdownInWorkers: 0, durationMs: 0 },
     root,
     state: options.state,
     // What earlier builds computed: the cache folder (not for --no-cache), under the dev server's memory.
@@ -247,7 +249,7 @@ async function renderBodies(run: Run, config: ResolvedConfig, from: Sources, { p
   diagnostics.push(...templateDiagnostics);
   if (hasErrors(templateDiagnostics) || !theme) return undefined;
   diagnostics.push(...markdown.diagnostics);
-  Object.assign(run.stats, { markdownRendered: markdown.stats.rendered, markdownCached: markdown.stats.fromCache });
+  Object.assign(run.stats, { markdownRendered: markdown.stats.rendered, markdownCached: markdown.stats.fromCache, markdownInWorkers: markdown.stats.renderedInWorkers });
   return { theme, markdown, cache };
 }
 

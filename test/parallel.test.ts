@@ -25,6 +25,9 @@ async function buildWith(root: string, workers: number | undefined): Promise<Mem
   expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   expect(result.ok).toBe(true);
   expect(result.stats.markdownRendered).toBe(result.stats.posts);
+  // Pool-equals-thread means nothing unless the pool did the rendering: every post came back from a worker.
+  if (workers === 0) expect(result.stats.markdownInWorkers).toBe(0);
+  else if (workers !== undefined) expect(result.stats.markdownInWorkers).toBe(result.stats.posts);
   return writer;
 }
 
@@ -60,6 +63,10 @@ describe('parallel markdown rendering', () => {
       const inThread = await buildWith(root, 0);
       const pooled = await buildWith(root, undefined);
       const three = await buildWith(root, 3);
+      // The default on a machine with 2+ cores is a pool for 80 posts; on one core, this thread.
+      const isPooledByDefault = os.availableParallelism() >= 2;
+      const defaults = await build({ root, now: NOW, writer: memoryWriter(), cache: false });
+      expect(defaults.stats.markdownInWorkers).toBe(isPooledByDefault ? 80 : 0);
       expectSameOutput(inThread, pooled);
       expectSameOutput(inThread, three);
       expect([...inThread.files.keys()].filter((f) => f.startsWith('posts/') && f.endsWith('index.html'))).toHaveLength(80);
@@ -74,6 +81,7 @@ describe('parallel markdown rendering', () => {
       const markdown = { rawHtml: true, tagfilter: 'safe' as const, basePath: site.basePath };
       const out = await renderMarkdown(posts, { markdown, readingSpeed: 200, workers: 2, feedItems: () => feedItems });
       expect(out.stats.workers).toBe(2);
+      expect(out.stats.renderedInWorkers).toBe(posts.length);
       expect(out.feedHtml.size).toBe(inFeed.length);
       let absolutized = 0;
       for (const [post, item] of out.feedHtml) {

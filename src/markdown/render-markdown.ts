@@ -76,6 +76,8 @@ export interface MarkdownStats {
   fromCache: number;
   rendered: number;
   workers: number;
+  /** Posts whose markdown a worker thread rendered (the rest of `rendered` this thread did). */
+  renderedInWorkers: number;
 }
 
 /**
@@ -135,6 +137,7 @@ interface Rendering {
   failures: (unknown | undefined)[];
   feedHtml: ({ base: string; html: string } | undefined)[];
   workers: number;
+  renderedInWorkers: number;
 }
 
 /** Renders the missing posts in the pool (or a new one) or in this thread; results go into `found.results`. */
@@ -144,11 +147,13 @@ async function renderMissing(posts: Post[], { results, keys, missing }: Found, o
   const feedHtml: ({ base: string; html: string } | undefined)[] = new Array(posts.length);
   let jobs: MarkdownJob[] = [];
   let done = posts.length - missing.length;
+  let renderedInWorkers = 0;
   options.onProgress?.(done, posts.length);
 
   const workers = options.pool?.size ?? options.workers ?? defaultWorkers(missing.length, options.poolThreshold ?? poolThreshold);
-  const onResult = (j: number, result: MarkdownResult | undefined, cause?: unknown, feed?: string) => {
+  const onResult = (j: number, result: MarkdownResult | undefined, cause?: unknown, feed?: string, isFromWorker?: boolean) => {
     const i = missing[j];
+    if (isFromWorker && result) renderedInWorkers++;
     if (result) {
       results[i] = result;
       if (feed !== undefined) feedHtml[i] = { base: jobs[j].feed!.base, html: feed };
@@ -178,11 +183,11 @@ async function renderMissing(posts: Post[], { results, keys, missing }: Found, o
       }
     }
   }
-  return { failures, feedHtml, workers: isPooled ? workers : 0 };
+  return { failures, feedHtml, workers: isPooled ? workers : 0, renderedInWorkers };
 }
 
 /** The rendered posts in input order, their diagnostics and HTML keys; updates the memos to this build's bodies. */
-function collect(posts: Post[], { results, keys, missing }: Found, { failures, feedHtml, workers }: Rendering, options: RenderMarkdownOptions): MarkdownStageResult {
+function collect(posts: Post[], { results, keys, missing }: Found, { failures, feedHtml, workers, renderedInWorkers }: Rendering, options: RenderMarkdownOptions): MarkdownStageResult {
   const memo = options.memo;
   const rendered: RenderedPost[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -212,7 +217,7 @@ function collect(posts: Post[], { results, keys, missing }: Found, { failures, f
     memo.clear();
     for (const [body, slots] of nextMemo) memo.set(body, slots);
   }
-  return { posts: rendered, diagnostics, htmlKeys, feedHtml: feedHtmlOf, stats: { fromCache: posts.length - missing.length, rendered: missing.length, workers } };
+  return { posts: rendered, diagnostics, htmlKeys, feedHtml: feedHtmlOf, stats: { fromCache: posts.length - missing.length, rendered: missing.length, workers, renderedInWorkers } };
 }
 
 /** The rendered post of a post and its result: the same object as last build's while neither changed. */
