@@ -109,6 +109,7 @@ export function resetForConfig(state: BuildState, config: unknown): void {
   try {
     configKey = JSON.stringify(config);
   } catch {
+    // Settings JSON cannot hold (a cycle, a BigInt): a key of their own, so nothing is reused for them.
     configKey = `unkeyable ${Math.random()}`;
   }
   if (state.configKey === configKey) return;

@@ -298,8 +298,7 @@ async function makeFiles(run: Run, config: ResolvedConfig, from: Sources, { publ
   }, otherFiles);
   diagnostics.push(...pages.diagnostics);
   if (!config.url) {
-    diagnostics.push(warning('FeedWithoutUrl', 'no `url` is configured, so the feed and sitemap use root-relative links', config.configFile ? { file: config.configFile } : undefined,
-      'set `url` in blogbuild.config.json or pass --url https://example.org/ when building for publishing'));
+    diagnostics.push(warning('FeedWithoutUrl', {}, config.configFile ? { file: config.configFile } : undefined));
   }
   diagnostics.push(...checkOutputPaths(pages.files, config));
   return { site, pages, siteKey, manifestFile, drafts: drafts.length, scheduled: scheduled.length };
@@ -314,8 +313,7 @@ async function writeFiles(run: Run, config: ResolvedConfig, { site, pages, siteK
   const cacheDir = manifestFile && path.dirname(manifestFile);
   // The manifest of the last output lives with the cache, so --no-cache neither reads nor writes it.
   const writer = options.writer ?? fsWriter(config.outDir, { manifest: manifestFile, site: siteKey, onManifestError: (cause) => {
-    diagnostics.push(warning('CacheUnwritable', `the build cache cannot be written (${(cause as Error).message}); the site was built without it`, { file: cacheDir! },
-      `make ${path.relative(config.root, cacheDir!) || '.'} a writable folder (or run blogbuild clean), or build with --no-cache`));
+    diagnostics.push(warning('CacheUnwritable', { reason: (cause as Error).message, folder: path.relative(config.root, cacheDir!) || '.' }, { file: cacheDir! }, cause));
   } });
   try {
     const written = await writer.writeAll(files);
@@ -330,12 +328,13 @@ async function writeFiles(run: Run, config: ResolvedConfig, { site, pages, siteK
     await writer.commit();
     Object.assign(stats, written);
   } catch (cause) {
+    // Already failing: the write error is the one reported; an abort that fails too leaves the staging folder for the next build to clear.
     await writer.abort().catch(() => undefined);
     const isOutputPartial = cause instanceof CommitError && !cause.isRestored;
-    diagnostics.push(error('OutputFailed', `cannot write the output folder: ${(cause as Error).message}` +
-      (isOutputPartial ? '; the output folder holds part of the new site' : '; it was left as it was'), { file: config.outDir },
-      isOutputPartial ? 'free space or fix the permissions, then run blogbuild again: it finishes the write first'
-        : 'check that the output folder is writable and the disk is not full', cause));
+    // Paths in the reason are shown from the blog's folder, as every other diagnostic shows them.
+    const reason = String((cause as Error)?.message ?? cause).replaceAll(config.root + path.sep, '');
+    const errno = (cause as NodeJS.ErrnoException)?.code ?? ((cause as Error)?.cause as NodeJS.ErrnoException | undefined)?.code;
+    diagnostics.push(error('OutputFailed', { reason, isPartial: isOutputPartial, errno }, { file: config.outDir }, cause));
     return finish(run, { ok: false, config, site, files: [], ...(isOutputPartial ? { isOutputPartial } : {}) });
   }
   Object.assign(stats, { posts: site.posts.length, tags: site.tags.length, tagPages: pages.routes.filter((route) => route.kind === 'tag').length, files: files.length, drafts, scheduled });
@@ -349,15 +348,14 @@ function checkOutputPaths(files: OutputFile[], config: ResolvedConfig): Diagnost
   for (const file of files) {
     const resolved = path.resolve(config.outDir, file.path);
     if (!resolved.startsWith(config.outDir + path.sep)) {
-      diagnostics.push(error('SlugUnsafe', `output path ${file.path} would be written outside ${config.outDir}`, file.source ? { file: file.source } : undefined));
+      diagnostics.push(error('SlugUnsafe', { problem: 'output-outside', path: file.path, outDir: config.outDir }, file.source ? { file: file.source } : undefined));
       continue;
     }
     const key = file.path.normalize('NFC').toLowerCase();
     const other = seen.get(key);
     if (other) {
-      const what = (f: OutputFile) => f.source ?? 'a generated page';
-      diagnostics.push(error('DuplicateOutputPath', `${file.path} would be written twice: by ${what(other)} and by ${what(file)}`,
-        file.source ? { file: file.source } : undefined, 'rename or remove one of them'));
+      const shown = (f: OutputFile) => f.source && path.relative(config.root, f.source).split(path.sep).join('/');
+      diagnostics.push(error('DuplicateOutputPath', { path: file.path, first: shown(other), second: shown(file) }, file.source ? { file: file.source } : undefined));
     } else seen.set(key, file);
   }
   return diagnostics;

@@ -3,7 +3,7 @@
  * print every expected diagnostic (compiler style, `path:line:col: error: … [Code]` plus a hint), exit with the
  * expected code, print no stack trace, and write nothing.
  *
- * expected.json: { exitCode, stderrIncludes: string[], stderrExcludes?: string[], inOrder?: boolean, args?: string[] }
+ * expected.json: { exitCode, stderrIncludes: string[], stderrExcludes?: string[], inOrder?: boolean, args?: string[], unreadable?: string[] }
  * Requires lib/ to be compiled (`npm test` runs tsc first).
  */
 import { spawnSync } from 'node:child_process';
@@ -25,7 +25,16 @@ interface Expected {
   /** The stderrIncludes strings appear in this order. */
   inOrder?: boolean;
   args?: string[];
+  /**
+   * Files of the site the build must not be able to read (mode 000). Root reads them anyway, so as root the build runs
+   * as the user `nobody`. Windows has no such file modes: these cases are skipped there.
+   */
+  unreadable?: string[];
 }
+
+const isRoot = process.getuid?.() === 0;
+/** The user a build of a site with unreadable files runs as, when the tests run as root. */
+const nobody = 65534;
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'blogbuild-invalid-'));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -37,11 +46,12 @@ function copySite(name: string): string {
   return dir;
 }
 
-function runBuild(cwd: string, args: string[] = []) {
+function runBuild(cwd: string, args: string[] = [], asUser?: number) {
   const result = spawnSync(process.execPath, [bin, 'build', ...args], {
     cwd,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '', CI: '1' },
+    ...(asUser === undefined ? {} : { uid: asUser, gid: asUser }),
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -58,10 +68,13 @@ describe('invalid sites', () => {
   });
 
   for (const name of cases) {
-    it(name, () => {
-      const expected = JSON.parse(fs.readFileSync(path.join(fixtures, name, 'expected.json'), 'utf8')) as Expected;
+    const expected = JSON.parse(fs.readFileSync(path.join(fixtures, name, 'expected.json'), 'utf8')) as Expected;
+    it.skipIf(expected.unreadable && process.platform === 'win32')(name, () => {
       const site = copySite(name);
-      const { code, stdout, stderr } = runBuild(site, expected.args);
+      const asUser = expected.unreadable && isRoot ? lockAway(site, expected.unreadable) : undefined;
+      if (expected.unreadable && !isRoot) for (const file of expected.unreadable) fs.chmodSync(path.join(site, file), 0o000);
+      const { code, stdout, stderr } = runBuild(site, expected.args, asUser);
+      for (const file of expected.unreadable ?? []) fs.chmodSync(path.join(site, file), 0o644);
 
       expect(code, stderr).toBe(expected.exitCode);
       expect(stdout).toBe('');
@@ -149,6 +162,21 @@ describe('a template that fails while pages are written keeps the previous outpu
     expect(fs.readdirSync(site).filter((entry) => entry.startsWith('.dist') || entry.includes('blogbuild-tmp'))).toEqual([]);
   });
 });
+
+/**
+ * As root, readies `site` for a build run as `nobody`: the folders up to it may be entered and the site's folders
+ * written (a build may make its cache), its files read, and `unreadable` files read by no one but root.
+ */
+function lockAway(site: string, unreadable: string[]): number {
+  fs.chmodSync(scratch, 0o755);
+  fs.chownSync(site, nobody, nobody);
+  for (const entry of fs.readdirSync(site, { recursive: true }) as string[]) fs.chownSync(path.join(site, entry), nobody, nobody);
+  for (const file of unreadable) {
+    fs.chownSync(path.join(site, file), 0, 0);
+    fs.chmodSync(path.join(site, file), 0o000);
+  }
+  return nobody;
+}
 
 /** Every file under `dir`: relative path → contents (base64) and mtime. */
 function readTree(dir: string): Record<string, { bytes: string; mtimeMs: number }> {

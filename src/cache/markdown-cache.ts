@@ -164,6 +164,7 @@ async function fileSignature(file: string): Promise<string | undefined> {
     const s = await fs.stat(file, { bigint: true });
     return `${s.size}:${s.mtimeNs}:${s.ino}`;
   } catch {
+    // A file that cannot be stat'ed has no fingerprint: the cache is treated as missing.
     return undefined;
   }
 }

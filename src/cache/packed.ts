@@ -79,6 +79,7 @@ export function unpackFile(bytes: Buffer, magic: string): { data: unknown; blobC
   try {
     parsed = JSON.parse(payload.toString('utf8', jsonEnd + 1, jsonEnd + 1 + jsonLength));
   } catch {
+    // A damaged cache file: the reason is returned and the caller ignores the file.
     return { reason: 'invalid JSON' };
   }
   const lengths = (parsed as { blobs?: unknown })?.blobs;

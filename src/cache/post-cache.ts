@@ -81,6 +81,7 @@ export function openPostCache(dir: string, digests: BodyDigests): PostCache {
       try {
         record = JSON.parse(textOf(entry[4]));
       } catch {
+        // A damaged cache record is a miss: the post is loaded from its file.
         return undefined;
       }
       const post = isRecord(record) ? revivePost(record, entry[5]) : undefined;

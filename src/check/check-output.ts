@@ -58,8 +58,7 @@ export function checkOutput(options: CheckOutputOptions): CheckReport {
     } else if (file.endsWith('.xml')) {
       const problem = xmlProblem(text(file));
       if (problem) {
-        malformed.push(error('XmlInvalid', `${file} is not well-formed XML: ${problem.message} (line ${problem.line}, column ${problem.column})`, undefined,
-          'feed readers and search engines reject the whole file; remove the character or markup the message names'));
+        malformed.push(error('XmlInvalid', { file, reason: problem.message, line: problem.line, column: problem.column }));
       }
       for (const ref of scanXml(text(file), pageUrl(file))) found.push({ page: file, ref });
       feeds++;
@@ -72,7 +71,7 @@ export function checkOutput(options: CheckOutputOptions): CheckReport {
   };
 
   // One diagnostic per problem and source: a template's broken link on 40 pages is one problem.
-  const problems = new Map<string, { code: 'LinkBroken' | 'AnchorMissing' | 'ImageMissing'; ref: Reference; target: string; pages: string[]; source?: string; loc?: Location; detail: string }>();
+  const problems = new Map<string, { code: 'LinkBroken' | 'AnchorMissing' | 'ImageMissing'; ref: Reference; target: string; pages: string[]; source?: string; loc?: Location; detail: Detail }>();
   const sourceTexts = new Map<string, string | undefined>();
   const readSource = (file: string) => {
     if (!sourceTexts.has(file)) sourceTexts.set(file, options.readSource?.(file));
@@ -85,6 +84,7 @@ export function checkOutput(options: CheckOutputOptions): CheckReport {
     try {
       resolved = new URL(ref.url, ref.base);
     } catch {
+      // A link that is not a URL points at no page of the site: not ours to check.
       continue;
     }
     if (resolved.protocol !== 'http:' && resolved.protocol !== 'https:') continue;
@@ -97,7 +97,7 @@ export function checkOutput(options: CheckOutputOptions): CheckReport {
     const source = loc?.line ? candidate : undefined;
     if (ref.kind === 'image') images++;
     else links++;
-    const report = (code: 'LinkBroken' | 'AnchorMissing' | 'ImageMissing', detail: string) => {
+    const report = (code: 'LinkBroken' | 'AnchorMissing' | 'ImageMissing', detail: Detail) => {
       const target = resolved.pathname + resolved.hash;
       const key = `${code}\0${target}\0${source ?? ''}`;
       const problem = problems.get(key) ?? { code, ref, target, pages: [], source, loc: source ? loc : undefined, detail };
@@ -107,17 +107,17 @@ export function checkOutput(options: CheckOutputOptions): CheckReport {
 
     if (!resolved.pathname.startsWith(basePath)) {
       // Same origin but outside the blog: a root-relative link that forgot the base path.
-      if (isRootRelative || !options.url) report(ref.kind === 'image' ? 'ImageMissing' : 'LinkBroken', `is outside the site's base path ${basePath}`);
+      if (isRootRelative || !options.url) report(ref.kind === 'image' ? 'ImageMissing' : 'LinkBroken', { problem: 'outside' });
       continue;
     }
     const target = outputFileFor(resolved.href, siteRoot);
     if (target === undefined || !files.has(target)) {
-      report(ref.kind === 'image' ? 'ImageMissing' : 'LinkBroken', ref.kind === 'image' ? 'does not exist' : 'points to no page or file');
+      report(ref.kind === 'image' ? 'ImageMissing' : 'LinkBroken', { problem: 'missing' });
       continue;
     }
     const fragment = safeDecode(resolved.hash.slice(1));
     if (fragment && fragment !== 'top' && target.endsWith('.html') && !ids(target).has(fragment)) {
-      report('AnchorMissing', `has no element with id "${fragment}"`);
+      report('AnchorMissing', { problem: 'anchor', fragment });
     }
   }
 
@@ -126,6 +126,7 @@ export function checkOutput(options: CheckOutputOptions): CheckReport {
     try {
       url = new URL(href, base);
     } catch {
+      // Not a URL: no output file.
       return undefined;
     }
     if (url.origin !== origin || !url.pathname.startsWith(basePath)) return undefined;
@@ -137,29 +138,14 @@ export function checkOutput(options: CheckOutputOptions): CheckReport {
 
   const diagnostics: Diagnostic[] = [...malformed];
   for (const problem of problems.values()) {
-    const what = problem.code === 'ImageMissing' ? 'image' : 'link to';
-    const shown = problem.ref.url;
-    const where = problem.source ? '' : ` (in ${describePages(problem.pages)})`;
-    const message = `${what} ${shown} ${problem.detail}${where}`;
-    const loc = problem.loc;
-    const hint = hintFor(problem.code, problem.detail, basePath, Boolean(problem.source));
-    diagnostics.push(problem.code === 'AnchorMissing' ? warning(problem.code, message, loc, hint) : error(problem.code, message, loc, hint));
+    const args = { url: problem.ref.url, ...problem.detail, basePath, pages: problem.source ? undefined : problem.pages, isInPost: Boolean(problem.source) };
+    diagnostics.push(problem.code === 'AnchorMissing' ? warning(problem.code, args, problem.loc) : error(problem.code, args, problem.loc));
   }
   return { diagnostics, pages, feeds, links, images };
 }
 
-function hintFor(code: string, detail: string, basePath: string, isInPost: boolean): string {
-  if (detail.startsWith('is outside')) return `write site links from the root (/posts/…) in posts, or with the {{url "…"}} helper in templates, so ${basePath} is added`;
-  if (code === 'AnchorMissing') return 'headings get ids from their text (## My heading → #my-heading); check the spelling';
-  if (code === 'ImageMissing') return isInPost ? 'put the image beside the post in a page bundle (posts/my-post/index.md + image), or under public/' : 'add the file under public/ or fix the template';
-  return isInPost ? 'posts are at /posts/<slug>/, where the slug is the file name without its date; check the spelling' : 'fix the link in the template';
-}
-
-function describePages(pages: string[]): string {
-  const sorted = [...pages].sort();
-  if (sorted.length <= 3) return sorted.join(', ');
-  return `${sorted.length} pages: ${sorted.slice(0, 2).join(', ')}, …`;
-}
+/** What is wrong with a reference, as `check`'s catalogue entries take it. */
+type Detail = { problem: 'outside' | 'missing' } | { problem: 'anchor'; fragment: string };
 
 /** The line of the link in the markdown source: as written, or without the base path the build added. */
 function locate(file: string, url: string, siteRoot: string, basePath: string, readSource: (file: string) => string | undefined): Location {
@@ -185,6 +171,7 @@ function safeDecode(text: string): string {
   try {
     return decodeURIComponent(text);
   } catch {
+    // A malformed %-escape: the path is compared as written.
     return text;
   }
 }

@@ -82,7 +82,7 @@ async function prepareOutputParent(cwd: string, flags: BuildFlags): Promise<numb
     await makeDirectory(parent, relative === '' ? '.' : relative.startsWith('..') ? parent : relative);
     return undefined;
   } catch (cause) {
-    if (cause instanceof CommandFileError) return reportFileError(cause);
+    if (cause instanceof CommandFileError) return reportFileError(cause, flags.debug);
     throw cause;
   }
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { escapeControl } from '../diagnostics/format.js';
+import { escapeControl, formatCause } from '../diagnostics/format.js';
 
 /** A file-system failure of a command, worded for the user: what happened and what to do. Exit 2. */
 export class CommandFileError extends Error {
@@ -72,8 +72,9 @@ export async function makeDirectory(dir: string, shown: string): Promise<void> {
   }
 }
 
-/** Prints a {@link CommandFileError} as the commands print usage errors; returns exit code 2. */
-export function reportFileError(failure: CommandFileError): 2 {
-  process.stderr.write(`error: ${escapeControl(failure.message)}\n  hint: ${escapeControl(failure.hint)}\n`);
+/** Prints a {@link CommandFileError} as the commands print usage errors (with `debug`, its cause and stack); returns exit code 2. */
+export function reportFileError(failure: CommandFileError, debug = false): 2 {
+  const cause = debug && failure.cause !== undefined ? `${formatCause(failure.cause)}\n` : '';
+  process.stderr.write(`error: ${escapeControl(failure.message)}\n  hint: ${escapeControl(failure.hint)}\n${cause}`);
   return 2;
 }

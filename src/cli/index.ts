@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { formatCause } from '../diagnostics/format.js';
 import { version } from '../version.js';
 import { buildCommand } from './build-command.js';
 
@@ -41,6 +42,7 @@ export function createProgram(): Command {
     .option('--draft', 'mark the post as a draft')
     .option('-c, --config <file>', 'config file (default: blogbuild.config.json, .js or .mjs)')
     .option('--posts <dir>', 'folder of markdown posts (default: posts)')
+    .addOption(new Option('--debug', 'print stack traces of errors').hideHelp())
     .showHelpAfterError('hint: a title that starts with "-" goes after --, e.g. blogbuild new -- "-1 reasons"; add --help to list the options')
     .action(async (title: string, flags) => {
       const { newCommand } = await import('./new-command.js');
@@ -53,6 +55,7 @@ export function createProgram(): Command {
     .argument('[dir]', 'folder to create the blog in', '.')
     .option('-f, --force', 'write into a folder that is not empty (existing files are kept, package.json is completed)')
     .option('--dependency <spec>', 'version spec of blogbuild in package.json (default: the git URL or tarball blogbuild was installed from; else a file: link to this copy)')
+    .addOption(new Option('--debug', 'print stack traces of errors').hideHelp())
     .action(async (dir: string, flags) => {
       const { initCommand } = await import('./init-command.js');
       process.exitCode = await initCommand(dir, flags);
@@ -87,6 +90,7 @@ export function createProgram(): Command {
     .command('clean')
     .description('remove the build cache (node_modules/.cache/blogbuild/), so the next build renders every post')
     .option('-q, --quiet', 'print nothing')
+    .addOption(new Option('--debug', 'print stack traces of errors').hideHelp())
     .action(async (flags) => {
       const { cleanCommand } = await import('./clean-command.js');
       process.exitCode = await cleanCommand(flags);
@@ -138,8 +142,10 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = cause.exitCode === 0 ? 0 : 2;
       return;
     }
+    // The stack always (this is a bug); what caused it, when anything did, too.
+    const inner = cause instanceof Error && cause.cause !== undefined ? `\n${formatCause(cause.cause)}` : '';
     process.stderr.write(
-      `internal error: ${(cause as Error)?.stack ?? String(cause)}\n\nThis is a bug in blogbuild ${version}; please report it with the command you ran.\n`,
+      `internal error: ${(cause as Error)?.stack ?? String(cause)}${inner}\n\nThis is a bug in blogbuild ${version}; please report it with the command you ran.\n`,
     );
     process.exitCode = 1;
   }

@@ -13,6 +13,8 @@ export interface InitFlags {
   force?: boolean;
   /** The version spec written for the blogbuild dependency. @default how this copy was installed (see `blogbuildDependency`) */
   dependency?: string;
+  /** Print the causes of errors, with their stacks. */
+  debug?: boolean;
 }
 
 /** This installation of blogbuild (the folder holding its package.json). */
@@ -53,6 +55,7 @@ export interface BlogbuildDependency {
  */
 export async function blogbuildDependency(target: string, flags: InitFlags, installedAt?: string): Promise<BlogbuildDependency> {
   if (flags.dependency) return { spec: flags.dependency, isLink: false };
+  // A path that cannot be resolved is used as it is.
   const real = await fs.realpath(installedAt ?? packageRoot).catch(() => installedAt ?? packageRoot);
   const source = await installSource(real);
   if (source.kind === 'spec') return { spec: source.spec, isLink: false };
@@ -93,7 +96,7 @@ export async function initCommand(dir: string | undefined, flags: InitFlags): Pr
   try {
     return await initBlog(dir, flags);
   } catch (cause) {
-    if (cause instanceof CommandFileError) return reportFileError(cause);
+    if (cause instanceof CommandFileError) return reportFileError(cause, flags.debug);
     throw cause;
   }
 }

@@ -27,6 +27,7 @@ export function mergedPackageJson(text: string, options: PackageJsonOptions): st
   try {
     manifest = JSON.parse(text) as Record<string, unknown>;
   } catch {
+    // A package.json that is not JSON is left as it is (init keeps it and says so), not overwritten.
     return undefined;
   }
   if (!isRecord(manifest)) return undefined;

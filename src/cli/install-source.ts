@@ -88,6 +88,7 @@ async function readJson<T>(file: string): Promise<T | undefined> {
   try {
     return JSON.parse(await fs.readFile(file, 'utf8')) as T;
   } catch {
+    // Missing or malformed metadata: the install source is unknown, and init falls back to a file: link and says so.
     return undefined;
   }
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { isoInZone } from '../content/dates.js';
+import { describeCode } from '../diagnostics/codes.js';
 import { fallbackSlug, slugify, slugLengthProblem, tagProblem } from '../content/slug.js';
 import { codePointName, findUnprintable } from '../content/printable.js';
 import { escapeControl } from '../diagnostics/format.js';
@@ -14,6 +15,8 @@ export interface NewFlags {
   draft?: boolean;
   config?: string;
   posts?: string;
+  /** Print the causes of errors, with their stacks. */
+  debug?: boolean;
 }
 
 /** Options for {@link newPostText}. */
@@ -57,7 +60,7 @@ export async function newCommand(title: string, flags: NewFlags): Promise<number
   const { loadConfig } = await import('../config/load.js');
   const { config, diagnostics } = await loadConfig(cwd, { config: flags.config, posts: flags.posts });
   if (!config) {
-    createReporter({ cwd }).diagnostics(diagnostics);
+    createReporter({ cwd, debug: flags.debug }).diagnostics(diagnostics);
     return 2;
   }
   for (const [what, text] of [['the title', title], ['--tags', flags.tags ?? '']]) {
@@ -78,7 +81,7 @@ export async function newCommand(title: string, flags: NewFlags): Promise<number
   for (const tag of tags) {
     const problem = tagProblem(tag);
     if (problem) {
-      process.stderr.write(`error: --tags: ${escapeControl(problem.message)}; nothing was written\n  hint: use plain, short names separated by commas, e.g. --tags news,recipes\n`);
+      process.stderr.write(`error: --tags: ${escapeControl(describeCode('SlugUnsafe', problem).message)}; nothing was written\n  hint: use plain, short names separated by commas, e.g. --tags news,recipes\n`);
       return 2;
     }
   }
@@ -88,7 +91,7 @@ export async function newCommand(title: string, flags: NewFlags): Promise<number
   try {
     return await writePost({ file, shown, shownDir, slug, title, tags, cwd, flags, config });
   } catch (cause) {
-    if (cause instanceof CommandFileError) return reportFileError(cause);
+    if (cause instanceof CommandFileError) return reportFileError(cause, flags.debug);
     throw cause;
   }
 }
@@ -98,6 +101,7 @@ async function writePost(options: {
   config: { postsDir: string; timezone: string; author: string };
 }): Promise<number> {
   const { file, shown, shownDir, slug, title, tags, cwd, flags, config } = options;
+  // A posts folder that does not exist yet is made below; only a file in its place is an error.
   const postsStat = await fs.stat(config.postsDir).catch(() => undefined);
   if (postsStat && !postsStat.isDirectory()) {
     throw new CommandFileError(`${shownDir} is a file, but posts go in a folder of that name; nothing was written`, 'rename or move that file, or pass --posts DIR');

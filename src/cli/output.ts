@@ -18,6 +18,7 @@ export function readSource(file: string): string | undefined {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch {
+    // No code frame for a file that vanished or cannot be read; the message and location are still printed.
     return undefined;
   }
 }

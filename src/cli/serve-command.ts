@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { ConfigOverrides } from '../config/load.js';
 import { exitCodeFor } from '../diagnostics/error.js';
 import type { DevBuildEvent } from '../dev/session.js';
-import { escapeControl } from '../diagnostics/format.js';
+import { escapeControl, formatCause } from '../diagnostics/format.js';
 import type { ListenError } from '../dev/serve.js';
 import { createReporter } from './output.js';
 
@@ -41,6 +41,11 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
   let lastWarnings = '';
   let hadErrors = false;
   let builds = 0;
+  const onRebuildError = (cause: unknown, changed: string[]) => {
+    const what = changed.length > 0 ? ` (${describeChanges(changed, cwd)})` : '';
+    const detail = flags.debug ? ((cause as Error)?.stack ?? String(cause)) : String((cause as Error)?.message ?? cause);
+    process.stderr.write(`internal error in a rebuild${what}: ${escapeControl(detail)}\nstill serving the last good build; this is a bug in blogbuild, please report it${flags.debug ? '' : ' (run with --debug for the stack)'}\n`);
+  };
   const onBuild = ({ result }: DevBuildEvent, changed: string[]) => {
     const isFirst = ++builds === 1;
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
@@ -65,17 +70,18 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
 
   let handle;
   try {
-    handle = await serve({ root: cwd, cwd, port, host, ...overrides, onBuild });
+    handle = await serve({ root: cwd, cwd, port, host, ...overrides, onBuild, onRebuildError });
   } catch (cause) {
     if (cause instanceof ListenError) {
       const failure = describeListenError(cause);
-      return usageError(failure.message, failure.hint);
+      return usageError(failure.message, failure.hint, flags.debug ? cause : undefined);
     }
     if (cause instanceof PortInUseError) {
       const free = port === 0 ? undefined : await findFreePort(host, port);
       process.stderr.write(
         `error: port ${port} is already in use on ${host}, probably by another server\n` +
-          `  hint: stop the other server, or serve on another port: blogbuild serve --port ${free ?? port + 1}\n`,
+          `  hint: stop the other server, or serve on another port: blogbuild serve --port ${free ?? port + 1}\n` +
+          (flags.debug ? `${formatCause(cause)}\n` : ''),
       );
       return 2;
     }
@@ -156,8 +162,8 @@ export function describeListenError(failure: Pick<ListenError, 'code' | 'host' |
   }
 }
 
-function usageError(message: string, hint: string): 2 {
-  process.stderr.write(`error: ${escapeControl(message)}\n  hint: ${escapeControl(hint)}\n`);
+function usageError(message: string, hint: string, cause?: unknown): 2 {
+  process.stderr.write(`error: ${escapeControl(message)}\n  hint: ${escapeControl(hint)}\n${cause === undefined ? '' : `${formatCause(cause)}\n`}`);
   return 2;
 }
 
@@ -175,6 +181,7 @@ function openBrowser(url: string): void {
     child.on('error', () => process.stderr.write(`could not open a browser; open ${url} yourself\n`));
     child.unref();
   } catch {
+    // No browser to launch (no `open`/`xdg-open`): the URL is printed for the user to open.
     process.stderr.write(`could not open a browser; open ${url} yourself\n`);
   }
 }

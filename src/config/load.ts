@@ -53,8 +53,7 @@ export async function loadConfig(
   if (overrides.config && !(await exists(file!))) {
     return {
       diagnostics: [
-        error('ConfigNotFound', `config file ${overrides.config} does not exist`, undefined,
-          'check the --config path, or leave it out to use blogbuild.config.json in the current folder'),
+        error('ConfigNotFound', { path: overrides.config }),
       ],
     };
   }
@@ -87,8 +86,7 @@ export async function loadConfig(
       if (!url.success) {
         return {
           diagnostics: [
-            error('UsageInvalid', `--url ${JSON.stringify(overrides.url)} ${url.error.issues[0]?.message ?? 'is not an absolute http(s) URL'}`, undefined,
-              'pass the address the site is published at, e.g. --url https://example.org/blog/'),
+            error('UsageInvalid', { problem: 'url-flag', url: overrides.url, reason: url.error.issues[0]?.message }),
           ],
         };
       }
@@ -146,7 +144,7 @@ async function readConfigFile(
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (cause) {
-    return { diagnostic: error('ConfigInvalid', `config file cannot be read: ${(cause as Error).message}`, { file }, undefined, cause) };
+    return { diagnostic: error('ConfigInvalid', { problem: 'unreadable', reason: (cause as Error).message }, { file }, cause) };
   }
   if (file.endsWith('.json')) {
     try {
@@ -161,18 +159,15 @@ async function readConfigFile(
     const module = (await import(`${pathToFileURL(file).href}?mtime=${stat.mtimeMs}`)) as { default?: unknown };
     if (module.default === undefined || module.default === null || typeof module.default !== 'object' || Array.isArray(module.default)) {
       return {
-        diagnostic: error('ConfigInvalid', 'config file has no default export object, so there are no settings to read', { file, line: 1, column: 1 },
-          'write `export default { title: "My Blog" }`, or `export default defineConfig({ … })` with defineConfig from \'blogbuild\''),
+        diagnostic: error('ConfigInvalid', { problem: 'no-default-export' }, { file, line: 1, column: 1 }),
       };
     }
     return { value: module.default, text };
   } catch (cause) {
     const isSyntax = cause instanceof SyntaxError;
     return {
-      diagnostic: error('ConfigInvalid',
-        `config file ${isSyntax ? 'is not valid JavaScript' : 'threw an error while loading'}: ${(cause as Error)?.message ?? cause}`,
-        { file, ...(isSyntax ? syntaxErrorPosition(file) : thrownAt(file, cause)) },
-        isSyntax ? 'fix the JavaScript syntax here; often a comma or bracket is missing on this line or the one before' : 'fix the error in the config module; run with --debug for the stack', cause),
+      diagnostic: error('ConfigInvalid', { problem: isSyntax ? 'js-syntax' : 'js-threw', reason: String((cause as Error)?.message ?? cause) },
+        { file, ...(isSyntax ? syntaxErrorPosition(file) : thrownAt(file, cause)) }, cause),
     };
   }
 }
@@ -181,10 +176,9 @@ async function readConfigFile(
 function jsonSyntaxError(file: string, text: string, cause: unknown): Diagnostic {
   const problem = findJsonProblem(text.replace(/^\uFEFF/, ''));
   if (!problem) {
-    return error('ConfigInvalid', `config file is not valid JSON: ${(cause as Error).message}`, { file, line: 1, column: 1 },
-      'check for a missing comma or quote, or a trailing comma before } or ]', cause);
+    return error('ConfigInvalid', { problem: 'json-syntax', reason: (cause as Error).message }, { file, line: 1, column: 1 }, cause);
   }
-  return error('ConfigInvalid', `config file is not valid JSON: ${problem.reason}`, { file, ...offsetToPosition(text, problem.offset) }, problem.hint, cause);
+  return error('ConfigInvalid', { problem: 'json-syntax', reason: problem.reason, fix: problem.hint }, { file, ...offsetToPosition(text, problem.offset) }, cause);
 }
 
 /** Where a JS config's syntax error is: Node's `--check` prints `file:line` and a caret line. */
@@ -217,62 +211,28 @@ function issueToDiagnostics(issue: z.core.$ZodIssue, file: string | undefined, t
     return issue.keys.map((key) => {
       const suggestion = closest(key, schemaModule!.configKeys[parent] ?? []);
       const name = parent ? `${parent}.${key}` : key;
-      return error('ConfigUnknownKey', `unknown config key \`${name}\``, locate(file, text, [...keyPath, key], 'key'),
-        suggestion
-          ? `did you mean \`${parent ? `${parent}.` : ''}${suggestion}\`?`
-          : `remove it; known keys are: ${(schemaModule!.configKeys[parent] ?? []).join(', ')}`);
+      return error('ConfigUnknownKey', { key: name, suggestion: suggestion && (parent ? `${parent}.${suggestion}` : suggestion), known: schemaModule!.configKeys[parent] ?? [] },
+        locate(file, text, [...keyPath, key], 'key'));
     });
   }
   const value = keyPath.reduce<unknown>((object, key) => (object as Record<string, unknown> | undefined)?.[key], raw);
   if (!parent) {
-    return [error('ConfigInvalid', `config must be an object of settings, got ${describe(value)}`, file ? { file, line: 1, column: 1 } : undefined,
-      'write e.g. { "title": "My Blog" }')];
+    return [error('ConfigInvalid', { problem: 'not-object', value }, file ? { file, line: 1, column: 1 } : undefined)];
   }
-  let why: string;
+  const key = parent;
+  const suggestion = key === 'timezone' && typeof value === 'string' ? closest(value, Intl.supportedValuesOf('timeZone')) : undefined;
+  const loc = locate(file, text, keyPath, 'value');
   switch (issue.code) {
     case 'custom':
-      why = `${JSON.stringify(value)} ${issue.message}`;
-      break;
+      return [error('ConfigInvalid', { key, value, suggestion, problem: 'custom', text: issue.message }, loc)];
     case 'invalid_type':
-      why = `must be ${article(issue.expected)}, got ${describe(value)}`;
-      break;
+      return [error('ConfigInvalid', { key, value, suggestion, problem: 'type', expected: issue.expected }, loc)];
     case 'too_small':
-      why = issue.origin === 'string' ? 'must not be empty' : `must be at least ${String(issue.minimum)}${issue.inclusive === false ? ' (exclusive)' : ''}, got ${describe(value)}`;
-      break;
+      return [error('ConfigInvalid', issue.origin === 'string' ? { key, value, suggestion, problem: 'empty' }
+        : { key, value, suggestion, problem: 'too-small', minimum: String(issue.minimum), isExclusive: issue.inclusive === false }, loc)];
     default:
-      why = `is invalid: ${issue.message}`;
+      return [error('ConfigInvalid', { key, value, suggestion, problem: 'other', text: issue.message }, loc)];
   }
-  return [error('ConfigInvalid', `\`${parent}\` ${why}`, locate(file, text, keyPath, 'value'), hintFor(parent, value))];
-}
-
-function article(type: string): string {
-  if (type === 'int') return 'a whole number';
-  if (type === 'object') return 'an object';
-  return `a ${type}`;
-}
-
-function describe(value: unknown): string {
-  if (value === undefined || value === null) return 'nothing';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value === 'number' ? '' : `${typeof value} `}${JSON.stringify(value)}`;
-}
-
-function hintFor(key: string, value: unknown): string | undefined {
-  if (key === 'timezone' && typeof value === 'string') {
-    const suggestion = closest(value, Intl.supportedValuesOf('timeZone'));
-    if (suggestion) return `did you mean "${suggestion}"?`;
-  }
-  const hints: Record<string, string> = {
-    url: 'use the plain address the site is published at, starting with https://, e.g. "https://example.org/blog/" (no user:password@, ?query or #fragment)',
-    timezone: 'use an IANA name such as "UTC", "Europe/Paris" or "America/New_York"',
-    language: 'use a language tag such as "en", "en-GB" or "fr"',
-    postsPerPage: 'use a whole number of at least 1, e.g. 10',
-    'feed.items': 'use a whole number of at least 1, e.g. 20',
-    readingSpeed: 'use words per minute, e.g. 230',
-    'markdown.tagfilter': 'use "safe" (escape the tags that hide the rest of a post), "gfm" (GitHub\'s whole list, <script>, <style> and <iframe> too) or false (none)',
-  };
-  return hints[key];
 }
 
 /**
@@ -305,6 +265,7 @@ async function exists(file: string): Promise<boolean> {
     await fs.access(file);
     return true;
   } catch {
+    // fs.access fails when the file is missing or unreadable: either way there is no such config file to read.
     return false;
   }
 }

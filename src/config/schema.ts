@@ -90,6 +90,7 @@ function isTimeZone(name: string): boolean {
     new Intl.DateTimeFormat('en', { timeZone: name });
     return true;
   } catch {
+    // Intl throws RangeError for a name it does not know: that is the answer, not a failure.
     return false;
   }
 }
@@ -98,6 +99,7 @@ function isLanguageTag(tag: string): boolean {
   try {
     return Intl.getCanonicalLocales(tag).length === 1;
   } catch {
+    // Intl throws RangeError for a malformed tag: that is the answer, not a failure.
     return false;
   }
 }
@@ -113,6 +115,7 @@ export function urlProblem(value: string): string | undefined {
   try {
     url = new URL(value);
   } catch {
+    // new URL throws TypeError for text that is not a URL: that is the answer, not a failure.
     return 'is not an absolute http(s) URL';
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'is not an absolute http(s) URL';

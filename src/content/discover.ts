@@ -55,6 +55,7 @@ export async function discoverSources(
   try {
     stat = await fs.stat(postsDir);
   } catch {
+    // A posts folder that cannot be stat'ed is reported as missing (PostsFolderMissing) just below.
     stat = undefined;
   }
   if (!stat?.isDirectory()) {
@@ -63,8 +64,7 @@ export async function discoverSources(
       fresh,
       diagnostics: [
         // The folder itself is the location, so it prints relative to where blogbuild runs (`posts: error: …`).
-        error('PostsFolderMissing', stat ? 'the posts folder is a file, not a folder' : 'the posts folder does not exist', { file: postsDir },
-          'create the folder and put your markdown posts in it, run blogbuild in your blog\'s folder, or pass --posts DIR'),
+        error('PostsFolderMissing', { isFile: Boolean(stat) }, { file: postsDir }),
       ],
     };
   }
@@ -112,7 +112,7 @@ export async function discoverSources(
         }
       } catch (cause) {
         memo?.delete(file);
-        diagnostics.push(error('FileUnreadable', `cannot read file: ${(cause as Error).message}`, { file }, undefined, cause));
+        diagnostics.push(error('FileUnreadable', { reason: (cause as Error).message }, { file }, cause));
         return undefined;
       }
       if (text !== undefined) return { path: file, relPath, text: text.replace(/^\uFEFF/, ''), bundleDir, assets };
@@ -158,8 +158,7 @@ function ownerBundle(file: string, bundleDirs: Set<string>): string | undefined 
 
 /** The warning for a symbolic link that is not followed. */
 export function skippedLink(link: string, reason: string): Diagnostic {
-  return warning('SymlinkSkipped', `symbolic link skipped: ${reason}`, { file: link },
-    'blogbuild follows links to files inside the blog only; copy the file or folder here instead of linking to it');
+  return warning('SymlinkSkipped', { reason }, { file: link });
 }
 
 function toPosix(p: string): string {

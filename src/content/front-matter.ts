@@ -46,8 +46,7 @@ export function parseFrontMatter(file: string, text: string): FrontMatter | Diag
   // gray-matter picks a language from the opening fence (`---json`, `---js`); blogbuild reads YAML and JSON.
   const language = /^---[ \t]*([^\s-][^\r\n]*?)[ \t]*\r?\n/.exec(text)?.[1];
   if (language !== undefined && !/^(ya?ml|json)$/i.test(language)) {
-    return error('FrontMatterInvalid', `front matter in \`${language}\` is not supported: blogbuild reads YAML (or JSON) front matter, and never runs code from a post`,
-      { file, line: 1, column: 4, length: language.length }, 'remove the word after the opening `---` and write the front matter as YAML `key: value` lines');
+    return error('FrontMatterInvalid', { problem: 'language', language }, { file, line: 1, column: 4, length: language.length });
   }
   let parsed: matterType.GrayMatterFile<string>;
   const { matter, engines } = loadParser();
@@ -61,8 +60,7 @@ export function parseFrontMatter(file: string, text: string): FrontMatter | Diag
   const data = (parsed.data ?? {}) as unknown;
   const hasFrontMatter = parsed.matter !== undefined && text.startsWith('---');
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    return error('FrontMatterInvalid', 'front matter must be a set of `key: value` lines', { file, line: 2, column: 1 },
-      hasClosingFence(text) ? 'write one `key: value` per line between the `---` lines' : unclosedHint);
+    return error('FrontMatterInvalid', { problem: 'not-mapping', isClosed: hasClosingFence(text) }, { file, line: 2, column: 1 });
   }
   const bodyOffset = text.length - parsed.content.length;
   const bodyStartLine = countLines(text, bodyOffset);
@@ -100,9 +98,8 @@ function tooLarge(file: string, text: string, cause: FrontMatterTooLargeError): 
   const end = frontMatterEnd(text);
   const alias = /(^|[\s[{,:-])\*[^\s,\]}]+/m.exec(text.slice(0, end));
   const offset = alias ? alias.index + alias[1].length : text.indexOf('\n') + 1;
-  return error('FrontMatterTooLarge', `front matter ${cause.message}${alias ? ' through its aliases' : ''}`,
-    { file, ...offsetToPosition(text, offset), length: alias ? alias[0].length - alias[1].length : 1 },
-    alias ? 'write the values out instead of repeating aliases (`*name`) of aliases' : 'move large data out of the front matter', cause);
+  return error('FrontMatterTooLarge', { reason: cause.message, isAlias: Boolean(alias) },
+    { file, ...offsetToPosition(text, offset), length: alias ? alias[0].length - alias[1].length : 1 }, cause);
 }
 
 /** A js-yaml error → a diagnostic in file coordinates, reworded for the usual slips. */
@@ -113,11 +110,8 @@ function yamlSyntaxError(file: string, text: string, cause: unknown): Diagnostic
     // js-yaml checks these before it counts lines, so its mark is not where the character is.
     const found = nonPrintable.exec(text.slice(0, frontMatterEnd(text)));
     if (found) {
-      const code = found[0].codePointAt(found[0].length - 1)!;
-      const name = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-      return error('FrontMatterSyntax', `front matter contains the control character ${name}${code === 0 ? ' (NUL)' : code === 0x1b ? ' (ESC)' : ''}, which YAML does not allow`,
-        { file, ...offsetToPosition(text, found.index + found[0].length - 1) },
-        'remove it (editors often show it as a box, `^@` or nothing at all); in a double-quoted value YAML can write it as an escape such as `\\e`', cause);
+      const codePoint = found[0].codePointAt(found[0].length - 1)!;
+      return error('FrontMatterSyntax', { problem: 'control-character', codePoint }, { file, ...offsetToPosition(text, found.index + found[0].length - 1) }, cause);
     }
   }
   // gray-matter hands js-yaml the text after the opening `---` (its rest of line included), so the
@@ -131,13 +125,12 @@ function yamlSyntaxError(file: string, text: string, cause: unknown): Diagnostic
   // The most common slip: an unquoted value containing `: `, which js-yaml calls "bad indentation".
   const colon = /^([\w-]+):[ \t]+([^"'\s].*?:(?:[ \t].*)?)$/.exec(lineText);
   if (colon && /bad indentation of a mapping entry/.test(reason) && hasClosingFence(text)) {
-    return error('FrontMatterSyntax', `front matter is not valid YAML: the value of \`${colon[1]}\` contains \`: \`, which YAML reads as the start of another key`,
-      { file, line, column: mark ? mark.column + 1 : 1 }, `put the value in quotes: \`${colon[1]}: ${JSON.stringify(colon[2].trim())}\``, cause);
+    return error('FrontMatterSyntax', { problem: 'colon-in-value', key: colon[1], value: colon[2] }, { file, line, column: mark ? mark.column + 1 : 1 }, cause);
   }
+  const isClosed = hasClosingFence(text);
   const duplicate = /duplicated mapping key/.test(reason) ? /^\s*["']?([^"':]+)/.exec(lineText)?.[1] : undefined;
   if (duplicate) {
-    return error('FrontMatterSyntax', `front matter is not valid YAML: \`${duplicate}\` is set twice`,
-      { file, line, column: mark ? mark.column + 1 : 1 }, yamlHint(reason, text, line), cause);
+    return error('FrontMatterSyntax', { problem: 'duplicate-key', key: duplicate, reason, isClosed }, { file, line, column: mark ? mark.column + 1 : 1 }, cause);
   }
   // An unclosed `[` or `{` is reported where the YAML ends; point at the bracket instead.
   // ("missed comma" at the start of a line means the list ran on into the next key.)
@@ -147,12 +140,9 @@ function yamlSyntaxError(file: string, text: string, cause: unknown): Diagnostic
       ? unclosedBracket(text, line - 1)
       : undefined;
   if (opened) {
-    return error('FrontMatterSyntax', `front matter is not valid YAML: this \`${opened.bracket}\` is never closed`,
-      { file, line: opened.line, column: opened.column },
-      opened.bracket === '[' ? yamlHint(reason, text, line) : 'close it with `}` on the same line, or write the entries as indented `key: value` lines', cause);
+    return error('FrontMatterSyntax', { problem: 'unclosed-bracket', bracket: opened.bracket, reason, isClosed }, { file, line: opened.line, column: opened.column }, cause);
   }
-  return error('FrontMatterSyntax', `front matter is not valid YAML: ${reason}`,
-    { file, line, column: mark ? mark.column + 1 : 1 }, yamlHint(reason, text, line), cause);
+  return error('FrontMatterSyntax', { problem: 'yaml', reason, isClosed }, { file, line, column: mark ? mark.column + 1 : 1 }, cause);
 }
 
 /** What js-yaml refuses as non-printable (its PATTERN_NON_PRINTABLE, NUL included), and lone surrogates. */
@@ -162,21 +152,6 @@ const nonPrintable = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]
 function frontMatterEnd(text: string): number {
   const close = /\r?\n---[ \t]*(\r?\n|$)/.exec(text.slice(3));
   return close ? 3 + close.index : text.length;
-}
-
-const unclosedHint = 'the front matter has no closing `---` line, so the whole post was read as YAML; end the front matter with a line holding only `---`';
-
-/** What to do about a js-yaml error, in an author's words. */
-function yamlHint(reason: string, text: string, line: number): string {
-  if (!hasClosingFence(text)) return unclosedHint;
-  if (/duplicated mapping key/.test(reason)) {
-    const key = /^\s*["']?([^"':]+)/.exec(text.split(/\r?\n/)[line - 1] ?? '')?.[1];
-    return `remove one of the two \`${key ?? 'key'}:\` lines`;
-  }
-  if (/tab characters/.test(reason)) return 'indent with spaces, not tabs';
-  if (/flow collection|flow mapping/.test(reason)) return 'close the list with `]` and separate items with commas, e.g. `tags: [news, recipes]`';
-  if (/quoted scalar/.test(reason)) return 'a quoted value is missing its closing quote';
-  return 'quote values that contain `: ` or start with a special character, e.g. `title: "Recipes: bread"`';
 }
 
 /** The last `[` or `{` before file line `before` that its line does not close. */

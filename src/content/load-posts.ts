@@ -2,13 +2,14 @@ import path from 'node:path';
 import type { PostMemo } from '../build-state.js';
 import { defineLazyText } from '../cache/packed.js';
 import type { PostCache } from '../cache/post-cache.js';
+import type { ArgsOf, ErrorCode } from '../diagnostics/codes.js';
 import { error, warning, type Diagnostic, type Location } from '../diagnostics/error.js';
 import { findYamlKey, findYamlValue, offsetToPosition } from '../diagnostics/position.js';
 import type { Post } from '../site/model.js';
 import { parseDate, type PostDate } from './dates.js';
 import type { SourceFile } from './discover.js';
 import { parseFrontMatter, type FrontMatter } from './front-matter.js';
-import { codePointName, findUnprintable } from './printable.js';
+import { findUnprintable } from './printable.js';
 import { fallbackSlug, isUnsafePathSegment, slugify, slugLengthProblem, tagProblem } from './slug.js';
 
 /** Settings that validation needs. */
@@ -53,7 +54,7 @@ export function loadPosts(sources: SourceFile[], options: LoadPostsOptions, memo
           if ('post' in result && result.diagnostics.length === 0) postCache.set(source.path, inputs, result.post);
         } catch (cause) {
           // A source the cache knew by its stat but must load again (other options) is read only now.
-          result = { diagnostics: [error('FileUnreadable', `cannot read file: ${(cause as Error).message}`, { file: source.path }, undefined, cause)] };
+          result = { diagnostics: [error('FileUnreadable', { reason: (cause as Error).message }, { file: source.path }, cause)] };
         }
       }
     } else result = loadPost(source, options);
@@ -74,8 +75,8 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
     const found = findYamlKey(fm.yaml, key, fm.yamlStartLine);
     return found ? { file: source.path, ...found } : { file: source.path, line: 1, column: 1 };
   };
-  const fail = (code: Diagnostic['code'], key: string, message: string, hint?: string) => {
-    diagnostics.push(error(code, message, at(key), hint));
+  const fail = <C extends ErrorCode>(code: C, key: string, args: ArgsOf<C>) => {
+    diagnostics.push(error(code, args, at(key)));
   };
   const field: FieldContext = { source, options, fm, data, diagnostics, at, fail };
   const { title, dropsTitleHeading } = readTitle(field);
@@ -88,7 +89,7 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
   const textField = (key: string): string | undefined => {
     if (data[key] === undefined || data[key] === null) return undefined;
     const value = scalarText(data[key]);
-    if (value === undefined) fail('FrontMatterInvalid', key, `\`${key}\` must be text`, `write \`${key}: …\` on one line, or quote it`);
+    if (value === undefined) fail('FrontMatterInvalid', key, { problem: 'not-text', key });
     return value;
   };
   const author = textField('author') ?? options.author;
@@ -136,7 +137,7 @@ interface FieldContext {
   /** The position of a front-matter key (else the file's start). */
   at(key: string): Location;
   /** Records an error at a front-matter key. */
-  fail(code: Diagnostic['code'], key: string, message: string, hint?: string): void;
+  fail<C extends ErrorCode>(code: C, key: string, args: ArgsOf<C>): void;
 }
 
 /** The title (front matter, else the body's first heading) and whether the body's copy of it is dropped. */
@@ -144,7 +145,7 @@ function readTitle({ source, fm, data, diagnostics, fail }: FieldContext): { tit
   let title = scalarText(data.title);
   let dropsTitleHeading = false;
   if (data.title !== undefined && data.title !== null && title === undefined) {
-    fail('FrontMatterInvalid', 'title', '`title` must be text', 'write `title: My post`');
+    fail('FrontMatterInvalid', 'title', { problem: 'not-text', key: 'title' });
   } else if (title) {
     // A body that opens by repeating the front-matter title as `# Title` would show it twice.
     const heading = firstHeading(fm);
@@ -155,8 +156,7 @@ function readTitle({ source, fm, data, diagnostics, fail }: FieldContext): { tit
       title = heading;
       dropsTitleHeading = true;
     } else {
-      diagnostics.push(error('TitleMissing', 'post has no title', { file: source.path, line: 1, column: 1 },
-        'add `title: …` to the front matter, or start the body with a `# Heading`'));
+      diagnostics.push(error('TitleMissing', {}, { file: source.path, line: 1, column: 1 }));
     }
   }
   return { title, dropsTitleHeading };
@@ -166,13 +166,11 @@ function readTitle({ source, fm, data, diagnostics, fail }: FieldContext): { tit
 function readDates({ source, options, data, diagnostics, at, fail }: FieldContext): { date: PostDate | undefined; updated: PostDate | undefined } {
   let date: PostDate | undefined;
   if (data.date === undefined || data.date === null || data.date === '') {
-    diagnostics.push(error('DateMissing', 'post has no `date`', data.date === undefined ? { file: source.path, line: 1, column: 1 } : at('date'),
-      'add `date: YYYY-MM-DD` to the front matter, e.g. `date: 2024-01-31`'));
+    diagnostics.push(error('DateMissing', {}, data.date === undefined ? { file: source.path, line: 1, column: 1 } : at('date')));
   } else {
     const parsed = parseDate(data.date, options.timezone);
     if (typeof parsed === 'string') {
-      fail('DateInvalid', 'date', `\`date\` is not a valid date: ${parsed}`,
-        'use YYYY-MM-DD (e.g. 2024-01-31) or an ISO date-time with offset (e.g. 2024-01-31T09:30:00+01:00)');
+      fail('DateInvalid', 'date', { key: 'date', reason: parsed });
     } else date = parsed;
   }
 
@@ -180,7 +178,7 @@ function readDates({ source, options, data, diagnostics, at, fail }: FieldContex
   if (data.updated !== undefined && data.updated !== null && data.updated !== '') {
     const parsed = parseDate(data.updated, options.timezone);
     if (typeof parsed === 'string') {
-      fail('DateInvalid', 'updated', `\`updated\` is not a valid date: ${parsed}`, 'use YYYY-MM-DD, e.g. 2024-02-15');
+      fail('DateInvalid', 'updated', { key: 'updated', reason: parsed });
     } else updated = parsed;
   }
   return { date, updated };
@@ -190,14 +188,13 @@ function readDates({ source, options, data, diagnostics, at, fail }: FieldContex
 function readTags({ source, fm, data, diagnostics, at, fail }: FieldContext): string[] | string {
   const tags = parseTags(data.tags);
   if (typeof tags === 'string') {
-    fail('TagsInvalid', 'tags', `\`tags\` must be a list of names, got ${tags}`,
-      'write `tags: [news, recipes]`, a `- name` list, or a comma-separated string `tags: news, recipes`');
+    fail('TagsInvalid', 'tags', { got: tags });
   } else {
     for (const tag of tags) {
       const problem = tagProblem(tag);
       if (problem) {
         const found = findYamlValue(fm.yaml, 'tags', tag, fm.yamlStartLine);
-        diagnostics.push(error('SlugUnsafe', problem.message, found ? { file: source.path, ...found } : at('tags'), problem.hint));
+        diagnostics.push(error('SlugUnsafe', problem, found ? { file: source.path, ...found } : at('tags')));
       }
     }
   }
@@ -211,15 +208,14 @@ function readSlug({ source, data, diagnostics, at, fail }: FieldContext): { slug
   const rawSlug = scalarText(data.slug);
   if (data.slug !== undefined && data.slug !== null && rawSlug !== undefined) {
     if (isUnsafePathSegment(rawSlug)) {
-      fail('SlugUnsafe', 'slug', `\`slug\` ${JSON.stringify(rawSlug)} is a path, so the post would be written outside the posts/ folder of the site`,
-        'use letters, digits and dashes only, e.g. `slug: my-first-post`');
+      fail('SlugUnsafe', 'slug', { problem: 'slug-path', slug: rawSlug });
     } else {
       slug = slugify(rawSlug);
       slugLoc = at('slug');
-      if (!slug) fail('FrontMatterInvalid', 'slug', `slug ${JSON.stringify(rawSlug)} has no letters or digits`, 'use e.g. `slug: my-first-post`');
+      if (!slug) fail('FrontMatterInvalid', 'slug', { problem: 'slug-empty', slug: rawSlug });
     }
   } else if (data.slug !== undefined && data.slug !== null) {
-    fail('FrontMatterInvalid', 'slug', '`slug` must be text', 'write e.g. `slug: my-first-post`');
+    fail('FrontMatterInvalid', 'slug', { problem: 'not-text', key: 'slug' });
   }
   if (slug === undefined && rawSlug === undefined) {
     const base = source.bundleDir ? path.basename(source.bundleDir) : path.basename(source.path).replace(/\.md$/i, '');
@@ -228,8 +224,7 @@ function readSlug({ source, data, diagnostics, at, fail }: FieldContext): { slug
   }
   const slugTooLong = slug && slugLengthProblem(slug);
   if (slugTooLong) {
-    diagnostics.push(error('SlugUnsafe', `the post's URL would be too long: ${slugTooLong}`, slugLoc ?? { file: source.path },
-      slugLoc ? 'shorten the `slug:` value' : 'shorten the file name, or set a shorter `slug:` in the front matter'));
+    diagnostics.push(error('SlugUnsafe', { problem: 'url-too-long', reason: slugTooLong, isSlugSet: slugLoc !== undefined }, slugLoc ?? { file: source.path }));
   }
   return { slug, slugLoc };
 }
@@ -240,7 +235,7 @@ function readDraft({ data, fail }: FieldContext): boolean {
   if (data.draft !== undefined && data.draft !== null) {
     if (typeof data.draft === 'boolean') isDraft = data.draft;
     else if (data.draft === 'true' || data.draft === 'false') isDraft = data.draft === 'true';
-    else fail('FrontMatterInvalid', 'draft', '`draft` must be true or false', 'write `draft: true` or remove the line');
+    else fail('FrontMatterInvalid', 'draft', { problem: 'not-boolean', key: 'draft' });
   }
   return isDraft;
 }
@@ -252,8 +247,7 @@ function readReadTime({ data, fail }: FieldContext): number | undefined {
   if (readTimeKey) {
     const minutes = parseReadTime(data[readTimeKey]);
     if (minutes === undefined) {
-      fail('FrontMatterInvalid', readTimeKey, `\`${readTimeKey}\` must be a number of minutes or text such as "3 min read"`,
-        'write e.g. `readTime: 3` or `readTime: 3 min read`, or remove it to have it computed');
+      fail('FrontMatterInvalid', readTimeKey, { problem: 'read-time', key: readTimeKey });
     } else readTimeMinutes = minutes;
   }
   return readTimeMinutes;
@@ -269,15 +263,13 @@ function unprintableWarnings(fm: FrontMatter, file: string, fields: Record<strin
   for (const [key, text] of Object.entries(fields)) {
     const found = text === undefined ? undefined : findUnprintable(text, false);
     if (found) {
-      warnings.push(warning('CharacterInvalid', `\`${key}\` holds the control character ${codePointName(found.codePoint)}, which a web page cannot hold; it is left out of the pages and feeds`,
-        at(key), 'remove it; in a double-quoted value, look for escapes such as `\\0` or `\\x05`'));
+      warnings.push(warning('CharacterInvalid', { codePoint: found.codePoint, key }, at(key)));
     }
   }
   const found = findUnprintable(fm.body);
   if (found) {
     const pos = offsetToPosition(fm.body, found.index);
-    warnings.push(warning('CharacterInvalid', `the post holds the control character ${codePointName(found.codePoint)}, which a web page cannot hold; it is left out of the pages and feeds`,
-      { file, line: fm.bodyStartLine + pos.line - 1, column: pos.column }, 'remove it (editors often show it as a box or nothing at all)'));
+    warnings.push(warning('CharacterInvalid', { codePoint: found.codePoint }, { file, line: fm.bodyStartLine + pos.line - 1, column: pos.column }));
   }
   return warnings;
 }

@@ -60,11 +60,9 @@ export function slugLengthProblem(slug: string): string | undefined {
   return bytes > maxSlugBytes ? `its slug is ${bytes} bytes long, and a folder name of the site may have at most ${maxSlugBytes}` : undefined;
 }
 
-/** Why `tag` cannot name a tag page (a path, or a slug too long for a folder name) and what to do, or undefined. */
-export function tagProblem(tag: string): { message: string; hint: string } | undefined {
-  if (/(^|[/\\])\.\.([/\\]|$)/.test(tag) || /^[/\\]/.test(tag)) {
-    return { message: `tag ${JSON.stringify(tag)} is a path, so its page would be written outside the tags/ folder of the site`, hint: 'use a plain name for the tag, without `..` or a leading slash' };
-  }
+/** Why `tag` cannot name a tag page (a path, or a slug too long for a folder name), as `SlugUnsafe` values, or undefined. */
+export function tagProblem(tag: string): { problem: 'tag-path'; tag: string } | { problem: 'tag-too-long'; tag: string; reason: string } | undefined {
+  if (/(^|[/\\])\.\.([/\\]|$)/.test(tag) || /^[/\\]/.test(tag)) return { problem: 'tag-path', tag };
   const tooLong = slugLengthProblem(slugify(tag) || fallbackSlug(tag));
-  return tooLong ? { message: `tag ${JSON.stringify(tag.length > 40 ? `${tag.slice(0, 40)}…` : tag)} is too long: ${tooLong}`, hint: 'use a shorter name for the tag' } : undefined;
+  return tooLong ? { problem: 'tag-too-long', tag, reason: tooLong } : undefined;
 }

@@ -44,16 +44,19 @@ export async function walk(dir: string, options: WalkOptions = {}, top = dir, an
 
 /** What a link is when it may be followed, or why not. */
 async function followLink(link: string, root: string, top: string, ancestors: Set<string>): Promise<{ target: string; isDirectory: boolean; isFile: boolean } | string> {
+  // realpath fails for a dangling link or a loop: the link is skipped with that reason.
   const target = await fs.realpath(link).catch(() => undefined);
   if (!target) return 'it points to nothing';
   const inside = (folder: string, file: string) => {
     const rel = path.relative(folder, file);
     return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
   };
+  // A root that cannot be resolved is compared as written.
   const realRoot = await fs.realpath(root).catch(() => root);
   if (!inside(realRoot, target)) return `it points outside the blog (to ${target})`;
   const stat = await fs.stat(link);
   if (stat.isDirectory()) {
+    // A folder that cannot be resolved is compared as written.
     const realTop = await fs.realpath(top).catch(() => top);
     if (inside(realTop, target) || inside(target, realTop) || ancestors.has(target)) return 'it points to a folder that is read anyway, or that holds the link (a loop)';
   }

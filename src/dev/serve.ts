@@ -23,6 +23,8 @@ export interface ServeOptions extends Omit<BuildOptions, 'writer' | 'now' | 'roo
   watcher?: WatcherLike;
   /** Called after every build, the first included, with the paths that changed (empty for the first). */
   onBuild?: (event: DevBuildEvent, changed: string[]) => void;
+  /** Called when a rebuild throws (a bug: build errors are diagnostics, in onBuild); the last good site stays served. @default undefined (ignored) */
+  onRebuildError?: (cause: unknown, changed: string[]) => void;
 }
 
 /** A running dev server. */
@@ -61,7 +63,7 @@ export class ListenError extends Error {
  * onBuild) and in the browser. Rejects with PortInUseError or ListenError.
  */
 export async function serve(options: ServeOptions): Promise<ServeHandle> {
-  const { port = 4000, host = '127.0.0.1', debounce, watcher: injected, onBuild, ...rest } = options;
+  const { port = 4000, host = '127.0.0.1', debounce, watcher: injected, onBuild, onRebuildError, ...rest } = options;
   const build = options.build ?? (await import('../build.js')).build;
   const session = createDevSession({ ...rest, build });
   const first = await session.rebuild();
@@ -89,7 +91,8 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
     fingerprint: injected ? undefined : () => fingerprintFiles(targets),
     targets: () => targets,
     rebuild: async (changed) => {
-      const event = await session.rebuild();
+      const event = await session.rebuild().catch((cause: unknown) => void onRebuildError?.(cause, changed));
+      if (!event) return;
       // A config change may move the posts, templates or public folder: watch the new places.
       const next = event.result.config ? watchTargets(event.result.config, options.config) : targets;
       const added = next.filter((target) => !targets.includes(target));

@@ -82,6 +82,7 @@ export function resolveRequest(urlPath: string, basePath: string, has: (file: st
     try {
       segment = decodeURIComponent(raw);
     } catch {
+      // A malformed %-escape in the URL names no file: a 404, as for any missing page.
       return { kind: 'missing' };
     }
     if (segment === '.' || segment === '..' || /[\\/\0]/.test(segment)) return { kind: 'missing' };

@@ -98,6 +98,7 @@ export function formatErrors(diagnostics: readonly Diagnostic[], cwd: string): s
     try {
       return fs.readFileSync(file, 'utf8');
     } catch {
+      // No code frame for a file that vanished or cannot be read; the message and location are still shown.
       return undefined;
     }
   };

@@ -74,17 +74,21 @@ export function createWatchLoop(options: WatchLoopOptions): WatchLoop {
     pending = new Set();
     const fingerprint = options.fingerprint;
     running = (async () => {
+      // Fingerprints only decide whether to look again; one that fails (a file vanished mid-walk) means "do not".
       const before = fingerprint ? await fingerprint().catch(() => undefined) : undefined;
+      // `rebuild` reports its own failures (serve's onRebuildError); one that throws anyway must not stop the watching.
       await options.rebuild(changed).catch(() => undefined);
       if (!fingerprint || before === undefined || isClosed) return;
       // Normally one look a moment later; for a while after a folder is watched anew (the watcher is still setting
       // up and sees no events), a look every `delay` ms.
       do {
         await new Promise((resolve) => setTimeout(resolve, delay));
+        // As above: a failed fingerprint means no extra rebuild; the next file event brings one.
         const after = await fingerprint().catch(() => undefined);
         if (after !== undefined && after !== before && pending.size === 0 && !isClosed) pending.add(changed[0] ?? '(files changed)');
       } while (Date.now() < settleUntil && pending.size === 0 && !isClosed);
     })()
+      // The loop's own failures (fingerprint, timers) must not stop watching; rebuild errors are reported by `rebuild`.
       .catch(() => undefined)
       .then(() => {
         running = undefined;
@@ -150,6 +154,7 @@ function trackTargets(list: () => readonly string[], onAppear: (targets: string[
     try {
       return fsSync.statSync(target, { throwIfNoEntry: false })?.ino;
     } catch {
+      // A path that vanished or cannot be stat'ed has no inode: it is compared as missing.
       return undefined;
     }
   };
@@ -218,12 +223,14 @@ export async function fingerprintFiles(paths: string[]): Promise<string> {
     try {
       return fs.statSync(file, { throwIfNoEntry: false });
     } catch {
+      // A path that vanished or cannot be stat'ed is left out of the fingerprint, as a missing file would be.
       return undefined;
     }
   };
   for (const target of [...paths].sort()) {
     const targetStat = stat(target);
     if (!targetStat) continue;
+    // A folder that vanished while being walked contributes no files to the fingerprint.
     const files = targetStat.isDirectory() ? (await walk(target).catch(() => [])).sort() : [target];
     for (const file of files) {
       const s = file === target ? targetStat : stat(file);

@@ -1,42 +1,37 @@
 /**
- * The error catalog. Codes are permanent: users search for them, so a code is never renamed or reused.
- * `kind` decides the exit code: `usage` (bad flags, config, folders) exits 2, `content` (posts, templates) exits 1.
+ * The error catalogue: every diagnostic blogbuild prints, each code in one place with its wording.
+ *
+ * Codes are permanent: users search for them, so a code is never renamed or reused. An entry holds
+ * - `kind`: `usage` (bad flags, config, folders) exits 2, `content` (posts, templates) exits 1;
+ * - `title`: a few words for lists and docs;
+ * - `message`: what happened and why, no location and no "Error:" prefix; a string, or a function of typed values;
+ * - `hint`: what to do next (optional); a string, or a function of the same values.
+ * Call sites pass only the code, the values and the location: `error('DateInvalid', { key: 'date', reason }, loc, cause)`
+ * (or `warning(…)`, or `throw new BlogbuildError(…)` with the same arguments); the wording never leaves the catalogue.
+ *
+ * To add a code: add an entry with `define({ … })` to the group file of its stage (`codes-config.ts` for flags, config
+ * and folders; `codes-content.ts` for posts; `codes-output.ts` for markdown, templates, output and `check`), with the
+ * message's values as one typed object (a `problem` field picks the wording when one code has several). Then add an
+ * invalid-site fixture (test/fixtures/invalid/<case>/) or a test that prints it: test/catalogue.test.ts fails for a
+ * code no test triggers, unless it is in that test's allow-list with the reason.
  */
-export const codes = {
-  ConfigNotFound: { kind: 'usage', title: 'Config file not found' },
-  ConfigInvalid: { kind: 'usage', title: 'Config file is invalid' },
-  ConfigUnknownKey: { kind: 'usage', title: 'Unknown config key' },
-  PostsFolderMissing: { kind: 'usage', title: 'Posts folder not found' },
-  TemplatesFolderMissing: { kind: 'usage', title: 'Templates folder not found' },
-  UsageInvalid: { kind: 'usage', title: 'Invalid command-line usage' },
-  FrontMatterSyntax: { kind: 'content', title: 'Front matter is not valid YAML' },
-  FrontMatterInvalid: { kind: 'content', title: 'Front matter value is invalid' },
-  FrontMatterTooLarge: { kind: 'content', title: 'Front matter expands beyond the size limits' },
-  TitleMissing: { kind: 'content', title: 'Post has no title' },
-  DateMissing: { kind: 'content', title: 'Post has no date' },
-  DateInvalid: { kind: 'content', title: 'Date cannot be parsed' },
-  TagsInvalid: { kind: 'content', title: 'Tags are not a list' },
-  SlugUnsafe: { kind: 'content', title: 'Slug or tag would write outside the output folder' },
-  DuplicateSlug: { kind: 'content', title: 'Two posts have the same slug' },
-  DuplicateOutputPath: { kind: 'content', title: 'Two files would be written to the same path' },
-  TemplateSyntax: { kind: 'content', title: 'Template cannot be compiled' },
-  TemplateRender: { kind: 'content', title: 'Template failed while rendering' },
-  TemplateNotFound: { kind: 'content', title: 'Template not found' },
-  MarkdownFailed: { kind: 'content', title: 'Markdown could not be rendered' },
-  RawHtmlFiltered: { kind: 'content', title: 'Raw HTML tag shown as text by the tag filter' },
-  FileUnreadable: { kind: 'content', title: 'File cannot be read' },
-  CharacterInvalid: { kind: 'content', title: 'Text holds a character a web page cannot hold' },
-  SymlinkSkipped: { kind: 'content', title: 'Symbolic link not followed' },
-  OutputFailed: { kind: 'usage', title: 'Output folder cannot be written' },
-  OutputFolderForeign: { kind: 'usage', title: 'Output folder holds files blogbuild did not write' },
-  FoldersOverlap: { kind: 'usage', title: 'Output, source and public folders overlap' },
-  CacheUnwritable: { kind: 'usage', title: 'Build cache cannot be written' },
-  FeedWithoutUrl: { kind: 'content', title: 'Feed and sitemap have no absolute URLs' },
-  LinkBroken: { kind: 'content', title: 'Internal link points to no page' },
-  AnchorMissing: { kind: 'content', title: 'Link points to an #anchor that is not on the page' },
-  ImageMissing: { kind: 'content', title: 'Local image does not exist' },
-  XmlInvalid: { kind: 'content', title: 'Feed or sitemap is not well-formed XML' },
-} as const satisfies Record<string, { kind: 'usage' | 'content'; title: string }>;
+import { configCodes } from './codes-config.js';
+import { contentCodes } from './codes-content.js';
+import { outputCodes } from './codes-output.js';
+import type { ErrorData } from './define.js';
+
+export const codes = { ...configCodes, ...contentCodes, ...outputCodes };
 
 /** A permanent diagnostic code, e.g. `DateInvalid`. */
 export type ErrorCode = keyof typeof codes;
+
+/** The values a code's message and hint are made from. */
+export type ArgsOf<C extends ErrorCode> = (typeof codes)[C] extends ErrorData<infer A> ? A : never;
+
+/** The message and hint of `code` made from `args`. */
+export function describeCode<C extends ErrorCode>(code: C, args: ArgsOf<C>): { message: string; hint?: string } {
+  const entry = codes[code] as ErrorData<ArgsOf<C>>;
+  const message = typeof entry.message === 'function' ? entry.message(args) : entry.message;
+  const hint = typeof entry.hint === 'function' ? entry.hint(args) : entry.hint;
+  return hint === undefined ? { message } : { message, hint };
+}

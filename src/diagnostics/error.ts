@@ -1,4 +1,4 @@
-import { codes, type ErrorCode } from './codes.js';
+import { codes, describeCode, type ArgsOf, type ErrorCode } from './codes.js';
 
 /** Where a diagnostic points: a file and, when known, a 1-based line and column. */
 export interface Location {
@@ -25,17 +25,23 @@ export interface Diagnostic {
   cause?: unknown;
 }
 
-/** The one error type stages throw; carries a diagnostic. */
-export class BlogbuildError extends Error {
+/**
+ * The one error type stages throw; carries a diagnostic. Its message and hint come from the catalogue (codes.ts):
+ * `throw new BlogbuildError('UsageInvalid', { problem: 'import-into-source' }, { file }, { cause })`.
+ */
+export class BlogbuildError<C extends ErrorCode = ErrorCode> extends Error {
+  readonly hint?: string;
+
   constructor(
-    readonly code: ErrorCode,
-    message: string,
+    readonly code: C,
+    args: ArgsOf<C>,
     readonly loc?: Location,
-    readonly hint?: string,
     options?: { cause?: unknown },
   ) {
+    const { message, hint } = describeCode(code, args);
     super(message, options);
     this.name = 'BlogbuildError';
+    this.hint = hint;
   }
 
   /** This error as a diagnostic of severity `error`. */
@@ -44,14 +50,14 @@ export class BlogbuildError extends Error {
   }
 }
 
-/** Shorthand for an error diagnostic. */
-export function error(code: ErrorCode, message: string, loc?: Location, hint?: string, cause?: unknown): Diagnostic {
-  return { severity: 'error', code, message, loc, hint, cause };
+/** An error diagnostic: the code's message and hint (from codes.ts) made from `args`, at `loc`, keeping the original error. */
+export function error<C extends ErrorCode>(code: C, args: ArgsOf<C>, loc?: Location, cause?: unknown): Diagnostic {
+  return { severity: 'error', code, ...describeCode(code, args), loc, cause };
 }
 
-/** Shorthand for a warning diagnostic. */
-export function warning(code: ErrorCode, message: string, loc?: Location, hint?: string): Diagnostic {
-  return { severity: 'warning', code, message, loc, hint };
+/** A warning diagnostic; see {@link error}. */
+export function warning<C extends ErrorCode>(code: C, args: ArgsOf<C>, loc?: Location, cause?: unknown): Diagnostic {
+  return { severity: 'warning', code, ...describeCode(code, args), loc, cause };
 }
 
 /** The exit code a list of diagnostics calls for: 2 for usage/config errors, 1 for content errors, else 0. */

@@ -79,7 +79,7 @@ export function formatDiagnostic(d: Diagnostic, options: FormatOptions): string 
     }
   }
   if (d.hint) lines.push(`  ${cyan('hint')}: ${escapeControl(d.hint)}`);
-  if (options.debug && d.cause) lines.push(indent(escapeControl(describeCause(d.cause))));
+  if (options.debug && d.cause) lines.push(formatCause(d.cause));
   return lines.join('\n');
 }
 
@@ -87,6 +87,11 @@ function displayPath(file: string, cwd: string): string {
   const rel = path.relative(cwd, file);
   if (rel === '') return '.';
   return (!rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file).split(path.sep).join('/');
+}
+
+/** The cause chain of an error, each with its stack, indented: what --debug adds under a diagnostic. */
+export function formatCause(cause: unknown): string {
+  return indent(escapeControl(describeCause(cause)));
 }
 
 function describeCause(cause: unknown): string {

@@ -83,6 +83,7 @@ async function passthroughDirs(root: string, input: string, config: string): Pro
   for (const m of config.matchAll(/addPassthroughCopy\(\s*(\{)?\s*["'`]([^"'`*]+)["'`](?:\s*:\s*["'`]([^"'`]*)["'`])?/g)) {
     const name = m[2]!.replace(/^\.\//, '').replace(/\/+$/, '');
     const from = path.join(root, name);
+    // A passthrough folder that does not exist is skipped, as Eleventy skips it.
     if (!(await fs.stat(from).catch(() => undefined))?.isDirectory()) continue;
     const to = m[1] ? (m[3] ?? name) : relPosix(input, from).startsWith('..') ? name : relPosix(input, from);
     dirs.push({ from, to: to.replace(/^\/+|\/+$/g, '') });

@@ -42,16 +42,16 @@ const readers: Record<Generator, (root: string) => Promise<SourceSite>> = { jeky
 export async function importSite(options: ImportOptions): Promise<ImportReport> {
   const generator = options.generator.toLowerCase() as Generator;
   if (!generators.includes(generator)) {
-    throw new BlogbuildError('UsageInvalid', `\`${options.generator}\` is not a generator blogbuild imports from`, undefined, `use one of: ${generators.join(', ')}`);
+    throw new BlogbuildError('UsageInvalid', { problem: 'generator-unknown', generator: options.generator, known: generators });
   }
   const source = path.resolve(options.source);
   const out = path.resolve(options.out ?? '.');
+  // A source that cannot be stat'ed is reported as a missing site folder.
   if (!(await fs.stat(source).catch(() => undefined))?.isDirectory()) {
-    throw new BlogbuildError('UsageInvalid', 'the site folder does not exist', { file: source }, `pass the folder of your ${generator} site`);
+    throw new BlogbuildError('UsageInvalid', { problem: 'import-source-missing', generator }, { file: source });
   }
   if (out === source || out.startsWith(source + path.sep)) {
-    throw new BlogbuildError('UsageInvalid', 'the blog folder is inside the site being imported, and import never writes into its source',
-      { file: out }, 'pass --out with a folder outside the site, e.g. --out ../my-blog');
+    throw new BlogbuildError('UsageInvalid', { problem: 'import-into-source' }, { file: out });
   }
   const site = await readers[generator](source);
   const planned = planPosts(site.posts);

@@ -72,6 +72,7 @@ async function readYamlConfig(root: string, notes: ReportItem[]): Promise<Record
     try {
       source = await fs.readFile(path.join(root, name), 'utf8');
     } catch {
+      // The config file named is optional: a site without it is read with the defaults.
       continue;
     }
     try {

@@ -12,6 +12,7 @@ export async function walkFiles(dir: string): Promise<string[]> {
   try {
     entries = await fs.readdir(dir, { withFileTypes: true });
   } catch {
+    // A folder that cannot be read contributes no files to the import.
     return [];
   }
   const out: string[] = [];

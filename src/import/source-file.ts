@@ -23,8 +23,7 @@ export function splitFile(file: string, text: string): SplitFile {
   if (!(fence in fences)) return { data: {}, body: text, bodyStartLine: 1 };
   const end = lines.findIndex((line, i) => i > 0 && line.trim() === fence);
   if (end < 0) {
-    throw new BlogbuildError('FrontMatterSyntax', `the front matter opened with \`${fence}\` is never closed`, { file, line: 1, column: 1 },
-      `end the front matter with a \`${fence}\` line`);
+    throw new BlogbuildError('FrontMatterSyntax', { problem: 'import-unclosed', fence }, { file, line: 1, column: 1 });
   }
   const head = lines.slice(1, end).join('\n');
   let data: unknown;
@@ -32,11 +31,11 @@ export function splitFile(file: string, text: string): SplitFile {
     data = fences[fence] === 'yaml' ? yaml.load(head, { schema: yaml.CORE_SCHEMA }) : plainToml(parseToml(head));
   } catch (cause) {
     const line = (cause as { mark?: { line: number }; line?: number }).mark?.line ?? ((cause as { line?: number }).line ?? 1) - 1;
-    throw new BlogbuildError('FrontMatterSyntax', `the front matter cannot be read as ${fences[fence].toUpperCase()}: ${(cause as Error).message.split('\n')[0]}`,
-      { file, line: line + 2, column: 1 }, 'fix the front matter in the source site, then import again', { cause });
+    throw new BlogbuildError('FrontMatterSyntax', { problem: 'import-unreadable', language: fences[fence], reason: (cause as Error).message.split('\n')[0] },
+      { file, line: line + 2, column: 1 }, { cause });
   }
   if (data !== null && data !== undefined && (typeof data !== 'object' || Array.isArray(data))) {
-    throw new BlogbuildError('FrontMatterInvalid', 'the front matter is not a set of `key: value` lines', { file, line: 2, column: 1 });
+    throw new BlogbuildError('FrontMatterInvalid', { problem: 'import-not-mapping' }, { file, line: 2, column: 1 });
   }
   return { data: (data ?? {}) as Record<string, unknown>, body: lines.slice(end + 1).join('\n'), bodyStartLine: end + 2 };
 }

@@ -10,10 +10,10 @@ const installFiles = new Set(['package.json', 'package-lock.json', 'node_modules
 
 /** Writes the blog's files into `out`, refusing a folder that is not empty unless `force`. */
 export async function writeBlog(out: string, files: OutputFile[], force: boolean): Promise<void> {
+  // A blog folder that does not exist yet is empty: writeBlog makes it.
   const existing = (await fs.readdir(out).catch(() => [] as string[])).filter((name) => !installFiles.has(name));
   if (existing.length > 0 && !force) {
-    throw new BlogbuildError('UsageInvalid', `the blog folder is not empty (it holds ${existing.length} ${existing.length === 1 ? 'entry' : 'entries'}), and import would overwrite files in it`,
-      { file: out }, 'pass --out with a new or empty folder, or --force to write into it anyway (files with the same names are replaced)');
+    throw new BlogbuildError('UsageInvalid', { problem: 'import-target-not-empty', entries: existing.length }, { file: out });
   }
   for (const file of files) {
     const target = path.join(out, ...file.path.split('/'));

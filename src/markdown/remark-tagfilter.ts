@@ -125,14 +125,9 @@ export function filteredTagWarning(file: string, bodyStartLine: number, found: F
   const isClosing = found.tag.startsWith('</');
   const loc = { file, line: bodyStartLine + found.line - 1, column: found.column, length: found.tag.length };
   if (embeds.includes(name)) {
-    return warning('RawHtmlFiltered', `raw HTML \`${tag}\` is shown as text: \`markdown.tagfilter\` is "gfm", which escapes GitHub's whole list of tags`, loc,
-      `to keep \`<script>\`, \`<style>\` and \`<iframe>\` as HTML, set \`markdown.tagfilter\` to "safe"; to show the tag, write it as code in backticks: \`${tag}\``);
+    return warning('RawHtmlFiltered', { problem: 'gfm-embed', tag }, loc);
   }
-  const message = isClosing
-    ? `raw HTML \`${tag}\` is shown as text, like the \`<${name}>\` tags it closes`
-    : `raw HTML \`${tag}\` is shown as text: a browser would read the rest of the page as the \`<${name}>\` element's text, up to a closing tag that may never come`;
-  return warning('RawHtmlFiltered', message, loc,
-    `to show the tag, write it as code in backticks: \`${tag}\`; to keep it as HTML, set \`markdown.tagfilter\` to false`);
+  return warning('RawHtmlFiltered', { problem: isClosing ? 'closing' : 'opening', tag, name }, loc);
 }
 
 declare module 'vfile' {

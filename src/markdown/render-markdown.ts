@@ -35,7 +35,7 @@ function withoutBody(post: Post): Omit<Post, 'body'> {
 
 /** The diagnostic for a post whose markdown could not be rendered. */
 export function markdownError(post: Post, cause: unknown): Diagnostic {
-  return error('MarkdownFailed', `markdown could not be rendered: ${(cause as Error)?.message ?? String(cause)}`, { file: post.sourcePath }, undefined, cause);
+  return error('MarkdownFailed', { reason: (cause as Error)?.message ?? String(cause) }, { file: post.sourcePath }, cause);
 }
 
 /** Options of the markdown stage. */

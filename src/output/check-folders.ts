@@ -33,14 +33,13 @@ export async function checkFolders(config: ResolvedConfig, options: CheckFolders
     return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
   };
   const shown = (p: string) => (p === config.root ? "the blog's own folder" : path.relative(config.root, p) || '.');
-  const overlap = (message: string, hint: string) => diagnostics.push(error('FoldersOverlap', message, { file: config.outDir }, hint));
-  const separate = 'use a separate output folder such as dist/ (--out dist)';
   const sources = [config.postsDir, config.templatesDir, config.publicDir];
   const around = [config.root, ...sources].find((source) => inside(source, config.outDir));
   const within = [config.postsDir, config.templatesDir, builtinTemplatesDir].find((source) => inside(config.outDir, source));
-  if (around !== undefined) overlap(`the output folder is or contains ${shown(around)}, which every build replaces`, separate);
+  if (around !== undefined) diagnostics.push(error('FoldersOverlap', { problem: 'output-holds-source', folder: shown(around) }, { file: config.outDir }));
   else if (within !== undefined) {
-    overlap(`the output folder is inside ${within === builtinTemplatesDir ? 'the built-in theme' : shown(within)}, so every build would read its own output back in`, separate);
+    const folder = within === builtinTemplatesDir ? 'the built-in theme' : shown(within);
+    diagnostics.push(error('FoldersOverlap', { problem: 'output-inside-source', folder }, { file: config.outDir }));
   }
   const exists = (p: string) => fsSync.existsSync(p);
   const published = [
@@ -49,23 +48,21 @@ export async function checkFolders(config: ResolvedConfig, options: CheckFolders
     [config.outDir, `the output folder ${shown(config.outDir)}`] as const,
   ].find(([p]) => exists(config.publicDir) && inside(p, config.publicDir));
   if (published && diagnostics.length === 0) {
-    diagnostics.push(error('FoldersOverlap', `the public folder ${path.relative(config.root, config.publicDir) || '.'} holds ${published[1]}, which every build would publish`,
-      config.configFile ? { file: config.configFile } : undefined, 'set `publicDir` to a folder of static files only, such as "public"'));
+    diagnostics.push(error('FoldersOverlap', { problem: 'public-holds', publicDir: path.relative(config.root, config.publicDir) || '.', what: published[1] },
+      config.configFile ? { file: config.configFile } : undefined));
   }
 
   if (diagnostics.length === 0 && !options.writer && !options.force) {
     const problem = outputFolderProblem(config.outDir, options.manifestFile);
     if (problem) {
       const rel = path.relative(config.root, config.outDir) || '.';
-      diagnostics.push(error('OutputFolderForeign', `the output folder ${rel} ${problem}; a build replaces everything in it, so nothing was changed`, { file: config.outDir },
-        `choose a new or empty output folder (--out), or pass --force to delete everything in ${rel} and build there (it then gets a ${markerName} marker)`));
+      diagnostics.push(error('OutputFolderForeign', { folder: rel, problem, marker: markerName }, { file: config.outDir }));
     }
   }
   if (options.templates !== undefined) {
     const exists = await fs.stat(config.templatesDir).then((s) => s.isDirectory(), () => false);
     if (!exists) {
-      diagnostics.push(error('TemplatesFolderMissing', 'the templates folder does not exist', { file: config.templatesDir },
-        'check the --templates path, or leave it out to use the built-in theme'));
+      diagnostics.push(error('TemplatesFolderMissing', {}, { file: config.templatesDir }));
     }
   }
   return diagnostics;

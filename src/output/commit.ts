@@ -148,6 +148,7 @@ export function recoverOutput(outDir: string): void {
     try {
       names = fsSync.readdirSync(parent);
     } catch {
+      // A parent folder that cannot be listed holds no staging folder we could finish: nothing to repair there.
       continue;
     }
     for (const name of names) {
@@ -198,6 +199,7 @@ function attempt(action: () => void): boolean {
     action();
     return true;
   } catch {
+    // Best effort: the caller counts a failed step and reports whether the output was restored.
     return false;
   }
 }
@@ -218,6 +220,7 @@ export function listFiles(dir: string, rel = ''): string[] {
   try {
     entries = fsSync.readdirSync(rel ? path.join(dir, rel) : dir, { withFileTypes: true });
   } catch {
+    // A folder that cannot be listed (gone, or not a folder) is treated as empty.
     return [];
   }
   return entries.flatMap((entry) => {
@@ -242,6 +245,7 @@ export function sameBytes(file: string, bytes: Buffer): boolean {
     if (stat.size !== bytes.length) return false;
     return bytes.equals(fsSync.readFileSync(file));
   } catch {
+    // A file that cannot be read is not the same as the bytes: it is written again.
     return false;
   }
 }

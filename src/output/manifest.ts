@@ -74,6 +74,7 @@ export function holdsExactly(dir: string, outputs: OutputFile[]): boolean {
     try {
       entries = fsSync.readdirSync(rel ? path.join(dir, rel) : dir, { withFileTypes: true });
     } catch {
+      // A folder that cannot be read holds nothing the manifest can vouch for: it is not the output blogbuild wrote.
       return false;
     }
     for (const entry of entries) {

@@ -19,10 +19,12 @@ export function resolveOutputDir(outDir: string): string {
   try {
     return fsSync.realpathSync(outDir);
   } catch {
+    // Not there yet (or not resolvable): resolved as a dangling link or as written, just below.
     try {
       // A dangling link: its target is made by the build, and the link stays a link.
       return path.resolve(path.dirname(outDir), fsSync.readlinkSync(outDir));
     } catch {
+      // Not a link either: the folder does not exist yet and the build makes it.
       return outDir;
     }
   }

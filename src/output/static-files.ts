@@ -38,6 +38,7 @@ async function isDirectory(dir: string): Promise<boolean> {
   try {
     return (await fs.stat(dir)).isDirectory();
   } catch {
+    // A public folder that cannot be stat'ed is treated as absent: there are no static files to copy.
     return false;
   }
 }

@@ -217,11 +217,11 @@ function renderError(cause: unknown, templates: CompiledTemplate[]): Diagnostic 
     if (index >= 0) {
       const before = template.source.slice(0, index);
       const line = before.split('\n').length;
-      return error('TemplateRender', `template failed: ${message}`, { file: template.file, line, column: index - before.lastIndexOf('\n'), length: name!.length + 2 },
-        message.startsWith('The partial') ? `create partials/${name}.hbs or fix the partial's name` : 'built-in helpers are url, absUrl, formatDate, eq, json; check the spelling');
+      return error('TemplateRender', { problem: message.startsWith('The partial') ? 'missing-partial' : 'missing-helper', reason: message, name: name! },
+        { file: template.file, line, column: index - before.lastIndexOf('\n'), length: name!.length + 2 }, cause);
     }
   }
-  return error('TemplateRender', `template failed: ${message}`, { file: templates[0].file }, undefined, cause);
+  return error('TemplateRender', { problem: 'other', reason: message }, { file: templates[0].file }, cause);
 }
 
 function escape(text: string): string {

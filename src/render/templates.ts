@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type Handlebars from 'handlebars';
 import { walk } from '../content/walk.js';
 import { error, type Diagnostic } from '../diagnostics/error.js';
+import { partialReferences, type PartialReference } from './partial-references.js';
 
 /** The built-in theme shipped with blogbuild. */
 export const builtinTemplatesDir = fileURLToPath(new URL('../../templates/', import.meta.url));
@@ -75,10 +76,12 @@ export async function loadTemplates(
   registerHelpers(handlebars);
   const diagnostics: Diagnostic[] = [];
   const specs = new Map<string, string>();
+  const references: (PartialReference & { file: string })[] = [];
   const compile = async (file: string): Promise<CompiledTemplate | undefined> => {
     const source = await fs.readFile(file, 'utf8');
     try {
       const ast = handlebars.parse(source);
+      for (const reference of partialReferences(ast)) references.push({ file, ...reference });
       const hash = templateHash(source);
       const { render, spec } = compileTemplate(handlebars, ast, verified?.spec(hash));
       specs.set(hash, spec);
@@ -108,9 +111,12 @@ export async function loadTemplates(
   }
   for (const name of pageTemplates) {
     if (!pages[name] && !diagnostics.some((d) => d.loc?.file.endsWith(`${name}.hbs`))) {
-      diagnostics.push(error('TemplateNotFound', `template ${name}.hbs is missing from the theme`, undefined,
-        `add ${name}.hbs to your templates folder, or delete the override so the built-in one is used`));
+      diagnostics.push(error('TemplateNotFound', { problem: 'page', name }));
     }
+  }
+  // Checked once every template compiled: a partial with a syntax error is reported as that, not as missing too.
+  for (const { file, name, line, column, length } of diagnostics.length > 0 ? [] : references) {
+    if (!partials.has(name)) diagnostics.push(error('TemplateNotFound', { problem: 'partial', name }, { file, line, column, length }));
   }
   if (diagnostics.length > 0) return { diagnostics };
   const theme: Theme = { handlebars, pages: pages as Theme['pages'], partials, assets, files: [...files.values()].sort() };
@@ -234,20 +240,16 @@ function templateSyntaxError(file: string, source: string, cause: unknown): Diag
   const parseLine = /Parse error on line (\d+)/.exec(message);
   const line = e.lineNumber ?? (parseLine ? Number(parseLine[1]) : undefined);
   const expecting = /got '([^']+)'/.exec(message);
-  const text = parseLine
-    ? `template syntax error${expecting ? `: unexpected ${expecting[1] === 'INVALID' ? 'text inside {{ }}' : expecting[1]}` : ''}`
-    : `template syntax error: ${message.replace(/ - \d+:\d+$/, '')}`;
+  const problem = parseLine ? { problem: 'parse' as const, unexpected: expecting?.[1] } : { problem: 'other' as const, reason: message.replace(/ - \d+:\d+$/, '') };
   const mismatch = /^(\S+) doesn't match (\S+)/.exec(message);
   if (mismatch && line) {
     // Handlebars points at the opening tag; the mistake is usually the closing one, so point there.
     const [, open, close] = mismatch;
     const closing = findAfter(source, line, `{{/${close}`);
-    return error('TemplateSyntax', `template syntax error: {{#${open}}} is closed by {{/${close}}}`,
-      closing ?? { file, line, column: e.column !== undefined ? e.column + 1 : undefined },
-      `close the block with {{/${open}}}, or open a {{#${close}}} block before it`, cause);
+    return error('TemplateSyntax', { problem: 'mismatch', open, close }, closing ?? { file, line, column: e.column !== undefined ? e.column + 1 : undefined }, cause);
   }
   const column = e.column !== undefined ? e.column + 1 : line ? findMustache(source, line) : undefined;
-  return error('TemplateSyntax', text, { file, line, column }, 'check that every {{ has a matching }} and every {{#block}} its {{/block}}', cause);
+  return error('TemplateSyntax', problem, { file, line, column }, cause);
 
   function findAfter(text: string, fromLine: number, needle: string) {
     const lines = text.split('\n');
@@ -269,6 +271,7 @@ async function isDirectory(dir: string): Promise<boolean> {
   try {
     return (await fs.stat(dir)).isDirectory();
   } catch {
+    // A templates folder that cannot be stat'ed is skipped; check-folders reports a --templates that does not exist.
     return false;
   }
 }

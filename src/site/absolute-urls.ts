@@ -16,6 +16,7 @@ export function absolutizeHtml(html: string, base: string): string {
     try {
       return new URL(value, base).href;
     } catch {
+      // A link that is not a URL is left as the author wrote it.
       return value;
     }
   };

@@ -45,9 +45,7 @@ export function checkDuplicateSlugs(posts: readonly Post[], root: string): Diagn
     const sorted = [...group].sort((a, b) => (a.relPath < b.relPath ? -1 : 1));
     for (const post of sorted.slice(1)) {
       const other = path.relative(root, sorted[0].sourcePath).split(path.sep).join('/');
-      diagnostics.push(error('DuplicateSlug', `slug "${slug}" is also used by ${other}; both would be written to posts/${slug}/`,
-        post.slugLoc ?? { file: post.sourcePath, line: 1, column: 1 },
-        `give one of them another file name or a \`slug:\` in its front matter`));
+      diagnostics.push(error('DuplicateSlug', { slug, other }, post.slugLoc ?? { file: post.sourcePath, line: 1, column: 1 }));
     }
   }
   return diagnostics;

@@ -8,56 +8,68 @@ const cwd = '/blog';
 const post = '---\ntitle: Hello\ndate: 2024-13-31\n---\n\tindented\n';
 const readSource = (file: string) => (file === '/blog/posts/hello.md' ? post : undefined);
 
+const dateHint = 'use YYYY-MM-DD (e.g. 2024-01-31) or an ISO date-time with offset (e.g. 2024-01-31T09:30:00+01:00)';
+const badDate = { key: 'date', reason: '"2024-13-31" has no month 13' } as const;
+
 describe('formatDiagnostic', () => {
-  it('prints path:line:col, the message, the code, a code frame and the hint', () => {
-    const d = error('DateInvalid', '`date` is not a valid date', { file: '/blog/posts/hello.md', line: 3, column: 7, length: 10 }, 'use YYYY-MM-DD');
+  it('prints path:line:col, the message from the catalogue, the code, a code frame and the hint', () => {
+    const d = error('DateInvalid', badDate, { file: '/blog/posts/hello.md', line: 3, column: 7, length: 10 });
     expect(formatDiagnostic(d, { cwd, readSource })).toBe(
       [
-        'posts/hello.md:3:7: error: `date` is not a valid date [DateInvalid]',
+        'posts/hello.md:3:7: error: `date` is not a valid date: "2024-13-31" has no month 13 [DateInvalid]',
         '   |',
         ' 3 | date: 2024-13-31',
         '   |       ^^^^^^^^^^',
-        '  hint: use YYYY-MM-DD',
+        `  hint: ${dateHint}`,
       ].join('\n'),
     );
   });
 
   it('aligns the gutter for wide line numbers and shows tabs as one space', () => {
     const long = Array.from({ length: 120 }, (_, i) => `line ${i + 1}`).join('\n');
-    const text = formatDiagnostic(error('FrontMatterSyntax', 'bad', { file: '/blog/x.md', line: 100, column: 6 }), { cwd, readSource: () => long });
-    expect(text.split('\n').slice(1)).toEqual(['     |', ' 100 | line 100', '     |      ^']);
-    const tab = formatDiagnostic(error('FrontMatterSyntax', 'tab', { file: '/blog/posts/hello.md', line: 5, column: 2 }), { cwd, readSource });
+    const yaml = { problem: 'yaml', reason: 'bad', isClosed: true } as const;
+    const text = formatDiagnostic(error('FrontMatterSyntax', yaml, { file: '/blog/x.md', line: 100, column: 6 }), { cwd, readSource: () => long });
+    expect(text.split('\n').slice(1, 4)).toEqual(['     |', ' 100 | line 100', '     |      ^']);
+    const tab = formatDiagnostic(error('FrontMatterSyntax', yaml, { file: '/blog/posts/hello.md', line: 5, column: 2 }), { cwd, readSource });
     expect(tab).toContain(' 5 |  indented\n   |  ^');
   });
 
   it('clamps the underline to the line', () => {
-    const text = formatDiagnostic(error('DateInvalid', 'x', { file: '/blog/posts/hello.md', line: 2, column: 8, length: 50 }), { cwd, readSource });
+    const text = formatDiagnostic(error('DateInvalid', badDate, { file: '/blog/posts/hello.md', line: 2, column: 8, length: 50 }), { cwd, readSource });
     expect(text).toContain(' 2 | title: Hello\n   |        ^^^^^');
   });
 
   it('without a line prints the file only, and without a file prints no location', () => {
-    expect(formatDiagnostic(error('PostsFolderMissing', 'the posts folder does not exist', { file: '/blog/posts' }, 'create it'), { cwd, readSource }))
-      .toBe('posts: error: the posts folder does not exist [PostsFolderMissing]\n  hint: create it');
-    expect(formatDiagnostic(error('UsageInvalid', 'bad flag'), { cwd })).toBe('error: bad flag [UsageInvalid]');
+    expect(formatDiagnostic(error('PostsFolderMissing', { isFile: false }, { file: '/blog/posts' }), { cwd, readSource })).toBe(
+      'posts: error: the posts folder does not exist [PostsFolderMissing]\n' +
+        "  hint: create the folder and put your markdown posts in it, run blogbuild in your blog's folder, or pass --posts DIR",
+    );
+    expect(formatDiagnostic(error('UsageInvalid', { problem: 'url-flag', url: 'example.org' }), { cwd })).toBe(
+      'error: --url "example.org" is not an absolute http(s) URL [UsageInvalid]\n  hint: pass the address the site is published at, e.g. --url https://example.org/blog/',
+    );
   });
 
   it('prints paths outside cwd as they are, with / separators', () => {
-    expect(formatDiagnostic(error('ConfigInvalid', 'x', { file: '/elsewhere/c.json' }), { cwd })).toBe('/elsewhere/c.json: error: x [ConfigInvalid]');
+    expect(formatDiagnostic(error('ConfigInvalid', { problem: 'unreadable', reason: 'EACCES' }, { file: '/elsewhere/c.json' }), { cwd }))
+      .toBe('/elsewhere/c.json: error: config file cannot be read: EACCES [ConfigInvalid]');
   });
 
   it('prints warnings as warnings', () => {
-    expect(formatDiagnostic(warning('FeedWithoutUrl', 'no url', undefined, 'set url'), { cwd })).toBe('warning: no url [FeedWithoutUrl]\n  hint: set url');
+    expect(formatDiagnostic(warning('FeedWithoutUrl', {}), { cwd })).toBe(
+      'warning: no `url` is configured, so the feed and sitemap use root-relative links [FeedWithoutUrl]\n' +
+        '  hint: set `url` in blogbuild.config.json or pass --url https://example.org/ when building for publishing',
+    );
   });
 
   it('uses colour only when asked', () => {
-    const d = error('DateInvalid', 'x', { file: '/blog/posts/hello.md', line: 3, column: 7 }, 'y');
+    const d = error('DateInvalid', badDate, { file: '/blog/posts/hello.md', line: 3, column: 7 });
     expect(formatDiagnostic(d, { cwd, readSource })).not.toContain('\x1b[');
     expect(formatDiagnostic(d, { cwd, readSource, color: true })).toContain('\x1b[31;1merror\x1b[0m');
   });
 
   it('prints the cause chain only with debug', () => {
     const cause = new Error('inner problem', { cause: new Error('root problem') });
-    const d = error('ConfigInvalid', 'outer', { file: '/blog/c.json' }, undefined, cause);
+    const d = error('ConfigInvalid', { problem: 'unreadable', reason: 'outer' }, { file: '/blog/c.json' }, cause);
     expect(formatDiagnostic(d, { cwd })).not.toContain('inner problem');
     const debug = formatDiagnostic(d, { cwd, debug: true });
     expect(debug).toContain('caused by: Error: inner problem');
@@ -67,32 +79,37 @@ describe('formatDiagnostic', () => {
 });
 
 describe('exit codes', () => {
+  const feed = warning('FeedWithoutUrl', {});
+  const date = error('DateInvalid', badDate);
   it('2 for usage and config errors, 1 for content errors, 0 otherwise', () => {
     expect(exitCodeFor([])).toBe(0);
-    expect(exitCodeFor([warning('FeedWithoutUrl', 'w')])).toBe(0);
-    expect(exitCodeFor([warning('FeedWithoutUrl', 'w')], true)).toBe(1);
-    expect(exitCodeFor([error('DateInvalid', 'x')])).toBe(1);
-    expect(exitCodeFor([error('TemplateSyntax', 'x')])).toBe(1);
-    expect(exitCodeFor([error('DateInvalid', 'x'), error('ConfigInvalid', 'y')])).toBe(2);
-    for (const code of ['ConfigNotFound', 'ConfigInvalid', 'ConfigUnknownKey', 'PostsFolderMissing', 'UsageInvalid'] as const) {
-      expect(exitCodeFor([error(code, 'x')])).toBe(2);
+    expect(exitCodeFor([feed])).toBe(0);
+    expect(exitCodeFor([feed], true)).toBe(1);
+    expect(exitCodeFor([date])).toBe(1);
+    expect(exitCodeFor([error('TemplateSyntax', { problem: 'parse' })])).toBe(1);
+    expect(exitCodeFor([date, error('ConfigNotFound', { path: 'x.json' })])).toBe(2);
+    for (const code of ['ConfigNotFound', 'ConfigInvalid', 'ConfigUnknownKey', 'PostsFolderMissing', 'UsageInvalid', 'TemplatesFolderMissing', 'OutputFailed'] as const) {
+      expect(codes[code].kind).toBe('usage');
     }
-    for (const code of ['FrontMatterSyntax', 'TitleMissing', 'DateInvalid', 'TagsInvalid', 'SlugUnsafe', 'DuplicateSlug'] as const) {
+    for (const code of ['FrontMatterSyntax', 'TitleMissing', 'DateInvalid', 'TagsInvalid', 'SlugUnsafe', 'DuplicateSlug', 'TemplateNotFound', 'FileUnreadable'] as const) {
       expect(codes[code].kind).toBe('content');
     }
   });
 
   it('hasErrors ignores warnings', () => {
-    expect(hasErrors([warning('FeedWithoutUrl', 'w')])).toBe(false);
-    expect(hasErrors([warning('FeedWithoutUrl', 'w'), error('DateInvalid', 'x')])).toBe(true);
+    expect(hasErrors([feed])).toBe(false);
+    expect(hasErrors([feed, date])).toBe(true);
   });
 
-  it('BlogbuildError carries its diagnostic and cause', () => {
+  it('BlogbuildError carries its diagnostic, worded by the catalogue, and its cause', () => {
     const cause = new Error('original');
-    const e = new BlogbuildError('TemplateSyntax', 'bad template', { file: '/t.hbs', line: 2 }, 'fix it', { cause });
+    const e = new BlogbuildError('TemplateSyntax', { problem: 'other', reason: 'bad template' }, { file: '/t.hbs', line: 2 }, { cause });
     expect(e).toBeInstanceOf(Error);
     expect(e.name).toBe('BlogbuildError');
-    expect(e.toDiagnostic()).toEqual({ severity: 'error', code: 'TemplateSyntax', message: 'bad template', loc: { file: '/t.hbs', line: 2 }, hint: 'fix it', cause });
+    expect(e.toDiagnostic()).toEqual({
+      severity: 'error', code: 'TemplateSyntax', message: 'template syntax error: bad template', loc: { file: '/t.hbs', line: 2 },
+      hint: 'check that every {{ has a matching }} and every {{#block}} its {{/block}}', cause,
+    });
   });
 });
 
