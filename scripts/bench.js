@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- --posts 10000] [--runs 5] [--profile] [--no-write]`
+// `npm run bench [-- --posts 10000] [--runs 5] [--profile] [--no-write] [--no-highlight]`
 //
 // Generates a deterministic corpus of seed-like posts, then times `blogbuild build --quiet` in child
 // processes: a cold build (no cache, no previous output), a no-change rebuild and a one-post-edited rebuild.
@@ -18,7 +18,7 @@ const cli = path.join(projectRoot, 'bin', 'blogbuild.js');
 // ---------------------------------------------------------------------------------------------- arguments
 
 function parseArgs(argv) {
-  const args = { posts: 1000, runs: undefined, tagsPerPost: 0, profile: false, write: true, keep: false, serve: true, serveSaves: 10 };
+  const args = { posts: 1000, runs: undefined, tagsPerPost: 0, profile: false, write: true, keep: false, serve: true, serveSaves: 10, highlight: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -33,9 +33,10 @@ function parseArgs(argv) {
     else if (a === '--no-write') args.write = false;
     else if (a === '--keep') args.keep = true;
     else if (a === '--no-serve') args.serve = false;
+    else if (a === '--no-highlight') args.highlight = false;
     else if (a === '--serve-saves') args.serveSaves = Number(value());
     else if (a === '--help' || a === '-h') {
-      console.log('usage: node scripts/bench.js [--posts N] [--runs R] [--tags-per-post K] [--profile] [--no-write] [--keep] [--no-serve] [--serve-saves S]');
+      console.log('usage: node scripts/bench.js [--posts N] [--runs R] [--tags-per-post K] [--profile] [--no-write] [--keep] [--no-serve] [--serve-saves S] [--no-highlight]');
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
@@ -138,7 +139,7 @@ function generateSite(dir, count, options) {
   fs.mkdirSync(path.join(dir, 'posts'), { recursive: true });
   fs.writeFileSync(
     path.join(dir, 'blogbuild.config.json'),
-    `${JSON.stringify({ title: 'Bench Blog', description: 'A generated blog for benchmarks.', url: 'https://example.org/blog/', author: 'bench', postsPerPage: 10 }, null, 2)}\n`,
+    `${JSON.stringify({ title: 'Bench Blog', description: 'A generated blog for benchmarks.', url: 'https://example.org/blog/', author: 'bench', postsPerPage: 10, ...(options.highlight === false ? { markdown: { highlight: false } } : {}) }, null, 2)}\n`,
   );
   let bytes = 0;
   let wordsTotal = 0;
@@ -370,7 +371,7 @@ async function main() {
   const log = (line) => process.stderr.write(`${line}\n`);
 
   log(`corpus: ${args.posts} posts in ${site}`);
-  const corpus = generateSite(site, args.posts, { tagsPerPost: args.tagsPerPost });
+  const corpus = generateSite(site, args.posts, { tagsPerPost: args.tagsPerPost, highlight: args.highlight });
   log(`  ${(corpus.bytes / 2 ** 20).toFixed(1)} MiB of markdown, ~${corpus.words} words a post`);
 
   const results = {};
@@ -472,7 +473,7 @@ function renderReport({ args, m, corpus, results, writes, outputFiles, profile }
     '',
     `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC with blogbuild ${version}: ${m.cpu}, ${m.cores} cores ` +
       `(availableParallelism ${m.parallelism}), ${m.memoryGiB.toFixed(0)} GiB, Node ${m.node}, ${m.os}; load average at start ${m.load}. ` +
-      `Corpus: ${args.posts} posts, ~${corpus.words} words each, ${(corpus.bytes / 2 ** 20).toFixed(1)} MiB of markdown; ${outputFiles} output files. ` +
+      `Corpus: ${args.posts} posts, ~${corpus.words} words each, ${(corpus.bytes / 2 ** 20).toFixed(1)} MiB of markdown; ${outputFiles} output files; code highlighting ${args.highlight ? 'on' : 'off (--no-highlight)'}. ` +
       `Site folder on ${fs.existsSync('/dev/shm') ? 'tmpfs (/dev/shm)' : 'the temp folder'}. Each figure is the wall time of ` +
       `\`node bin/blogbuild.js build --quiet\` in a child process (Node start-up included), median (min–max) of ${args.runs} runs; ` +
       `RSS is the build process's peak (${timeBinary ? '/usr/bin/time -v' : 'process.resourceUsage().maxRSS'}).`,

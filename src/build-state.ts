@@ -2,6 +2,7 @@ import { bodyDigests, type BodyDigests } from './cache/body-digest.js';
 import type { LastRead } from './cache/markdown-cache.js';
 import type { SourceMemo } from './content/discover.js';
 import type { Diagnostic } from './diagnostics/error.js';
+import type { MarkdownTooComplexError } from './markdown/markdown-limits.js';
 import type { MarkdownResult } from './markdown/render-job.js';
 import type { PageMemo } from './render/render-pages.js';
 import type { Theme } from './render/templates.js';
@@ -41,6 +42,10 @@ export interface BuildState {
   posts: Map<string, PostMemo>;
   /** Rendered markdown by body text, then by the title-heading flag. */
   markdown: Map<string, { stripped?: MarkdownMemo; kept?: MarkdownMemo }>;
+  /** Bodies beyond a markdown limit, by body text: not rendered again (a slow one would cost its time budget on every save). */
+  markdownTooComplex: Map<string, MarkdownTooComplexError>;
+  /** Rendered markdown of the pages folder, by title-heading flag and body. */
+  pageMarkdown: Map<string, MarkdownResult>;
   /** Rendered posts by post and markdown result: the same object while neither changed, so later keys are cheap. */
   renderedPosts: WeakMap<Post, { result: MarkdownResult; readingSpeed: number; rendered: RenderedPost }>;
   /** The compiled theme, with the template files' paths and stats it was compiled from. */
@@ -97,7 +102,7 @@ export async function flushBuildState(state: BuildState): Promise<void> {
 
 /** An empty build state: the first build with it does all the work, later builds only what changed. */
 export function createBuildState(): BuildState {
-  return { sources: new Map(), posts: new Map(), markdown: new Map(), renderedPosts: new WeakMap(), htmlKeys: new WeakMap(), templates: {}, store: memoryStore(), pages: new Map(), markdownFile: {}, bodyDigests: bodyDigests() };
+  return { sources: new Map(), posts: new Map(), markdown: new Map(), markdownTooComplex: new Map(), pageMarkdown: new Map(), renderedPosts: new WeakMap(), htmlKeys: new WeakMap(), templates: {}, store: memoryStore(), pages: new Map(), markdownFile: {}, bodyDigests: bodyDigests() };
 }
 
 /**
@@ -107,7 +112,8 @@ export function createBuildState(): BuildState {
 export function resetForConfig(state: BuildState, config: unknown): void {
   let configKey: string;
   try {
-    configKey = JSON.stringify(config);
+    // A JS config's helpers are functions: their source stands for them, so an edited helper resets the state.
+    configKey = JSON.stringify(config, (_key, value: unknown) => (typeof value === 'function' ? `function ${String(value)}` : value));
   } catch {
     // Settings JSON cannot hold (a cycle, a BigInt): a key of their own, so nothing is reused for them.
     configKey = `unkeyable ${Math.random()}`;
@@ -116,6 +122,8 @@ export function resetForConfig(state: BuildState, config: unknown): void {
   state.configKey = configKey;
   state.posts.clear();
   state.markdown.clear();
+  state.markdownTooComplex.clear();
+  state.pageMarkdown.clear();
   state.renderedPosts = new WeakMap();
   state.htmlKeys = new WeakMap();
   state.templates = {};

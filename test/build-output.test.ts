@@ -276,8 +276,14 @@ describe('a blog with a sub-path url (subpath-blog)', () => {
   it('uses the text before <!-- more --> as the excerpt and removes the marker', () => {
     const home = doc(out.read('index.html'));
     const summary = all(home, '.post-summary').find((s) => s.querySelector('a')!.getAttribute('href') === '/blog/posts/gfm-showcase/')!;
-    expect(summary.querySelector('.post-summary-description')!.textContent).toBe('This intro is the excerpt, written before the marker. It links home too.');
+    // The list shows the part before the marker as HTML (its link with the base path), in place of the description.
+    const excerpt = summary.querySelector('.post-summary-excerpt')!;
+    expect(excerpt.textContent!.trim()).toBe('This intro is the excerpt, written before the marker. It links home too.');
+    expect(excerpt.querySelector('a')!.getAttribute('href')).toBe('/blog/');
+    expect(summary.querySelector('.post-summary-description')).toBeNull();
     const page = out.read('posts/gfm-showcase/index.html');
+    // The meta description is the same text, plain.
+    expect(doc(page).querySelector('meta[name="description"]')!.getAttribute('content')).toBe('This intro is the excerpt, written before the marker. It links home too.');
     expect(page).not.toMatch(/<!--\s*more\s*-->/);
     expect(text(doc(page), '.post-content')).toContain('Tables and lists');
   });
@@ -309,7 +315,10 @@ describe('a blog with a sub-path url (subpath-blog)', () => {
     const ref = d.querySelector('.post-content sup a')!;
     const note = d.getElementById(ref.getAttribute('href')!.slice(1))!;
     expect(note.textContent).toContain('The footnote text.');
-    expect(d.querySelector('.post-content h2#tables-and-lists')!.textContent).toBe('Tables and lists');
+    // The heading's text, then its `#` link to itself.
+    const tables = d.querySelector('.post-content h2#tables-and-lists')!;
+    expect(tables.firstChild!.textContent).toBe('Tables and lists');
+    expect(tables.querySelector('a.heading-anchor')!.getAttribute('href')).toBe('#tables-and-lists');
   });
 
   it('passes raw HTML through', () => {
@@ -326,7 +335,7 @@ describe('a blog with a sub-path url (subpath-blog)', () => {
     expect(text(d, 'h1')).toBe('Ünïcödé ☕ and emoji 🎉');
     expect(text(d, '.post-content p')).toBe('日本語のテキスト and emoji 🎉🚀 stay intact: naïve façade, Ελληνικά, עברית.');
     const heading = d.querySelector('.post-content h2')!;
-    expect(heading.textContent).toBe('Café ☕ crème brûlée');
+    expect(heading.firstChild!.textContent).toBe('Café ☕ crème brûlée');
     expect(heading.getAttribute('id')).toMatch(/^caf/);
     expect(d.querySelector('title')!.textContent).toBe('Ünïcödé ☕ and emoji 🎉 – Fixture Blog');
   });
@@ -442,7 +451,7 @@ describe('a post whose body repeats its title as # heading', () => {
       const built = await buildFixture(root);
       expect(built.ok).toBe(true);
       const page = doc(built.read('posts/menu/index.html'));
-      expect(all(page, 'h1').map((h) => h.textContent?.trim())).toEqual(['Spring Menu', 'Prices']);
+      expect(all(page, 'h1').map((h) => h.firstChild!.textContent?.trim())).toEqual(['Spring Menu', 'Prices']);
       expect(text(page, 'article')).toContain('Fresh bread.');
     } finally {
       await fs.rm(root, { recursive: true, force: true });

@@ -123,6 +123,8 @@ describe('sitemap.xml and robots.txt (subpath-blog)', () => {
       'tags/',
       ...['a-b-testing', 'c-plus-plus', 'c-sharp', 'cafe', 'node-js', 'trigger-point-therapy', '日本語'].map((slug) => `tags/${encodeURIComponent(slug)}/`),
       'tags/trigger-point-therapy/page/2/',
+      // The blog has two authors, so each has pages.
+      'authors/ada-author/', 'authors/ada-author/page/2/', 'authors/ada-author/page/3/', 'authors/guest-writer/',
     ].map((p) => `https://example.org/blog/${p}`);
     expect(urls.map((u) => u.loc).sort()).toEqual(expected.sort());
     for (const url of urls) expect(url.lastmod, url.loc).toMatch(w3c);

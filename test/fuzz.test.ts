@@ -92,10 +92,10 @@ describe(`fuzzed posts (seed ${seed}, ${runs} runs each)`, () => {
     await fc.assert(property(postFile, 'any'), { seed, numRuns: runs, endOnFailure: true });
     // Enough of the random posts are valid that the output checks run too.
     expect(succeeded.any).toBeGreaterThan(0);
-  }, Math.max(60_000, runs * 500));
+  }, Math.max(180_000, runs * 500));
 
   it('posts with valid front matter and random GFM bodies: builds with output that parses, or located diagnostics', async () => {
     await fc.assert(property(renderablePostFile, 'renderable'), { seed: seed + 1, numRuns: runs, endOnFailure: true });
     expect(succeeded.renderable).toBeGreaterThan(runs * 0.5);
-  }, Math.max(60_000, runs * 500));
+  }, Math.max(180_000, runs * 500));
 });

@@ -190,7 +190,7 @@ describe.each(cases)('import $generator', (c) => {
     expect(report.posts).toHaveLength(c.posts.length + c.drafts.length);
   });
 
-  it('builds every post with its title, date and tags, and keeps its old URL as an alias', async () => {
+  it('builds every post with its title, date and tags, and keeps its old URL as an alias that redirects to it', async () => {
     const config = JSON.parse(await fs.readFile(path.join(out, 'blogbuild.config.json'), 'utf8')) as { url: string };
     expect(new URL(config.url).pathname).toBe(c.base);
     const sources = new Map<string, Record<string, unknown>>();
@@ -206,6 +206,13 @@ describe.each(cases)('import $generator', (c) => {
       const tags = [...document.querySelectorAll('.tag-list a')].map((a) => a.textContent);
       expect(tags).toEqual(post.tags);
       expect(sources.get(post.slug)?.aliases).toEqual(post.alias ? [post.alias] : undefined);
+      if (post.alias) {
+        // The old URL answers with a redirect page to the post.
+        const file = post.alias.replace(/^\//, '') + (post.alias.endsWith('/') ? 'index.html' : '');
+        const redirect = parseHTML(site.read(file)).document;
+        expect(redirect.querySelector('meta[http-equiv="refresh"]')?.getAttribute('content')).toMatch(new RegExp(`^0; url=.*/posts/${post.slug}/$`));
+        expect(redirect.querySelector('link[rel="canonical"]')?.getAttribute('href')).toMatch(new RegExp(`/posts/${post.slug}/$`));
+      }
     }
     for (const draft of c.drafts) {
       expect(sources.get(draft)?.draft).toBe(true);

@@ -72,4 +72,12 @@ describe('a markdown processor from a description', () => {
       await fs.rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('runs a callback transformer, and names the plugin when it passes an error to next()', async () => {
+    const callback = new URL('./fixtures/markdown-plugins/remark-callback.js', import.meta.url).href;
+    const processor = await createMarkdownProcessor({ ...description, rehypePlugins: [], remarkPlugins: [{ specifier: callback, name: 'remarkCallback (markdown.remarkPlugins[0])' }] });
+    const ok = await renderBody(processor, jobs[0]!);
+    expect(paragraphs(ok.html).map((p) => p.textContent)).toEqual(['Paragraph 0, with bold.', 'Added by a callback.']);
+    await expect(renderBody(processor, { ...jobs[0]!, body: 'Text, please fail.\n' })).rejects.toThrow('the plugin remarkCallback (markdown.remarkPlugins[0]) failed: asked to fail');
+  });
 });

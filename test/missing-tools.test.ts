@@ -140,7 +140,7 @@ describe('npm test with Chromium and Java hidden', () => {
     const lines = note.trimEnd().split('\n').slice(1);
     const suites = ['post with every markdown feature (/blog/posts/kitchen-sink/)', 'post titled by its # heading (/blog/posts/a-post-without-title/)',
       'home page 1 (/blog/)', 'home page 2 (/blog/page/2/)', 'tag page (/blog/tags/markdown/)', 'tag page 2 (/blog/tags/markdown/page/2/)',
-      'tag index (/blog/tags/)', '404 (/blog/no/such/page/)'];
+      'tag index (/blog/tags/)', 'author page (/blog/authors/kit/)', 'standalone page (/blog/colophon/)', '404 (/blog/no/such/page/)'];
     expect(lines[0]).toMatch(/^ Chromium is missing: \/usr\/bin\/chromium: (cannot start \(EACCES\)|not there); /);
     const javaAt = 5 + suites.length;
     expect(lines[javaAt]).toMatch(/^ Java is missing: java: (cannot start \(EACCES\)|not found)$/);

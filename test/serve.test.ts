@@ -396,7 +396,7 @@ describe('CLI serve', () => {
 
 const post = (name: string) => path.join(tmp, 'posts', name);
 
-const cases: { name: string; change: () => Promise<void>; expectServed: (files: ReadonlyMap<string, Uint8Array>) => void }[] = [
+const cases: { name: string; setup?: () => Promise<void>; change: () => Promise<void>; expectServed: (files: ReadonlyMap<string, Uint8Array>) => void }[] = [
   {
     name: 'edit a post body',
     change: async () => {
@@ -477,10 +477,36 @@ const cases: { name: string; change: () => Promise<void>; expectServed: (files: 
       expect(files.has('page/3/index.html')).toBe(false);
     },
   },
+  {
+    name: 'add a page (the pages folder appears while serving)',
+    change: async () => {
+      await fs.mkdir(path.join(tmp, 'pages'));
+      await fs.writeFile(path.join(tmp, 'pages/about.md'), '---\ntitle: About the oven\n---\n\nWood-fired since 1998.\n');
+    },
+    expectServed: (files) => {
+      expect(text(files, 'about/index.html')).toContain('Wood-fired since 1998.');
+      expect(text(files, 'posts/first-loaf/index.html')).toContain('About the oven');
+    },
+  },
+  {
+    name: 'edit a page (its title changes in every page\'s navigation)',
+    setup: async () => {
+      await fs.mkdir(path.join(tmp, 'pages'));
+      await fs.writeFile(path.join(tmp, 'pages/about.md'), '---\ntitle: About the oven\n---\n\nWood-fired since 1998.\n');
+    },
+    change: async () => {
+      await fs.writeFile(path.join(tmp, 'pages/about.md'), '---\ntitle: About the bakers\n---\n\nTwo of us.\n');
+    },
+    expectServed: (files) => {
+      expect(text(files, 'about/index.html')).toContain('Two of us.');
+      for (const file of ['index.html', 'posts/first-loaf/index.html', 'tags/index.html']) expect(text(files, file), file).toContain('About the bakers');
+    },
+  },
 ];
 
 describe('watch rebuilds equal a clean full build', () => {
-  it.each(cases)('$name', async ({ change, expectServed }) => {
+  it.each(cases)('$name', async ({ setup, change, expectServed }) => {
+    await setup?.();
     const h = await start();
     const before = h.session.state.files;
     expect(outputDifferences(before, await cleanMemoryBuild(tmp))).toEqual([]);

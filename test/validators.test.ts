@@ -26,7 +26,11 @@ let kitchenSinkOut: string;
 let exampleOut: string;
 /** The tag filter's fixture: raw HTML with <title> in prose, an <iframe> embed, a page of HTML from Hugo. */
 let tagfilterOut: string;
+/** Related posts, author pages and every kind of local image (post-extras). */
+let postExtrasOut: string;
 let canaryDir: string;
+/** Sites extended from their config: KaTeX math and external links from npm plugins; a theme, helpers, partials, data. */
+let extendedOuts: string[];
 /** Started as soon as both sites are built, so the JVM runs while the browser tests do. */
 let vnuRun: Promise<{ messages: VnuMessage[] } | { failure: unknown }>;
 let server: StaticServer;
@@ -45,7 +49,10 @@ beforeAll(async () => {
   exampleOut = path.join(tmp, 'example');
   tagfilterOut = path.join(tmp, 'tagfilter');
   canaryDir = path.join(tmp, 'canary');
-  await Promise.all([buildInto(fixturePath('kitchen-sink'), kitchenSinkOut), buildInto(projectRoot, exampleOut), buildInto(fixturePath('tagfilter'), tagfilterOut)]);
+  extendedOuts = ['math-plugins', 'extending', 'json-config'].map((name) => path.join(tmp, name));
+  postExtrasOut = path.join(tmp, 'post-extras');
+  await Promise.all([buildInto(fixturePath('kitchen-sink'), kitchenSinkOut), buildInto(projectRoot, exampleOut), buildInto(fixturePath('tagfilter'), tagfilterOut),
+    buildInto(fixturePath('post-extras'), postExtrasOut), ...extendedOuts.map((out) => buildInto(fixturePath(path.basename(out)), out))]);
 
   // Known-bad files in the same run prove vnu really checks HTML and CSS (a silent no-op would pass otherwise).
   await fs.mkdir(canaryDir);
@@ -53,7 +60,7 @@ beforeAll(async () => {
   await fs.writeFile(path.join(canaryDir, 'bad.css'), 'a { colr: red; }\n');
   // Each tool only when its tests run: the `java` and `chromium` tags skip them when it is missing.
   if (inject('hasJava')) {
-    vnuRun = runVnu([kitchenSinkOut, exampleOut, tagfilterOut, themeCss, canaryDir], { alsoCheckCss: true }).then(
+    vnuRun = runVnu([kitchenSinkOut, exampleOut, tagfilterOut, postExtrasOut, ...extendedOuts, themeCss, canaryDir], { alsoCheckCss: true }).then(
       (messages) => ({ messages }),
       (failure: unknown) => ({ failure }),
     );
@@ -79,6 +86,8 @@ const pages = [
   { name: 'tag page', path: 'tags/markdown/', status: 200 },
   { name: 'tag page 2', path: 'tags/markdown/page/2/', status: 200 },
   { name: 'tag index', path: 'tags/', status: 200 },
+  { name: 'author page', path: 'authors/kit/', status: 200 },
+  { name: 'standalone page', path: 'colophon/', status: 200 },
   // A missing page: the host answers with 404.html, so its links and CSS must work from any depth.
   { name: '404', path: 'no/such/page/', status: 404 },
 ] as const;
@@ -306,11 +315,13 @@ describe('keyboard use in Chromium', { tags: ['chromium'] }, () => {
 
 describe('Nu Html Checker', { tags: ['java'] }, () => {
   // Declared last: vnu runs since beforeAll, so the JVM works while the browser tests above run.
-  it('finds no errors in any page of the kitchen-sink and tagfilter fixtures and the example blog, nor in the theme CSS', async () => {
+  it('finds no errors in any page of the kitchen-sink, tagfilter, post-extras and extended fixtures and the example blog, nor in the theme CSS', async () => {
     const htmlCount = async (dir: string) => (await listFiles(dir)).filter((f) => f.endsWith('.html')).length;
     expect(await htmlCount(kitchenSinkOut)).toBeGreaterThanOrEqual(18);
     expect(await htmlCount(exampleOut)).toBeGreaterThanOrEqual(10);
     expect(await htmlCount(tagfilterOut)).toBeGreaterThanOrEqual(8);
+    expect(await htmlCount(postExtrasOut)).toBeGreaterThanOrEqual(16);
+    for (const out of extendedOuts) expect(await htmlCount(out)).toBeGreaterThanOrEqual(4);
 
     const run = await vnuRun;
     if ('failure' in run) throw run.failure;

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { MarkdownResult } from '../markdown/render-job.js';
+import type { ForeignTag } from '../markdown/remark-foreign-syntax.js';
+import type { ImageRecord } from '../markdown/image-files.js';
 import type { FilteredTag } from '../markdown/remark-tagfilter.js';
 import type { Post } from '../site/model.js';
 import type { BodyDigests } from './body-digest.js';
@@ -13,14 +15,19 @@ import { defineLazyText, lazyTextOf, packFile, textOf, unpackFile, writeFileAtom
  * plugin versions). Page rendering is never cached, so templates and the rest of the config cannot go stale.
  *
  * One packed file, `markdown-v1.cache` (see packed.ts): a header line `blogbuild-cache 3 <crc32> <bytes>`, then
- * `{ salt, entries: { key: [html blob, excerpt, wordCount, filteredTags?] } }` as JSON and the HTML
+ * `{ salt, entries: { key: [html blob, excerpt, wordCount, filteredTags?, images?] } }` as JSON and the HTML
  * as raw UTF-8. Reading 10,000 entries is one read and one small JSON.parse; an entry's HTML is decoded only if
  * the build reads it (a page to render), and written back as the same bytes. A file whose length, checksum, JSON,
  * salt or entry shapes are wrong is ignored as a whole.
  */
 export interface MarkdownCache {
-  /** The key of a post's body (and whether its title heading is dropped) under this cache's salt. */
-  key(post: Post): string;
+  /**
+   * The key of a post's body (and whether its title heading is dropped) under this cache's salt, with the URLs of
+   * the posts it links to by file, which its HTML holds.
+   */
+  postKey(post: Post, postLinks?: Record<string, string>): string;
+  /** The key of a body given by its SHA-1 hex digest (a page's), under this cache's salt. */
+  key(bodyDigest: string, stripTitleHeading: boolean): string;
   /** A cached result, or undefined. Its `html` is decoded from the file only when first read. */
   get(key: string): MarkdownResult | undefined;
   /** Records a result for this build. */
@@ -60,9 +67,12 @@ export interface LastRead {
 }
 
 const fileName = 'markdown-v1.cache';
-const magic = 'blogbuild-cache 4';
+const magic = 'blogbuild-cache 5';
 
-type Entry = [html: LazyText, excerpt: string, wordCount: number, filteredTags?: FilteredTag[]];
+type Entry = [html: LazyText, excerpt: string, wordCount: number, filteredTags?: FilteredTag[] | 0, extra?: Extra];
+
+/** The rarer parts of a result, in one object so that an entry without them stays three items long. */
+type Extra = Pick<MarkdownResult, 'unknownLanguages' | 'headings' | 'excerptHtml' | 'foreignTags' | 'images'>;
 
 /** Opens (reads) the cache; a missing, truncated or corrupted file gives an empty cache. */
 export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<MarkdownCache> {
@@ -92,9 +102,14 @@ export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<
 
   const used = new Map<string, Entry>();
   let isChanged = Boolean(stats.ignored);
+  const keyOf = (bodyDigest: string, stripTitleHeading: boolean) => sha1(`${saltHash}\0${stripTitleHeading ? 1 : 0}\0${bodyDigest}`);
   return {
     stats,
-    key: (post) => sha1(`${saltHash}\0${post.dropsTitleHeading ? 1 : 0}\0${options.digests.of(post)}`),
+    postKey(post, postLinks) {
+      const digest = postLinks ? sha1(`${options.digests.of(post)}${JSON.stringify(postLinks)}`) : options.digests.of(post);
+      return keyOf(digest, post.dropsTitleHeading);
+    },
+    key: keyOf,
     get(key) {
       const entry = used.get(key) ?? previous[key];
       if (!entry) {
@@ -151,11 +166,19 @@ function resultOf(entry: Entry): MarkdownResult {
   result.excerpt = entry[1];
   result.wordCount = entry[2];
   if (entry[3]) result.filteredTags = entry[3];
+  if (entry[4]) Object.assign(result, entry[4]);
   return result;
 }
 
-/** A result as an entry; the tag filter's finds only when there are some (most posts have none). */
+/** A result as an entry; the tag filter's finds and the extras only when there are some (most posts have none). */
 function entryOf(html: LazyText, result: MarkdownResult): Entry {
+  const extra: Extra = {};
+  if (result.unknownLanguages) extra.unknownLanguages = result.unknownLanguages;
+  if (result.headings) extra.headings = result.headings;
+  if (result.excerptHtml) extra.excerptHtml = result.excerptHtml;
+  if (result.foreignTags) extra.foreignTags = result.foreignTags;
+  if (result.images) extra.images = result.images;
+  if (Object.keys(extra).length > 0) return [html, result.excerpt, result.wordCount, result.filteredTags ?? 0, extra];
   return result.filteredTags ? [html, result.excerpt, result.wordCount, result.filteredTags] : [html, result.excerpt, result.wordCount];
 }
 
@@ -172,10 +195,10 @@ async function fileSignature(file: string): Promise<string | undefined> {
 /** The cache file: entries' HTML as raw UTF-8 blobs (see packed.ts), the rest as JSON. */
 function serialize(saltHash: string, entries: Map<string, Entry>): Uint8Array[] {
   const blobs: LazyText[] = [];
-  const packedEntries: Record<string, [number, string, number] | [number, string, number, FilteredTag[]]> = {};
+  const packedEntries: Record<string, unknown[]> = {};
   for (const [key, entry] of entries) {
     const blob = blobs.push(entry[0]) - 1;
-    packedEntries[key] = entry[3] ? [blob, entry[1], entry[2], entry[3]] : [blob, entry[1], entry[2]];
+    packedEntries[key] = [blob, ...entry.slice(1)];
   }
   return packFile(magic, { salt: saltHash, entries: packedEntries }, blobs);
 }
@@ -192,10 +215,10 @@ export function parseCacheFile(bytes: Buffer, saltHash: string): { entries: Reco
   const entries: Record<string, Entry> = Object.create(null);
   for (const key in raw) {
     const e = raw[key];
-    if (!Array.isArray(e) || (e.length !== 3 && !(e.length === 4 && isFilteredTags(e[3]))) || !isBlob(e[0]) || typeof e[1] !== 'string' || !Number.isInteger(e[2])) {
+    if (!Array.isArray(e) || !hasValidTail(e) || !isBlob(e[0]) || typeof e[1] !== 'string' || !Number.isInteger(e[2])) {
       return { reason: `invalid entry ${key}` };
     }
-    entries[key] = e.length === 4 ? [file.blob(e[0]), e[1], e[2], e[3] as FilteredTag[]] : [file.blob(e[0]), e[1], e[2]];
+    entries[key] = [file.blob(e[0]), ...(e.slice(1) as [string, number])];
   }
   return { entries };
 }
@@ -216,9 +239,29 @@ function sha1(text: string): string {
   return createHash('sha1').update(text).digest('hex');
 }
 
+/** An entry's optional items: the tag filter's finds, then (or after a 0 in their place) the extras. */
+function hasValidTail(e: unknown[]): boolean {
+  return e.length === 3 || (e.length === 4 && isFilteredTags(e[3])) || (e.length === 5 && (e[3] === 0 || isFilteredTags(e[3])) && isExtra(e[4]));
+}
+
+function isExtra(value: unknown): value is Extra {
+  if (!isRecord(value)) return false;
+  const { unknownLanguages, headings, excerptHtml } = value;
+  return (unknownLanguages === undefined || (Array.isArray(unknownLanguages) && unknownLanguages.every((u) => isRecord(u) && typeof u.language === 'string' && Number.isInteger(u.line))))
+    && (headings === undefined || (Array.isArray(headings) && headings.every((h) => isRecord(h) && Number.isInteger(h.depth) && typeof h.id === 'string' && typeof h.text === 'string')))
+    && (excerptHtml === undefined || typeof excerptHtml === 'string');
+}
+
 function isFilteredTags(value: unknown): value is FilteredTag[] {
   return Array.isArray(value) && value.length > 0 && value.every((t) => isRecord(t) && typeof t.tag === 'string' && Number.isInteger(t.line)
     && (t.column === undefined || Number.isInteger(t.column)));
+}
+
+function isImages(value: unknown): value is ImageRecord[] {
+  const isOptional = (v: unknown, type: string) => v === undefined || typeof v === type;
+  return Array.isArray(value) && value.length > 0 && value.every((i) => isRecord(i) && typeof i.src === 'string' && isOptional(i.file, 'string')
+    && isOptional(i.width, 'number') && isOptional(i.height, 'number') && (i.isMissing === undefined || i.isMissing === true)
+    && isOptional(i.line, 'number') && isOptional(i.column, 'number') && isOptional(i.stat, 'string'));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -160,7 +160,9 @@ function revivePost(p: Record<string, unknown>, body: LazyText): Post | undefine
   if (!str(p.sourcePath) || !str(p.relPath) || !str(p.slug) || !str(p.title) || typeof p.dropsTitleHeading !== 'boolean' || !str(p.author)
     || !strings(p.tags) || !(p.readTimeMinutes === undefined || typeof p.readTimeMinutes === 'number') || !optStr(p.description)
     || typeof p.isDraft !== 'boolean' || !optStr(p.image) || !isRecord(p.data) || typeof p.bodyStartLine !== 'number'
-    || !optStr(p.bundleDir) || !strings(p.assets) || !(p.slugLoc === undefined || isRecord(p.slugLoc))) return undefined;
+    || !optStr(p.bundleDir) || !strings(p.assets) || !(p.slugLoc === undefined || isRecord(p.slugLoc)) || !strings(p.authors)
+    || !(p.imageLoc === undefined || isRecord(p.imageLoc)) || !(p.related === undefined || typeof p.related === 'number')
+    || !(p.postLinks === undefined || (Array.isArray(p.postLinks) && p.postLinks.every((l) => isRecord(l) && str(l.href) && Number.isInteger(l.line) && Number.isInteger(l.column))))) return undefined;
   const post: Omit<Post, 'body' | 'bodyStartLine' | 'bundleDir' | 'assets'> = {
     sourcePath: p.sourcePath as string,
     relPath: p.relPath as string,
@@ -171,11 +173,14 @@ function revivePost(p: Record<string, unknown>, body: LazyText): Post | undefine
     date: postDate,
     updated,
     author: p.author as string,
+    authors: p.authors as string[],
     tags: p.tags as string[],
     readTimeMinutes: p.readTimeMinutes as number | undefined,
     description: p.description as string | undefined,
     isDraft: p.isDraft as boolean,
     image: p.image as string | undefined,
+    imageLoc: p.imageLoc as Post['imageLoc'],
+    related: p.related as number | undefined,
     data: p.data as Record<string, unknown>,
   };
   // The body stays the bytes read from the file until some code reads it (see defineLazyText).
@@ -183,6 +188,7 @@ function revivePost(p: Record<string, unknown>, body: LazyText): Post | undefine
   withBody.bodyStartLine = p.bodyStartLine as number;
   withBody.bundleDir = p.bundleDir as string | undefined;
   withBody.assets = p.assets as string[];
+  if (p.postLinks) withBody.postLinks = p.postLinks as Post['postLinks'];
   return withBody;
 }
 

@@ -1,6 +1,6 @@
 import { error, warning, type Diagnostic, type Location } from '../diagnostics/error.js';
 import { offsetToPosition } from '../diagnostics/position.js';
-import { scanHtml, scanXml, type Reference } from './collect.js';
+import { isJsonFeed, scanHtml, scanJsonFeed, scanXml, type Reference } from './collect.js';
 import { xmlProblem } from './xml-well-formed.js';
 
 /** Input of {@link checkOutput}: a build's files in memory and where the site lives. */
@@ -32,7 +32,7 @@ const placeholderOrigin = 'http://blogbuild.invalid';
 
 /**
  * Checks that every feed and sitemap (every `.xml` file) is well-formed XML, and every internal link, `#anchor` and
- * local image of a built site, pages and feeds alike. Pure: reads only
+ * local image of a built site, pages and feeds (RSS, Atom and JSON Feed) alike. Pure: reads only
  * `files` (and sources through `readSource`, for locations). Broken links and missing images are errors, missing
  * anchors warnings (the page still opens).
  */
@@ -61,6 +61,9 @@ export function checkOutput(options: CheckOutputOptions): CheckReport {
         malformed.push(error('XmlInvalid', { file, reason: problem.message, line: problem.line, column: problem.column }));
       }
       for (const ref of scanXml(text(file), pageUrl(file))) found.push({ page: file, ref });
+      feeds++;
+    } else if (file.endsWith('.json') && isJsonFeed(text(file))) {
+      for (const ref of scanJsonFeed(text(file), pageUrl(file))) found.push({ page: file, ref });
       feeds++;
     }
   }
@@ -101,6 +104,8 @@ export function checkOutput(options: CheckOutputOptions): CheckReport {
       const target = resolved.pathname + resolved.hash;
       const key = `${code}\0${target}\0${source ?? ''}`;
       const problem = problems.get(key) ?? { code, ref, target, pages: [], source, loc: source ? loc : undefined, detail };
+      // Shown as a page writes it: feeds (atom.xml and feed.json sort before posts/) hold the absolute form.
+      if (page.endsWith('.html') && !problem.pages.some((p) => p.endsWith('.html'))) problem.ref = ref;
       if (!problem.pages.includes(page)) problem.pages.push(page);
       problems.set(key, problem);
     };

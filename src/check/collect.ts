@@ -93,26 +93,74 @@ function srcsetUrls(value: unknown): string[] {
 }
 
 /**
- * Collects the URLs of a feed or sitemap: `<link>`, `<loc>`, `<guid isPermaLink="true">`, `href="…"`
- * attributes, and the HTML in `<content:encoded>`, which is resolved against its item's link.
+ * Collects the URLs of a feed or sitemap: `<link>`, `<loc>`, `<guid isPermaLink="true">`, `href="…"` attributes, and
+ * the HTML of RSS's `<content:encoded>` and Atom's `<content type="html">`, resolved against its item's or entry's
+ * link.
  */
 export function scanXml(xml: string, base: string): Reference[] {
   const references: Reference[] = [];
-  const blocks = xml.split(/<item[\s>]/).map((block, i) => (i === 0 ? block : `<item ${block}`));
-  for (const block of blocks) {
-    const itemLink = /<item[\s>]/.test(block) ? /<link>([^<]*)<\/link>/.exec(block)?.[1] : undefined;
+  for (const block of xml.split(/(?=<(?:item|entry)[\s>])/)) {
+    const isEntry = /^<entry[\s>]/.test(block);
+    const isItem = isEntry || /^<item[\s>]/.test(block);
+    const itemLink = !isItem ? undefined
+      : isEntry ? (/<link\b[^>]*\brel="alternate"[^>]*\bhref="([^"]*)"/.exec(block) ?? /<link\b(?![^>]*\brel=)[^>]*\bhref="([^"]*)"/.exec(block))?.[1]
+        : /<link>([^<]*)<\/link>/.exec(block)?.[1];
     const item = itemLink !== undefined ? decodeXml(itemLink.trim()) : undefined;
-    const withoutContent = block.replace(/<content:encoded>[\s\S]*?<\/content:encoded>/g, '');
+    const withoutContent = block.replace(htmlContent, '');
     for (const m of withoutContent.matchAll(/<(link|loc)>([^<]*)<\/\1>/g)) references.push({ kind: 'link', url: decodeXml(m[2].trim()), base, item });
     for (const m of withoutContent.matchAll(/<guid\s+isPermaLink="true"\s*>([^<]*)<\/guid>/g)) references.push({ kind: 'link', url: decodeXml(m[1].trim()), base, item });
     for (const m of withoutContent.matchAll(/\shref="([^"]*)"/g)) references.push({ kind: 'link', url: decodeXml(m[1]), base, item });
-    for (const m of block.matchAll(/<content:encoded>([\s\S]*?)<\/content:encoded>/g)) {
-      const html = unwrapCdata(m[1]);
+    for (const m of block.matchAll(htmlContent)) {
+      const html = unwrapCdata(m[1] ?? m[2]);
       const itemBase = item ? new URL(item, base).href : base;
       references.push(...scanHtml(html, itemBase, item).references);
     }
   }
   return references;
+}
+
+/** RSS's `<content:encoded>` and Atom's `<content type="html">`: HTML, as CDATA or escaped text. */
+const htmlContent = /<content:encoded>([\s\S]*?)<\/content:encoded>|<content\s+type="html"\s*>([\s\S]*?)<\/content>/g;
+
+/** Whether a JSON file is a JSON Feed (its `version` is a jsonfeed.org URL). */
+export function isJsonFeed(text: string): boolean {
+  return /^\s*\{/.test(text) && /"version"\s*:\s*"https:\/\/jsonfeed\.org\/version\//.test(text);
+}
+
+/**
+ * Collects the URLs of a JSON Feed: `home_page_url`, `feed_url`, each item's `url` and `image`, and the links and
+ * images of its `content_html`, resolved against the item's `url`. A file that is not valid JSON gives none.
+ */
+export function scanJsonFeed(text: string, base: string): Reference[] {
+  let feed: unknown;
+  try {
+    feed = JSON.parse(text);
+  } catch {
+    // A .json file that is not JSON is no feed: nothing to follow (it is copied as it is).
+    return [];
+  }
+  if (!isObject(feed)) return [];
+  const references: Reference[] = [];
+  const add = (kind: ReferenceKind, url: unknown, item?: string) => {
+    if (typeof url === 'string' && url.trim() !== '') references.push({ kind, url: url.trim(), base, item });
+  };
+  add('link', feed.home_page_url);
+  add('link', feed.feed_url);
+  add('image', feed.icon);
+  for (const entry of Array.isArray(feed.items) ? feed.items : []) {
+    if (!isObject(entry)) continue;
+    const item = typeof entry.url === 'string' ? entry.url : undefined;
+    add('link', entry.url, item);
+    add('image', entry.image, item);
+    if (typeof entry.content_html === 'string') {
+      references.push(...scanHtml(entry.content_html, item ? new URL(item, base).href : base, item).references);
+    }
+  }
+  return references;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function unwrapCdata(text: string): string {

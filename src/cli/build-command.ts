@@ -13,12 +13,15 @@ export interface BuildFlags extends ConfigOverrides {
   cache?: boolean;
   /** Replace an output folder blogbuild did not make. @default false */
   force?: boolean;
+  /** `json`: print a machine-readable report on stdout, and everything for people on stderr. @default undefined */
+  report?: 'json';
 }
 
 /** `blogbuild build`: flags → build() → diagnostics and a summary → exit code. */
 export async function buildCommand(flags: BuildFlags): Promise<number> {
   const cwd = process.cwd();
-  const reporter = createReporter({ quiet: flags.quiet, debug: flags.debug, cwd });
+  const isReport = flags.report === 'json';
+  const reporter = createReporter({ quiet: flags.quiet, debug: flags.debug, cwd, ...(isReport ? { infoStream: process.stderr } : {}) });
   const outParent = await prepareOutputParent(cwd, flags);
   if (outParent !== undefined) return outParent;
   const { build } = await import('../build.js');
@@ -30,6 +33,7 @@ export async function buildCommand(flags: BuildFlags): Promise<number> {
     templates: flags.templates,
     out: flags.out,
     url: flags.url,
+    urlFrom: flags.urlFrom,
     drafts: flags.drafts,
     future: flags.future,
     cache: flags.cache,
@@ -39,6 +43,7 @@ export async function buildCommand(flags: BuildFlags): Promise<number> {
   const result = await build(options);
   progress.done();
   reporter.diagnostics(result.diagnostics);
+  if (isReport) process.stdout.write(`${JSON.stringify((await import('./build-report.js')).buildReport(result, cwd), null, 2)}\n`);
   if (!result.ok) {
     const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
     // Says what is on disk: a failed write that could not undo itself left part of the new site.
@@ -51,7 +56,7 @@ export async function buildCommand(flags: BuildFlags): Promise<number> {
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   const out = path.relative(cwd, result.config!.outDir) || '.';
   reporter.info(
-    `Built ${plural(s.posts, 'post')}, ${plural(s.tagPages, 'tag page')}, ${plural(s.files, 'file')} ` +
+    `Built ${plural(s.posts, 'post')}, ${s.pages > 0 ? `${plural(s.pages, 'page')}, ` : ''}${plural(s.tagPages, 'tag page')}, ${plural(s.files, 'file')} ` +
       `(${s.written} written, ${s.unchanged} unchanged) into ${out}/ in ${Math.round(s.durationMs)} ms` +
       `; skipped ${plural(s.drafts, 'draft')} and ${s.scheduled} scheduled`,
   );
@@ -74,7 +79,7 @@ async function prepareOutputParent(cwd: string, flags: BuildFlags): Promise<numb
   ]);
   // The validated configs as build() reads them, so an unchanged config is not validated (zod not loaded) here either.
   const validated = flags.cache === false ? undefined : storedConfigs(diskStore(resolveCacheDir(cwd), codeSalt()));
-  const { config } = await loadConfig(cwd, { config: flags.config, posts: flags.posts, templates: flags.templates, out: flags.out, url: flags.url }, validated);
+  const { config } = await loadConfig(cwd, { config: flags.config, posts: flags.posts, templates: flags.templates, out: flags.out, url: flags.url, urlFrom: flags.urlFrom }, validated);
   if (!config) return undefined;
   const parent = path.dirname(config.outDir);
   try {

@@ -30,6 +30,7 @@ export async function checkCommand(flags: CheckFlags): Promise<number> {
     posts: flags.posts,
     templates: flags.templates,
     url: flags.url,
+    urlFrom: flags.urlFrom,
     drafts: flags.drafts,
     future: flags.future,
     writer,
@@ -39,7 +40,9 @@ export async function checkCommand(flags: CheckFlags): Promise<number> {
   let summary = 'links not checked: the build failed';
   if (result.ok && result.config && result.site) {
     const sources = new Map<string, string>();
-    for (const post of result.site.posts) sources.set(outputPath(postPath(post.slug)), post.sourcePath);
+    for (const post of result.site.posts) sources.set(outputPath(postPath(post, result.config)), post.sourcePath);
+    // A broken link in a page of pages/ is reported in its markdown, as a post's is.
+    for (const page of result.site.pages) sources.set(outputPath(page.path), page.sourcePath);
     const report = checkOutput({ files: writer.files, basePath: result.config.basePath, url: result.config.url, sources, readSource });
     diagnostics.push(...report.diagnostics);
     summary = `checked ${report.pages} pages, ${report.feeds} feeds and sitemaps, ${report.links} internal links and ${report.images} images`;

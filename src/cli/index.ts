@@ -18,6 +18,7 @@ export function createProgram(): Command {
     .option('-q, --quiet', 'print only errors')
     .option('--no-cache', 'render every post again, ignoring and not updating the build cache')
     .option('-f, --force', 'replace an output folder that blogbuild did not make, deleting everything in it')
+    .addOption(new Option('--report <format>', 'print a machine-readable report of the build on stdout (human output goes to stderr)').choices(['json']))
     .action(async (flags) => {
       process.exitCode = await buildCommand(flags);
     });
@@ -105,10 +106,17 @@ function siteOptions(command: Command, urlHelp = 'absolute URL the site is publi
     .option('-c, --config <file>', 'config file (default: blogbuild.config.json, .js or .mjs)')
     .option('--posts <dir>', 'folder of markdown posts (default: posts)')
     .option('--templates <dir>', 'folder of templates overriding the built-in theme (default: templates)')
-    .option('--url <url>', urlHelp)
+    // One config serves preview and production deploys: CI sets BLOGBUILD_URL, and --url still wins over it.
+    .addOption(new Option('--url <url>', `${urlHelp} (default: $BLOGBUILD_URL, else the config's url)`).env('BLOGBUILD_URL'))
     .option('--drafts', 'include posts marked draft: true')
     .option('--future', 'include posts dated in the future')
-    .addOption(new Option('--debug', 'print stack traces of errors').hideHelp());
+    .addOption(new Option('--debug', 'print stack traces of errors').hideHelp())
+    .hook('preAction', (cmd) => {
+      if (cmd.getOptionValueSource('url') !== 'env') return;
+      // An empty BLOGBUILD_URL (a CI variable set to nothing) is no URL; a bad one is reported under its own name.
+      if (cmd.getOptionValue('url') === '') cmd.setOptionValue('url', undefined);
+      else cmd.setOptionValue('urlFrom', 'BLOGBUILD_URL');
+    });
 }
 
 /**

@@ -24,7 +24,7 @@ export function readSource(file: string): string | undefined {
 }
 
 /** Creates the reporter for this process. */
-export function createReporter(options: { quiet?: boolean; debug?: boolean; cwd: string }): Reporter {
+export function createReporter(options: { quiet?: boolean; debug?: boolean; cwd: string; /** Where info lines go (stderr when stdout carries a report). @default process.stdout */ infoStream?: NodeJS.WritableStream }): Reporter {
   const env = process.env;
   const isTty = Boolean(process.stderr.isTTY);
   // NO_COLOR counts only when non-empty (no-color.org); FORCE_COLOR=0 turns colour off.
@@ -39,7 +39,7 @@ export function createReporter(options: { quiet?: boolean; debug?: boolean; cwd:
       }
     },
     info(line) {
-      if (!options.quiet) process.stdout.write(`${escapeControl(line)}\n`);
+      if (!options.quiet) (options.infoStream ?? process.stdout).write(`${escapeControl(line)}\n`);
     },
     progress(label) {
       if (!showProgress) return { update: () => undefined, done: () => undefined };

@@ -27,7 +27,7 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
   const host = (flags.host ?? '127.0.0.1').trim();
   const unknownHost = await checkHost(host);
   if (unknownHost) return usageError(unknownHost.message, unknownHost.hint);
-  const overrides = { config: flags.config, posts: flags.posts, templates: flags.templates, url: flags.url, drafts: flags.drafts, future: flags.future };
+  const overrides = { config: flags.config, posts: flags.posts, templates: flags.templates, url: flags.url, urlFrom: flags.urlFrom, drafts: flags.drafts, future: flags.future };
 
   const { loadConfig } = await import('../config/load.js');
   const loaded = await loadConfig(cwd, overrides);
@@ -95,7 +95,7 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
 
   const config = handle.session.state.config ?? loaded.config;
   const rel = (p: string) => (path.relative(cwd, p) || '.').split(path.sep).join('/');
-  const watched = [rel(config.postsDir), rel(config.templatesDir), rel(config.publicDir)].map((p) => `${p}/`);
+  const watched = [rel(config.postsDir), rel(config.pagesDir), rel(config.templatesDir), rel(config.publicDir)].map((p) => `${p}/`);
   if (config.configFile) watched.push(rel(config.configFile));
   reporter.info(`Serving ${config.title} at ${handle.url}`);
   reporter.info(`Watching ${watched.join(', ')}; press Ctrl-C to stop`);

@@ -8,7 +8,9 @@ import { error, type Diagnostic, type Location } from '../diagnostics/error.js';
 import { offsetToPosition } from '../diagnostics/position.js';
 import type { ResolvedConfig, UserConfig } from './schema.js';
 import { findJsonProblem } from './json-error.js';
+import { resolvePlugins } from './plugins.js';
 import { closest } from './suggest.js';
+import { resolveTheme } from './theme.js';
 
 /** Values from the command line; they win over the config file. */
 export interface ConfigOverrides {
@@ -18,6 +20,8 @@ export interface ConfigOverrides {
   templates?: string;
   out?: string;
   url?: string;
+  /** Where `url` came from, named in its error: `BLOGBUILD_URL` (the CLI reads the environment). @default "--url" */
+  urlFrom?: string;
   /** Publish drafts. @default false */
   drafts?: boolean;
   /** Publish posts dated in the future. @default false */
@@ -60,11 +64,13 @@ export async function loadConfig(
 
   let raw: unknown = {};
   let text: string | undefined;
+  let href: string | undefined;
   if (file) {
     const read = await readConfigFile(file);
     if ('diagnostic' in read) return { diagnostics: [read.diagnostic] };
     raw = read.value;
     text = read.text;
+    href = read.href;
   }
 
   // JSON settings (or none) validated before, with the same --url, are not validated again: zod is not even loaded.
@@ -86,7 +92,7 @@ export async function loadConfig(
       if (!url.success) {
         return {
           diagnostics: [
-            error('UsageInvalid', { problem: 'url-flag', url: overrides.url, reason: url.error.issues[0]?.message }),
+            error('UsageInvalid', { problem: 'url-flag', url: overrides.url, reason: url.error.issues[0]?.message, from: overrides.urlFrom }),
           ],
         };
       }
@@ -99,6 +105,12 @@ export async function loadConfig(
   // Normalized by the schema (a trailing slash added); a --url, when given, was put in `user` by the validation.
   const url = user.url ?? '';
   const basePath = url ? new URL(url).pathname : '/';
+  const pluginContext = { root, configFile: file, configHref: href, configText: text, locate: (keyPath: string[]) => locate(file, text, keyPath, 'value') };
+  const remark = resolvePlugins('remarkPlugins', user.markdown.remarkPlugins, pluginContext);
+  const rehype = resolvePlugins('rehypePlugins', user.markdown.rehypePlugins, pluginContext);
+  const theme = resolveTheme(user.theme, root, file, pluginContext.locate);
+  const extensionDiagnostics = [...remark.diagnostics, ...rehype.diagnostics, ...theme.diagnostics];
+  if (extensionDiagnostics.length > 0) return { diagnostics: extensionDiagnostics };
 
   const config: ResolvedConfig = {
     root,
@@ -109,15 +121,24 @@ export async function loadConfig(
     basePath,
     language: user.language,
     author: user.author,
+    authors: Object.freeze({ ...user.authors }),
+    related: user.related,
     timezone: user.timezone,
     postsPerPage: user.postsPerPage,
     feed: Object.freeze({ ...user.feed }),
     readingSpeed: user.readingSpeed,
-    markdown: Object.freeze({ ...user.markdown }),
+    markdown: Object.freeze({ ...user.markdown, limits: Object.freeze({ ...user.markdown.limits }), remarkPlugins: remark.plugins, rehypePlugins: rehype.plugins }),
     postsDir: path.resolve(root, overrides.posts ?? user.postsDir),
+    pagesDir: path.resolve(root, user.pagesDir),
+    nav: user.nav ? Object.freeze([...user.nav]) : undefined,
     templatesDir: path.resolve(root, overrides.templates ?? user.templatesDir),
+    permalinks: Object.freeze({ ...user.permalinks }),
     outDir: path.resolve(root, overrides.out ?? user.outDir),
     publicDir: path.resolve(root, user.publicDir),
+    dataDir: path.resolve(root, user.dataDir),
+    themeDir: theme.dir,
+    helpers: Object.freeze({ ...(user.helpers as ResolvedConfig['helpers']) }),
+    partials: Object.freeze({ ...user.partials }),
     drafts: overrides.drafts ?? false,
     future: overrides.future ?? false,
   };
@@ -139,7 +160,7 @@ async function findConfigFile(root: string): Promise<string | undefined> {
 
 async function readConfigFile(
   file: string,
-): Promise<{ value: unknown; text?: string } | { diagnostic: Diagnostic }> {
+): Promise<{ value: unknown; text?: string; href?: string } | { diagnostic: Diagnostic }> {
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
@@ -156,13 +177,15 @@ async function readConfigFile(
   try {
     const stat = await fs.stat(file);
     // The query busts Node's module cache so that watch mode sees edits to a JS config.
-    const module = (await import(`${pathToFileURL(file).href}?mtime=${stat.mtimeMs}`)) as { default?: unknown };
+    // Worker threads import the same URL to find the plugin functions the config holds (see config/plugins.ts).
+    const href = `${pathToFileURL(file).href}?mtime=${stat.mtimeMs}`;
+    const module = (await import(href)) as { default?: unknown };
     if (module.default === undefined || module.default === null || typeof module.default !== 'object' || Array.isArray(module.default)) {
       return {
         diagnostic: error('ConfigInvalid', { problem: 'no-default-export' }, { file, line: 1, column: 1 }),
       };
     }
-    return { value: module.default, text };
+    return { value: module.default, text, href };
   } catch (cause) {
     const isSyntax = cause instanceof SyntaxError;
     return {

@@ -3,6 +3,8 @@
  * on every machine. A date-time is an instant, shown in the site's time zone.
  */
 
+import { monthNameDate, numericDateOrder } from './month-name-dates.js';
+
 /** A parsed front-matter date. */
 export interface PostDate {
   /** The instant: midnight in the site's time zone for a calendar date. Used for sorting and feeds. */
@@ -30,7 +32,10 @@ function yearTooEarly(text: string, year: number): string {
 export function parseDate(value: unknown, timeZone: string): PostDate | string {
   if (value instanceof Date) value = value.toISOString();
   if (typeof value !== 'string') return `expected a date such as 2024-01-31, got ${describe(value)}`;
-  const text = value.trim();
+  let text = value.trim();
+  const named = monthNameDate(text);
+  if (named) text = named;
+  else if (numericDateOrder(text)) return ambiguousOrder(text);
   let m = dateOnly.exec(text) ?? dateTime.exec(text);
   if (m && Number(m[1]) < minYear) return yearTooEarly(text, Number(m[1]));
   m = dateOnly.exec(text);
@@ -54,6 +59,20 @@ export function parseDate(value: unknown, timeZone: string): PostDate | string {
     instant = wallTimeToInstant(y, mo, d, h, mi, s, ms, timeZone);
   }
   return { instant, isDateOnly: false, iso: isoInZone(instant, timeZone) };
+}
+
+/** The `YYYY-MM-DD` a Jekyll-style file name (`2024-01-31-title.md`) starts with, if any. */
+export function fileNameDate(name: string): string | undefined {
+  return /^(\d{4}-\d{2}-\d{2})-/.exec(name)?.[1];
+}
+
+/** Why `03/04/2024` is not read: day and month could be either way round, and guessing would misdate a post silently. */
+function ambiguousOrder(text: string): string {
+  const { first, second, year } = numericDateOrder(text)!;
+  const name = (month: number) => new Intl.DateTimeFormat('en', { month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2000, month - 1, 1)));
+  const readings = [[first, second], [second, first]].filter(([m, d]) => m >= 1 && m <= 12 && isCalendarDate(year, m, d));
+  const which = readings.length === 2 && first !== second ? ` (${name(readings[0][0])} ${readings[0][1]} or ${readings[1][1]} ${name(readings[1][0])}?)` : '';
+  return `${JSON.stringify(text)} is written in numbers only, and blogbuild does not guess which is the day and which the month${which}; write it as YYYY-MM-DD`;
 }
 
 /** The calendar date (y, m, d) of a PostDate in the site's time zone. */

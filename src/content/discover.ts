@@ -29,14 +29,14 @@ export interface SourceFile {
    * `text` then decodes them on each read, so a long-lived string of every post is not kept (see load-posts).
    */
   bytes?: Uint8Array;
-  /** For a page bundle (`folder/index.md`): the bundle's folder. */
+  /** For a page bundle (`folder/index.md`, or `folder/folder.md`): the bundle's folder. */
   bundleDir?: string;
   /** For a page bundle: the files beside `index.md`, relative to `bundleDir`, `/`-separated. */
   assets: string[];
 }
 
 /**
- * Lists every `.md` file under `postsDir` (nested folders included), sorted by path, and reads it. With `memo`
+ * Lists every markdown file (`.md`, `.markdown`, `.mdown`, `.mkd`; not Hugo's `_index.md`) under `postsDir` (nested folders included), sorted by path, and reads it. With `memo`
  * (texts read by earlier builds of this process, by path), a file whose size, mtime and inode are unchanged is not
  * read again; the folder is always walked, so added, deleted and renamed files are seen. The memo is updated.
  * With `postCache`, every file is stat'ed first and a file the cache holds a post for (same size, mtime and inode)
@@ -70,16 +70,17 @@ export async function discoverSources(
   }
 
   const files = (await walk(postsDir, { root, onSkippedLink: (link, reason) => diagnostics.push(skippedLink(link, reason)) })).sort();
-  const markdown = files.filter((file) => file.toLowerCase().endsWith('.md'));
-  const bundleDirs = new Set(
-    markdown.filter((file) => path.basename(file) === 'index.md' && path.dirname(file) !== postsDir).map((file) => path.dirname(file)),
-  );
+  // Hugo's `_index.md` describes a section (a list page), not a post.
+  const markdown = files.filter((file) => isMarkdown(file) && !isSectionFile(file));
+  const bundleFiles = new Map(markdown.filter((file) => isBundleFile(file, postsDir)).map((file) => [path.dirname(file), file]));
+  const bundleDirs = new Set(bundleFiles.keys());
+  diagnostics.push(...(await skippedPostWarnings(files, bundleDirs)));
   const sources = await Promise.all(
     markdown.map(async (file): Promise<SourceFile | undefined> => {
-      const bundleDir = bundleDirs.has(path.dirname(file)) && path.basename(file) === 'index.md' ? path.dirname(file) : undefined;
+      const bundleDir = bundleFiles.get(path.dirname(file)) === file ? path.dirname(file) : undefined;
       const assets = bundleDir
         ? files
-            .filter((other) => ownerBundle(other, bundleDirs) === bundleDir && !other.toLowerCase().endsWith('.md'))
+            .filter((other) => ownerBundle(other, bundleDirs) === bundleDir && !isMarkdown(other) && !isSectionFile(other))
             .map((other) => toPosix(path.relative(bundleDir, other)))
         : [];
       const relPath = toPosix(path.relative(postsDir, file));
@@ -146,6 +147,59 @@ function readRemembered(file: string, memo: Map<string, SourceMemo>): { text: st
   if (after.size === stat.size && after.mtimeMs === stat.mtimeMs && after.ino === stat.ino) memo.set(file, { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino, text });
   else memo.delete(file);
   return { text, isRead: true };
+}
+
+/** The extensions of markdown posts: `.md`, `.markdown`, `.mdown`, `.mkd` (any case). */
+export const markdownExtension = /\.(md|markdown|mdown|mkd)$/i;
+
+/** Whether a file is a markdown post by its extension. */
+export function isMarkdown(file: string): boolean {
+  return markdownExtension.test(file);
+}
+
+function isSectionFile(file: string): boolean {
+  return /^_index\.[^.]+$/i.test(path.basename(file));
+}
+
+/**
+ * Whether a markdown file is its folder's page bundle: `folder/index.md` (Hugo), or a file named like its folder,
+ * `folder/folder.md`. Files straight in the posts folder are never bundles.
+ */
+function isBundleFile(file: string, postsDir: string): boolean {
+  const dir = path.dirname(file);
+  if (dir === postsDir) return false;
+  const name = path.basename(file).replace(/\.[^.]+$/, '');
+  return name.toLowerCase() === 'index' || name === path.basename(dir);
+}
+
+/** Other generators' post formats, which blogbuild does not read: a file with one of these is reported, not skipped unseen. */
+const otherPostFormats = /\.(mdx|markdoc|mdoc|textile|rst|adoc|asciidoc|org|mkdn|mdwn|mdtxt|mdtext|markdn)$/i;
+
+/** Formats that are posts only when they open with front matter (Jekyll's HTML posts), else ordinary files. */
+const postsWithFrontMatter = /\.(html?|txt)$/i;
+
+/** A warning for each file outside page bundles that looks like a post but is not read as one. */
+async function skippedPostWarnings(files: string[], bundleDirs: Set<string>): Promise<Diagnostic[]> {
+  const warnings: Diagnostic[] = [];
+  for (const file of files) {
+    if (ownerBundle(file, bundleDirs)) continue;
+    const isOther = otherPostFormats.test(file);
+    if (!isOther && !(postsWithFrontMatter.test(file) && (await opensWithFrontMatter(file)))) continue;
+    warnings.push(warning('PostSkipped', { extension: path.extname(file) }, { file }));
+  }
+  return warnings;
+}
+
+async function opensWithFrontMatter(file: string): Promise<boolean> {
+  // A file that cannot be opened is not reported here: it is not a post either way.
+  const handle = await fs.open(file, 'r').catch(() => undefined);
+  if (!handle) return false;
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(8), 0, 8, 0);
+    return /^(\uFEFF)?(---|\+\+\+)\s/.test(buffer.subarray(0, bytesRead).toString('utf8'));
+  } finally {
+    await handle.close();
+  }
 }
 
 /** The innermost bundle folder containing `file`, if any. */

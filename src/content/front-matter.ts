@@ -3,13 +3,16 @@ import type matterType from 'gray-matter';
 import type yamlType from 'js-yaml';
 import { error, type Diagnostic } from '../diagnostics/error.js';
 import { offsetToPosition } from '../diagnostics/position.js';
+import { hasTomlFence, parseTomlFrontMatter } from './toml-front-matter.js';
 import { checkExpandedSize, FrontMatterTooLargeError } from './yaml-limits.js';
 
 /** A post file split into its front matter and body. */
 export interface FrontMatter {
   data: Record<string, unknown>;
-  /** The raw YAML between the `---` lines. */
+  /** The raw YAML between the `---` lines (or TOML between `+++` lines, when `language` says so). */
   yaml: string;
+  /** `toml` for Hugo's `+++` front matter. @default YAML */
+  language?: 'toml';
   /** File line of the YAML's first line (the `---` line itself, whose rest is empty). */
   yamlStartLine: number;
   body: string;
@@ -43,6 +46,7 @@ function loadParser(): NonNullable<typeof parser> {
 
 /** Splits front matter from the body with gray-matter; YAML errors become diagnostics at the file position. */
 export function parseFrontMatter(file: string, text: string): FrontMatter | Diagnostic {
+  if (hasTomlFence(text)) return parseTomlFrontMatter(file, text);
   // gray-matter picks a language from the opening fence (`---json`, `---js`); blogbuild reads YAML and JSON.
   const language = /^---[ \t]*([^\s-][^\r\n]*?)[ \t]*\r?\n/.exec(text)?.[1];
   if (language !== undefined && !/^(ya?ml|json)$/i.test(language)) {

@@ -204,13 +204,14 @@ export function isEditorTempFile(file: string): boolean {
 const configNames = ['blogbuild.config.json', 'blogbuild.config.js', 'blogbuild.config.mjs'];
 
 /**
- * What serve watches: posts, local templates, `public/` and the config file. Paths that do not exist yet are
+ * What serve watches: posts, pages, local templates, `public/`, `data/`, the theme and the config file. Paths that do not exist yet are
  * watched too, so creating `templates/` or a config file is noticed.
  */
-export function watchTargets(config: Pick<ResolvedConfig, 'root' | 'configFile' | 'postsDir' | 'templatesDir' | 'publicDir'>, configFlag?: string): string[] {
+export function watchTargets(config: Pick<ResolvedConfig, 'root' | 'configFile' | 'postsDir' | 'templatesDir' | 'publicDir'> & Partial<Pick<ResolvedConfig, 'dataDir' | 'themeDir' | 'pagesDir'>>, configFlag?: string): string[] {
   const configs = configFlag ? [path.resolve(config.root, configFlag)] : configNames.map((name) => path.join(config.root, name));
   if (config.configFile && !configs.includes(config.configFile)) configs.push(config.configFile);
-  return [...new Set([config.postsDir, config.templatesDir, config.publicDir, ...configs])];
+  const extensions = [config.dataDir, config.themeDir].filter((dir): dir is string => dir !== undefined);
+  return [...new Set([config.postsDir, ...(config.pagesDir ? [config.pagesDir] : []), config.templatesDir, config.publicDir, ...extensions, ...configs])];
 }
 
 /** A digest of every file under `paths` (path, size, mtime, inode); missing paths count as absent. */

@@ -23,6 +23,12 @@ const valueHints: Record<string, string> = {
   postsPerPage: 'use a whole number of at least 1, e.g. 10',
   'feed.items': 'use a whole number of at least 1, e.g. 20',
   readingSpeed: 'use words per minute, e.g. 230',
+  'markdown.limits.maxDepth': 'use a whole number of at least 1, e.g. 100',
+  'markdown.limits.maxBytes': 'use a whole number of bytes, e.g. 2000000',
+  'markdown.limits.timeBudgetMs': 'use a whole number of milliseconds, e.g. 10000',
+  'permalinks.post': 'write a path with :slug and, if you like, :year, :month and :day, e.g. "/:year/:month/:slug/"',
+  'permalinks.tag': 'write a path with :slug that posts do not use, e.g. "/topics/:slug/"',
+  'permalinks.page': 'write a path with :path (folders and name) or :slug (name), e.g. "/:path/" or "/pages/:slug/"',
   'markdown.tagfilter': 'use "safe" (escape the tags that hide the rest of a post), "gfm" (GitHub\'s whole list, <script>, <style> and <iframe> too) or false (none)',
 };
 
@@ -56,10 +62,14 @@ type ConfigProblem =
   | { problem: 'js-threw'; reason: string }
   | { problem: 'json-syntax'; reason: string; fix?: string }
   | { problem: 'not-object'; value: unknown }
+  | { problem: 'plugin-missing'; where: string; specifier: string; packageName?: string }
+  | { problem: 'plugin-options'; where: string; specifier: string }
+  | { problem: 'theme-missing'; theme: string; isPackageName: boolean }
+  | { problem: 'nav-unknown'; entry: string; known: readonly string[] }
   | ({ key: string; value: unknown; suggestion?: string } & ValueProblem);
 
 type UsageProblem =
-  | { problem: 'url-flag'; url: string; reason?: string }
+  | { problem: 'url-flag'; url: string; reason?: string; /** Where the URL came from: `BLOGBUILD_URL`. @default "--url" */ from?: string }
   | { problem: 'generator-unknown'; generator: string; known: readonly string[] }
   | { problem: 'import-source-missing'; generator: string }
   | { problem: 'import-into-source' }
@@ -95,6 +105,14 @@ export const configCodes = {
           return `config file is not valid JSON: ${a.reason}`;
         case 'not-object':
           return `config must be an object of settings, got ${describeValue(a.value)}`;
+        case 'plugin-missing':
+          return `\`${a.where}\` names ${a.packageName ? 'the package' : 'the file'} ${a.specifier}, which is not installed`;
+        case 'plugin-options':
+          return `\`${a.where}\` has options that cannot be sent to the worker threads (a function or class instance)`;
+        case 'theme-missing':
+          return `\`theme\` names ${a.theme}, which is neither a folder of the blog nor an installed package`;
+        case 'nav-unknown':
+          return `\`nav\` lists ${JSON.stringify(a.entry)}, which is no page of the pages folder`;
       }
     },
     hint: (a) => {
@@ -112,6 +130,15 @@ export const configCodes = {
           return a.fix ?? 'check for a missing comma or quote, or a trailing comma before } or ]';
         case 'not-object':
           return 'write e.g. { "title": "My Blog" }';
+        case 'plugin-missing':
+          return a.packageName ? `install it in the blog's folder: npm install --save-dev ${a.packageName}` : 'check the path; it is relative to the config file';
+        case 'plugin-options':
+          return `in a JS config, import the plugin and write [plugin, options] instead of its name: ${a.specifier}`;
+        case 'theme-missing':
+          return a.isPackageName ? `install it (npm install ${a.theme}) or give the path of a folder holding templates/, e.g. "./themes/${a.theme}"` : 'check the path; it is relative to the blog\'s folder';
+        case 'nav-unknown':
+          return a.known.length > 0 ? `list pages by their path: ${a.known.map((key) => `"${key}"`).join(', ')}`
+            : 'add the page to the pages folder (e.g. pages/about.md for "about"), or remove the entry';
       }
     },
   }),
@@ -139,7 +166,7 @@ export const configCodes = {
     message: (a: UsageProblem) => {
       switch (a.problem) {
         case 'url-flag':
-          return `--url ${JSON.stringify(a.url)} ${a.reason ?? 'is not an absolute http(s) URL'}`;
+          return `${a.from ?? '--url'} ${JSON.stringify(a.url)} ${a.reason ?? 'is not an absolute http(s) URL'}`;
         case 'generator-unknown':
           return `\`${a.generator}\` is not a generator blogbuild imports from`;
         case 'import-source-missing':
@@ -153,7 +180,7 @@ export const configCodes = {
     hint: (a) => {
       switch (a.problem) {
         case 'url-flag':
-          return 'pass the address the site is published at, e.g. --url https://example.org/blog/';
+          return `pass the address the site is published at, e.g. ${a.from === 'BLOGBUILD_URL' ? 'BLOGBUILD_URL=' : '--url '}https://example.org/blog/`;
         case 'generator-unknown':
           return `use one of: ${a.known.join(', ')}`;
         case 'import-source-missing':

@@ -8,6 +8,7 @@ type SyntaxProblem =
 
 type RenderProblem =
   | { problem: 'missing-helper'; reason: string; name: string }
+  | { problem: 'helper-failed'; reason: string; name: string }
   | { problem: 'missing-partial'; reason: string; name: string }
   | { problem: 'other'; reason: string };
 
@@ -15,6 +16,15 @@ type FilteredProblem =
   | { problem: 'gfm-embed'; tag: string }
   | { problem: 'closing'; tag: string; name: string }
   | { problem: 'opening'; tag: string; name: string };
+
+/** A post beyond one of `markdown.limits` (see markdown/markdown-limits.ts): the value found and the limit. */
+export interface TooComplexProblem {
+  problem: 'depth' | 'stack' | 'bytes' | 'time' | 'memory';
+  found: number;
+  limit: number;
+  /** What is nested (`blockquotes and lists`, `brackets`), for depth and stack. */
+  construct: string;
+}
 
 /** A link, image or anchor that `check` found wrong. `pages` lists where, when the source file is unknown. */
 export interface ReferenceProblem {
@@ -50,8 +60,43 @@ export const outputCodes = {
   MarkdownFailed: define({
     kind: 'content',
     title: 'Markdown could not be rendered',
-    message: (a: { reason: string }) => `markdown could not be rendered: ${a.reason}`,
-    hint: 'the markdown plugins failed on this post; run with --debug for the cause, and report it if the post is plain markdown',
+    /** `where`: the config's place of the plugin that failed (`markdown.rehypePlugins[0]`), when it was one of the config's. */
+    message: (a: { reason: string; where?: string }) => `markdown could not be rendered: ${a.reason}`,
+    hint: (a) => (a.where ? `fix the plugin or the post, or take the plugin out of ${a.where} in the config; --debug prints its stack`
+      : 'the markdown plugins failed on this post; run with --debug for the cause, and report it if the post is plain markdown'),
+  }),
+  MarkdownTooComplex: define({
+    kind: 'content',
+    title: 'Markdown is too deep, too large or too slow to render',
+    message: (a: TooComplexProblem) => {
+      switch (a.problem) {
+        case 'depth':
+          return `${a.construct} are nested ${a.found} deep, beyond the limit of ${a.limit} (\`markdown.limits.maxDepth\`)`;
+        case 'stack':
+          return `the post is nested too deeply to render: the parser ran out of stack${a.found > 1 ? ` (${a.construct} are nested ${a.found} deep here)` : ''}`;
+        case 'bytes':
+          return `the post's body is ${a.found.toLocaleString('en')} bytes, beyond the limit of ${a.limit.toLocaleString('en')} (\`markdown.limits.maxBytes\`)`;
+        case 'time':
+          return `rendering took longer than the time budget of ${a.limit.toLocaleString('en')} ms (\`markdown.limits.timeBudgetMs\`) and was stopped`;
+        case 'memory':
+          return `rendering needed more than the ${a.found} MB a markdown worker may use, and was stopped`;
+      }
+    },
+    hint: (a) => {
+      const raise = (key: string, example: number) => `if the post really needs it, raise \`markdown.limits.${key}\` in the config (e.g. ${example})`;
+      switch (a.problem) {
+        case 'depth':
+          return `${a.construct === 'brackets' ? 'close the brackets, or escape the ones that are text as \\[' : 'nest less deeply (a nested list or quote rarely needs more than a few levels)'}; ${raise('maxDepth', a.limit * 2)}`;
+        case 'stack':
+          return 'nest less deeply: deep raw HTML or deeply nested markdown; `markdown.limits.maxDepth` stops such posts before they are parsed';
+        case 'bytes':
+          return `split it into several posts, or move large data out of it; ${raise('maxBytes', a.limit * 2)}`;
+        case 'time':
+          return `look for deeply nested or long runs of brackets, emphasis or lists; ${raise('timeBudgetMs', a.limit * 3)}`;
+        case 'memory':
+          return 'split the post, or look for deeply nested or long runs of brackets, emphasis or lists';
+      }
+    },
   }),
   RawHtmlFiltered: define({
     kind: 'content',
@@ -70,17 +115,25 @@ export const outputCodes = {
       ? `to keep \`<script>\`, \`<style>\` and \`<iframe>\` as HTML, set \`markdown.tagfilter\` to "safe"; to show the tag, write it as code in backticks: \`${a.tag}\``
       : `to show the tag, write it as code in backticks: \`${a.tag}\`; to keep it as HTML, set \`markdown.tagfilter\` to false`),
   }),
+  CodeLanguageUnknown: define({
+    kind: 'content',
+    title: 'Code block language cannot be highlighted',
+    message: (a: { language: string }) => `code block language \`${a.language}\` is not one blogbuild can highlight, so the block is shown as plain code`,
+    hint: 'check the spelling after the opening fence (e.g. `js`, `ts`, `sh`, `py`, `yaml`, `html`, `diff`), or write `text` for code that needs no colours',
+  }),
   TemplateSyntax: define({
     kind: 'content',
     title: 'Template cannot be compiled',
-    message: (a: SyntaxProblem) => {
+    // `partial`: a partial written in the config, whose lines are not the config file's, so the message names it.
+    message: (a: SyntaxProblem & { partial?: string }) => {
+      const prefix = a.partial ? `partial \`${a.partial}\` of the config: ` : '';
       switch (a.problem) {
         case 'mismatch':
-          return `template syntax error: {{#${a.open}}} is closed by {{/${a.close}}}`;
+          return `${prefix}template syntax error: {{#${a.open}}} is closed by {{/${a.close}}}`;
         case 'parse':
-          return `template syntax error${a.unexpected ? `: unexpected ${a.unexpected === 'INVALID' ? 'text inside {{ }}' : a.unexpected}` : ''}`;
+          return `${prefix}template syntax error${a.unexpected ? `: unexpected ${a.unexpected === 'INVALID' ? 'text inside {{ }}' : a.unexpected}` : ''}`;
         case 'other':
-          return `template syntax error: ${a.reason}`;
+          return `${prefix}template syntax error: ${a.reason}`;
       }
     },
     hint: (a) => (a.problem === 'mismatch' ? `close the block with {{/${a.open}}}, or open a {{#${a.close}}} block before it`
@@ -93,6 +146,7 @@ export const outputCodes = {
     hint: (a) => {
       if (a.problem === 'missing-partial') return `create partials/${a.name}.hbs or fix the partial's name`;
       if (a.problem === 'missing-helper') return 'built-in helpers are url, absUrl, formatDate, eq, json; check the spelling';
+      if (a.problem === 'helper-failed') return `fix the helper ${a.name} in the config, or the arguments given to it here; run with --debug for its stack`;
       return 'check the values the template uses on this page; run with --debug for the cause';
     },
   }),
@@ -107,9 +161,11 @@ export const outputCodes = {
   DuplicateOutputPath: define({
     kind: 'content',
     title: 'Two files would be written to the same path',
-    message: (a: { path: string; first?: string; second?: string }) =>
-      `${a.path} would be written twice: by ${a.first ?? 'a generated page'} and by ${a.second ?? 'a generated page'}`,
-    hint: 'rename or remove one of them',
+    message: (a: { path: string; first?: string; second?: string } | { problem: 'route'; what: string; path: string; other: string; isAlias: boolean }) =>
+      ('problem' in a ? `${a.what} would be written to ${a.path}, where ${a.other} is written too`
+        : `${a.path} would be written twice: by ${a.first ?? 'a generated page'} and by ${a.second ?? 'a generated page'}`),
+    hint: (a) => (!('problem' in a) ? 'rename or remove one of them'
+      : a.isAlias ? 'remove this alias, or move what is at that path' : 'rename the page (its file name or `slug:`), or move what is at that path'),
   }),
   FeedWithoutUrl: define({
     kind: 'content',

@@ -67,10 +67,10 @@ export function formatDiagnostic(d: Diagnostic, options: FormatOptions): string 
 
   const source = d.loc?.line ? options.readSource?.(d.loc.file) : undefined;
   if (source !== undefined && d.loc?.line) {
-    const text = source.split(/\r?\n/)[d.loc.line - 1];
-    if (text !== undefined) {
+    const line = source.split(/\r?\n/)[d.loc.line - 1];
+    if (line !== undefined) {
       const gutter = String(d.loc.line).length;
-      const column = Math.max(1, d.loc.column ?? 1);
+      const { text, column } = frameWindow(line, Math.max(1, d.loc.column ?? 1));
       const length = Math.max(1, Math.min(d.loc.length ?? 1, text.length - column + 1));
       lines.push(`${' '.repeat(gutter + 2)}${dim('|')}`);
       // A tab shows as one space so the caret below stays under the right character.
@@ -81,6 +81,21 @@ export function formatDiagnostic(d: Diagnostic, options: FormatOptions): string 
   if (d.hint) lines.push(`  ${cyan('hint')}: ${escapeControl(d.hint)}`);
   if (options.debug && d.cause) lines.push(formatCause(d.cause));
   return lines.join('\n');
+}
+
+/** Widest source line the code frame shows whole; a longer one is cut to a window around the column. */
+const maxFrameWidth = 120;
+
+/**
+ * The part of a long line the code frame shows (a 24 KB line of brackets would flood the terminal): up to
+ * {@link maxFrameWidth} characters around `column`, with `…` where it was cut, and the column within that window.
+ */
+function frameWindow(line: string, column: number): { text: string; column: number } {
+  if (line.length <= maxFrameWidth) return { text: line, column };
+  const start = Math.max(0, Math.min(column - 1 - maxFrameWidth / 2, line.length - maxFrameWidth));
+  const end = start + maxFrameWidth;
+  const head = start > 0 ? '…' : '';
+  return { text: `${head}${line.slice(start, end)}${end < line.length ? '…' : ''}`, column: column - start + head.length };
 }
 
 function displayPath(file: string, cwd: string): string {

@@ -19,10 +19,12 @@ export function findYamlKey(
   yaml: string,
   key: string,
   frontMatterStartLine: number,
+  /** `=` for TOML front matter (`key = value`). */
+  separator: ':' | '=' = ':',
 ): { line: number; column: number; length: number } | undefined {
   const lines = yaml.split('\n');
   const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const re = new RegExp(`^(["']?)${escaped}\\1\\s*:[ \\t]*`);
+  const re = new RegExp(`^(["']?)${escaped}\\1\\s*${separator}[ \\t]*`);
   for (let i = 0; i < lines.length; i++) {
     const m = re.exec(lines[i]);
     if (m) {
@@ -39,8 +41,8 @@ export function findYamlKey(
  * Where `value` is written under a top-level YAML key: on the key's line (`tags: [a, b]`) or on a later line of its
  * block (`  - b`). Falls back to the key's position when the value is not written as it is (quoted, escaped).
  */
-export function findYamlValue(yaml: string, key: string, value: string, frontMatterStartLine: number): { line: number; column: number; length: number } | undefined {
-  const keyAt = findYamlKey(yaml, key, frontMatterStartLine);
+export function findYamlValue(yaml: string, key: string, value: string, frontMatterStartLine: number, separator: ':' | '=' = ':'): { line: number; column: number; length: number } | undefined {
+  const keyAt = findYamlKey(yaml, key, frontMatterStartLine, separator);
   if (!keyAt) return undefined;
   const lines = yaml.split('\n');
   for (let i = keyAt.line - frontMatterStartLine; i < lines.length; i++) {

@@ -1,3 +1,4 @@
+import { keyAliases } from '../content/front-matter-keys.js';
 import { canonicalDate, fileNameDate } from './canonical-dates.js';
 import type { ReportItem, SourcePost } from './model.js';
 
@@ -25,7 +26,8 @@ export function canonicalFrontMatter(post: SourcePost, timeZone: string, aliases
   const out: Record<string, unknown> = {};
 
   if (typeof d.title === 'string' || typeof d.title === 'number') out.title = String(d.title);
-  const dateKey = ['date', 'pubDate', 'publishDate', 'pubDatetime'].find((key) => d[key] !== undefined);
+  // The same keys, in the same order of preference, as the build reads (content/front-matter-keys.ts).
+  const dateKey = keyAliases.date.find((key) => d[key] !== undefined);
   const date = dateKey ? canonicalDate(d[dateKey], timeZone) : fileNameDate(post.name);
   if (date) {
     out.date = date;
@@ -46,12 +48,12 @@ export function canonicalFrontMatter(post: SourcePost, timeZone: string, aliases
   if (d.categories !== undefined || d.category !== undefined) change('categories → tags');
   if (typeof d.tags === 'string' && !d.tags.includes(',') && d.tags.includes(' ')) change('space-separated tags → list');
 
-  const descriptionKey = ['description', 'summary', 'excerpt'].find((key) => typeof d[key] === 'string');
+  const descriptionKey = keyAliases.description.find((key) => typeof d[key] === 'string');
   if (descriptionKey) {
     out.description = (d[descriptionKey] as string).trim();
     if (descriptionKey !== 'description') change(`${descriptionKey} → description`);
   }
-  const updatedKey = ['updated', 'lastmod', 'updatedDate', 'modified', 'last_modified_at'].find((key) => d[key] !== undefined);
+  const updatedKey = keyAliases.updated.find((key) => d[key] !== undefined);
   if (updatedKey) {
     const updated = canonicalDate(d[updatedKey], timeZone);
     if (updated) out.updated = updated;

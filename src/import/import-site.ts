@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { BlogbuildError } from '../diagnostics/error.js';
+import { escapeTemplateTags } from './escape-template-tags.js';
 import { BodyText } from './body-text.js';
 import { canonicalFrontMatter } from './canonical-front-matter.js';
 import { bundleImages } from './bundle-images.js';
@@ -94,7 +95,7 @@ async function convertPost(entry: PlannedPost, planned: PlannedPost[], site: Sou
   report.changes.push(...front.changes, ...body.changes, ...images.changes);
   report.unconverted.push(...front.unconverted, ...body.unconverted, ...images.unconverted);
   const head = yaml.dump(front.data, { lineWidth: -1, noRefs: true });
-  return [{ path: images.outPath, text: `---\n${head}---\n\n${body.finish().replace(/^\n+/, '')}` }, ...images.files];
+  return [{ path: images.outPath, text: `---\n${head}---\n\n${escapeTemplateTags(body.finish()).replace(/^\n+/, '')}` }, ...images.files];
 }
 
 function includeReader(dirs: string[]): BodyContext['readInclude'] {

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import yaml from 'js-yaml';
-import { parse as parseToml } from 'smol-toml';
+import { parseToml } from '../content/toml-front-matter.js';
 import { BlogbuildError } from '../diagnostics/error.js';
 
 /** A post file split into front matter (YAML `---` or TOML `+++`) and body. */
@@ -28,7 +28,7 @@ export function splitFile(file: string, text: string): SplitFile {
   const head = lines.slice(1, end).join('\n');
   let data: unknown;
   try {
-    data = fences[fence] === 'yaml' ? yaml.load(head, { schema: yaml.CORE_SCHEMA }) : plainToml(parseToml(head));
+    data = fences[fence] === 'yaml' ? yaml.load(head, { schema: yaml.CORE_SCHEMA }) : parseToml(head);
   } catch (cause) {
     const line = (cause as { mark?: { line: number }; line?: number }).mark?.line ?? ((cause as { line?: number }).line ?? 1) - 1;
     throw new BlogbuildError('FrontMatterSyntax', { problem: 'import-unreadable', language: fences[fence], reason: (cause as Error).message.split('\n')[0] },
@@ -43,12 +43,4 @@ export function splitFile(file: string, text: string): SplitFile {
 /** Reads and splits a post file. */
 export async function readSplitFile(file: string): Promise<SplitFile> {
   return splitFile(file, await fs.readFile(file, 'utf8'));
-}
-
-/** TOML values with dates as ISO text (smol-toml keeps the written form: `2024-01-02`, `…T10:00:00+02:00`). */
-function plainToml(value: unknown): unknown {
-  if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map(plainToml);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plainToml(v)]));
-  return value;
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ValidatedConfigs } from '../config/load.js';
 import type { VerifiedTemplates } from '../render/templates.js';
+import type { LoadedPages } from '../content/load-pages.js';
 import type { FeedHtmlMemo } from '../site/feed.js';
 import { memo } from './memo.js';
 import type { Store } from './store.js';
@@ -39,6 +40,11 @@ export function storedTemplates(store: Store): VerifiedTemplates {
 }
 
 /** Feed items' absolute HTML by the post's HTML and the item's base URL (site/feed.ts). */
+/** Pages loaded without a problem, by a hash of their text, path and permalink (content/load-pages.ts). */
+export function storedPages(store: Store): LoadedPages {
+  return { memo: (key, compute) => memo(store, 'pages', key, compute) };
+}
+
 export function feedHtmlMemo(store: Store): FeedHtmlMemo {
   return {
     key: (html, base) => createHash('sha1').update(`feed-html\0${base}\0`).update(html).digest('hex'),

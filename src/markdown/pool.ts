@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { defineLazyText } from '../cache/packed.js';
+import { defaultLimits, MarkdownTooComplexError, type LimitDetails, type MarkdownLimits } from './markdown-limits.js';
 import type { MarkdownOptions, MarkdownProcessor } from './processor.js';
-import { renderJob, type MarkdownJob, type MarkdownResult } from './render-job.js';
+import { renderWithinLimits, type MarkdownJob, type MarkdownResult } from './render-job.js';
 
 /** Options for {@link startPool}. */
 export interface PoolOptions {
@@ -14,6 +15,19 @@ export interface PoolOptions {
   markdown: Required<MarkdownOptions>;
   /** Heap limits of each worker. @default { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 32 } */
   limits?: ResourceLimits;
+  /**
+   * Limits on each post. A post that renders longer than the time budget fails, and its worker is terminated and
+   * replaced; so is a worker that dies while rendering a post (out of memory), and that post fails. @default defaultLimits
+   */
+  markdownLimits?: MarkdownLimits;
+}
+
+/** What a worker is started with. */
+export interface WorkerData {
+  markdown: Required<MarkdownOptions>;
+  limits: MarkdownLimits;
+  /** Two float64s the worker writes: the index of the job it renders (-1 when idle) and when it began (Date.now()). */
+  clock: SharedArrayBuffer;
 }
 
 /** Options for {@link MarkdownPool.run}. */
@@ -38,8 +52,11 @@ export interface RunOptions {
 export type WorkerRequest = { batch: { index: number; job: MarkdownJob }[] };
 /** A batch's results or errors, one per job. */
 export type WorkerReply = {
-  items: ({ index: number; result: PostedResult; feedHtml?: string } | { index: number; error: { name: string; message: string; stack?: string } })[];
+  items: ({ index: number; result: PostedResult; feedHtml?: string } | { index: number; error: PostedError })[];
 };
+
+/** A job's error as a worker posts it; `limit` when the post passed one of the limits. */
+export type PostedError = { name: string; message: string; stack?: string; line?: number; column?: number; limit?: LimitDetails };
 
 /** A result as a worker posts it: the HTML as UTF-8 bytes, which this thread keeps so until a page needs it. */
 export type PostedResult = Omit<MarkdownResult, 'html'> & { html: Uint8Array };
@@ -72,23 +89,33 @@ export interface MarkdownPool {
 
 /** Starts `size` workers; they load the parser at once and wait for {@link MarkdownPool.run}. */
 export function startPool(options: PoolOptions): MarkdownPool {
-  type Live = { worker: Worker; isLost: boolean };
+  /** A worker, its clock (see WorkerData) and the jobs sent to it not yet answered. */
+  type Live = { worker: Worker; isLost: boolean; clock: Float64Array; pending: Set<number> };
+  const limits = options.markdownLimits ?? defaultLimits;
   const live: Live[] = [];
   let onReply: ((entry: Live, reply: WorkerReply) => void) | undefined;
-  let onLost: (() => void) | undefined;
-  for (let w = 0; w < options.size; w++) {
-    const worker = new Worker(workerUrl(), { workerData: { markdown: options.markdown }, resourceLimits: options.limits ?? workerLimits });
-    const entry: Live = { worker, isLost: false };
+  let onLost: ((entry: Live, cause: unknown) => void) | undefined;
+  const spawn = (): Live => {
+    const clock = new SharedArrayBuffer(16);
+    const workerData: WorkerData = { markdown: options.markdown, limits, clock };
+    const worker = new Worker(workerUrl(), { workerData, resourceLimits: options.limits ?? workerLimits });
+    const entry: Live = { worker, isLost: false, clock: new Float64Array(clock).fill(-1), pending: new Set() };
     live.push(entry);
+    let cause: unknown;
     const fail = () => {
       if (entry.isLost) return;
       entry.isLost = true;
-      onLost?.();
+      onLost?.(entry, cause);
     };
     worker.on('message', (reply: WorkerReply) => onReply?.(entry, reply));
-    worker.on('error', fail);
+    worker.on('error', (error) => {
+      cause = error;
+      fail();
+    });
     worker.on('exit', fail);
-  }
+    return entry;
+  };
+  for (let w = 0; w < options.size; w++) spawn();
   let closed: Promise<void> | undefined;
 
   return {
@@ -98,6 +125,8 @@ export function startPool(options: PoolOptions): MarkdownPool {
       const batchSize = Math.max(1, Math.min(16, Math.ceil(jobs.length / (size * 8))));
       const isDone = new Array<boolean>(jobs.length).fill(false);
       let next = 0;
+      /** Jobs a stopped worker had been sent but had not rendered: sent again first. */
+      const retry: number[] = [];
       let remaining = jobs.length;
       let wake: (() => void) | undefined;
       const complete = (index: number, result: MarkdownResult | undefined, cause?: unknown, feedHtml?: string, isFromWorker = false) => {
@@ -108,30 +137,61 @@ export function startPool(options: PoolOptions): MarkdownPool {
         if (remaining === 0) wake?.();
       };
       const send = (entry: Live) => {
-        if (next >= jobs.length || entry.isLost || run.signal?.aborted) return;
+        if (entry.isLost || run.signal?.aborted) return;
         const batch: WorkerRequest['batch'] = [];
+        while (batch.length < batchSize && retry.length > 0) {
+          const index = retry.shift()!;
+          if (!isDone[index]) batch.push({ index, job: jobs[index] });
+        }
         while (batch.length < batchSize && next < jobs.length) batch.push({ index: next, job: jobs[next++] });
+        if (batch.length === 0) return;
+        for (const { index } of batch) entry.pending.add(index);
         entry.worker.postMessage({ batch } satisfies WorkerRequest);
       };
+      // A post that overran the budget or killed its worker fails; the worker's other jobs go to a new worker.
+      const replace = (entry: Live, index: number, cause: unknown) => {
+        entry.isLost = true;
+        void entry.worker.terminate();
+        live.splice(live.indexOf(entry), 1);
+        retry.push(...[...entry.pending].filter((pending) => pending !== index));
+        complete(index, undefined, cause);
+        if (remaining === 0) return;
+        const fresh = spawn();
+        send(fresh);
+        send(fresh);
+      };
       let isAnyLost = live.some((entry) => entry.isLost);
-      onLost = () => {
+      onLost = (entry, cause) => {
+        const index = entry.clock[0];
+        if (index >= 0 && !isDone[index]) return replace(entry, index, diedOf(cause, options.limits ?? workerLimits));
+        // A worker that could not start, or died between posts: this thread renders what is left.
         isAnyLost = true;
         wake?.();
       };
       onReply = (entry, { items }) => {
         for (const item of items) {
+          entry.pending.delete(item.index);
           if ('result' in item) {
             const { html, ...rest } = item.result;
             complete(item.index, defineLazyText(rest as MarkdownResult, 'html', html), undefined, item.feedHtml, true);
-          } else complete(item.index, undefined, Object.assign(new Error(item.error.message), { name: item.error.name, stack: item.error.stack }));
+          } else complete(item.index, undefined, posted(item.error));
         }
         send(entry);
       };
+      const watchdog = setInterval(() => {
+        for (const entry of [...live]) {
+          const index = entry.clock[0];
+          const elapsed = Date.now() - entry.clock[1];
+          if (!entry.isLost && index >= 0 && !isDone[index] && elapsed > limits.timeBudgetMs) {
+            replace(entry, index, new MarkdownTooComplexError('time', elapsed, limits.timeBudgetMs, 1, 1));
+          }
+        }
+      }, Math.max(10, Math.min(500, limits.timeBudgetMs / 4)));
       const onAbort = () => wake?.();
       run.signal?.addEventListener('abort', onAbort);
       try {
         // Two batches in flight per worker, so it never waits for the next one.
-        for (const entry of live) {
+        for (const entry of [...live]) {
           send(entry);
           send(entry);
         }
@@ -139,6 +199,7 @@ export function startPool(options: PoolOptions): MarkdownPool {
         // Wait for the workers' last batches; if a worker is gone, stop them all and render what is left here.
         while (remaining > 0 && !isAnyLost && !run.signal?.aborted) await new Promise<void>((resolve) => (wake = resolve));
       } finally {
+        clearInterval(watchdog);
         wake = undefined;
         onReply = undefined;
         onLost = undefined;
@@ -150,7 +211,7 @@ export function startPool(options: PoolOptions): MarkdownPool {
       for (let index = 0; index < jobs.length; index++) {
         if (isDone[index]) continue;
         try {
-          const done = await renderJob(processor, jobs[index]);
+          const done = await renderWithinLimits(processor, jobs[index], limits);
           complete(index, done.result, undefined, done.feedHtml);
         } catch (cause) {
           complete(index, undefined, cause);
@@ -162,6 +223,22 @@ export function startPool(options: PoolOptions): MarkdownPool {
       return closed;
     },
   };
+}
+
+/** A job's error as a worker posted it: a limit passed, or what the pipeline threw. */
+function posted(error: PostedError): Error {
+  if (error.limit) return MarkdownTooComplexError.from(error.limit);
+  return Object.assign(new Error(error.message), { name: error.name, stack: error.stack, line: error.line, column: error.column });
+}
+
+/**
+ * The error for a post whose worker died while rendering it: the heap limits are what usually ends one, and that
+ * is a limit the post passed; anything else is reported as it is.
+ */
+function diedOf(cause: unknown, heapLimits: ResourceLimits): unknown {
+  if ((cause as NodeJS.ErrnoException | undefined)?.code !== 'ERR_WORKER_OUT_OF_MEMORY') return cause ?? new Error('the markdown worker stopped');
+  const heap = heapLimits.maxOldGenerationSizeMb ?? 0;
+  return Object.assign(new MarkdownTooComplexError('memory', heap, heap, 1, 1), { cause });
 }
 
 /** Renders jobs in a pool of `size` workers started for them, then stops it (see {@link MarkdownPool.run}). */

@@ -4,6 +4,8 @@ import { raw } from 'hast-util-raw';
 import { toString } from 'hast-util-to-string';
 import type { VFile } from 'vfile';
 import { countWords } from './count-words.js';
+import { isUnsafeUrl } from './safe-urls.js';
+import { appendHeadingAnchor, headingText, type PostHeading } from './heading-anchor.js';
 
 type Parent = Root | Element;
 
@@ -29,6 +31,8 @@ const urlAttributes = ['href', 'src', 'poster', 'cite', 'action'] as const;
 export interface PostTreeOptions {
   /** The site's base path, e.g. `/blog/`; root-relative URLs in posts get it as a prefix. @default "/" */
   basePath?: string;
+  /** Drop URLs whose scheme could run script (`javascript:`, `data:text/html`…; see safe-urls.ts). @default false */
+  shouldDropUnsafeUrls?: boolean;
 }
 
 /**
@@ -36,11 +40,14 @@ export interface PostTreeOptions {
  * rehype-slug, base path, accessibility, word count; the output is the same):
  *
  * - headings (`h1`–`h6`) without an `id` get a github-slugger id of their text, deduplicated per document, as
- *   rehype-slug does;
+ *   rehype-slug does, and a `#` link to themselves (heading-anchor.ts); `h2` and `h3` are listed in
+ *   `file.data.headings` for the table of contents;
  * - root-relative URLs (`/posts/x/`) get the site's sub-path (`/blog/posts/x/`);
  * - GFM output is made to pass axe and the Nu checker: code blocks and tables (which scroll on narrow screens)
  *   get `tabindex="0"` so keyboards can scroll them, task-list checkboxes get their item's text as `aria-label`,
  *   and the obsolete `align` attribute of table cells becomes `style="text-align: …"`;
+ * - with `shouldDropUnsafeUrls` (raw HTML off), URLs with a scheme that could run script are removed, and an image
+ *   left without a source becomes its alt text;
  * - the words of the rendered text are counted into `file.data.wordCount` (CJK text by characters: countWords).
  */
 export function rehypePostTree(options: PostTreeOptions = {}) {
@@ -48,28 +55,66 @@ export function rehypePostTree(options: PostTreeOptions = {}) {
   return (tree: Root, file: VFile) => {
     const slugger = new GithubSlugger();
     const text: string[] = [];
+    const headings: PostHeading[] = [];
     const walk = (parent: Parent) => {
-      for (const node of parent.children) {
+      const children = parent.children;
+      for (let i = 0; i < children.length; i++) {
+        const node = children[i];
         if (node.type === 'text') text.push(node.value);
         else if (node.type === 'element') {
-          visitElement(node, slugger, prefix);
+          if (options.shouldDropUnsafeUrls && dropUnsafeUrls(node)) {
+            // An image without its source is invalid HTML: its alt text stands in for it.
+            const alt = typeof node.properties.alt === 'string' ? node.properties.alt : '';
+            children[i] = { type: 'text', value: alt };
+            text.push(alt);
+            continue;
+          }
+          const heading = visitElement(node, slugger, prefix);
           walk(node);
+          // After the walk into it: the anchor's `#` is not a word of the post.
+          if (heading) {
+            if (heading.text !== '' && !hasLink(node)) appendHeadingAnchor(node, heading.id, heading.text);
+            if (heading.depth === 2 || heading.depth === 3) headings.push(heading);
+          }
         }
       }
     };
     walk(tree);
+    if (headings.length > 0) file.data.headings = headings;
     // Words are counted over the concatenated text (as hast-util-to-string gives it), so a word split across
     // elements (`<em>bak</em>ing`) counts once.
     file.data.wordCount = countWords(text.join(''));
   };
 }
 
-function visitElement(node: Element, slugger: GithubSlugger, prefix: string): void {
+/** Removes the URL attributes of `node` that are unsafe; true when it is an image that lost its source. */
+function dropUnsafeUrls(node: Element): boolean {
+  let isImageLost = false;
+  for (const attribute of urlAttributes) {
+    const value = node.properties[attribute];
+    if (typeof value === 'string' && isUnsafeUrl(attribute, value)) {
+      delete node.properties[attribute];
+      if (attribute === 'src' && node.tagName === 'img') isImageLost = true;
+    }
+  }
+  return isImageLost;
+}
+
+/** Fixes one element; returns a heading's id, rank and text when it is a heading with an id. */
+function visitElement(node: Element, slugger: GithubSlugger, prefix: string): PostHeading | undefined {
   const name = node.tagName;
   const properties = node.properties;
+  let heading: PostHeading | undefined;
   if (name.length === 2 && (name.charCodeAt(0) === 104 /* h */ || name.charCodeAt(0) === 72 /* H */)) {
     const code = name.charCodeAt(1);
-    if (code > 48 && code < 55 && !properties.id) properties.id = slugger.slug(toString(node));
+    if (code > 48 && code < 55) {
+      const text = toString(node);
+      if (!properties.id) properties.id = slugger.slug(text);
+      const id = properties.id;
+      // GFM's visually hidden "Footnotes" heading is for screen readers: no anchor, no table-of-contents entry.
+      const isHidden = Array.isArray(properties.className) && properties.className.includes('sr-only');
+      if (typeof id === 'string' && id !== '' && !isHidden) heading = { depth: code - 48, id, text: headingText(text) };
+    }
   }
   if (prefix) {
     for (const attribute of urlAttributes) {
@@ -96,6 +141,12 @@ function visitElement(node: Element, slugger: GithubSlugger, prefix: string): vo
       if (label) checkbox.properties.ariaLabel = label;
     }
   }
+  return heading;
+}
+
+/** Whether a heading holds a link already: a link inside a link is invalid HTML, so it gets no anchor. */
+function hasLink(node: Element): boolean {
+  return node.children.some((child) => child.type === 'element' && (child.tagName === 'a' || hasLink(child)));
 }
 
 function findCheckbox(li: Element): Element | undefined {
@@ -108,4 +159,11 @@ function findCheckbox(li: Element): Element | undefined {
     }
   }
   return undefined;
+}
+
+declare module 'vfile' {
+  interface DataMap {
+    /** The post's `h2` and `h3` headings with ids, in order. */
+    headings: PostHeading[];
+  }
 }

@@ -1,7 +1,12 @@
 import { VFile } from 'vfile';
 import { textOf, type LazyText } from '../cache/packed.js';
 import type { FeedItemBase } from '../site/urls.js';
+import { checkMarkdownLimits, MarkdownTooComplexError, type MarkdownLimits, type MarkdownScan } from './markdown-limits.js';
+import type { ImageContext, ImageRecord } from './image-files.js';
 import type { MarkdownProcessor } from './processor.js';
+import type { PostHeading } from './heading-anchor.js';
+import type { UnknownLanguage } from './unknown-language.js';
+import type { ForeignTag } from './remark-foreign-syntax.js';
 import type { FilteredTag } from './remark-tagfilter.js';
 
 /** What rendering a post's markdown produces; what the cache stores and the workers send back. */
@@ -12,6 +17,16 @@ export interface MarkdownResult {
   wordCount: number;
   /** Raw HTML tags the tag filter escaped (body-relative places), kept so a cached result warns again. */
   filteredTags?: FilteredTag[];
+  /** Code blocks whose language no grammar knows (body-relative places), kept so a cached result warns again. */
+  unknownLanguages?: UnknownLanguage[];
+  /** The `h2` and `h3` headings, for a table of contents. */
+  headings?: PostHeading[];
+  /** The HTML before `<!-- more -->`, for list pages. */
+  excerptHtml?: string;
+  /** Other generators' template tags (body-relative places), kept so a cached result warns again. */
+  foreignTags?: ForeignTag[];
+  /** Local images with their files and sizes (body-relative places), kept so a cached result is checked and warns again. */
+  images?: ImageRecord[];
 }
 
 /** One body to render: all a worker needs. */
@@ -20,16 +35,25 @@ export interface MarkdownJob {
   /** The markdown, as a string or as the UTF-8 bytes it was read as. */
   body: LazyText;
   stripTitleHeading: boolean;
+  /** Links to other posts' markdown files, as written → those posts' URLs. */
+  postLinks?: Record<string, string>;
+  /** Where the post's local images are, so their sizes are read. @default undefined (not read) */
+  images?: ImageContext;
   /** For a post in the feed: also make its feed item's HTML (all URLs absolute), in the worker rather than after. */
   feed?: FeedItemBase;
 }
 
 /** Renders one body. Rejects with what the pipeline throws; callers turn it into a diagnostic. */
 export async function renderBody(processor: MarkdownProcessor, job: MarkdownJob): Promise<MarkdownResult> {
-  const file = new VFile({ path: job.path, value: textOf(job.body), data: { stripTitleHeading: job.stripTitleHeading } });
+  const file = new VFile({ path: job.path, value: textOf(job.body), data: { stripTitleHeading: job.stripTitleHeading, ...(job.postLinks ? { postLinks: job.postLinks } : {}), ...(job.images ? { imageContext: job.images } : {}) } });
   const html = String(await processor.process(file));
   const result: MarkdownResult = { html, excerpt: file.data.excerpt ?? '', wordCount: file.data.wordCount ?? 0 };
   if (file.data.filteredTags) result.filteredTags = file.data.filteredTags;
+  if (file.data.unknownLanguages) result.unknownLanguages = file.data.unknownLanguages;
+  if (file.data.headings) result.headings = file.data.headings;
+  if (file.data.excerptHtml) result.excerptHtml = file.data.excerptHtml;
+  if (file.data.foreignTags) result.foreignTags = file.data.foreignTags;
+  if (file.data.images) result.images = file.data.images;
   return result;
 }
 
@@ -39,4 +63,29 @@ export async function renderJob(processor: MarkdownProcessor, job: MarkdownJob):
   if (!job.feed) return { result };
   const { feedItemHtml } = await import('../site/absolute-urls.js');
   return { result, feedHtml: feedItemHtml(result.html, job.feed) };
+}
+
+/**
+ * Renders one job within the limits: a body too large or too deep is refused before it is parsed, and a stack
+ * overflow in the parser or the HTML utilities (which recurse) is reported as nesting too deep, at the deepest
+ * place the scan found. `scan` is the check already made by the caller, if any. The time budget is the pool's.
+ */
+export async function renderWithinLimits(
+  processor: MarkdownProcessor,
+  job: MarkdownJob,
+  limits: MarkdownLimits,
+  scan?: MarkdownScan,
+): Promise<{ result: MarkdownResult; feedHtml?: string }> {
+  const body = textOf(job.body);
+  const checked = scan ?? checkMarkdownLimits(body, limits);
+  try {
+    return await renderJob(processor, { ...job, body });
+  } catch (cause) {
+    if (!isStackOverflow(cause)) throw cause;
+    throw new MarkdownTooComplexError('stack', checked.depth, limits.maxDepth, checked.line, checked.column, checked.construct);
+  }
+}
+
+function isStackOverflow(cause: unknown): boolean {
+  return cause instanceof RangeError && /call stack/i.test(cause.message);
 }

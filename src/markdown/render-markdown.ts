@@ -4,38 +4,33 @@ import type { MarkdownCache } from '../cache/markdown-cache.js';
 import { lazyTextOf } from '../cache/packed.js';
 import { error, type Diagnostic } from '../diagnostics/error.js';
 import type { Post, RenderedPost } from '../site/model.js';
-import type { FeedItemBase } from '../site/urls.js';
+import { checkMarkdownLimits, defaultLimits, MarkdownTooComplexError, type MarkdownLimits } from './markdown-limits.js';
+import type { FeedItemBase, UrlConfig } from '../site/urls.js';
+import { areImagesUnchanged, type ImageContext } from './image-files.js';
+import { imageWarnings, postImageContext } from './post-images.js';
 import type { MarkdownPool } from './pool.js';
-import type { MarkdownOptions } from './processor.js';
-import { renderBody, type MarkdownJob, type MarkdownResult } from './render-job.js';
+import type { MarkdownOptions, MarkdownProcessor } from './processor.js';
+import { renderBody, renderWithinLimits, type MarkdownJob, type MarkdownResult } from './render-job.js';
 
 export { renderBody, type MarkdownJob, type MarkdownResult };
+import { unknownLanguageWarning } from './unknown-language.js';
+import { foreignTagWarning } from './remark-foreign-syntax.js';
 import { filteredTagWarning } from './remark-tagfilter.js';
+import { toRenderedPost } from './rendered-post.js';
+import { tooComplexError } from './too-complex-error.js';
 
-/**
- * A post plus its rendered body: the excerpt cut near 160 characters, the read time filled in. A body or HTML
- * still undecoded from a cache file stays so (its property descriptor is copied; a spread would read it).
- */
-export function toRenderedPost(post: Post, result: MarkdownResult, readingSpeed: number): RenderedPost {
-  const rendered = withoutBody(post) as RenderedPost;
-  Object.defineProperty(rendered, 'body', Object.getOwnPropertyDescriptor(post, 'body')!);
-  Object.defineProperty(rendered, 'html', Object.getOwnPropertyDescriptor(result, 'html')!);
-  rendered.excerpt = truncate(result.excerpt, 160);
-  rendered.wordCount = result.wordCount;
-  rendered.readTime = post.readTimeMinutes ?? Math.max(1, Math.round(result.wordCount / readingSpeed));
-  return rendered;
-}
+export { toRenderedPost, truncate } from './rendered-post.js';
 
-/** A copy of the post's fields but its body, which may be lazy: a spread of the post would decode it. */
-function withoutBody(post: Post): Omit<Post, 'body'> {
-  const fields: Partial<Post> = {};
-  for (const key in post) if (key !== 'body') (fields as Record<string, unknown>)[key] = (post as unknown as Record<string, unknown>)[key];
-  return fields as Omit<Post, 'body'>;
-}
-
-/** The diagnostic for a post whose markdown could not be rendered. */
+/** The diagnostic for a post whose markdown could not be rendered: a limit it passed, or what the pipeline threw. */
 export function markdownError(post: Post, cause: unknown): Diagnostic {
-  return error('MarkdownFailed', { reason: (cause as Error)?.message ?? String(cause) }, { file: post.sourcePath }, cause);
+  if (cause instanceof MarkdownTooComplexError) return tooComplexError(post, cause);
+  const reason = (cause as Error)?.message ?? String(cause);
+  // A config plugin's failure names the plugin and its place in the config (see namedPlugin in processor.ts).
+  const where = /^the plugin .+ \((markdown\.\w+\[\d+\])\) failed/.exec(reason)?.[1];
+  // Body lines (a plugin that failed at a node) → file lines.
+  const { line, column } = (cause ?? {}) as { line?: unknown; column?: unknown };
+  const at = typeof line === 'number' ? { line: post.bodyStartLine + line - 1, ...(typeof column === 'number' ? { column } : {}) } : { line: post.bodyStartLine, column: 1 };
+  return error('MarkdownFailed', where ? { reason, where } : { reason }, { file: post.sourcePath, ...at }, cause);
 }
 
 /** Options of the markdown stage. */
@@ -49,6 +44,8 @@ export interface RenderMarkdownOptions {
   workers?: number;
   /** Posts to render below which the pool's start-up (~0.2 s a worker) does not pay. @default 64 */
   poolThreshold?: number;
+  /** Limits on each post (see markdown-limits.ts); a post beyond one fails alone. @default defaultLimits */
+  limits?: MarkdownLimits;
   /** Called as posts are rendered. */
   onProgress?: (done: number, total: number) => void;
   /**
@@ -67,8 +64,14 @@ export interface RenderMarkdownOptions {
    * cache, so a rebuild neither hashes nor looks up unchanged bodies. Updated to hold exactly this build's bodies.
    */
   memo?: BuildState['markdown'];
+  /** Each post's links to other posts' markdown files → their URLs (see content/post-links.ts); part of its cache key. */
+  postLinks?: ReadonlyMap<Post, Record<string, string>>;
+  /** Bodies earlier builds found beyond a limit (a build state's `markdownTooComplex`): they fail again unrendered. Updated to this build's. */
+  tooComplexMemo?: BuildState['markdownTooComplex'];
   /** Rendered posts of earlier builds (a build state's `renderedPosts`): an unchanged post gives the same object. */
   renderedMemo?: BuildState['renderedPosts'];
+  /** Where posts' local images are looked up, for their sizes and missing-image warnings. @default undefined (not looked up) */
+  images?: { publicDir: string; permalinks?: UrlConfig['permalinks'] };
 }
 
 /** What the stage did, for the summary and the benchmark. */
@@ -105,45 +108,64 @@ export interface MarkdownStageResult {
 /** Results by post index, from this process's memo or the persistent cache, and the indexes still missing. */
 interface Found {
   results: (MarkdownResult | undefined)[];
+  /** Failures known before rendering (bodies an earlier build found beyond a limit), by post index. */
+  failures: (unknown | undefined)[];
+  knownFailures: number;
   keys: string[];
   missing: number[];
+  /** Where each post's local images are, when the stage looks them up. */
+  contexts: (ImageContext | undefined)[];
 }
 
-function lookUp(posts: Post[], { cache, memo }: RenderMarkdownOptions): Found {
+function lookUp(posts: Post[], options: RenderMarkdownOptions): Found {
+  const { cache, memo } = options;
   const results: (MarkdownResult | undefined)[] = new Array(posts.length);
+  const failures: (unknown | undefined)[] = new Array(posts.length);
   const keys: string[] = [];
   const missing: number[] = [];
+  const linksOf = (post: Post) => options.postLinks?.get(post);
+  const contexts = posts.map((post) => imageContext(post, options));
+  // A result whose images changed on disk since (size, existence) is rendered again: its HTML holds their sizes.
+  const isCurrent = (result: MarkdownResult | undefined, i: number) => result !== undefined && (!contexts[i] || areImagesUnchanged(result.images, contexts[i]));
+  let knownFailures = 0;
   posts.forEach((post, i) => {
-    const known = memo?.get(post.body)?.[post.dropsTitleHeading ? 'stripped' : 'kept'];
+    const tooComplex = options.tooComplexMemo?.get(post.body);
+    if (tooComplex) {
+      failures[i] = tooComplex;
+      knownFailures++;
+      return;
+    }
+    // A post linking to others by file renders with their URLs: they are part of its key, and it skips the memo (by body).
+    const remembered = linksOf(post) ? undefined : memo?.get(post.body)?.[post.dropsTitleHeading ? 'stripped' : 'kept'];
+    const known = remembered && isCurrent(remembered.result, i) ? remembered : undefined;
     if (known) {
       results[i] = known.result;
       if (cache) {
-        keys[i] = known.key ?? cache.key(post);
+        keys[i] = known.key ?? cache.postKey(post, linksOf(post));
         cache.keep(keys[i], known.result);
       }
       return;
     }
     if (cache) {
-      keys[i] = cache.key(post);
-      results[i] = cache.get(keys[i]);
+      keys[i] = cache.postKey(post, linksOf(post));
+      const cached = cache.get(keys[i]);
+      if (isCurrent(cached, i)) results[i] = cached;
     }
     if (!results[i]) missing.push(i);
   });
-  return { results, keys, missing };
+  return { results, failures, knownFailures, keys, missing, contexts };
 }
 
-/** What rendering the missing posts gave besides results (filled into `found.results`): failures and feed HTML. */
+/** What rendering the missing posts gave besides results (filled into `found.results`): feed HTML. */
 interface Rendering {
-  failures: (unknown | undefined)[];
   feedHtml: ({ base: string; html: string } | undefined)[];
   workers: number;
   renderedInWorkers: number;
 }
 
-/** Renders the missing posts in the pool (or a new one) or in this thread; results go into `found.results`. */
-async function renderMissing(posts: Post[], { results, keys, missing }: Found, options: RenderMarkdownOptions): Promise<Rendering> {
+/** Renders the missing posts in the pool (or a new one) or in this thread; results go into `found`. */
+async function renderMissing(posts: Post[], { results, failures, keys, missing, contexts }: Found, options: RenderMarkdownOptions): Promise<Rendering> {
   const cache = options.cache;
-  const failures: (unknown | undefined)[] = new Array(posts.length);
   const feedHtml: ({ base: string; html: string } | undefined)[] = new Array(posts.length);
   let jobs: MarkdownJob[] = [];
   let done = posts.length - missing.length;
@@ -163,61 +185,99 @@ async function renderMissing(posts: Post[], { results, keys, missing }: Found, o
   };
   // unified, micromark and the plugins are loaded only when some post is not in the cache.
   const loadProcessor = async () => (await import('./processor.js')).createMarkdownProcessor(options.markdown);
+  const limits = options.limits ?? defaultLimits;
+  const linksOf = (post: Post) => options.postLinks?.get(post);
   const isPooled = workers > 0 && missing.length > 1;
-  if (isPooled) {
+  const feedJobs = () => {
     const feedItems = options.feedItems?.();
-    jobs = missing.map((i) => ({ ...jobOf(posts[i]), feed: feedItems?.get(posts[i]) }));
+    return missing.map((i) => ({ ...jobOf(posts[i], linksOf(posts[i]), contexts[i]), feed: feedItems?.get(posts[i]) }));
+  };
+  if (isPooled) {
+    jobs = feedJobs();
     const run = { loadProcessor, onResult, whileWaiting: options.whileRendering, signal: options.signal };
     if (options.pool) await options.pool.run(jobs, run);
-    else await (await import('./pool.js')).renderInPool(jobs, { size: Math.min(workers, jobs.length), markdown: options.markdown, ...run });
+    else await (await import('./pool.js')).renderInPool(jobs, { size: Math.min(workers, jobs.length), markdown: options.markdown, markdownLimits: limits, ...run });
   } else {
     await options.whileRendering?.();
     if (missing.length > 0 && !options.signal?.aborted) {
-      const processor = await loadProcessor();
+      jobs = missing.map((i) => jobOf(posts[i], linksOf(posts[i]), contexts[i]));
+      // Plain posts render here; one that is deep or large renders in a worker, under the time budget.
+      const guarded: number[] = [];
+      let processor: MarkdownProcessor | undefined;
       for (const [j, i] of missing.entries()) {
         try {
-          onResult(j, await renderBody(processor, jobOf(posts[i])));
+          const job = { ...jobs[j], body: posts[i].body };
+          const scan = checkMarkdownLimits(job.body, limits);
+          if (!scan.isPlain) {
+            guarded.push(j);
+            continue;
+          }
+          processor ??= await loadProcessor();
+          onResult(j, (await renderWithinLimits(processor, job, limits, scan)).result);
         } catch (cause) {
           onResult(j, undefined, cause);
         }
       }
+      if (guarded.length > 0) {
+        const withFeed = feedJobs();
+        for (const j of guarded) jobs[j] = withFeed[j];
+        await (await import('./pool.js')).renderInPool(guarded.map((j) => jobs[j]), { size: 1, markdown: options.markdown, markdownLimits: limits, loadProcessor, signal: options.signal,
+          onResult: (k, result, cause, feed, isFromWorker) => onResult(guarded[k], result, cause, feed, isFromWorker) });
+      }
     }
   }
-  return { failures, feedHtml, workers: isPooled ? workers : 0, renderedInWorkers };
+  return { feedHtml, workers: isPooled ? workers : 0, renderedInWorkers };
 }
 
 /** The rendered posts in input order, their diagnostics and HTML keys; updates the memos to this build's bodies. */
-function collect(posts: Post[], { results, keys, missing }: Found, { failures, feedHtml, workers, renderedInWorkers }: Rendering, options: RenderMarkdownOptions): MarkdownStageResult {
+function collect(posts: Post[], { results, failures, knownFailures, keys, missing }: Found, { feedHtml, workers, renderedInWorkers }: Rendering, options: RenderMarkdownOptions): MarkdownStageResult {
   const memo = options.memo;
   const rendered: RenderedPost[] = [];
   const diagnostics: Diagnostic[] = [];
   const htmlKeys = new WeakMap<RenderedPost, string>();
   const feedHtmlOf = new Map<RenderedPost, { base: string; html: string }>();
   const nextMemo = memo && new Map<string, { stripped?: MarkdownMemo; kept?: MarkdownMemo }>();
+  const nextTooComplex = new Map<string, MarkdownTooComplexError>();
   posts.forEach((post, i) => {
     const result = results[i];
     if (!result) {
       if (!options.signal?.aborted) diagnostics.push(markdownError(post, failures[i]));
+      if (failures[i] instanceof MarkdownTooComplexError) nextTooComplex.set(post.body, failures[i]);
       return;
     }
-    if (nextMemo) {
+    if (nextMemo && !options.postLinks?.get(post)) {
       const slots = nextMemo.get(post.body) ?? {};
       slots[post.dropsTitleHeading ? 'stripped' : 'kept'] = { key: keys[i], result };
       nextMemo.set(post.body, slots);
     }
     const renderedPost = renderedPostOf(post, result, options);
-    // The cache key names the HTML: the same key, the same HTML (it hashes the body and all that shapes it).
-    if (keys[i] !== undefined) htmlKeys.set(renderedPost, `md:${keys[i]}`);
+    // The cache key names the HTML: the same key, the same HTML (it hashes the body and all that shapes it), with the
+    // sizes of its images, which the key does not hash.
+    if (keys[i] !== undefined) htmlKeys.set(renderedPost, `md:${keys[i]}${result.images ? `:${JSON.stringify(result.images.map((image) => [image.width, image.height]))}` : ''}`);
     rendered.push(renderedPost);
-    for (const tag of result.filteredTags ?? []) diagnostics.push(filteredTagWarning(post.sourcePath, post.bodyStartLine, tag));
+    diagnostics.push(...resultWarnings(post, result, options));
     const feed = feedHtml[i];
     if (feed) feedHtmlOf.set(renderedPost, feed);
   });
+  if (options.tooComplexMemo) {
+    options.tooComplexMemo.clear();
+    for (const [body, failure] of nextTooComplex) options.tooComplexMemo.set(body, failure);
+  }
   if (memo && nextMemo) {
     memo.clear();
     for (const [body, slots] of nextMemo) memo.set(body, slots);
   }
-  return { posts: rendered, diagnostics, htmlKeys, feedHtml: feedHtmlOf, stats: { fromCache: posts.length - missing.length, rendered: missing.length, workers, renderedInWorkers } };
+  return { posts: rendered, diagnostics, htmlKeys, feedHtml: feedHtmlOf, stats: { fromCache: posts.length - missing.length - knownFailures, rendered: missing.length, workers, renderedInWorkers } };
+}
+
+/** The warnings a rendered body carries: foreign and filtered tags, unknown code languages, images. */
+function resultWarnings(post: Post, result: MarkdownResult, options: RenderMarkdownOptions): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const tag of result.foreignTags ?? []) diagnostics.push(foreignTagWarning(post.sourcePath, post.bodyStartLine, tag));
+  for (const tag of result.filteredTags ?? []) diagnostics.push(filteredTagWarning(post.sourcePath, post.bodyStartLine, tag));
+  for (const found of result.unknownLanguages ?? []) diagnostics.push(unknownLanguageWarning(post.sourcePath, post.bodyStartLine, found));
+  diagnostics.push(...imageWarnings(post, result.images, options.markdown.basePath));
+  return diagnostics;
 }
 
 /** The rendered post of a post and its result: the same object as last build's while neither changed. */
@@ -246,15 +306,12 @@ export const poolThreshold = 64;
 /** The most workers the default pool starts. */
 const maxWorkers = 8;
 
-function jobOf(post: Post): MarkdownJob {
+function jobOf(post: Post, postLinks: Record<string, string> | undefined, images: ImageContext | undefined): MarkdownJob {
   // A body still undecoded travels as its bytes: the worker decodes it.
-  return { path: post.sourcePath, body: lazyTextOf(post, 'body'), stripTitleHeading: post.dropsTitleHeading };
+  return { path: post.sourcePath, body: lazyTextOf(post, 'body'), stripTitleHeading: post.dropsTitleHeading, ...(postLinks ? { postLinks } : {}), ...(images ? { images } : {}) };
 }
 
-/** Cuts text at a word boundary near `max` characters, adding an ellipsis. */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const cut = text.slice(0, max + 1);
-  const space = cut.lastIndexOf(' ');
-  return `${(space > max * 0.6 ? cut.slice(0, space) : cut.slice(0, max)).replace(/[\s,.;:!?–—-]+$/, '')}…`;
+/** Where a post's local images are, when the stage looks them up. */
+function imageContext(post: Post, options: RenderMarkdownOptions): ImageContext | undefined {
+  return options.images && postImageContext(post, { ...options.images, basePath: options.markdown.basePath });
 }

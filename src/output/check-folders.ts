@@ -33,9 +33,9 @@ export async function checkFolders(config: ResolvedConfig, options: CheckFolders
     return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
   };
   const shown = (p: string) => (p === config.root ? "the blog's own folder" : path.relative(config.root, p) || '.');
-  const sources = [config.postsDir, config.templatesDir, config.publicDir];
+  const sources = [config.postsDir, config.pagesDir, config.templatesDir, config.publicDir];
   const around = [config.root, ...sources].find((source) => inside(source, config.outDir));
-  const within = [config.postsDir, config.templatesDir, builtinTemplatesDir].find((source) => inside(config.outDir, source));
+  const within = [config.postsDir, config.pagesDir, config.templatesDir, builtinTemplatesDir].find((source) => inside(config.outDir, source));
   if (around !== undefined) diagnostics.push(error('FoldersOverlap', { problem: 'output-holds-source', folder: shown(around) }, { file: config.outDir }));
   else if (within !== undefined) {
     const folder = within === builtinTemplatesDir ? 'the built-in theme' : shown(within);
@@ -43,7 +43,7 @@ export async function checkFolders(config: ResolvedConfig, options: CheckFolders
   }
   const exists = (p: string) => fsSync.existsSync(p);
   const published = [
-    ...[config.postsDir, config.templatesDir].filter(exists).map((p) => [p, shown(p)] as const),
+    ...[config.postsDir, config.pagesDir, config.templatesDir].filter(exists).map((p) => [p, shown(p)] as const),
     ...(config.configFile ? [[config.configFile, path.basename(config.configFile)] as const] : []),
     [config.outDir, `the output folder ${shown(config.outDir)}`] as const,
   ].find(([p]) => exists(config.publicDir) && inside(p, config.publicDir));

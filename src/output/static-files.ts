@@ -5,13 +5,17 @@ import { walk } from '../content/walk.js';
 import type { Diagnostic } from '../diagnostics/error.js';
 import type { FileRoute } from '../render/routes.js';
 import type { RenderedPost } from '../site/model.js';
-import { outputPath, postPath } from '../site/urls.js';
+import { outputPath, postPath, type Permalinks } from '../site/urls.js';
 
 /** Routes of the files copied as they are: the theme's assets, `public/`, and page-bundle files beside their post. */
 export async function collectStaticFiles(options: {
   publicDir: string;
+  /** The theme's `public/`: copied like the blog's, which wins file by file. @default undefined */
+  themePublicDir?: string;
   themeAssets: Map<string, string>;
   posts: readonly RenderedPost[];
+  /** Where posts are, for their bundles' files. @default the default permalinks */
+  permalinks?: Permalinks;
   /** The blog's folder: symbolic links in `public/` to files inside it are followed. @default publicDir's parent */
   root?: string;
   /** Receives a warning for each symbolic link that is not followed. */
@@ -19,16 +23,17 @@ export async function collectStaticFiles(options: {
 }): Promise<FileRoute[]> {
   const files: FileRoute[] = [];
   for (const [rel, source] of options.themeAssets) files.push({ path: rel, kind: 'static', source });
-  if (await isDirectory(options.publicDir)) {
-    const root = options.root ?? path.dirname(options.publicDir);
+  const copied = new Map<string, string>();
+  for (const dir of [options.themePublicDir, options.publicDir]) {
+    if (!dir || !(await isDirectory(dir))) continue;
+    const root = dir === options.publicDir ? options.root ?? path.dirname(dir) : dir;
     const onSkippedLink = (link: string, reason: string) => options.diagnostics?.push(skippedLink(link, reason));
-    for (const source of (await walk(options.publicDir, { root, onSkippedLink })).sort()) {
-      files.push({ path: path.relative(options.publicDir, source).split(path.sep).join('/'), kind: 'static', source });
-    }
+    for (const source of (await walk(dir, { root, onSkippedLink })).sort()) copied.set(path.relative(dir, source).split(path.sep).join('/'), source);
   }
+  for (const [rel, source] of copied) files.push({ path: rel, kind: 'static', source });
   for (const post of options.posts) {
     if (!post.bundleDir) continue;
-    const dir = outputPath(postPath(post.slug)).replace(/index\.html$/, '');
+    const dir = outputPath(postPath(post, options)).replace(/index\.html$/, '');
     for (const asset of post.assets) files.push({ path: dir + asset, kind: 'static', source: path.join(post.bundleDir, asset) });
   }
   return files;

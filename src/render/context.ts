@@ -1,47 +1,31 @@
 import { formatDate, isoInZone, type PostDate } from '../content/dates.js';
 import type { ResolvedConfig } from '../config/schema.js';
-import type { Pagination, RenderedPost, Site, Tag } from '../site/model.js';
+import type { Author, Pagination, RenderedPost, Site, Tag } from '../site/model.js';
+import { authorName } from '../site/authors.js';
 import { tagSlug } from '../site/tags.js';
-import { absoluteUrl, postPath, siteUrl, tagPath } from '../site/urls.js';
+import { absoluteUrl, authorPath, postPath, siteUrl, tagPath } from '../site/urls.js';
+import type { AuthorView, BaseContext, DateView, PaginationView, PostView, TagView, TocEntry } from './template-context.js';
 
-/** A date as templates see it. */
-export interface DateView {
-  /** For `<time datetime>`: `2024-12-31` for a calendar date, else the date-time with the site's offset. */
-  iso: string;
-  text: string;
-  /** Always a date-time with the site's offset (`2024-12-31T00:00:00+09:00`), for OpenGraph and JSON-LD. */
-  dateTime: string;
-}
+export type { AuthorView, DateView, PostView, TagView, TocEntry } from './template-context.js';
 
-/** A tag as templates see it. */
-export interface TagView {
-  name: string;
-  slug: string;
-  url: string;
-  count: number;
-}
-
-/** A post as templates see it (docs/template-contract.md). */
-export interface PostView {
-  title: string;
-  url: string;
-  slug: string;
-  date: DateView;
-  updated: DateView | null;
-  author: string;
-  readTime: { minutes: number; text: string };
-  tags: TagView[];
-  description: string;
-  html?: string;
-  image: string | null;
-  /** The cover image's absolute URL (root-relative when the site has no `url`), for og:image and JSON-LD. */
-  imageUrl: string | null;
-  data: Record<string, unknown>;
+/** The table of contents of a post that asks for one and has headings; `toc: false` in front matter opts out. */
+function tableOfContents(p: RenderedPost, isDefaultOn: boolean): TocEntry[] | null {
+  const isOn = typeof p.data.toc === 'boolean' ? p.data.toc : isDefaultOn;
+  if (!isOn || !p.headings) return null;
+  const entries: TocEntry[] = [];
+  for (const heading of p.headings) {
+    const entry = { text: heading.text, href: `#${heading.id}`, children: [] };
+    const parent = entries.at(-1);
+    // An h3 before any h2 is listed at the top level.
+    if (heading.depth === 3 && parent) parent.children.push(entry);
+    else entries.push(entry);
+  }
+  return entries;
 }
 
 /** Builds template views from the site model; one instance per build. */
-export function createViews(site: Site, config: ResolvedConfig, generator: string) {
-  const tagView = (tag: Tag): TagView => ({ name: tag.name, slug: tag.slug, url: siteUrl(config, tagPath(tag.slug)), count: tag.posts.length });
+export function createViews(site: Site, config: ResolvedConfig, generator: string, data: Readonly<Record<string, unknown>> = {}) {
+  const tagView = (tag: Tag): TagView => ({ name: tag.name, slug: tag.slug, url: siteUrl(config, tagPath(tag.slug, config)), count: tag.posts.length });
   const tagViews = new Map(site.tags.map((tag) => [tag.slug, tagView(tag)]));
   const bySpelling = new Map<string, TagView>();
   for (const tag of site.tags) {
@@ -62,9 +46,21 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
   };
 
   const postTags = (p: RenderedPost): TagView[] => p.tags.map((name) => bySpelling.get(name)!).filter(Boolean);
+  const hasAuthorPages = site.authors.length > 1;
+  const authorView = (author: Author): AuthorView => ({
+    name: author.name,
+    slug: author.slug,
+    url: hasAuthorPages ? siteUrl(config, authorPath(author.slug)) : null,
+    bio: author.bio,
+    links: author.links,
+    count: author.posts.length,
+  });
+  const authorViews = new Map(site.authors.map((author) => [author, authorView(author)]));
+  const names = new Intl.ListFormat(config.language, { type: 'conjunction' });
+  const postAuthors = (p: RenderedPost): AuthorView[] => (site.authorsOf.get(p) ?? []).map((author) => authorViews.get(author)!);
 
   const post = (p: RenderedPost, includeHtml: boolean): PostView => {
-    const url = siteUrl(config, postPath(p.slug));
+    const url = siteUrl(config, postPath(p, config));
     const image = p.image ? resolveImage(p.image, url, config.basePath) : null;
     return {
       title: p.title,
@@ -72,30 +68,35 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
       slug: p.slug,
       date: dateView(p.date),
       updated: p.updated ? dateView(p.updated) : null,
-      author: p.author,
+      author: names.format(postAuthors(p).map((author) => author.name)),
+      authors: postAuthors(p),
       readTime: { minutes: p.readTime, text: `${p.readTime} min read` },
       tags: postTags(p),
       description: p.description ?? p.excerpt,
-      ...(includeHtml ? { html: p.html } : {}),
+      ...(includeHtml ? { html: p.html, toc: tableOfContents(p, config.markdown.toc) } : p.excerptHtml ? { excerptHtml: p.excerptHtml } : {}),
       image,
       imageUrl: image === null ? null : absoluteImage(image, config),
+      imageSize: p.imageSize ?? null,
       data: p.data,
     };
   };
 
-  const common = (kind: string, title: string, description: string, sitePath: string) => ({
+  const nav = site.nav.map((page) => ({ title: page.title, url: siteUrl(config, page.path) }));
+  const common = (kind: string, title: string, description: string, sitePath: string): BaseContext => ({
     site: {
       title: config.title,
       description: config.description,
       url: config.url,
       basePath: config.basePath,
       language: config.language,
-      author: config.author,
+      // The display name from the config's `authors` map when it has the default author's handle.
+      author: authorName(config.authors, config.author),
       feedUrl: siteUrl(config, 'rss.xml'),
       atomUrl: siteUrl(config, 'atom.xml'),
       jsonFeedUrl: siteUrl(config, 'feed.json'),
       sitemapUrl: siteUrl(config, 'sitemap.xml'),
       generator,
+      nav,
     },
     page: {
       kind,
@@ -105,9 +106,10 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
       canonical: absoluteUrl(config, sitePath),
       isHome: kind === 'home' && sitePath === '',
     },
+    data,
   });
 
-  const pagination = (page: Pagination<unknown>) => ({
+  const pagination = (page: Pagination<unknown>): PaginationView => ({
     page: page.page,
     totalPages: page.totalPages,
     previous: page.previousPath === null ? null : siteUrl(config, page.previousPath),
@@ -117,7 +119,7 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
     pages: page.pagePaths.map((p, i) => ({ number: i + 1, url: siteUrl(config, p), isCurrent: i + 1 === page.page })),
   });
 
-  return { post, postTags, tagView: (tag: Tag) => tagViews.get(tag.slug)!, tagViews, common, pagination };
+  return { post, postTags, postAuthors, authorView: (author: Author) => authorViews.get(author)!, hasAuthorPages, tagView: (tag: Tag) => tagViews.get(tag.slug)!, tagViews, common, pagination };
 }
 
 /** A resolved cover image link as an absolute URL: a page's link without the base path is a site path. */

@@ -7,6 +7,8 @@ import { scriptSafeJson, structuredData, type StructuredDataContext } from './st
 export interface HelperOptions extends UrlConfig {
   language: string;
   timezone: string;
+  /** The config's own helpers, registered after the built-in ones (so one of the same name replaces it). @default {} */
+  helpers?: Readonly<Record<string, (...args: unknown[]) => unknown>>;
 }
 
 const styles = new Set(['full', 'long', 'medium', 'short']);
@@ -42,4 +44,19 @@ export function registerHelpers(hb: typeof Handlebars, options: HelperOptions): 
   hb.registerHelper('json', (value: unknown) => new hb.SafeString(scriptSafeJson(value)));
   hb.registerHelper('jsonLd', (value: unknown) => new hb.SafeString(scriptSafeJson(value)));
   hb.registerHelper('structuredData', (context: unknown) => structuredData(context as StructuredDataContext));
+  for (const [name, helper] of Object.entries(options.helpers ?? {})) hb.registerHelper(name, namedHelper(name, helper));
+}
+
+/**
+ * A config helper whose failure names it: `the helper "name" failed: …`, which the render stage turns into a
+ * TemplateRender diagnostic at the template line that calls it. `this` stays the context, as Handlebars gives it.
+ */
+function namedHelper(name: string, helper: (...args: unknown[]) => unknown): Handlebars.HelperDelegate {
+  return function (this: unknown, ...args: unknown[]) {
+    try {
+      return helper.apply(this, args);
+    } catch (cause) {
+      throw new Error(`the helper "${name}" failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    }
+  };
 }

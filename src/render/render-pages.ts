@@ -57,6 +57,8 @@ export interface RenderPagesOptions {
    * again after writing and abort. Ignored with `memo`. @default false
    */
   defer?: boolean;
+  /** The data files' values, given to every template as `data` (see content/load-data.ts). @default {} */
+  data?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -64,7 +66,7 @@ export interface RenderPagesOptions {
  * routes. Returns the routes too, for counts.
  */
 export function renderPages(site: Site, config: ResolvedConfig, theme: Theme, generator: string, options: RenderPagesOptions = {}, files: FileRoute[] = []): { files: OutputFile[]; diagnostics: Diagnostic[]; routes: (Route | FileRoute)[] } {
-  const views = createViews(site, config, generator);
+  const views = createViews(site, config, generator, options.data);
   // Page keys hash the context's JSON, where NaN and ±Infinity all read null; front matter holding such numbers
   // (the only place they can come from) turns keys off for the build rather than risk two inputs with one key.
   const isKeyable = !site.posts.some((post) => hasNonFinite(post.data) || !Number.isFinite(post.readTime));
@@ -90,6 +92,8 @@ export function renderRoutes(routes: (Route | FileRoute)[], theme: Theme, option
   // (rendered posts are the same objects while unchanged), and a short text of the rest.
   const inMemory = options.memo !== undefined && options.isRendered === undefined;
   const keySalt = `${options.renderSalt ?? ''}\0${options.siteJson}`;
+  // The site-wide context (the navigation's page titles among it) in the in-memory keys too, as a short hash.
+  const memorySalt = `${options.renderSalt ?? ''}\0${createHash('sha1').update(options.siteJson).digest('hex')}`;
 
   for (const route of routes) {
     if (!('template' in route)) {
@@ -111,7 +115,10 @@ export function renderRoutes(routes: (Route | FileRoute)[], theme: Theme, option
     };
     const reportFailure = (cause: unknown) => {
       failed.add(template);
-      diagnostics.push(renderError(cause, [page, theme.pages.layout, ...theme.partials.values()]));
+      const diagnostic = renderError(cause, [page, theme.pages.layout, ...theme.partials.values()]);
+      // A failing partial or helper in the layout fails every template the same way: one diagnostic says it.
+      const isKnown = diagnostics.some((d) => d.message === diagnostic.message && d.loc?.file === diagnostic.loc?.file && d.loc?.line === diagnostic.loc?.line);
+      if (!isKnown) diagnostics.push(diagnostic);
     };
     /** Rendering left to the writer: a failure is reported like one here, and stops this template's other pages. */
     const renderLater = () => {
@@ -128,7 +135,7 @@ export function renderRoutes(routes: (Route | FileRoute)[], theme: Theme, option
     const { keyText, memoryKey } = route.deps;
     if (isKeyed && inMemory && memoryKey) {
       const key = memoryKey();
-      renderKey = `${options.renderSalt ?? ''}\0${template}\0${path}\0${key.text}`;
+      renderKey = `${memorySalt}\0${template}\0${path}\0${key.text}`;
       deps = key.deps;
     } else if (isKeyed) renderKey = options.previousKey?.(path) ?? pageKey(keySalt, template, path, keyText ?? (() => JSON.stringify(context())), !inMemory);
     if (renderKey !== undefined && options.isRendered?.(path, renderKey)) {
@@ -210,14 +217,16 @@ function hasNonFinite(value: unknown): boolean {
 /** A Handlebars runtime error, located in the template that mentions the missing helper or partial. */
 function renderError(cause: unknown, templates: CompiledTemplate[]): Diagnostic {
   const message = String((cause as Error).message ?? cause);
-  const name = /Missing helper: "([^"]+)"/.exec(message)?.[1] ?? /The partial (\S+) could not be found/.exec(message)?.[1];
+  const failedHelper = /^the helper "([^"]+)" failed/.exec(message)?.[1];
+  const name = /Missing helper: "([^"]+)"/.exec(message)?.[1] ?? /The partial (\S+) could not be found/.exec(message)?.[1] ?? failedHelper;
   for (const template of templates) {
-    const needle = name && (message.startsWith('The partial') ? new RegExp(`{{#?>\\s*${escape(name)}\\b`) : new RegExp(`{{[#~]?\\s*${escape(name)}\\b`));
+    const needle = name && (message.startsWith('The partial') ? new RegExp(`{{#?>\\s*${escape(name)}\\b`) : new RegExp(`(?:{{[#~]?|\\()\\s*${escape(name)}\\b`));
     const index = needle ? template.source.search(needle) : -1;
     if (index >= 0) {
       const before = template.source.slice(0, index);
       const line = before.split('\n').length;
-      return error('TemplateRender', { problem: message.startsWith('The partial') ? 'missing-partial' : 'missing-helper', reason: message, name: name! },
+      const problem = message.startsWith('The partial') ? 'missing-partial' : failedHelper ? 'helper-failed' : 'missing-helper';
+      return error('TemplateRender', { problem, reason: message, name: name! },
         { file: template.file, line, column: index - before.lastIndexOf('\n'), length: name!.length + 2 }, cause);
     }
   }

@@ -1,12 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { ResolvedConfig } from '../config/schema.js';
+import { parseAliases } from '../content/aliases.js';
+import type { Location } from '../diagnostics/error.js';
 import type { RenderedPost, Site } from '../site/model.js';
 import { renderAtom } from '../site/atom.js';
+import { authorName } from '../site/authors.js';
 import { renderFeed, tagScope, type FeedOptions } from '../site/feed.js';
 import { renderJsonFeed } from '../site/json-feed.js';
 import { paginate } from '../site/paginate.js';
-import { renderRobots, renderSitemap } from '../site/sitemap.js';
-import { postPath, siteUrl, tagPath } from '../site/urls.js';
+import { renderRedirect } from '../site/redirect.js';
+import { renderRobots, sitemapFiles } from '../site/sitemap.js';
+import { absoluteUrl, authorPath, outputPath, postPath, siteUrl, tagPath } from '../site/urls.js';
 import type { createViews, TagView } from './context.js';
 import type { PageTemplateName } from './templates.js';
 
@@ -24,8 +28,10 @@ export interface RouteDeps {
 export interface Route {
   /** Site path: `posts/x/` (written as `posts/x/index.html`) or a file name such as `404.html`. */
   path: string;
-  kind: 'post' | 'home' | 'tag-index' | 'tag' | '404';
+  kind: 'post' | 'home' | 'tag-index' | 'tag' | 'author' | 'page' | '404';
   template: PageTemplateName;
+  /** The source file the page is made from (posts and pages), where a clash of paths is reported. */
+  origin?: Location;
   /** The template's data; made only when the page is rendered or keyed by its data. */
   data: () => Record<string, unknown>;
   deps: RouteDeps;
@@ -35,14 +41,19 @@ export interface Route {
 export interface FileRoute {
   /** Output path, relative to the output folder. */
   path: string;
-  kind: 'feed' | 'sitemap' | 'robots' | 'static';
+  kind: 'feed' | 'sitemap' | 'robots' | 'static' | 'alias';
   contents?: () => string | Uint8Array;
   source?: string;
+  /** For an alias: the post or page whose front matter asked for it, where a clash of paths is reported. */
+  origin?: Location;
 }
 
-/** The feeds, the sitemap and robots.txt; `feed` has the feed items' absolute HTML (see renderFeedItemsHtml). */
-export function fileRoutes(site: Site, config: ResolvedConfig, feed: FeedOptions & { itemsHtml: ReadonlyMap<RenderedPost, string> }): FileRoute[] {
-  const dated = { ...feed, timezone: config.timezone, author: config.author };
+/**
+ * The feeds, the sitemap (one file, or an index and its parts past `sitemapMaxUrls` URLs) and robots.txt; `feed`
+ * has the feed items' absolute HTML (see renderFeedItemsHtml).
+ */
+export function fileRoutes(site: Site, config: ResolvedConfig, feed: FeedOptions & { itemsHtml: ReadonlyMap<RenderedPost, string> }, sitemapMaxUrls?: number): FileRoute[] {
+  const dated = { ...feed, timezone: config.timezone, author: authorName(config.authors, config.author) };
   return [
     { path: 'rss.xml', kind: 'feed', contents: () => renderFeed(site, feed) },
     { path: 'atom.xml', kind: 'feed', contents: () => renderAtom(site, dated) },
@@ -56,9 +67,25 @@ export function fileRoutes(site: Site, config: ResolvedConfig, feed: FeedOptions
         { path: `${folder}atom.xml`, kind: 'feed', contents: () => renderAtom(site, dated, scope) },
       ];
     }),
-    { path: 'sitemap.xml', kind: 'sitemap', contents: () => renderSitemap(site, config) },
+    ...sitemapFiles(site, { ...config, maxUrls: sitemapMaxUrls }).map((file): FileRoute => ({ ...file, kind: 'sitemap' })),
     { path: 'robots.txt', kind: 'robots', contents: () => renderRobots(config) },
+    ...aliasRoutes(site, config),
   ];
+}
+
+/** A redirect page at each old URL a post or page lists in `aliases` (validated when they were loaded). */
+function aliasRoutes(site: Site, config: ResolvedConfig): FileRoute[] {
+  const targets = [
+    ...site.posts.map((post) => ({ path: postPath(post, config), title: post.title, file: post.sourcePath, aliases: parseAliases(post.data.aliases), locs: [] as Location[] })),
+    ...site.pages.map((page) => ({ path: page.path, title: page.title, file: page.sourcePath, aliases: { paths: page.aliases }, locs: page.aliasLocs })),
+  ];
+  return targets.flatMap((target) => ('paths' in target.aliases ? target.aliases.paths : []).map((alias, i): FileRoute => ({
+    path: outputPath(alias),
+    kind: 'alias',
+    // A page knows where each alias is written; a post's are reported at its file.
+    origin: target.locs[i] ?? { file: target.file },
+    contents: () => renderRedirect({ url: siteUrl(config, target.path), canonical: absoluteUrl(config, target.path), title: target.title, language: config.language }),
+  })));
 }
 
 /** What the route producers share: the site, the config, the template views and per-post key parts, made once. */
@@ -70,7 +97,7 @@ interface RouteContext {
 }
 
 /** The page kinds, in the order their files are listed. A new kind of page is one more producer here. */
-const producers: ((context: RouteContext) => Route[])[] = [postRoutes, homeRoutes, tagIndexRoutes, tagRoutes, notFoundRoutes];
+const producers: ((context: RouteContext) => Route[])[] = [postRoutes, homeRoutes, tagIndexRoutes, tagRoutes, authorRoutes, pageRoutes, notFoundRoutes];
 
 /**
  * Every HTML page of the site as a route. `htmlKeys` names rendered posts' HTML (equal names, equal HTML: the
@@ -86,23 +113,25 @@ function postRoutes({ site, config, views, keys }: RouteContext): Route[] {
     const newer = site.posts[i - 1];
     const older = site.posts[i + 1];
     const neighbours = () => ({
-      newer: newer ? { title: newer.title, url: siteUrl(config, postPath(newer.slug)) } : null,
-      older: older ? { title: older.title, url: siteUrl(config, postPath(older.slug)) } : null,
+      newer: newer ? { title: newer.title, url: siteUrl(config, postPath(newer, config)) } : null,
+      older: older ? { title: older.title, url: siteUrl(config, postPath(older, config)) } : null,
     });
-    const common = () => views.common('post', post.title, post.description ?? post.excerpt, postPath(post.slug));
+    const common = () => views.common('post', post.title, post.description ?? post.excerpt, postPath(post, config));
+    const related = () => (site.related.get(post) ?? []).map((other) => ({ title: other.title, url: siteUrl(config, postPath(other, config)), date: keys.summary(other).date }));
     return {
-      path: postPath(post.slug),
+      path: postPath(post, config),
       kind: 'post',
       template: 'post',
-      data: () => ({ ...common(), post: views.post(post, true), ...neighbours() }),
+      origin: post.slugLoc ?? { file: post.sourcePath },
+      data: () => ({ ...common(), post: views.post(post, true), ...neighbours(), related: related() }),
       deps: {
         // The key names the post's view by its summary's key (shared with the list pages) and its HTML by htmlKey
         // rather than holding them: cheaper than escaping them into JSON, and the HTML of a post from the cache is
         // not even decoded unless its page is rendered.
-        keyText: () => `${JSON.stringify([common().page, neighbours()])}\n${keys.summaryKey(post)}\n${keys.htmlKey(post)}`,
+        keyText: () => `${JSON.stringify([common().page, neighbours(), related()])}\n${keys.summaryKey(post)}\n${keys.htmlKey(post)}`,
         memoryKey: () => ({
           // Tag keys are JSON, so they hold no raw newline: joined by newlines, they need no escaping.
-          text: `${JSON.stringify([newer?.title, newer?.slug, older?.title, older?.slug])}\n${keys.tagKey(post)}`,
+          text: `${JSON.stringify([newer?.title, newer?.slug, older?.title, older?.slug, related()])}\n${keys.tagKey(post)}`,
           deps: [post],
         }),
       },
@@ -111,7 +140,7 @@ function postRoutes({ site, config, views, keys }: RouteContext): Route[] {
 }
 
 /** A page listing post summaries (home pages, tag pages); `key` names its data but the summaries in memory. */
-function listRoute(kind: 'home' | 'tag', path: string, data: () => Record<string, unknown>, items: RenderedPost[], key: unknown[], keys: PostKeys): Route {
+function listRoute(kind: 'home' | 'tag' | 'author', path: string, data: () => Record<string, unknown>, items: RenderedPost[], key: unknown[], keys: PostKeys): Route {
   return {
     path,
     kind,
@@ -119,7 +148,8 @@ function listRoute(kind: 'home' | 'tag', path: string, data: () => Record<string
     data: () => ({ ...data(), posts: items.map(keys.summary) }),
     deps: {
       keyText: () => {
-        const { site: _, ...rest } = data();
+        // The site and the data files are in every key's salt already (see renderCacheSalt).
+        const { site: _, data: __, ...rest } = data();
         return `${JSON.stringify(rest)}\n${items.map(keys.summaryKey).join('\n')}`;
       },
       memoryKey: () => ({ text: `${JSON.stringify(key)}\n${items.map(keys.tagKey).join('\n')}`, deps: items }),
@@ -142,7 +172,7 @@ function tagIndexRoutes({ site, config, views }: RouteContext): Route[] {
 
 function tagRoutes({ site, config, views, keys }: RouteContext): Route[] {
   return site.tags.flatMap((tag) => {
-    const base = tagPath(tag.slug);
+    const base = tagPath(tag.slug, config);
     return paginate(tag.posts, config.postsPerPage, base).map((page) => {
       const title = page.page === 1 ? `Posts tagged “${tag.name}”` : `Posts tagged “${tag.name}”, page ${page.page}`;
       const data = () => ({
@@ -152,6 +182,35 @@ function tagRoutes({ site, config, views, keys }: RouteContext): Route[] {
         tagFeeds: { rss: siteUrl(config, `${base}rss.xml`), atom: siteUrl(config, `${base}atom.xml`) },
       });
       return listRoute('tag', page.path, data, page.items, ['tag', title, base, page.page, page.totalPages, views.tagView(tag)], keys);
+    });
+  });
+}
+
+/** The pages folder's pages: `page.hbs` gets the page's `html` and other front matter (`data`) in `page`. */
+function pageRoutes({ site, views }: RouteContext): Route[] {
+  return site.pages.map((page) => {
+    const data = () => {
+      const common = views.common('page', page.title, page.description ?? page.excerpt, page.path);
+      return { ...common, page: { ...common.page, html: page.html, data: page.data } };
+    };
+    return { path: page.path, kind: 'page', template: 'page', origin: page.slugLoc, data, deps: {} };
+  });
+}
+
+/** An author's pages, `/authors/<slug>/` (paginated like tag pages), when the blog has more than one author. */
+function authorRoutes({ site, config, views, keys }: RouteContext): Route[] {
+  if (!views.hasAuthorPages) return [];
+  return site.authors.flatMap((author) => {
+    const base = authorPath(author.slug);
+    return paginate(author.posts, config.postsPerPage, base).map((page) => {
+      const title = page.page === 1 ? `Posts by ${author.name}` : `Posts by ${author.name}, page ${page.page}`;
+      const data = () => ({
+        ...views.common('author', title, author.bio || `Posts by ${author.name} on ${config.title}`, page.path),
+        pagination: views.pagination(page),
+        tag: null,
+        author: views.authorView(author),
+      });
+      return listRoute('author', page.path, data, page.items, ['author', title, base, page.page, page.totalPages, views.authorView(author)], keys);
     });
   });
 }
@@ -191,7 +250,8 @@ function postKeys(views: Views, htmlKeys: WeakMap<RenderedPost, string> | undefi
       }
       return key;
     },
-    tagKey: once((post: RenderedPost) => `[${views.postTags(post).map(tagViewKey).join(',')}]`),
+    // Its authors' views too: whether they link to author pages depends on the other posts.
+    tagKey: once((post: RenderedPost) => `[${views.postTags(post).map(tagViewKey).join(',')}]${JSON.stringify(views.postAuthors(post))}`),
     summary,
     // A list page's key hashes each listed post by the hash of its summary, computed once per post: the same
     // summary appears on a home page and on each of its tags' pages.

@@ -12,6 +12,8 @@ export interface StructuredDataContext {
     title: string;
     description: string;
     author: string;
+    /** The authors, when the context has them (a theme's own context may give `author` alone). */
+    authors?: { name: string; url: string | null }[];
     date: { dateTime: string };
     updated: { dateTime: string } | null;
     imageUrl: string | null;
@@ -38,7 +40,9 @@ export function structuredData(context: StructuredDataContext): Record<string, u
       '@type': 'BlogPosting',
       headline: post.title,
       description: post.description || undefined,
-      author: person(post.author || site.author),
+      author: post.authors && post.authors.length > 1
+        ? post.authors.map((author) => person(author.name))
+        : person(post.authors?.[0]?.name || post.author || site.author),
       datePublished: post.date.dateTime,
       dateModified: (post.updated ?? post.date).dateTime,
       image: post.imageUrl ?? undefined,
@@ -50,6 +54,9 @@ export function structuredData(context: StructuredDataContext): Record<string, u
     };
   }
   if (page.isHome) return { '@context': 'https://schema.org', ...blog, author: person(site.author) };
+  if (page.kind === 'page') {
+    return { '@context': 'https://schema.org', '@type': 'WebPage', name: page.title, description: page.description || undefined, url: page.canonical, inLanguage: site.language, isPartOf: blog };
+  }
   return {
     '@context': 'https://schema.org',
     '@type': 'CollectionPage',

@@ -13,7 +13,7 @@ import { partialReferences, type PartialReference } from './partial-references.j
 export const builtinTemplatesDir = fileURLToPath(new URL('../../templates/', import.meta.url));
 
 /** Page templates every theme provides. */
-export const pageTemplates = ['layout', 'post', 'list', 'tags', '404'] as const;
+export const pageTemplates = ['layout', 'post', 'list', 'tags', 'page', '404'] as const;
 export type PageTemplateName = (typeof pageTemplates)[number];
 
 /** A compiled template and the file it came from. */
@@ -45,19 +45,27 @@ export async function loadTemplates(
   registerHelpers: (hb: typeof Handlebars) => void,
   memo?: { last?: { key: string; theme: Theme } },
   verified?: VerifiedTemplates,
+  extend: TemplateExtensions = {},
 ): Promise<{ theme?: Theme; diagnostics: Diagnostic[] }> {
   const files = new Map<string, string>();
-  for (const dir of [builtinTemplatesDir, localDir]) {
+  for (const dir of [builtinTemplatesDir, extend.themeDir, localDir]) {
     if (!dir || !(await isDirectory(dir))) continue;
     for (const file of await walk(dir)) files.set(path.relative(dir, file).split(path.sep).join('/'), file);
   }
+  // Partials written in the config win over files of the same name; their "file" is the config file.
+  const inline = new Map<string, string>();
+  for (const [name, source] of Object.entries(extend.partials?.sources ?? {})) {
+    files.set(`partials/${name}.hbs`, extend.partials!.file);
+    inline.set(`partials/${name}.hbs`, source);
+  }
+  const read = (rel: string, file: string) => inline.get(rel) ?? fs.readFile(file, 'utf8');
   // With a memo (the dev server; the helpers' config is the memo's), the theme is compiled again only when the set
   // of template files or one file's size, mtime or inode changed.
   let key: string | undefined;
   if (memo || verified) {
     key = JSON.stringify([...files].sort().map(([rel, file]) => {
       const stat = fsSync.statSync(file, { throwIfNoEntry: false });
-      return [rel, file, stat?.size, stat?.mtimeMs, stat?.ino];
+      return inline.has(rel) ? [rel, inline.get(rel)] : [rel, file, stat?.size, stat?.mtimeMs, stat?.ino];
     }));
     if (memo?.last?.key === key) return { theme: memo.last.theme, diagnostics: [] };
     if (memo) memo.last = undefined;
@@ -65,7 +73,7 @@ export async function loadTemplates(
   // The same template files (paths and stats) compiled without errors by an earlier build: Handlebars is loaded
   // and the templates compiled only when some page is rendered.
   if (verified && key !== undefined && verified.has(key)) {
-    const theme = await lazyTheme(files, registerHelpers, verified);
+    const theme = await lazyTheme(files, read, registerHelpers, verified);
     if (theme) {
       if (memo) memo.last = { key, theme };
       return { theme, diagnostics: [] };
@@ -77,8 +85,8 @@ export async function loadTemplates(
   const diagnostics: Diagnostic[] = [];
   const specs = new Map<string, string>();
   const references: (PartialReference & { file: string })[] = [];
-  const compile = async (file: string): Promise<CompiledTemplate | undefined> => {
-    const source = await fs.readFile(file, 'utf8');
+  const compile = async (rel: string, file: string): Promise<CompiledTemplate | undefined> => {
+    const source = await read(rel, file);
     try {
       const ast = handlebars.parse(source);
       for (const reference of partialReferences(ast)) references.push({ file, ...reference });
@@ -87,7 +95,8 @@ export async function loadTemplates(
       specs.set(hash, spec);
       return { file, source, render };
     } catch (cause) {
-      diagnostics.push(templateSyntaxError(file, source, cause));
+      // A partial written in the config: its lines are not the config file's, so the message names the partial.
+      diagnostics.push(templateSyntaxError(file, source, cause, inline.has(rel) ? rel.slice('partials/'.length, -'.hbs'.length) : undefined));
       return undefined;
     }
   };
@@ -99,13 +108,13 @@ export async function loadTemplates(
     if (rel.startsWith('assets/')) {
       assets.set(rel, file);
     } else if (rel.startsWith('partials/') && rel.endsWith('.hbs')) {
-      const compiled = await compile(file);
+      const compiled = await compile(rel, file);
       if (!compiled) continue;
       const name = rel.slice('partials/'.length, -'.hbs'.length);
       partials.set(name, compiled);
       handlebars.registerPartial(name, compiled.render);
     } else if (rel.endsWith('.hbs') && (pageTemplates as readonly string[]).includes(rel.slice(0, -4))) {
-      const compiled = await compile(file);
+      const compiled = await compile(rel, file);
       if (compiled) pages[rel.slice(0, -4) as PageTemplateName] = compiled;
     }
   }
@@ -123,6 +132,14 @@ export async function loadTemplates(
   if (memo && key !== undefined) memo.last = { key, theme };
   if (verified && key !== undefined) verified.add(key, specs);
   return { theme, diagnostics };
+}
+
+/** Where templates come from besides the built-in theme and the blog's `templates/`. */
+export interface TemplateExtensions {
+  /** A theme's folder: its `templates/` sits between the built-in theme and the blog's. @default undefined */
+  themeDir?: string;
+  /** Partials written in the config (name → source), and the config file they are reported at. @default undefined */
+  partials?: { file: string; sources: Readonly<Record<string, string>> };
 }
 
 /**
@@ -190,7 +207,7 @@ export function handlebarsVersion(): string {
  * A theme whose sources are read but not compiled: the Handlebars environment, partials and page templates are
  * made on first use, exactly as {@link loadTemplates} makes them. Undefined when a page template is missing.
  */
-async function lazyTheme(files: Map<string, string>, registerHelpers: (hb: typeof Handlebars) => void, verified: VerifiedTemplates): Promise<Theme | undefined> {
+async function lazyTheme(files: Map<string, string>, read: (rel: string, file: string) => string | Promise<string>, registerHelpers: (hb: typeof Handlebars) => void, verified: VerifiedTemplates): Promise<Theme | undefined> {
   const partials = new Map<string, CompiledTemplate>();
   const assets = new Map<string, string>();
   const pages: Partial<Record<PageTemplateName, CompiledTemplate>> = {};
@@ -217,9 +234,9 @@ async function lazyTheme(files: Map<string, string>, registerHelpers: (hb: typeo
   for (const [rel, file] of [...files].sort()) {
     if (rel.startsWith('assets/')) assets.set(rel, file);
     else if (rel.startsWith('partials/') && rel.endsWith('.hbs')) {
-      partials.set(rel.slice('partials/'.length, -'.hbs'.length), lazyTemplate(file, await fs.readFile(file, 'utf8')));
+      partials.set(rel.slice('partials/'.length, -'.hbs'.length), lazyTemplate(file, await read(rel, file)));
     } else if (rel.endsWith('.hbs') && (pageTemplates as readonly string[]).includes(rel.slice(0, -4))) {
-      pages[rel.slice(0, -4) as PageTemplateName] = lazyTemplate(file, await fs.readFile(file, 'utf8'));
+      pages[rel.slice(0, -4) as PageTemplateName] = lazyTemplate(file, await read(rel, file));
     }
   }
   if (pageTemplates.some((name) => !pages[name])) return undefined;
@@ -234,7 +251,10 @@ async function lazyTheme(files: Map<string, string>, registerHelpers: (hb: typeo
   };
 }
 
-function templateSyntaxError(file: string, source: string, cause: unknown): Diagnostic {
+/** A Handlebars compile error as a diagnostic; `partial` names a partial written in the config (located at the config file alone). */
+function templateSyntaxError(file: string, source: string, cause: unknown, partial?: string): Diagnostic {
+  // The hint is the same as a file's; the message and place are the config partial's.
+  if (partial !== undefined) return { ...templateSyntaxError(file, source, cause), ...configPartialError(file, cause, partial) };
   const e = cause as { message?: string; lineNumber?: number; column?: number };
   const message = String(e.message ?? cause);
   const parseLine = /Parse error on line (\d+)/.exec(message);
@@ -259,6 +279,17 @@ function templateSyntaxError(file: string, source: string, cause: unknown): Diag
     }
     return undefined;
   }
+}
+
+/** The message of a config partial's syntax error, at the config file: the partial's own lines are not the file's. */
+function configPartialError(file: string, cause: unknown, partial: string): Pick<Diagnostic, 'message' | 'loc'> {
+  const message = String((cause as Error)?.message ?? cause);
+  const mismatch = /^(\S+) doesn't match (\S+)/.exec(message);
+  const expecting = /got '([^']+)'/.exec(message);
+  const args = mismatch ? { problem: 'mismatch' as const, open: mismatch[1], close: mismatch[2], partial }
+    : /Parse error on line/.test(message) ? { problem: 'parse' as const, unexpected: expecting?.[1], partial }
+      : { problem: 'other' as const, reason: message.replace(/ - \d+:\d+$/, ''), partial };
+  return { message: error('TemplateSyntax', args).message, loc: { file } };
 }
 
 function findMustache(source: string, line: number): number | undefined {

@@ -8,7 +8,8 @@ const single = ['href', 'src', 'poster', 'cite', 'action'] as const;
 
 /**
  * Rewrites every relative URL in an HTML fragment against `base` (the page's absolute URL), so the HTML
- * still works outside the site, as in a feed reader. Anchors (`#fn-1`) become `base#fn-1`.
+ * still works outside the site, as in a feed reader. Anchors (`#fn-1`) become `base#fn-1`. Headings' `#` links
+ * (heading-anchor.ts) are left out.
  */
 export function absolutizeHtml(html: string, base: string): string {
   const tree = fromHtml(html, { fragment: true }) as Root;
@@ -20,7 +21,12 @@ export function absolutizeHtml(html: string, base: string): string {
       return value;
     }
   };
-  visit(tree, 'element', (node) => {
+  visit(tree, 'element', (node, index, parent) => {
+    // A heading's `#` link to itself is for readers of the page; a feed reader would show a stray "#".
+    if (parent && index !== undefined && node.tagName === 'a' && Array.isArray(node.properties.className) && node.properties.className.includes('heading-anchor')) {
+      parent.children.splice(index, 1);
+      return index;
+    }
     for (const attribute of single) {
       const value = node.properties[attribute];
       if (typeof value === 'string' && value !== '') node.properties[attribute] = resolve(value);

@@ -1,6 +1,6 @@
 import { isoInZone } from '../content/dates.js';
 import type { RenderedPost, Site } from './model.js';
-import { feedItemHtml, feedPosts, feedUpdated, siteScope, type FeedOptions, type FeedScope } from './feed.js';
+import { authorNames, feedId, feedItemHtml, feedPosts, feedUpdated, siteScope, type FeedOptions, type FeedScope } from './feed.js';
 import { tagSlug } from './tags.js';
 import { absoluteUrl, postPath } from './urls.js';
 import { escapeXml } from './xml.js';
@@ -16,7 +16,7 @@ export interface DatedFeedOptions extends FeedOptions {
 
 /**
  * Atom 1.0 (RFC 4287) for the same posts as the RSS feed: the post's absolute URL as each entry's `id` (stable
- * across rebuilds, like the RSS guid), RFC 3339 dates in the site's time zone, the summary and the full HTML
+ * across rebuilds, like the RSS guid; a `urn:uuid:` for a site without `url`, see feedId), RFC 3339 dates in the site's time zone, the summary and the full HTML
  * (`type="html"`, every URL absolute).
  */
 export function renderAtom(site: Site, options: DatedFeedOptions, scope: FeedScope = siteScope(site, options)): string {
@@ -27,7 +27,7 @@ export function renderAtom(site: Site, options: DatedFeedOptions, scope: FeedSco
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${escapeXml(options.language)}">`,
-    `  <id>${escapeXml(home)}</id>`,
+    `  <id>${escapeXml(feedId(options, scope.pagePath))}</id>`,
     `  <title>${escapeXml(scope.title)}</title>`,
     ...(scope.description ? [`  <subtitle>${escapeXml(scope.description)}</subtitle>`] : []),
     // An empty feed still needs <updated>: the epoch keeps it deterministic.
@@ -44,15 +44,15 @@ export function renderAtom(site: Site, options: DatedFeedOptions, scope: FeedSco
 }
 
 function renderEntry(post: RenderedPost, site: Site, options: DatedFeedOptions): string {
-  const link = absoluteUrl(options, postPath(post.slug));
+  const link = absoluteUrl(options, postPath(post, options));
   return [
     '  <entry>',
-    `    <id>${escapeXml(link)}</id>`,
+    `    <id>${escapeXml(feedId(options, postPath(post, options)))}</id>`,
     `    <title>${escapeXml(post.title)}</title>`,
     `    <link rel="alternate" type="text/html" href="${escapeXml(link)}"/>`,
     `    <published>${isoInZone(post.date.instant, options.timezone)}</published>`,
     `    <updated>${isoInZone((post.updated ?? post.date).instant, options.timezone)}</updated>`,
-    ...(post.author ? [`    <author><name>${escapeXml(post.author)}</name></author>`] : []),
+    ...authorNames(site, post).map((name) => `    <author><name>${escapeXml(name)}</name></author>`),
     ...post.tags.map((tag) => `    <category term="${escapeXml(site.tagsBySlug.get(tagSlug(tag))?.name ?? tag)}"/>`),
     `    <summary>${escapeXml(post.description ?? post.excerpt)}</summary>`,
     `    <content type="html">${escapeXml(feedItemHtml(post, options.itemsHtml))}</content>`,

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { error, type Diagnostic } from '../diagnostics/error.js';
-import type { Post, RenderedPost, Site } from './model.js';
+import type { Post, RenderedPage, RenderedPost, Site } from './model.js';
+import { groupAuthors, type AuthorsConfig } from './authors.js';
+import { relatedPosts } from './related.js';
 import { groupTags } from './tags.js';
 
 /** What decides whether a post is published. */
@@ -60,7 +62,7 @@ export function comparePosts(a: Post, b: Post): number {
 export function buildSite(
   posts: RenderedPost[],
   left: { drafts: Post[]; scheduled: Post[] },
-  options: { language: string },
+  options: { language: string; authors?: AuthorsConfig; related?: number; pages?: RenderedPage[]; nav?: RenderedPage[] },
 ): Site {
   const sorted = [...posts].sort(comparePosts);
   const tags = groupTags(sorted, options.language);
@@ -68,7 +70,11 @@ export function buildSite(
     posts: sorted,
     tags,
     tagsBySlug: new Map(tags.map((tag) => [tag.slug, tag])),
+    ...groupAuthors(sorted, options.authors ?? {}, options.language),
+    related: relatedPosts(sorted, { limit: options.related ?? 3 }),
     drafts: left.drafts,
     scheduled: left.scheduled,
+    pages: options.pages ?? [],
+    nav: options.nav ?? [],
   };
 }

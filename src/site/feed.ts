@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { RenderedPost, Site, Tag } from './model.js';
 import { tagSlug } from './tags.js';
 import { absoluteUrl, postPath, tagPath, unresolvedOrigin, type FeedItemBase, type UrlConfig } from './urls.js';
@@ -30,7 +31,7 @@ export function siteScope(site: Site, options: FeedOptions): FeedScope {
 
 /** A tag's feeds' scope: its posts, under its page's folder. */
 export function tagScope(tag: Tag, options: FeedOptions): FeedScope {
-  return { posts: tag.posts, pagePath: tagPath(tag.slug), title: `${options.title}: ${tag.name}`, description: `Posts tagged “${tag.name}” on ${options.title}` };
+  return { posts: tag.posts, pagePath: tagPath(tag.slug, options), title: `${options.title}: ${tag.name}`, description: `Posts tagged “${tag.name}” on ${options.title}` };
 }
 
 /** The items' absolutized HTML of earlier builds (the build wraps its store in one of these). */
@@ -109,14 +110,40 @@ export function allFeedPosts<P extends { tags: readonly string[] }>(posts: reado
   return [...result];
 }
 
+/**
+ * The id of a feed, entry or item at a site path: its absolute URL when the site has a `url` (what the ids have always
+ * been, so readers see no item twice). Without one, links are root-relative, which Atom's ids (IRIs) and RSS
+ * permalinks may not be: the id is then a name-based UUID (RFC 9562 version 5, `urn:uuid:…`) of the site's title and
+ * the path, the same on every rebuild and machine, and different for two blogs of other titles.
+ */
+export function feedId(options: UrlConfig & { title: string }, sitePath: string): string {
+  return options.url ? absoluteUrl(options, sitePath) : `urn:uuid:${uuidV5(`blogbuild:${options.title}:${options.basePath}${sitePath}`)}`;
+}
+
+/** The URL namespace of RFC 9562 (6ba7b811-9dad-11d1-80b4-00c04fd430c8). */
+const urlNamespace = Buffer.from('6ba7b8119dad11d180b400c04fd430c8', 'hex');
+
+function uuidV5(name: string): string {
+  const bytes = createHash('sha1').update(urlNamespace).update(name).digest().subarray(0, 16);
+  bytes[6] = (bytes[6] & 0x0f) | 0x50;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The display names of a post's authors (see groupAuthors), for the feeds. */
+export function authorNames(site: Site, post: RenderedPost): string[] {
+  return (site.authorsOf.get(post) ?? []).map((author) => author.name);
+}
+
 /** Where the relative URLs of a post's feed item resolve. */
-export function feedItemBase(options: UrlConfig, post: { slug: string }): FeedItemBase {
-  const link = absoluteUrl(options, postPath(post.slug));
+export function feedItemBase(options: UrlConfig, post: Parameters<typeof postPath>[0]): FeedItemBase {
+  const link = absoluteUrl(options, postPath(post, options));
   return options.url ? { base: link, rootRelative: false } : { base: `${unresolvedOrigin}${link}`, rootRelative: true };
 }
 
 /**
- * RSS 2.0 for the newest posts: absolute links, `guid isPermaLink="true"`, RFC 822 dates, `dc:creator`
+ * RSS 2.0 for the newest posts: absolute links, `guid isPermaLink="true"` (a `urn:uuid:` without `url`, see feedId), RFC 822 dates, `dc:creator`
  * for authors (RSS's own `<author>` must be an e-mail address), a category per tag, and the full HTML in
  * `content:encoded` with every URL made absolute (`itemsHtml`, from {@link renderFeedItemsHtml}). Dates come from
  * the posts, so the feed is deterministic.
@@ -150,15 +177,16 @@ export function renderFeed(
 }
 
 function renderItem(post: RenderedPost, site: Site, options: FeedOptions & { itemsHtml: ReadonlyMap<RenderedPost, string> }): string {
-  const link = absoluteUrl(options, postPath(post.slug));
+  const link = absoluteUrl(options, postPath(post, options));
   const html = feedItemHtml(post, options.itemsHtml);
   return [
     '    <item>',
     `      <title>${escapeXml(post.title)}</title>`,
     `      <link>${escapeXml(link)}</link>`,
-    `      <guid isPermaLink="true">${escapeXml(link)}</guid>`,
+    // Without a `url` the link is root-relative, which a permalink guid may not be.
+    options.url ? `      <guid isPermaLink="true">${escapeXml(link)}</guid>` : `      <guid isPermaLink="false">${feedId(options, postPath(post, options))}</guid>`,
     `      <pubDate>${post.date.instant.toUTCString()}</pubDate>`,
-    ...(post.author ? [`      <dc:creator>${escapeXml(post.author)}</dc:creator>`] : []),
+    ...authorNames(site, post).map((name) => `      <dc:creator>${escapeXml(name)}</dc:creator>`),
     // The tag's site-wide name, so a tag spelled two ways is one category, named as on its tag page.
     ...post.tags.map((tag) => `      <category>${escapeXml(site.tagsBySlug.get(tagSlug(tag))?.name ?? tag)}</category>`),
     `      <description>${escapeXml(post.description ?? post.excerpt)}</description>`,

@@ -1,6 +1,6 @@
 import { isoInZone } from '../content/dates.js';
 import type { RenderedPost, Site } from './model.js';
-import { feedItemHtml, feedPosts } from './feed.js';
+import { authorNames, feedId, feedItemHtml, feedPosts } from './feed.js';
 import type { DatedFeedOptions } from './atom.js';
 import { tagSlug } from './tags.js';
 import { absoluteUrl, postPath } from './urls.js';
@@ -27,16 +27,16 @@ export function renderJsonFeed(site: Site, options: DatedFeedOptions): string {
 }
 
 function item(post: RenderedPost, site: Site, options: DatedFeedOptions) {
-  const link = absoluteUrl(options, postPath(post.slug));
+  const link = absoluteUrl(options, postPath(post, options));
   return {
-    id: link,
+    id: feedId(options, postPath(post, options)),
     url: link,
     title: xmlText(post.title),
     content_html: xmlText(feedItemHtml(post, options.itemsHtml)),
     summary: xmlText(post.description ?? post.excerpt),
     date_published: isoInZone(post.date.instant, options.timezone),
     ...(post.updated ? { date_modified: isoInZone(post.updated.instant, options.timezone) } : {}),
-    ...(post.author ? { authors: [{ name: xmlText(post.author) }] } : {}),
+    ...(post.authors.length ? { authors: authorNames(site, post).map((name) => ({ name: xmlText(name) })) } : {}),
     ...(post.tags.length ? { tags: post.tags.map((tag) => xmlText(site.tagsBySlug.get(tagSlug(tag))?.name ?? tag)) } : {}),
   };
 }

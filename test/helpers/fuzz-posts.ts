@@ -1,6 +1,7 @@
 /**
  * fast-check arbitraries for whole post files: front matter (YAML scalars of every type, nesting, unicode,
- * control characters, broken syntax) and markdown bodies (random mixes of GFM constructs, moderately nested).
+ * control characters, broken syntax) and markdown bodies (random mixes of GFM constructs, moderately nested, now
+ * and then nested around the depth limit).
  * Used by test/fuzz.test.ts; `npm run fuzz` runs the same property for longer.
  */
 import fc from 'fast-check';
@@ -107,8 +108,33 @@ const block: fc.Arbitrary<string> = fc.letrec((tie) => ({
   ),
 })).block;
 
-/** A markdown body: blocks separated by blank lines (or not), sometimes with a leading `# Title`. */
-const body = fc.tuple(fc.boolean(), fc.array(block, { maxLength: 8 }), fc.constantFrom('\n\n', '\n', '\r\n\r\n')).map(([heading, blocks, separator]) => (heading ? '# Heading title\n\n' : '') + blocks.join(separator));
+/**
+ * Deep nesting around `markdown.limits.maxDepth` (100 by default): quotes, lists, brackets, raw HTML, emphasis.
+ * Beyond the limit it must fail with a located MarkdownTooComplex; within it, build.
+ */
+const deepBlock = fc.tuple(fc.integer({ min: 10, max: 140 }), fc.constantFrom('quote', 'quote-lines', 'list', 'markers', 'brackets', 'html', 'emphasis'), word).map(([n, kind, text]) => {
+  const levels = Array.from({ length: n }, (_, i) => i);
+  switch (kind) {
+    case 'quote':
+      return `${'> '.repeat(n)}${text}`;
+    case 'quote-lines':
+      return levels.map((i) => `${'>'.repeat(i + 1)} ${text}`).join('\n');
+    case 'list':
+      return levels.map((i) => `${'  '.repeat(i)}- ${text}`).join('\n');
+    case 'markers':
+      return `${'- '.repeat(n)}${text}`;
+    case 'brackets':
+      return `${'!['.repeat(n)}${text}${'](y)'.repeat(n)}`;
+    case 'html':
+      return `<div>${'<span>'.repeat(n)}${text}${'</span>'.repeat(n)}</div>`;
+    default:
+      return `${'*a **b '.repeat(n)}${text}`;
+  }
+});
+
+/** A markdown body: blocks separated by blank lines (or not), sometimes with a leading `# Title`, and one in twenty with a deep block. */
+const body = fc.tuple(fc.boolean(), fc.array(block, { maxLength: 8 }), fc.oneof({ weight: 19, arbitrary: fc.constant('') }, { weight: 1, arbitrary: deepBlock }), fc.constantFrom('\n\n', '\n', '\r\n\r\n'))
+  .map(([heading, blocks, deep, separator]) => (heading ? '# Heading title\n\n' : '') + (deep ? [...blocks, deep] : blocks).join(separator));
 
 /** A whole post file: front matter fenced (or unclosed, or absent) and a body. */
 export const postFile = fc.tuple(frontMatter, body, fc.constantFrom('closed', 'closed', 'closed', 'closed', 'unclosed', 'none', 'crlf')).map(([yamlText, markdown, shape]) => {

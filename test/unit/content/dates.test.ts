@@ -97,6 +97,27 @@ describe('parseDate: date-times without an offset are wall time in the site time
   });
 });
 
+describe('parseDate: dates written with a month name (other generators\' posts)', () => {
+  it.each([
+    ['11 Oct 2023', '2023-10-11'],
+    ['6 December 2024', '2024-12-06'],
+    ['December 6, 2024', '2024-12-06'],
+    ['Jan 31 2024', '2024-01-31'],
+    ['Tue, 15 Nov 1994 12:45:26 GMT', '1994-11-15'],
+  ])('%s is the calendar date %s in every time zone', (text, iso) => {
+    for (const zone of ['UTC', ny, 'Pacific/Kiritimati']) {
+      const date = ok(text, zone);
+      expect(date.isDateOnly).toBe(true);
+      expect(date.iso).toBe(iso);
+    }
+  });
+
+  it('checks the day exists and the month is a month', () => {
+    expect(parseDate('31 Feb 2024', 'UTC')).toBe('"2024-02-31" does not exist (February 2024 has 29 days)');
+    expect(typeof parseDate('6 Decembre 2024', 'UTC')).toBe('string');
+  });
+});
+
 describe('parseDate: invalid dates', () => {
   it.each([
     ['2024-13-31', '"2024-13-31" has no month 13 (months go from 01 to 12)'],
@@ -105,9 +126,9 @@ describe('parseDate: invalid dates', () => {
     ['2024-04-31', '"2024-04-31" does not exist (April 2024 has 30 days)'],
     ['2024-01-00', '"2024-01-00" has no day 0'],
     ['next tuesday', '"next tuesday" is not written as YYYY-MM-DD or an ISO date-time'],
-    ['Jan 31 2024', '"Jan 31 2024" is not written as YYYY-MM-DD or an ISO date-time'],
     ['2024-1-31', '"2024-1-31" is not written as YYYY-MM-DD or an ISO date-time'],
-    ['31/01/2024', '"31/01/2024" is not written as YYYY-MM-DD or an ISO date-time'],
+    ['31/01/2024', '"31/01/2024" is written in numbers only, and blogbuild does not guess which is the day and which the month; write it as YYYY-MM-DD'],
+    ['03/04/2024', '"03/04/2024" is written in numbers only, and blogbuild does not guess which is the day and which the month (March 4 or 3 April?); write it as YYYY-MM-DD'],
     ['2024-01-31T24:00', '"2024-01-31T24:00" has no time of day 24:00'],
     ['2024-01-31T10:60:00', '"2024-01-31T10:60:00" has no time of day 10:60:00'],
     ['2024-02-30T10:00Z', '"2024-02-30T10:00Z" does not exist (February 2024 has 29 days)'],

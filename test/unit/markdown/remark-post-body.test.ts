@@ -20,10 +20,12 @@ describe('remarkPostBody', () => {
     expect(excerptOf('![A cat](cat.png)\n\n🎉🎉\n\nThe real first words.').excerpt).toBe('The real first words.');
   });
 
-  it('takes everything before <!-- more --> and removes the marker', () => {
+  it('takes everything before <!-- more --> and puts an element in place of the marker, for the HTML excerpt', () => {
     const { excerpt, tree } = excerptOf('One.\n\n## Heading\n\nTwo.\n\n<!-- more -->\n\nThree.');
     expect(excerpt).toBe('One. Two.');
-    expect(JSON.stringify(tree)).not.toContain('more');
+    expect(JSON.stringify(tree)).not.toContain('<!--');
+    const children = (tree as { children: { type: string; data?: { hName?: string } }[] }).children;
+    expect(children.map((node) => node.data?.hName ?? node.type)).toEqual(['paragraph', 'heading', 'paragraph', 'blogbuild-more', 'paragraph']);
   });
 
   it('drops the leading # heading only when it supplied the title', () => {

@@ -1,17 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { absolutizeHtml } from '../../../src/site/absolute-urls.js';
-import { absoluteUrl, outputPath, postPath, siteUrl, tagPath } from '../../../src/site/urls.js';
+import { absoluteUrl, outputPath, pagePath, postPath, siteUrl, tagPath } from '../../../src/site/urls.js';
 
 const blog = { url: 'https://example.org/blog/', basePath: '/blog/' };
 const bare = { url: '', basePath: '/' };
+const day = { instant: new Date('2024-12-31T00:00:00Z'), isDateOnly: true, iso: '2024-12-31' };
+const hello = { slug: 'hello', date: day };
 
 describe('site URLs', () => {
   it('prefixes the base path once', () => {
-    expect(siteUrl(blog, postPath('hello'))).toBe('/blog/posts/hello/');
+    expect(siteUrl(blog, postPath(hello, blog))).toBe('/blog/posts/hello/');
     expect(siteUrl(blog, '/rss.xml')).toBe('/blog/rss.xml');
     expect(siteUrl(blog, '')).toBe('/blog/');
     expect(siteUrl(blog, 'https://other.example/')).toBe('https://other.example/');
-    expect(siteUrl(bare, tagPath('c-plus-plus'))).toBe('/tags/c-plus-plus/');
+    expect(siteUrl(bare, tagPath('c-plus-plus', bare))).toBe('/tags/c-plus-plus/');
   });
 
   it('makes absolute URLs only when the site has a url', () => {
@@ -22,8 +24,27 @@ describe('site URLs', () => {
   it('maps site paths to output files, decoding non-ASCII slugs', () => {
     expect(outputPath('')).toBe('index.html');
     expect(outputPath('posts/x/')).toBe('posts/x/index.html');
-    expect(outputPath(tagPath('日本語'))).toBe('tags/日本語/index.html');
+    expect(outputPath(tagPath('日本語', bare))).toBe('tags/日本語/index.html');
     expect(outputPath('rss.xml')).toBe('rss.xml');
+  });
+});
+
+describe('permalinks', () => {
+  const permalinks = { post: '/:year/:month/:day/:slug/', tag: '/topics/:slug/', page: '/p/:slug/' };
+
+  it('fills a post pattern with the date\'s calendar day in the site\'s zone and the encoded slug', () => {
+    expect(postPath(hello, { permalinks })).toBe('2024/12/31/hello/');
+    // A date-time's iso is already in the site's time zone: 23:30 in Los Angeles on the 1st is the 1st there.
+    const late = { instant: new Date('2025-03-02T07:30:00Z'), isDateOnly: false, iso: '2025-03-01T23:30:00-08:00' };
+    expect(postPath({ slug: 'late', date: late }, { permalinks })).toBe('2025/03/01/late/');
+    expect(postPath({ slug: 'café au lait', date: day }, { permalinks: { ...permalinks, post: '/:slug/' } })).toBe('caf%C3%A9%20au%20lait/');
+  });
+
+  it('fills tag and page patterns', () => {
+    expect(tagPath('c-plus-plus', { permalinks })).toBe('topics/c-plus-plus/');
+    expect(pagePath(['docs', 'faq'])).toBe('docs/faq/');
+    expect(pagePath(['docs', 'faq'], '/p/:slug/')).toBe('p/faq/');
+    expect(pagePath([], '/:path/')).toBe('');
   });
 });
 

@@ -1,0 +1,89 @@
+import path from 'node:path';
+import { error, warning, type Diagnostic } from '../diagnostics/error.js';
+import type { Post, PostLink } from '../site/model.js';
+import { postPath, type UrlConfig } from '../site/urls.js';
+
+/** A relative link to a markdown file, `other-post.md` or `../b/index.markdown#part`, as written in a link or definition. */
+const markdownHref = /^(?![a-z][a-z0-9+.-]*:|\/|#)([^?#\s]*\.(?:md|markdown|mdown|mkd))(#[^\s]*)?$/i;
+
+// `](href)`, `](<href> "title")`, and reference definitions `[id]: href`.
+const inlineLink = /\]\(\s*(<[^>\n]*>|[^\s)]+)/g;
+const definition = /^ {0,3}\[[^\]\n]+\]:[ \t]*(<[^>\n]*>|\S+)/gm;
+
+/**
+ * Links in a body to other posts by their markdown file (as Eleventy, Astro and Obsidian users write them), with
+ * body-relative places. Fenced code blocks and code spans are skipped.
+ */
+export function findPostLinks(body: string): PostLink[] {
+  if (!/\.(md|markdown|mdown|mkd)\b/i.test(body)) return [];
+  const text = withoutCode(body);
+  const links: PostLink[] = [];
+  for (const pattern of [inlineLink, definition]) {
+    pattern.lastIndex = 0;
+    for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+      const href = m[1].replace(/^<|>$/g, '');
+      if (!markdownHref.test(href)) continue;
+      const offset = m.index + m[0].length - m[1].length;
+      const before = text.slice(0, offset);
+      links.push({ href, line: before.split('\n').length, column: offset - before.lastIndexOf('\n') });
+    }
+  }
+  return links.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+/** The body with fenced code blocks and code spans blanked out (lines and columns kept). */
+function withoutCode(body: string): string {
+  let fence: string | undefined;
+  return body
+    .split('\n')
+    .map((line) => {
+      const marker = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+      if (marker && (!fence || (marker[0] === fence[0] && marker.length >= fence.length))) {
+        fence = fence ? undefined : marker;
+        return '';
+      }
+      return fence ? ' '.repeat(line.length) : line.replace(/(`+)[^`]+?\1/g, (code) => ' '.repeat(code.length));
+    })
+    .join('\n');
+}
+
+/**
+ * Each post's links to other posts' markdown files, as their URLs (`/posts/other/#part`; the markdown stage adds the
+ * base path). A link to a file that is no post is an error at its line; to a post that is not published (a draft,
+ * a scheduled post), a warning: its page is not on the site.
+ */
+export function resolvePostLinks(posts: Post[], published: ReadonlySet<Post>, config: Pick<UrlConfig, 'permalinks'>): { links: Map<Post, Record<string, string>>; diagnostics: Diagnostic[] } {
+  const byPath = new Map(posts.map((post) => [post.relPath.normalize('NFC'), post]));
+  const links = new Map<Post, Record<string, string>>();
+  const diagnostics: Diagnostic[] = [];
+  for (const post of posts) {
+    if (!post.postLinks || !published.has(post)) continue;
+    const urls: Record<string, string> = {};
+    for (const link of post.postLinks) {
+      const [, file, anchor = ''] = markdownHref.exec(link.href)!;
+      const target = byPath.get(targetPath(post.relPath, file));
+      const loc = { file: post.sourcePath, line: post.bodyStartLine + link.line - 1, column: link.column, length: link.href.length };
+      if (!target) {
+        diagnostics.push(error('PostLinkBroken', { problem: 'missing', href: link.href, target: targetPath(post.relPath, file) }, loc));
+        continue;
+      }
+      if (!published.has(target)) {
+        diagnostics.push(warning('PostLinkBroken', { problem: 'unpublished', href: link.href, isDraft: target.isDraft }, loc));
+      }
+      urls[link.href] = `/${postPath(target, config)}${anchor}`;
+    }
+    if (Object.keys(urls).length > 0) links.set(post, urls);
+  }
+  return { links, diagnostics };
+}
+
+/** The posts-folder path a link in the post at `from` names: relative to that post's folder, `%20` decoded. */
+function targetPath(from: string, href: string): string {
+  let file = href;
+  try {
+    file = decodeURI(href);
+  } catch {
+    // A malformed escape is a name as written.
+  }
+  return path.posix.normalize(path.posix.join(path.posix.dirname(from), file)).normalize('NFC');
+}
