@@ -324,7 +324,7 @@ async function makeFiles(run: Run, config: ResolvedConfig, from: Sources, { publ
   const site = buildSite(markdown.posts, { drafts, scheduled }, { language: config.language, authors: config.authors, related: config.related, pages: renderedPages.pages.sort(comparePages), nav: nav.nav });
   const store = run.store;
   const feedOptions = { ...config, items: config.feed.items, generator };
-  const feedHtml = await renderFeedItemsHtml(site, feedOptions, store && feedHtmlMemo(store), markdown.feedHtml);
+  const feedHtml = await renderFeedItemsHtml(site, feedOptions, store && feedHtmlMemo(store, markdown.htmlKeys), markdown.feedHtml);
   if (state) saveCacheLater(state, cache || disk ? { save: async () => { await cache?.save(); disk?.commit(); } } : undefined);
   else await cache?.save();
   time(run, 'site');
