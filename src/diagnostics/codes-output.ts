@@ -19,10 +19,11 @@ type FilteredProblem =
 
 /** A post beyond one of `markdown.limits` (see markdown/markdown-limits.ts): the value found and the limit. */
 export interface TooComplexProblem {
-  problem: 'depth' | 'stack' | 'bytes' | 'time' | 'memory';
+  problem: 'depth' | 'stack' | 'bytes' | 'time' | 'slow' | 'unguarded' | 'memory';
+  /** For `slow`, the milliseconds it took; for `unguarded`, its depth (with `construct`) or its estimated milliseconds. */
   found: number;
   limit: number;
-  /** What is nested (`blockquotes and lists`, `brackets`), for depth and stack. */
+  /** What is nested (`blockquotes and lists`, `brackets`), for depth, stack and a deep `unguarded`. */
   construct: string;
 }
 
@@ -78,6 +79,10 @@ export const outputCodes = {
           return `the post's body is ${a.found.toLocaleString('en')} bytes, beyond the limit of ${a.limit.toLocaleString('en')} (\`markdown.limits.maxBytes\`)`;
         case 'time':
           return `rendering took longer than the time budget of ${a.limit.toLocaleString('en')} ms (\`markdown.limits.timeBudgetMs\`) and was stopped`;
+        case 'slow':
+          return `rendering took ${a.found.toLocaleString('en')} ms, longer than the time budget of ${a.limit.toLocaleString('en')} ms (\`markdown.limits.timeBudgetMs\`)`;
+        case 'unguarded':
+          return `the post was not rendered: no worker thread could start to stop it at the time budget of ${a.limit.toLocaleString('en')} ms (\`markdown.limits.timeBudgetMs\`), and ${a.construct ? `with ${a.construct} nested ${a.found} deep` : `at up to ~${a.found.toLocaleString('en')} ms`} it may overrun it`;
         case 'memory':
           return `rendering needed more than the ${a.found} MB a markdown worker may use, and was stopped`;
       }
@@ -93,6 +98,10 @@ export const outputCodes = {
           return `split it into several posts, or move large data out of it; ${raise('maxBytes', a.limit * 2)}`;
         case 'time':
           return `look for deeply nested or long runs of brackets, emphasis or lists; ${raise('timeBudgetMs', a.limit * 3)}`;
+        case 'slow':
+          return `look for long runs of links, brackets or emphasis, or a slow markdown plugin; ${raise('timeBudgetMs', a.limit * 3)}`;
+        case 'unguarded':
+          return 'run with --debug to see why the worker failed (often too little memory); or split the post, or nest less deeply';
         case 'memory':
           return 'split the post, or look for deeply nested or long runs of brackets, emphasis or lists';
       }

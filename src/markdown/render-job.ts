@@ -1,7 +1,7 @@
 import { VFile } from 'vfile';
 import { textOf, type LazyText } from '../cache/packed.js';
 import type { FeedItemBase } from '../site/urls.js';
-import { checkMarkdownLimits, MarkdownTooComplexError, type MarkdownLimits, type MarkdownScan } from './markdown-limits.js';
+import { checkMarkdownLimits, MarkdownTooComplexError, plainDepth, worstCaseMs, type MarkdownLimits, type MarkdownScan } from './markdown-limits.js';
 import type { ImageContext, ImageRecord } from './image-files.js';
 import type { MarkdownProcessor } from './processor.js';
 import type { PostHeading } from './heading-anchor.js';
@@ -84,6 +84,36 @@ export async function renderWithinLimits(
     if (!isStackOverflow(cause)) throw cause;
     throw new MarkdownTooComplexError('stack', checked.depth, limits.maxDepth, checked.line, checked.column, checked.construct);
   }
+}
+
+/**
+ * Renders one job in the build's own thread, where no watchdog can stop it, still within the time budget: a post
+ * whose scan is not plain (deep, or large enough to overrun half the budget) is refused unrendered (`unguarded`,
+ * `cause` saying why no worker renders it), and one that took longer than the budget fails after it (`slow`), as
+ * it would have failed in a worker. `scan` is the check already made by the caller, if any.
+ */
+export async function renderHere(
+  processor: MarkdownProcessor,
+  job: MarkdownJob,
+  limits: MarkdownLimits,
+  scan?: MarkdownScan,
+  cause?: unknown,
+): Promise<{ result: MarkdownResult; feedHtml?: string }> {
+  const body = textOf(job.body);
+  const checked = scan ?? checkMarkdownLimits(body, limits);
+  if (!checked.isPlain) {
+    // At the deep place when depth keeps the post out of this thread, else at the body's start with its estimate.
+    const isDeep = checked.depth > plainDepth;
+    const refused = isDeep
+      ? new MarkdownTooComplexError('unguarded', checked.depth, limits.timeBudgetMs, checked.line, checked.column, checked.construct)
+      : new MarkdownTooComplexError('unguarded', worstCaseMs(Buffer.byteLength(body)), limits.timeBudgetMs, 1, 1);
+    throw Object.assign(refused, { cause });
+  }
+  const start = performance.now();
+  const done = await renderWithinLimits(processor, { ...job, body }, limits, checked);
+  const elapsed = Math.round(performance.now() - start);
+  if (elapsed > limits.timeBudgetMs) throw new MarkdownTooComplexError('slow', elapsed, limits.timeBudgetMs, 1, 1);
+  return done;
 }
 
 function isStackOverflow(cause: unknown): boolean {

@@ -12,7 +12,7 @@ import { areImagesUnchanged, type ImageContext } from './image-files.js';
 import { imageWarnings, postImageContext } from './post-images.js';
 import type { MarkdownPool } from './pool.js';
 import type { MarkdownOptions, MarkdownProcessor } from './processor.js';
-import { renderBody, renderWithinLimits, type MarkdownJob, type MarkdownResult } from './render-job.js';
+import { renderBody, renderHere, type MarkdownJob, type MarkdownResult } from './render-job.js';
 
 export { renderBody, type MarkdownJob, type MarkdownResult };
 import { unknownLanguageWarning } from './unknown-language.js';
@@ -172,7 +172,8 @@ export async function renderMarkdown(
     await options.whileRendering?.();
     if (missing.length > 0 && !options.signal?.aborted) {
       jobs = missing.map((i) => jobOf(posts[i], linksOf(posts[i]), contexts[i]));
-      // Plain posts render here; one that is deep or large renders in a worker, under the time budget.
+      // Plain posts render here, and fail after if they overran the budget; one that is deep, or large for the
+      // budget, renders in a worker, which is stopped at the budget.
       const guarded: number[] = [];
       let processor: MarkdownProcessor | undefined;
       for (const [j, i] of missing.entries()) {
@@ -184,7 +185,7 @@ export async function renderMarkdown(
             continue;
           }
           processor ??= await loadProcessor();
-          onResult(j, (await renderWithinLimits(processor, job, limits, scan)).result);
+          onResult(j, (await renderHere(processor, job, limits, scan)).result);
         } catch (cause) {
           onResult(j, undefined, cause);
         }
