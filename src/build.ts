@@ -210,7 +210,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     time('markdown');
     diagnostics.push(...readCoverImages(markdown.posts, config));
     // Pages (a handful) render in this thread, through the same processor and cache as posts.
-    const renderedPages = await renderPageMarkdown(pageSources.pages, { markdown: markdownOptions, cache, memo: state?.pageMarkdown });
+    const renderedPages = await renderPageMarkdown(pageSources.pages, { markdown: markdownOptions, limits: config.markdown.limits, cache, memo: state?.pageMarkdown });
     diagnostics.push(...renderedPages.diagnostics);
     const nav = siteNav(renderedPages.pages, config.nav, config.configFile, pageSources.drafts);
     diagnostics.push(...nav.diagnostics);

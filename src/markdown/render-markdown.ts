@@ -23,8 +23,8 @@ import { tooComplexError } from './too-complex-error.js';
 
 export { toRenderedPost, truncate } from './rendered-post.js';
 
-/** The diagnostic for a post whose markdown could not be rendered: a limit it passed, or what the pipeline threw. */
-export function markdownError(post: Post, cause: unknown): Diagnostic {
+/** The diagnostic for a post (or page) whose markdown could not be rendered: a limit it passed, or what the pipeline threw. */
+export function markdownError(post: Pick<Post, 'sourcePath' | 'bodyStartLine'>, cause: unknown): Diagnostic {
   if (cause instanceof MarkdownTooComplexError) return tooComplexError(post, cause);
   const reason = (cause as Error)?.message ?? String(cause);
   // A config plugin's failure names the plugin and its place in the config (see namedPlugin in processor.ts).
