@@ -124,6 +124,16 @@ export const outputCodes = {
       ? `to keep \`<script>\`, \`<style>\` and \`<iframe>\` as HTML, set \`markdown.tagfilter\` to "safe"; to show the tag, write it as code in backticks: \`${a.tag}\``
       : `to show the tag, write it as code in backticks: \`${a.tag}\`; to keep it as HTML, set \`markdown.tagfilter\` to false`),
   }),
+  UnsafeUrlDropped: define({
+    kind: 'content',
+    title: 'URL that could run script dropped',
+    /** `what`: `link`, `image`, or the element; `attribute`: the one that held the URL (`href`, `src`…). */
+    message: (a: { scheme: string; what: string; attribute: string }) =>
+      `the ${a.what}'s \`${a.scheme}:\` URL was dropped${a.what === 'image' ? ' (its alt text is shown)' : ''}: \`markdown.rawHtml\` is false, and a \`${a.scheme}:\` URL could run script in the page`,
+    hint: (a) => (a.what === 'image'
+      ? 'use an http(s) URL, a relative path or a PNG, GIF, JPEG, WebP or AVIF data: URL; for posts you trust, set `markdown.rawHtml` to true to keep URLs as written'
+      : 'use an http(s), mailto: or tel: URL, or a relative one; for posts you trust, set `markdown.rawHtml` to true to keep URLs as written'),
+  }),
   CodeLanguageUnknown: define({
     kind: 'content',
     title: 'Code block language cannot be highlighted',

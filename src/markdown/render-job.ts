@@ -8,6 +8,7 @@ import type { PostHeading } from './heading-anchor.js';
 import type { UnknownLanguage } from './unknown-language.js';
 import type { ForeignTag } from './remark-foreign-syntax.js';
 import type { FilteredTag } from './remark-tagfilter.js';
+import type { DroppedUrl } from './safe-urls.js';
 
 /** What rendering a post's markdown produces; what the cache stores and the workers send back. */
 export interface MarkdownResult {
@@ -27,6 +28,8 @@ export interface MarkdownResult {
   foreignTags?: ForeignTag[];
   /** Local images with their files and sizes (body-relative places), kept so a cached result is checked and warns again. */
   images?: ImageRecord[];
+  /** URLs dropped as unsafe with raw HTML off (body-relative places), kept so a cached result warns again. */
+  droppedUrls?: DroppedUrl[];
 }
 
 /** One body to render: all a worker needs. */
@@ -54,6 +57,7 @@ export async function renderBody(processor: MarkdownProcessor, job: MarkdownJob)
   if (file.data.excerptHtml) result.excerptHtml = file.data.excerptHtml;
   if (file.data.foreignTags) result.foreignTags = file.data.foreignTags;
   if (file.data.images) result.images = file.data.images;
+  if (file.data.droppedUrls) result.droppedUrls = file.data.droppedUrls;
   return result;
 }
 

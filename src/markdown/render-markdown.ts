@@ -20,6 +20,7 @@ import { foreignTagWarning } from './remark-foreign-syntax.js';
 import { filteredTagWarning } from './remark-tagfilter.js';
 import { toRenderedPost } from './rendered-post.js';
 import { tooComplexError } from './too-complex-error.js';
+import { droppedUrlWarning } from './safe-urls.js';
 
 export { toRenderedPost, truncate } from './rendered-post.js';
 
@@ -231,6 +232,7 @@ export async function renderMarkdown(
     for (const tag of result.foreignTags ?? []) diagnostics.push(foreignTagWarning(post.sourcePath, post.bodyStartLine, tag));
     for (const tag of result.filteredTags ?? []) diagnostics.push(filteredTagWarning(post.sourcePath, post.bodyStartLine, tag));
     for (const found of result.unknownLanguages ?? []) diagnostics.push(unknownLanguageWarning(post.sourcePath, post.bodyStartLine, found));
+    for (const found of result.droppedUrls ?? []) diagnostics.push(droppedUrlWarning(post.sourcePath, post.bodyStartLine, found));
     diagnostics.push(...imageWarnings(post, result.images, options.markdown.basePath));
     const feed = feedHtml[i];
     if (feed) feedHtmlOf.set(renderedPost, feed);

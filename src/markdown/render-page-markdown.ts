@@ -7,6 +7,7 @@ import type { MarkdownOptions, MarkdownProcessor } from './processor.js';
 import { renderHere, type MarkdownJob, type MarkdownResult } from './render-job.js';
 import { markdownError, truncate } from './render-markdown.js';
 import { filteredTagWarning } from './remark-tagfilter.js';
+import { droppedUrlWarning } from './safe-urls.js';
 
 /** Options of {@link renderPageMarkdown}. */
 export interface RenderPageMarkdownOptions {
@@ -46,6 +47,7 @@ export async function renderPageMarkdown(pages: Page[], options: RenderPageMarkd
     }
     nextMemo.set(memoKey, result);
     for (const tag of result.filteredTags ?? []) diagnostics.push(filteredTagWarning(page.sourcePath, page.bodyStartLine, tag));
+    for (const found of result.droppedUrls ?? []) diagnostics.push(droppedUrlWarning(page.sourcePath, page.bodyStartLine, found));
     rendered.push({ ...page, html: result.html, excerpt: truncate(result.excerpt, 160) });
   }
   if (options.memo) {
