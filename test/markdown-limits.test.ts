@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { build, type BuildOptions } from '../src/build.js';
 import { loadConfig } from '../src/config/load.js';
 import { serve, type ServeHandle } from '../src/dev/serve.js';
-import { renderInPool } from '../src/markdown/pool.js';
+import { renderInPool, startPool } from '../src/markdown/pool.js';
 import { markdownError, renderMarkdown } from '../src/markdown/render-markdown.js';
 import { createMarkdownProcessor } from '../src/markdown/processor.js';
 import { buildFixture } from './helpers/build-fixture.js';
@@ -130,6 +130,22 @@ describe('every post within the time budget (issue 14)', () => {
     expect(deep.message).toContain('and with blockquotes and lists nested 30 deep it may overrun it');
     // Why the worker failed stays the cause, for --debug.
     expect(((outcomes[1] as Error).cause as NodeJS.ErrnoException).code).toBe('ERR_WORKER_OUT_OF_MEMORY');
+  });
+
+  it('does not remember a post refused for want of a worker as too complex: the next build tries it again', async () => {
+    const limits = { maxDepth: 100, maxBytes: 1_000_000, timeBudgetMs: 1000 };
+    const pool = startPool({ size: 1, markdown, limits: { maxOldGenerationSizeMb: 1, maxYoungGenerationSizeMb: 1 }, markdownLimits: limits });
+    const tooComplexMemo = new Map();
+    const posts = [post('small', 'Small.\n'), post('large', '[a](b)\n'.repeat(3000))];
+    try {
+      const out = await renderMarkdown(posts, { markdown, readingSpeed: 230, limits, pool, tooComplexMemo });
+      expect(out.posts.map((p) => p.slug)).toEqual(['small']);
+      expect(out.diagnostics).toMatchObject([{ code: 'MarkdownTooComplex', loc: { file: '/blog/posts/large.md', line: 5, column: 1 } }]);
+      expect(out.diagnostics[0].message).toMatch(/^the post was not rendered: no worker thread could start/);
+      expect(tooComplexMemo.size).toBe(0);
+    } finally {
+      await pool.close();
+    }
   });
 });
 

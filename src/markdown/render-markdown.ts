@@ -210,7 +210,8 @@ export async function renderMarkdown(
     const result = results[i];
     if (!result) {
       if (!options.signal?.aborted) diagnostics.push(markdownError(post, failures[i]));
-      if (failures[i] instanceof MarkdownTooComplexError) nextTooComplex.set(post.body, failures[i]);
+      // Not a post refused for want of a worker: the next rebuild may have one.
+      if (failures[i] instanceof MarkdownTooComplexError && failures[i].kind !== 'unguarded') nextTooComplex.set(post.body, failures[i]);
       return;
     }
     if (nextMemo && !linksOf(post)) {
