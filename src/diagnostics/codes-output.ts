@@ -25,6 +25,8 @@ export interface TooComplexProblem {
   limit: number;
   /** What is nested (`blockquotes and lists`, `brackets`), for depth, stack and a deep `unguarded`. */
   construct: string;
+  /** What the markdown is the body of. @default 'post' */
+  of?: 'post' | 'page';
 }
 
 /** A link, image or anchor that `check` found wrong. `pages` lists where, when the source file is unknown. */
@@ -70,40 +72,42 @@ export const outputCodes = {
     kind: 'content',
     title: 'Markdown is too deep, too large or too slow to render',
     message: (a: TooComplexProblem) => {
+      const of = a.of ?? 'post';
       switch (a.problem) {
         case 'depth':
           return `${a.construct} are nested ${a.found} deep, beyond the limit of ${a.limit} (\`markdown.limits.maxDepth\`)`;
         case 'stack':
-          return `the post is nested too deeply to render: the parser ran out of stack${a.found > 1 ? ` (${a.construct} are nested ${a.found} deep here)` : ''}`;
+          return `the ${of} is nested too deeply to render: the parser ran out of stack${a.found > 1 ? ` (${a.construct} are nested ${a.found} deep here)` : ''}`;
         case 'bytes':
-          return `the post's body is ${a.found.toLocaleString('en')} bytes, beyond the limit of ${a.limit.toLocaleString('en')} (\`markdown.limits.maxBytes\`)`;
+          return `the ${of}'s body is ${a.found.toLocaleString('en')} bytes, beyond the limit of ${a.limit.toLocaleString('en')} (\`markdown.limits.maxBytes\`)`;
         case 'time':
           return `rendering took longer than the time budget of ${a.limit.toLocaleString('en')} ms (\`markdown.limits.timeBudgetMs\`) and was stopped`;
         case 'slow':
           return `rendering took ${a.found.toLocaleString('en')} ms, longer than the time budget of ${a.limit.toLocaleString('en')} ms (\`markdown.limits.timeBudgetMs\`)`;
         case 'unguarded':
-          return `the post was not rendered: no worker thread could start to stop it at the time budget of ${a.limit.toLocaleString('en')} ms (\`markdown.limits.timeBudgetMs\`), and ${a.construct ? `with ${a.construct} nested ${a.found} deep` : `at up to ~${a.found.toLocaleString('en')} ms`} it may overrun it`;
+          return `the ${of} was not rendered: no worker thread could start to stop it at the time budget of ${a.limit.toLocaleString('en')} ms (\`markdown.limits.timeBudgetMs\`), and ${a.construct ? `with ${a.construct} nested ${a.found} deep` : `at up to ~${a.found.toLocaleString('en')} ms`} it may overrun it`;
         case 'memory':
           return `rendering needed more than the ${a.found} MB a markdown worker may use, and was stopped`;
       }
     },
     hint: (a) => {
-      const raise = (key: string, example: number) => `if the post really needs it, raise \`markdown.limits.${key}\` in the config (e.g. ${example})`;
+      const of = a.of ?? 'post';
+      const raise = (key: string, example: number) => `if the ${of} really needs it, raise \`markdown.limits.${key}\` in the config (e.g. ${example})`;
       switch (a.problem) {
         case 'depth':
           return `${a.construct === 'brackets' ? 'close the brackets, or escape the ones that are text as \\[' : 'nest less deeply (a nested list or quote rarely needs more than a few levels)'}; ${raise('maxDepth', a.limit * 2)}`;
         case 'stack':
           return 'nest less deeply: deep raw HTML or deeply nested markdown; `markdown.limits.maxDepth` stops such posts before they are parsed';
         case 'bytes':
-          return `split it into several posts, or move large data out of it; ${raise('maxBytes', a.limit * 2)}`;
+          return `split it into several ${of}s, or move large data out of it; ${raise('maxBytes', a.limit * 2)}`;
         case 'time':
           return `look for deeply nested or long runs of brackets, emphasis or lists; ${raise('timeBudgetMs', a.limit * 3)}`;
         case 'slow':
           return `look for long runs of links, brackets or emphasis, or a slow markdown plugin; ${raise('timeBudgetMs', a.limit * 3)}`;
         case 'unguarded':
-          return 'run with --debug to see why the worker failed (often too little memory); or split the post, or nest less deeply';
+          return `run with --debug to see why the worker failed (often too little memory); or split the ${of}, or nest less deeply`;
         case 'memory':
-          return 'split the post, or look for deeply nested or long runs of brackets, emphasis or lists';
+          return `split the ${of}, or look for deeply nested or long runs of brackets, emphasis or lists`;
       }
     },
   }),

@@ -25,8 +25,8 @@ import { droppedUrlWarning } from './safe-urls.js';
 export { toRenderedPost, truncate } from './rendered-post.js';
 
 /** The diagnostic for a post (or page) whose markdown could not be rendered: a limit it passed, or what the pipeline threw. */
-export function markdownError(post: Pick<Post, 'sourcePath' | 'bodyStartLine'>, cause: unknown): Diagnostic {
-  if (cause instanceof MarkdownTooComplexError) return tooComplexError(post, cause);
+export function markdownError(post: Pick<Post, 'sourcePath' | 'bodyStartLine'>, cause: unknown, of: 'post' | 'page' = 'post'): Diagnostic {
+  if (cause instanceof MarkdownTooComplexError) return tooComplexError(post, cause, of);
   const reason = (cause as Error)?.message ?? String(cause);
   // A config plugin's failure names the plugin and its place in the config (see namedPlugin in processor.ts).
   const where = /^the plugin .+ \((markdown\.\w+\[\d+\])\) failed/.exec(reason)?.[1];

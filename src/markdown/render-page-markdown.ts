@@ -41,7 +41,7 @@ export async function renderPageMarkdown(pages: Page[], options: RenderPageMarkd
         result = await renderWithinBudget(processor, page, options);
         if (cacheKey !== undefined) options.cache!.set(cacheKey, result);
       } catch (cause) {
-        diagnostics.push(markdownError(page, cause));
+        diagnostics.push(markdownError(page, cause, 'page'));
         continue;
       }
     }
