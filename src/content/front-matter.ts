@@ -110,7 +110,8 @@ function tooLarge(file: string, text: string, cause: FrontMatterTooLargeError): 
 function yamlSyntaxError(file: string, text: string, cause: unknown): Diagnostic {
   const mark = (cause as { mark?: { line: number; column: number } }).mark;
   const reason = (cause as { reason?: string }).reason ?? (cause as Error).message;
-  if (/null byte|non-printable/.test(reason)) {
+  // In a quoted string js-yaml says "expected valid JSON character", at the string's end.
+  if (/null byte|non-printable|expected valid JSON character/.test(reason)) {
     // js-yaml checks these before it counts lines, so its mark is not where the character is.
     const found = nonPrintable.exec(text.slice(0, frontMatterEnd(text)));
     if (found) {
