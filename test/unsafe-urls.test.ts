@@ -92,6 +92,19 @@ describe('a warning for each dropped URL (raw-html-off)', () => {
     expect(again.stats.markdownRendered).toBe(0);
     expect(dropped(again)).toEqual(expected);
   });
+
+  it('warns for a page (pages/) as for a post', async () => {
+    const site = fs.mkdtempSync(path.join(os.tmpdir(), 'blogbuild-unsafe-url-page-'));
+    fs.cpSync(fixturePath('raw-html-off'), site, { recursive: true });
+    fs.mkdirSync(path.join(site, 'pages'));
+    fs.writeFileSync(path.join(site, 'pages', 'about.md'), '---\ntitle: About\n---\nWrite to [us](mailto:us@example.org), not [here](vbscript:x).\n');
+    const out = await buildFixture(site, { cache: false });
+    fs.rmSync(site, { recursive: true, force: true });
+    const forPage = out.diagnostics.filter((d) => d.code === 'UnsafeUrlDropped' && d.loc?.file?.endsWith('about.md'));
+    expect(forPage).toMatchObject([{ severity: 'warning', loc: { line: 4, column: 43 } }]);
+    expect(forPage[0].message).toContain('`vbscript:` URL was dropped');
+    expect(out.read('about/index.html')).not.toContain('vbscript');
+  });
 });
 
 describe('raw-html-off pages with unsafe URLs dropped', { tags: ['java'] }, () => {
