@@ -317,7 +317,7 @@ async function makeFiles(run: Run, config: ResolvedConfig, from: Sources, { publ
   const { options, state, disk, diagnostics } = run;
   diagnostics.push(...readCoverImages(markdown.posts, config));
   // Pages (a handful) render in this thread, through the same processor and cache as posts.
-  const renderedPages = await renderPageMarkdown(from.pageSources.pages, { markdown: from.markdownOptions, cache, memo: state?.pageMarkdown });
+  const renderedPages = await renderPageMarkdown(from.pageSources.pages, { markdown: from.markdownOptions, limits: config.markdown.limits, cache, memo: state?.pageMarkdown });
   diagnostics.push(...renderedPages.diagnostics);
   const nav = siteNav(renderedPages.pages, config.nav, config.configFile, from.pageSources.drafts);
   diagnostics.push(...nav.diagnostics);

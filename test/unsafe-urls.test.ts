@@ -59,6 +59,51 @@ describe('markdown.rawHtml: false drops unsafe URLs (raw-html-off)', () => {
     fs.rmSync(site, { recursive: true, force: true });
     const found = urls(parseHTML(out.read('posts/unsafe-links/index.html')).document.querySelector('.post-content')!.innerHTML);
     expect(found).toContain('href=javascript:alert(1)');
+    expect(out.diagnostics.filter((d) => d.code === 'UnsafeUrlDropped')).toEqual([]);
+  });
+});
+
+describe('a warning for each dropped URL (raw-html-off)', () => {
+  /** The UnsafeUrlDropped warnings as `line:column scheme (link|image)`. */
+  const dropped = (out: { diagnostics: { code: string; severity: string; loc?: { line?: number; column?: number }; message: string }[] }) =>
+    out.diagnostics.filter((d) => d.code === 'UnsafeUrlDropped').map((d) => {
+      expect(d.severity).toBe('warning');
+      return `${d.loc?.line}:${d.loc?.column} ${/`(\w+):`/.exec(d.message)?.[1]} ${/^the (\w+)/.exec(d.message)?.[1]}`;
+    });
+  const expected = [
+    '6:30 javascript link', '6:61 javascript link', '7:1 vbscript link', '8:1 data link', '8:86 javascript link',
+    // A reference link is reported where it is used, not at its definition.
+    '9:7 javascript link', '13:56 data image', '14:1 javascript image',
+  ];
+
+  it('says where, which scheme and what to do, and replays the warnings from the cache on a build with no change', async () => {
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'blogbuild-unsafe-url-cache-'));
+    const first = await buildFixture('raw-html-off', { cacheDir });
+    expect(first.ok).toBe(true);
+    expect(dropped(first)).toEqual(expected);
+    const warning = first.diagnostics.find((d) => d.code === 'UnsafeUrlDropped')!;
+    expect(warning.loc?.file).toMatch(/2024-12-02-unsafe-links\.md$/);
+    expect(warning.message).toBe('the link\'s `javascript:` URL was dropped: `markdown.rawHtml` is false, and a `javascript:` URL could run script in the page');
+    expect(warning.hint).toBe('use an http(s), mailto: or tel: URL, or a relative one; for posts you trust, set `markdown.rawHtml` to true to keep URLs as written');
+    expect(first.diagnostics.find((d) => d.message.startsWith('the image'))?.message).toContain('(its alt text is shown)');
+
+    const again = await buildFixture('raw-html-off', { cacheDir });
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+    expect(again.stats.markdownRendered).toBe(0);
+    expect(dropped(again)).toEqual(expected);
+  });
+
+  it('warns for a page (pages/) as for a post', async () => {
+    const site = fs.mkdtempSync(path.join(os.tmpdir(), 'blogbuild-unsafe-url-page-'));
+    fs.cpSync(fixturePath('raw-html-off'), site, { recursive: true });
+    fs.mkdirSync(path.join(site, 'pages'));
+    fs.writeFileSync(path.join(site, 'pages', 'about.md'), '---\ntitle: About\n---\nWrite to [us](mailto:us@example.org), not [here](vbscript:x).\n');
+    const out = await buildFixture(site, { cache: false });
+    fs.rmSync(site, { recursive: true, force: true });
+    const forPage = out.diagnostics.filter((d) => d.code === 'UnsafeUrlDropped' && d.loc?.file?.endsWith('about.md'));
+    expect(forPage).toMatchObject([{ severity: 'warning', loc: { line: 4, column: 43 } }]);
+    expect(forPage[0].message).toContain('`vbscript:` URL was dropped');
+    expect(out.read('about/index.html')).not.toContain('vbscript');
   });
 });
 

@@ -110,7 +110,8 @@ function tooLarge(file: string, text: string, cause: FrontMatterTooLargeError): 
 function yamlSyntaxError(file: string, text: string, cause: unknown): Diagnostic {
   const mark = (cause as { mark?: { line: number; column: number } }).mark;
   const reason = (cause as { reason?: string }).reason ?? (cause as Error).message;
-  if (/null byte|non-printable/.test(reason)) {
+  // In a quoted string js-yaml says "expected valid JSON character", at the string's end.
+  if (/null byte|non-printable|expected valid JSON character/.test(reason)) {
     // js-yaml checks these before it counts lines, so its mark is not where the character is.
     const found = nonPrintable.exec(text.slice(0, frontMatterEnd(text)));
     if (found) {
@@ -142,7 +143,9 @@ function yamlSyntaxError(file: string, text: string, cause: unknown): Diagnostic
     ? unclosedBracket(text, line)
     : /missed comma between flow collection entries/.test(reason) && mark?.column === 0
       ? unclosedBracket(text, line - 1)
-      : undefined;
+      : /end of the stream within a (double|single) quoted scalar/.test(reason)
+        ? unclosedQuote(text, reason.includes('double') ? '"' : "'")
+        : undefined;
   if (opened) {
     return error('FrontMatterSyntax', { problem: 'unclosed-bracket', bracket: opened.bracket, reason, isClosed }, { file, line: opened.line, column: opened.column }, cause);
   }
@@ -172,6 +175,26 @@ function unclosedBracket(text: string, before: number): { line: number; column: 
       const column = stack[stack.length - 1];
       return { line: i + 1, column: column + 1, bracket: lines[i][column] };
     }
+  }
+  return undefined;
+}
+
+/**
+ * The quote that opens a quoted value never closed (js-yaml reports it where the front matter ends): the last
+ * quote of its kind in the front matter, as none closes it after: not an escaped `\"` in a double-quoted value, nor
+ * a doubled `''` in a single-quoted one.
+ */
+function unclosedQuote(text: string, quote: '"' | "'"): { line: number; column: number; bracket: string } | undefined {
+  const yaml = text.slice(0, frontMatterEnd(text));
+  for (let at = yaml.lastIndexOf(quote); at > 0; at = yaml.lastIndexOf(quote, at - 1)) {
+    // `''` is a quote inside a single-quoted value.
+    if (quote === "'" && yaml[at - 1] === "'") {
+      at--;
+      continue;
+    }
+    let backslashes = 0;
+    while (quote === '"' && yaml[at - 1 - backslashes] === '\\') backslashes++;
+    if (backslashes % 2 === 0) return { ...offsetToPosition(text, at), bracket: quote };
   }
   return undefined;
 }

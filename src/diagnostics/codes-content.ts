@@ -94,7 +94,7 @@ export const contentCodes = {
         case 'colon-in-value':
           return `put the value in quotes: \`${a.key}: ${JSON.stringify(a.value.trim())}\``;
         case 'unclosed-bracket':
-          return a.bracket === '[' ? yamlHint(a) : 'close it with `}` on the same line, or write the entries as indented `key: value` lines';
+          return a.bracket === '{' ? 'close it with `}` on the same line, or write the entries as indented `key: value` lines' : yamlHint(a);
         case 'duplicate-key':
         case 'yaml':
           return yamlHint(a);

@@ -19,11 +19,14 @@ type FilteredProblem =
 
 /** A post beyond one of `markdown.limits` (see markdown/markdown-limits.ts): the value found and the limit. */
 export interface TooComplexProblem {
-  problem: 'depth' | 'stack' | 'bytes' | 'time' | 'memory';
+  problem: 'depth' | 'stack' | 'bytes' | 'time' | 'slow' | 'unguarded' | 'memory';
+  /** For `slow`, the milliseconds it took; for `unguarded`, its depth (with `construct`) or its estimated milliseconds. */
   found: number;
   limit: number;
-  /** What is nested (`blockquotes and lists`, `brackets`), for depth and stack. */
+  /** What is nested (`blockquotes and lists`, `brackets`), for depth, stack and a deep `unguarded`. */
   construct: string;
+  /** What the markdown is the body of. @default 'post' */
+  of?: 'post' | 'page';
 }
 
 /** A link, image or anchor that `check` found wrong. `pages` lists where, when the source file is unknown. */
@@ -69,32 +72,42 @@ export const outputCodes = {
     kind: 'content',
     title: 'Markdown is too deep, too large or too slow to render',
     message: (a: TooComplexProblem) => {
+      const of = a.of ?? 'post';
       switch (a.problem) {
         case 'depth':
           return `${a.construct} are nested ${a.found} deep, beyond the limit of ${a.limit} (\`markdown.limits.maxDepth\`)`;
         case 'stack':
-          return `the post is nested too deeply to render: the parser ran out of stack${a.found > 1 ? ` (${a.construct} are nested ${a.found} deep here)` : ''}`;
+          return `the ${of} is nested too deeply to render: the parser ran out of stack${a.found > 1 ? ` (${a.construct} are nested ${a.found} deep here)` : ''}`;
         case 'bytes':
-          return `the post's body is ${a.found.toLocaleString('en')} bytes, beyond the limit of ${a.limit.toLocaleString('en')} (\`markdown.limits.maxBytes\`)`;
+          return `the ${of}'s body is ${a.found.toLocaleString('en')} bytes, beyond the limit of ${a.limit.toLocaleString('en')} (\`markdown.limits.maxBytes\`)`;
         case 'time':
           return `rendering took longer than the time budget of ${a.limit.toLocaleString('en')} ms (\`markdown.limits.timeBudgetMs\`) and was stopped`;
+        case 'slow':
+          return `rendering took ${a.found.toLocaleString('en')} ms, longer than the time budget of ${a.limit.toLocaleString('en')} ms (\`markdown.limits.timeBudgetMs\`)`;
+        case 'unguarded':
+          return `the ${of} was not rendered: no worker thread could start to stop it at the time budget of ${a.limit.toLocaleString('en')} ms (\`markdown.limits.timeBudgetMs\`), and ${a.construct ? `with ${a.construct} nested ${a.found} deep` : `at up to ~${a.found.toLocaleString('en')} ms`} it may overrun it`;
         case 'memory':
           return `rendering needed more than the ${a.found} MB a markdown worker may use, and was stopped`;
       }
     },
     hint: (a) => {
-      const raise = (key: string, example: number) => `if the post really needs it, raise \`markdown.limits.${key}\` in the config (e.g. ${example})`;
+      const of = a.of ?? 'post';
+      const raise = (key: string, example: number) => `if the ${of} really needs it, raise \`markdown.limits.${key}\` in the config (e.g. ${example})`;
       switch (a.problem) {
         case 'depth':
           return `${a.construct === 'brackets' ? 'close the brackets, or escape the ones that are text as \\[' : 'nest less deeply (a nested list or quote rarely needs more than a few levels)'}; ${raise('maxDepth', a.limit * 2)}`;
         case 'stack':
           return 'nest less deeply: deep raw HTML or deeply nested markdown; `markdown.limits.maxDepth` stops such posts before they are parsed';
         case 'bytes':
-          return `split it into several posts, or move large data out of it; ${raise('maxBytes', a.limit * 2)}`;
+          return `split it into several ${of}s, or move large data out of it; ${raise('maxBytes', a.limit * 2)}`;
         case 'time':
           return `look for deeply nested or long runs of brackets, emphasis or lists; ${raise('timeBudgetMs', a.limit * 3)}`;
+        case 'slow':
+          return `look for long runs of links, brackets or emphasis, or a slow markdown plugin; ${raise('timeBudgetMs', a.limit * 3)}`;
+        case 'unguarded':
+          return `run with --debug to see why the worker failed (often too little memory); or split the ${of}, or nest less deeply`;
         case 'memory':
-          return 'split the post, or look for deeply nested or long runs of brackets, emphasis or lists';
+          return `split the ${of}, or look for deeply nested or long runs of brackets, emphasis or lists`;
       }
     },
   }),
@@ -114,6 +127,16 @@ export const outputCodes = {
     hint: (a) => (a.problem === 'gfm-embed'
       ? `to keep \`<script>\`, \`<style>\` and \`<iframe>\` as HTML, set \`markdown.tagfilter\` to "safe"; to show the tag, write it as code in backticks: \`${a.tag}\``
       : `to show the tag, write it as code in backticks: \`${a.tag}\`; to keep it as HTML, set \`markdown.tagfilter\` to false`),
+  }),
+  UnsafeUrlDropped: define({
+    kind: 'content',
+    title: 'URL that could run script dropped',
+    /** `what`: `link`, `image`, or the element; `attribute`: the one that held the URL (`href`, `src`…). */
+    message: (a: { scheme: string; what: string; attribute: string }) =>
+      `the ${a.what}'s \`${a.scheme}:\` URL was dropped${a.what === 'image' ? ' (its alt text is shown)' : ''}: \`markdown.rawHtml\` is false, and a \`${a.scheme}:\` URL could run script in the page`,
+    hint: (a) => (a.what === 'image'
+      ? 'use an http(s) URL, a relative path or a PNG, GIF, JPEG, WebP or AVIF data: URL; for posts you trust, set `markdown.rawHtml` to true to keep URLs as written'
+      : 'use an http(s), mailto: or tel: URL, or a relative one; for posts you trust, set `markdown.rawHtml` to true to keep URLs as written'),
   }),
   CodeLanguageUnknown: define({
     kind: 'content',

@@ -19,18 +19,30 @@ export interface MarkdownLimits {
 export const defaultLimits = { maxDepth: 100, maxBytes: 2_000_000, timeBudgetMs: 10_000 } as const satisfies MarkdownLimits;
 
 /**
- * Below these a post renders in the build's own thread; above them (or any limit) it renders in a worker under the
- * time budget, even in a build too small for a worker pool. Written posts stay far below. The pathological cases
- * are all deep; what is slow without depth is size: 50 KB of nothing but links, or a 3,800-row table of links,
- * took 2.1 and 2.6 s of CPU on a loaded 2-core machine (prose ~0.4 s), so plain posts stay well within the budget.
+ * Below these a post may render in the build's own thread; above them (or any limit) it renders in a worker under
+ * the time budget, even in a build too small for a worker pool. Written posts stay far below. The pathological cases
+ * are all deep; what is slow without depth is size (see worstMsPerByte), bounded here and by the budget.
  */
 const plain = { depth: 16, bytes: 50_000 } as const;
 
+/** The deepest nesting a post may have and still render in the build's own thread. */
+export const plainDepth = plain.depth;
+
+/**
+ * What the slowest plain markdown costs a byte, in milliseconds: 50 KB of links, reference links or emphasis took
+ * 2.1–4.4 s of a loaded 2-core machine (~90 µs a byte; prose ~4 µs). A post renders in the build's own thread only
+ * if this many milliseconds a byte stay within half the time budget, so that a small budget sends even a
+ * modest post to a worker, where the budget is enforced.
+ */
+const worstMsPerByte = 0.1;
+
 /**
  * Which limit a post passes: `depth` and `bytes` found by the scan, `stack` a stack overflow while rendering (nesting
- * the scan does not count, such as raw HTML), `time` the time budget, `memory` a worker's heap.
+ * the scan does not count, such as raw HTML), `time` the time budget (the worker stopped), `slow` the time budget
+ * overrun by a post rendered in the build's own thread (measured after), `unguarded` a post too costly to render
+ * without a worker when none could start (`found`: its estimated milliseconds), `memory` a worker's heap.
  */
-export type LimitKind = 'depth' | 'bytes' | 'stack' | 'time' | 'memory';
+export type LimitKind = 'depth' | 'bytes' | 'stack' | 'time' | 'slow' | 'unguarded' | 'memory';
 
 /** The fields of a {@link MarkdownTooComplexError}, as they cross from a worker thread. */
 export interface LimitDetails {
@@ -78,7 +90,7 @@ export interface MarkdownScan {
   column: number;
   /** `blockquotes and lists` or `brackets`. */
   construct: string;
-  /** Whether the post is small and shallow enough to render without a time budget. */
+  /** Whether the post is small and shallow enough to render in the build's own thread (no worker to stop it). */
   isPlain: boolean;
 }
 
@@ -202,12 +214,18 @@ function scanBrackets(text: string, depth: number, onDeeper: (depth: number, col
 
 /**
  * Checks a body against the limits before it is parsed: throws {@link MarkdownTooComplexError} for one too large
- * or too deep, else returns the scan (whose `isPlain` says whether it may render without the time budget).
+ * or too deep, else returns the scan, whose `isPlain` says whether it may render in the build's own thread: shallow,
+ * and small enough that its worst case stays within half the time budget.
  */
 export function checkMarkdownLimits(body: string, limits: MarkdownLimits): MarkdownScan {
   const bytes = Buffer.byteLength(body);
   if (bytes > limits.maxBytes) throw new MarkdownTooComplexError('bytes', bytes, limits.maxBytes, 1, 1);
   const scan = scanMarkdown(body, limits.maxDepth);
   if (scan.depth > limits.maxDepth) throw new MarkdownTooComplexError('depth', scan.depth, limits.maxDepth, scan.line, scan.column, scan.construct);
-  return scan;
+  return { ...scan, isPlain: scan.isPlain && worstCaseMs(bytes) <= limits.timeBudgetMs / 2 };
+}
+
+/** The longest a body of `bytes` UTF-8 bytes of plain markdown may take to render, in milliseconds (an estimate). */
+export function worstCaseMs(bytes: number): number {
+  return Math.round(bytes * worstMsPerByte);
 }

@@ -4,7 +4,7 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { defineLazyText } from '../cache/packed.js';
 import { defaultLimits, MarkdownTooComplexError, type LimitDetails, type MarkdownLimits } from './markdown-limits.js';
 import type { MarkdownOptions, MarkdownProcessor } from './processor.js';
-import { renderWithinLimits, type MarkdownJob, type MarkdownResult } from './render-job.js';
+import { renderHere, type MarkdownJob, type MarkdownResult } from './render-job.js';
 
 /** Options for {@link startPool}. */
 export interface PoolOptions {
@@ -161,11 +161,13 @@ export function startPool(options: PoolOptions): MarkdownPool {
         send(fresh);
       };
       let isAnyLost = live.some((entry) => entry.isLost);
+      let lostCause: unknown = isAnyLost ? new Error('a markdown worker stopped before the build began') : undefined;
       onLost = (entry, cause) => {
         const index = entry.clock[0];
         if (index >= 0 && !isDone[index]) return replace(entry, index, diedOf(cause, options.limits ?? workerLimits));
-        // A worker that could not start, or died between posts: this thread renders what is left.
+        // A worker that could not start, or died between posts: this thread renders what is left, within the budget.
         isAnyLost = true;
+        lostCause ??= cause ?? new Error('a markdown worker stopped');
         wake?.();
       };
       onReply = (entry, { items }) => {
@@ -211,7 +213,7 @@ export function startPool(options: PoolOptions): MarkdownPool {
       for (let index = 0; index < jobs.length; index++) {
         if (isDone[index]) continue;
         try {
-          const done = await renderWithinLimits(processor, jobs[index], limits);
+          const done = await renderHere(processor, jobs[index], limits, undefined, lostCause);
           complete(index, done.result, undefined, done.feedHtml);
         } catch (cause) {
           complete(index, undefined, cause);

@@ -4,7 +4,7 @@ import { raw } from 'hast-util-raw';
 import { toString } from 'hast-util-to-string';
 import type { VFile } from 'vfile';
 import { countWords } from './count-words.js';
-import { isUnsafeUrl } from './safe-urls.js';
+import { unsafeScheme, type DroppedUrl } from './safe-urls.js';
 import { appendHeadingAnchor, headingText, type PostHeading } from './heading-anchor.js';
 
 type Parent = Root | Element;
@@ -56,13 +56,14 @@ export function rehypePostTree(options: PostTreeOptions = {}) {
     const slugger = new GithubSlugger();
     const text: string[] = [];
     const headings: PostHeading[] = [];
+    const dropped: DroppedUrl[] = [];
     const walk = (parent: Parent) => {
       const children = parent.children;
       for (let i = 0; i < children.length; i++) {
         const node = children[i];
         if (node.type === 'text') text.push(node.value);
         else if (node.type === 'element') {
-          if (options.shouldDropUnsafeUrls && dropUnsafeUrls(node)) {
+          if (options.shouldDropUnsafeUrls && dropUnsafeUrls(node, dropped)) {
             // An image without its source is invalid HTML: its alt text stands in for it.
             const alt = typeof node.properties.alt === 'string' ? node.properties.alt : '';
             children[i] = { type: 'text', value: alt };
@@ -81,18 +82,25 @@ export function rehypePostTree(options: PostTreeOptions = {}) {
     };
     walk(tree);
     if (headings.length > 0) file.data.headings = headings;
+    if (dropped.length > 0) file.data.droppedUrls = dropped;
     // Words are counted over the concatenated text (as hast-util-to-string gives it), so a word split across
     // elements (`<em>bak</em>ing`) counts once.
     file.data.wordCount = countWords(text.join(''));
   };
 }
 
-/** Removes the URL attributes of `node` that are unsafe; true when it is an image that lost its source. */
-function dropUnsafeUrls(node: Element): boolean {
+/**
+ * Removes the URL attributes of `node` that are unsafe, each recorded in `dropped` at the element's place; true when
+ * it is an image that lost its source.
+ */
+function dropUnsafeUrls(node: Element, dropped: DroppedUrl[]): boolean {
   let isImageLost = false;
   for (const attribute of urlAttributes) {
     const value = node.properties[attribute];
-    if (typeof value === 'string' && isUnsafeUrl(attribute, value)) {
+    const scheme = typeof value === 'string' ? unsafeScheme(attribute, value) : undefined;
+    if (scheme !== undefined) {
+      const start = node.position?.start;
+      dropped.push({ scheme: scheme.slice(0, 40), attribute, element: node.tagName, line: start?.line ?? 1, ...(start?.column ? { column: start.column } : {}) });
       delete node.properties[attribute];
       if (attribute === 'src' && node.tagName === 'img') isImageLost = true;
     }
@@ -165,5 +173,7 @@ declare module 'vfile' {
   interface DataMap {
     /** The post's `h2` and `h3` headings with ids, in order. */
     headings: PostHeading[];
+    /** URLs dropped as unsafe (raw HTML off), at their body-relative places. */
+    droppedUrls: DroppedUrl[];
   }
 }

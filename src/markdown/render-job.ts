@@ -1,13 +1,14 @@
 import { VFile } from 'vfile';
 import { textOf, type LazyText } from '../cache/packed.js';
 import type { FeedItemBase } from '../site/urls.js';
-import { checkMarkdownLimits, MarkdownTooComplexError, type MarkdownLimits, type MarkdownScan } from './markdown-limits.js';
+import { checkMarkdownLimits, MarkdownTooComplexError, plainDepth, worstCaseMs, type MarkdownLimits, type MarkdownScan } from './markdown-limits.js';
 import type { ImageContext, ImageRecord } from './image-files.js';
 import type { MarkdownProcessor } from './processor.js';
 import type { PostHeading } from './heading-anchor.js';
 import type { UnknownLanguage } from './unknown-language.js';
 import type { ForeignTag } from './remark-foreign-syntax.js';
 import type { FilteredTag } from './remark-tagfilter.js';
+import type { DroppedUrl } from './safe-urls.js';
 
 /** What rendering a post's markdown produces; what the cache stores and the workers send back. */
 export interface MarkdownResult {
@@ -27,6 +28,8 @@ export interface MarkdownResult {
   foreignTags?: ForeignTag[];
   /** Local images with their files and sizes (body-relative places), kept so a cached result is checked and warns again. */
   images?: ImageRecord[];
+  /** URLs dropped as unsafe with raw HTML off (body-relative places), kept so a cached result warns again. */
+  droppedUrls?: DroppedUrl[];
 }
 
 /** One body to render: all a worker needs. */
@@ -54,6 +57,7 @@ export async function renderBody(processor: MarkdownProcessor, job: MarkdownJob)
   if (file.data.excerptHtml) result.excerptHtml = file.data.excerptHtml;
   if (file.data.foreignTags) result.foreignTags = file.data.foreignTags;
   if (file.data.images) result.images = file.data.images;
+  if (file.data.droppedUrls) result.droppedUrls = file.data.droppedUrls;
   return result;
 }
 
@@ -84,6 +88,36 @@ export async function renderWithinLimits(
     if (!isStackOverflow(cause)) throw cause;
     throw new MarkdownTooComplexError('stack', checked.depth, limits.maxDepth, checked.line, checked.column, checked.construct);
   }
+}
+
+/**
+ * Renders one job in the build's own thread, where no watchdog can stop it, still within the time budget: a post
+ * whose scan is not plain (deep, or large enough to overrun half the budget) is refused unrendered (`unguarded`,
+ * `cause` saying why no worker renders it), and one that took longer than the budget fails after it (`slow`), as
+ * it would have failed in a worker. `scan` is the check already made by the caller, if any.
+ */
+export async function renderHere(
+  processor: MarkdownProcessor,
+  job: MarkdownJob,
+  limits: MarkdownLimits,
+  scan?: MarkdownScan,
+  cause?: unknown,
+): Promise<{ result: MarkdownResult; feedHtml?: string }> {
+  const body = textOf(job.body);
+  const checked = scan ?? checkMarkdownLimits(body, limits);
+  if (!checked.isPlain) {
+    // At the deep place when depth keeps the post out of this thread, else at the body's start with its estimate.
+    const isDeep = checked.depth > plainDepth;
+    const refused = isDeep
+      ? new MarkdownTooComplexError('unguarded', checked.depth, limits.timeBudgetMs, checked.line, checked.column, checked.construct)
+      : new MarkdownTooComplexError('unguarded', worstCaseMs(Buffer.byteLength(body)), limits.timeBudgetMs, 1, 1);
+    throw Object.assign(refused, { cause });
+  }
+  const start = performance.now();
+  const done = await renderWithinLimits(processor, { ...job, body }, limits, checked);
+  const elapsed = Math.round(performance.now() - start);
+  if (elapsed > limits.timeBudgetMs) throw new MarkdownTooComplexError('slow', elapsed, limits.timeBudgetMs, 1, 1);
+  return done;
 }
 
 function isStackOverflow(cause: unknown): boolean {

@@ -10,7 +10,7 @@ import { areImagesUnchanged, type ImageContext } from './image-files.js';
 import { imageWarnings, postImageContext } from './post-images.js';
 import type { MarkdownPool } from './pool.js';
 import type { MarkdownOptions, MarkdownProcessor } from './processor.js';
-import { renderBody, renderWithinLimits, type MarkdownJob, type MarkdownResult } from './render-job.js';
+import { renderBody, renderHere, type MarkdownJob, type MarkdownResult } from './render-job.js';
 
 export { renderBody, type MarkdownJob, type MarkdownResult };
 import { unknownLanguageWarning } from './unknown-language.js';
@@ -18,12 +18,13 @@ import { foreignTagWarning } from './remark-foreign-syntax.js';
 import { filteredTagWarning } from './remark-tagfilter.js';
 import { toRenderedPost } from './rendered-post.js';
 import { tooComplexError } from './too-complex-error.js';
+import { droppedUrlWarning } from './safe-urls.js';
 
 export { toRenderedPost, truncate } from './rendered-post.js';
 
-/** The diagnostic for a post whose markdown could not be rendered: a limit it passed, or what the pipeline threw. */
-export function markdownError(post: Post, cause: unknown): Diagnostic {
-  if (cause instanceof MarkdownTooComplexError) return tooComplexError(post, cause);
+/** The diagnostic for a post (or page) whose markdown could not be rendered: a limit it passed, or what the pipeline threw. */
+export function markdownError(post: Pick<Post, 'sourcePath' | 'bodyStartLine'>, cause: unknown, of: 'post' | 'page' = 'post'): Diagnostic {
+  if (cause instanceof MarkdownTooComplexError) return tooComplexError(post, cause, of);
   const reason = (cause as Error)?.message ?? String(cause);
   // A config plugin's failure names the plugin and its place in the config (see namedPlugin in processor.ts).
   const where = /^the plugin .+ \((markdown\.\w+\[\d+\])\) failed/.exec(reason)?.[1];
@@ -201,7 +202,8 @@ async function renderMissing(posts: Post[], { results, failures, keys, missing, 
     await options.whileRendering?.();
     if (missing.length > 0 && !options.signal?.aborted) {
       jobs = missing.map((i) => jobOf(posts[i], linksOf(posts[i]), contexts[i]));
-      // Plain posts render here; one that is deep or large renders in a worker, under the time budget.
+      // Plain posts render here, and fail after if they overran the budget; one that is deep, or large for the
+      // budget, renders in a worker, which is stopped at the budget.
       const guarded: number[] = [];
       let processor: MarkdownProcessor | undefined;
       for (const [j, i] of missing.entries()) {
@@ -213,7 +215,7 @@ async function renderMissing(posts: Post[], { results, failures, keys, missing, 
             continue;
           }
           processor ??= await loadProcessor();
-          onResult(j, (await renderWithinLimits(processor, job, limits, scan)).result);
+          onResult(j, (await renderHere(processor, job, limits, scan)).result);
         } catch (cause) {
           onResult(j, undefined, cause);
         }
@@ -242,7 +244,8 @@ function collect(posts: Post[], { results, failures, knownFailures, keys, missin
     const result = results[i];
     if (!result) {
       if (!options.signal?.aborted) diagnostics.push(markdownError(post, failures[i]));
-      if (failures[i] instanceof MarkdownTooComplexError) nextTooComplex.set(post.body, failures[i]);
+      // Not a post refused for want of a worker: the next rebuild may have one.
+      if (failures[i] instanceof MarkdownTooComplexError && failures[i].kind !== 'unguarded') nextTooComplex.set(post.body, failures[i]);
       return;
     }
     if (nextMemo && !options.postLinks?.get(post)) {
@@ -276,6 +279,7 @@ function resultWarnings(post: Post, result: MarkdownResult, options: RenderMarkd
   for (const tag of result.foreignTags ?? []) diagnostics.push(foreignTagWarning(post.sourcePath, post.bodyStartLine, tag));
   for (const tag of result.filteredTags ?? []) diagnostics.push(filteredTagWarning(post.sourcePath, post.bodyStartLine, tag));
   for (const found of result.unknownLanguages ?? []) diagnostics.push(unknownLanguageWarning(post.sourcePath, post.bodyStartLine, found));
+  for (const found of result.droppedUrls ?? []) diagnostics.push(droppedUrlWarning(post.sourcePath, post.bodyStartLine, found));
   diagnostics.push(...imageWarnings(post, result.images, options.markdown.basePath));
   return diagnostics;
 }

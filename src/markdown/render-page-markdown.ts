@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { MarkdownCache } from '../cache/markdown-cache.js';
-import { error, type Diagnostic } from '../diagnostics/error.js';
+import type { Diagnostic } from '../diagnostics/error.js';
 import type { Page, RenderedPage } from '../site/model.js';
+import { checkMarkdownLimits, defaultLimits, type MarkdownLimits } from './markdown-limits.js';
 import type { MarkdownOptions, MarkdownProcessor } from './processor.js';
-import { renderBody, type MarkdownResult } from './render-job.js';
-import { truncate } from './render-markdown.js';
+import { renderHere, type MarkdownJob, type MarkdownResult } from './render-job.js';
+import { markdownError, truncate } from './render-markdown.js';
 import { filteredTagWarning } from './remark-tagfilter.js';
+import { droppedUrlWarning } from './safe-urls.js';
 
 /** Options of {@link renderPageMarkdown}. */
 export interface RenderPageMarkdownOptions {
@@ -14,6 +16,8 @@ export interface RenderPageMarkdownOptions {
   cache?: MarkdownCache;
   /** Results of earlier builds in this process (the dev server), by body and title-heading flag; replaced by this build's. */
   memo?: Map<string, MarkdownResult>;
+  /** Limits on each page, as on posts (see markdown-limits.ts); a page beyond one fails alone. @default defaultLimits */
+  limits?: MarkdownLimits;
 }
 
 /**
@@ -34,15 +38,16 @@ export async function renderPageMarkdown(pages: Page[], options: RenderPageMarkd
     if (!result) {
       try {
         processor ??= await (await import('./processor.js')).createMarkdownProcessor(options.markdown);
-        result = await renderBody(processor, { path: page.sourcePath, body: page.body, stripTitleHeading: page.dropsTitleHeading });
+        result = await renderWithinBudget(processor, page, options);
         if (cacheKey !== undefined) options.cache!.set(cacheKey, result);
       } catch (cause) {
-        diagnostics.push(error('MarkdownFailed', { reason: (cause as Error)?.message ?? String(cause) }, { file: page.sourcePath }, cause));
+        diagnostics.push(markdownError(page, cause, 'page'));
         continue;
       }
     }
     nextMemo.set(memoKey, result);
     for (const tag of result.filteredTags ?? []) diagnostics.push(filteredTagWarning(page.sourcePath, page.bodyStartLine, tag));
+    for (const found of result.droppedUrls ?? []) diagnostics.push(droppedUrlWarning(page.sourcePath, page.bodyStartLine, found));
     rendered.push({ ...page, html: result.html, excerpt: truncate(result.excerpt, 160) });
   }
   if (options.memo) {
@@ -50,4 +55,20 @@ export async function renderPageMarkdown(pages: Page[], options: RenderPageMarkd
     for (const [key, value] of nextMemo) options.memo.set(key, value);
   }
   return { pages: rendered, diagnostics };
+}
+
+/**
+ * A page within the limits, as a post: refused unparsed when too deep or too large, rendered here when plain, else in
+ * a worker stopped at the time budget (a deep page renders for minutes, then overflows the stack).
+ */
+async function renderWithinBudget(processor: MarkdownProcessor, page: Page, options: RenderPageMarkdownOptions): Promise<MarkdownResult> {
+  const limits = options.limits ?? defaultLimits;
+  const job: MarkdownJob = { path: page.sourcePath, body: page.body, stripTitleHeading: page.dropsTitleHeading };
+  const scan = checkMarkdownLimits(page.body, limits);
+  if (scan.isPlain) return (await renderHere(processor, job, limits, scan)).result;
+  let outcome: { result?: MarkdownResult; cause?: unknown } = {};
+  await (await import('./pool.js')).renderInPool([job], { size: 1, markdown: options.markdown, markdownLimits: limits,
+    loadProcessor: async () => processor, onResult: (_, result, cause) => (outcome = { result, cause }) });
+  if (!outcome.result) throw outcome.cause;
+  return outcome.result;
 }

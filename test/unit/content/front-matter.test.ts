@@ -53,7 +53,10 @@ describe('parseFrontMatter', () => {
 
   it('explains tabs and unclosed quotes', () => {
     expect(failure('---\ntitle: T\n\tdate: 2024-01-01\n---\n')).toMatchObject({ loc: { line: 3, column: 1 }, hint: 'indent with spaces, not tabs' });
-    expect(failure('---\ntitle: "open\ndate: 2024-01-01\n---\n').hint).toBe('a quoted value is missing its closing quote');
+    expect(failure('---\ntitle: "open\ndate: 2024-01-01\n---\n')).toMatchObject({ loc: { line: 2, column: 8 }, hint: 'a quoted value is missing its closing quote' });
+    // At the quote that opens the value, not where the front matter ends; escaped and doubled quotes are inside it.
+    expect(failure('---\ndate: 2024-01-01\ntitle: \'It\'\'s open\n---\n')).toMatchObject({ loc: { line: 3, column: 8 }, message: 'front matter is not valid YAML: this `\'` is never closed' });
+    expect(failure('---\ntags:\n  - "a \\"b\\" c\n---\n').loc).toMatchObject({ line: 3, column: 5 });
   });
 
   it('says so when the closing --- is missing', () => {
