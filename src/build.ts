@@ -215,7 +215,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const nav = siteNav(renderedPages.pages, config.nav, config.configFile, pageSources.drafts);
     diagnostics.push(...nav.diagnostics);
     const site = buildSite(markdown.posts, { drafts, scheduled }, { language: config.language, authors: config.authors, related: config.related, pages: renderedPages.pages.sort(comparePages), nav: nav.nav });
-    const feedHtml = await renderFeedItemsHtml(site, feedOptions, store && feedHtmlMemo(store), markdown.feedHtml);
+    const feedHtml = await renderFeedItemsHtml(site, feedOptions, store && feedHtmlMemo(store), markdown.feedHtml, markdown.htmlKeys);
     if (state) saveCacheLater(state, cache || disk ? { save: async () => { await cache?.save(); disk?.commit(); } } : undefined);
     else await cache?.save();
 
@@ -246,6 +246,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       previousKey: isSiteUnchanged ? (file) => previousOutput!.files[file]?.[5] ?? undefined : undefined,
       memo: state?.pages,
       htmlKeys: state?.htmlKeys ?? markdown.htmlKeys,
+      // Feeds, sitemap and the rest depend on nothing the fingerprint does not hold (the tests' sitemap size aside).
+      fileKey: siteKey === undefined ? undefined : `${siteKey}:${options.sitemapMaxUrls ?? ''}`,
     }, otherFiles);
     // Deferred pages add their render errors to pages.diagnostics while the writer runs: counted from here.
     const renderedBefore = pages.diagnostics.length;

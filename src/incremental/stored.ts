@@ -47,7 +47,8 @@ export function storedPages(store: Store): LoadedPages {
 
 export function feedHtmlMemo(store: Store): FeedHtmlMemo {
   return {
-    key: (html, base) => createHash('sha1').update(`feed-html\0${base}\0`).update(html).digest('hex'),
+    key: (html, base, name) => name !== undefined ? createHash('sha1').update(`feed-html-named\0${base}\0${name}`).digest('hex')
+      : createHash('sha1').update(`feed-html\0${base}\0`).update(html()).digest('hex'),
     memo: (key, compute) => memo(store, 'feed-html', key, compute),
   };
 }
