@@ -571,4 +571,4 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   });
 }
 
-export { generatePost, generateSite };
+export { fmtRange, fmtS, generatePost, generateSite, median, runNode, summarise };
