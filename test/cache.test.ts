@@ -225,6 +225,27 @@ describe('persistent post cache (posts by source stat) and verified templates', 
     expectSameOutput((await buildMemory({ cache: false })).writer, reread.writer);
   });
 
+  it('sees a same-size edit that kept the stat of a source read within its mtime tick (racily clean sources are not trusted)', async () => {
+    const file = longPost();
+    // An mtime the build cannot tell from its own moment (here: a minute ahead, as with a skewed clock), in ms.
+    const tick = new Date(Math.floor(Date.now() / 1000) * 1000 + 60_123);
+    await fs.utimes(file, tick, tick);
+    const first = await buildMemory();
+    expect(first.writer.read('posts/long/index.html')).toContain('A longer post');
+    const stat = await fs.stat(file);
+    const text = await fs.readFile(file, 'utf8');
+    const changed = text.replace('title: A longer post', 'title: B longer post');
+    expect(changed).not.toBe(text);
+    await fs.writeFile(file, changed);
+    await fs.utimes(file, tick, tick);
+    const restat = await fs.stat(file);
+    expect([restat.size, restat.mtimeMs, restat.ino]).toEqual([stat.size, stat.mtimeMs, stat.ino]);
+    // The same stat as the version the first build read, but the first build did not trust it: read again.
+    const second = await buildMemory();
+    expect(second.writer.read('posts/long/index.html')).toContain('B longer post');
+    expectSameOutput((await buildMemory({ cache: false })).writer, second.writer);
+  });
+
   it('loads an edited front matter again, and gives the output of a clean build', async () => {
     await buildMemory();
     const file = longPost();

@@ -45,6 +45,18 @@ type Entry = [size: number, mtimeMs: number, ino: number, inputs: string, post: 
 const fileName = 'posts-v1.cache';
 const magic = 'blogbuild-posts 3';
 
+/**
+ * Whether a source's stat cannot be trusted by the next build: file systems stamp mtimes from a coarse clock (a
+ * jiffy, ≤ 10 ms, on Linux; whole seconds or two on some), so a same-size edit made within the same tick as the
+ * version this build read would keep its stat, and the next build would trust a stale post (git's "racily clean"
+ * files). A source modified that close to the build's start (or during it) is not cached; the next build reads it
+ * again and caches it then. An mtime in whole seconds stands for a coarse file system.
+ */
+function isRacy(stat: SourceStat, buildStart: number): boolean {
+  const tick = stat.mtimeMs % 1000 === 0 ? 2000 : 50;
+  return stat.mtimeMs >= buildStart - tick;
+}
+
 /** Posts revived from a post cache, with their source's path, stat and loading inputs and their body's digest. */
 const identities = new WeakMap<Post, string>();
 
@@ -71,6 +83,8 @@ export function openPostCache(dir: string): PostCache {
   }
   const stats = new Map<string, SourceStat>();
   const used = new Map<string, Entry>();
+  // Sources are stat'ed after this moment (see isRacy).
+  const openedAt = Date.now();
   return {
     isKnown(source, stat) {
       stats.set(source, { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino });
@@ -99,7 +113,7 @@ export function openPostCache(dir: string): PostCache {
     set(source, inputs, post) {
       const stat = stats.get(source);
       isChanged = true;
-      if (!stat || !isJsonExact(post.data)) return;
+      if (!stat || !isJsonExact(post.data) || isRacy(stat, openedAt)) return;
       used.set(source, [stat.size, stat.mtimeMs, stat.ino, inputs, JSON.stringify(storablePost(post)), lazyTextOf(post, 'body'), bodyDigest(post)]);
     },
     save() {
