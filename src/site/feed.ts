@@ -36,11 +36,8 @@ export function tagScope(tag: Tag, options: FeedOptions): FeedScope {
 
 /** The items' absolutized HTML of earlier builds (the build wraps its store in one of these). */
 export interface FeedHtmlMemo {
-  /**
-   * A key for the item HTML of `html` absolutized against `base`; `name`, when given, names the HTML (equal names,
-   * equal HTML) and is hashed instead of it, so the HTML is neither decoded nor hashed.
-   */
-  key(html: () => string, base: string, name?: string): string;
+  /** A key for the item HTML of the post's HTML absolutized against `base`. */
+  key(post: RenderedPost, base: string): string;
   /** The HTML an earlier build made under `key`, or `compute()`'s, kept for later builds. */
   memo(key: string, compute: () => Promise<string>): Promise<string>;
 }
@@ -56,8 +53,6 @@ export async function renderFeedItemsHtml(
   options: FeedOptions,
   store?: FeedHtmlMemo,
   precomputed?: ReadonlyMap<RenderedPost, { base: string; html: string }>,
-  /** Names of posts' HTML (the markdown stage's `htmlKeys`): a named post's item is looked up by its name. */
-  names?: WeakMap<RenderedPost, string>,
 ): Promise<Map<RenderedPost, string>> {
   const result = new Map<RenderedPost, string>();
   let feedItemHtml: typeof import('./absolute-urls.js').feedItemHtml | undefined;
@@ -71,7 +66,7 @@ export async function renderFeedItemsHtml(
       feedItemHtml ??= (await import('./absolute-urls.js')).feedItemHtml;
       return feedItemHtml(post.html, itemBase);
     };
-    result.set(post, store ? await store.memo(store.key(() => post.html, itemBase.base, names?.get(post)), compute) : await compute());
+    result.set(post, store ? await store.memo(store.key(post, itemBase.base), compute) : await compute());
   }
   return result;
 }
