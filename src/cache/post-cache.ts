@@ -38,8 +38,9 @@ export interface PostCache {
   /** Writes the entries of this build's sources (and only those) when anything changed. Never throws. */
   save(): void;
   /**
-   * What decides every field of a post revived from this cache (its source's path, size, mtime and inode, the
-   * loading inputs, its body's digest), or undefined for a post loaded from its text by this build.
+   * What decides every field of a post revived from this cache or stored in it by this build (its source's path,
+   * size, mtime and inode, the loading inputs, its body's digest): the same either way. Undefined for a post this
+   * build loaded and does not cache (errors, values JSON cannot carry, a source saved within a tick of the build).
    */
   identity(post: Post): string | undefined;
 }
@@ -110,7 +111,11 @@ export function openPostCache(dir: string, digests: BodyDigests): PostCache {
       const stat = stats.get(source);
       isChanged = true;
       if (!stat || !isJsonExact(post.data) || isRacy(stat, openedAt)) return;
-      used.set(source, [stat.size, stat.mtimeMs, stat.ino, inputs, JSON.stringify(storablePost(post)), lazyTextOf(post, 'body'), digests.of(post)]);
+      const digest = digests.of(post);
+      used.set(source, [stat.size, stat.mtimeMs, stat.ino, inputs, JSON.stringify(storablePost(post)), lazyTextOf(post, 'body'), digest]);
+      // The identity it will have when revived: the build that loaded it can name the site as the next one will, so
+      // a no-change build after an edit finds every page (and feed) of the edited site's output reusable.
+      identities.set(post, `${source}\0${stat.size}:${stat.mtimeMs}:${stat.ino}\0${inputs}\0${digest}`);
     },
     save() {
       if (!isChanged && used.size === Object.keys(previous).length) return;
