@@ -355,6 +355,8 @@ async function makeFiles(run: Run, config: ResolvedConfig, from: Sources, { publ
     previousKey: isSiteUnchanged ? (file) => previousOutput!.files[file]?.[5] ?? undefined : undefined,
     memo: state?.pages,
     htmlKeys: state?.htmlKeys ?? markdown.htmlKeys,
+    // Feeds, sitemap and the rest depend on nothing the fingerprint does not hold (the tests' sitemap size aside).
+    fileKey: siteKey === undefined ? undefined : `${siteKey}:${options.sitemapMaxUrls ?? ''}`,
   }, otherFiles);
   diagnostics.push(...pages.diagnostics);
   if (!config.url) {

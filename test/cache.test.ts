@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { parseHTML } from 'linkedom';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { build, type BuildOptions } from '../src/build.js';
+import { outputManifestPath } from '../src/cache/markdown-cache.js';
+import { readOutputManifest } from '../src/output/manifest.js';
 import { memoryWriter, type MemoryWriter } from '../src/output/writer.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/cache-site/', import.meta.url));
@@ -19,6 +21,9 @@ let cacheDir: string;
 beforeEach(async () => {
   root = await fs.mkdtemp(path.join(os.tmpdir(), 'blogbuild-cache-'));
   await fs.cp(fixture, root, { recursive: true });
+  // Posts saved an hour ago: one saved just before a build is not trusted by stat (see the racily clean test).
+  const earlier = new Date(Date.now() - 3_600_000);
+  for (const name of await fs.readdir(path.join(root, 'posts'))) await fs.utimes(path.join(root, 'posts', name), earlier, earlier);
   cacheDir = path.join(root, 'node_modules', '.cache', 'blogbuild');
 });
 afterEach(async () => {
@@ -233,6 +238,27 @@ describe('persistent post cache (posts by source stat) and verified templates', 
     expectSameOutput((await buildMemory({ cache: false })).writer, reread.writer);
   });
 
+  it('sees a same-size edit that kept the stat of a source read within its mtime tick (racily clean sources are not trusted)', async () => {
+    const file = longPost();
+    // An mtime the build cannot tell from its own moment (here: a minute ahead, as with a skewed clock), in ms.
+    const tick = new Date(Math.floor(Date.now() / 1000) * 1000 + 60_123);
+    await fs.utimes(file, tick, tick);
+    const first = await buildMemory();
+    expect(first.writer.read('posts/long/index.html')).toContain('A longer post');
+    const stat = await fs.stat(file);
+    const text = await fs.readFile(file, 'utf8');
+    const changed = text.replace('title: A longer post', 'title: B longer post');
+    expect(changed).not.toBe(text);
+    await fs.writeFile(file, changed);
+    await fs.utimes(file, tick, tick);
+    const restat = await fs.stat(file);
+    expect([restat.size, restat.mtimeMs, restat.ino]).toEqual([stat.size, stat.mtimeMs, stat.ino]);
+    // The same stat as the version the first build read, but the first build did not trust it: read again.
+    const second = await buildMemory();
+    expect(second.writer.read('posts/long/index.html')).toContain('B longer post');
+    expectSameOutput((await buildMemory({ cache: false })).writer, second.writer);
+  });
+
   it('loads an edited front matter again, and gives the output of a clean build', async () => {
     await buildMemory();
     const file = longPost();
@@ -338,5 +364,29 @@ describe('posts read as bytes', () => {
     expect(warm.result.stats.markdownRendered).toBe(0);
     const uncached = await buildMemory({ cache: false });
     expectSameOutput(cold.writer, uncached.writer);
+  });
+});
+
+describe('the output after an edit', () => {
+  it('a build after a one-post edit names its site as the next no-change build will, so that build reuses every file', async () => {
+    const manifest = () => readOutputManifest(outputManifestPath(cacheDir, path.join(root, 'dist')), path.join(root, 'dist'));
+    expect((await build({ root, now: NOW })).ok).toBe(true);
+    // The cold build loaded every post from its text; the second revives them all and names the site.
+    expect((await build({ root, now: NOW })).ok).toBe(true);
+    const named = manifest()?.site;
+    expect(named).toMatch(/^[0-9a-f]{40}$/);
+    const file = path.join(root, 'posts', '2024-04-20-long.md');
+    await fs.appendFile(file, '\nOne more sentence.\n');
+    const earlier = new Date(Date.now() - 60_000);
+    await fs.utimes(file, earlier, earlier);
+    const edited = await build({ root, now: NOW });
+    expect(edited.ok).toBe(true);
+    expect(edited.stats.written).toBeGreaterThan(0);
+    const afterEdit = manifest()?.site;
+    expect(afterEdit).toMatch(/^[0-9a-f]{40}$/);
+    expect(afterEdit).not.toBe(named);
+    const unchanged = await build({ root, now: NOW });
+    expect(unchanged.stats.written).toBe(0);
+    expect(manifest()?.site).toBe(afterEdit);
   });
 });

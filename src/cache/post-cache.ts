@@ -38,8 +38,9 @@ export interface PostCache {
   /** Writes the entries of this build's sources (and only those) when anything changed. Never throws. */
   save(): void;
   /**
-   * What decides every field of a post revived from this cache (its source's path, size, mtime and inode, the
-   * loading inputs, its body's digest), or undefined for a post loaded from its text by this build.
+   * What decides every field of a post revived from this cache or stored in it by this build (its source's path,
+   * size, mtime and inode, the loading inputs, its body's digest): the same either way. Undefined for a post this
+   * build loaded and does not cache (errors, values JSON cannot carry, a source saved within a tick of the build).
    */
   identity(post: Post): string | undefined;
 }
@@ -49,6 +50,18 @@ type Entry = [size: number, mtimeMs: number, ino: number, inputs: string, post: 
 
 const fileName = 'posts-v1.cache';
 const magic = 'blogbuild-posts 3';
+
+/**
+ * Whether a source's stat cannot be trusted by the next build: file systems stamp mtimes from a coarse clock (a
+ * jiffy, ≤ 10 ms, on Linux; whole seconds or two on some), so a same-size edit made within the same tick as the
+ * version this build read would keep its stat, and the next build would trust a stale post (git's "racily clean"
+ * files). A source modified that close to the build's start (or during it) is not cached; the next build reads it
+ * again and caches it then. An mtime in whole seconds stands for a coarse file system.
+ */
+function isRacy(stat: SourceStat, buildStart: number): boolean {
+  const tick = stat.mtimeMs % 1000 === 0 ? 2000 : 50;
+  return stat.mtimeMs >= buildStart - tick;
+}
 
 /** Opens (reads) the post cache in `dir`; a missing or damaged file gives an empty cache. */
 export function openPostCache(dir: string, digests: BodyDigests): PostCache {
@@ -67,6 +80,8 @@ export function openPostCache(dir: string, digests: BodyDigests): PostCache {
   }
   const stats = new Map<string, SourceStat>();
   const used = new Map<string, Entry>();
+  // Sources are stat'ed after this moment (see isRacy).
+  const openedAt = Date.now();
   return {
     isKnown(source, stat) {
       stats.set(source, { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino });
@@ -95,8 +110,12 @@ export function openPostCache(dir: string, digests: BodyDigests): PostCache {
     set(source, inputs, post) {
       const stat = stats.get(source);
       isChanged = true;
-      if (!stat || !isJsonExact(post.data)) return;
-      used.set(source, [stat.size, stat.mtimeMs, stat.ino, inputs, JSON.stringify(storablePost(post)), lazyTextOf(post, 'body'), digests.of(post)]);
+      if (!stat || !isJsonExact(post.data) || isRacy(stat, openedAt)) return;
+      const digest = digests.of(post);
+      used.set(source, [stat.size, stat.mtimeMs, stat.ino, inputs, JSON.stringify(storablePost(post)), lazyTextOf(post, 'body'), digest]);
+      // The identity it will have when revived: the build that loaded it can name the site as the next one will, so
+      // a no-change build after an edit finds every page (and feed) of the edited site's output reusable.
+      identities.set(post, `${source}\0${stat.size}:${stat.mtimeMs}:${stat.ino}\0${inputs}\0${digest}`);
     },
     save() {
       if (!isChanged && used.size === Object.keys(previous).length) return;

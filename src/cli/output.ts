@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { escapeControl, formatDiagnostic } from '../diagnostics/format.js';
 import type { Diagnostic } from '../diagnostics/error.js';
+import { createProgress, noProgress, type Progress } from './progress.js';
 
 /** How the CLI talks: colour, progress and verbosity decided once from the environment and flags. */
 export interface Reporter {
@@ -9,8 +10,8 @@ export interface Reporter {
   diagnostics(list: readonly Diagnostic[]): void;
   /** Prints an informational line to stdout unless --quiet; control characters (from file names) are escaped. */
   info(line: string): void;
-  /** Returns a progress callback (no-op when not on a terminal, in CI or quiet). */
-  progress(label: string): { update: (done: number, total: number) => void; done: () => void };
+  /** Returns a progress line (no-op when not on a terminal, in CI or quiet). */
+  progress(label: string): Progress;
 }
 
 /** A source file's text for code frames, or undefined when it cannot be read. */
@@ -42,23 +43,7 @@ export function createReporter(options: { quiet?: boolean; debug?: boolean; cwd:
       if (!options.quiet) (options.infoStream ?? process.stdout).write(`${escapeControl(line)}\n`);
     },
     progress(label) {
-      if (!showProgress) return { update: () => undefined, done: () => undefined };
-      const started = Date.now();
-      let last = 0;
-      let shown = false;
-      return {
-        update(done, total) {
-          const now = Date.now();
-          // Only builds that take more than a moment show progress; redraw at most 10 times a second.
-          if (now - started < 300 || (now - last < 100 && done !== total)) return;
-          last = now;
-          shown = true;
-          process.stderr.write(`\r\x1b[2K${label} ${done}/${total}`);
-        },
-        done() {
-          if (shown) process.stderr.write('\r\x1b[2K');
-        },
-      };
+      return showProgress ? createProgress({ label, stream: process.stderr }) : noProgress();
     },
   };
 }

@@ -47,7 +47,8 @@ export function memoryWriter(): MemoryWriter {
     },
     async writeAll(outputs) {
       for (const file of outputs) {
-        pending.set(file.path, file.source !== undefined ? await fs.readFile(file.source) : file.render ? encoder.encode(file.render()) : typeof file.contents === 'string' ? encoder.encode(file.contents) : file.contents);
+        const made = file.source !== undefined ? await fs.readFile(file.source) : file.render ? file.render() : file.contents;
+        pending.set(file.path, typeof made === 'string' ? encoder.encode(made) : made);
       }
       return { written: outputs.length, unchanged: 0 };
     },

@@ -15,7 +15,7 @@ import type { CompiledTemplate, Theme } from './templates.js';
 export type OutputFile =
   | { path: string; contents: string | Uint8Array; renderKey?: string; source?: undefined; render?: undefined }
   | { path: string; source: string; contents?: undefined; renderKey?: undefined; render?: undefined }
-  | { path: string; render: () => string; renderKey?: string; contents?: undefined; source?: undefined };
+  | { path: string; render: () => string | Uint8Array; renderKey?: string; contents?: undefined; source?: undefined };
 
 /** A page rendered by an earlier build: its key, and in memory the objects it was made from (compared by identity). */
 export interface PageMemo {
@@ -59,6 +59,12 @@ export interface RenderPagesOptions {
   defer?: boolean;
   /** The data files' values, given to every template as `data` (see content/load-data.ts). @default {} */
   data?: Readonly<Record<string, unknown>>;
+  /**
+   * A key naming every input of the files made without the theme (feeds, sitemap, robots.txt, aliases): the site
+   * fingerprint. With it, those files are made by the writer, and only when the previous output's file was not
+   * made under the same key; a no-change rebuild then never renders its feeds. @default undefined (made here)
+   */
+  fileKey?: string;
 }
 
 /**
@@ -97,7 +103,9 @@ export function renderRoutes(routes: (Route | FileRoute)[], theme: Theme, option
 
   for (const route of routes) {
     if (!('template' in route)) {
-      files.push(route.source !== undefined ? { path: route.path, source: route.source } : { path: route.path, contents: route.contents!() });
+      if (route.source !== undefined) files.push({ path: route.path, source: route.source });
+      else if (options.fileKey !== undefined) files.push({ path: route.path, render: route.contents!, renderKey: `file\0${options.fileKey}` });
+      else files.push({ path: route.path, contents: route.contents!() });
       continue;
     }
     const template = route.template;
