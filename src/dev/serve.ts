@@ -25,6 +25,13 @@ export interface ServeOptions extends Omit<BuildOptions, 'writer' | 'now' | 'roo
   onBuild?: (event: DevBuildEvent, changed: string[]) => void;
   /** Called when a rebuild throws (a bug: build errors are diagnostics, in onBuild); the last good site stays served. @default undefined (ignored) */
   onRebuildError?: (cause: unknown, changed: string[]) => void;
+  /**
+   * Serve pages on demand while the first build runs in the background (see lazy-site.ts); false waits for the
+   * first build before answering. @default true
+   */
+  onDemand?: boolean;
+  /** @internal for tests: the background build starts once this resolves. @default undefined (at once) */
+  holdBackground?: Promise<unknown>;
 }
 
 /** A running dev server. */
@@ -63,19 +70,37 @@ export class ListenError extends Error {
  * onBuild) and in the browser. Rejects with PortInUseError or ListenError.
  */
 export async function serve(options: ServeOptions): Promise<ServeHandle> {
-  const { port = 4000, host = '127.0.0.1', debounce, watcher: injected, onBuild, onRebuildError, ...rest } = options;
+  const { port = 4000, host = '127.0.0.1', debounce, watcher: injected, onBuild, onRebuildError, onDemand = true, holdBackground, ...rest } = options;
   const build = options.build ?? (await import('../build.js')).build;
   const session = createDevSession({ ...rest, build });
-  const first = await session.rebuild();
-  onBuild?.(first, []);
+  // On demand, pages answer once the site is loaded; the first build (every post, in workers) follows. A load with
+  // errors serves nothing: the first build then runs before the server answers and reports them.
+  const isLazy = onDemand && !options.build && (await session.startLazy());
+  const firstBuild = async () => {
+    await holdBackground;
+    const first = await session.rebuild();
+    onBuild?.(first, []);
+    return first;
+  };
+  const first = isLazy ? undefined : await firstBuild();
 
   // Wildcard addresses answer on every interface: the machine's own name is one a user may type.
   const isWildcard = host === '0.0.0.0' || host === '::';
-  const dev = createDevServer({ getState: () => session.state, hostNames: isWildcard ? [hostname()] : [host] });
+  const dev = createDevServer({ getState: () => session.state, hostNames: isWildcard ? [hostname()] : [host],
+    onPageError: (diagnostics) => {
+      session.showErrors(diagnostics);
+      dev.broadcast();
+    } });
   await listen(dev.server, port, host);
   const address = dev.server.address() as AddressInfo;
+  const background = first ?? firstBuild().then((event) => {
+    if (event.isChanged || event.state.errorText) dev.broadcast();
+    return event;
+  }, (cause: unknown) => void onRebuildError?.(cause, []));
 
-  const config = first.result.config ?? session.state.config;
+  let isBackgroundDone = false;
+  void Promise.resolve(background).finally(() => (isBackgroundDone = true));
+  const config = first?.result.config ?? session.state.config;
   let targets = config ? watchTargets(config, options.config) : [options.root];
   let watcher: WatcherLike;
   try {
@@ -91,6 +116,7 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
     fingerprint: injected ? undefined : () => fingerprintFiles(targets),
     targets: () => targets,
     rebuild: async (changed) => {
+      await background;
       const event = await session.rebuild().catch((cause: unknown) => void onRebuildError?.(cause, changed));
       if (!event) return;
       // A config change may move the posts, templates or public folder: watch the new places.
@@ -112,10 +138,19 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
     port: address.port,
     session,
     watch: loop,
-    idle: () => loop.idle(),
+    idle: async () => {
+      await background;
+      await loop.idle();
+    },
     async close() {
       if (isClosed) return;
       isClosed = true;
+      // A first build still running (tens of seconds on a large blog) is not waited for: Ctrl-C stops at once.
+      if (!isBackgroundDone) {
+        void loop.close();
+        await dev.close();
+        return;
+      }
       await loop.close();
       await dev.close();
       await session.flush();
