@@ -14,6 +14,8 @@ export interface DevServerOptions {
   hostNames?: readonly string[];
   /** A page made on demand failed (a post on it): show its errors (the overlay reads them from the state). */
   onPageError?: (diagnostics: readonly Diagnostic[]) => void;
+  /** Called after each file of the site is sent. @default undefined */
+  onAnswer?: () => void;
 }
 
 /** An HTTP server for the in-memory site, with live-reload events. */
@@ -160,7 +162,7 @@ export function createDevServer(options: DevServerOptions): DevServer {
     }
     const file = resolved.kind === 'file' ? resolved.path : state.files.has('404.html') ? '404.html' : undefined;
     if (file !== undefined) {
-      sendFile(req, res, resolved.kind === 'file' ? 200 : 404, file, state).catch((cause: unknown) => {
+      sendFile(req, res, resolved.kind === 'file' ? 200 : 404, file, state).then(options.onAnswer).catch((cause: unknown) => {
         if (!(cause instanceof PageError)) throw cause;
         // A post on the page failed to render: the overlay shows why (the state has its errors by now).
         options.onPageError?.(cause.diagnostics);
