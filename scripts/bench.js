@@ -507,7 +507,7 @@ function renderReport({ args, m, corpus, results, writes, outputFiles, profile }
 
 /** The dev server's rows (see bench-serve.js), as their own table. */
 function serveTable(result, posts) {
-  return ['| case | target | median (min–max) |', '|---|---|---|', ...serveRows('now', result, posts)];
+  return ['| case | target | wall time, median (min–max) | CPU time of serve (all threads), median (min–max) |', '|---|---|---|---|', ...serveRows('now', result, posts)];
 }
 
 function writeBenchmarks(key, report) {
