@@ -114,3 +114,38 @@ describe('serve on demand: a post that fails', () => {
     expect(tags.status).toBe(200);
   });
 });
+
+describe('serve on demand: a save while the first build runs', () => {
+  it('is served at once from the site loaded again, equal to a clean build, and the build that follows agrees', async () => {
+    tmp = await copyFixture('kitchen-sink', await fs.mkdtemp(path.join(os.tmpdir(), 'blogbuild-on-demand-')));
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    handle = await serve({ root: tmp, port: 0, host: '127.0.0.1', debounce: 30, holdBackground: held });
+    const before = await cleanMemoryBuild(tmp);
+    const [page] = [...before.keys()].filter((file) => /^posts\/[^/]+\/index\.html$/.test(file));
+    const firstId = handle.session.state.buildId;
+    expect((await fetchFile(urlOf(handle.url, page), firstId)).bytes.equals(Buffer.from(before.get(page)!))).toBe(true);
+
+    const source = (await fs.readdir(path.join(tmp, 'posts'))).find((name) => name.endsWith('.md'))!;
+    const file = path.join(tmp, 'posts', source);
+    await fs.appendFile(file, '\nSaved while the first build was held.\n');
+    const after = await cleanMemoryBuild(tmp);
+    const changed = [...after.keys()].find((name) => name.startsWith('posts/') && Buffer.from(after.get(name)!).toString('utf8').includes('Saved while the first build was held.'))!;
+    expect(changed).toBeDefined();
+    const deadline = Date.now() + 20_000;
+    while (handle.session.state.buildId === firstId) {
+      if (Date.now() > deadline) throw new Error('the save was never served');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const buildId = handle.session.state.buildId;
+    for (const name of [changed, 'index.html', 'rss.xml']) {
+      expect((await fetchFile(urlOf(handle.url, name), buildId)).bytes.toString('utf8'), name).toBe(Buffer.from(after.get(name)!).toString('utf8'));
+    }
+    expect(handle.session.builds).toBe(0);
+
+    release();
+    await handle.idle();
+    expect(handle.session.builds).toBeGreaterThanOrEqual(2);
+    expect(outputDifferences(handle.session.state.files as ReadonlyMap<string, Uint8Array>, after)).toEqual([]);
+  });
+});

@@ -98,7 +98,7 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
   }, (cause: unknown) => void onRebuildError?.(cause, []));
   let isBackgroundDone = false;
   void Promise.resolve(background).finally(() => (isBackgroundDone = true));
-  const loop = await watchSite(session, dev, { ...options, debounce, watcher }, first?.result.config ?? session.state.config, Promise.resolve(background));
+  const loop = await watchSite(session, dev, { ...options, debounce, watcher }, first?.result.config ?? session.state.config, Promise.resolve(background), () => isBackgroundDone);
 
   const hostForUrl = isWildcard ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   let isClosed = false;
@@ -153,7 +153,7 @@ function scheduleFirstBuild(session: DevSession, options: { isLazy: boolean; hol
 }
 
 /** Watches the blog's files and rebuilds on changes (after the first build), following a config that moves folders. */
-async function watchSite(session: DevSession, dev: DevServer, options: ServeOptions, config: ResolvedConfig | undefined, firstBuild: Promise<unknown>): Promise<WatchLoop> {
+async function watchSite(session: DevSession, dev: DevServer, options: ServeOptions, config: ResolvedConfig | undefined, firstBuild: Promise<unknown>, isFirstBuildDone: () => boolean): Promise<WatchLoop> {
   const injected = options.watcher;
   let targets = config ? watchTargets(config, options.config) : [options.root];
   let watcher: WatcherLike;
@@ -170,6 +170,11 @@ async function watchSite(session: DevSession, dev: DevServer, options: ServeOpti
     fingerprint: injected ? undefined : () => fingerprintFiles(targets),
     targets: () => targets,
     rebuild: async (changed) => {
+      // While the first build runs, a change shows at once: the site is loaded again and served on demand.
+      if (!isFirstBuildDone()) {
+        await session.startLazy();
+        dev.broadcast();
+      }
       await firstBuild;
       const event = await session.rebuild().catch((cause: unknown) => void options.onRebuildError?.(cause, changed));
       if (!event) return;

@@ -72,6 +72,7 @@ export function createDevSession(options: DevSessionOptions): DevSession {
   let state: DevState = { files: new Map(), buildId: '0' };
   let builds = 0;
   let changes = 0;
+  let lazyLoads = 0;
   const buildState = createBuildState();
   const listeners = new Set<(event: DevBuildEvent) => void>();
 
@@ -84,10 +85,13 @@ export function createDevSession(options: DevSessionOptions): DevSession {
     },
     async rebuild() {
       const writer = memoryWriter();
+      const loadsBefore = lazyLoads;
       const result = await build({ ...buildOptions, writer, state: buildState });
       builds++;
       let isChanged = false;
-      if (result.ok) {
+      // A site loaded again while this build ran has newer files than it: the build that follows replaces it.
+      if (result.ok && loadsBefore !== lazyLoads) isChanged = false;
+      else if (result.ok) {
         isChanged = !sameFiles(writer.files, state.files);
         const buildId = isChanged ? String(++changes) : state.buildId;
         state = { files: isChanged || 'made' in state.files ? writer.files : state.files, config: result.config, buildId };
@@ -100,9 +104,15 @@ export function createDevSession(options: DevSessionOptions): DevSession {
     },
     async startLazy() {
       const { loadLazySite } = await import('./lazy-site.js');
-      const { lazy } = await loadLazySite(buildOptions, buildState);
-      if (!lazy) return false;
-      state = { files: lazy, config: lazy.config, buildId: state.buildId };
+      const { lazy, diagnostics } = await loadLazySite(buildOptions, buildState);
+      const isReload = lazyLoads++ > 0;
+      if (!lazy) {
+        // Loaded again after a change, with errors: the last site stays served, with the errors in the overlay.
+        if (isReload) state = { ...state, errorText: formatErrors(diagnostics, cwd ?? options.root) };
+        return false;
+      }
+      // Open pages reload when a site was served before (a change while the first build runs).
+      state = { files: lazy, config: lazy.config, buildId: isReload ? String(++changes) : state.buildId };
       return true;
     },
     showErrors(diagnostics) {
