@@ -62,7 +62,7 @@ export async function loadLazySite(options: Omit<BuildOptions, 'writer' | 'state
   const markdown = { rawHtml: config.markdown.rawHtml, tagfilter: config.markdown.tagfilter, highlight: config.markdown.highlight, basePath: config.basePath,
     remarkPlugins: [...config.markdown.remarkPlugins], rehypePlugins: [...config.markdown.rehypePlugins] };
   // Read only: the background build saves the cache with everything it rendered.
-  const cache = options.cache === false ? undefined : await openMarkdownCache({ dir: resolveCacheDir(config.root, options.cacheDir), salt: markdownCacheSalt(markdown, config.markdown.limits) });
+  const cache = options.cache === false ? undefined : await openMarkdownCache({ dir: resolveCacheDir(config.root, options.cacheDir), salt: markdownCacheSalt(markdown, config.markdown.limits), lastRead: state.markdownFile, digests: state.bodyDigests });
   const renderedPages = await renderPageMarkdown(pageSources.pages, { markdown, cache });
   const nav = siteNav(renderedPages.pages, config.nav, config.configFile, pageSources.drafts);
   diagnostics.push(...renderedPages.diagnostics, ...nav.diagnostics);
