@@ -12,6 +12,7 @@ import { loadPosts } from '../content/load-posts.js';
 import { resolvePostLinks } from '../content/post-links.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/error.js';
 import { renderPageMarkdown } from '../markdown/render-page-markdown.js';
+import { recoverOutput } from '../output/commit.js';
 import { collectStaticFiles } from '../output/static-files.js';
 import { createViews } from '../render/context.js';
 import { registerHelpers } from '../render/helpers.js';
@@ -43,6 +44,8 @@ export async function loadLazySite(options: Omit<BuildOptions, 'writer' | 'state
   const { config, diagnostics } = await loadConfig(options.root, options);
   if (!config) return { diagnostics };
   resetForConfig(state, config);
+  // As every build does first: an output folder a killed build left half replaced is finished (output/commit.ts).
+  recoverOutput(config.outDir);
   const { sources, diagnostics: sourceDiagnostics } = await discoverSources(config.postsDir, state.sources, undefined, config.root);
   const pageSources = await discoverPages(config);
   const data = await loadData(config.dataDir);
