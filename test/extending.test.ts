@@ -219,6 +219,8 @@ describe('serve and data files', () => {
     const root = await copyFixture('extending', path.join(scratch, 'serve-data'));
     const handle = await serve({ root, port: 0, host: '127.0.0.1', debounce: 30 });
     try {
+      // serve answers before its first build ends; the files of a build are read here.
+      await handle.idle();
       const page = () => Buffer.from(handle.session.state.files.get('posts/first-walk/index.html') ?? new Uint8Array()).toString('utf8');
       const waitFor = async (check: () => boolean, what: string) => {
         const deadline = Date.now() + 20_000;

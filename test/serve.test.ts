@@ -200,6 +200,8 @@ afterEach(async () => {
 
 async function start(options: { port?: number } = {}): Promise<ServeHandle> {
   handle = await serve({ root: tmp, port: options.port ?? 0, host: '127.0.0.1', debounce: 30 });
+  // serve answers before its first build ends (pages made on demand); these tests read the build's files.
+  await handle.idle();
   return handle;
 }
 

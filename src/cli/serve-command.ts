@@ -5,7 +5,7 @@ import { exitCodeFor } from '../diagnostics/error.js';
 import type { DevBuildEvent } from '../dev/session.js';
 import { escapeControl, formatCause } from '../diagnostics/format.js';
 import type { ListenError } from '../dev/serve.js';
-import { createReporter } from './output.js';
+import { createReporter, type Reporter } from './output.js';
 
 /** Flags of `blogbuild serve`. */
 export interface ServeFlags extends Omit<ConfigOverrides, 'out'> {
@@ -36,15 +36,65 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
     return exitCodeFor(loaded.diagnostics) || 2;
   }
 
+  const builds = buildReporter(reporter, cwd, flags.debug);
+  const started = await startServer({ root: cwd, cwd, port, host, ...overrides, onBuild: builds.onBuild, onRebuildError: builds.onRebuildError }, flags.debug);
+  if (typeof started === 'number') return started;
+  const handle = started;
+  if (builds.firstExit() === 2) {
+    // Usage errors (such as a missing posts folder) are not fixed by saving a post.
+    await handle.close();
+    return 2;
+  }
+
+  const config = handle.session.state.config ?? loaded.config;
+  const rel = (p: string) => (path.relative(cwd, p) || '.').split(path.sep).join('/');
+  const watched = [rel(config.postsDir), rel(config.pagesDir), rel(config.templatesDir), rel(config.publicDir)].map((p) => `${p}/`);
+  if (config.configFile) watched.push(rel(config.configFile));
+  reporter.info(`Serving ${config.title} at ${handle.url}`);
+  reporter.info(`Watching ${watched.join(', ')}; press Ctrl-C to stop`);
+  if (flags.open) openBrowser(handle.url);
+
+  await stopSignal();
+  const isBuilding = !handle.isFirstBuildDone;
+  await handle.close();
+  reporter.info('Stopped');
+  // A first build still running in the background (worker threads) would keep the process alive until it ends.
+  if (isBuilding) process.exit(0);
+  return 0;
+}
+
+/** Starts the dev server; a port in use or an address it cannot listen on is a usage error (exit code 2). */
+async function startServer(options: import('../dev/serve.js').ServeOptions & { port: number; host: string }, debug?: boolean): Promise<import('../dev/serve.js').ServeHandle | number> {
   const { serve, PortInUseError, ListenError, findFreePort } = await import('../dev/serve.js');
+  try {
+    return await serve(options);
+  } catch (cause) {
+    if (cause instanceof ListenError) {
+      const failure = describeListenError(cause);
+      return usageError(failure.message, failure.hint, debug ? cause : undefined);
+    }
+    if (!(cause instanceof PortInUseError)) throw cause;
+    const { port, host } = options;
+    const free = port === 0 ? undefined : await findFreePort(host, port);
+    process.stderr.write(
+      `error: port ${port} is already in use on ${host}, probably by another server\n` +
+        `  hint: stop the other server, or serve on another port: blogbuild serve --port ${free ?? port + 1}\n` +
+        (debug ? `${formatCause(cause)}\n` : ''),
+    );
+    return 2;
+  }
+}
+
+/** Prints each build's diagnostics (warnings only when they change) and one line per rebuild. */
+function buildReporter(reporter: Reporter, cwd: string, debug?: boolean) {
   let firstExit = 0;
   let lastWarnings = '';
   let hadErrors = false;
   let builds = 0;
   const onRebuildError = (cause: unknown, changed: string[]) => {
     const what = changed.length > 0 ? ` (${describeChanges(changed, cwd)})` : '';
-    const detail = flags.debug ? ((cause as Error)?.stack ?? String(cause)) : String((cause as Error)?.message ?? cause);
-    process.stderr.write(`internal error in a rebuild${what}: ${escapeControl(detail)}\nstill serving the last good build; this is a bug in blogbuild, please report it${flags.debug ? '' : ' (run with --debug for the stack)'}\n`);
+    const detail = debug ? ((cause as Error)?.stack ?? String(cause)) : String((cause as Error)?.message ?? cause);
+    process.stderr.write(`internal error in a rebuild${what}: ${escapeControl(detail)}\nstill serving the last good build; this is a bug in blogbuild, please report it${debug ? '' : ' (run with --debug for the stack)'}\n`);
   };
   const onBuild = ({ result }: DevBuildEvent, changed: string[]) => {
     const isFirst = ++builds === 1;
@@ -62,59 +112,24 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
       hadErrors = true;
       return;
     }
-    if (changed.length > 0) {
-      reporter.info(`${hadErrors ? 'fixed: ' : ''}rebuilt in ${Math.round(result.stats.durationMs)} ms${what}`);
-    }
+    if (changed.length > 0) reporter.info(`${hadErrors ? 'fixed: ' : ''}rebuilt in ${Math.round(result.stats.durationMs)} ms${what}`);
     hadErrors = false;
   };
+  return { onBuild, onRebuildError, firstExit: () => firstExit };
+}
 
-  let handle;
-  try {
-    handle = await serve({ root: cwd, cwd, port, host, ...overrides, onBuild, onRebuildError });
-  } catch (cause) {
-    if (cause instanceof ListenError) {
-      const failure = describeListenError(cause);
-      return usageError(failure.message, failure.hint, flags.debug ? cause : undefined);
-    }
-    if (cause instanceof PortInUseError) {
-      const free = port === 0 ? undefined : await findFreePort(host, port);
-      process.stderr.write(
-        `error: port ${port} is already in use on ${host}, probably by another server\n` +
-          `  hint: stop the other server, or serve on another port: blogbuild serve --port ${free ?? port + 1}\n` +
-          (flags.debug ? `${formatCause(cause)}\n` : ''),
-      );
-      return 2;
-    }
-    throw cause;
-  }
-  if (firstExit === 2) {
-    // Usage errors (such as a missing posts folder) are not fixed by saving a post.
-    await handle.close();
-    return 2;
-  }
-
-  const config = handle.session.state.config ?? loaded.config;
-  const rel = (p: string) => (path.relative(cwd, p) || '.').split(path.sep).join('/');
-  const watched = [rel(config.postsDir), rel(config.pagesDir), rel(config.templatesDir), rel(config.publicDir)].map((p) => `${p}/`);
-  if (config.configFile) watched.push(rel(config.configFile));
-  reporter.info(`Serving ${config.title} at ${handle.url}`);
-  reporter.info(`Watching ${watched.join(', ')}; press Ctrl-C to stop`);
-  if (flags.open) openBrowser(handle.url);
-
-  await new Promise<void>((resolve) => {
+/** Resolves on the first Ctrl-C (SIGINT) or SIGTERM; a second Ctrl-C while closing quits at once. */
+function stopSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      // A second Ctrl-C while closing quits at once.
       process.once('SIGINT', () => process.exit(130));
       resolve();
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  await handle.close();
-  reporter.info('Stopped');
-  return 0;
 }
 
 /** The port of `--port`: digits only (no `0x10`, no `""`), from 0 (a free port) to 65535; undefined when not a port. */

@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import type { BuildOptions, BuildResult } from '../build.js';
-import { createDevServer } from './server.js';
+import type { ResolvedConfig } from '../config/schema.js';
+import { createDevServer, type DevServer } from './server.js';
 import { createDevSession, type DevBuildEvent, type DevSession } from './session.js';
 import { createChokidarWatcher, createWatchLoop, fingerprintFiles, watchTargets, type WatcherLike, type WatchLoop } from './watch.js';
 
@@ -25,6 +26,13 @@ export interface ServeOptions extends Omit<BuildOptions, 'writer' | 'now' | 'roo
   onBuild?: (event: DevBuildEvent, changed: string[]) => void;
   /** Called when a rebuild throws (a bug: build errors are diagnostics, in onBuild); the last good site stays served. @default undefined (ignored) */
   onRebuildError?: (cause: unknown, changed: string[]) => void;
+  /**
+   * Serve pages on demand while the first build runs in the background (see lazy-site.ts); false waits for the
+   * first build before answering. @default true
+   */
+  onDemand?: boolean;
+  /** @internal for tests: the background build starts once this resolves. @default undefined (at once) */
+  holdBackground?: Promise<unknown>;
 }
 
 /** A running dev server. */
@@ -34,8 +42,10 @@ export interface ServeHandle {
   port: number;
   session: DevSession;
   watch: WatchLoop;
-  /** Resolves when no rebuild is pending or running. */
+  /** Resolves when no rebuild is pending or running (the first build included). */
   idle(): Promise<void>;
+  /** Whether the first build has ended (until then, pages are made on demand). */
+  readonly isFirstBuildDone: boolean;
   /** Stops watching and serving. */
   close(): Promise<void>;
 }
@@ -63,47 +73,32 @@ export class ListenError extends Error {
  * onBuild) and in the browser. Rejects with PortInUseError or ListenError.
  */
 export async function serve(options: ServeOptions): Promise<ServeHandle> {
-  const { port = 4000, host = '127.0.0.1', debounce, watcher: injected, onBuild, onRebuildError, ...rest } = options;
+  // The session's build options are the rest: the server's and watcher's options stay here.
+  const { port = 4000, host = '127.0.0.1', debounce, watcher, onBuild, onRebuildError, onDemand = true, holdBackground, ...rest } = options;
   const build = options.build ?? (await import('../build.js')).build;
   const session = createDevSession({ ...rest, build });
-  const first = await session.rebuild();
-  onBuild?.(first, []);
+  // On demand, pages answer once the site is loaded; the first build (every post, in workers) follows. A load with
+  // errors serves nothing: the first build then runs before the server answers and reports them.
+  const isLazy = onDemand && !options.build && (await session.startLazy());
+  const firstBuild = scheduleFirstBuild(session, { isLazy, hold: holdBackground, onBuild });
+  const first = isLazy ? undefined : await firstBuild.run();
 
   // Wildcard addresses answer on every interface: the machine's own name is one a user may type.
   const isWildcard = host === '0.0.0.0' || host === '::';
-  const dev = createDevServer({ getState: () => session.state, hostNames: isWildcard ? [hostname()] : [host] });
+  const dev = createDevServer({ getState: () => session.state, hostNames: isWildcard ? [hostname()] : [host], onAnswer: firstBuild.onAnswer,
+    onPageError: (diagnostics) => {
+      session.showErrors(diagnostics);
+      dev.broadcast();
+    } });
   await listen(dev.server, port, host);
   const address = dev.server.address() as AddressInfo;
-
-  const config = first.result.config ?? session.state.config;
-  let targets = config ? watchTargets(config, options.config) : [options.root];
-  let watcher: WatcherLike;
-  try {
-    watcher = injected ?? (await createChokidarWatcher(targets));
-  } catch (cause) {
-    await dev.close();
-    throw cause;
-  }
-  const loop = createWatchLoop({
-    watcher,
-    delay: debounce,
-    // Only with the real watcher: an injected one (tests) drives rebuilds by its events alone.
-    fingerprint: injected ? undefined : () => fingerprintFiles(targets),
-    targets: () => targets,
-    rebuild: async (changed) => {
-      const event = await session.rebuild().catch((cause: unknown) => void onRebuildError?.(cause, changed));
-      if (!event) return;
-      // A config change may move the posts, templates or public folder: watch the new places.
-      const next = event.result.config ? watchTargets(event.result.config, options.config) : targets;
-      const added = next.filter((target) => !targets.includes(target));
-      const removed = targets.filter((target) => !next.includes(target));
-      if (added.length > 0) watcher.add(added);
-      if (removed.length > 0) watcher.unwatch(removed);
-      targets = next;
-      onBuild?.(event, changed);
-      dev.broadcast();
-    },
-  });
+  const background = first ?? firstBuild.run().then((event) => {
+    if (event.isChanged || event.state.errorText) dev.broadcast();
+    return event;
+  }, (cause: unknown) => void onRebuildError?.(cause, []));
+  let isBackgroundDone = false;
+  void Promise.resolve(background).finally(() => (isBackgroundDone = true));
+  const loop = await watchSite(session, dev, { ...options, debounce, watcher }, first?.result.config ?? session.state.config, Promise.resolve(background), () => isBackgroundDone);
 
   const hostForUrl = isWildcard ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   let isClosed = false;
@@ -112,15 +107,88 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
     port: address.port,
     session,
     watch: loop,
-    idle: () => loop.idle(),
+    get isFirstBuildDone() {
+      return isBackgroundDone;
+    },
+    idle: async () => {
+      await background;
+      await loop.idle();
+    },
     async close() {
       if (isClosed) return;
       isClosed = true;
+      // A first build still running (tens of seconds on a large blog) is not waited for: Ctrl-C stops at once.
+      if (!isBackgroundDone) {
+        void loop.close();
+        await dev.close();
+        return;
+      }
       await loop.close();
       await dev.close();
       await session.flush();
     },
   };
+}
+
+/**
+ * The first build. With a site served on demand it waits for the first page a browser asks for (or half a second):
+ * on a 2-core machine its workers would otherwise take the cores that page renders on.
+ */
+function scheduleFirstBuild(session: DevSession, options: { isLazy: boolean; hold?: Promise<unknown>; onBuild?: ServeOptions['onBuild'] }): { run(): Promise<DevBuildEvent>; onAnswer(): void } {
+  let onAnswer = () => {};
+  const firstPageServed = new Promise<void>((resolve) => {
+    onAnswer = resolve;
+    setTimeout(resolve, 500).unref?.();
+  });
+  return {
+    async run() {
+      await options.hold;
+      if (options.isLazy) await firstPageServed;
+      const first = await session.rebuild();
+      options.onBuild?.(first, []);
+      return first;
+    },
+    onAnswer: () => onAnswer(),
+  };
+}
+
+/** Watches the blog's files and rebuilds on changes (after the first build), following a config that moves folders. */
+async function watchSite(session: DevSession, dev: DevServer, options: ServeOptions, config: ResolvedConfig | undefined, firstBuild: Promise<unknown>, isFirstBuildDone: () => boolean): Promise<WatchLoop> {
+  const injected = options.watcher;
+  let targets = config ? watchTargets(config, options.config) : [options.root];
+  let watcher: WatcherLike;
+  try {
+    watcher = injected ?? (await createChokidarWatcher(targets));
+  } catch (cause) {
+    await dev.close();
+    throw cause;
+  }
+  return createWatchLoop({
+    watcher,
+    delay: options.debounce,
+    // Only with the real watcher: an injected one (tests) drives rebuilds by its events alone.
+    fingerprint: injected ? undefined : () => fingerprintFiles(targets),
+    targets: () => targets,
+    rebuild: async (changed) => {
+      // While the first build runs, a change shows at once: the site is loaded again and served on demand.
+      if (!isFirstBuildDone()) {
+        await session.startLazy();
+        dev.broadcast();
+      }
+      await firstBuild;
+      const event = await session.rebuild().catch((cause: unknown) => void options.onRebuildError?.(cause, changed));
+      if (!event) return;
+      // A config change may move the posts, templates or public folder: watch the new places.
+      const next = event.result.config ? watchTargets(event.result.config, options.config) : targets;
+      const added = next.filter((target) => !targets.includes(target));
+      const removed = targets.filter((target) => !next.includes(target));
+      if (added.length > 0) watcher.add(added);
+      if (removed.length > 0) watcher.unwatch(removed);
+      targets = next;
+      options.onBuild?.(event, changed);
+      dev.broadcast();
+    },
+  });
 }
 
 function listen(server: import('node:http').Server, port: number, host: string): Promise<void> {

@@ -2,6 +2,8 @@ import http from 'node:http';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { clientPath, clientScript, clientTag, devPrefix, eventsPath } from './client.js';
+import type { Diagnostic } from '../diagnostics/error.js';
+import { PageError } from './lazy-render.js';
 import type { DevState } from './session.js';
 
 /** Options for {@link createDevServer}. */
@@ -10,6 +12,10 @@ export interface DevServerOptions {
   getState: () => DevState;
   /** Host names (besides localhost and IP literals) the `Host` header may carry. @default [] */
   hostNames?: readonly string[];
+  /** A page made on demand failed (a post on it): show its errors (the overlay reads them from the state). */
+  onPageError?: (diagnostics: readonly Diagnostic[]) => void;
+  /** Called after each file of the site is sent. @default undefined */
+  onAnswer?: () => void;
 }
 
 /** An HTTP server for the in-memory site, with live-reload events. */
@@ -154,20 +160,21 @@ export function createDevServer(options: DevServerOptions): DevServer {
       res.writeHead(302, { location: resolved.location + url.search, 'cache-control': 'no-cache' }).end();
       return;
     }
-    if (resolved.kind === 'file') {
-      sendFile(req, res, 200, resolved.path, state);
-      return;
-    }
-    if (state.files.has('404.html')) {
-      sendFile(req, res, 404, '404.html', state);
+    const file = resolved.kind === 'file' ? resolved.path : state.files.has('404.html') ? '404.html' : undefined;
+    if (file !== undefined) {
+      sendFile(req, res, resolved.kind === 'file' ? 200 : 404, file, state).then(options.onAnswer).catch((cause: unknown) => {
+        if (!(cause instanceof PageError)) throw cause;
+        // A post on the page failed to render: the overlay shows why (the state has its errors by now).
+        options.onPageError?.(cause.diagnostics);
+        sendBare(req, res, 500, 'This page has errors.', options.getState().buildId);
+      }).catch((cause: unknown) => {
+        if (!res.headersSent) send(req, res, 500, 'text/plain; charset=utf-8', `internal error: ${String((cause as Error)?.message ?? cause)}\n`);
+      });
       return;
     }
     // No good build yet: a bare page that carries the live-reload script, so the error overlay shows.
     const status = state.files.size === 0 ? 503 : 404;
-    const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>blogbuild</title></head><body><p>${
-      status === 503 ? 'The site has not built yet.' : 'Not found.'
-    }</p></body></html>`;
-    send(req, res, status, 'text/html; charset=utf-8', injectClient(html, state.buildId));
+    sendBare(req, res, status, status === 503 ? 'The site has not built yet.' : 'Not found.', state.buildId);
   });
 
   return {
@@ -187,9 +194,15 @@ export function createDevServer(options: DevServerOptions): DevServer {
   };
 }
 
-function sendFile(req: http.IncomingMessage, res: http.ServerResponse, status: number, file: string, state: DevState): void {
+/** A page with one sentence and the live-reload script, so the error overlay shows. */
+function sendBare(req: http.IncomingMessage, res: http.ServerResponse, status: number, text: string, buildId: string): void {
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>blogbuild</title></head><body><p>${text}</p></body></html>`;
+  send(req, res, status, 'text/html; charset=utf-8', injectClient(html, buildId));
+}
+
+async function sendFile(req: http.IncomingMessage, res: http.ServerResponse, status: number, file: string, state: DevState): Promise<void> {
   const type = contentType(file);
-  const bytes = state.files.get(file)!;
+  const bytes = (await state.files.get(file))!;
   const body = type.startsWith('text/html') ? injectClient(Buffer.from(bytes).toString('utf8'), state.buildId) : bytes;
   send(req, res, status, type, body);
 }

@@ -5,11 +5,18 @@ import type { ResolvedConfig } from '../config/schema.js';
 import type { Diagnostic } from '../diagnostics/error.js';
 import { formatDiagnostic } from '../diagnostics/format.js';
 import { memoryWriter } from '../output/writer.js';
+import type { PageRenderer } from './lazy-render.js';
+
+/** The served files: a finished build's, or a site whose pages render when first asked for (see lazy-site.ts). */
+export type DevFiles = ReadonlyMap<string, Uint8Array> | PageRenderer;
 
 /** What the dev server serves: the last good build's files, and the current errors if the last build failed. */
 export interface DevState {
-  /** Output path → bytes of the last successful build; empty until one succeeds. */
-  files: ReadonlyMap<string, Uint8Array>;
+  /**
+   * Output path → bytes of the last successful build; before the first build ends, the pages of the site loaded
+   * without its markdown, each made when first asked for. Empty when neither exists yet.
+   */
+  files: DevFiles;
   /** Config of the last successful build (its base path decides where the site is served). */
   config?: ResolvedConfig;
   /** Changes whenever the served files change; pages reload when theirs is older. */
@@ -46,6 +53,13 @@ export interface DevSession {
   readonly builds: number;
   /** Rebuilds (only what changed since the last build); on success the served files are replaced, on failure they stay and the errors are set. */
   rebuild(): Promise<DevBuildEvent>;
+  /**
+   * Loads the site without rendering any post (config, front matter, templates, pages) and serves its pages as they
+   * are asked for, until the first build ends. False when that load found errors: only a build can serve then.
+   */
+  startLazy(): Promise<boolean>;
+  /** Shows a page's errors (a post on it failed to render) in the browser's overlay, until the next build. */
+  showErrors(diagnostics: readonly Diagnostic[]): void;
   /** Calls `listener` after every build. Returns an unsubscribe function. */
   onBuild(listener: (event: DevBuildEvent) => void): () => void;
   /** Writes what the builds put off (the persistent markdown cache); call before the process ends. */
@@ -58,6 +72,7 @@ export function createDevSession(options: DevSessionOptions): DevSession {
   let state: DevState = { files: new Map(), buildId: '0' };
   let builds = 0;
   let changes = 0;
+  let lazyLoads = 0;
   const buildState = createBuildState();
   const listeners = new Set<(event: DevBuildEvent) => void>();
 
@@ -70,19 +85,38 @@ export function createDevSession(options: DevSessionOptions): DevSession {
     },
     async rebuild() {
       const writer = memoryWriter();
+      const loadsBefore = lazyLoads;
       const result = await build({ ...buildOptions, writer, state: buildState });
       builds++;
       let isChanged = false;
-      if (result.ok) {
+      // A site loaded again while this build ran has newer files than it: the build that follows replaces it.
+      if (result.ok && loadsBefore !== lazyLoads) isChanged = false;
+      else if (result.ok) {
         isChanged = !sameFiles(writer.files, state.files);
         const buildId = isChanged ? String(++changes) : state.buildId;
-        state = { files: isChanged ? writer.files : state.files, config: result.config, buildId };
+        state = { files: isChanged || 'made' in state.files ? writer.files : state.files, config: result.config, buildId };
       } else {
         state = { ...state, errorText: formatErrors(result.diagnostics, cwd ?? options.root) };
       }
       const event = { result, state, isChanged };
       for (const listener of listeners) listener(event);
       return event;
+    },
+    async startLazy() {
+      const { loadLazySite } = await import('./lazy-site.js');
+      const { lazy, diagnostics } = await loadLazySite(buildOptions, buildState);
+      const isReload = lazyLoads++ > 0;
+      if (!lazy) {
+        // Loaded again after a change, with errors: the last site stays served, with the errors in the overlay.
+        if (isReload) state = { ...state, errorText: formatErrors(diagnostics, cwd ?? options.root) };
+        return false;
+      }
+      // Open pages reload when a site was served before (a change while the first build runs).
+      state = { files: lazy, config: lazy.config, buildId: isReload ? String(++changes) : state.buildId };
+      return true;
+    },
+    showErrors(diagnostics) {
+      state = { ...state, errorText: formatErrors(diagnostics, cwd ?? options.root) };
     },
     onBuild(listener) {
       listeners.add(listener);
@@ -112,12 +146,14 @@ export function formatErrors(diagnostics: readonly Diagnostic[], cwd: string): s
  * Whether two builds' files are the same paths with the same bytes. Pages reused from the last build are the same
  * arrays, so only the files rendered or read again are compared byte by byte.
  */
-function sameFiles(next: ReadonlyMap<string, Uint8Array>, previous: ReadonlyMap<string, Uint8Array>): boolean {
-  if (next.size !== previous.size) return false;
-  for (const [key, bytes] of next) {
+function sameFiles(next: ReadonlyMap<string, Uint8Array>, served: DevFiles): boolean {
+  if (next.size !== served.size) return false;
+  // Pages made on demand: the same when each page made so far is (a browser showing it need not reload).
+  const previous = 'made' in served ? served.made : served;
+  for (const [key, bytes] of 'made' in served ? [...served.made.keys()].map((key) => [key, next.get(key)] as const) : next) {
     const old = previous.get(key);
     if (old === bytes) continue;
-    if (!old || !Buffer.from(old.buffer, old.byteOffset, old.byteLength).equals(bytes)) return false;
+    if (!old || !bytes || !Buffer.from(old.buffer, old.byteOffset, old.byteLength).equals(bytes)) return false;
   }
   return true;
 }

@@ -72,22 +72,12 @@ export function createWatchLoop(options: WatchLoopOptions): WatchLoop {
     if (isClosed || running) return;
     const changed = [...pending].sort();
     pending = new Set();
-    const fingerprint = options.fingerprint;
-    running = (async () => {
-      // Fingerprints only decide whether to look again; one that fails (a file vanished mid-walk) means "do not".
-      const before = fingerprint ? await fingerprint().catch(() => undefined) : undefined;
-      // `rebuild` reports its own failures (serve's onRebuildError); one that throws anyway must not stop the watching.
-      await options.rebuild(changed).catch(() => undefined);
-      if (!fingerprint || before === undefined || isClosed) return;
-      // Normally one look a moment later; for a while after a folder is watched anew (the watcher is still setting
-      // up and sees no events), a look every `delay` ms.
-      do {
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        // As above: a failed fingerprint means no extra rebuild; the next file event brings one.
-        const after = await fingerprint().catch(() => undefined);
-        if (after !== undefined && after !== before && pending.size === 0 && !isClosed) pending.add(changed[0] ?? '(files changed)');
-      } while (Date.now() < settleUntil && pending.size === 0 && !isClosed);
-    })()
+    running = rebuildAndLook(changed, options, {
+      isClosed: () => isClosed,
+      isQuiet: () => pending.size === 0,
+      settleUntil: () => settleUntil,
+      onChangedSince: () => pending.add(changed[0] ?? '(files changed)'),
+    })
       // The loop's own failures (fingerprint, timers) must not stop watching; rebuild errors are reported by `rebuild`.
       .catch(() => undefined)
       .then(() => {
@@ -142,6 +132,26 @@ export function createWatchLoop(options: WatchLoopOptions): WatchLoop {
       await options.watcher.close();
     },
   };
+}
+
+/**
+ * Runs one rebuild; with a fingerprint, looks at the files again a moment later (for a while after a folder is
+ * watched anew, every `delay` ms) and calls `onChangedSince` if they changed with no event to say so.
+ */
+async function rebuildAndLook(changed: string[], options: WatchLoopOptions, loop: { isClosed(): boolean; isQuiet(): boolean; settleUntil(): number; onChangedSince(): void }): Promise<void> {
+  const { fingerprint } = options;
+  const delay = options.delay ?? 30;
+  // Fingerprints only decide whether to look again; one that fails (a file vanished mid-walk) means "do not".
+  const before = fingerprint ? await fingerprint().catch(() => undefined) : undefined;
+  // `rebuild` reports its own failures (serve's onRebuildError); one that throws anyway must not stop the watching.
+  await options.rebuild(changed).catch(() => undefined);
+  if (!fingerprint || before === undefined || loop.isClosed()) return;
+  do {
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    // As above: a failed fingerprint means no extra rebuild; the next file event brings one.
+    const after = await fingerprint().catch(() => undefined);
+    if (after !== undefined && after !== before && loop.isQuiet() && !loop.isClosed()) loop.onChangedSince();
+  } while (Date.now() < loop.settleUntil() && loop.isQuiet() && !loop.isClosed());
 }
 
 /**

@@ -1,0 +1,97 @@
+import path from 'node:path';
+import type { BuildOptions } from '../build.js';
+import { resetForConfig, type BuildState } from '../build-state.js';
+import { markdownCacheSalt } from '../cache/cache-salt.js';
+import { openMarkdownCache, resolveCacheDir } from '../cache/markdown-cache.js';
+import { loadConfig } from '../config/load.js';
+import type { ResolvedConfig } from '../config/schema.js';
+import { discoverSources } from '../content/discover.js';
+import { loadData } from '../content/load-data.js';
+import { discoverPages } from '../content/load-pages.js';
+import { loadPosts } from '../content/load-posts.js';
+import { resolvePostLinks } from '../content/post-links.js';
+import { hasErrors, type Diagnostic } from '../diagnostics/error.js';
+import { renderPageMarkdown } from '../markdown/render-page-markdown.js';
+import { recoverOutput } from '../output/commit.js';
+import { collectStaticFiles } from '../output/static-files.js';
+import { createViews } from '../render/context.js';
+import { registerHelpers } from '../render/helpers.js';
+import { fileRoutes, siteRoutes } from '../render/routes.js';
+import { loadTemplates, type Theme } from '../render/templates.js';
+import { buildSite, checkDuplicateSlugs, selectPublished } from '../site/build-site.js';
+import type { Post, RenderedPost, Site } from '../site/model.js';
+import { comparePages, siteNav } from '../site/nav.js';
+import { version } from '../version.js';
+import { createPageRenderer, type PageRenderer } from './lazy-render.js';
+
+/**
+ * The site as the dev server first serves it: loaded from config, front matter and templates, with no post's
+ * markdown rendered. Each page renders when asked for, its posts' markdown first (see lazy-render.ts).
+ */
+export interface LazySite extends PageRenderer {
+  config: ResolvedConfig;
+  site: Site;
+}
+
+const generator = `blogbuild ${version}`;
+
+/**
+ * Loads what every page needs but the posts' bodies, through the same stages as `build` and into the same build
+ * state, so the background build that follows reads and parses nothing again. Undefined (with the diagnostics)
+ * when something is wrong before markdown: the full build then reports it as usual.
+ */
+export async function loadLazySite(options: Omit<BuildOptions, 'writer' | 'state'> & { root: string }, state: BuildState): Promise<{ lazy?: LazySite; diagnostics: Diagnostic[] }> {
+  const { config, diagnostics } = await loadConfig(options.root, options);
+  if (!config) return { diagnostics };
+  resetForConfig(state, config);
+  // As every build does first: an output folder a killed build left half replaced is finished (output/commit.ts).
+  recoverOutput(config.outDir);
+  const { sources, diagnostics: sourceDiagnostics } = await discoverSources(config.postsDir, state.sources, undefined, config.root);
+  const pageSources = await discoverPages(config);
+  const data = await loadData(config.dataDir);
+  const { posts, diagnostics: postDiagnostics } = loadPosts(sources, { timezone: config.timezone, author: config.author }, state.posts);
+  diagnostics.push(...sourceDiagnostics, ...pageSources.diagnostics, ...data.diagnostics, ...postDiagnostics, ...checkDuplicateSlugs(posts, config.root));
+  const { published, drafts, scheduled } = selectPublished(posts, { drafts: config.drafts, future: config.future, now: options.now ?? new Date() });
+  const postLinks = resolvePostLinks(posts, new Set(published), config);
+  diagnostics.push(...postLinks.diagnostics);
+  const loaded = await loadTemplates(config.templatesDir, (hb) => registerHelpers(hb, config), state.templates, undefined, {
+    themeDir: config.themeDir && path.join(config.themeDir, 'templates'),
+    partials: config.configFile !== undefined && Object.keys(config.partials).length > 0 ? { file: config.configFile, sources: config.partials } : undefined,
+  });
+  diagnostics.push(...loaded.diagnostics);
+  if (hasErrors(diagnostics) || !loaded.theme) return { diagnostics };
+  const theme: Theme = loaded.theme;
+
+  const markdown = { rawHtml: config.markdown.rawHtml, tagfilter: config.markdown.tagfilter, highlight: config.markdown.highlight, basePath: config.basePath,
+    remarkPlugins: [...config.markdown.remarkPlugins], rehypePlugins: [...config.markdown.rehypePlugins] };
+  // Read only: the background build saves the cache with everything it rendered.
+  const cache = options.cache === false ? undefined : await openMarkdownCache({ dir: resolveCacheDir(config.root, options.cacheDir), salt: markdownCacheSalt(markdown, config.markdown.limits), lastRead: state.markdownFile, digests: state.bodyDigests });
+  const renderedPages = await renderPageMarkdown(pageSources.pages, { markdown, cache });
+  const nav = siteNav(renderedPages.pages, config.nav, config.configFile, pageSources.drafts);
+  diagnostics.push(...renderedPages.diagnostics, ...nav.diagnostics);
+  if (hasErrors(diagnostics)) return { diagnostics };
+
+  const shells = published.map(unrendered);
+  const site = buildSite(shells, { drafts, scheduled }, { language: config.language, authors: config.authors, related: config.related, pages: renderedPages.pages.sort(comparePages), nav: nav.nav });
+  const feed = { ...config, items: config.feed.items, generator };
+  const itemsHtml = new Map<RenderedPost, string>();
+  const views = createViews(site, config, generator, data.data);
+  const routes = [
+    ...siteRoutes(site, config, views),
+    ...fileRoutes(site, config, { ...feed, itemsHtml }),
+    ...(await collectStaticFiles({ publicDir: config.publicDir, themePublicDir: config.themeDir && path.join(config.themeDir, 'public'), themeAssets: theme.assets, posts: site.posts, permalinks: config.permalinks, root: config.root })),
+  ];
+  const renderer = createPageRenderer({ site, config, theme, routes, views, itemsHtml, feed, data: data.data, sources: new Map(published.map((post, i) => [shells[i], post])),
+    markdown: { markdown, limits: config.markdown.limits, readingSpeed: config.readingSpeed, cache, images: { publicDir: config.publicDir, permalinks: config.permalinks }, postLinks: postLinks.links, workers: 0 } });
+  return { lazy: { config, site, ...renderer }, diagnostics };
+}
+
+/**
+ * A published post before its markdown is rendered: what the site model needs (dates, tags, authors) is there; the
+ * fields made from the body are filled in place when it renders (see lazy-render.ts), before any page shows them.
+ */
+function unrendered(post: Post): RenderedPost {
+  const shell = { html: '', excerpt: '', wordCount: 0, readTime: 0 } as RenderedPost;
+  for (const key in post) if (key !== 'body') (shell as unknown as Record<string, unknown>)[key] = (post as unknown as Record<string, unknown>)[key];
+  return shell;
+}
