@@ -27,6 +27,8 @@ export interface MarkdownResult {
   foreignTags?: ForeignTag[];
   /** Local images with their files and sizes (body-relative places), kept so a cached result is checked and warns again. */
   images?: ImageRecord[];
+  /** How the first image loads, when the body has one: `lazy` below a cover (see rehype-images.ts). */
+  firstImageLoading?: 'eager' | 'lazy';
 }
 
 /** One body to render: all a worker needs. */
@@ -54,6 +56,7 @@ export async function renderBody(processor: MarkdownProcessor, job: MarkdownJob)
   if (file.data.excerptHtml) result.excerptHtml = file.data.excerptHtml;
   if (file.data.foreignTags) result.foreignTags = file.data.foreignTags;
   if (file.data.images) result.images = file.data.images;
+  if (file.data.firstImageLoading) result.firstImageLoading = file.data.firstImageLoading;
   return result;
 }
 
