@@ -25,6 +25,10 @@ async function buildWith(root: string, workers: number | undefined): Promise<Mem
   expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   expect(result.ok).toBe(true);
   expect(result.stats.markdownRendered).toBe(result.stats.posts);
+  // Pool-equals-thread means nothing unless the pool did the rendering: every post came back from a worker.
+  // The default (undefined) is a pool from 64 posts to render on a machine with 2+ cores.
+  const isPooled = workers === undefined ? os.availableParallelism() >= 2 && result.stats.posts >= 64 : workers > 0;
+  expect(result.stats.markdownInWorkers).toBe(isPooled ? result.stats.posts : 0);
   return writer;
 }
 
@@ -74,6 +78,7 @@ describe('parallel markdown rendering', () => {
       const markdown = { rawHtml: true, tagfilter: 'safe' as const, basePath: site.basePath };
       const out = await renderMarkdown(posts, { markdown, readingSpeed: 200, workers: 2, feedItems: () => feedItems });
       expect(out.stats.workers).toBe(2);
+      expect(out.stats.renderedInWorkers).toBe(posts.length);
       expect(out.feedHtml.size).toBe(inFeed.length);
       let absolutized = 0;
       for (const [post, item] of out.feedHtml) {

@@ -5,6 +5,8 @@ import type { MarkdownResult } from '../markdown/render-job.js';
 import type { ForeignTag } from '../markdown/remark-foreign-syntax.js';
 import type { ImageRecord } from '../markdown/image-files.js';
 import type { FilteredTag } from '../markdown/remark-tagfilter.js';
+import type { Post } from '../site/model.js';
+import type { BodyDigests } from './body-digest.js';
 import { defineLazyText, lazyTextOf, packFile, textOf, unpackFile, writeFileAtomic, type LazyText } from './packed.js';
 
 /**
@@ -19,7 +21,12 @@ import { defineLazyText, lazyTextOf, packFile, textOf, unpackFile, writeFileAtom
  * salt or entry shapes are wrong is ignored as a whole.
  */
 export interface MarkdownCache {
-  /** The key of a post body, given by its digest (see bodyDigest), under this cache's salt. */
+  /**
+   * The key of a post's body (and whether its title heading is dropped) under this cache's salt, with the URLs of
+   * the posts it links to by file, which its HTML holds.
+   */
+  postKey(post: Post, postLinks?: Record<string, string>): string;
+  /** The key of a body given by its SHA-1 hex digest (a page's), under this cache's salt. */
   key(bodyDigest: string, stripTitleHeading: boolean): string;
   /** A cached result, or undefined. Its `html` is decoded from the file only when first read. */
   get(key: string): MarkdownResult | undefined;
@@ -42,6 +49,21 @@ export interface MarkdownCacheOptions {
   dir: string;
   /** Everything besides the body that shapes the output: options, versions. Part of every key. */
   salt: string;
+  /**
+   * Where a process that opens the cache again and again (the dev server) keeps the entries of the file it read or
+   * wrote last, so an unchanged file is not read and parsed again. @default undefined (read the file every time)
+   */
+  lastRead?: LastRead;
+  /** The digests of the posts' bodies (the post cache records those it knows). */
+  digests: BodyDigests;
+}
+
+/**
+ * The entries of the cache file a process read or wrote last, with the file's path, size, mtime and inode then.
+ * Entries are never mutated once stored. Create one with `{}`.
+ */
+export interface LastRead {
+  file?: { path: string; signature: string; saltHash: string; entries: Record<string, Entry> };
 }
 
 const fileName = 'markdown-v1.cache';
@@ -60,7 +82,8 @@ export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<
   let previous: Record<string, Entry> = Object.create(null);
   try {
     const signature = await fileSignature(file);
-    const remembered = lastRead.get(file);
+    const lastRead = options.lastRead;
+    const remembered = lastRead?.file?.path === file ? lastRead.file : undefined;
     if (remembered && signature !== undefined && remembered.signature === signature && remembered.saltHash === saltHash) {
       // The file this process read or wrote last, unchanged since (the dev server rebuilds in one process).
       previous = remembered.entries;
@@ -69,7 +92,7 @@ export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<
       if ('reason' in read) stats.ignored = read.reason;
       else {
         previous = read.entries;
-        if (signature !== undefined) lastRead.set(file, { signature, saltHash, ...read });
+        if (signature !== undefined && lastRead) lastRead.file = { path: file, signature, saltHash, ...read };
       }
     }
   } catch (cause) {
@@ -79,9 +102,14 @@ export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<
 
   const used = new Map<string, Entry>();
   let isChanged = Boolean(stats.ignored);
+  const keyOf = (bodyDigest: string, stripTitleHeading: boolean) => sha1(`${saltHash}\0${stripTitleHeading ? 1 : 0}\0${bodyDigest}`);
   return {
     stats,
-    key: (bodyDigest, stripTitleHeading) => sha1(`${saltHash}\0${stripTitleHeading ? 1 : 0}\0${bodyDigest}`),
+    postKey(post, postLinks) {
+      const digest = postLinks ? sha1(`${options.digests.of(post)}${JSON.stringify(postLinks)}`) : options.digests.of(post);
+      return keyOf(digest, post.dropsTitleHeading);
+    },
+    key: keyOf,
     get(key) {
       const entry = used.get(key) ?? previous[key];
       if (!entry) {
@@ -116,13 +144,14 @@ export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<
         writeFileAtomic(file, serialize(saltHash, used));
         stats.saved = true;
         const signature = await fileSignature(file);
-        lastRead.delete(file);
-        if (signature !== undefined) {
-          lastRead.set(file, {
+        const lastRead = options.lastRead;
+        if (lastRead) {
+          lastRead.file = signature === undefined ? undefined : {
+            path: file,
             signature,
             saltHash,
             entries: Object.assign(Object.create(null), Object.fromEntries(used)) as Record<string, Entry>,
-          });
+          };
         }
       } catch {
         // A cache that cannot be written only makes the next build slower.
@@ -130,13 +159,6 @@ export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<
     },
   };
 }
-
-/**
- * The entries of the cache file this process read or wrote last, by path, with the file's size, mtime and inode
- * then: a dev server rebuilding in one process skips re-reading and re-parsing an unchanged file. Entries are
- * never mutated once stored.
- */
-const lastRead = new Map<string, { signature: string; saltHash: string; entries: Record<string, Entry> }>();
 
 /** An entry as a result, its HTML decoded when first read. */
 function resultOf(entry: Entry): MarkdownResult {
@@ -204,7 +226,7 @@ export function parseCacheFile(bytes: Buffer, saltHash: string): { entries: Reco
 
 /** Where the writer's manifest of `outDir` lives in the cache folder (see fsWriter's `manifest`). */
 export function outputManifestPath(dir: string, outDir: string): string {
-  return path.join(dir, `output-${sha1(outDir).slice(0, 12)}.manifest.json`);
+  return path.join(dir, `output-${sha1(outDir).slice(0, 12)}.manifest`);
 }
 
 /** Removes the cache folder; `blogbuild clean`. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { PostDate } from '../content/dates.js';
 import type { Post } from '../site/model.js';
 import { codeSalt } from './code-salt.js';
-import { bodyDigest, setBodyDigest } from './body-digest.js';
+import type { BodyDigests } from './body-digest.js';
 import { defineLazyText, lazyTextOf, packFile, textOf, unpackFile, writeFileAtomic, type LazyText } from './packed.js';
 
 /** A source file's stat, as the post cache trusts it (the same trust the output manifest places in stat). */
@@ -37,6 +37,11 @@ export interface PostCache {
   set(file: string, inputs: string, post: Post): void;
   /** Writes the entries of this build's sources (and only those) when anything changed. Never throws. */
   save(): void;
+  /**
+   * What decides every field of a post revived from this cache (its source's path, size, mtime and inode, the
+   * loading inputs, its body's digest), or undefined for a post loaded from its text by this build.
+   */
+  identity(post: Post): string | undefined;
 }
 
 /** A cached post: its source's stat, the loading inputs, the post's JSON (without the body), its body and the body's digest. */
@@ -45,19 +50,10 @@ type Entry = [size: number, mtimeMs: number, ino: number, inputs: string, post: 
 const fileName = 'posts-v1.cache';
 const magic = 'blogbuild-posts 3';
 
-/** Posts revived from a post cache, with their source's path, stat and loading inputs and their body's digest. */
-const identities = new WeakMap<Post, string>();
-
-/**
- * What decides every field of a post revived from the post cache (its source's path, size, mtime and inode, the
- * loading inputs, its body's digest), or undefined for a post loaded from its text by this build.
- */
-export function cachedPostIdentity(post: Post): string | undefined {
-  return identities.get(post);
-}
-
 /** Opens (reads) the post cache in `dir`; a missing or damaged file gives an empty cache. */
-export function openPostCache(dir: string): PostCache {
+export function openPostCache(dir: string, digests: BodyDigests): PostCache {
+  // Posts revived from this cache, with their source's path, stat and loading inputs and their body's digest.
+  const identities = new WeakMap<Post, string>();
   const file = path.join(dir, fileName);
   const salt = codeSalt();
   let previous: Record<string, Entry> = Object.create(null);
@@ -91,7 +87,7 @@ export function openPostCache(dir: string): PostCache {
       const post = isRecord(record) ? revivePost(record, entry[5]) : undefined;
       if (post) {
         used.set(source, entry);
-        setBodyDigest(post, entry[6]);
+        digests.set(post, entry[6]);
         identities.set(post, `${source}\0${entry[0]}:${entry[1]}:${entry[2]}\0${inputs}\0${entry[6]}`);
       }
       return post;
@@ -100,7 +96,7 @@ export function openPostCache(dir: string): PostCache {
       const stat = stats.get(source);
       isChanged = true;
       if (!stat || !isJsonExact(post.data)) return;
-      used.set(source, [stat.size, stat.mtimeMs, stat.ino, inputs, JSON.stringify(storablePost(post)), lazyTextOf(post, 'body'), bodyDigest(post)]);
+      used.set(source, [stat.size, stat.mtimeMs, stat.ino, inputs, JSON.stringify(storablePost(post)), lazyTextOf(post, 'body'), digests.of(post)]);
     },
     save() {
       if (!isChanged && used.size === Object.keys(previous).length) return;
@@ -116,6 +112,7 @@ export function openPostCache(dir: string): PostCache {
         // A cache that cannot be written only makes the next build slower.
       }
     },
+    identity: (post) => identities.get(post),
   };
 }
 

@@ -3,6 +3,7 @@ import type { ValidatedConfigs } from '../config/load.js';
 import type { VerifiedTemplates } from '../render/templates.js';
 import type { LoadedPages } from '../content/load-pages.js';
 import type { FeedHtmlMemo } from '../site/feed.js';
+import type { RenderedPost } from '../site/model.js';
 import { memo } from './memo.js';
 import type { Store } from './store.js';
 
@@ -39,15 +40,23 @@ export function storedTemplates(store: Store): VerifiedTemplates {
   };
 }
 
-/** Feed items' absolute HTML by the post's HTML and the item's base URL (site/feed.ts). */
 /** Pages loaded without a problem, by a hash of their text, path and permalink (content/load-pages.ts). */
 export function storedPages(store: Store): LoadedPages {
   return { memo: (key, compute) => memo(store, 'pages', key, compute) };
 }
 
-export function feedHtmlMemo(store: Store): FeedHtmlMemo {
+/**
+ * Feed items' absolute HTML by the post's HTML and the item's base URL (site/feed.ts). The HTML is named by its
+ * markdown cache key when it has one (`htmlKeys`: a hash of everything it was rendered from), so a rebuild neither
+ * decodes nor hashes the HTML of unchanged posts; else by a hash of the HTML itself.
+ */
+export function feedHtmlMemo(store: Store, htmlKeys: WeakMap<RenderedPost, string>): FeedHtmlMemo {
   return {
-    key: (html, base) => createHash('sha1').update(`feed-html\0${base}\0`).update(html).digest('hex'),
+    key: (post, base) => {
+      const htmlKey = htmlKeys.get(post);
+      const hash = createHash('sha1').update(`feed-html\0${base}\0`);
+      return (htmlKey === undefined ? hash.update('html\0').update(post.html) : hash.update('key\0').update(htmlKey)).digest('hex');
+    },
     memo: (key, compute) => memo(store, 'feed-html', key, compute),
   };
 }

@@ -41,8 +41,11 @@ export interface RunOptions {
   whileWaiting?: () => void | Promise<void>;
   /** Stops the run: the workers are stopped and jobs not yet done are left undone. */
   signal?: AbortSignal;
-  /** Called once per job, in completion order: a result (and the job's feed HTML, if it asked), or the error the pipeline threw. */
-  onResult: (index: number, result: MarkdownResult | undefined, cause?: unknown, feedHtml?: string) => void;
+  /**
+   * Called once per job, in completion order: a result (and the job's feed HTML, if it asked), or the error the
+   * pipeline threw; `isFromWorker` is false for a job a lost worker left, rendered in this thread.
+   */
+  onResult: (index: number, result: MarkdownResult | undefined, cause?: unknown, feedHtml?: string, isFromWorker?: boolean) => void;
 }
 
 /** Messages between the pool and its workers. */
@@ -126,11 +129,11 @@ export function startPool(options: PoolOptions): MarkdownPool {
       const retry: number[] = [];
       let remaining = jobs.length;
       let wake: (() => void) | undefined;
-      const complete = (index: number, result: MarkdownResult | undefined, cause?: unknown, feedHtml?: string) => {
+      const complete = (index: number, result: MarkdownResult | undefined, cause?: unknown, feedHtml?: string, isFromWorker = false) => {
         if (isDone[index]) return;
         isDone[index] = true;
         remaining--;
-        run.onResult(index, result, cause, feedHtml);
+        run.onResult(index, result, cause, feedHtml, isFromWorker);
         if (remaining === 0) wake?.();
       };
       const send = (entry: Live) => {
@@ -170,7 +173,7 @@ export function startPool(options: PoolOptions): MarkdownPool {
           entry.pending.delete(item.index);
           if ('result' in item) {
             const { html, ...rest } = item.result;
-            complete(item.index, defineLazyText(rest as MarkdownResult, 'html', html), undefined, item.feedHtml);
+            complete(item.index, defineLazyText(rest as MarkdownResult, 'html', html), undefined, item.feedHtml, true);
           } else complete(item.index, undefined, posted(item.error));
         }
         send(entry);

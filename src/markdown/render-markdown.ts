@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto';
 import os from 'node:os';
 import type { BuildState, MarkdownMemo } from '../build-state.js';
-import { bodyDigest } from '../cache/body-digest.js';
 import type { MarkdownCache } from '../cache/markdown-cache.js';
 import { lazyTextOf } from '../cache/packed.js';
 import { error, type Diagnostic } from '../diagnostics/error.js';
@@ -81,6 +79,8 @@ export interface MarkdownStats {
   fromCache: number;
   rendered: number;
   workers: number;
+  /** Posts whose markdown a worker thread rendered (the rest of `rendered` this thread did). */
+  renderedInWorkers: number;
 }
 
 /**
@@ -88,10 +88,14 @@ export interface MarkdownStats {
  * rendered in a worker pool (large builds) or in this thread, and stored in the cache. The output does not depend
  * on the pool size: each body renders independently and results are placed by index.
  */
-export async function renderMarkdown(
-  posts: Post[],
-  options: RenderMarkdownOptions,
-): Promise<{
+export async function renderMarkdown(posts: Post[], options: RenderMarkdownOptions): Promise<MarkdownStageResult> {
+  const found = lookUp(posts, options);
+  const rendering = await renderMissing(posts, found, options);
+  return collect(posts, found, rendering, options);
+}
+
+/** What {@link renderMarkdown} returns. */
+export interface MarkdownStageResult {
   posts: RenderedPost[];
   diagnostics: Diagnostic[];
   stats: MarkdownStats;
@@ -99,21 +103,27 @@ export async function renderMarkdown(
   htmlKeys: WeakMap<RenderedPost, string>;
   /** Feed items' HTML made by the workers, for `renderFeedItemsHtml`. */
   feedHtml: Map<RenderedPost, { base: string; html: string }>;
-}> {
+}
+
+/** Results by post index, from this process's memo or the persistent cache, and the indexes still missing. */
+interface Found {
+  results: (MarkdownResult | undefined)[];
+  /** Failures known before rendering (bodies an earlier build found beyond a limit), by post index. */
+  failures: (unknown | undefined)[];
+  knownFailures: number;
+  keys: string[];
+  missing: number[];
+  /** Where each post's local images are, when the stage looks them up. */
+  contexts: (ImageContext | undefined)[];
+}
+
+function lookUp(posts: Post[], options: RenderMarkdownOptions): Found {
+  const { cache, memo } = options;
   const results: (MarkdownResult | undefined)[] = new Array(posts.length);
   const failures: (unknown | undefined)[] = new Array(posts.length);
-  const feedHtml: ({ base: string; html: string } | undefined)[] = new Array(posts.length);
-  let jobs: MarkdownJob[] = [];
   const keys: string[] = [];
   const missing: number[] = [];
-  const cache = options.cache;
-  const memo = options.memo;
   const linksOf = (post: Post) => options.postLinks?.get(post);
-  // A post linking to others by file renders with their URLs: they are part of its key, and it skips the memo (by body).
-  const digestOf = (post: Post) => {
-    const links = linksOf(post);
-    return links ? createHash('sha1').update(bodyDigest(post)).update(JSON.stringify(links)).digest('hex') : bodyDigest(post);
-  };
   const contexts = posts.map((post) => imageContext(post, options));
   // A result whose images changed on disk since (size, existence), or rendered with(out) a cover above it, is
   // rendered again: its HTML holds their sizes and loading.
@@ -126,29 +136,47 @@ export async function renderMarkdown(
       knownFailures++;
       return;
     }
+    // A post linking to others by file renders with their URLs: they are part of its key, and it skips the memo (by body).
     const remembered = linksOf(post) ? undefined : memo?.get(post.body)?.[post.dropsTitleHeading ? 'stripped' : 'kept'];
     const known = remembered && isCurrent(remembered.result, i) ? remembered : undefined;
     if (known) {
       results[i] = known.result;
       if (cache) {
-        keys[i] = known.key ?? cache.key(digestOf(post), post.dropsTitleHeading);
+        keys[i] = known.key ?? cache.postKey(post, linksOf(post));
         cache.keep(keys[i], known.result);
       }
       return;
     }
     if (cache) {
-      keys[i] = cache.key(digestOf(post), post.dropsTitleHeading);
+      keys[i] = cache.postKey(post, linksOf(post));
       const cached = cache.get(keys[i]);
       if (isCurrent(cached, i)) results[i] = cached;
     }
     if (!results[i]) missing.push(i);
   });
+  return { results, failures, knownFailures, keys, missing, contexts };
+}
+
+/** What rendering the missing posts gave besides results (filled into `found.results`): feed HTML. */
+interface Rendering {
+  feedHtml: ({ base: string; html: string } | undefined)[];
+  workers: number;
+  renderedInWorkers: number;
+}
+
+/** Renders the missing posts in the pool (or a new one) or in this thread; results go into `found`. */
+async function renderMissing(posts: Post[], { results, failures, keys, missing, contexts }: Found, options: RenderMarkdownOptions): Promise<Rendering> {
+  const cache = options.cache;
+  const feedHtml: ({ base: string; html: string } | undefined)[] = new Array(posts.length);
+  let jobs: MarkdownJob[] = [];
   let done = posts.length - missing.length;
+  let renderedInWorkers = 0;
   options.onProgress?.(done, posts.length);
 
   const workers = options.pool?.size ?? options.workers ?? defaultWorkers(missing.length, options.poolThreshold ?? poolThreshold);
-  const onResult = (j: number, result: MarkdownResult | undefined, cause?: unknown, feed?: string) => {
+  const onResult = (j: number, result: MarkdownResult | undefined, cause?: unknown, feed?: string, isFromWorker?: boolean) => {
     const i = missing[j];
+    if (isFromWorker && result) renderedInWorkers++;
     if (result) {
       results[i] = result;
       if (feed !== undefined) feedHtml[i] = { base: jobs[j].feed!.base, html: feed };
@@ -159,6 +187,7 @@ export async function renderMarkdown(
   // unified, micromark and the plugins are loaded only when some post is not in the cache.
   const loadProcessor = async () => (await import('./processor.js')).createMarkdownProcessor(options.markdown);
   const limits = options.limits ?? defaultLimits;
+  const linksOf = (post: Post) => options.postLinks?.get(post);
   const isPooled = workers > 0 && missing.length > 1;
   const feedJobs = () => {
     const feedItems = options.feedItems?.();
@@ -194,11 +223,16 @@ export async function renderMarkdown(
         const withFeed = feedJobs();
         for (const j of guarded) jobs[j] = withFeed[j];
         await (await import('./pool.js')).renderInPool(guarded.map((j) => jobs[j]), { size: 1, markdown: options.markdown, markdownLimits: limits, loadProcessor, signal: options.signal,
-          onResult: (k, result, cause, feed) => onResult(guarded[k], result, cause, feed) });
+          onResult: (k, result, cause, feed, isFromWorker) => onResult(guarded[k], result, cause, feed, isFromWorker) });
       }
     }
   }
+  return { feedHtml, workers: isPooled ? workers : 0, renderedInWorkers };
+}
 
+/** The rendered posts in input order, their diagnostics and HTML keys; updates the memos to this build's bodies. */
+function collect(posts: Post[], { results, failures, knownFailures, keys, missing }: Found, { feedHtml, workers, renderedInWorkers }: Rendering, options: RenderMarkdownOptions): MarkdownStageResult {
+  const memo = options.memo;
   const rendered: RenderedPost[] = [];
   const diagnostics: Diagnostic[] = [];
   const htmlKeys = new WeakMap<RenderedPost, string>();
@@ -212,26 +246,17 @@ export async function renderMarkdown(
       if (failures[i] instanceof MarkdownTooComplexError) nextTooComplex.set(post.body, failures[i]);
       return;
     }
-    if (nextMemo && !linksOf(post)) {
+    if (nextMemo && !options.postLinks?.get(post)) {
       const slots = nextMemo.get(post.body) ?? {};
       slots[post.dropsTitleHeading ? 'stripped' : 'kept'] = { key: keys[i], result };
       nextMemo.set(post.body, slots);
     }
-    const known = options.renderedMemo?.get(post);
-    let renderedPost: RenderedPost;
-    if (known && known.result === result && known.readingSpeed === options.readingSpeed) renderedPost = known.rendered;
-    else {
-      renderedPost = toRenderedPost(post, result, options.readingSpeed);
-      options.renderedMemo?.set(post, { result, readingSpeed: options.readingSpeed, rendered: renderedPost });
-    }
+    const renderedPost = renderedPostOf(post, result, options);
     // The cache key names the HTML: the same key, the same HTML (it hashes the body and all that shapes it), with the
     // sizes of its images and whether its first image is lazy (below a cover), which the key does not hash.
     if (keys[i] !== undefined) htmlKeys.set(renderedPost, `md:${keys[i]}${result.images ? `:${JSON.stringify(result.images.map((image) => [image.width, image.height]))}` : ''}${result.firstImageLoading === 'lazy' ? ':lazy' : ''}`);
     rendered.push(renderedPost);
-    for (const tag of result.foreignTags ?? []) diagnostics.push(foreignTagWarning(post.sourcePath, post.bodyStartLine, tag));
-    for (const tag of result.filteredTags ?? []) diagnostics.push(filteredTagWarning(post.sourcePath, post.bodyStartLine, tag));
-    for (const found of result.unknownLanguages ?? []) diagnostics.push(unknownLanguageWarning(post.sourcePath, post.bodyStartLine, found));
-    diagnostics.push(...imageWarnings(post, result.images, options.markdown.basePath));
+    diagnostics.push(...resultWarnings(post, result, options));
     const feed = feedHtml[i];
     if (feed) feedHtmlOf.set(renderedPost, feed);
   });
@@ -243,7 +268,26 @@ export async function renderMarkdown(
     memo.clear();
     for (const [body, slots] of nextMemo) memo.set(body, slots);
   }
-  return { posts: rendered, diagnostics, htmlKeys, feedHtml: feedHtmlOf, stats: { fromCache: posts.length - missing.length - knownFailures, rendered: missing.length, workers: isPooled ? workers : 0 } };
+  return { posts: rendered, diagnostics, htmlKeys, feedHtml: feedHtmlOf, stats: { fromCache: posts.length - missing.length - knownFailures, rendered: missing.length, workers, renderedInWorkers } };
+}
+
+/** The warnings a rendered body carries: foreign and filtered tags, unknown code languages, images. */
+function resultWarnings(post: Post, result: MarkdownResult, options: RenderMarkdownOptions): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const tag of result.foreignTags ?? []) diagnostics.push(foreignTagWarning(post.sourcePath, post.bodyStartLine, tag));
+  for (const tag of result.filteredTags ?? []) diagnostics.push(filteredTagWarning(post.sourcePath, post.bodyStartLine, tag));
+  for (const found of result.unknownLanguages ?? []) diagnostics.push(unknownLanguageWarning(post.sourcePath, post.bodyStartLine, found));
+  diagnostics.push(...imageWarnings(post, result.images, options.markdown.basePath));
+  return diagnostics;
+}
+
+/** The rendered post of a post and its result: the same object as last build's while neither changed. */
+function renderedPostOf(post: Post, result: MarkdownResult, options: RenderMarkdownOptions): RenderedPost {
+  const known = options.renderedMemo?.get(post);
+  if (known && known.result === result && known.readingSpeed === options.readingSpeed) return known.rendered;
+  const renderedPost = toRenderedPost(post, result, options.readingSpeed);
+  options.renderedMemo?.set(post, { result, readingSpeed: options.readingSpeed, rendered: renderedPost });
+  return renderedPost;
 }
 
 /**

@@ -1,8 +1,9 @@
 // The write manifest: what each output file held when a build wrote it, so the next build can tell an unchanged
 // file from its stat and a hash of the new bytes, without reading the old file. Stored with the cache.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fsSync from 'node:fs';
 import path from 'node:path';
+import { packFile, unpackFile, writeFileAtomic } from '../cache/packed.js';
 import type { OutputFile } from '../render/render-pages.js';
 
 /**
@@ -18,40 +19,43 @@ export interface Manifest {
   site?: string;
 }
 
+/** The manifest's header in the cache files' one format (see cache/packed.ts). */
+const magic = 'blogbuild-manifest 2';
+
 /** The manifest of `outDir`'s files as the last build wrote them, or undefined when missing, damaged or foreign. */
 export function readOutputManifest(file: string, outDir: string): Manifest | undefined {
+  let bytes: Buffer;
   try {
-    const data = JSON.parse(fsSync.readFileSync(file, 'utf8')) as Manifest;
-    if (data.format !== 1 || data.outDir !== outDir || typeof data.files !== 'object' || data.files === null) return undefined;
-    for (const key in data.files) {
-      const e = data.files[key];
-      if (!Array.isArray(e) || typeof e[0] !== 'string' || typeof e[1] !== 'number' || typeof e[2] !== 'string' || typeof e[3] !== 'string') return undefined;
-    }
-    return { ...data, files: Object.assign(Object.create(null), data.files) as Record<string, ManifestEntry> };
+    bytes = fsSync.readFileSync(file);
   } catch {
-    // A missing or damaged manifest means no previous output is known: every file is written.
+    // Missing or unreadable: every output file is compared with the new bytes instead.
     return undefined;
   }
+  const read = unpackFile(bytes, magic);
+  if ('reason' in read) return undefined;
+  const data = read.data as Manifest;
+  if (typeof data !== 'object' || data === null || data.format !== 1 || data.outDir !== outDir || typeof data.files !== 'object' || data.files === null) return undefined;
+  for (const key in data.files) {
+    const e = data.files[key];
+    if (!Array.isArray(e) || typeof e[0] !== 'string' || typeof e[1] !== 'number' || typeof e[2] !== 'string' || typeof e[3] !== 'string') return undefined;
+  }
+  return { ...data, files: Object.assign(Object.create(null), data.files) as Record<string, ManifestEntry> };
 }
 
 /**
- * Writes the manifest atomically; never throws. A manifest that cannot be written only makes the next build read
- * more: the old one is removed if it can be (it no longer describes the output). Returns the failure, if any.
+ * Writes the manifest atomically (writeFileAtomic, the one write helper of the cache files); never throws. A
+ * manifest that cannot be written only makes the next build read more: the old one is removed if it can be (it no
+ * longer describes the output). Returns the failure, if any.
  */
 export function writeManifest(file: string, manifest: Manifest): unknown {
-  const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   try {
-    fsSync.mkdirSync(path.dirname(file), { recursive: true });
-    fsSync.writeFileSync(temp, JSON.stringify(manifest));
-    fsSync.renameSync(temp, file);
+    writeFileAtomic(file, packFile(magic, manifest, []));
     return undefined;
   } catch (cause) {
-    for (const stale of [temp, file]) {
-      try {
-        fsSync.rmSync(stale, { force: true });
-      } catch {
-        // The cache folder is a file, or cannot be written: nothing stale can be there either.
-      }
+    try {
+      fsSync.rmSync(file, { force: true });
+    } catch {
+      // The cache folder is a file, or cannot be written: nothing stale can be there either.
     }
     return cause;
   }

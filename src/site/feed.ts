@@ -36,8 +36,8 @@ export function tagScope(tag: Tag, options: FeedOptions): FeedScope {
 
 /** The items' absolutized HTML of earlier builds (the build wraps its store in one of these). */
 export interface FeedHtmlMemo {
-  /** A key for the item HTML of `html` absolutized against `base`. */
-  key(html: string, base: string): string;
+  /** A key for the item HTML of the post's HTML absolutized against `base`. */
+  key(post: RenderedPost, base: string): string;
   /** The HTML an earlier build made under `key`, or `compute()`'s, kept for later builds. */
   memo(key: string, compute: () => Promise<string>): Promise<string>;
 }
@@ -66,7 +66,7 @@ export async function renderFeedItemsHtml(
       feedItemHtml ??= (await import('./absolute-urls.js')).feedItemHtml;
       return feedItemHtml(post.html, itemBase);
     };
-    result.set(post, store ? await store.memo(store.key(post.html, itemBase.base), compute) : await compute());
+    result.set(post, store ? await store.memo(store.key(post, itemBase.base), compute) : await compute());
   }
   return result;
 }
