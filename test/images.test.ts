@@ -38,9 +38,10 @@ function images(html: string) {
 }
 
 describe('images in posts', () => {
-  it('get width and height from PNG, JPEG, GIF, WebP and SVG files, and lazy loading after the first', () => {
+  it('get width and height from PNG, JPEG, GIF, WebP and SVG files, and lazy loading below the cover', () => {
     expect(images(site.read('posts/photo-walk/index.html'))).toEqual([
-      { src: 'harbour.png', width: '64', height: '48', loading: null, decoding: null },
+      // The post has a cover above its body: the cover is the page's first image, so this one is lazy too.
+      { src: 'harbour.png', width: '64', height: '48', loading: 'lazy', decoding: 'async' },
       { src: 'dunes.jpg', width: '120', height: '80', loading: 'lazy', decoding: 'async' },
       { src: 'lighthouse.gif', width: '30', height: '20', loading: 'lazy', decoding: 'async' },
       { src: 'gulls.webp', width: '50', height: '40', loading: 'lazy', decoding: 'async' },
@@ -80,11 +81,41 @@ describe('images in posts', () => {
     const { document } = parseHTML(site.read('posts/photo-walk/index.html'));
     const cover = document.querySelector('article > img.post-cover')!;
     expect(cover.previousElementSibling?.tagName).toBe('HEADER');
-    expect([cover.getAttribute('src'), cover.getAttribute('alt'), cover.getAttribute('width'), cover.getAttribute('height'), cover.getAttribute('loading')])
-      .toEqual(['/images/cover.png', 'The harbour at dusk', '200', '100', null]);
+    expect([cover.getAttribute('src'), cover.getAttribute('alt'), cover.getAttribute('width'), cover.getAttribute('height'), cover.getAttribute('loading'), cover.getAttribute('fetchpriority')])
+      .toEqual(['/images/cover.png', 'The harbour at dusk', '200', '100', null, 'high']);
+    // The page's first image (its likely largest paint) is the cover; every other image on the page is lazy.
+    const all = [...document.querySelectorAll('img')];
+    expect(all[0]).toBe(cover);
+    expect(all.slice(1).map((img) => img.getAttribute('loading'))).toEqual(all.slice(1).map(() => 'lazy'));
     expect(document.querySelector('meta[property="og:image"]')?.getAttribute('content')).toBe('https://example.org/images/cover.png');
     expect(document.querySelector('meta[property="og:image:alt"]')?.getAttribute('content')).toBe('The harbour at dusk');
     expect(document.querySelector('meta[name="twitter:card"]')?.getAttribute('content')).toBe('summary_large_image');
+  });
+
+  it('load the first body image eagerly when no cover is above it, and follow the cover coming and going through the cache', async () => {
+    const root = path.join(scratch, 'cover');
+    await fs.cp(fixturePath('post-extras'), root, { recursive: true });
+    const cacheDir = path.join(scratch, 'cover-cache');
+    const source = path.join(root, 'posts/photo-walk/index.md');
+    const withCover = await fs.readFile(source, 'utf8');
+    const pageImages = async () => {
+      const result = await buildFixture(root, { cacheDir });
+      expect(result.ok).toBe(true);
+      const { document } = parseHTML(result.read('posts/photo-walk/index.html'));
+      return [...document.querySelectorAll('img')].map((img) => [img.classList.contains('post-cover'), img.getAttribute('src'), img.getAttribute('loading'), img.getAttribute('fetchpriority')]);
+    };
+    const withCoverImages = await pageImages();
+    expect(withCoverImages[0]).toEqual([true, '/images/cover.png', null, 'high']);
+    expect(withCoverImages.slice(1).every(([, , loading]) => loading === 'lazy')).toBe(true);
+    // The same body without the cover (cached from the build above): its first image is now the page's first.
+    await fs.writeFile(source, withCover.replace(/^image: .*\n/m, ''));
+    const without = await pageImages();
+    expect(without[0]).toEqual([false, 'harbour.png', null, null]);
+    expect(without.slice(1).every(([, , loading]) => loading === 'lazy')).toBe(true);
+    expect(without).toHaveLength(withCoverImages.length - 1);
+    // And back.
+    await fs.writeFile(source, withCover);
+    expect(await pageImages()).toEqual(withCoverImages);
   });
 
   it('follow a changed image file through the markdown cache and the output folder', async () => {

@@ -6,6 +6,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { XMLParser } from 'fast-xml-parser';
 import { parseHTML } from 'linkedom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../src/diagnostics/format.js';
@@ -200,6 +201,63 @@ describe('`<!-- more -->` excerpts on list pages', () => {
       expect(excerpt.textContent).not.toContain('A heading before the marker');
       expect(excerpt.querySelector('sup, [id], .heading-anchor, h2, h3')).toBeNull();
     }
+  });
+
+  it('resolves relative links and images from the post on every list page of a sub-path site', async () => {
+    // Three posts with excerpts (bundles, so their images are copied beside their pages) and two pages of posts.
+    const excerpt = (n: number) => [
+      '---', `title: Post ${n}`, `date: 2025-01-0${n}`, 'tags: [walks]', '---', '',
+      `See [the photo](photo.png), [the next part](#later), [a sibling](../post-${n % 3 + 1}/), [the query](?view=all),`,
+      '[a site page](/about/) and [elsewhere](https://example.com/x).', '',
+      `![A photo](./photo.png)`, '',
+      '<picture><source srcset="photo.png 1x, photo.png 2x"><img src="photo.png" alt="Again"></picture>', '',
+      '<!-- more -->', '', '## Later', '', 'The rest.', '',
+    ].join('\n');
+    const root = path.join(scratch, 'excerpt-links');
+    for (const n of [1, 2, 3]) {
+      await fs.mkdir(path.join(root, 'posts', `post-${n}`), { recursive: true });
+      await fs.writeFile(path.join(root, 'posts', `post-${n}`, 'index.md'), excerpt(n));
+      await fs.writeFile(path.join(root, 'posts', `post-${n}`, 'photo.png'), await fs.readFile(path.join(fixturePath('post-extras'), 'public/images/cover.png')));
+    }
+    await fs.writeFile(path.join(root, 'blogbuild.config.json'), JSON.stringify({ title: 'T', url: 'https://example.org/blog/', postsPerPage: 2 }));
+    const blog = await buildFixture(root, { cache: false });
+    expect(blog.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+
+    /** Every link and image source of a fragment, resolved as a browser resolves it on the page at `pageUrl`. */
+    const targets = (element: Element, pageUrl: string) => [...element.querySelectorAll('[href], [src], [srcset]')].flatMap((node) => {
+      const values = [node.getAttribute('href'), node.getAttribute('src'), ...(node.getAttribute('srcset') ?? '').split(',').map((c) => c.trim().split(/\s+/)[0])];
+      return values.filter((v): v is string => !!v).map((v) => new URL(v, pageUrl).href);
+    });
+    const onPost = new Map<string, string[]>();
+    for (const n of [1, 2, 3]) {
+      const content = dom(blog.read(`posts/post-${n}/index.html`)).querySelector('.post-content')!;
+      // The post page's links, in the part before the marker (up to the heading that follows it).
+      const before = content.cloneNode(true) as Element;
+      const heading = before.querySelector('h2');
+      while (heading?.nextSibling) heading.nextSibling.remove();
+      heading?.remove();
+      onPost.set(`Post ${n}`, targets(before, `https://example.org/blog/posts/post-${n}/`));
+    }
+    expect(onPost.get('Post 1')).toContain('https://example.org/blog/posts/post-1/photo.png');
+    expect(onPost.get('Post 1')).toContain('https://example.org/blog/posts/post-1/#later');
+    let checked = 0;
+    for (const [file, pageUrl] of [['index.html', ''], ['page/2/index.html', 'page/2/'], ['tags/walks/index.html', 'tags/walks/'], ['tags/walks/page/2/index.html', 'tags/walks/page/2/']]) {
+      for (const [title, summary] of summaries(blog.read(file))) {
+        const found = targets(summary.querySelector('.post-summary-excerpt')!, `https://example.org/blog/${pageUrl}`);
+        expect(found, `${title} on ${file}`).toEqual(onPost.get(title!));
+        checked++;
+      }
+    }
+    expect(checked).toBe(6);
+    // What the list pages write: root-relative with the sub-path, the fragment on the post's URL.
+    const first = summaries(blog.read('tags/walks/page/2/index.html')).get('Post 1')!;
+    expect(first.querySelector('.post-summary-excerpt img')?.getAttribute('src')).toBe('/blog/posts/post-1/photo.png');
+    expect([...first.querySelectorAll('.post-summary-excerpt a')].map((a) => a.getAttribute('href'))).toEqual(
+      ['/blog/posts/post-1/photo.png', '/blog/posts/post-1/#later', '/blog/posts/post-2/', '/blog/posts/post-1/?view=all', '/blog/about/', 'https://example.com/x']);
+    // The feeds' items carry the same HTML with absolute URLs, srcset candidates included.
+    const entries = new XMLParser({ isArray: (name) => name === 'entry' }).parse(blog.read('atom.xml')).feed.entry as { title: string; content: string }[];
+    const content = dom(`<div>${entries.find((e) => e.title === 'Post 1')!.content}</div>`);
+    expect(content.querySelector('source')?.getAttribute('srcset')).toBe('https://example.org/blog/posts/post-1/photo.png 1x, https://example.org/blog/posts/post-1/photo.png 2x');
   });
 
   it('keeps the description on list pages for posts without the marker, and the whole post on its page', () => {

@@ -233,7 +233,16 @@ describe.each(pages.map((p) => [`${p.name} (/blog/${p.path})`, p] as const))('%s
     expect(sheets[0].rules).toBeGreaterThan(50);
     expect(await v.page.evaluate(() => getComputedStyle(document.body).display)).toBe('flex');
 
-    // Images (cover and page-bundle image) decoded.
+    // Images (cover and page-bundle image) decoded; a lazy one (every body image below a cover) once a reader
+    // scrolls to it.
+    await v.page.evaluate(async () => {
+      for (const img of document.images) {
+        if (img.loading !== 'lazy') continue;
+        img.scrollIntoView();
+        await img.decode().catch(() => undefined);
+      }
+      window.scrollTo(0, 0);
+    });
     const images = await v.page.evaluate(() => [...document.images].map((img) => ({ src: img.currentSrc, ok: img.complete && img.naturalWidth > 0 })));
     expect(images.filter((img) => !img.ok), 'broken images').toEqual([]);
     if (sitePath === 'posts/kitchen-sink/') {

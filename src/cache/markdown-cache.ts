@@ -72,7 +72,7 @@ const magic = 'blogbuild-cache 5';
 type Entry = [html: LazyText, excerpt: string, wordCount: number, filteredTags?: FilteredTag[] | 0, extra?: Extra];
 
 /** The rarer parts of a result, in one object so that an entry without them stays three items long. */
-type Extra = Pick<MarkdownResult, 'unknownLanguages' | 'headings' | 'excerptHtml' | 'foreignTags' | 'images' | 'droppedUrls'>;
+type Extra = Pick<MarkdownResult, 'unknownLanguages' | 'headings' | 'excerptHtml' | 'foreignTags' | 'images' | 'droppedUrls' | 'firstImageLoading'>;
 
 /** Opens (reads) the cache; a missing, truncated or corrupted file gives an empty cache. */
 export async function openMarkdownCache(options: MarkdownCacheOptions): Promise<MarkdownCache> {
@@ -179,6 +179,7 @@ function entryOf(html: LazyText, result: MarkdownResult): Entry {
   if (result.foreignTags) extra.foreignTags = result.foreignTags;
   if (result.images) extra.images = result.images;
   if (result.droppedUrls) extra.droppedUrls = result.droppedUrls;
+  if (result.firstImageLoading) extra.firstImageLoading = result.firstImageLoading;
   if (Object.keys(extra).length > 0) return [html, result.excerpt, result.wordCount, result.filteredTags ?? 0, extra];
   return result.filteredTags ? [html, result.excerpt, result.wordCount, result.filteredTags] : [html, result.excerpt, result.wordCount];
 }
@@ -247,8 +248,9 @@ function hasValidTail(e: unknown[]): boolean {
 
 function isExtra(value: unknown): value is Extra {
   if (!isRecord(value)) return false;
-  const { unknownLanguages, headings, excerptHtml, droppedUrls } = value;
-  return (unknownLanguages === undefined || (Array.isArray(unknownLanguages) && unknownLanguages.every((u) => isRecord(u) && typeof u.language === 'string' && Number.isInteger(u.line))))
+  const { unknownLanguages, headings, excerptHtml, droppedUrls, images, firstImageLoading } = value;
+  return (images === undefined || isImages(images)) && (firstImageLoading === undefined || firstImageLoading === 'eager' || firstImageLoading === 'lazy')
+    && (unknownLanguages === undefined || (Array.isArray(unknownLanguages) && unknownLanguages.every((u) => isRecord(u) && typeof u.language === 'string' && Number.isInteger(u.line))))
     && (headings === undefined || (Array.isArray(headings) && headings.every((h) => isRecord(h) && Number.isInteger(h.depth) && typeof h.id === 'string' && typeof h.text === 'string')))
     && (excerptHtml === undefined || typeof excerptHtml === 'string')
     && (droppedUrls === undefined || (Array.isArray(droppedUrls) && droppedUrls.every((d) => isRecord(d) && typeof d.scheme === 'string' && typeof d.element === 'string' && Number.isInteger(d.line))));

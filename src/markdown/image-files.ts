@@ -12,6 +12,11 @@ export interface ImageContext {
   bundleDir?: string;
   /** The public folder, copied to the site root. */
   publicDir: string;
+  /**
+   * The page shows the post's cover (front matter `image`) above the body: the cover is the page's first image, so
+   * every body image loads lazily. @default false
+   */
+  isAfterCover?: boolean;
 }
 
 /** A local image of a post as rendering found it; kept with the cached HTML, so a changed file is noticed. */
@@ -121,6 +126,23 @@ function statOf(file: string): string | undefined {
     // A file that cannot be stat'ed now: the caller reads it again and compares.
     return undefined;
   }
+}
+
+/** What a rendered body records of its images (a MarkdownResult's fields). */
+export interface RenderedImages {
+  /** Its local images. */
+  images?: readonly ImageRecord[];
+  /** How its first image loads, when it has one: `lazy` when rendered below a cover (ImageContext.isAfterCover). */
+  firstImageLoading?: 'eager' | 'lazy';
+}
+
+/**
+ * Whether a rendered body still fits its post: rendered for the same cover-or-not (which decides how its first
+ * image loads) and with the same images on disk (see areImagesUnchanged).
+ */
+export function areImagesCurrent(rendered: RenderedImages, context: ImageContext): boolean {
+  if (rendered.firstImageLoading !== undefined && (rendered.firstImageLoading === 'lazy') !== Boolean(context.isAfterCover)) return false;
+  return areImagesUnchanged(rendered.images, context);
 }
 
 /**

@@ -3,9 +3,14 @@ import type { Post, RenderedPost } from '../site/model.js';
 import { postPath, type UrlConfig } from '../site/urls.js';
 import { imageRecord, type ImageContext, type ImageRecord } from './image-files.js';
 
-/** Where a post's local images are looked up: beside its page (its permalink), its bundle and `public/`. */
+/**
+ * Where a post's local images are looked up: beside its page (its permalink), its bundle and `public/`; and whether
+ * its page shows a cover above them.
+ */
 export function postImageContext(post: Post, options: { basePath: string; publicDir: string; permalinks?: UrlConfig['permalinks'] }): ImageContext {
-  return { pageDir: options.basePath + postPath(post, options), basePath: options.basePath, bundleDir: post.bundleDir, publicDir: options.publicDir };
+  const context: ImageContext = { pageDir: options.basePath + postPath(post, options), basePath: options.basePath, bundleDir: post.bundleDir, publicDir: options.publicDir };
+  if (post.image) context.isAfterCover = true;
+  return context;
 }
 
 /** The catalogue's ImageMissing (the problem `check` reports too), for an image written in a post. */

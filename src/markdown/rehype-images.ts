@@ -7,8 +7,11 @@ import { imageRecord, type ImageContext, type ImageRecord } from './image-files.
 /**
  * Images of a post's body, before base paths are added (rehypePostTree), so each is recorded by its src as written:
  *
- * - every image but the first gets `loading="lazy"` and `decoding="async"` (the first is likely in view when the page
- *   opens, where lazy loading would delay it), unless the post set them;
+ * - every image but the page's first gets `loading="lazy"` and `decoding="async"`, unless the post set them: the
+ *   page's first image is likely in view when it opens (its largest paint), where lazy loading would delay it. That
+ *   is the body's first image, or none of them when the page shows a cover above the body
+ *   (`imageContext.isAfterCover`; the theme loads the cover eagerly, with high priority). How the first one loads is
+ *   recorded in `file.data.firstImageLoading`, so a cached body is rendered again when the cover comes or goes;
  * - with `file.data.imageContext` (the post's folders), local images get `width` and `height` from the file
  *   (PNG, JPEG, GIF, WebP, SVG…, read by image-size), so the page does not jump as they load, unless the post set
  *   either; each local image is recorded in `file.data.images` with its place, missing files included, for the
@@ -18,7 +21,7 @@ export function rehypeImages() {
   return (tree: Root, file: VFile) => {
     const context = file.data.imageContext;
     const records: ImageRecord[] = [];
-    let index = 0;
+    let index = context?.isAfterCover ? 1 : 0;
     let searchFrom = 0;
     visit(tree, 'element', (node: Element) => {
       if (node.tagName !== 'img') return;
@@ -42,6 +45,8 @@ export function rehypeImages() {
       }
     });
     if (records.length > 0) file.data.images = records;
+    const first = context?.isAfterCover ? 1 : 0;
+    if (index > first) file.data.firstImageLoading = first === 1 ? 'lazy' : 'eager';
   };
 }
 
@@ -61,5 +66,7 @@ declare module 'vfile' {
     imageContext: ImageContext;
     /** The post's local images, as rendering found them. */
     images: ImageRecord[];
+    /** How the body's first image loads, when it has an image. */
+    firstImageLoading: 'eager' | 'lazy';
   }
 }

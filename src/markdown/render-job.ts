@@ -30,6 +30,8 @@ export interface MarkdownResult {
   images?: ImageRecord[];
   /** URLs dropped as unsafe with raw HTML off (body-relative places), kept so a cached result warns again. */
   droppedUrls?: DroppedUrl[];
+  /** How the first image loads, when the body has one: `lazy` below a cover (see rehype-images.ts). */
+  firstImageLoading?: 'eager' | 'lazy';
 }
 
 /** One body to render: all a worker needs. */
@@ -58,6 +60,7 @@ export async function renderBody(processor: MarkdownProcessor, job: MarkdownJob)
   if (file.data.foreignTags) result.foreignTags = file.data.foreignTags;
   if (file.data.images) result.images = file.data.images;
   if (file.data.droppedUrls) result.droppedUrls = file.data.droppedUrls;
+  if (file.data.firstImageLoading) result.firstImageLoading = file.data.firstImageLoading;
   return result;
 }
 

@@ -6,7 +6,7 @@ import { error, type Diagnostic } from '../diagnostics/error.js';
 import type { Post, RenderedPost } from '../site/model.js';
 import { checkMarkdownLimits, defaultLimits, MarkdownTooComplexError, type MarkdownLimits } from './markdown-limits.js';
 import type { FeedItemBase, UrlConfig } from '../site/urls.js';
-import { areImagesUnchanged, type ImageContext } from './image-files.js';
+import { areImagesCurrent, type ImageContext } from './image-files.js';
 import { imageWarnings, postImageContext } from './post-images.js';
 import type { MarkdownPool } from './pool.js';
 import type { MarkdownOptions, MarkdownProcessor } from './processor.js';
@@ -126,8 +126,9 @@ function lookUp(posts: Post[], options: RenderMarkdownOptions): Found {
   const missing: number[] = [];
   const linksOf = (post: Post) => options.postLinks?.get(post);
   const contexts = posts.map((post) => imageContext(post, options));
-  // A result whose images changed on disk since (size, existence) is rendered again: its HTML holds their sizes.
-  const isCurrent = (result: MarkdownResult | undefined, i: number) => result !== undefined && (!contexts[i] || areImagesUnchanged(result.images, contexts[i]));
+  // A result whose images changed on disk since (size, existence), or rendered with(out) a cover above it, is
+  // rendered again: its HTML holds their sizes and loading.
+  const isCurrent = (result: MarkdownResult | undefined, i: number) => result !== undefined && (!contexts[i] || areImagesCurrent(result, contexts[i]));
   let knownFailures = 0;
   posts.forEach((post, i) => {
     const tooComplex = options.tooComplexMemo?.get(post.body);
@@ -255,8 +256,8 @@ function collect(posts: Post[], { results, failures, knownFailures, keys, missin
     }
     const renderedPost = renderedPostOf(post, result, options);
     // The cache key names the HTML: the same key, the same HTML (it hashes the body and all that shapes it), with the
-    // sizes of its images, which the key does not hash.
-    if (keys[i] !== undefined) htmlKeys.set(renderedPost, `md:${keys[i]}${result.images ? `:${JSON.stringify(result.images.map((image) => [image.width, image.height]))}` : ''}`);
+    // sizes of its images and whether its first image is lazy (below a cover), which the key does not hash.
+    if (keys[i] !== undefined) htmlKeys.set(renderedPost, `md:${keys[i]}${result.images ? `:${JSON.stringify(result.images.map((image) => [image.width, image.height]))}` : ''}${result.firstImageLoading === 'lazy' ? ':lazy' : ''}`);
     rendered.push(renderedPost);
     diagnostics.push(...resultWarnings(post, result, options));
     const feed = feedHtml[i];

@@ -4,6 +4,7 @@ import type { Author, Pagination, RenderedPost, Site, Tag } from '../site/model.
 import { authorName } from '../site/authors.js';
 import { tagSlug } from '../site/tags.js';
 import { absoluteUrl, authorPath, postPath, siteUrl, tagPath } from '../site/urls.js';
+import { resolveExcerptLinks } from './excerpt-links.js';
 import type { AuthorView, BaseContext, DateView, PaginationView, PostView, TagView, TocEntry } from './template-context.js';
 
 export type { AuthorView, DateView, PostView, TagView, TocEntry } from './template-context.js';
@@ -59,6 +60,14 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
   const names = new Intl.ListFormat(config.language, { type: 'conjunction' });
   const postAuthors = (p: RenderedPost): AuthorView[] => (site.authorsOf.get(p) ?? []).map((author) => authorViews.get(author)!);
 
+  // An excerpt is on several list pages (home, tags, authors): its links are resolved once.
+  const excerpts = new WeakMap<RenderedPost, string>();
+  const excerptHtml = (p: RenderedPost, url: string): string => {
+    let html = excerpts.get(p);
+    if (html === undefined) excerpts.set(p, (html = resolveExcerptLinks(p.excerptHtml!, url)));
+    return html;
+  };
+
   const post = (p: RenderedPost, includeHtml: boolean): PostView => {
     const url = siteUrl(config, postPath(p, config));
     const image = p.image ? resolveImage(p.image, url, config.basePath) : null;
@@ -73,7 +82,7 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
       readTime: { minutes: p.readTime, text: `${p.readTime} min read` },
       tags: postTags(p),
       description: p.description ?? p.excerpt,
-      ...(includeHtml ? { html: p.html, toc: tableOfContents(p, config.markdown.toc) } : p.excerptHtml ? { excerptHtml: p.excerptHtml } : {}),
+      ...(includeHtml ? { html: p.html, toc: tableOfContents(p, config.markdown.toc) } : p.excerptHtml ? { excerptHtml: excerptHtml(p, url) } : {}),
       image,
       imageUrl: image === null ? null : absoluteImage(image, config),
       imageSize: p.imageSize ?? null,

@@ -34,7 +34,7 @@ export interface PostView {
   html?: string;
   /** On post pages: the table of contents (`toc` in front matter, else `markdown.toc`), or null. */
   toc?: TocEntry[] | null;
-  /** On list pages: the post's HTML before `<!-- more -->`, when it has the marker. */
+  /** On list pages: the post's HTML before `<!-- more -->`, when it has the marker, its relative links resolved from the post's page. */
   excerptHtml?: string;
   image: string | null;
   /** The cover image's absolute URL (root-relative when the site has no `url`), for og:image and JSON-LD. */

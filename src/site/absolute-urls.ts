@@ -34,15 +34,28 @@ export function absolutizeHtml(html: string, base: string): string {
       const value = node.properties[attribute];
       if (typeof value === 'string' && value !== '') node.properties[attribute] = resolve(value);
     }
-    const srcset = node.properties.srcSet;
-    if (Array.isArray(srcset)) {
-      (node.properties as Record<string, unknown>).srcSet = (srcset as unknown[]).map((candidate) => {
-        const [url, ...descriptor] = String(candidate).trim().split(/\s+/);
-        return [resolve(url), ...descriptor].join(' ');
-      });
-    }
+    resolveSrcset(node.properties, resolve);
   });
   return toHtml(tree);
+}
+
+/**
+ * Resolves each candidate URL of an element's `srcset` (hast's `srcSet`: the HTML parser gives the attribute's text,
+ * other trees a list of candidates). Candidates are `url [descriptor]`, separated by commas; a URL may hold commas.
+ */
+export function resolveSrcset(properties: Record<string, unknown>, resolve: (url: string) => string): void {
+  const value = properties.srcSet;
+  if (typeof value !== 'string' && !Array.isArray(value)) return;
+  const candidates: string[] = [];
+  for (const text of typeof value === 'string' ? [value] : value.map(String)) {
+    // After the HTML standard's srcset parsing: a URL runs to whitespace (trailing commas end the candidate), its
+    // descriptors to the next comma.
+    for (const match of text.matchAll(/[\s,]*([^\s,][^\s]*?)(,+(?=\s|$)|,*$|\s+([^,]*))(?:,|$)/g)) {
+      const [, url, , descriptor] = match;
+      candidates.push(descriptor?.trim() ? `${resolve(url)} ${descriptor.trim()}` : resolve(url));
+    }
+  }
+  properties.srcSet = candidates.join(', ');
 }
 
 /** A post's HTML as its feed item carries it: every URL absolute, or root-relative when the site has no `url`. */
