@@ -1,11 +1,11 @@
 import { bodyDigests, type BodyDigests } from './cache/body-digest.js';
-import type { LastRead } from './cache/markdown-cache.js';
 import type { SourceMemo } from './content/discover.js';
 import type { Diagnostic } from './diagnostics/error.js';
 import type { MarkdownTooComplexError } from './markdown/markdown-limits.js';
 import type { MarkdownResult } from './markdown/render-job.js';
 import type { PageMemo } from './render/render-pages.js';
 import type { Theme } from './render/templates.js';
+import type { StoreFiles } from './incremental/disk-store.js';
 import { memoryStore, type Store } from './incremental/store.js';
 import type { Post, RenderedPost } from './site/model.js';
 
@@ -58,8 +58,8 @@ export interface BuildState {
   pages: Map<string, PageMemo>;
   /** Digests of the posts' bodies (the markdown cache's keys), kept while the posts are the same objects. */
   bodyDigests: BodyDigests;
-  /** The markdown cache file this process read or wrote last (see openMarkdownCache). */
-  markdownFile: LastRead;
+  /** The cache folder's files this process read or wrote last (see diskStore). */
+  storeFiles: StoreFiles;
   /** The persistent cache of the last build, saved after a quiet second (see {@link saveCacheLater}). */
   unsavedCache?: { save(): Promise<void> };
   saveTimer?: ReturnType<typeof setTimeout>;
@@ -102,7 +102,7 @@ export async function flushBuildState(state: BuildState): Promise<void> {
 
 /** An empty build state: the first build with it does all the work, later builds only what changed. */
 export function createBuildState(): BuildState {
-  return { sources: new Map(), posts: new Map(), markdown: new Map(), markdownTooComplex: new Map(), pageMarkdown: new Map(), renderedPosts: new WeakMap(), htmlKeys: new WeakMap(), templates: {}, store: memoryStore(), pages: new Map(), markdownFile: {}, bodyDigests: bodyDigests() };
+  return { sources: new Map(), posts: new Map(), markdown: new Map(), markdownTooComplex: new Map(), pageMarkdown: new Map(), renderedPosts: new WeakMap(), htmlKeys: new WeakMap(), templates: {}, store: memoryStore(), pages: new Map(), storeFiles: new Map(), bodyDigests: bodyDigests() };
 }
 
 /**

@@ -12,8 +12,8 @@ import { error, hasErrors, warning, type Diagnostic } from './diagnostics/error.
 import { markdownCacheSalt, renderCacheSalt } from './cache/cache-salt.js';
 import { codeSalt } from './cache/code-salt.js';
 import { bodyDigests, type BodyDigests } from './cache/body-digest.js';
-import { openPostCache, type PostCache } from './cache/post-cache.js';
-import { openMarkdownCache, outputManifestPath, resolveCacheDir, type MarkdownCache } from './cache/markdown-cache.js';
+import { postCache as openPostCache, type PostCache } from './cache/post-cache.js';
+import { markdownCache, outputManifestPath, resolveCacheDir, type MarkdownCache } from './cache/markdown-cache.js';
 import { diskStore } from './incremental/disk-store.js';
 import { layeredStore, type Store } from './incremental/store.js';
 import { feedHtmlMemo, storedConfigs, storedPages, storedTemplates } from './incremental/stored.js';
@@ -178,7 +178,7 @@ function startRun(options: BuildOptions): Run {
     root,
     state: options.state,
     // What earlier builds computed: the cache folder (not for --no-cache), under the dev server's memory.
-    disk: options.cache === false ? undefined : diskStore(resolveCacheDir(root, options.cacheDir), codeSalt()),
+    disk: options.cache === false ? undefined : diskStore(resolveCacheDir(root, options.cacheDir), codeSalt(), options.state?.storeFiles),
   };
 }
 
@@ -226,7 +226,7 @@ async function discover(run: Run, config: ResolvedConfig): Promise<Sources | und
   const cacheDir = options.cache === false ? undefined : resolveCacheDir(config.root, options.cacheDir);
   // Builds with a state keep source texts and posts in it; others keep posts in the persistent post cache.
   const digests = state?.bodyDigests ?? bodyDigests();
-  const postCache = cacheDir === undefined || state ? undefined : openPostCache(cacheDir, digests);
+  const postCache = run.disk === undefined || state ? undefined : openPostCache(run.disk, digests);
   const { sources, diagnostics: sourceDiagnostics, fresh } = await discoverSources(config.postsDir, state?.sources, postCache, config.root);
   run.diagnostics.push(...sourceDiagnostics);
   const pageSources = await discoverPages(config, run.store && storedPages(run.store));
@@ -277,12 +277,12 @@ async function renderBodies(run: Run, config: ResolvedConfig, from: Sources, { p
   if (hasErrors(diagnostics)) {
     await loadTheme();
     diagnostics.push(...templateDiagnostics);
-    from.postCache?.save();
+    if (from.postCache) disk?.commit('posts');
     return undefined;
   }
 
   await state?.pendingSave;
-  const cache = from.cacheDir === undefined ? undefined : await openMarkdownCache({ dir: from.cacheDir, salt: markdownCacheSalt(from.markdownOptions, config.markdown.limits), lastRead: state?.markdownFile, digests: from.digests });
+  const cache = disk === undefined ? undefined : markdownCache(disk, { salt: markdownCacheSalt(from.markdownOptions, config.markdown.limits), digests: from.digests });
   const feedOptions = { ...config, items: config.feed.items, generator };
   const markdown = await renderMarkdown(published, { markdown: from.markdownOptions, limits: config.markdown.limits, readingSpeed: config.readingSpeed, cache, images: { publicDir: config.publicDir, permalinks: config.permalinks },
     workers: options.workers, onProgress: options.onProgress, memo: state?.markdown, tooComplexMemo: state?.markdownTooComplex, renderedMemo: state?.renderedPosts, postLinks,
@@ -292,7 +292,7 @@ async function renderBodies(run: Run, config: ResolvedConfig, from: Sources, { p
     feedItems: () => new Map(allFeedPosts([...published].sort(comparePosts), feedOptions).map((post) => [post, feedItemBase(config, post)])),
     // Saving the post cache (~70 ms for 1,000 new posts) and loading the templates overlap the workers' rendering.
     whileRendering: async () => {
-      from.postCache?.save();
+      if (from.postCache) disk?.commit('posts');
       await loadTheme();
     } });
   diagnostics.push(...templateDiagnostics);
@@ -325,8 +325,8 @@ async function makeFiles(run: Run, config: ResolvedConfig, from: Sources, { publ
   const store = run.store;
   const feedOptions = { ...config, items: config.feed.items, generator };
   const feedHtml = await renderFeedItemsHtml(site, feedOptions, store && feedHtmlMemo(store, markdown.htmlKeys), markdown.feedHtml);
-  if (state) saveCacheLater(state, cache || disk ? { save: async () => { await cache?.save(); disk?.commit(); } } : undefined);
-  else await cache?.save();
+  if (state) saveCacheLater(state, disk ? { save: async () => disk.commit() } : undefined);
+  else disk?.commit('markdown');
   time(run, 'site');
 
   // Pages rendered from the same inputs into the output last time are rendered only if their file must be written.
