@@ -3,11 +3,12 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { StoredText, type Store } from '../incremental/store.js';
 import type { MarkdownResult } from '../markdown/render-job.js';
+import type { StoredMarkdown } from '../markdown/render-markdown.js';
 import type { ImageRecord } from '../markdown/image-files.js';
 import type { FilteredTag } from '../markdown/remark-tagfilter.js';
 import type { Post } from '../site/model.js';
 import type { BodyDigests } from './body-digest.js';
-import { defineLazyText, lazyTextOf, type LazyText } from './packed.js';
+import { defineLazyText, lazyTextOf, type LazyText } from '../content/lazy-text.js';
 
 /**
  * The persistent markdown cache: each post's rendered body (html, excerpt, word count…) in the store's `markdown`
@@ -16,21 +17,7 @@ import { defineLazyText, lazyTextOf, type LazyText } from './packed.js';
  * of the config cannot go stale. The HTML is a {@link StoredText}: decoded only if the build reads it (a page to
  * render), and written back as the same bytes. An entry of the wrong shape is a miss.
  */
-export interface MarkdownCache {
-  /**
-   * The key of a post's body (and whether its title heading is dropped) under this cache's salt, with the URLs of
-   * the posts it links to by file, which its HTML holds.
-   */
-  postKey(post: Post, postLinks?: Record<string, string>): string;
-  /** The key of a body given by its SHA-1 hex digest (a page's), under this cache's salt. */
-  key(bodyDigest: string, stripTitleHeading: boolean): string;
-  /** A cached result, or undefined. Its `html` is decoded from the file only when first read. */
-  get(key: string): MarkdownResult | undefined;
-  /** Records a result for this build. */
-  set(key: string, result: MarkdownResult): void;
-  /** Marks a result this process already holds (from an earlier build) as used by this build, so it is kept. */
-  keep(key: string, result: MarkdownResult): void;
-}
+export type MarkdownCache = StoredMarkdown;
 
 /** Options for {@link markdownCache}. */
 export interface MarkdownCacheOptions {

@@ -1,15 +1,9 @@
 import type { PostDate } from '../content/dates.js';
+import type { SourceStat, StoredPosts } from '../content/discover.js';
 import type { Post } from '../site/model.js';
 import { StoredText, type Store } from '../incremental/store.js';
 import type { BodyDigests } from './body-digest.js';
-import { defineLazyText, lazyTextOf, textOf, type LazyText } from './packed.js';
-
-/** A source file's stat, as the post cache trusts it (the same trust the output manifest places in stat). */
-export interface SourceStat {
-  size: number;
-  mtimeMs: number;
-  ino: number;
-}
+import { defineLazyText, lazyTextOf, textOf, type LazyText } from '../content/lazy-text.js';
 
 /**
  * The persistent post cache: each successfully loaded post (front matter parsed and validated) in the store's
@@ -22,13 +16,7 @@ export interface SourceStat {
  * as the bytes read, so one edited post does not re-serialise the other 999. Each entry keeps its body's digest
  * (the markdown cache's key). An entry of the wrong shape is a miss.
  */
-export interface PostCache {
-  /** Records the stat of a source seen by this build; true when the cache holds a post for exactly this stat. */
-  isKnown(file: string, stat: SourceStat): boolean;
-  /** The cached post of a source whose stat was recorded by {@link isKnown}, loaded under `inputs`. */
-  get(file: string, inputs: string): Post | undefined;
-  /** Records a post loaded by this build (from the text read after the stat given to {@link isKnown}). */
-  set(file: string, inputs: string, post: Post): void;
+export interface PostCache extends StoredPosts {
   /**
    * What decides every field of a post revived from this cache (its source's path, size, mtime and inode, the
    * loading inputs, its body's digest), or undefined for a post loaded from its text by this build.

@@ -1,9 +1,9 @@
 import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { textOf } from '../cache/packed.js';
-import type { PostCache } from '../cache/post-cache.js';
+import { textOf } from './lazy-text.js';
 import { error, warning, type Diagnostic } from '../diagnostics/error.js';
+import type { Post } from '../site/model.js';
 import { walk, type WalkOptions } from './walk.js';
 
 // The output writer and the watcher list folders with it too.
@@ -15,6 +15,26 @@ export interface SourceMemo {
   mtimeMs: number;
   ino: number;
   text: string;
+}
+
+/** A source file's stat, as the post cache trusts it (the same trust the output manifest places in stat). */
+export interface SourceStat {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
+/**
+ * Posts loaded by earlier builds (the build hands in the persistent post cache), by source path: the content
+ * stages ask by path, stat and loading inputs, and never see a store.
+ */
+export interface StoredPosts {
+  /** Records the stat of a source seen by this build; true when a post is kept for exactly this stat. */
+  isKnown(file: string, stat: SourceStat): boolean;
+  /** The kept post of a source whose stat was recorded by {@link isKnown}, loaded under `inputs`. */
+  get(file: string, inputs: string): Post | undefined;
+  /** Records a post loaded by this build (from the text read after the stat given to {@link isKnown}). */
+  set(file: string, inputs: string, post: Post): void;
 }
 
 /** A markdown file found under the posts folder. */
@@ -45,7 +65,7 @@ export interface SourceFile {
 export async function discoverSources(
   postsDir: string,
   memo?: Map<string, SourceMemo>,
-  postCache?: PostCache,
+  postCache?: StoredPosts,
   /** The blog's folder: symbolic links to files inside it are followed, others reported. @default postsDir's parent */
   root = path.dirname(postsDir),
 ): Promise<{ sources: SourceFile[]; diagnostics: Diagnostic[]; /** Sources neither the memo nor the post cache knew: new or changed files. */ fresh: number }> {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { packFile, unpackFile, writeFileAtomic, type LazyText } from '../cache/packed.js';
+import type { LazyText } from '../content/lazy-text.js';
+import { packFile, unpackFile, writeFileAtomic } from './packed-file.js';
 import { StoredText, type Store } from './store.js';
 
 const magic = 'blogbuild-store 2';
@@ -17,7 +18,7 @@ type Values = Map<string, unknown>;
 
 /**
  * The persistent store: one file a namespace, `<namespace>.store` in `dir`, in the cache files' one format
- * (packed.ts: a header with a CRC-32 and the length, a JSON index, then the {@link StoredText}s as raw UTF-8
+ * (packed-file.ts: a header with a CRC-32 and the length, a JSON index, then the {@link StoredText}s as raw UTF-8
  * blobs), written atomically by writeFileAtomic. A file is read when its namespace is first used; one whose
  * checksum, length, JSON or salt is wrong (damaged, or made by other code) is ignored as a whole. {@link Store.commit}
  * rewrites a namespace only when this build set a value in it or left some of its values unused (those are dropped).

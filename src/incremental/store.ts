@@ -1,4 +1,4 @@
-import type { LazyText } from '../cache/packed.js';
+import type { LazyText } from '../content/lazy-text.js';
 
 /**
  * Where incremental builds keep what they computed: JSON values by namespace (one per kind of result, e.g.

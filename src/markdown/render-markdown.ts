@@ -1,7 +1,5 @@
 import os from 'node:os';
-import type { BuildState, MarkdownMemo } from '../build-state.js';
-import type { MarkdownCache } from '../cache/markdown-cache.js';
-import { lazyTextOf } from '../cache/packed.js';
+import { lazyTextOf } from '../content/lazy-text.js';
 import { error, type Diagnostic } from '../diagnostics/error.js';
 import type { Post, RenderedPost } from '../site/model.js';
 import { checkMarkdownLimits, defaultLimits, MarkdownTooComplexError, type MarkdownLimits } from './markdown-limits.js';
@@ -33,13 +31,42 @@ export function markdownError(post: Post, cause: unknown): Diagnostic {
   return error('MarkdownFailed', where ? { reason, where } : { reason }, { file: post.sourcePath, ...at }, cause);
 }
 
+/**
+ * Rendered bodies kept by earlier builds (the build hands in the persistent markdown cache): the stage asks by key
+ * and never sees a store. A key names everything a result was rendered from.
+ */
+export interface StoredMarkdown {
+  /** The key of a post's body (and whether its title heading is dropped), with the URLs of the posts it links to by file. */
+  postKey(post: Post, postLinks?: Record<string, string>): string;
+  /** The key of a body given by its SHA-1 hex digest (a page's). */
+  key(bodyDigest: string, stripTitleHeading: boolean): string;
+  /** A stored result, or undefined. Its `html` may stay undecoded until first read. */
+  get(key: string): MarkdownResult | undefined;
+  /** Stores a result of this build. */
+  set(key: string, result: MarkdownResult): void;
+  /** Marks a result this process already holds (from an earlier build) as used by this build, so it is kept. */
+  keep(key: string, result: MarkdownResult): void;
+}
+
+/** A rendered body, with the persistent cache's key for it. */
+export interface MarkdownMemo {
+  key: string | undefined;
+  result: MarkdownResult;
+}
+
+/** Rendered markdown of earlier builds in this process, by body text, then by the title-heading flag. */
+export type MarkdownMemos = Map<string, { stripped?: MarkdownMemo; kept?: MarkdownMemo }>;
+
+/** Rendered posts of earlier builds in this process, by post: the same object while neither the post nor its result changed. */
+export type RenderedMemo = WeakMap<Post, { result: MarkdownResult; readingSpeed: number; rendered: RenderedPost }>;
+
 /** Options of the markdown stage. */
 export interface RenderMarkdownOptions {
   markdown: Required<MarkdownOptions>;
   /** Words per minute for computed read times. */
   readingSpeed: number;
   /** The persistent cache; posts found there are not parsed. @default undefined (no cache) */
-  cache?: MarkdownCache;
+  cache?: StoredMarkdown;
   /** Worker threads rendering markdown while this one coordinates; 0 renders in this thread. @default one a core (at most 8, one per 32 posts) when `poolThreshold`+ posts miss the cache and there are 2+ cores, else 0 */
   workers?: number;
   /** Posts to render below which the pool's start-up (~0.2 s a worker) does not pay. @default 64 */
@@ -63,13 +90,13 @@ export interface RenderMarkdownOptions {
    * Results of earlier builds in this process, by body (a build state's `markdown`): used before the persistent
    * cache, so a rebuild neither hashes nor looks up unchanged bodies. Updated to hold exactly this build's bodies.
    */
-  memo?: BuildState['markdown'];
+  memo?: MarkdownMemos;
   /** Each post's links to other posts' markdown files → their URLs (see content/post-links.ts); part of its cache key. */
   postLinks?: ReadonlyMap<Post, Record<string, string>>;
   /** Bodies earlier builds found beyond a limit (a build state's `markdownTooComplex`): they fail again unrendered. Updated to this build's. */
-  tooComplexMemo?: BuildState['markdownTooComplex'];
+  tooComplexMemo?: Map<string, MarkdownTooComplexError>;
   /** Rendered posts of earlier builds (a build state's `renderedPosts`): an unchanged post gives the same object. */
-  renderedMemo?: BuildState['renderedPosts'];
+  renderedMemo?: RenderedMemo;
   /** Where posts' local images are looked up, for their sizes and missing-image warnings. @default undefined (not looked up) */
   images?: { publicDir: string; permalinks?: UrlConfig['permalinks'] };
 }

@@ -1,17 +1,16 @@
 import { createHash } from 'node:crypto';
-import type { MarkdownCache } from '../cache/markdown-cache.js';
 import { error, type Diagnostic } from '../diagnostics/error.js';
 import type { Page, RenderedPage } from '../site/model.js';
 import type { MarkdownOptions, MarkdownProcessor } from './processor.js';
 import { renderBody, type MarkdownResult } from './render-job.js';
-import { truncate } from './render-markdown.js';
+import { truncate, type StoredMarkdown } from './render-markdown.js';
 import { filteredTagWarning } from './remark-tagfilter.js';
 
 /** Options of {@link renderPageMarkdown}. */
 export interface RenderPageMarkdownOptions {
   markdown: Required<MarkdownOptions>;
   /** The persistent markdown cache, shared with posts: an unchanged page is not parsed. @default undefined */
-  cache?: MarkdownCache;
+  cache?: StoredMarkdown;
   /** Results of earlier builds in this process (the dev server), by body and title-heading flag; replaced by this build's. */
   memo?: Map<string, MarkdownResult>;
 }
