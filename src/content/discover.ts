@@ -103,47 +103,13 @@ export async function discoverSources(
             .filter((other) => ownerBundle(other, bundleDirs) === bundleDir && !isMarkdown(other) && !isSectionFile(other))
             .map((other) => toPosix(path.relative(bundleDir, other)))
         : [];
-      const relPath = toPosix(path.relative(postsDir, file));
-      let text: string | undefined;
-      let bytes: Uint8Array | undefined;
-      try {
-        if (postCache) {
-          const stat = fsSync.statSync(file);
-          if (postCache.isKnown(file, stat)) {
-            let lazy: string | undefined;
-            return {
-              path: file, relPath, bundleDir, assets,
-              get text() {
-                lazy ??= fsSync.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
-                return lazy;
-              },
-            };
-          }
-          bytes = fsSync.readFileSync(file);
-          fresh++;
-        } else if (memo) {
-          const remembered = readRemembered(file, memo);
-          text = remembered.text;
-          if (remembered.isRead) fresh++;
-        } else {
-          // Read in turn, as above: a thousand reads in flight at once keep a thousand requests alive through the
-          // young generation's collections, and V8 grows it to its largest for them.
-          bytes = fsSync.readFileSync(file);
-          fresh++;
-        }
-      } catch (cause) {
-        memo?.delete(file);
-        diagnostics.push(error('FileUnreadable', { reason: (cause as Error).message }, { file }, cause));
+      const read = readSource({ path: file, relPath: toPosix(path.relative(postsDir, file)), bundleDir, assets }, memo, postCache);
+      if ('diagnostic' in read) {
+        diagnostics.push(read.diagnostic);
         return undefined;
       }
-      if (text !== undefined) return { path: file, relPath, text: text.replace(/^\uFEFF/, ''), bundleDir, assets };
-      const withoutMark = bytes![0] === 0xef && bytes![1] === 0xbb && bytes![2] === 0xbf ? bytes!.subarray(3) : bytes!;
-      return {
-        path: file, relPath, bundleDir, assets, bytes: withoutMark,
-        get text() {
-          return textOf(withoutMark);
-        },
-      };
+      if (read.isFresh) fresh++;
+      return read.source;
     }),
   );
   if (memo) {
@@ -151,6 +117,58 @@ export async function discoverSources(
     for (const file of memo.keys()) if (!present.has(file)) memo.delete(file);
   }
   return { sources: sources.filter((s): s is SourceFile => s !== undefined), diagnostics, fresh };
+}
+
+/**
+ * Reads one source (see discoverSources): a file the post cache knows by its stat is not read (its `text` is read if
+ * asked for), one the memo knows comes from the memo, others are read as bytes. `isFresh`: neither knew it.
+ */
+function readSource(found: Omit<SourceFile, 'text'>, memo: Map<string, SourceMemo> | undefined, postCache: StoredPosts | undefined): { source: SourceFile; isFresh: boolean } | { diagnostic: Diagnostic } {
+  const { path: file, relPath, bundleDir, assets } = found;
+  let text: string | undefined;
+  let bytes: Uint8Array | undefined;
+  let isFresh = true;
+  try {
+    if (postCache) {
+      const stat = fsSync.statSync(file);
+      if (postCache.isKnown(file, stat)) {
+        let lazy: string | undefined;
+        return {
+          isFresh: false,
+          source: {
+            path: file, relPath, bundleDir, assets,
+            get text() {
+              lazy ??= fsSync.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+              return lazy;
+            },
+          },
+        };
+      }
+      bytes = fsSync.readFileSync(file);
+    } else if (memo) {
+      const remembered = readRemembered(file, memo);
+      text = remembered.text;
+      isFresh = remembered.isRead;
+    } else {
+      // Read one at a time (readFileSync): a thousand reads in flight at once keep a thousand requests alive through the
+      // young generation's collections, and V8 grows it to its largest for them.
+      bytes = fsSync.readFileSync(file);
+    }
+  } catch (cause) {
+    memo?.delete(file);
+    return { diagnostic: error('FileUnreadable', { reason: (cause as Error).message }, { file }, cause) };
+  }
+  if (text !== undefined) return { isFresh, source: { path: file, relPath, text: text.replace(/^\uFEFF/, ''), bundleDir, assets } };
+  const withoutMark = bytes![0] === 0xef && bytes![1] === 0xbb && bytes![2] === 0xbf ? bytes!.subarray(3) : bytes!;
+  return {
+    isFresh,
+    source: {
+      path: file, relPath, bundleDir, assets, bytes: withoutMark,
+      get text() {
+        return textOf(withoutMark);
+      },
+    },
+  };
 }
 
 /**
