@@ -1,29 +1,17 @@
 import { bodyDigests, type BodyDigests } from './cache/body-digest.js';
-import type { LastRead } from './cache/markdown-cache.js';
 import type { SourceMemo } from './content/discover.js';
 import type { Diagnostic } from './diagnostics/error.js';
 import type { MarkdownTooComplexError } from './markdown/markdown-limits.js';
 import type { MarkdownResult } from './markdown/render-job.js';
+import type { MarkdownMemos, RenderedMemo } from './markdown/render-markdown.js';
+import type { PostMemo } from './content/load-posts.js';
 import type { PageMemo } from './render/render-pages.js';
 import type { Theme } from './render/templates.js';
+import type { StoreFiles } from './incremental/disk-store.js';
 import { memoryStore, type Store } from './incremental/store.js';
 import type { Post, RenderedPost } from './site/model.js';
 
-export type { SourceMemo };
-
-/** A post loaded (parsed and validated) from one source text under one set of options. */
-export interface PostMemo {
-  /** The inputs: the source's text (the same string while the file is unchanged), path, bundle and options. */
-  text: string;
-  inputs: string;
-  result: { post: Post; diagnostics: Diagnostic[] } | { diagnostics: Diagnostic[] };
-}
-
-/** A rendered body, with the persistent cache's key for it. */
-export interface MarkdownMemo {
-  key: string | undefined;
-  result: MarkdownResult;
-}
+export type { SourceMemo, PostMemo };
 
 /**
  * What one process keeps between builds of one blog (the dev server): every entry is checked against its inputs
@@ -41,13 +29,13 @@ export interface BuildState {
   /** Loaded posts by source path. */
   posts: Map<string, PostMemo>;
   /** Rendered markdown by body text, then by the title-heading flag. */
-  markdown: Map<string, { stripped?: MarkdownMemo; kept?: MarkdownMemo }>;
+  markdown: MarkdownMemos;
   /** Bodies beyond a markdown limit, by body text: not rendered again (a slow one would cost its time budget on every save). */
   markdownTooComplex: Map<string, MarkdownTooComplexError>;
   /** Rendered markdown of the pages folder, by title-heading flag and body. */
   pageMarkdown: Map<string, MarkdownResult>;
   /** Rendered posts by post and markdown result: the same object while neither changed, so later keys are cheap. */
-  renderedPosts: WeakMap<Post, { result: MarkdownResult; readingSpeed: number; rendered: RenderedPost }>;
+  renderedPosts: RenderedMemo;
   /** The compiled theme, with the template files' paths and stats it was compiled from. */
   templates: { last?: { key: string; theme: Theme } };
   /** What the build keeps by namespace and key (feed items' absolute HTML), over the persistent cache's. */
@@ -58,8 +46,8 @@ export interface BuildState {
   pages: Map<string, PageMemo>;
   /** Digests of the posts' bodies (the markdown cache's keys), kept while the posts are the same objects. */
   bodyDigests: BodyDigests;
-  /** The markdown cache file this process read or wrote last (see openMarkdownCache). */
-  markdownFile: LastRead;
+  /** The cache folder's files this process read or wrote last (see diskStore). */
+  storeFiles: StoreFiles;
   /** The persistent cache of the last build, saved after a quiet second (see {@link saveCacheLater}). */
   unsavedCache?: { save(): Promise<void> };
   saveTimer?: ReturnType<typeof setTimeout>;
@@ -102,7 +90,7 @@ export async function flushBuildState(state: BuildState): Promise<void> {
 
 /** An empty build state: the first build with it does all the work, later builds only what changed. */
 export function createBuildState(): BuildState {
-  return { sources: new Map(), posts: new Map(), markdown: new Map(), markdownTooComplex: new Map(), pageMarkdown: new Map(), renderedPosts: new WeakMap(), htmlKeys: new WeakMap(), templates: {}, store: memoryStore(), pages: new Map(), markdownFile: {}, bodyDigests: bodyDigests() };
+  return { sources: new Map(), posts: new Map(), markdown: new Map(), markdownTooComplex: new Map(), pageMarkdown: new Map(), renderedPosts: new WeakMap(), htmlKeys: new WeakMap(), templates: {}, store: memoryStore(), pages: new Map(), storeFiles: new Map(), bodyDigests: bodyDigests() };
 }
 
 /**

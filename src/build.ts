@@ -1,21 +1,22 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { resetForConfig, saveCacheLater, type BuildState } from './build-state.js';
-import { loadConfig, type ConfigOverrides } from './config/load.js';
+import { resetForConfig, saveCacheLater } from './build-state.js';
+import { finish, startRun, time, type Run } from './build-run.js';
+import type { BuildOptions, BuildResult } from './build-types.js';
+import { checkOutputPaths, writeFiles, type Output } from './build-write.js';
+import { loadConfig } from './config/load.js';
 import type { ResolvedConfig } from './config/schema.js';
 import { discoverSources, type SourceFile } from './content/discover.js';
 import { loadData } from './content/load-data.js';
 import { discoverPages } from './content/load-pages.js';
 import { loadPosts } from './content/load-posts.js';
 import { resolvePostLinks } from './content/post-links.js';
-import { error, hasErrors, warning, type Diagnostic } from './diagnostics/error.js';
+import { hasErrors, warning, type Diagnostic } from './diagnostics/error.js';
 import { markdownCacheSalt, renderCacheSalt } from './cache/cache-salt.js';
-import { codeSalt } from './cache/code-salt.js';
 import { bodyDigests, type BodyDigests } from './cache/body-digest.js';
-import { openPostCache, type PostCache } from './cache/post-cache.js';
-import { openMarkdownCache, outputManifestPath, resolveCacheDir, type MarkdownCache } from './cache/markdown-cache.js';
-import { diskStore } from './incremental/disk-store.js';
-import { layeredStore, type Store } from './incremental/store.js';
+import { postCache as openPostCache, type PostCache } from './cache/post-cache.js';
+import { markdownCache, outputManifestPath, resolveCacheDir, type MarkdownCache } from './cache/markdown-cache.js';
+import { layeredStore } from './incremental/store.js';
 import { feedHtmlMemo, storedConfigs, storedPages, storedTemplates } from './incremental/stored.js';
 import type { MarkdownPool } from './markdown/pool.js';
 import type { MarkdownOptions } from './markdown/processor.js';
@@ -23,13 +24,11 @@ import { renderPageMarkdown } from './markdown/render-page-markdown.js';
 import { defaultWorkers, poolThreshold, renderMarkdown } from './markdown/render-markdown.js';
 import { collectStaticFiles } from './output/static-files.js';
 import { checkFolders } from './output/check-folders.js';
-import { CommitError, recoverOutput } from './output/commit.js';
+import { recoverOutput } from './output/commit.js';
 import { readOutputManifest } from './output/manifest.js';
-import { fsWriter, type Writer } from './output/writer.js';
 import { registerHelpers } from './render/helpers.js';
-import { renderPages, siteFingerprint, type OutputFile } from './render/render-pages.js';
+import { renderPages, siteFingerprint } from './render/render-pages.js';
 import { checkRouteCollisions } from './render/route-collisions.js';
-import { listRoutes, type BuiltFile } from './render/route-list.js';
 import { fileRoutes } from './render/routes.js';
 import { loadTemplates, type TemplateExtensions, type Theme } from './render/templates.js';
 import { buildSite, checkDuplicateSlugs, comparePosts, selectPublished } from './site/build-site.js';
@@ -39,82 +38,7 @@ import { comparePages, siteNav } from './site/nav.js';
 import { readCoverImages } from './markdown/post-images.js';
 import { version } from './version.js';
 
-/** Options for {@link build}: where the blog is, command-line overrides, and how to write. */
-export interface BuildOptions extends ConfigOverrides {
-  /** The blog's folder. @default process.cwd() */
-  root?: string;
-  /** The build time, deciding which posts are scheduled. @default new Date() */
-  now?: Date;
-  /** Where files go. @default fsWriter(config.outDir): atomic swap into the output folder */
-  writer?: Writer;
-  /**
-   * Replace an output folder that blogbuild did not make (one that is not empty and has no `.blogbuild` marker),
-   * deleting every file in it (`--force`). @default false
-   */
-  force?: boolean;
-  /** Use the persistent markdown cache; false renders every post and leaves the cache alone (`--no-cache`). @default true */
-  cache?: boolean;
-  /** Folder of the persistent markdown cache. @default "<root>/node_modules/.cache/blogbuild" */
-  cacheDir?: string;
-  /** Worker threads rendering markdown while this thread coordinates; 0 renders in this thread. @default one a core, at most 8 and one per 32 posts, when 64+ posts need rendering and there are 2+ cores, else 0 */
-  workers?: number;
-  /** Called as posts are rendered, for progress display. */
-  onProgress?: (done: number, total: number) => void;
-  /**
-   * @internal The dev server's memory of earlier builds in this process (`createBuildState()` in build-state.ts,
-   * not part of the public API): unchanged sources are not read or parsed again, unchanged bodies and pages not
-   * rendered. The output is the same as without it. @default undefined (nothing kept)
-   */
-  state?: BuildState;
-  /** URLs per sitemap file before the sitemap becomes an index of parts. @internal for tests @default 50000 */
-  sitemapMaxUrls?: number;
-}
-
-/** What a build did. */
-export interface BuildResult {
-  /** True when there were no errors and the output was written. */
-  ok: boolean;
-  /**
-   * True when a failed write could not undo itself, so the output folder holds part of the new site (the next
-   * blogbuild command finishes the write). When false or absent, a failed build changed nothing.
-   */
-  isOutputPartial?: boolean;
-  config?: ResolvedConfig;
-  site?: Site;
-  /** Output paths, relative to the output folder. */
-  files: string[];
-  /** Every output file with its kind (post, page, tag, feed, alias…) and source, when the build succeeded. */
-  routes?: BuiltFile[];
-  diagnostics: Diagnostic[];
-  stats: BuildStats;
-}
-
-/** Counts for the summary line. */
-export interface BuildStats {
-  posts: number;
-  tags: number;
-  tagPages: number;
-  files: number;
-  written: number;
-  unchanged: number;
-  drafts: number;
-  scheduled: number;
-  /** Posts whose markdown was rendered by this build. */
-  markdownRendered: number;
-  /** Posts whose rendered markdown came from the persistent cache. */
-  markdownCached: number;
-  /** Posts among `markdownRendered` that worker threads rendered. */
-  markdownInWorkers: number;
-  /** Standalone pages built from the pages folder. */
-  pages: number;
-  durationMs: number;
-  /**
-   * Milliseconds spent in each stage, in order: `config`, `sources` (finding and reading posts and pages),
-   * `frontMatter`, `markdown` (posts; templates load meanwhile), `site` (pages' markdown, tags, feed items), `routes`
-   * (every output file; pages rendered here or by the writer), `write`. A stage a failed build never reached is absent.
-   */
-  timings: Record<string, number>;
-}
+export type { BuildOptions, BuildResult, BuildStats } from './build-types.js';
 
 const generator = `blogbuild ${version}`;
 
@@ -141,52 +65,6 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   } finally {
     await pool?.close();
   }
-}
-
-/** One build's bookkeeping: options, diagnostics and counts so far, and what earlier builds computed. */
-interface Run {
-  options: BuildOptions;
-  started: number;
-  /** When the last stage ended (see {@link time}). */
-  lap: number;
-  diagnostics: Diagnostic[];
-  stats: BuildStats;
-  root: string;
-  state: BuildState | undefined;
-  /** The cache folder's store (not for --no-cache). */
-  disk: Store | undefined;
-  /** The dev server's memory over the cache folder's store, once the config is known. */
-  store?: Store;
-}
-
-/** Records how long the stage that ends now took. */
-function time(run: Run, stage: string): void {
-  const now = performance.now();
-  run.stats.timings[stage] = now - run.lap;
-  run.lap = now;
-}
-
-function startRun(options: BuildOptions): Run {
-  const root = path.resolve(options.root ?? process.cwd());
-  const started = performance.now();
-  return {
-    options,
-    started,
-    lap: started,
-    diagnostics: [],
-    stats: { posts: 0, tags: 0, tagPages: 0, files: 0, written: 0, unchanged: 0, drafts: 0, scheduled: 0, markdownRendered: 0, markdownCached: 0, markdownInWorkers: 0, pages: 0, durationMs: 0, timings: {} },
-    root,
-    state: options.state,
-    // What earlier builds computed: the cache folder (not for --no-cache), under the dev server's memory.
-    disk: options.cache === false ? undefined : diskStore(resolveCacheDir(root, options.cacheDir), codeSalt()),
-  };
-}
-
-function finish(run: Run, result: Omit<BuildResult, 'stats' | 'diagnostics'>): BuildResult {
-  // With a state, the disk store is committed with the markdown cache, after a quiet second (saveCacheLater).
-  if (!run.state) run.disk?.commit();
-  run.stats.durationMs = performance.now() - run.started;
-  return { ...result, diagnostics: run.diagnostics, stats: run.stats };
 }
 
 /** Loads the config (undefined when it failed) and checks the folders (errors in the run's diagnostics). */
@@ -226,7 +104,7 @@ async function discover(run: Run, config: ResolvedConfig): Promise<Sources | und
   const cacheDir = options.cache === false ? undefined : resolveCacheDir(config.root, options.cacheDir);
   // Builds with a state keep source texts and posts in it; others keep posts in the persistent post cache.
   const digests = state?.bodyDigests ?? bodyDigests();
-  const postCache = cacheDir === undefined || state ? undefined : openPostCache(cacheDir, digests);
+  const postCache = run.disk === undefined || state ? undefined : openPostCache(run.disk, digests);
   const { sources, diagnostics: sourceDiagnostics, fresh } = await discoverSources(config.postsDir, state?.sources, postCache, config.root);
   run.diagnostics.push(...sourceDiagnostics);
   const pageSources = await discoverPages(config, run.store && storedPages(run.store));
@@ -277,12 +155,12 @@ async function renderBodies(run: Run, config: ResolvedConfig, from: Sources, { p
   if (hasErrors(diagnostics)) {
     await loadTheme();
     diagnostics.push(...templateDiagnostics);
-    from.postCache?.save();
+    if (from.postCache) disk?.commit('posts');
     return undefined;
   }
 
   await state?.pendingSave;
-  const cache = from.cacheDir === undefined ? undefined : await openMarkdownCache({ dir: from.cacheDir, salt: markdownCacheSalt(from.markdownOptions, config.markdown.limits), lastRead: state?.markdownFile, digests: from.digests });
+  const cache = disk === undefined ? undefined : markdownCache(disk, { salt: markdownCacheSalt(from.markdownOptions, config.markdown.limits), digests: from.digests });
   const feedOptions = { ...config, items: config.feed.items, generator };
   const markdown = await renderMarkdown(published, { markdown: from.markdownOptions, limits: config.markdown.limits, readingSpeed: config.readingSpeed, cache, images: { publicDir: config.publicDir, permalinks: config.permalinks },
     workers: options.workers, onProgress: options.onProgress, memo: state?.markdown, tooComplexMemo: state?.markdownTooComplex, renderedMemo: state?.renderedPosts, postLinks,
@@ -292,7 +170,7 @@ async function renderBodies(run: Run, config: ResolvedConfig, from: Sources, { p
     feedItems: () => new Map(allFeedPosts([...published].sort(comparePosts), feedOptions).map((post) => [post, feedItemBase(config, post)])),
     // Saving the post cache (~70 ms for 1,000 new posts) and loading the templates overlap the workers' rendering.
     whileRendering: async () => {
-      from.postCache?.save();
+      if (from.postCache) disk?.commit('posts');
       await loadTheme();
     } });
   diagnostics.push(...templateDiagnostics);
@@ -301,16 +179,6 @@ async function renderBodies(run: Run, config: ResolvedConfig, from: Sources, { p
   Object.assign(run.stats, { markdownRendered: markdown.stats.rendered, markdownCached: markdown.stats.fromCache, markdownInWorkers: markdown.stats.renderedInWorkers });
   time(run, 'markdown');
   return { theme, markdown, cache };
-}
-
-/** The site model and every output file, pages rendered later (by the writer) when nothing keeps them. */
-interface Output {
-  site: Site;
-  pages: ReturnType<typeof renderPages>;
-  siteKey: string | undefined;
-  manifestFile: string | undefined;
-  drafts: number;
-  scheduled: number;
 }
 
 async function makeFiles(run: Run, config: ResolvedConfig, from: Sources, { published, drafts, scheduled }: Loaded, { theme, markdown, cache }: Rendered): Promise<Output> {
@@ -325,8 +193,8 @@ async function makeFiles(run: Run, config: ResolvedConfig, from: Sources, { publ
   const store = run.store;
   const feedOptions = { ...config, items: config.feed.items, generator };
   const feedHtml = await renderFeedItemsHtml(site, feedOptions, store && feedHtmlMemo(store, markdown.htmlKeys), markdown.feedHtml);
-  if (state) saveCacheLater(state, cache || disk ? { save: async () => { await cache?.save(); disk?.commit(); } } : undefined);
-  else await cache?.save();
+  if (state) saveCacheLater(state, disk ? { save: async () => disk.commit() } : undefined);
+  else disk?.commit('markdown');
   time(run, 'site');
 
   // Pages rendered from the same inputs into the output last time are rendered only if their file must be written.
@@ -369,48 +237,6 @@ async function makeFiles(run: Run, config: ResolvedConfig, from: Sources, { publ
   return { site, pages, siteKey, manifestFile, drafts: drafts.length, scheduled: scheduled.length };
 }
 
-/** Writes the files (rendering deferred pages as it goes) and commits them, or leaves the output as it was. */
-async function writeFiles(run: Run, config: ResolvedConfig, { site, pages, siteKey, manifestFile, drafts, scheduled }: Output): Promise<BuildResult> {
-  const { options, diagnostics, stats } = run;
-  const files = pages.files;
-  // Deferred pages add their render errors to pages.diagnostics while the writer runs: counted from here.
-  const renderedBefore = pages.diagnostics.length;
-  const cacheDir = manifestFile && path.dirname(manifestFile);
-  // The manifest of the last output lives with the cache, so --no-cache neither reads nor writes it.
-  const writer = options.writer ?? fsWriter(config.outDir, { manifest: manifestFile, site: siteKey, onManifestError: (cause) => {
-    diagnostics.push(warning('CacheUnwritable', { reason: (cause as Error).message, folder: path.relative(config.root, cacheDir!) || '.' }, { file: cacheDir! }, cause));
-  } });
-  try {
-    const written = await writer.writeAll(files);
-    const lateDiagnostics = pages.diagnostics.slice(renderedBefore);
-    if (lateDiagnostics.length > 0) {
-      diagnostics.push(...lateDiagnostics);
-      if (hasErrors(lateDiagnostics)) {
-        await writer.abort();
-        return finish(run, { ok: false, config, site, files: [] });
-      }
-    }
-    await writer.commit();
-    time(run, 'write');
-    Object.assign(stats, written);
-  } catch (cause) {
-    // Already failing: the write error is the one reported; an abort that fails too leaves the staging folder for the next build to clear.
-    await writer.abort().catch(() => undefined);
-    const isOutputPartial = cause instanceof CommitError && !cause.isRestored;
-    // Paths in the reason are shown as the output paths they stand for (`dist/posts`, not the staging folder's
-    // `/blog/.dist.blogbuild-tmp-…/posts`), from the blog's folder, as every other diagnostic shows them.
-    const outName = path.basename(config.outDir).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const reason = String((cause as Error)?.message ?? cause)
-      .replace(new RegExp(`(?:[^\\s'"]*[\\\\/])?\\.${outName}\\.blogbuild-tmp-[\\w-]+`, 'g'), config.outDir)
-      .replaceAll(config.root + path.sep, '');
-    const errno = (cause as NodeJS.ErrnoException)?.code ?? ((cause as Error)?.cause as NodeJS.ErrnoException | undefined)?.code;
-    diagnostics.push(error('OutputFailed', { reason, isPartial: isOutputPartial, errno }, { file: config.outDir }, cause));
-    return finish(run, { ok: false, config, site, files: [], ...(isOutputPartial ? { isOutputPartial } : {}) });
-  }
-  Object.assign(stats, { posts: site.posts.length, tags: site.tags.length, tagPages: pages.routes.filter((route) => route.kind === 'tag').length, files: files.length, pages: site.pages.length, drafts, scheduled });
-  return finish(run, { ok: true, config, site, files: files.map((file) => file.path), routes: listRoutes(pages.routes, config) });
-}
-
 /** Everything the pages folder gives the site, as one hash. */
 function pagesIdentity(site: Site): string {
   return createHash('sha1').update(JSON.stringify(site.pages)).digest('hex');
@@ -419,26 +245,6 @@ function pagesIdentity(site: Site): string {
 /** A post's HTML key with its cover's size, which its pages show and its identity does not hold. */
 function coverKey(htmlKey: string | undefined, post: RenderedPost): string | undefined {
   return htmlKey === undefined || !post.imageSize ? htmlKey : `${htmlKey}:cover=${post.imageSize.width}x${post.imageSize.height}`;
-}
-
-/** Two sources for one output path, or a path that leaves the output folder, are errors. */
-function checkOutputPaths(files: OutputFile[], config: ResolvedConfig, /** Paths (case-folded) already reported at a page or alias. */ reported: ReadonlySet<string>): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [];
-  const seen = new Map<string, OutputFile>();
-  for (const file of files) {
-    const resolved = path.resolve(config.outDir, file.path);
-    if (!resolved.startsWith(config.outDir + path.sep)) {
-      diagnostics.push(error('SlugUnsafe', { problem: 'output-outside', path: file.path, outDir: config.outDir }, file.source ? { file: file.source } : undefined));
-      continue;
-    }
-    const key = file.path.normalize('NFC').toLowerCase();
-    const other = seen.get(key);
-    if (other && !reported.has(key)) {
-      const shown = (f: OutputFile) => f.source && path.relative(config.root, f.source).split(path.sep).join('/');
-      diagnostics.push(error('DuplicateOutputPath', { path: file.path, first: shown(other), second: shown(file) }, file.source ? { file: file.source } : undefined));
-    } else if (!other) seen.set(key, file);
-  }
-  return diagnostics;
 }
 
 /** The config's theme folder and partials, for loadTemplates. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Post } from '../site/model.js';
-import { lazyTextOf } from './packed.js';
+import { lazyTextOf } from '../content/lazy-text.js';
 
 /**
  * Hashes of posts' bodies, the part of the markdown cache's key that comes from the post. The post cache records

@@ -1,42 +1,22 @@
-import { createHash, randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { PostDate } from '../content/dates.js';
+import type { SourceStat, StoredPosts } from '../content/discover.js';
 import type { Post } from '../site/model.js';
-import { codeSalt } from './code-salt.js';
+import { StoredText, type Store } from '../incremental/store.js';
 import type { BodyDigests } from './body-digest.js';
-import { defineLazyText, lazyTextOf, packFile, textOf, unpackFile, writeFileAtomic, type LazyText } from './packed.js';
-
-/** A source file's stat, as the post cache trusts it (the same trust the output manifest places in stat). */
-export interface SourceStat {
-  size: number;
-  mtimeMs: number;
-  ino: number;
-}
+import { defineLazyText, lazyTextOf, textOf, type LazyText } from '../content/lazy-text.js';
 
 /**
- * The persistent post cache: each successfully loaded post (front matter parsed and validated) by its source's
- * absolute path, with the source's size, mtime and inode and the other inputs of loading (relative path, bundle,
- * assets, time zone, default author). A no-change rebuild neither reads nor parses unchanged sources: a source
- * whose stat differs is read and loaded again. Posts with errors are never cached; nor are posts whose front
- * matter holds values JSON cannot carry exactly (NaN, ±Infinity, -0).
+ * The persistent post cache: each successfully loaded post (front matter parsed and validated) in the store's
+ * `posts` namespace by its source's absolute path, with the source's size, mtime and inode and the other inputs of
+ * loading (relative path, bundle, assets, time zone, default author). A no-change rebuild neither reads nor parses
+ * unchanged sources: a source whose stat differs is read and loaded again. Posts with errors are never cached; nor
+ * are posts whose front matter holds values JSON cannot carry exactly (NaN, ±Infinity, -0).
  *
- * One file, `posts-v1.cache`, packed like the markdown cache (`blogbuild-posts 3 <crc32> <bytes>`, a small JSON
- * index, then each post's JSON and body as raw UTF-8 blobs; see packed.ts). A post's JSON is parsed and its body
- * decoded only when a build uses them, and saving writes unchanged entries back as the bytes read: one edited
- * post does not re-serialise the other 999. Each entry keeps its body's digest (the markdown cache's key). A file
- * whose length, checksum, JSON, salt (the code salt: blogbuild's modules and version) or entry shapes are wrong is ignored
- * as a whole.
+ * A post's JSON and body are {@link StoredText}s: parsed and decoded only when a build uses them, and written back
+ * as the bytes read, so one edited post does not re-serialise the other 999. Each entry keeps its body's digest
+ * (the markdown cache's key). An entry of the wrong shape is a miss.
  */
-export interface PostCache {
-  /** Records the stat of a source seen by this build; true when the cache holds a post for exactly this stat. */
-  isKnown(file: string, stat: SourceStat): boolean;
-  /** The cached post of a source whose stat was recorded by {@link isKnown}, loaded under `inputs`. */
-  get(file: string, inputs: string): Post | undefined;
-  /** Records a post loaded by this build (from the text read after the stat given to {@link isKnown}). */
-  set(file: string, inputs: string, post: Post): void;
-  /** Writes the entries of this build's sources (and only those) when anything changed. Never throws. */
-  save(): void;
+export interface PostCache extends StoredPosts {
   /**
    * What decides every field of a post revived from this cache or stored in it by this build (its source's path,
    * size, mtime and inode, the loading inputs, its body's digest): the same either way. Undefined for a post this
@@ -46,10 +26,9 @@ export interface PostCache {
 }
 
 /** A cached post: its source's stat, the loading inputs, the post's JSON (without the body), its body and the body's digest. */
-type Entry = [size: number, mtimeMs: number, ino: number, inputs: string, post: LazyText, body: LazyText, bodyDigest: string];
+type Entry = [size: number, mtimeMs: number, ino: number, inputs: string, post: StoredText, body: StoredText, bodyDigest: string];
 
-const fileName = 'posts-v1.cache';
-const magic = 'blogbuild-posts 3';
+const namespace = 'posts';
 
 /**
  * Whether a source's stat cannot be trusted by the next build: file systems stamp mtimes from a coarse clock (a
@@ -63,45 +42,36 @@ function isRacy(stat: SourceStat, buildStart: number): boolean {
   return stat.mtimeMs >= buildStart - tick;
 }
 
-/** Opens (reads) the post cache in `dir`; a missing or damaged file gives an empty cache. */
-export function openPostCache(dir: string, digests: BodyDigests): PostCache {
+/** The post cache over a store (the cache folder's). */
+export function postCache(store: Store, digests: BodyDigests): PostCache {
   // Posts revived from this cache, with their source's path, stat and loading inputs and their body's digest.
   const identities = new WeakMap<Post, string>();
-  const file = path.join(dir, fileName);
-  const salt = codeSalt();
-  let previous: Record<string, Entry> = Object.create(null);
-  let isChanged = false;
-  try {
-    const read = parsePostCacheFile(fs.readFileSync(file), salt);
-    if (read) previous = read;
-    else isChanged = true;
-  } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') isChanged = true;
-  }
   const stats = new Map<string, SourceStat>();
-  const used = new Map<string, Entry>();
+  const entryOf = (source: string): Entry | undefined => {
+    const entry = store.get(namespace, source);
+    return isEntry(entry) ? entry : undefined;
+  };
   // Sources are stat'ed after this moment (see isRacy).
   const openedAt = Date.now();
   return {
     isKnown(source, stat) {
       stats.set(source, { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino });
-      const entry = previous[source];
+      const entry = entryOf(source);
       return entry !== undefined && entry[0] === stat.size && entry[1] === stat.mtimeMs && entry[2] === stat.ino;
     },
     get(source, inputs) {
       const stat = stats.get(source);
-      const entry = previous[source];
+      const entry = entryOf(source);
       if (!stat || !entry || entry[0] !== stat.size || entry[1] !== stat.mtimeMs || entry[2] !== stat.ino || entry[3] !== inputs) return undefined;
       let record: unknown;
       try {
-        record = JSON.parse(textOf(entry[4]));
+        record = JSON.parse(textOf(entry[4].text));
       } catch {
         // A damaged cache record is a miss: the post is loaded from its file.
         return undefined;
       }
-      const post = isRecord(record) ? revivePost(record, entry[5]) : undefined;
+      const post = isRecord(record) ? revivePost(record, entry[5].text) : undefined;
       if (post) {
-        used.set(source, entry);
         digests.set(post, entry[6]);
         identities.set(post, `${source}\0${entry[0]}:${entry[1]}:${entry[2]}\0${inputs}\0${entry[6]}`);
       }
@@ -109,47 +79,22 @@ export function openPostCache(dir: string, digests: BodyDigests): PostCache {
     },
     set(source, inputs, post) {
       const stat = stats.get(source);
-      isChanged = true;
       if (!stat || !isJsonExact(post.data) || isRacy(stat, openedAt)) return;
       const digest = digests.of(post);
-      used.set(source, [stat.size, stat.mtimeMs, stat.ino, inputs, JSON.stringify(storablePost(post)), lazyTextOf(post, 'body'), digest]);
+      const entry: Entry = [stat.size, stat.mtimeMs, stat.ino, inputs, new StoredText(JSON.stringify(storablePost(post))), new StoredText(lazyTextOf(post, 'body')), digest];
+      store.set(namespace, source, entry);
       // The identity it will have when revived: the build that loaded it can name the site as the next one will, so
       // a no-change build after an edit finds every page (and feed) of the edited site's output reusable.
       identities.set(post, `${source}\0${stat.size}:${stat.mtimeMs}:${stat.ino}\0${inputs}\0${digest}`);
-    },
-    save() {
-      if (!isChanged && used.size === Object.keys(previous).length) return;
-      try {
-        // Posts' JSON and bodies are blobs; entries the build did not change are written back as the bytes read.
-        const blobs: LazyText[] = [];
-        const entries: Record<string, unknown[]> = {};
-        for (const [source, [size, mtimeMs, ino, inputs, post, body, digest]] of used) {
-          entries[source] = [size, mtimeMs, ino, inputs, blobs.push(post) - 1, blobs.push(body) - 1, digest];
-        }
-        writeFileAtomic(file, packFile(magic, { salt, entries }, blobs));
-      } catch {
-        // A cache that cannot be written only makes the next build slower.
-      }
     },
     identity: (post) => identities.get(post),
   };
 }
 
-/** Validates a post cache file: header, length, checksum, JSON, salt and entry shapes; undefined when wrong. */
-export function parsePostCacheFile(bytes: Buffer, salt: string): Record<string, Entry> | undefined {
-  const file = unpackFile(bytes, magic);
-  if ('reason' in file) return undefined;
-  const data = file.data;
-  if (!isRecord(data) || data.salt !== salt || !isRecord(data.entries)) return undefined;
-  const entries = data.entries as Record<string, unknown>;
-  const result: Record<string, Entry> = Object.create(null);
-  const isBlob = (i: unknown) => Number.isInteger(i) && (i as number) >= 0 && (i as number) < file.blobCount;
-  for (const key in entries) {
-    const e = entries[key];
-    if (!Array.isArray(e) || e.length !== 7 || typeof e[0] !== 'number' || typeof e[1] !== 'number' || typeof e[2] !== 'number' || typeof e[3] !== 'string' || !isBlob(e[4]) || !isBlob(e[5]) || typeof e[6] !== 'string') return undefined;
-    result[key] = [e[0], e[1], e[2], e[3], file.blob(e[4]), file.blob(e[5]), e[6]];
-  }
-  return result;
+/** Whether a stored value is an entry. */
+function isEntry(e: unknown): e is Entry {
+  return Array.isArray(e) && e.length === 7 && typeof e[0] === 'number' && typeof e[1] === 'number' && typeof e[2] === 'number' && typeof e[3] === 'string'
+    && e[4] instanceof StoredText && e[5] instanceof StoredText && typeof e[6] === 'string';
 }
 
 /** A post as JSON, without its body (stored as a blob of its own): dates by their instant's milliseconds. */

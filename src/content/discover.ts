@@ -1,9 +1,9 @@
 import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { textOf } from '../cache/packed.js';
-import type { PostCache } from '../cache/post-cache.js';
+import { textOf } from './lazy-text.js';
 import { error, warning, type Diagnostic } from '../diagnostics/error.js';
+import type { Post } from '../site/model.js';
 import { walk, type WalkOptions } from './walk.js';
 
 // The output writer and the watcher list folders with it too.
@@ -15,6 +15,26 @@ export interface SourceMemo {
   mtimeMs: number;
   ino: number;
   text: string;
+}
+
+/** A source file's stat, as the post cache trusts it (the same trust the output manifest places in stat). */
+export interface SourceStat {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
+/**
+ * Posts loaded by earlier builds (the build hands in the persistent post cache), by source path: the content
+ * stages ask by path, stat and loading inputs, and never see a store.
+ */
+export interface StoredPosts {
+  /** Records the stat of a source seen by this build; true when a post is kept for exactly this stat. */
+  isKnown(file: string, stat: SourceStat): boolean;
+  /** The kept post of a source whose stat was recorded by {@link isKnown}, loaded under `inputs`. */
+  get(file: string, inputs: string): Post | undefined;
+  /** Records a post loaded by this build (from the text read after the stat given to {@link isKnown}). */
+  set(file: string, inputs: string, post: Post): void;
 }
 
 /** A markdown file found under the posts folder. */
@@ -45,7 +65,7 @@ export interface SourceFile {
 export async function discoverSources(
   postsDir: string,
   memo?: Map<string, SourceMemo>,
-  postCache?: PostCache,
+  postCache?: StoredPosts,
   /** The blog's folder: symbolic links to files inside it are followed, others reported. @default postsDir's parent */
   root = path.dirname(postsDir),
 ): Promise<{ sources: SourceFile[]; diagnostics: Diagnostic[]; /** Sources neither the memo nor the post cache knew: new or changed files. */ fresh: number }> {
@@ -83,47 +103,13 @@ export async function discoverSources(
             .filter((other) => ownerBundle(other, bundleDirs) === bundleDir && !isMarkdown(other) && !isSectionFile(other))
             .map((other) => toPosix(path.relative(bundleDir, other)))
         : [];
-      const relPath = toPosix(path.relative(postsDir, file));
-      let text: string | undefined;
-      let bytes: Uint8Array | undefined;
-      try {
-        if (postCache) {
-          const stat = fsSync.statSync(file);
-          if (postCache.isKnown(file, stat)) {
-            let lazy: string | undefined;
-            return {
-              path: file, relPath, bundleDir, assets,
-              get text() {
-                lazy ??= fsSync.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
-                return lazy;
-              },
-            };
-          }
-          bytes = fsSync.readFileSync(file);
-          fresh++;
-        } else if (memo) {
-          const remembered = readRemembered(file, memo);
-          text = remembered.text;
-          if (remembered.isRead) fresh++;
-        } else {
-          // Read in turn, as above: a thousand reads in flight at once keep a thousand requests alive through the
-          // young generation's collections, and V8 grows it to its largest for them.
-          bytes = fsSync.readFileSync(file);
-          fresh++;
-        }
-      } catch (cause) {
-        memo?.delete(file);
-        diagnostics.push(error('FileUnreadable', { reason: (cause as Error).message }, { file }, cause));
+      const read = readSource({ path: file, relPath: toPosix(path.relative(postsDir, file)), bundleDir, assets }, memo, postCache);
+      if ('diagnostic' in read) {
+        diagnostics.push(read.diagnostic);
         return undefined;
       }
-      if (text !== undefined) return { path: file, relPath, text: text.replace(/^\uFEFF/, ''), bundleDir, assets };
-      const withoutMark = bytes![0] === 0xef && bytes![1] === 0xbb && bytes![2] === 0xbf ? bytes!.subarray(3) : bytes!;
-      return {
-        path: file, relPath, bundleDir, assets, bytes: withoutMark,
-        get text() {
-          return textOf(withoutMark);
-        },
-      };
+      if (read.isFresh) fresh++;
+      return read.source;
     }),
   );
   if (memo) {
@@ -131,6 +117,58 @@ export async function discoverSources(
     for (const file of memo.keys()) if (!present.has(file)) memo.delete(file);
   }
   return { sources: sources.filter((s): s is SourceFile => s !== undefined), diagnostics, fresh };
+}
+
+/**
+ * Reads one source (see discoverSources): a file the post cache knows by its stat is not read (its `text` is read if
+ * asked for), one the memo knows comes from the memo, others are read as bytes. `isFresh`: neither knew it.
+ */
+function readSource(found: Omit<SourceFile, 'text'>, memo: Map<string, SourceMemo> | undefined, postCache: StoredPosts | undefined): { source: SourceFile; isFresh: boolean } | { diagnostic: Diagnostic } {
+  const { path: file, relPath, bundleDir, assets } = found;
+  let text: string | undefined;
+  let bytes: Uint8Array | undefined;
+  let isFresh = true;
+  try {
+    if (postCache) {
+      const stat = fsSync.statSync(file);
+      if (postCache.isKnown(file, stat)) {
+        let lazy: string | undefined;
+        return {
+          isFresh: false,
+          source: {
+            path: file, relPath, bundleDir, assets,
+            get text() {
+              lazy ??= fsSync.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+              return lazy;
+            },
+          },
+        };
+      }
+      bytes = fsSync.readFileSync(file);
+    } else if (memo) {
+      const remembered = readRemembered(file, memo);
+      text = remembered.text;
+      isFresh = remembered.isRead;
+    } else {
+      // Read one at a time (readFileSync): a thousand reads in flight at once keep a thousand requests alive through the
+      // young generation's collections, and V8 grows it to its largest for them.
+      bytes = fsSync.readFileSync(file);
+    }
+  } catch (cause) {
+    memo?.delete(file);
+    return { diagnostic: error('FileUnreadable', { reason: (cause as Error).message }, { file }, cause) };
+  }
+  if (text !== undefined) return { isFresh, source: { path: file, relPath, text: text.replace(/^\uFEFF/, ''), bundleDir, assets } };
+  const withoutMark = bytes![0] === 0xef && bytes![1] === 0xbb && bytes![2] === 0xbf ? bytes!.subarray(3) : bytes!;
+  return {
+    isFresh,
+    source: {
+      path: file, relPath, bundleDir, assets, bytes: withoutMark,
+      get text() {
+        return textOf(withoutMark);
+      },
+    },
+  };
 }
 
 /**

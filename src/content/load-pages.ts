@@ -67,16 +67,8 @@ function loadPage(source: SourceFile, permalink: string): PageResult {
     diagnostics.push(error('TitleMissing', { isPage: true }, { file: source.path, line: 1, column: 1 }));
   }
 
-  const segments = source.relPath.replace(/\.md$/i, '').split('/');
-  if (segments.at(-1)?.toLowerCase() === 'index') segments.pop();
   const rawSlug = text('slug');
-  if (rawSlug !== undefined) {
-    if (isUnsafePathSegment(rawSlug) || !slugify(rawSlug)) {
-      fail('SlugUnsafe', 'slug', { problem: 'page-slug', slug: rawSlug });
-    } else if (segments.length > 0) segments[segments.length - 1] = rawSlug;
-    else segments.push(rawSlug);
-  }
-  const slugs = segments.map((segment) => slugify(segment) || fallbackSlug(segment));
+  const slugs = pageSlugs(source, rawSlug, fail);
   const tooLong = slugs.map(slugLengthProblem).find(Boolean);
   if (tooLong) diagnostics.push(error('SlugUnsafe', { problem: 'page-url-too-long', reason: tooLong }, rawSlug ? at('slug') : { file: source.path }));
 
@@ -119,6 +111,19 @@ function loadPage(source: SourceFile, permalink: string): PageResult {
       bodyStartLine: fm.bodyStartLine,
     },
   };
+}
+
+/** The slugs of a page's URL: its path in the pages folder (`index` dropped), the last one replaced by `slug:`. */
+function pageSlugs(source: SourceFile, rawSlug: string | undefined, fail: (code: 'SlugUnsafe', key: string, args: ArgsOf<'SlugUnsafe'>) => void): string[] {
+  const segments = source.relPath.replace(/\.md$/i, '').split('/');
+  if (segments.at(-1)?.toLowerCase() === 'index') segments.pop();
+  if (rawSlug !== undefined) {
+    if (isUnsafePathSegment(rawSlug) || !slugify(rawSlug)) {
+      fail('SlugUnsafe', 'slug', { problem: 'page-slug', slug: rawSlug });
+    } else if (segments.length > 0) segments[segments.length - 1] = rawSlug;
+    else segments.push(rawSlug);
+  }
+  return segments.map((segment) => slugify(segment) || fallbackSlug(segment));
 }
 
 /** Pages loaded by earlier builds (the build cache), by a key of everything a page is loaded from. */

@@ -1,17 +1,23 @@
-import type { PostMemo } from '../build-state.js';
-import { defineLazyText } from '../cache/packed.js';
-import type { PostCache } from '../cache/post-cache.js';
+import { defineLazyText } from './lazy-text.js';
 import { error, warning, type Diagnostic, type Location } from '../diagnostics/error.js';
 import { offsetToPosition } from '../diagnostics/position.js';
 import type { Post } from '../site/model.js';
 import { parseAliases } from './aliases.js';
-import type { SourceFile } from './discover.js';
+import type { SourceFile, StoredPosts } from './discover.js';
 import { parseAuthors } from './field-values.js';
 import { parseFrontMatter, type FrontMatter } from './front-matter.js';
 import { canonicalKeys, isConsumedKey } from './front-matter-keys.js';
 import { findPostLinks } from './post-links.js';
 import { fieldContext, knownKeys, readDates, readDraft, readReadTime, readRelated, readSlug, readTags, readText, readTitle, readToc } from './post-fields.js';
 import { findUnprintable } from './printable.js';
+
+/** A post loaded (parsed and validated) from one source text under one set of options. */
+export interface PostMemo {
+  /** The inputs: the source's text (the same string while the file is unchanged), path, bundle and options. */
+  text: string;
+  inputs: string;
+  result: { post: Post; diagnostics: Diagnostic[] } | { diagnostics: Diagnostic[] };
+}
 
 /** Settings that validation needs. */
 export interface LoadPostsOptions {
@@ -26,7 +32,7 @@ export interface LoadPostsOptions {
  * are those of its entry gives the same post object again; the memo is updated to hold exactly these sources.
  * Without `memo`, `postCache` (the persistent post cache) gives the posts of sources it knows.
  */
-export function loadPosts(sources: SourceFile[], options: LoadPostsOptions, memo?: Map<string, PostMemo>, postCache?: PostCache): { posts: Post[]; diagnostics: Diagnostic[] } {
+export function loadPosts(sources: SourceFile[], options: LoadPostsOptions, memo?: Map<string, PostMemo>, postCache?: StoredPosts): { posts: Post[]; diagnostics: Diagnostic[] } {
   const posts: Post[] = [];
   const diagnostics: Diagnostic[] = [];
   const seen = memo && new Set<string>();

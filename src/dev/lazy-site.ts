@@ -2,7 +2,9 @@ import path from 'node:path';
 import type { BuildOptions } from '../build.js';
 import { resetForConfig, type BuildState } from '../build-state.js';
 import { markdownCacheSalt } from '../cache/cache-salt.js';
-import { openMarkdownCache, resolveCacheDir } from '../cache/markdown-cache.js';
+import { codeSalt } from '../cache/code-salt.js';
+import { markdownCache, resolveCacheDir } from '../cache/markdown-cache.js';
+import { diskStore } from '../incremental/disk-store.js';
 import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { discoverSources } from '../content/discover.js';
@@ -65,8 +67,8 @@ export async function loadLazySite(options: Omit<BuildOptions, 'writer' | 'state
   const markdown = { rawHtml: config.markdown.rawHtml, tagfilter: config.markdown.tagfilter, highlight: config.markdown.highlight, basePath: config.basePath,
     remarkPlugins: [...config.markdown.remarkPlugins], rehypePlugins: [...config.markdown.rehypePlugins] };
   // Read only: the background build saves the cache with everything it rendered.
-  const cache = options.cache === false ? undefined : await openMarkdownCache({ dir: resolveCacheDir(config.root, options.cacheDir), salt: markdownCacheSalt(markdown, config.markdown.limits), lastRead: state.markdownFile, digests: state.bodyDigests });
-  const renderedPages = await renderPageMarkdown(pageSources.pages, { markdown, cache });
+  const cache = options.cache === false ? undefined : markdownCache(diskStore(resolveCacheDir(config.root, options.cacheDir), codeSalt(), state.storeFiles), { salt: markdownCacheSalt(markdown, config.markdown.limits), digests: state.bodyDigests });
+  const renderedPages = await renderPageMarkdown(pageSources.pages, { markdown, limits: config.markdown.limits, cache });
   const nav = siteNav(renderedPages.pages, config.nav, config.configFile, pageSources.drafts);
   diagnostics.push(...renderedPages.diagnostics, ...nav.diagnostics);
   if (hasErrors(diagnostics)) return { diagnostics };

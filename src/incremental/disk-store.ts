@@ -1,32 +1,60 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { packFile, unpackFile, writeFileAtomic } from '../cache/packed.js';
-import type { Store } from './store.js';
+import type { LazyText } from '../content/lazy-text.js';
+import { packFile, unpackFile, writeFileAtomic } from './packed-file.js';
+import { StoredText, type Store } from './store.js';
 
-const magic = 'blogbuild-store 1';
+const magic = 'blogbuild-store 2';
+
+/**
+ * The namespace files a process read or wrote last, with each file's size, mtime and inode then: a process that
+ * builds again and again (the dev server) does not read and parse an unchanged file again. Create one with
+ * `new Map()`; entries are never mutated once stored.
+ */
+export type StoreFiles = Map<string, { signature: string; values: Values }>;
+
+/** A namespace's values as read: JSON as parsed, with blob references (decoded on first read, see {@link decode}). */
+type Values = Map<string, unknown>;
 
 /**
  * The persistent store: one file a namespace, `<namespace>.store` in `dir`, in the cache files' one format
- * (packed.ts: a header with a CRC-32 and the length, then JSON), written atomically. A file is read when its
- * namespace is first used; one whose checksum, length, JSON or salt is wrong (damaged, or made by other code) is
- * ignored as a whole. {@link Store.commit} rewrites a namespace only when this build set a value in it or left
- * some of its values unused (those are dropped).
+ * (packed-file.ts: a header with a CRC-32 and the length, a JSON index, then the {@link StoredText}s as raw UTF-8
+ * blobs), written atomically by writeFileAtomic. A file is read when its namespace is first used; one whose
+ * checksum, length, JSON or salt is wrong (damaged, or made by other code) is ignored as a whole. {@link Store.commit}
+ * rewrites a namespace only when this build set a value in it or left some of its values unused (those are dropped).
  */
-export function diskStore(dir: string, salt: string): Store {
-  const spaces = new Map<string, { previous: Record<string, unknown>; used: Map<string, unknown>; isChanged: boolean }>();
+export function diskStore(dir: string, salt: string, files?: StoreFiles): Store {
+  const spaces = new Map<string, { previous: Values; used: Map<string, unknown>; isChanged: boolean; written: number }>();
   const space = (namespace: string) => {
     let found = spaces.get(namespace);
     if (!found) {
-      found = { previous: readNamespace(fileOf(dir, namespace), salt), used: new Map(), isChanged: false };
+      const previous = readNamespace(fileOf(dir, namespace), salt, files);
+      found = { previous, used: new Map(), isChanged: false, written: previous.size };
       spaces.set(namespace, found);
     }
     return found;
   };
+  const commitSpace = (namespace: string) => {
+    const found = spaces.get(namespace);
+    if (!found || (!found.isChanged && found.used.size === found.written)) return;
+    const file = fileOf(dir, namespace);
+    try {
+      writeFileAtomic(file, encode(salt, found.used));
+      found.isChanged = false;
+      found.written = found.used.size;
+      const signature = signatureOf(file);
+      if (files && signature) files.set(file, { signature, values: new Map(found.used) });
+    } catch {
+      // Not written: the next build computes these values again.
+      files?.delete(file);
+    }
+  };
   return {
     get(namespace, key) {
-      const { previous, used } = space(namespace);
-      const value = used.has(key) ? used.get(key) : previous[key];
-      if (value !== undefined) used.set(key, value);
+      const found = space(namespace);
+      if (found.used.has(key)) return found.used.get(key);
+      const value = decode(found.previous.get(key));
+      if (value !== undefined) found.used.set(key, value);
       return value;
     },
     set(namespace, key, value) {
@@ -34,16 +62,9 @@ export function diskStore(dir: string, salt: string): Store {
       found.used.set(key, value);
       found.isChanged = true;
     },
-    commit() {
-      for (const [namespace, { previous, used, isChanged }] of spaces) {
-        if (!isChanged && used.size === Object.keys(previous).length) continue;
-        try {
-          writeFileAtomic(fileOf(dir, namespace), packFile(magic, { salt, entries: Object.fromEntries(used) }, []));
-        } catch {
-          // Not written: the next build computes these values again.
-        }
-      }
-      spaces.clear();
+    commit(namespace) {
+      if (namespace !== undefined) commitSpace(namespace);
+      else for (const name of spaces.keys()) commitSpace(name);
     },
   };
 }
@@ -53,20 +74,88 @@ function fileOf(dir: string, namespace: string): string {
   return path.join(dir, `${namespace}.store`);
 }
 
+/** A file's size, mtime and inode, or undefined when it cannot be stat'ed. */
+function signatureOf(file: string): string | undefined {
+  try {
+    const s = fs.statSync(file, { bigint: true });
+    return `${s.size}:${s.mtimeNs}:${s.ino}`;
+  } catch {
+    // Missing or unreadable: no signature, so nothing remembered about it is trusted.
+    return undefined;
+  }
+}
+
 /** The values of a namespace's file; none when it is missing, damaged or made under another salt. */
-function readNamespace(file: string, salt: string): Record<string, unknown> {
+function readNamespace(file: string, salt: string, files: StoreFiles | undefined): Values {
+  const signature = files && signatureOf(file);
+  const remembered = signature ? files!.get(file) : undefined;
+  if (remembered && remembered.signature === signature) return remembered.values;
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(file);
   } catch {
     // Missing (or unreadable): an empty namespace.
-    return Object.create(null) as Record<string, unknown>;
+    return new Map();
   }
+  const values = parseNamespace(bytes, salt);
+  if (signature && values.size > 0) files!.set(file, { signature, values });
+  return values;
+}
+
+/** Marks a blob reference in a file's JSON: `{"\u0000": index}`. */
+const blobMark = '\u0000';
+
+/** A namespace file's values, blob references replaced by {@link StoredText}s of the blobs' bytes when read. */
+function parseNamespace(bytes: Buffer, salt: string): Values {
   const read = unpackFile(bytes, magic);
-  if ('reason' in read) return Object.create(null) as Record<string, unknown>;
+  if ('reason' in read) return new Map();
   const data = read.data as { salt?: unknown; entries?: unknown } | null;
   if (typeof data !== 'object' || data === null || data.salt !== salt || typeof data.entries !== 'object' || data.entries === null || Array.isArray(data.entries)) {
-    return Object.create(null) as Record<string, unknown>;
+    return new Map();
   }
-  return Object.assign(Object.create(null), data.entries) as Record<string, unknown>;
+  const values: Values = new Map();
+  const blob = (index: number) => (Number.isInteger(index) && index >= 0 && index < read.blobCount ? new StoredText(read.blob(index)) : undefined);
+  for (const [key, value] of Object.entries(data.entries as Record<string, unknown>)) values.set(key, { [blobRefs]: blob, value });
+  return values;
+}
+
+/** A value as parsed, with what resolves its blob references; decoded when first read. */
+const blobRefs = Symbol('blobs');
+
+function decode(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || !(blobRefs in raw)) return raw;
+  const { [blobRefs]: blob, value } = raw as { [blobRefs]: (index: number) => StoredText | undefined; value: unknown };
+  let isValid = true;
+  const walk = (v: unknown): unknown => {
+    if (typeof v !== 'object' || v === null) return v;
+    if (Array.isArray(v)) return v.map(walk);
+    const keys = Object.keys(v);
+    if (keys.length === 1 && keys[0] === blobMark) {
+      const text = blob((v as Record<string, number>)[blobMark]);
+      if (!text) isValid = false;
+      return text;
+    }
+    const out: Record<string, unknown> = {};
+    for (const key of keys) out[key] = walk((v as Record<string, unknown>)[key]);
+    return out;
+  };
+  const decoded = walk(value);
+  // A reference to a blob the file does not have: the value is damaged, so it is not there.
+  return isValid ? decoded : undefined;
+}
+
+/** The namespace file: values as JSON, each {@link StoredText} as a blob. */
+function encode(salt: string, values: Map<string, unknown>): Uint8Array[] {
+  const blobs: LazyText[] = [];
+  const walk = (v: unknown): unknown => {
+    if (v instanceof StoredText) return { [blobMark]: blobs.push(v.text) - 1 };
+    if (typeof v !== 'object' || v === null) return v;
+    if (Array.isArray(v)) return v.map(walk);
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(v)) out[key] = walk(item);
+    return out;
+  };
+  const entries: Record<string, unknown> = {};
+  for (const [key, value] of values) entries[key] = walk(value);
+  return packFile(magic, { salt, entries }, blobs);
 }

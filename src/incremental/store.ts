@@ -1,3 +1,5 @@
+import type { LazyText } from '../content/lazy-text.js';
+
 /**
  * Where incremental builds keep what they computed: JSON values by namespace (one per kind of result, e.g.
  * `config` or `feed-html`) and key (a digest of everything the value was made from). The stages never see a store:
@@ -10,9 +12,18 @@ export interface Store {
   set(namespace: string, key: string, value: unknown): void;
   /**
    * Makes this build's values last: a disk store writes each changed namespace (only the values this build read
-   * or set, so a namespace does not grow forever). Never throws; a value not kept only makes a later build slower.
+   * or set, so a namespace does not grow forever), or only `namespace` when given (its work is done early, so its
+   * write can overlap other work). Never throws; a value not kept only makes a later build slower.
    */
-  commit(): void;
+  commit(namespace?: string): void;
+}
+
+/**
+ * Text in a stored value that a disk store keeps as raw UTF-8 (not JSON-escaped) and gives back as the bytes read,
+ * undecoded (see defineLazyText): for large texts, such as post bodies and HTML, that a build often never reads.
+ */
+export class StoredText {
+  constructor(readonly text: LazyText) {}
 }
 
 /** A store in this process's memory (the dev server keeps one between builds). Values are kept until replaced. */

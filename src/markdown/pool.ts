@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
-import { defineLazyText } from '../cache/packed.js';
+import { defineLazyText } from '../content/lazy-text.js';
 import { defaultLimits, MarkdownTooComplexError, type LimitDetails, type MarkdownLimits } from './markdown-limits.js';
 import type { MarkdownOptions, MarkdownProcessor } from './processor.js';
 import { renderHere, type MarkdownJob, type MarkdownResult } from './render-job.js';

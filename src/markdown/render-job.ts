@@ -1,5 +1,5 @@
 import { VFile } from 'vfile';
-import { textOf, type LazyText } from '../cache/packed.js';
+import { textOf, type LazyText } from '../content/lazy-text.js';
 import type { FeedItemBase } from '../site/urls.js';
 import { checkMarkdownLimits, MarkdownTooComplexError, plainDepth, worstCaseMs, type MarkdownLimits, type MarkdownScan } from './markdown-limits.js';
 import type { ImageContext, ImageRecord } from './image-files.js';

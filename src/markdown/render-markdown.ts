@@ -1,15 +1,11 @@
 import os from 'node:os';
-import type { BuildState, MarkdownMemo } from '../build-state.js';
-import type { MarkdownCache } from '../cache/markdown-cache.js';
-import { lazyTextOf } from '../cache/packed.js';
+import { lazyTextOf } from '../content/lazy-text.js';
 import { error, type Diagnostic } from '../diagnostics/error.js';
 import type { Post, RenderedPost } from '../site/model.js';
-import { checkMarkdownLimits, defaultLimits, MarkdownTooComplexError, type MarkdownLimits } from './markdown-limits.js';
-import type { FeedItemBase, UrlConfig } from '../site/urls.js';
+import { checkMarkdownLimits, defaultLimits, MarkdownTooComplexError } from './markdown-limits.js';
 import { areImagesCurrent, type ImageContext } from './image-files.js';
 import { imageWarnings, postImageContext } from './post-images.js';
-import type { MarkdownPool } from './pool.js';
-import type { MarkdownOptions, MarkdownProcessor } from './processor.js';
+import type { MarkdownProcessor } from './processor.js';
 import { renderBody, renderHere, type MarkdownJob, type MarkdownResult } from './render-job.js';
 
 export { renderBody, type MarkdownJob, type MarkdownResult };
@@ -21,6 +17,8 @@ import { tooComplexError } from './too-complex-error.js';
 import { droppedUrlWarning } from './safe-urls.js';
 
 export { toRenderedPost, truncate } from './rendered-post.js';
+export type { MarkdownMemo, MarkdownMemos, MarkdownStageResult, MarkdownStats, RenderedMemo, RenderMarkdownOptions, StoredMarkdown } from './markdown-stage.js';
+import type { MarkdownMemo, MarkdownStageResult, RenderMarkdownOptions } from './markdown-stage.js';
 
 /** The diagnostic for a post (or page) whose markdown could not be rendered: a limit it passed, or what the pipeline threw. */
 export function markdownError(post: Pick<Post, 'sourcePath' | 'bodyStartLine'>, cause: unknown, of: 'post' | 'page' = 'post'): Diagnostic {
@@ -34,56 +32,6 @@ export function markdownError(post: Pick<Post, 'sourcePath' | 'bodyStartLine'>, 
   return error('MarkdownFailed', where ? { reason, where } : { reason }, { file: post.sourcePath, ...at }, cause);
 }
 
-/** Options of the markdown stage. */
-export interface RenderMarkdownOptions {
-  markdown: Required<MarkdownOptions>;
-  /** Words per minute for computed read times. */
-  readingSpeed: number;
-  /** The persistent cache; posts found there are not parsed. @default undefined (no cache) */
-  cache?: MarkdownCache;
-  /** Worker threads rendering markdown while this one coordinates; 0 renders in this thread. @default one a core (at most 8, one per 32 posts) when `poolThreshold`+ posts miss the cache and there are 2+ cores, else 0 */
-  workers?: number;
-  /** Posts to render below which the pool's start-up (~0.2 s a worker) does not pay. @default 64 */
-  poolThreshold?: number;
-  /** Limits on each post (see markdown-limits.ts); a post beyond one fails alone. @default defaultLimits */
-  limits?: MarkdownLimits;
-  /** Called as posts are rendered. */
-  onProgress?: (done: number, total: number) => void;
-  /**
-   * A pool started earlier for this build (see {@link defaultWorkers}), used when 2+ posts miss the cache; the
-   * caller closes it. @default undefined (a pool is started here if `workers` asks for one)
-   */
-  pool?: MarkdownPool;
-  /** Work for this thread while a worker pool renders (e.g. saving the post cache, loading templates); called once in any case. */
-  whileRendering?: () => void | Promise<void>;
-  /** Stops rendering (e.g. when `whileRendering` found the templates broken): posts not yet rendered are left out. */
-  signal?: AbortSignal;
-  /** Posts in the feed, with where their items' URLs resolve: workers make their feed HTML too (see `feedHtml`). */
-  feedItems?: () => ReadonlyMap<Post, FeedItemBase>;
-  /**
-   * Results of earlier builds in this process, by body (a build state's `markdown`): used before the persistent
-   * cache, so a rebuild neither hashes nor looks up unchanged bodies. Updated to hold exactly this build's bodies.
-   */
-  memo?: BuildState['markdown'];
-  /** Each post's links to other posts' markdown files → their URLs (see content/post-links.ts); part of its cache key. */
-  postLinks?: ReadonlyMap<Post, Record<string, string>>;
-  /** Bodies earlier builds found beyond a limit (a build state's `markdownTooComplex`): they fail again unrendered. Updated to this build's. */
-  tooComplexMemo?: BuildState['markdownTooComplex'];
-  /** Rendered posts of earlier builds (a build state's `renderedPosts`): an unchanged post gives the same object. */
-  renderedMemo?: BuildState['renderedPosts'];
-  /** Where posts' local images are looked up, for their sizes and missing-image warnings. @default undefined (not looked up) */
-  images?: { publicDir: string; permalinks?: UrlConfig['permalinks'] };
-}
-
-/** What the stage did, for the summary and the benchmark. */
-export interface MarkdownStats {
-  fromCache: number;
-  rendered: number;
-  workers: number;
-  /** Posts whose markdown a worker thread rendered (the rest of `rendered` this thread did). */
-  renderedInWorkers: number;
-}
-
 /**
  * The markdown stage: posts → rendered posts, in input order. Cached results are used as they are; the rest are
  * rendered in a worker pool (large builds) or in this thread, and stored in the cache. The output does not depend
@@ -93,17 +41,6 @@ export async function renderMarkdown(posts: Post[], options: RenderMarkdownOptio
   const found = lookUp(posts, options);
   const rendering = await renderMissing(posts, found, options);
   return collect(posts, found, rendering, options);
-}
-
-/** What {@link renderMarkdown} returns. */
-export interface MarkdownStageResult {
-  posts: RenderedPost[];
-  diagnostics: Diagnostic[];
-  stats: MarkdownStats;
-  /** Names of posts' HTML, from the cache's keys (see RenderPagesOptions.htmlKeys). */
-  htmlKeys: WeakMap<RenderedPost, string>;
-  /** Feed items' HTML made by the workers, for `renderFeedItemsHtml`. */
-  feedHtml: Map<RenderedPost, { base: string; html: string }>;
 }
 
 /** Results by post index, from this process's memo or the persistent cache, and the indexes still missing. */

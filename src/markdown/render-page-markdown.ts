@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { MarkdownCache } from '../cache/markdown-cache.js';
 import type { Diagnostic } from '../diagnostics/error.js';
 import type { Page, RenderedPage } from '../site/model.js';
 import { checkMarkdownLimits, defaultLimits, type MarkdownLimits } from './markdown-limits.js';
 import type { MarkdownOptions, MarkdownProcessor } from './processor.js';
 import { renderHere, type MarkdownJob, type MarkdownResult } from './render-job.js';
-import { markdownError, truncate } from './render-markdown.js';
+import { markdownError, truncate, type StoredMarkdown } from './render-markdown.js';
 import { filteredTagWarning } from './remark-tagfilter.js';
 import { droppedUrlWarning } from './safe-urls.js';
 
@@ -13,7 +12,7 @@ import { droppedUrlWarning } from './safe-urls.js';
 export interface RenderPageMarkdownOptions {
   markdown: Required<MarkdownOptions>;
   /** The persistent markdown cache, shared with posts: an unchanged page is not parsed. @default undefined */
-  cache?: MarkdownCache;
+  cache?: StoredMarkdown;
   /** Results of earlier builds in this process (the dev server), by body and title-heading flag; replaced by this build's. */
   memo?: Map<string, MarkdownResult>;
   /** Limits on each page, as on posts (see markdown-limits.ts); a page beyond one fails alone. @default defaultLimits */

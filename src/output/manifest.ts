@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import fsSync from 'node:fs';
 import path from 'node:path';
-import { packFile, unpackFile, writeFileAtomic } from '../cache/packed.js';
+import { packFile, unpackFile, writeFileAtomic } from '../incremental/packed-file.js';
 import type { OutputFile } from '../render/render-pages.js';
 
 /**
@@ -19,7 +19,7 @@ export interface Manifest {
   site?: string;
 }
 
-/** The manifest's header in the cache files' one format (see cache/packed.ts). */
+/** The manifest's header in the cache files' one format (see incremental/packed-file.ts). */
 const magic = 'blogbuild-manifest 2';
 
 /** The manifest of `outDir`'s files as the last build wrote them, or undefined when missing, damaged or foreign. */

@@ -136,31 +136,11 @@ export function fsWriter(outDir: string, options: FsWriterOptions = {}): Writer 
       // A build that fails before commit leaves the output as it was, as with the swap below, which costs a link
       // per unchanged file and the removal of the old tree.
       if (!isStreaming && plans.every((plan) => plan.oldStat) && holdsExactly(outDir, outputs)) {
-        replacements = [];
-        for (const plan of plans) {
-          if (plan.isSame) recorder.record(plan, 'unchanged', plan.oldStat!);
-          else {
-            staged.write(plan, plan.bytes!);
-            replacements.push(plan.file.path);
-          }
-        }
+        replacements = stageReplacements(plans, staged, recorder);
         return recorder.stats;
       }
-
       start();
-      for (const plan of plans) {
-        if (plan.isWritten) continue;
-        if (plan.isSame) {
-          try {
-            fsSync.linkSync(plan.old, staged.stagedPath(plan.file));
-            recorder.record(plan, 'unchanged', plan.oldStat!);
-            continue;
-          } catch {
-            // Another file system or no hard links: fall through and write.
-          }
-        }
-        staged.write(plan, plan.bytes ?? bytesOf(plan.file));
-      }
+      stageTree(plans, staged, recorder);
       return recorder.stats;
     },
     async commit() {
@@ -186,6 +166,39 @@ export function fsWriter(outDir: string, options: FsWriterOptions = {}): Writer 
       if (work && !fsSync.existsSync(work.journal)) await fs.rm(work.staging, { recursive: true, force: true });
     },
   };
+}
+
+type Staged = ReturnType<typeof stagedWriter>;
+type Recorder = ReturnType<typeof writeRecorder>;
+
+/** Stages the changed files only, for an update in place; returns their paths. */
+function stageReplacements(plans: Plan[], staged: Staged, recorder: Recorder): string[] {
+  const replacements: string[] = [];
+  for (const plan of plans) {
+    if (plan.isSame) recorder.record(plan, 'unchanged', plan.oldStat!);
+    else {
+      staged.write(plan, plan.bytes!);
+      replacements.push(plan.file.path);
+    }
+  }
+  return replacements;
+}
+
+/** Stages the whole new tree: unchanged files hard-linked from the old output, the rest written. */
+function stageTree(plans: Plan[], staged: Staged, recorder: Recorder): void {
+  for (const plan of plans) {
+    if (plan.isWritten) continue;
+    if (plan.isSame) {
+      try {
+        fsSync.linkSync(plan.old, staged.stagedPath(plan.file));
+        recorder.record(plan, 'unchanged', plan.oldStat!);
+        continue;
+      } catch {
+        // Another file system or no hard links: fall through and write.
+      }
+    }
+    staged.write(plan, plan.bytes ?? bytesOf(plan.file));
+  }
 }
 
 /** Most changed files updated in place (one rename each) rather than by swapping in a new tree. */

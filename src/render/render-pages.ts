@@ -121,13 +121,7 @@ export function renderRoutes(routes: (Route | FileRoute)[], theme: Theme, option
       const body = page.render(pageContext, { allowProtoPropertiesByDefault: false });
       return htmlText(theme.pages.layout.render({ ...pageContext, body }, { allowProtoPropertiesByDefault: false }));
     };
-    const reportFailure = (cause: unknown) => {
-      failed.add(template);
-      const diagnostic = renderError(cause, [page, theme.pages.layout, ...theme.partials.values()]);
-      // A failing partial or helper in the layout fails every template the same way: one diagnostic says it.
-      const isKnown = diagnostics.some((d) => d.message === diagnostic.message && d.loc?.file === diagnostic.loc?.file && d.loc?.line === diagnostic.loc?.line);
-      if (!isKnown) diagnostics.push(diagnostic);
-    };
+    const reportFailure = (cause: unknown) => reportRenderFailure(cause, template, [page, theme.pages.layout, ...theme.partials.values()], failed, diagnostics);
     /** Rendering left to the writer: a failure is reported like one here, and stops this template's other pages. */
     const renderLater = () => {
       if (failed.has(template)) return '';
@@ -138,14 +132,7 @@ export function renderRoutes(routes: (Route | FileRoute)[], theme: Theme, option
         return '';
       }
     };
-    let renderKey: string | undefined;
-    let deps: readonly unknown[] = [];
-    const { keyText, memoryKey } = route.deps;
-    if (isKeyed && inMemory && memoryKey) {
-      const key = memoryKey();
-      renderKey = `${memorySalt}\0${template}\0${path}\0${key.text}`;
-      deps = key.deps;
-    } else if (isKeyed) renderKey = options.previousKey?.(path) ?? pageKey(keySalt, template, path, keyText ?? (() => JSON.stringify(context())), !inMemory);
+    const { renderKey, deps } = isKeyed ? routeKey(route, path, context, { inMemory, keySalt, memorySalt, previousKey: options.previousKey }) : { renderKey: undefined, deps: [] };
     if (renderKey !== undefined && options.isRendered?.(path, renderKey)) {
       // The same inputs rendered without error last time; templates are deterministic, so this page is the
       // file already in the output. Render it only if the writer cannot reuse that file.
@@ -178,6 +165,34 @@ export function renderRoutes(routes: (Route | FileRoute)[], theme: Theme, option
     for (const [key, value] of nextMemo) options.memo.set(key, value);
   }
   return { files, diagnostics };
+}
+
+/** Records a template that failed to render: once per distinct error, and its other pages are left out. */
+function reportRenderFailure(cause: unknown, template: string, templates: Parameters<typeof renderError>[1], failed: Set<string>, diagnostics: Diagnostic[]): void {
+  failed.add(template);
+  const diagnostic = renderError(cause, templates);
+  // A failing partial or helper in the layout fails every template the same way: one diagnostic says it.
+  const isKnown = diagnostics.some((d) => d.message === diagnostic.message && d.loc?.file === diagnostic.loc?.file && d.loc?.line === diagnostic.loc?.line);
+  if (!isKnown) diagnostics.push(diagnostic);
+}
+
+/**
+ * A page's key and the objects it was made from: in memory only (the dev server), the objects compared by
+ * identity and a short text of the rest; else the previous output's key when the site is unchanged, or a hash of
+ * the page's context.
+ */
+function routeKey(
+  route: Route,
+  path: string,
+  context: () => Record<string, unknown>,
+  keying: { inMemory: boolean; keySalt: string; memorySalt: string; previousKey?: (path: string) => string | undefined },
+): { renderKey: string | undefined; deps: readonly unknown[] } {
+  const { keyText, memoryKey } = route.deps;
+  if (keying.inMemory && memoryKey) {
+    const key = memoryKey();
+    return { renderKey: `${keying.memorySalt}\0${route.template}\0${path}\0${key.text}`, deps: key.deps };
+  }
+  return { renderKey: keying.previousKey?.(path) ?? pageKey(keying.keySalt, route.template, path, keyText ?? (() => JSON.stringify(context())), !keying.inMemory), deps: [] };
 }
 
 /**

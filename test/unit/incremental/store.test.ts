@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { diskStore } from '../../../src/incremental/disk-store.js';
 import { memo } from '../../../src/incremental/memo.js';
-import { layeredStore, memoryStore } from '../../../src/incremental/store.js';
+import { layeredStore, memoryStore, StoredText } from '../../../src/incremental/store.js';
 
 let dir: string;
 beforeEach(() => {
@@ -51,6 +51,41 @@ describe('the disk store', () => {
     expect(diskStore(dir, 'salt').get('config', 'k')).toBeUndefined();
     fs.writeFileSync(file!, bytes);
     expect(diskStore(dir, 'salt').get('config', 'k')).toEqual({ title: 'Blog' });
+  });
+
+  it('keeps stored texts as raw bytes, gives them back undecoded, and ignores the file when one of their bytes is damaged', () => {
+    const html = '<p>Große 🍞 "quotes" \\ and \n lines</p>';
+    const first = diskStore(dir, 'salt');
+    first.set('markdown', 'k', [new StoredText(html), 'excerpt', 3]);
+    first.commit();
+    const [file] = fs.readdirSync(dir).map((name) => path.join(dir, name));
+    const bytes = fs.readFileSync(file!);
+    // Raw UTF-8, not JSON-escaped: the text's own bytes are in the file.
+    expect(bytes.includes(Buffer.from(html))).toBe(true);
+    const [text, excerpt, words] = diskStore(dir, 'salt').get('markdown', 'k') as [StoredText, string, number];
+    expect(text).toBeInstanceOf(StoredText);
+    expect(text.text).toBeInstanceOf(Uint8Array);
+    expect(Buffer.from(text.text).toString('utf8')).toBe(html);
+    expect([excerpt, words]).toEqual(['excerpt', 3]);
+    const damaged = Buffer.from(bytes);
+    damaged[bytes.indexOf(Buffer.from('Große'))] ^= 0x20;
+    fs.writeFileSync(file!, damaged);
+    expect(diskStore(dir, 'salt').get('markdown', 'k')).toBeUndefined();
+  });
+
+  it('reads an unchanged file once for a process that keeps its files (the dev server), and again once it changed', () => {
+    const files = new Map();
+    const first = diskStore(dir, 'salt', files);
+    first.set('config', 'k', { title: 'Blog' });
+    first.commit();
+    const [file] = fs.readdirSync(dir).map((name) => path.join(dir, name));
+    expect(diskStore(dir, 'salt', files).get('config', 'k')).toEqual({ title: 'Blog' });
+    // Another process replaced the file: the new one is read.
+    const other = diskStore(dir, 'salt');
+    other.set('config', 'k', { title: 'Other' });
+    other.commit();
+    expect(fs.readdirSync(dir)).toEqual([path.basename(file!)]);
+    expect(diskStore(dir, 'salt', files).get('config', 'k')).toEqual({ title: 'Other' });
   });
 
   it('leaves no temp files and writes nothing when nothing changed', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defineLazyText, packFile, unpackFile } from '../../../src/cache/packed.js';
+import { defineLazyText } from '../../../src/content/lazy-text.js';
+import { packFile, unpackFile } from '../../../src/incremental/packed-file.js';
 
 const text = 'Crème brûlée 🍮, <b>bold</b>';
 
@@ -48,7 +49,7 @@ describe('posts read as bytes', () => {
 
 describe('writeChunksSync', () => {
   it('writes more chunks than one gathered write takes, in order', async () => {
-    const { writeChunksSync } = await import('../../../src/cache/packed.js');
+    const { writeChunksSync } = await import('../../../src/incremental/packed-file.js');
     const fs = await import('node:fs');
     const os = await import('node:os');
     const path = await import('node:path');

@@ -1,0 +1,54 @@
+import path from 'node:path';
+import type { BuildState } from './build-state.js';
+import type { BuildOptions, BuildResult, BuildStats } from './build-types.js';
+import { codeSalt } from './cache/code-salt.js';
+import { resolveCacheDir } from './cache/markdown-cache.js';
+import type { Diagnostic } from './diagnostics/error.js';
+import { diskStore } from './incremental/disk-store.js';
+import type { Store } from './incremental/store.js';
+
+/** One build's bookkeeping: options, diagnostics and counts so far, and what earlier builds computed. */
+export interface Run {
+  options: BuildOptions;
+  started: number;
+  /** When the last stage ended (see {@link time}). */
+  lap: number;
+  diagnostics: Diagnostic[];
+  stats: BuildStats;
+  root: string;
+  state: BuildState | undefined;
+  /** The cache folder's store (not for --no-cache). */
+  disk: Store | undefined;
+  /** The dev server's memory over the cache folder's store, once the config is known. */
+  store?: Store;
+}
+
+/** Records how long the stage that ends now took. */
+export function time(run: Run, stage: string): void {
+  const now = performance.now();
+  run.stats.timings[stage] = now - run.lap;
+  run.lap = now;
+}
+
+export function startRun(options: BuildOptions): Run {
+  const root = path.resolve(options.root ?? process.cwd());
+  const started = performance.now();
+  return {
+    options,
+    started,
+    lap: started,
+    diagnostics: [],
+    stats: { posts: 0, tags: 0, tagPages: 0, files: 0, written: 0, unchanged: 0, drafts: 0, scheduled: 0, markdownRendered: 0, markdownCached: 0, markdownInWorkers: 0, pages: 0, durationMs: 0, timings: {} },
+    root,
+    state: options.state,
+    // What earlier builds computed: the cache folder (not for --no-cache), under the dev server's memory.
+    disk: options.cache === false ? undefined : diskStore(resolveCacheDir(root, options.cacheDir), codeSalt(), options.state?.storeFiles),
+  };
+}
+
+export function finish(run: Run, result: Omit<BuildResult, 'stats' | 'diagnostics'>): BuildResult {
+  // With a state, the disk store is committed with the markdown cache, after a quiet second (saveCacheLater).
+  if (!run.state) run.disk?.commit();
+  run.stats.durationMs = performance.now() - run.started;
+  return { ...result, diagnostics: run.diagnostics, stats: run.stats };
+}

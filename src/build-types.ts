@@ -1,0 +1,84 @@
+import type { BuildState } from './build-state.js';
+import type { ConfigOverrides } from './config/load.js';
+import type { ResolvedConfig } from './config/schema.js';
+import type { Diagnostic } from './diagnostics/error.js';
+import type { Writer } from './output/writer.js';
+import type { BuiltFile } from './render/route-list.js';
+import type { Site } from './site/model.js';
+
+/** Options for {@link build}: where the blog is, command-line overrides, and how to write. */
+export interface BuildOptions extends ConfigOverrides {
+  /** The blog's folder. @default process.cwd() */
+  root?: string;
+  /** The build time, deciding which posts are scheduled. @default new Date() */
+  now?: Date;
+  /** Where files go. @default fsWriter(config.outDir): atomic swap into the output folder */
+  writer?: Writer;
+  /**
+   * Replace an output folder that blogbuild did not make (one that is not empty and has no `.blogbuild` marker),
+   * deleting every file in it (`--force`). @default false
+   */
+  force?: boolean;
+  /** Use the persistent markdown cache; false renders every post and leaves the cache alone (`--no-cache`). @default true */
+  cache?: boolean;
+  /** Folder of the persistent markdown cache. @default "<root>/node_modules/.cache/blogbuild" */
+  cacheDir?: string;
+  /** Worker threads rendering markdown while this thread coordinates; 0 renders in this thread. @default one a core, at most 8 and one per 32 posts, when 64+ posts need rendering and there are 2+ cores, else 0 */
+  workers?: number;
+  /** Called as posts are rendered, for progress display. */
+  onProgress?: (done: number, total: number) => void;
+  /**
+   * @internal The dev server's memory of earlier builds in this process (`createBuildState()` in build-state.ts,
+   * not part of the public API): unchanged sources are not read or parsed again, unchanged bodies and pages not
+   * rendered. The output is the same as without it. @default undefined (nothing kept)
+   */
+  state?: BuildState;
+  /** URLs per sitemap file before the sitemap becomes an index of parts. @internal for tests @default 50000 */
+  sitemapMaxUrls?: number;
+}
+
+/** What a build did. */
+export interface BuildResult {
+  /** True when there were no errors and the output was written. */
+  ok: boolean;
+  /**
+   * True when a failed write could not undo itself, so the output folder holds part of the new site (the next
+   * blogbuild command finishes the write). When false or absent, a failed build changed nothing.
+   */
+  isOutputPartial?: boolean;
+  config?: ResolvedConfig;
+  site?: Site;
+  /** Output paths, relative to the output folder. */
+  files: string[];
+  /** Every output file with its kind (post, page, tag, feed, alias…) and source, when the build succeeded. */
+  routes?: BuiltFile[];
+  diagnostics: Diagnostic[];
+  stats: BuildStats;
+}
+
+/** Counts for the summary line. */
+export interface BuildStats {
+  posts: number;
+  tags: number;
+  tagPages: number;
+  files: number;
+  written: number;
+  unchanged: number;
+  drafts: number;
+  scheduled: number;
+  /** Posts whose markdown was rendered by this build. */
+  markdownRendered: number;
+  /** Posts whose rendered markdown came from the persistent cache. */
+  markdownCached: number;
+  /** Posts among `markdownRendered` that worker threads rendered. */
+  markdownInWorkers: number;
+  /** Standalone pages built from the pages folder. */
+  pages: number;
+  durationMs: number;
+  /**
+   * Milliseconds spent in each stage, in order: `config`, `sources` (finding and reading posts and pages),
+   * `frontMatter`, `markdown` (posts; templates load meanwhile), `site` (pages' markdown, tags, feed items), `routes`
+   * (every output file; pages rendered here or by the writer), `write`. A stage a failed build never reached is absent.
+   */
+  timings: Record<string, number>;
+}
