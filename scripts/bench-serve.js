@@ -77,6 +77,74 @@ async function quiet(pid) {
   }
 }
 
+/**
+ * Times `saves` saves of `target` (a sentence appended to `original`) until the dev server at `url` serves the post's
+ * page with it. It follows the live-reload event stream as the browser's client does and fetches the page once after
+ * each `state` event (or every 250 ms, in case one was missed): polling every few ms instead would put dozens of
+ * requests on the server's thread while it rebuilds. One unmeasured warm-up save comes first, repeated every 2 s until
+ * seen (chokidar reports ready before its scan of a large folder is complete); `settle()` runs before each measured
+ * save. Resolves with the ms of each save picked up within 60 s and how many were not.
+ */
+export async function timeSaves(url, target, original, { saves, settle = async () => {}, log = () => {} }) {
+  const pageUrl = new URL(`posts/${path.basename(target, '.md')}/`, url).href;
+  const events = new AbortController();
+  const response = await fetch(new URL('/__blogbuild/events', url), { signal: events.signal });
+  let onEvent = () => {};
+  (async () => {
+    const decoder = new TextDecoder();
+    let buffered = '';
+    try {
+      for await (const chunk of response.body) {
+        buffered += decoder.decode(chunk, { stream: true });
+        let end;
+        while ((end = buffered.indexOf('\n\n')) >= 0) {
+          if (buffered.slice(0, end).includes('event: state')) onEvent();
+          buffered = buffered.slice(end + 2);
+        }
+      }
+    } catch {
+      // Aborted when the measurement ends.
+    }
+  })();
+  const nextEvent = (ms) => new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    onEvent = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+  });
+  /** Saves the post with `marker` and waits until the served page has it; resaves every `resave` ms. */
+  const save = async (marker, resave = Infinity) => {
+    const started = process.hrtime.bigint();
+    let written = 0;
+    for (;;) {
+      if (written === 0 || elapsed(started) >= written * resave) {
+        fs.writeFileSync(target, `${original}\n${marker}\n`);
+        written++;
+      }
+      const text = await fetch(pageUrl).then((r) => r.text(), () => '');
+      if (text.includes(marker)) return elapsed(started);
+      if (elapsed(started) > 60_000) return undefined;
+      await nextEvent(250);
+    }
+  };
+  try {
+    await save(`Warm-up save at ${Date.now()}.`, 2000);
+    const samples = [];
+    let missed = 0;
+    for (let i = 0; i < saves; i++) {
+      await settle();
+      const ms = await save(`Saved for serve run ${i + 1} at ${Date.now()}.`);
+      if (ms === undefined) missed++;
+      else samples.push(ms);
+      log(i, ms);
+    }
+    return { samples, missed };
+  } finally {
+    events.abort();
+  }
+}
+
 /** Start → first page: ms from spawning `serve` to the home page answering. */
 export async function measureStart(site, { checkout = projectRoot, isCacheEmpty }) {
   if (isCacheEmpty) fs.rmSync(path.join(site, 'node_modules', '.cache', 'blogbuild'), { recursive: true, force: true });
@@ -98,52 +166,12 @@ export async function measureSession(site, target, { checkout = projectRoot, sav
   fs.rmSync(path.join(site, 'node_modules', '.cache', 'blogbuild'), { recursive: true, force: true });
   const original = fs.readFileSync(target, 'utf8');
   const { child, url } = await startServer(site, checkout);
-  const pageUrl = new URL(`posts/${path.basename(target, '.md')}/`, url).href;
-  const events = new AbortController();
   try {
     await firstPage(url);
     await quiet(child.pid);
-    const response = await fetch(new URL('/__blogbuild/events', url), { signal: events.signal });
-    let onEvent = () => {};
-    (async () => {
-      try {
-        for await (const chunk of response.body) if (String(Buffer.from(chunk)).includes('event: state')) onEvent();
-      } catch {
-        // Aborted at the end.
-      }
-    })();
-    const nextEvent = (ms) => new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      onEvent = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-    const save = async (marker, resave = Infinity) => {
-      const started = process.hrtime.bigint();
-      let written = 0;
-      for (;;) {
-        if (written === 0 || elapsed(started) >= written * resave) {
-          fs.writeFileSync(target, `${original}\n${marker}\n`);
-          written++;
-        }
-        const text = await fetch(pageUrl).then((r) => r.text(), () => '');
-        if (text.includes(marker)) return elapsed(started);
-        if (elapsed(started) > 60_000) return undefined;
-        await nextEvent(250);
-      }
-    };
-    // The watcher's first scan of a large folder may still be settling: one unmeasured save, repeated until seen.
-    await save(`Warm-up save at ${Date.now()}.`, 2000);
-    const samples = [];
-    for (let i = 0; i < saves; i++) {
-      await quiet(child.pid);
-      const ms = await save(`Saved for serve run ${i + 1} at ${Date.now()}.`);
-      if (ms !== undefined) samples.push(ms);
-    }
+    const { samples } = await timeSaves(url, target, original, { saves, settle: () => quiet(child.pid) });
     return { saves: samples, rssMiB: peakRssMiB(child.pid) };
   } finally {
-    events.abort();
     fs.writeFileSync(target, original);
     await stop(child);
   }

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { version } from '../lib/index.js';
-import { serveRows } from './bench-serve.js';
+import { serveRows, timeSaves } from './bench-serve.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(projectRoot, 'bin', 'blogbuild.js');
@@ -240,78 +240,21 @@ function summarise(samples) {
 
 // ----------------------------------------------------------------------------------------------- serving
 
-/** Median time from saving a post to the dev server serving its updated page, over `saves` saves. */
+/** Median time from saving a post to the in-process dev server serving its updated page, over `saves` saves. */
 async function measureServe(site, target, original, saves, log) {
   const { serve } = await import('../lib/dev/serve.js');
   const handle = await serve({ root: site, port: 0 });
-  const slug = path.basename(target, '.md');
-  const pageUrl = new URL(`posts/${slug}/`, handle.url).href;
-  // Follow the live-reload event stream, as the browser's client does: each `state` event is a new build.
-  // (Polling the page every few ms instead, from this same process, puts dozens of requests on the server's
-  // thread while it rebuilds, and measures the polling as much as the rebuild.)
-  const events = new AbortController();
-  const response = await fetch(new URL('/__blogbuild/events', handle.url), { signal: events.signal });
-  let onEvent = () => {};
-  (async () => {
-    const decoder = new TextDecoder();
-    let buffered = '';
-    try {
-      for await (const chunk of response.body) {
-        buffered += decoder.decode(chunk, { stream: true });
-        let end;
-        while ((end = buffered.indexOf('\n\n')) >= 0) {
-          const message = buffered.slice(0, end);
-          buffered = buffered.slice(end + 2);
-          if (message.includes('event: state')) onEvent();
-        }
-      }
-    } catch {
-      // Aborted when the measurement ends.
-    }
-  })();
-  const nextEvent = (ms) => new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    onEvent = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-  });
-  /** Saves the post with `marker` and waits until the served page has it; resaves every `resave` ms (watcher warm-up). */
-  const save = async (marker, resave = Infinity) => {
-    const started = process.hrtime.bigint();
-    let saved = 0;
-    for (;;) {
-      const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
-      if (saved === 0 || elapsed >= saved * resave) {
-        fs.writeFileSync(target, `${original}\n${marker}\n`);
-        saved++;
-      }
-      // After each build event (or every 250 ms, in case an event was missed) the page is fetched once.
-      const text = await fetch(pageUrl).then((r) => r.text(), () => '');
-      if (text.includes(marker)) return Number(process.hrtime.bigint() - started) / 1e6;
-      if (elapsed > 60_000) return undefined;
-      await nextEvent(250);
-    }
-  };
   try {
-    // chokidar reports ready before its scan of a large folder is complete; one unmeasured save, repeated until
-    // the server picks it up, makes sure the watcher sees the post.
     await handle.idle();
-    if ((await save(`Warm-up save at ${Date.now()}.`, 2000)) === undefined) throw new Error('serve: the page was never updated');
-    const samples = [];
-    let missed = 0;
-    for (let i = 0; i < saves; i++) {
+    const settle = async () => {
       await handle.idle();
       await new Promise((resolve) => setTimeout(resolve, 150));
-      const ms = await save(`Saved for serve run ${i + 1} at ${Date.now()}.`);
-      if (ms === undefined) missed++;
-      else samples.push({ ms });
-      log(`  serve save #${i + 1}: ${ms === undefined ? 'not picked up within 60 s' : fmtS(ms)}`);
-    }
+    };
+    const report = (i, ms) => log(`  serve save #${i + 1}: ${ms === undefined ? 'not picked up within 60 s' : fmtS(ms)}`);
+    const { samples, missed } = await timeSaves(handle.url, target, original, { saves, settle, log: report });
     if (samples.length === 0) throw new Error('serve: no save was picked up');
-    return { ...summarise(samples), missed };
+    return { ...summarise(samples.map((ms) => ({ ms }))), missed };
   } finally {
-    events.abort();
     await handle.close();
   }
 }
