@@ -112,10 +112,13 @@ async function discover(run: Run, config: ResolvedConfig): Promise<Sources | und
   const data = await loadData(config.dataDir);
   run.diagnostics.push(...data.diagnostics);
   time(run, 'sources');
-  // The markdown processor's description: workers build the same processor from it, the config's plugins included.
-  const markdownOptions = { rawHtml: config.markdown.rawHtml, tagfilter: config.markdown.tagfilter, highlight: config.markdown.highlight, basePath: config.basePath,
+  return { sources, fresh, cacheDir, digests, postCache, pageSources, data, markdownOptions: markdownOptionsOf(config) };
+}
+
+/** The markdown processor's description: workers build the same processor from it, the config's plugins included. */
+export function markdownOptionsOf(config: ResolvedConfig): Required<MarkdownOptions> {
+  return { rawHtml: config.markdown.rawHtml, tagfilter: config.markdown.tagfilter, highlight: config.markdown.highlight, basePath: config.basePath,
     remarkPlugins: [...config.markdown.remarkPlugins], rehypePlugins: [...config.markdown.rehypePlugins] };
-  return { sources, fresh, cacheDir, digests, postCache, pageSources, data, markdownOptions };
 }
 
 /** The posts loaded, which of them this build publishes, and the URLs of the posts each links to by file. */
@@ -248,7 +251,7 @@ function coverKey(htmlKey: string | undefined, post: RenderedPost): string | und
 }
 
 /** The config's theme folder and partials, for loadTemplates. */
-function templateExtensions(config: ResolvedConfig): TemplateExtensions {
+export function templateExtensions(config: ResolvedConfig): TemplateExtensions {
   const hasPartials = config.configFile !== undefined && Object.keys(config.partials).length > 0;
   return {
     themeDir: config.themeDir && path.join(config.themeDir, 'templates'),

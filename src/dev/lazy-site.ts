@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { BuildOptions } from '../build.js';
+import { markdownOptionsOf, templateExtensions, type BuildOptions } from '../build.js';
 import { resetForConfig, type BuildState } from '../build-state.js';
 import { markdownCacheSalt } from '../cache/cache-salt.js';
 import { codeSalt } from '../cache/code-salt.js';
@@ -56,16 +56,12 @@ export async function loadLazySite(options: Omit<BuildOptions, 'writer' | 'state
   const { published, drafts, scheduled } = selectPublished(posts, { drafts: config.drafts, future: config.future, now: options.now ?? new Date() });
   const postLinks = resolvePostLinks(posts, new Set(published), config);
   diagnostics.push(...postLinks.diagnostics);
-  const loaded = await loadTemplates(config.templatesDir, (hb) => registerHelpers(hb, config), state.templates, undefined, {
-    themeDir: config.themeDir && path.join(config.themeDir, 'templates'),
-    partials: config.configFile !== undefined && Object.keys(config.partials).length > 0 ? { file: config.configFile, sources: config.partials } : undefined,
-  });
+  const loaded = await loadTemplates(config.templatesDir, (hb) => registerHelpers(hb, config), state.templates, undefined, templateExtensions(config));
   diagnostics.push(...loaded.diagnostics);
   if (hasErrors(diagnostics) || !loaded.theme) return { diagnostics };
   const theme: Theme = loaded.theme;
 
-  const markdown = { rawHtml: config.markdown.rawHtml, tagfilter: config.markdown.tagfilter, highlight: config.markdown.highlight, basePath: config.basePath,
-    remarkPlugins: [...config.markdown.remarkPlugins], rehypePlugins: [...config.markdown.rehypePlugins] };
+  const markdown = markdownOptionsOf(config);
   // Read only: the background build saves the cache with everything it rendered.
   const cache = options.cache === false ? undefined : markdownCache(diskStore(resolveCacheDir(config.root, options.cacheDir), codeSalt(), state.storeFiles), { salt: markdownCacheSalt(markdown, config.markdown.limits), digests: state.bodyDigests });
   const renderedPages = await renderPageMarkdown(pageSources.pages, { markdown, limits: config.markdown.limits, cache });
