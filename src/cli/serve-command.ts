@@ -55,10 +55,10 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
   if (flags.open) openBrowser(handle.url);
 
   await stopSignal();
-  const isBuilding = !handle.isFirstBuildDone;
+  const isBuilding = handle.isBuilding;
   await handle.close();
   reporter.info('Stopped');
-  // A first build still running in the background (worker threads) would keep the process alive until it ends.
+  // A build still running in the background (worker threads) would keep the process alive until it ends.
   if (isBuilding) process.exit(0);
   return 0;
 }
