@@ -6,7 +6,7 @@ export interface BackgroundCheckOptions {
   hold?: Promise<unknown>;
   /** Resolves when the first page was sent: the first check then starts (or after `firstDelay` ms). */
   firstPage: Promise<void>;
-  /** ms the first check waits at most for the first page. @default 500 */
+  /** ms the first check waits at most for the first page (a server nobody has opened yet still checks). @default 3000 */
   firstDelay?: number;
   /** Quiet ms after a change before its check starts, so the page the browser asks for renders first. @default 300 */
   delay?: number;
@@ -43,7 +43,7 @@ export function scheduleChecks(session: DevSession, options: BackgroundCheckOpti
   let waiters: (() => void)[] = [];
   const firstReady = (async () => {
     await options.hold;
-    await Promise.race([options.firstPage, new Promise((resolve) => setTimeout(resolve, options.firstDelay ?? 500).unref?.())]);
+    await Promise.race([options.firstPage, new Promise((resolve) => setTimeout(resolve, options.firstDelay ?? 3000).unref?.())]);
   })();
 
   const settle = () => {

@@ -145,7 +145,9 @@ export function createDevSession(options: DevSessionOptions): DevSession {
     },
     async check() {
       const loadsBefore = lazyLoads;
-      const result = await build({ ...buildOptions, writer: discardWriter() });
+      // One worker unless told otherwise: the other core stays free for the pages the browser asks for meanwhile, and
+      // a second worker's heap would cost ~100 MiB at 10,000 posts (issue 15's memory budget is 600 MiB).
+      const result = await build({ ...buildOptions, workers: buildOptions.workers ?? 1, writer: discardWriter() });
       builds++;
       const isStale = loadsBefore !== lazyLoads;
       if (isStale) return { result, state, isChanged: false, isStale };
