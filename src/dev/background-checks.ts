@@ -41,10 +41,12 @@ export function scheduleChecks(session: DevSession, options: BackgroundCheckOpti
   let running: Promise<void> | undefined;
   let isFirstDone = false;
   let waiters: (() => void)[] = [];
-  const firstReady = (async () => {
+  // From the first request on (the server listens and watches by then), the first check waits for the first page.
+  let firstReady: Promise<unknown> | undefined;
+  const waitForFirstPage = async () => {
     await options.hold;
     await Promise.race([options.firstPage, new Promise((resolve) => setTimeout(resolve, options.firstDelay ?? 3000).unref?.())]);
-  })();
+  };
 
   const settle = () => {
     if (pending || running || timer) return;
@@ -57,6 +59,7 @@ export function scheduleChecks(session: DevSession, options: BackgroundCheckOpti
     if (running || !pending) return;
     const changed = [...pending].sort();
     pending = undefined;
+    firstReady ??= waitForFirstPage();
     running = (async () => {
       await firstReady;
       try {

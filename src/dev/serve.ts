@@ -101,8 +101,8 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
   await listen(dev.server, port, host);
   const address = dev.server.address() as AddressInfo;
   const checks = isLazy ? scheduleChecks(session, { hold: holdBackground, firstPage, onBuild, onError: onRebuildError, broadcast: () => dev.broadcast() }) : undefined;
-  if (isLoaded) checks!.request([]);
   const loop = await watchSite(session, dev, { ...options, debounce, watcher }, first?.result.config ?? session.state.config, checks);
+  if (isLoaded) checks!.request([]);
 
   const hostForUrl = isWildcard ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   let isClosed = false;
