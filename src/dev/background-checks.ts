@@ -28,6 +28,8 @@ export interface BackgroundChecks {
   readonly isRunning: boolean;
   /** Whether the first check has ended. */
   readonly isFirstDone: boolean;
+  /** Drops the checks asked for and resolves when the running one (if any) has ended. */
+  stop(): Promise<void>;
 }
 
 /**
@@ -43,6 +45,9 @@ export function scheduleChecks(session: DevSession, options: BackgroundCheckOpti
   let waiters: (() => void)[] = [];
   // From the first request on (the server listens and watches by then), the first check waits for the first page.
   let firstReady: Promise<unknown> | undefined;
+  let isStopped = false;
+  let onStop = () => {};
+  const stopped = new Promise<void>((resolve) => (onStop = resolve));
   const waitForFirstPage = async () => {
     await options.hold;
     await Promise.race([options.firstPage, new Promise((resolve) => setTimeout(resolve, options.firstDelay ?? 3000).unref?.())]);
@@ -56,12 +61,14 @@ export function scheduleChecks(session: DevSession, options: BackgroundCheckOpti
   };
   const run = async () => {
     timer = undefined;
-    if (running || !pending) return;
+    if (running || !pending || isStopped) return;
     const changed = [...pending].sort();
     pending = undefined;
     firstReady ??= waitForFirstPage();
     running = (async () => {
-      await firstReady;
+      // A server closed before its first check began (held, or no page asked for yet) runs none.
+      await Promise.race([firstReady, stopped]);
+      if (isStopped) return;
       try {
         const event = await session.check();
         if (!event.isStale) {
@@ -99,6 +106,15 @@ export function scheduleChecks(session: DevSession, options: BackgroundCheckOpti
     },
     get isFirstDone() {
       return isFirstDone;
+    },
+    async stop() {
+      isStopped = true;
+      onStop();
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      pending = undefined;
+      await running;
+      settle();
     },
   };
 }

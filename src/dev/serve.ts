@@ -49,7 +49,7 @@ export interface ServeHandle {
   readonly isFirstBuildDone: boolean;
   /** Whether a background build is running (its worker threads would keep the process alive after close). */
   readonly isBuilding: boolean;
-  /** Stops watching and serving. */
+  /** Stops watching and serving; resolves once a background build that was running has ended. */
   close(): Promise<void>;
 }
 
@@ -125,14 +125,11 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
     async close() {
       if (isClosed) return;
       isClosed = true;
-      // A background build (tens of seconds on a large blog with an empty cache) is not waited for: Ctrl-C stops at once.
-      if (checks?.isRunning) {
-        void loop.close();
-        await dev.close();
-        return;
-      }
       await loop.close();
       await dev.close();
+      // A background build that runs is waited for (it may be writing the cache); the CLI does not wait for it: Ctrl-C
+      // exits at once while one runs (see isBuilding).
+      await checks?.stop();
       await session.flush();
     },
   };
