@@ -31,7 +31,7 @@ export interface PageRendererOptions {
   keys: PostKeys;
 }
 
-/** The output files of a site, each made when first asked for; the dev server's `files` while no build finished. */
+/** The output files of a site, each made when asked for: what the dev server serves (see lazy-site.ts). */
 export interface PageRenderer {
   /** Whether the build writes this output path. */
   has(file: string): boolean;

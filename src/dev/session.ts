@@ -8,14 +8,14 @@ import { memoryWriter, type Writer } from '../output/writer.js';
 import type { PageRenderer } from './lazy-render.js';
 import type { LazySite } from './lazy-site.js';
 
-/** The served files: a finished build's, or a site whose pages render when first asked for (see lazy-site.ts). */
+/** The served files: a site whose pages render when asked for (see lazy-site.ts), or a finished build's. */
 export type DevFiles = ReadonlyMap<string, Uint8Array> | PageRenderer;
 
 /** What the dev server serves: the last good build's files, and the current errors if the last build failed. */
 export interface DevState {
   /**
-   * Output path → bytes of the last successful build; before the first build ends, the pages of the site loaded
-   * without its markdown, each made when first asked for. Empty when neither exists yet.
+   * The pages of the site loaded without its markdown, each made when asked for (on demand); without it, output path
+   * → bytes of the last successful build. Empty when neither exists yet.
    */
   files: DevFiles;
   /** Config of the last successful build (its base path decides where the site is served). */
