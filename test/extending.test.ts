@@ -12,6 +12,7 @@ import { serve } from '../src/dev/serve.js';
 import { poolThreshold } from '../src/markdown/render-markdown.js';
 import { memoryWriter } from '../src/output/writer.js';
 import { buildFixture, cleanMemoryBuild, copyFixture, FIXED_NOW, outputDifferences } from './helpers/build-fixture.js';
+import { servedFiles } from './helpers/served-files.js';
 
 const repo = fileURLToPath(new URL('../', import.meta.url));
 const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'blogbuild-extending-'));
@@ -221,25 +222,25 @@ describe('serve and data files', () => {
     try {
       // serve answers before its first build ends; the files of a build are read here.
       await handle.idle();
-      const page = () => Buffer.from(handle.session.state.files.get('posts/first-walk/index.html') ?? new Uint8Array()).toString('utf8');
-      const waitFor = async (check: () => boolean, what: string) => {
+      const page = async () => Buffer.from((await servedFiles(handle.session.state.files)).get('posts/first-walk/index.html') ?? new Uint8Array()).toString('utf8');
+      const waitFor = async (check: () => Promise<boolean>, what: string) => {
         const deadline = Date.now() + 20_000;
-        while (!check()) {
+        while (!(await check())) {
           if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
       };
-      expect(page()).toContain('Writing since 2019');
+      expect(await page()).toContain('Writing since 2019');
       await fs.writeFile(path.join(root, 'data', 'site.json'), '{ "font": "Charter", "since": 2022 }\n');
-      await waitFor(() => page().includes('Writing since 2022'), 'the edited data/site.json');
+      await waitFor(async () => (await page()).includes('Writing since 2022'), 'the edited data/site.json');
       await fs.writeFile(path.join(root, 'data', 'nav.yaml'), '- label: Only\n  href: tags/\n');
-      await waitFor(() => page().includes('>Only</a>'), 'the edited data/nav.yaml');
+      await waitFor(async () => (await page()).includes('>Only</a>'), 'the edited data/nav.yaml');
       // The theme folder is watched too.
       const header = path.join(root, 'themes/paper/templates/partials/header.hbs');
       await fs.writeFile(header, (await fs.readFile(header, 'utf8')).replace('paper-header', 'paper-header edited-theme'));
-      await waitFor(() => page().includes('edited-theme'), 'the edited theme partial');
+      await waitFor(async () => (await page()).includes('edited-theme'), 'the edited theme partial');
       await handle.idle();
-      expect(outputDifferences(handle.session.state.files, await cleanMemoryBuild(root))).toEqual([]);
+      expect(outputDifferences(await servedFiles(handle.session.state.files), await cleanMemoryBuild(root))).toEqual([]);
     } finally {
       await handle.close();
     }

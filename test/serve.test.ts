@@ -12,6 +12,7 @@ import { PortInUseError, serve, type ServeHandle } from '../src/dev/serve.js';
 import { contentType, isAllowedHost, resolveRequest } from '../src/dev/server.js';
 import { createWatchLoop, isEditorTempFile, type WatcherLike } from '../src/dev/watch.js';
 import { cleanMemoryBuild, outputDifferences } from './helpers/build-fixture.js';
+import { servedFiles } from './helpers/served-files.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const fixture = path.join(repo, 'test/fixtures/sites/serve-basic');
@@ -242,7 +243,7 @@ describe('serve over HTTP', () => {
     const script = document.querySelector(`script[src="${clientPath}"]`);
     expect(script?.getAttribute('data-build')).toBe(h.session.state.buildId);
     // Served HTML is the built page plus the script tag, nothing else.
-    expect(home.body.replace(/<script src="\/__blogbuild\/client\.js"[^>]*><\/script>\n/, '')).toBe(text(h.session.state.files, 'index.html'));
+    expect(home.body.replace(/<script src="\/__blogbuild\/client\.js"[^>]*><\/script>\n/, '')).toBe(text(await servedFiles(h.session.state.files), 'index.html'));
 
     // The build output itself never has the script.
     const clean = await cleanMemoryBuild(tmp);
@@ -277,7 +278,7 @@ describe('serve over HTTP', () => {
   it('answers unknown paths with the site 404 page and status 404, and never leaves the output', async () => {
     const h = await start();
     const origin = `http://127.0.0.1:${h.port}`;
-    const notFound = text(h.session.state.files, '404.html');
+    const notFound = text(await servedFiles(h.session.state.files), '404.html');
     expect(notFound).toContain('<meta name="robots" content="noindex">');
     for (const p of ['/blog/posts/nope/', '/elsewhere/', '/blog/..%2f..%2f..%2fetc/passwd', '/blog/%2e%2e/%2e%2e/%2e%2e/etc/passwd', '/blog/%zz/']) {
       const res = await get(origin + p);
@@ -370,9 +371,9 @@ describe('serve recovers when the posts folder goes away and comes back', () => 
     await waitFor(() => h.session.state.errorText === undefined, () => `still failing: ${h.session.state.errorText}`);
     // Later edits are seen: the folder is watched again.
     await fs.appendFile(post('2024-01-10-first-loaf.md'), '\nA later edit.\n');
-    await waitFor(() => text(h.session.state.files, 'posts/first-loaf/index.html').includes('A later edit.'), () => 'edit not served');
+    await waitFor(async () => text(await servedFiles(h.session.state.files), 'posts/first-loaf/index.html').includes('A later edit.'), () => 'edit not served');
     await h.idle();
-    expect(outputDifferences(h.session.state.files, await cleanMemoryBuild(tmp))).toEqual([]);
+    expect(outputDifferences(await servedFiles(h.session.state.files), await cleanMemoryBuild(tmp))).toEqual([]);
   });
 });
 
@@ -510,7 +511,7 @@ describe('watch rebuilds equal a clean full build', () => {
   it.each(cases)('$name', async ({ setup, change, expectServed }) => {
     await setup?.();
     const h = await start();
-    const before = h.session.state.files;
+    const before = await servedFiles(h.session.state.files);
     expect(outputDifferences(before, await cleanMemoryBuild(tmp))).toEqual([]);
 
     await change();
@@ -518,12 +519,12 @@ describe('watch rebuilds equal a clean full build', () => {
     expect(outputDifferences(before, expected)).not.toEqual([]);
     let diff: string[] = [];
     await waitFor(
-      () => (diff = outputDifferences(h.session.state.files, expected)).length === 0,
+      async () => (diff = outputDifferences(await servedFiles(h.session.state.files), expected)).length === 0,
       () => `served output differs from a clean build: ${diff.join(', ')}`,
     );
     await h.idle();
-    expect(outputDifferences(h.session.state.files, await cleanMemoryBuild(tmp))).toEqual([]);
-    expectServed(h.session.state.files);
+    expect(outputDifferences(await servedFiles(h.session.state.files), await cleanMemoryBuild(tmp))).toEqual([]);
+    expectServed(await servedFiles(h.session.state.files));
     expect(h.session.state.errorText).toBeUndefined();
 
     // And over HTTP: the home page served is the clean build's plus the live-reload tag.
@@ -550,8 +551,8 @@ describe('watch rebuilds equal a clean full build', () => {
     await fs.writeFile(file, good.replace('The first loaf came out flat.', 'The first loaf came out fine.'));
     await waitFor(() => h.session.state.errorText === undefined, () => String(h.session.state.errorText));
     await h.idle();
-    expect(outputDifferences(h.session.state.files, await cleanMemoryBuild(tmp))).toEqual([]);
-    expect(text(h.session.state.files, 'posts/first-loaf/index.html')).toContain('came out fine');
+    expect(outputDifferences(await servedFiles(h.session.state.files), await cleanMemoryBuild(tmp))).toEqual([]);
+    expect(text(await servedFiles(h.session.state.files), 'posts/first-loaf/index.html')).toContain('came out fine');
   });
 
   it('serves the final content after a burst of atomic saves', async () => {
@@ -565,10 +566,10 @@ describe('watch rebuilds equal a clean full build', () => {
       await fs.writeFile(temp, original.replace('Steam is the secret', `Steam (take ${i}) is the secret`));
       await fs.rename(temp, file);
     }
-    await waitFor(() => text(h.session.state.files, 'posts/oven-spring/index.html').includes('take 5'), () => 'final save not served');
+    await waitFor(async () => text(await servedFiles(h.session.state.files), 'posts/oven-spring/index.html').includes('take 5'), () => 'final save not served');
     await h.idle();
     // How many rebuilds a burst gives depends on timing (the debounce itself is tested with fake timers above).
     expect(h.session.builds - builds).toBeGreaterThanOrEqual(1);
-    expect(outputDifferences(h.session.state.files, await cleanMemoryBuild(tmp))).toEqual([]);
+    expect(outputDifferences(await servedFiles(h.session.state.files), await cleanMemoryBuild(tmp))).toEqual([]);
   });
 });

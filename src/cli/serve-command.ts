@@ -55,11 +55,14 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
   if (flags.open) openBrowser(handle.url);
 
   await stopSignal();
-  const isBuilding = !handle.isFirstBuildDone;
+  // A build running in the background (tens of seconds on a large blog with an empty cache) is not waited for: Ctrl-C
+  // stops at once, and the cache it would have written is written by the next build.
+  if (handle.isBuilding) {
+    reporter.info('Stopped');
+    process.exit(0);
+  }
   await handle.close();
   reporter.info('Stopped');
-  // A first build still running in the background (worker threads) would keep the process alive until it ends.
-  if (isBuilding) process.exit(0);
   return 0;
 }
 

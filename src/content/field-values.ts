@@ -49,6 +49,8 @@ export function firstHeading(fm: FrontMatter): string | undefined {
   let fence: string | undefined;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
+    // Every pattern below opens with at most three spaces and then `, ~, # or =: other lines are skipped unparsed.
+    if (!opensWithMarker(line)) continue;
     const fenceMatch = /^\s{0,3}(`{3,}|~{3,})/.exec(line);
     if (fenceMatch) {
       if (!fence) fence = fenceMatch[1][0];
@@ -61,6 +63,15 @@ export function firstHeading(fm: FrontMatter): string | undefined {
     if (/^\s{0,3}=+\s*$/.test(line) && i > 0 && lines[i - 1].trim()) return stripInline(lines[i - 1].trim());
   }
   return undefined;
+}
+
+/** Whether one of a line's first four characters is `, ~, # or =. */
+function opensWithMarker(line: string): boolean {
+  for (let i = 0; i < 4 && i < line.length; i++) {
+    const code = line.charCodeAt(i);
+    if (code === 0x60 || code === 0x7e || code === 0x23 || code === 0x3d) return true;
+  }
+  return false;
 }
 
 function stripInline(text: string): string {

@@ -24,6 +24,11 @@ export interface LoadPostsOptions {
   timezone: string;
   /** Author for posts without one. */
   author: string;
+  /**
+   * Whether bodies are scanned for characters a page cannot hold (a warning): the dev server's first load leaves that
+   * to its background build, which reports it. @default true
+   */
+  shouldScanBodies?: boolean;
 }
 
 /**
@@ -43,10 +48,12 @@ export function loadPosts(sources: SourceFile[], options: LoadPostsOptions, memo
     if (memo) {
       seen!.add(source.path);
       const known = memo.get(source.path);
-      if (known && known.text === source.text && known.inputs === inputs) result = known.result;
+      // A post loaded without the body scan lacks its warnings: it is not one loaded with it.
+      const memoInputs = options.shouldScanBodies === false ? `${inputs}\0unscanned` : inputs;
+      if (known && known.text === source.text && known.inputs === memoInputs) result = known.result;
       else {
         result = loadPost(source, options);
-        memo.set(source.path, { text: source.text, inputs, result });
+        memo.set(source.path, { text: source.text, inputs: memoInputs, result });
       }
     } else if (postCache) {
       // With the persistent post cache (and no memo): a source whose stat and inputs are unchanged is not parsed.
@@ -55,7 +62,8 @@ export function loadPosts(sources: SourceFile[], options: LoadPostsOptions, memo
       else {
         try {
           result = loadPost(source, options);
-          if ('post' in result && result.diagnostics.length === 0) postCache.set(source.path, inputs, result.post);
+          // A post not scanned for unprintable characters may have a warning it does not show: not cached.
+          if ('post' in result && result.diagnostics.length === 0 && options.shouldScanBodies !== false) postCache.set(source.path, inputs, result.post);
         } catch (cause) {
           // A source the cache knew by its stat but must load again (other options) is read only now.
           result = { diagnostics: [error('FileUnreadable', { reason: (cause as Error).message }, { file: source.path }, cause)] };
@@ -96,7 +104,7 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
   const aliases = parseAliases(data.aliases);
   if ('problem' in aliases) fail('FrontMatterInvalid', 'aliases', { problem: 'aliases', reason: aliases.problem });
 
-  const warnings = unprintableWarnings(fm, source.path, { title, author: authors.join(' '), description, image, tags: typeof tags === 'string' ? undefined : tags.join(' ') }, at);
+  const warnings = unprintableWarnings(fm, source.path, { title, author: authors.join(' '), description, image, tags: typeof tags === 'string' ? undefined : tags.join(' ') }, at, options.shouldScanBodies !== false);
   if (diagnostics.length > 0 || !title || !date || !slug || typeof tags === 'string') return { diagnostics: [...diagnostics, ...warnings] };
   diagnostics.push(...warnings);
   const extra: Record<string, unknown> = {};
@@ -138,7 +146,7 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; 
  * the body. They are not errors: the pages and feeds drop such characters (see output/), so the build stays valid; the
  * warning says where they were, since a control character in a post is almost always a paste accident.
  */
-function unprintableWarnings(fm: FrontMatter, file: string, fields: Record<string, string | undefined>, at: (key: string) => Location): Diagnostic[] {
+function unprintableWarnings(fm: FrontMatter, file: string, fields: Record<string, string | undefined>, at: (key: string) => Location, shouldScanBody: boolean): Diagnostic[] {
   const warnings: Diagnostic[] = [];
   for (const [key, text] of Object.entries(fields)) {
     const found = text === undefined ? undefined : findUnprintable(text, false);
@@ -146,7 +154,7 @@ function unprintableWarnings(fm: FrontMatter, file: string, fields: Record<strin
       warnings.push(warning('CharacterInvalid', { codePoint: found.codePoint, key }, at(key)));
     }
   }
-  const found = findUnprintable(fm.body);
+  const found = shouldScanBody ? findUnprintable(fm.body) : undefined;
   if (found) {
     const pos = offsetToPosition(fm.body, found.index);
     warnings.push(warning('CharacterInvalid', { codePoint: found.codePoint }, { file, line: fm.bodyStartLine + pos.line - 1, column: pos.column }));

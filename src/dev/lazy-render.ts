@@ -5,7 +5,7 @@ import { readCoverImages } from '../markdown/post-images.js';
 import { renderMarkdown, type RenderMarkdownOptions } from '../markdown/render-markdown.js';
 import type { createViews } from '../render/context.js';
 import { renderRoutes } from '../render/render-pages.js';
-import type { FileRoute, Route } from '../render/routes.js';
+import type { FileRoute, PostKeys, Route } from '../render/routes.js';
 import type { Theme } from '../render/templates.js';
 import { feedItemBase, feedPosts, tagScope, type FeedOptions } from '../site/feed.js';
 import type { Post, RenderedPost, Site } from '../site/model.js';
@@ -22,12 +22,16 @@ export interface PageRendererOptions {
   itemsHtml: Map<RenderedPost, string>;
   feed: FeedOptions;
   data: Readonly<Record<string, unknown>>;
-  /** Each unrendered post of the site → the loaded post it stands for (with its body). */
-  sources: ReadonlyMap<RenderedPost, Post>;
+  /** Each unrendered post of the site → the loaded post it stands for (with its body); updated by `replaceBodies`. */
+  sources: Map<RenderedPost, Post>;
   markdown: RenderMarkdownOptions;
+  /** The markdown options' links between posts (by loaded post), updated by `replaceBodies`. */
+  postLinks: Map<Post, Record<string, string>>;
+  /** The routes' per-post keys and summaries, forgotten for a post whose body is replaced. */
+  keys: PostKeys;
 }
 
-/** The output files of a site, each made when first asked for; the dev server's `files` while no build finished. */
+/** The output files of a site, each made when asked for: what the dev server serves (see lazy-site.ts). */
 export interface PageRenderer {
   /** Whether the build writes this output path. */
   has(file: string): boolean;
@@ -35,9 +39,22 @@ export interface PageRenderer {
   get(file: string): Promise<Uint8Array>;
   /** The number of output files. */
   readonly size: number;
-  /** The files made so far, by output path. */
+  /** The files made last, by output path (the most recent {@link madeLimit}). */
   readonly made: ReadonlyMap<string, Uint8Array>;
+  /** Every output path, in route order. */
+  files(): string[];
+  /**
+   * Gives posts new bodies (their front matter unchanged, so the site model is too): they render again when a page
+   * shows them, and every page made so far is dropped; every other post's rendering is kept.
+   */
+  replaceBodies(replaced: ReadonlyMap<RenderedPost, Post>): void;
 }
+
+/**
+ * How many made files a renderer keeps: a browser asks for a page and its assets again on each reload, while the
+ * site may have thousands of pages, which need not stay in memory once sent.
+ */
+export const madeLimit = 200;
 
 /** A page that cannot be made: a post it shows or its template failed. */
 export class PageError extends Error {
@@ -58,6 +75,8 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer {
   const postsByPath = new Map(site.posts.map((post) => [postPath(post, config), post]));
   const feeds = feedFiles(site, options.feed);
   const rendering = new Map<RenderedPost, Promise<Diagnostic[]>>();
+  // Pages made before bodies were replaced are not kept, even if they were being made meanwhile.
+  let generation = 0;
   const made = new Map<string, Uint8Array>();
   const encoder = new TextEncoder();
 
@@ -98,9 +117,28 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer {
     async get(file) {
       const known = made.get(file);
       if (known) return known;
+      const at = generation;
       const bytes = await make(file);
+      if (at !== generation) return bytes;
       made.set(file, bytes);
+      if (made.size > madeLimit) made.delete(made.keys().next().value!);
       return bytes;
+    },
+    files: () => [...byFile.keys()],
+    replaceBodies(replaced) {
+      generation++;
+      made.clear();
+      for (const [shell, post] of replaced) {
+        const before = options.sources.get(shell)!;
+        options.sources.set(shell, post);
+        const urls = options.postLinks.get(before);
+        options.postLinks.delete(before);
+        if (urls) options.postLinks.set(post, urls);
+        rendering.delete(shell);
+        options.itemsHtml.delete(shell);
+        options.views.forget(shell);
+        options.keys.forget(shell);
+      }
     },
     get size() {
       return byFile.size;
@@ -136,9 +174,13 @@ async function renderInto(posts: readonly RenderedPost[], options: PageRendererO
   const sources = posts.map((post) => options.sources.get(post)!);
   const result = await renderMarkdown(sources, options.markdown);
   const bySource = new Map(result.posts.map((rendered) => [rendered.sourcePath, rendered]));
-  for (const post of posts) {
+  for (const [i, post] of posts.entries()) {
     const rendered = bySource.get(post.sourcePath);
-    if (!rendered) continue;
+    // A body replaced while it rendered: the render of the new one fills the post.
+    if (!rendered || options.sources.get(post) !== sources[i]) continue;
+    // A post rendered again (its body changed) may lose what the last rendering had.
+    delete post.excerptHtml;
+    delete post.headings;
     Object.defineProperty(post, 'html', Object.getOwnPropertyDescriptor(rendered, 'html')!);
     post.excerpt = rendered.excerpt;
     if (rendered.excerptHtml !== undefined) post.excerptHtml = rendered.excerptHtml;

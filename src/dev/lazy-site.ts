@@ -4,10 +4,11 @@ import { resetForConfig, type BuildState } from '../build-state.js';
 import { markdownCacheSalt } from '../cache/cache-salt.js';
 import { codeSalt } from '../cache/code-salt.js';
 import { markdownCache, resolveCacheDir } from '../cache/markdown-cache.js';
+import { postCache } from '../cache/post-cache.js';
 import { diskStore } from '../incremental/disk-store.js';
 import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/schema.js';
-import { discoverSources } from '../content/discover.js';
+import { discoverSources, type StoredPosts } from '../content/discover.js';
 import { loadData } from '../content/load-data.js';
 import { discoverPages } from '../content/load-pages.js';
 import { loadPosts } from '../content/load-posts.js';
@@ -18,7 +19,7 @@ import { recoverOutput } from '../output/commit.js';
 import { collectStaticFiles } from '../output/static-files.js';
 import { createViews } from '../render/context.js';
 import { registerHelpers } from '../render/helpers.js';
-import { fileRoutes, siteRoutes } from '../render/routes.js';
+import { fileRoutes, postKeys, siteRoutes } from '../render/routes.js';
 import { loadTemplates, type Theme } from '../render/templates.js';
 import { buildSite, checkDuplicateSlugs, selectPublished } from '../site/build-site.js';
 import type { Post, RenderedPost, Site } from '../site/model.js';
@@ -27,20 +28,25 @@ import { version } from '../version.js';
 import { createPageRenderer, type PageRenderer } from './lazy-render.js';
 
 /**
- * The site as the dev server first serves it: loaded from config, front matter and templates, with no post's
- * markdown rendered. Each page renders when asked for, its posts' markdown first (see lazy-render.ts).
+ * The site as the dev server serves it: loaded from config, front matter and templates, with no post's markdown
+ * rendered. Each page renders when asked for, its posts' markdown first (see lazy-render.ts).
  */
 export interface LazySite extends PageRenderer {
   config: ResolvedConfig;
   site: Site;
+  /** The published post (unrendered until a page shows it) loaded from a source file, by its absolute path. */
+  shellOf(sourcePath: string): RenderedPost | undefined;
+  /** The loaded post a published post stands for (with its body). */
+  postOf(shell: RenderedPost): Post;
 }
 
 const generator = `blogbuild ${version}`;
 
 /**
- * Loads what every page needs but the posts' bodies, through the same stages as `build` and into the same build
- * state, so the background build that follows reads and parses nothing again. Undefined (with the diagnostics)
- * when something is wrong before markdown: the full build then reports it as usual.
+ * Loads what every page needs but the posts' bodies, through the same stages as `build`. Undefined (with the
+ * diagnostics) when something is wrong before markdown: the background build reports it as usual. Warnings that
+ * scan whole bodies (unprintable characters) are left to the background build, which reports them; with the
+ * persistent cache, posts whose source stat it knows are taken from it (no file read, no front matter parsed).
  */
 export async function loadLazySite(options: Omit<BuildOptions, 'writer' | 'state'> & { root: string }, state: BuildState): Promise<{ lazy?: LazySite; diagnostics: Diagnostic[] }> {
   const { config, diagnostics } = await loadConfig(options.root, options);
@@ -48,10 +54,13 @@ export async function loadLazySite(options: Omit<BuildOptions, 'writer' | 'state
   resetForConfig(state, config);
   // As every build does first: an output folder a killed build left half replaced is finished (output/commit.ts).
   recoverOutput(config.outDir);
-  const { sources, diagnostics: sourceDiagnostics } = await discoverSources(config.postsDir, state.sources, undefined, config.root);
+  // Read only: the background build saves the caches with what it loaded and rendered.
+  const store = options.cache === false ? undefined : diskStore(resolveCacheDir(config.root, options.cacheDir), codeSalt(), state.storeFiles);
+  const known = store && readOnly(postCache(store, state.bodyDigests));
+  const { sources, diagnostics: sourceDiagnostics } = await discoverSources(config.postsDir, known ? undefined : state.sources, known, config.root);
   const pageSources = await discoverPages(config);
   const data = await loadData(config.dataDir);
-  const { posts, diagnostics: postDiagnostics } = loadPosts(sources, { timezone: config.timezone, author: config.author }, state.posts);
+  const { posts, diagnostics: postDiagnostics } = loadPosts(sources, { timezone: config.timezone, author: config.author, shouldScanBodies: false }, known ? undefined : state.posts, known);
   diagnostics.push(...sourceDiagnostics, ...pageSources.diagnostics, ...data.diagnostics, ...postDiagnostics, ...checkDuplicateSlugs(posts, config.root));
   const { published, drafts, scheduled } = selectPublished(posts, { drafts: config.drafts, future: config.future, now: options.now ?? new Date() });
   const postLinks = resolvePostLinks(posts, new Set(published), config, pageSources);
@@ -62,8 +71,7 @@ export async function loadLazySite(options: Omit<BuildOptions, 'writer' | 'state
   const theme: Theme = loaded.theme;
 
   const markdown = markdownOptionsOf(config);
-  // Read only: the background build saves the cache with everything it rendered.
-  const cache = options.cache === false ? undefined : markdownCache(diskStore(resolveCacheDir(config.root, options.cacheDir), codeSalt(), state.storeFiles), { salt: markdownCacheSalt(markdown, config.markdown.limits), digests: state.bodyDigests });
+  const cache = store && markdownCache(store, { salt: markdownCacheSalt(markdown, config.markdown.limits), digests: state.bodyDigests });
   const renderedPages = await renderPageMarkdown(pageSources.pages, { markdown, limits: config.markdown.limits, cache });
   const nav = siteNav(renderedPages.pages, config.nav, config.configFile, pageSources.drafts);
   diagnostics.push(...renderedPages.diagnostics, ...nav.diagnostics);
@@ -71,17 +79,28 @@ export async function loadLazySite(options: Omit<BuildOptions, 'writer' | 'state
 
   const shells = published.map(unrendered);
   const site = buildSite(shells, { drafts, scheduled }, { language: config.language, authors: config.authors, related: config.related, pages: renderedPages.pages.sort(comparePages), nav: nav.nav });
+  const staticFiles = await collectStaticFiles({ publicDir: config.publicDir, themePublicDir: config.themeDir && path.join(config.themeDir, 'public'), themeAssets: theme.assets, posts: site.posts, permalinks: config.permalinks, root: config.root });
+  const bodies = new Map(published.map((post, i) => [shells[i], post]));
+  const postLinkUrls = new Map(postLinks.links);
   const feed = { ...config, items: config.feed.items, generator };
   const itemsHtml = new Map<RenderedPost, string>();
   const views = createViews(site, config, generator, data.data);
+  const keys = postKeys(views, undefined);
   const routes = [
-    ...siteRoutes(site, config, views),
+    ...siteRoutes(site, config, views, undefined, keys),
     ...fileRoutes(site, config, { ...feed, itemsHtml }),
     ...(await collectStaticFiles({ publicDir: config.publicDir, themePublicDir: config.themeDir && path.join(config.themeDir, 'public'), themeAssets: theme.assets, posts: site.posts, permalinks: config.permalinks, root: config.root })),
   ];
-  const renderer = createPageRenderer({ site, config, theme, routes, views, itemsHtml, feed, data: data.data, sources: new Map(published.map((post, i) => [shells[i], post])),
-    markdown: { markdown, limits: config.markdown.limits, readingSpeed: config.readingSpeed, cache, images: { publicDir: config.publicDir, permalinks: config.permalinks }, postLinks: postLinks.links, workers: 0 } });
-  return { lazy: { config, site, ...renderer }, diagnostics };
+  const renderer = createPageRenderer({ site, config, theme, routes, views, keys, itemsHtml, feed, data: data.data, sources: bodies, postLinks: postLinkUrls,
+    markdown: { markdown, limits: config.markdown.limits, readingSpeed: config.readingSpeed, cache, images: { publicDir: config.publicDir, permalinks: config.permalinks }, postLinks: postLinkUrls, workers: 0 } });
+  const bySource = new Map(site.posts.map((post) => [post.sourcePath, post]));
+  const lazy: LazySite = { ...renderer, config, site, shellOf: (sourcePath) => bySource.get(sourcePath), postOf: (shell) => bodies.get(shell)! };
+  return { lazy, diagnostics };
+}
+
+/** The persistent post cache, read but never added to: the lazy load skips the body checks a cached post has passed. */
+function readOnly(posts: StoredPosts): StoredPosts {
+  return { isKnown: (file, stat) => posts.isKnown(file, stat), get: (file, inputs) => posts.get(file, inputs), set: () => {} };
 }
 
 /**

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { BuildOptions, BuildResult } from '../build.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { createDevServer, type DevServer } from './server.js';
+import { scheduleChecks, type BackgroundChecks } from './background-checks.js';
 import { createDevSession, type DevBuildEvent, type DevSession } from './session.js';
 import { createChokidarWatcher, createWatchLoop, fingerprintFiles, watchTargets, type WatcherLike, type WatchLoop } from './watch.js';
 
@@ -27,8 +28,8 @@ export interface ServeOptions extends Omit<BuildOptions, 'writer' | 'now' | 'roo
   /** Called when a rebuild throws (a bug: build errors are diagnostics, in onBuild); the last good site stays served. @default undefined (ignored) */
   onRebuildError?: (cause: unknown, changed: string[]) => void;
   /**
-   * Serve pages on demand while the first build runs in the background (see lazy-site.ts); false waits for the
-   * first build before answering. @default true
+   * Serve pages on demand (see lazy-site.ts), with a build in the background for diagnostics; false builds the whole
+   * site in memory before answering and after each change. @default true
    */
   onDemand?: boolean;
   /** @internal for tests: the background build starts once this resolves. @default undefined (at once) */
@@ -42,11 +43,13 @@ export interface ServeHandle {
   port: number;
   session: DevSession;
   watch: WatchLoop;
-  /** Resolves when no rebuild is pending or running (the first build included). */
+  /** Resolves when no rebuild or background build is pending or running (the first included). */
   idle(): Promise<void>;
-  /** Whether the first build has ended (until then, pages are made on demand). */
+  /** Whether the first build has ended (on demand: the first background build, for diagnostics). */
   readonly isFirstBuildDone: boolean;
-  /** Stops watching and serving. */
+  /** Whether a background build is running (its worker threads would keep the process alive after close). */
+  readonly isBuilding: boolean;
+  /** Stops watching and serving; resolves once a background build that was running has ended. */
   close(): Promise<void>;
 }
 
@@ -67,38 +70,39 @@ export class ListenError extends Error {
 }
 
 /**
- * Builds the blog in memory, serves it, and rebuilds on every change. Each rebuild redoes only what changed (see
- * `createBuildState`) and writes what a full build would, so what is served always equals a clean build of the
- * files on disk; a failed rebuild keeps the last good site served and shows its errors in the terminal (via
- * onBuild) and in the browser. Rejects with PortInUseError or ListenError.
+ * Serves the blog. By default pages are made on demand, for good: the site is loaded without any post's markdown
+ * (lazy-site.ts) and each page renders when asked for, so a page served always equals what `build` writes for the
+ * files on disk. A save is taken in at once (a post's new body, else the site loaded again) and a build runs in the
+ * background for its diagnostics (background-checks.ts), shown in the terminal (via onBuild) and the browser. With
+ * `onDemand: false` or an injected `build`, every change runs an in-memory build that keeps what it can for the next
+ * (see `createBuildState`), and a failed rebuild keeps the last good site served. Rejects with PortInUseError or
+ * ListenError.
  */
 export async function serve(options: ServeOptions): Promise<ServeHandle> {
   // The session's build options are the rest: the server's and watcher's options stay here.
   const { port = 4000, host = '127.0.0.1', debounce, watcher, onBuild, onRebuildError, onDemand = true, holdBackground, ...rest } = options;
   const build = options.build ?? (await import('../build.js')).build;
   const session = createDevSession({ ...rest, build });
-  // On demand, pages answer once the site is loaded; the first build (every post, in workers) follows. A load with
-  // errors serves nothing: the first build then runs before the server answers and reports them.
-  const isLazy = onDemand && !options.build && (await session.startLazy());
-  const firstBuild = scheduleFirstBuild(session, { isLazy, hold: holdBackground, onBuild });
-  const first = isLazy ? undefined : await firstBuild.run();
+  const isLazy = onDemand && !options.build;
+  // A site whose load has errors serves nothing: a build then runs before the server answers and reports them.
+  const isLoaded = isLazy && (await session.startLazy());
+  let onAnswer = () => {};
+  const firstPage = new Promise<void>((resolve) => (onAnswer = resolve));
+  const first = isLoaded ? undefined : isLazy ? await session.check() : await session.rebuild();
+  if (first) onBuild?.(first, []);
 
   // Wildcard addresses answer on every interface: the machine's own name is one a user may type.
   const isWildcard = host === '0.0.0.0' || host === '::';
-  const dev = createDevServer({ getState: () => session.state, hostNames: isWildcard ? [hostname()] : [host], onAnswer: firstBuild.onAnswer,
+  const dev = createDevServer({ getState: () => session.state, hostNames: isWildcard ? [hostname()] : [host], onAnswer: () => onAnswer(),
     onPageError: (diagnostics) => {
       session.showErrors(diagnostics);
       dev.broadcast();
     } });
   await listen(dev.server, port, host);
   const address = dev.server.address() as AddressInfo;
-  const background = first ?? firstBuild.run().then((event) => {
-    if (event.isChanged || event.state.errorText) dev.broadcast();
-    return event;
-  }, (cause: unknown) => void onRebuildError?.(cause, []));
-  let isBackgroundDone = false;
-  void Promise.resolve(background).finally(() => (isBackgroundDone = true));
-  const loop = await watchSite(session, dev, { ...options, debounce, watcher }, first?.result.config ?? session.state.config, Promise.resolve(background), () => isBackgroundDone);
+  const checks = isLazy ? scheduleChecks(session, { hold: holdBackground, firstPage, onBuild, onError: onRebuildError, broadcast: () => dev.broadcast() }) : undefined;
+  const loop = await watchSite(session, dev, { ...options, debounce, watcher }, first?.result.config ?? session.state.config, checks);
+  if (isLoaded) checks!.request([]);
 
   const hostForUrl = isWildcard ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   let isClosed = false;
@@ -108,52 +112,31 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
     session,
     watch: loop,
     get isFirstBuildDone() {
-      return isBackgroundDone;
+      return !checks || first !== undefined || checks.isFirstDone;
+    },
+    get isBuilding() {
+      return checks?.isRunning ?? false;
     },
     idle: async () => {
-      await background;
+      await loop.idle();
+      await checks?.idle();
       await loop.idle();
     },
     async close() {
       if (isClosed) return;
       isClosed = true;
-      // A first build still running (tens of seconds on a large blog) is not waited for: Ctrl-C stops at once.
-      if (!isBackgroundDone) {
-        void loop.close();
-        await dev.close();
-        return;
-      }
       await loop.close();
       await dev.close();
+      // A background build that runs is waited for (it may be writing the cache); the CLI does not wait for it: Ctrl-C
+      // exits at once while one runs (see isBuilding).
+      await checks?.stop();
       await session.flush();
     },
   };
 }
 
-/**
- * The first build. With a site served on demand it waits for the first page a browser asks for (or half a second):
- * on a 2-core machine its workers would otherwise take the cores that page renders on.
- */
-function scheduleFirstBuild(session: DevSession, options: { isLazy: boolean; hold?: Promise<unknown>; onBuild?: ServeOptions['onBuild'] }): { run(): Promise<DevBuildEvent>; onAnswer(): void } {
-  let onAnswer = () => {};
-  const firstPageServed = new Promise<void>((resolve) => {
-    onAnswer = resolve;
-    setTimeout(resolve, 500).unref?.();
-  });
-  return {
-    async run() {
-      await options.hold;
-      if (options.isLazy) await firstPageServed;
-      const first = await session.rebuild();
-      options.onBuild?.(first, []);
-      return first;
-    },
-    onAnswer: () => onAnswer(),
-  };
-}
-
-/** Watches the blog's files and rebuilds on changes (after the first build), following a config that moves folders. */
-async function watchSite(session: DevSession, dev: DevServer, options: ServeOptions, config: ResolvedConfig | undefined, firstBuild: Promise<unknown>, isFirstBuildDone: () => boolean): Promise<WatchLoop> {
+/** Watches the blog's files and takes in each change, following a config that moves folders. */
+async function watchSite(session: DevSession, dev: DevServer, options: ServeOptions, config: ResolvedConfig | undefined, checks: BackgroundChecks | undefined): Promise<WatchLoop> {
   const injected = options.watcher;
   let targets = config ? watchTargets(config, options.config) : [options.root];
   let watcher: WatcherLike;
@@ -163,28 +146,34 @@ async function watchSite(session: DevSession, dev: DevServer, options: ServeOpti
     await dev.close();
     throw cause;
   }
+  const follow = (next: ResolvedConfig | undefined) => {
+    // A config change may move the posts, templates or public folder: watch the new places.
+    const nextTargets = next ? watchTargets(next, options.config) : targets;
+    const added = nextTargets.filter((target) => !targets.includes(target));
+    const removed = targets.filter((target) => !nextTargets.includes(target));
+    if (added.length > 0) watcher.add(added);
+    if (removed.length > 0) watcher.unwatch(removed);
+    targets = nextTargets;
+  };
   return createWatchLoop({
     watcher,
     delay: options.debounce,
     // Only with the real watcher: an injected one (tests) drives rebuilds by its events alone.
-    fingerprint: injected ? undefined : () => fingerprintFiles(targets),
+    fingerprint: injected ? undefined : (changed) => fingerprintFiles(changed.length > 0 && changed.length <= 50 ? changed : targets),
     targets: () => targets,
     rebuild: async (changed) => {
-      // While the first build runs, a change shows at once: the site is loaded again and served on demand.
-      if (!isFirstBuildDone()) {
-        await session.startLazy();
-        dev.broadcast();
+      if (checks) {
+        // On demand: the change is served at once (the open pages reload and ask for their page again); the background
+        // build that reports its diagnostics follows.
+        const isServed = (await session.update(changed).catch(() => false)) || (await session.startLazy().catch((cause: unknown) => void options.onRebuildError?.(cause, changed)));
+        if (isServed !== undefined) dev.broadcast();
+        follow(session.state.config);
+        checks.request(changed);
+        return;
       }
-      await firstBuild;
       const event = await session.rebuild().catch((cause: unknown) => void options.onRebuildError?.(cause, changed));
       if (!event) return;
-      // A config change may move the posts, templates or public folder: watch the new places.
-      const next = event.result.config ? watchTargets(event.result.config, options.config) : targets;
-      const added = next.filter((target) => !targets.includes(target));
-      const removed = targets.filter((target) => !next.includes(target));
-      if (added.length > 0) watcher.add(added);
-      if (removed.length > 0) watcher.unwatch(removed);
-      targets = next;
+      follow(event.result.config);
       options.onBuild?.(event, changed);
       dev.broadcast();
     },

@@ -4,17 +4,18 @@ import { createBuildState, flushBuildState } from '../build-state.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import type { Diagnostic } from '../diagnostics/error.js';
 import { formatDiagnostic } from '../diagnostics/format.js';
-import { memoryWriter } from '../output/writer.js';
+import { memoryWriter, type Writer } from '../output/writer.js';
 import type { PageRenderer } from './lazy-render.js';
+import type { LazySite } from './lazy-site.js';
 
-/** The served files: a finished build's, or a site whose pages render when first asked for (see lazy-site.ts). */
+/** The served files: a site whose pages render when asked for (see lazy-site.ts), or a finished build's. */
 export type DevFiles = ReadonlyMap<string, Uint8Array> | PageRenderer;
 
 /** What the dev server serves: the last good build's files, and the current errors if the last build failed. */
 export interface DevState {
   /**
-   * Output path → bytes of the last successful build; before the first build ends, the pages of the site loaded
-   * without its markdown, each made when first asked for. Empty when neither exists yet.
+   * The pages of the site loaded without its markdown, each made when asked for (on demand); without it, output path
+   * → bytes of the last successful build. Empty when neither exists yet.
    */
   files: DevFiles;
   /** Config of the last successful build (its base path decides where the site is served). */
@@ -58,6 +59,19 @@ export interface DevSession {
    * are asked for, until the first build ends. False when that load found errors: only a build can serve then.
    */
   startLazy(): Promise<boolean>;
+  /**
+   * Takes in changed files without loading the site again, when that is enough: posts whose front matter is
+   * unchanged get their new bodies (see {@link LazySite.withBodies}). False when the site must be loaded again
+   * (`startLazy`): another file changed, a post's front matter did, or no site is served on demand.
+   */
+  update(changed: readonly string[]): Promise<boolean>;
+  /**
+   * A build of the files as they are, for its diagnostics alone (the served pages are made on demand): its files
+   * are dropped as they are made, and it keeps nothing in memory (the persistent cache keeps what it rendered).
+   * The overlay shows its errors; `isChanged` says whether they changed. A check that a later change overtook
+   * shows nothing and is not passed to listeners (`isStale`).
+   */
+  check(): Promise<DevBuildEvent & { isStale: boolean }>;
   /** Shows a page's errors (a post on it failed to render) in the browser's overlay, until the next build. */
   showErrors(diagnostics: readonly Diagnostic[]): void;
   /** Calls `listener` after every build. Returns an unsubscribe function. */
@@ -73,6 +87,9 @@ export function createDevSession(options: DevSessionOptions): DevSession {
   let builds = 0;
   let changes = 0;
   let lazyLoads = 0;
+  // The site served on demand, and whether the files changed since it was loaded in a way it could not take in.
+  let lazySite: LazySite | undefined;
+  let isLazyStale = false;
   const buildState = createBuildState();
   const listeners = new Set<(event: DevBuildEvent) => void>();
 
@@ -109,11 +126,37 @@ export function createDevSession(options: DevSessionOptions): DevSession {
       if (!lazy) {
         // Loaded again after a change, with errors: the last site stays served, with the errors in the overlay.
         if (isReload) state = { ...state, errorText: formatErrors(diagnostics, cwd ?? options.root) };
+        isLazyStale = true;
         return false;
       }
+      lazySite = lazy;
+      isLazyStale = false;
       // Open pages reload when a site was served before (a change while the first build runs).
       state = { files: lazy, config: lazy.config, buildId: isReload ? String(++changes) : state.buildId };
       return true;
+    },
+    async update(changed) {
+      if (!lazySite || isLazyStale || state.files !== lazySite) return false;
+      const { updateBodies } = await import('./lazy-update.js');
+      if (!updateBodies(lazySite, changed)) return false;
+      lazyLoads++;
+      state = { files: lazySite, config: lazySite.config, buildId: String(++changes) };
+      return true;
+    },
+    async check() {
+      const loadsBefore = lazyLoads;
+      // One worker unless told otherwise: the other core stays free for the pages the browser asks for meanwhile, and
+      // a second worker's heap would cost ~100 MiB at 10,000 posts (issue 15's memory budget is 600 MiB).
+      const result = await build({ ...buildOptions, workers: buildOptions.workers ?? 1, writer: discardWriter() });
+      builds++;
+      const isStale = loadsBefore !== lazyLoads;
+      if (isStale) return { result, state, isChanged: false, isStale };
+      const errorText = result.ok ? undefined : formatErrors(result.diagnostics, cwd ?? options.root);
+      const isChanged = errorText !== state.errorText;
+      state = { ...state, errorText };
+      const event = { result, state, isChanged };
+      for (const listener of listeners) listener(event);
+      return { ...event, isStale };
     },
     showErrors(diagnostics) {
       state = { ...state, errorText: formatErrors(diagnostics, cwd ?? options.root) };
@@ -123,6 +166,18 @@ export function createDevSession(options: DevSessionOptions): DevSession {
       return () => listeners.delete(listener);
     },
     flush: () => flushBuildState(buildState),
+  };
+}
+
+/** A writer that makes each file (a page's render errors are found as it is made) and keeps none. */
+function discardWriter(): Writer {
+  return {
+    async writeAll(files) {
+      for (const file of files) if (file.source === undefined && file.render) file.render();
+      return { written: files.length, unchanged: 0 };
+    },
+    commit: async () => {},
+    abort: async () => {},
   };
 }
 

@@ -25,9 +25,11 @@ export interface WatchLoopOptions {
    * A digest of the watched files (paths, sizes, mtimes). When given, it is taken before each rebuild and again
    * a moment after; if they differ and no event came, another rebuild runs. chokidar drops events in fast
    * atomic-save bursts (its 5 ms throttle, and re-watching a file whose inode a rename replaced), and this
-   * makes sure the last rebuild still sees the files as they end up.
+   * makes sure the last rebuild still sees the files as they end up. It is given the paths that changed: the files
+   * a burst drops events of are those being saved, and a digest of them alone does not stat a large blog's every file
+   * before each save is served.
    */
-  fingerprint?: () => Promise<string>;
+  fingerprint?: (changed: string[]) => Promise<string>;
   /**
    * The watched folders and files. A watcher drops a folder that is deleted or renamed and never sees it come back,
    * so after each rebuild (and every `pollInterval` ms while one is missing) each is stat'ed: one that appears again,
@@ -142,14 +144,14 @@ async function rebuildAndLook(changed: string[], options: WatchLoopOptions, loop
   const { fingerprint } = options;
   const delay = options.delay ?? 30;
   // Fingerprints only decide whether to look again; one that fails (a file vanished mid-walk) means "do not".
-  const before = fingerprint ? await fingerprint().catch(() => undefined) : undefined;
+  const before = fingerprint ? await fingerprint(changed).catch(() => undefined) : undefined;
   // `rebuild` reports its own failures (serve's onRebuildError); one that throws anyway must not stop the watching.
   await options.rebuild(changed).catch(() => undefined);
   if (!fingerprint || before === undefined || loop.isClosed()) return;
   do {
     await new Promise((resolve) => setTimeout(resolve, delay));
     // As above: a failed fingerprint means no extra rebuild; the next file event brings one.
-    const after = await fingerprint().catch(() => undefined);
+    const after = await fingerprint(changed).catch(() => undefined);
     if (after !== undefined && after !== before && loop.isQuiet() && !loop.isClosed()) loop.onChangedSince();
   } while (Date.now() < loop.settleUntil() && loop.isQuiet() && !loop.isClosed());
 }

@@ -128,7 +128,9 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
     pages: page.pagePaths.map((p, i) => ({ number: i + 1, url: siteUrl(config, p), isCurrent: i + 1 === page.page })),
   });
 
-  return { post, postTags, postAuthors, authorView: (author: Author) => authorViews.get(author)!, hasAuthorPages, tagView: (tag: Tag) => tagViews.get(tag.slug)!, tagViews, common, pagination };
+  // A post rendered again (the dev server took in its new body) has its excerpt's links resolved again.
+  const forget = (p: RenderedPost) => void excerpts.delete(p);
+  return { post, postTags, postAuthors, forget, authorView: (author: Author) => authorViews.get(author)!, hasAuthorPages, tagView: (tag: Tag) => tagViews.get(tag.slug)!, tagViews, common, pagination };
 }
 
 /** A resolved cover image link as an absolute URL: a page's link without the base path is a site path. */

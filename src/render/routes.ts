@@ -103,8 +103,8 @@ const producers: ((context: RouteContext) => Route[])[] = [postRoutes, homeRoute
  * Every HTML page of the site as a route. `htmlKeys` names rendered posts' HTML (equal names, equal HTML: the
  * markdown cache's keys, or hashes from earlier builds); a post without one has its HTML hashed once.
  */
-export function siteRoutes(site: Site, config: ResolvedConfig, views: Views, htmlKeys?: WeakMap<RenderedPost, string>): Route[] {
-  const context = { site, config, views, keys: postKeys(views, htmlKeys) };
+export function siteRoutes(site: Site, config: ResolvedConfig, views: Views, htmlKeys?: WeakMap<RenderedPost, string>, keys = postKeys(views, htmlKeys)): Route[] {
+  const context = { site, config, views, keys };
   return producers.flatMap((produce) => produce(context));
 }
 
@@ -220,27 +220,32 @@ function notFoundRoutes({ views }: RouteContext): Route[] {
 }
 
 /** Per-post parts of page keys and views, each made once a build: a post appears on many pages. */
-interface PostKeys {
+export interface PostKeys {
   htmlKey(post: RenderedPost): string;
   tagKey(post: RenderedPost): string;
   summary(post: RenderedPost): ReturnType<Views['post']>;
   summaryKey(post: RenderedPost): string;
+  /** Drops what was made for a post whose body was rendered again (the dev server, see dev/lazy-site.ts). */
+  forget(post: RenderedPost): void;
 }
 
-function postKeys(views: Views, htmlKeys: WeakMap<RenderedPost, string> | undefined): PostKeys {
+/** The per-post parts of the routes of one site; pass the same to {@link siteRoutes} to forget posts later. */
+export function postKeys(views: Views, htmlKeys: WeakMap<RenderedPost, string> | undefined): PostKeys {
   const once = <K extends object, V>(make: (item: K) => V) => {
     const made = new Map<K, V>();
-    return (item: K) => {
+    return Object.assign((item: K) => {
       let value = made.get(item);
       if (value === undefined) made.set(item, (value = make(item)));
       return value;
-    };
+    }, { forget: (item: K) => made.delete(item) });
   };
   const sha1 = (text: string) => `sha1:${createHash('sha1').update(text).digest('hex')}`;
   // What a post's views take from other posts: its tags' views (name spelling, count); each view is shared by
   // every post with the tag, so it is made into JSON once.
   const tagViewKey = once((view: TagView) => JSON.stringify(view));
   const summary = once((post: RenderedPost) => views.post(post, false));
+  const tagKey = once((post: RenderedPost) => `[${views.postTags(post).map(tagViewKey).join(',')}]${JSON.stringify(views.postAuthors(post))}`);
+  const summaryKey = once((post: RenderedPost) => sha1(JSON.stringify(summary(post))));
   return {
     htmlKey(post) {
       let key = htmlKeys?.get(post);
@@ -251,10 +256,16 @@ function postKeys(views: Views, htmlKeys: WeakMap<RenderedPost, string> | undefi
       return key;
     },
     // Its authors' views too: whether they link to author pages depends on the other posts.
-    tagKey: once((post: RenderedPost) => `[${views.postTags(post).map(tagViewKey).join(',')}]${JSON.stringify(views.postAuthors(post))}`),
+    tagKey,
     summary,
     // A list page's key hashes each listed post by the hash of its summary, computed once per post: the same
     // summary appears on a home page and on each of its tags' pages.
-    summaryKey: once((post: RenderedPost) => sha1(JSON.stringify(summary(post)))),
+    summaryKey,
+    forget(post) {
+      htmlKeys?.delete(post);
+      tagKey.forget(post);
+      summary.forget(post);
+      summaryKey.forget(post);
+    },
   };
 }
