@@ -53,9 +53,11 @@ export interface FileRoute {
  * has the feed items' absolute HTML (see renderFeedItemsHtml).
  */
 export function fileRoutes(site: Site, config: ResolvedConfig, feed: FeedOptions & { itemsHtml: ReadonlyMap<RenderedPost, string> }, sitemapMaxUrls?: number): FileRoute[] {
-  const dated = { ...feed, timezone: config.timezone, author: authorName(config.authors, config.author) };
+  // Each post's RSS item and Atom entry are made once, then reused by every feed (site and tags) that lists it.
+  const rss = { ...feed, rssItems: new Map<RenderedPost, string>() };
+  const dated = { ...feed, timezone: config.timezone, author: authorName(config.authors, config.author), atomEntries: new Map<RenderedPost, string>() };
   return [
-    { path: 'rss.xml', kind: 'feed', contents: () => renderFeed(site, feed) },
+    { path: 'rss.xml', kind: 'feed', contents: () => renderFeed(site, rss) },
     { path: 'atom.xml', kind: 'feed', contents: () => renderAtom(site, dated) },
     { path: 'feed.json', kind: 'feed', contents: () => renderJsonFeed(site, dated) },
     ...site.tags.flatMap((tag): FileRoute[] => {
@@ -63,7 +65,7 @@ export function fileRoutes(site: Site, config: ResolvedConfig, feed: FeedOptions
       // Output paths are decoded, as pages' are (see outputPath), so a non-ASCII slug is a real folder name.
       const folder = decodeURIComponent(scope.pagePath);
       return [
-        { path: `${folder}rss.xml`, kind: 'feed', contents: () => renderFeed(site, feed, scope) },
+        { path: `${folder}rss.xml`, kind: 'feed', contents: () => renderFeed(site, rss, scope) },
         { path: `${folder}atom.xml`, kind: 'feed', contents: () => renderAtom(site, dated, scope) },
       ];
     }),

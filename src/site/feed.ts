@@ -84,6 +84,19 @@ export function feedUpdated(items: readonly RenderedPost[]): Date | undefined {
   }, undefined);
 }
 
+/**
+ * A post's item in a feed, made once per build with `made` (when given): an item does not depend on the feed it is
+ * in, and a post is in the site's feed and up to one feed per tag (each escapes its whole HTML).
+ */
+export function itemOnce(made: Map<RenderedPost, string> | undefined, post: RenderedPost, make: () => string): string {
+  let item = made?.get(post);
+  if (item === undefined) {
+    item = make();
+    made?.set(post, item);
+  }
+  return item;
+}
+
 /** A feed item's absolute HTML, from {@link renderFeedItemsHtml}. */
 export function feedItemHtml(post: RenderedPost, itemsHtml: ReadonlyMap<RenderedPost, string>): string {
   const html = itemsHtml.get(post);
@@ -150,7 +163,7 @@ export function feedItemBase(options: UrlConfig, post: Parameters<typeof postPat
  */
 export function renderFeed(
   site: Site,
-  options: FeedOptions & { itemsHtml: ReadonlyMap<RenderedPost, string> },
+  options: FeedOptions & { itemsHtml: ReadonlyMap<RenderedPost, string>; rssItems?: Map<RenderedPost, string> },
   scope: FeedScope = siteScope(site, options),
 ): string {
   const items = feedPosts(scope.posts, options);
@@ -168,7 +181,7 @@ export function renderFeed(
     ...(lastBuild ? [`    <lastBuildDate>${lastBuild.toUTCString()}</lastBuildDate>`] : []),
     ...(options.generator ? [`    <generator>${escapeXml(options.generator)}</generator>`] : []),
     `    <atom:link href="${escapeXml(self)}" rel="self" type="application/rss+xml"/>`,
-    ...items.map((post) => renderItem(post, site, options)),
+    ...items.map((post) => itemOnce(options.rssItems, post, () => renderItem(post, site, options))),
     '  </channel>',
     '</rss>',
     '',
