@@ -12,12 +12,9 @@ import type { Store } from './store.js';
  * interface, in its own module) and never sees the store; `build()` hands it one of these.
  */
 
-/** Validated JSON configs by a key of their text and --url (config/load.ts). */
+/** Validated JSON configs by a key of their text and --url (config/validate-config.ts). */
 export function storedConfigs(store: Store): ValidatedConfigs {
-  return {
-    get: (key) => store.get('config', key),
-    set: (key, settings) => store.set('config', key, settings),
-  };
+  return { memo: (key, validate) => memo(store, 'config', key, validate) };
 }
 
 /**
