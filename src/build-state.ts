@@ -1,6 +1,5 @@
 import { bodyDigests, type BodyDigests } from './cache/body-digest.js';
 import type { SourceMemo } from './content/discover.js';
-import type { Diagnostic } from './diagnostics/error.js';
 import type { MarkdownTooComplexError } from './markdown/markdown-limits.js';
 import type { MarkdownResult } from './markdown/render-job.js';
 import type { MarkdownMemos, RenderedMemo } from './markdown/render-markdown.js';
@@ -9,7 +8,7 @@ import type { PageMemo } from './render/render-pages.js';
 import type { Theme } from './render/templates.js';
 import type { StoreFiles } from './incremental/disk-store.js';
 import { memoryStore, type Store } from './incremental/store.js';
-import type { Post, RenderedPost } from './site/model.js';
+import type { RenderedPost } from './site/model.js';
 
 export type { SourceMemo, PostMemo };
 

@@ -6,7 +6,6 @@ import type { MarkdownResult } from '../markdown/render-job.js';
 import type { StoredMarkdown } from '../markdown/render-markdown.js';
 import type { ImageRecord } from '../markdown/image-files.js';
 import type { FilteredTag } from '../markdown/remark-tagfilter.js';
-import type { Post } from '../site/model.js';
 import type { BodyDigests } from './body-digest.js';
 import { defineLazyText, lazyTextOf, type LazyText } from '../content/lazy-text.js';
 
