@@ -25,16 +25,13 @@ export interface SourceStat {
 }
 
 /**
- * Posts loaded by earlier builds (the build hands in the persistent post cache), by source path: the content
- * stages ask by path, stat and loading inputs, and never see a store.
+ * Which sources an earlier build loaded a post from, as they are now (the build hands in the persistent post cache,
+ * see StoredPosts in load-posts.ts): such a source's text is read only if asked for. The content stages never see
+ * a store.
  */
-export interface StoredPosts {
-  /** Records the stat of a source seen by this build; true when a post is kept for exactly this stat. */
-  isKnown(file: string, stat: SourceStat): boolean;
-  /** The kept post of a source whose stat was recorded by {@link isKnown}, loaded under `inputs`. */
-  get(file: string, inputs: string): Post | undefined;
-  /** Records a post loaded by this build (from the text read after the stat given to {@link isKnown}). */
-  set(file: string, inputs: string, post: Post): void;
+export interface KnownSources {
+  /** Records the stat of a source seen by this build; true when a post is kept for the source as it is now. */
+  isKnown(source: Omit<SourceFile, 'text'>, stat: SourceStat): boolean;
 }
 
 /** A markdown file found under the posts folder. */
@@ -65,7 +62,7 @@ export interface SourceFile {
 export async function discoverSources(
   postsDir: string,
   memo?: Map<string, SourceMemo>,
-  postCache?: StoredPosts,
+  postCache?: KnownSources,
   /** The blog's folder: symbolic links to files inside it are followed, others reported. @default postsDir's parent */
   root = path.dirname(postsDir),
 ): Promise<{ sources: SourceFile[]; diagnostics: Diagnostic[]; /** Sources neither the memo nor the post cache knew: new or changed files. */ fresh: number }> {
@@ -123,7 +120,7 @@ export async function discoverSources(
  * Reads one source (see discoverSources): a file the post cache knows by its stat is not read (its `text` is read if
  * asked for), one the memo knows comes from the memo, others are read as bytes. `isFresh`: neither knew it.
  */
-function readSource(found: Omit<SourceFile, 'text'>, memo: Map<string, SourceMemo> | undefined, postCache: StoredPosts | undefined): { source: SourceFile; isFresh: boolean } | { diagnostic: Diagnostic } {
+function readSource(found: Omit<SourceFile, 'text'>, memo: Map<string, SourceMemo> | undefined, postCache: KnownSources | undefined): { source: SourceFile; isFresh: boolean } | { diagnostic: Diagnostic } {
   const { path: file, relPath, bundleDir, assets } = found;
   let text: string | undefined;
   let bytes: Uint8Array | undefined;
@@ -131,7 +128,7 @@ function readSource(found: Omit<SourceFile, 'text'>, memo: Map<string, SourceMem
   try {
     if (postCache) {
       const stat = fsSync.statSync(file);
-      if (postCache.isKnown(file, stat)) {
+      if (postCache.isKnown(found, stat)) {
         let lazy: string | undefined;
         return {
           isFresh: false,
