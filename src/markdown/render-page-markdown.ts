@@ -31,18 +31,20 @@ export async function renderPageMarkdown(pages: Page[], options: RenderPageMarkd
   for (const page of pages) {
     const memoKey = `${page.dropsTitleHeading ? 1 : 0}${page.body}`;
     const cacheKey = options.cache?.key(createHash('sha1').update(page.body).digest('hex'), page.dropsTitleHeading);
-    let result = options.memo?.get(memoKey);
-    if (result && cacheKey !== undefined) options.cache!.keep(cacheKey, result);
-    result ??= cacheKey === undefined ? undefined : options.cache!.get(cacheKey);
-    if (!result) {
-      try {
-        processor ??= await (await import('./processor.js')).createMarkdownProcessor(options.markdown);
-        result = await renderWithinBudget(processor, page, options);
-        if (cacheKey !== undefined) options.cache!.set(cacheKey, result);
-      } catch (cause) {
-        diagnostics.push(markdownError(page, cause, 'page'));
-        continue;
-      }
+    const remembered = options.memo?.get(memoKey);
+    const render = async () => {
+      processor ??= await (await import('./processor.js')).createMarkdownProcessor(options.markdown);
+      return renderWithinBudget(processor, page, options);
+    };
+    let result: MarkdownResult;
+    try {
+      // A result this process holds is passed to the cache as rendered, so that it is kept.
+      if (remembered && cacheKey !== undefined) void options.cache!.memo(cacheKey, () => remembered);
+      // (render() gives a result or throws: never undefined.)
+      result = remembered ?? ((await (cacheKey === undefined ? render() : options.cache!.memo(cacheKey, render))) as MarkdownResult);
+    } catch (cause) {
+      diagnostics.push(markdownError(page, cause, 'page'));
+      continue;
     }
     nextMemo.set(memoKey, result);
     for (const tag of result.filteredTags ?? []) diagnostics.push(filteredTagWarning(page.sourcePath, page.bodyStartLine, tag));
