@@ -15,14 +15,15 @@ export interface Codec<T> {
  * decides a hit or a miss. `key` must name every input of `compute` (the store's salt adds the code salt, see
  * code-salt.ts); undefined means the inputs cannot be named (or not trusted, such as a file modified within the
  * clock's granularity), and the value is computed. Undefined results are not stored. Without a store
- * (`--no-cache`), everything is computed. With a `codec`, a stored value that does not decode is a miss.
+ * (`--no-cache`), everything is computed. With a `codec`, a stored value that does not decode is a miss; a promise's
+ * value is encoded when it resolves, and a hit gives the decoded value itself.
  */
-export function memo<T>(store: Store | undefined, namespace: string, key: string | undefined, compute: () => T, codec?: Codec<T>): T {
+export function memo<T>(store: Store | undefined, namespace: string, key: string | undefined, compute: () => T, codec?: Codec<Awaited<T>>): T {
   if (!store || key === undefined) return compute();
   const stored = store.get(namespace, key);
   if (stored !== undefined) {
-    const value = codec ? codec.decode(stored) : (stored as T);
-    if (value !== undefined) return value;
+    const value = codec ? codec.decode(stored) : stored;
+    if (value !== undefined) return value as T;
   }
   const value = compute();
   if (value instanceof Promise) {
@@ -31,7 +32,7 @@ export function memo<T>(store: Store | undefined, namespace: string, key: string
       return resolved;
     }) as T;
   }
-  keep(store, namespace, key, value, codec);
+  keep(store, namespace, key, value as Awaited<T>, codec);
   return value;
 }
 
