@@ -81,7 +81,7 @@ export interface Sources {
   markdownOptions: Required<MarkdownOptions>;
 }
 
-/** The posts loaded, which of them this build publishes, and the URLs of the posts each links to by file. */
+/** The posts loaded, which of them this build publishes, and the URLs of the posts and pages each links to by file. */
 export type Loaded = ReturnType<typeof selectPublished> & { postLinks: ReturnType<typeof resolvePostLinks>['links'] };
 
 /** The theme and the rendered bodies. */

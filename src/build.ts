@@ -96,13 +96,13 @@ export function markdownOptionsOf(config: ResolvedConfig): Required<MarkdownOpti
     remarkPlugins: [...config.markdown.remarkPlugins], rehypePlugins: [...config.markdown.rehypePlugins] };
 }
 
-function loadAndSelect(run: Run, config: ResolvedConfig, { sources, postCache }: Sources): Loaded {
+function loadAndSelect(run: Run, config: ResolvedConfig, { sources, postCache, pageSources }: Sources): Loaded {
   const { posts, diagnostics: postDiagnostics } = loadPosts(sources, { timezone: config.timezone, author: config.author }, run.state?.posts, postCache);
   run.diagnostics.push(...postDiagnostics);
   run.diagnostics.push(...checkDuplicateSlugs(posts, config.root));
   time(run, 'frontMatter');
   const selected = selectPublished(posts, { drafts: config.drafts, future: config.future, now: run.options.now ?? new Date() });
-  const postLinks = resolvePostLinks(posts, new Set(selected.published), config);
+  const postLinks = resolvePostLinks(posts, new Set(selected.published), config, pageSources);
   run.diagnostics.push(...postLinks.diagnostics);
   return { ...selected, postLinks: postLinks.links };
 }

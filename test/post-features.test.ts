@@ -81,6 +81,12 @@ describe('syntax highlighting', () => {
     expect(formatDiagnostic(warnings[0], { cwd: fixturePath('post-features') })).toContain('posts/2025-03-01-code.md:63:1: warning: code block language `klingon`');
   });
 
+  it('warns about an unknown language at its line in a post that also has raw HTML', async () => {
+    const posts = { '2025-01-01-a.md': '---\ntitle: A\ndate: 2025-01-01\n---\n<div class="cta"><a href="/shop/">Order</a></div>\n\n```nope\nx\n```\n' };
+    const result = await buildBlog('raw-html', {}, posts);
+    expect(result.diagnostics.filter((d) => d.code === 'CodeLanguageUnknown').map((d) => [d.loc?.line, d.loc?.column])).toEqual([[7, 1]]);
+  });
+
   it('warns again when the post comes from the cache, and `markdown.highlight: false` turns highlighting off', async () => {
     const cacheDir = path.join(scratch, 'cache');
     const posts = { '2025-01-01-a.md': '---\ntitle: A\ndate: 2025-01-01\n---\nText.\n\n```nope\nx\n```\n\n```js\nlet x;\n```\n' };

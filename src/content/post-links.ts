@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { error, warning, type Diagnostic } from '../diagnostics/error.js';
-import type { Post, PostLink } from '../site/model.js';
+import type { Page, Post, PostLink } from '../site/model.js';
 import { postPath, type UrlConfig } from '../site/urls.js';
 
 /** A relative link to a markdown file, `other-post.md` or `../b/index.markdown#part`, as written in a link or definition. */
@@ -47,13 +47,21 @@ function withoutCode(body: string): string {
     .join('\n');
 }
 
+/** The pages a post may link to by file: published ones become their URL, drafts a warning. */
+export interface LinkablePages {
+  pages: readonly Pick<Page, 'sourcePath' | 'path'>[];
+  drafts: readonly Pick<Page, 'sourcePath'>[];
+}
+
 /**
- * Each post's links to other posts' markdown files, as their URLs (`/posts/other/#part`; the markdown stage adds the
- * base path). A link to a file that is no post is an error at its line; to a post that is not published (a draft,
- * a scheduled post), a warning: its page is not on the site.
+ * Each post's links to other posts' or pages' markdown files, as their URLs (`/posts/other/#part`, `/about/`; the
+ * markdown stage adds the base path). A link to a file that is neither is an error at its line; to a post or page
+ * that is not published (a draft, a scheduled post), a warning: its page is not on the site.
  */
-export function resolvePostLinks(posts: Post[], published: ReadonlySet<Post>, config: Pick<UrlConfig, 'permalinks'>): { links: Map<Post, Record<string, string>>; diagnostics: Diagnostic[] } {
+export function resolvePostLinks(posts: Post[], published: ReadonlySet<Post>, config: Pick<UrlConfig, 'permalinks'>, pages: LinkablePages = { pages: [], drafts: [] }): { links: Map<Post, Record<string, string>>; diagnostics: Diagnostic[] } {
   const byPath = new Map(posts.map((post) => [post.relPath.normalize('NFC'), post]));
+  const pageByFile = new Map(pages.pages.map((page) => [page.sourcePath.normalize('NFC'), page]));
+  const draftPages = new Set(pages.drafts.map((page) => page.sourcePath.normalize('NFC')));
   const links = new Map<Post, Record<string, string>>();
   const diagnostics: Diagnostic[] = [];
   for (const post of posts) {
@@ -64,6 +72,11 @@ export function resolvePostLinks(posts: Post[], published: ReadonlySet<Post>, co
       const target = byPath.get(targetPath(post.relPath, file));
       const loc = { file: post.sourcePath, line: post.bodyStartLine + link.line - 1, column: link.column, length: link.href.length };
       if (!target) {
+        const pageFile = path.resolve(path.dirname(post.sourcePath), decoded(file)).normalize('NFC');
+        const page = pageByFile.get(pageFile);
+        if (page) urls[link.href] = `/${page.path}${anchor}`;
+        else if (draftPages.has(pageFile)) diagnostics.push(warning('PostLinkBroken', { problem: 'unpublished', href: link.href, isDraft: true }, loc));
+        if (page || draftPages.has(pageFile)) continue;
         diagnostics.push(error('PostLinkBroken', { problem: 'missing', href: link.href, target: targetPath(post.relPath, file) }, loc));
         continue;
       }
@@ -79,11 +92,15 @@ export function resolvePostLinks(posts: Post[], published: ReadonlySet<Post>, co
 
 /** The posts-folder path a link in the post at `from` names: relative to that post's folder, `%20` decoded. */
 function targetPath(from: string, href: string): string {
-  let file = href;
+  return path.posix.normalize(path.posix.join(path.posix.dirname(from), decoded(href))).normalize('NFC');
+}
+
+/** A link's file name with `%20` and the like decoded. */
+function decoded(href: string): string {
   try {
-    file = decodeURI(href);
+    return decodeURI(href);
   } catch {
     // A malformed escape is a name as written.
+    return href;
   }
-  return path.posix.normalize(path.posix.join(path.posix.dirname(from), file)).normalize('NFC');
 }

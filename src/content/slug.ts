@@ -1,7 +1,7 @@
 /**
  * Slugs for posts and tags: lowercase, readable, safe as a path segment, and distinct for tags that differ
  * only in punctuation that carries meaning (`C++` → `c-plus-plus`, `C#` → `c-sharp`, `Node.js` → `node-js`).
- * Letters outside ASCII stay (`日本語` → `日本語`); accents are dropped (`café` → `cafe`).
+ * Letters outside ASCII stay (`日本語` → `日本語`, `レシピ` → `レシピ`); accents on Latin letters are dropped (`café` → `cafe`).
  */
 const replacements: [RegExp, string][] = [
   [/\+/g, ' plus '],
@@ -29,13 +29,18 @@ export function slugify(text: string): string {
 }
 
 function makeSlug(text: string): string {
-  let s = text.normalize('NFKD').replace(/\p{M}/gu, '');
+  // Accents go from Latin letters only (`café` → `cafe`): in other scripts a mark is part of the letter (`ピ` is
+  // `ヒ` + a mark, Devanagari vowel signs are marks), so they stay, composed again (NFC) at the end.
+  let s = text.normalize('NFKD').replace(/(\p{Script=Latin})\p{M}+/gu, '$1');
   for (const [re, word] of replacements) s = s.replace(re, word);
   return s
     .replace(/ß/g, 'ss')
     .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, '-')
-    .replace(/^-+|-+$/g, '');
+    // A mark with no letter before it (an emoji's variation selector) is not kept on its own.
+    .replace(/(?<![\p{L}\p{M}\p{N}])\p{M}+/gu, '')
+    .replace(/[^\p{L}\p{M}\p{N}]+/gu, '-')
+    .replace(/^-+|-+$/g, '')
+    .normalize('NFC');
 }
 
 /** A slug for text that slugify leaves empty: the code points in hex, so it stays unique and safe. */

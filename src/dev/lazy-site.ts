@@ -54,7 +54,7 @@ export async function loadLazySite(options: Omit<BuildOptions, 'writer' | 'state
   const { posts, diagnostics: postDiagnostics } = loadPosts(sources, { timezone: config.timezone, author: config.author }, state.posts);
   diagnostics.push(...sourceDiagnostics, ...pageSources.diagnostics, ...data.diagnostics, ...postDiagnostics, ...checkDuplicateSlugs(posts, config.root));
   const { published, drafts, scheduled } = selectPublished(posts, { drafts: config.drafts, future: config.future, now: options.now ?? new Date() });
-  const postLinks = resolvePostLinks(posts, new Set(published), config);
+  const postLinks = resolvePostLinks(posts, new Set(published), config, pageSources);
   diagnostics.push(...postLinks.diagnostics);
   const loaded = await loadTemplates(config.templatesDir, (hb) => registerHelpers(hb, config), state.templates, undefined, templateExtensions(config));
   diagnostics.push(...loaded.diagnostics);

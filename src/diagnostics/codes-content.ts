@@ -311,9 +311,9 @@ export const contentCodes = {
   }),
   PostLinkBroken: define({
     kind: 'content',
-    title: 'Link to a markdown file that is no published post',
+    title: 'Link to a markdown file that is no published post or page',
     message: (a: { href: string; problem: 'missing'; target: string } | { href: string; problem: 'unpublished'; isDraft: boolean }) =>
-      a.problem === 'missing' ? `\`${a.href}\` links to no post: there is no ${a.target} in the posts folder`
+      a.problem === 'missing' ? `\`${a.href}\` links to no post or page: there is no ${a.target} in the posts folder, and no page at that path`
         : `\`${a.href}\` links to ${a.isDraft ? 'a draft' : 'a scheduled post'}, whose page is not on the site yet`,
     hint: (a) => (a.problem === 'missing' ? 'the path is relative to this post\'s file; fix it, or link to the page\'s URL instead'
       : a.isDraft ? 'publish it (remove `draft: true`) or remove the link' : 'the link works once that post is published'),

@@ -14,7 +14,9 @@ type Parent = Root | Element;
  * Skipped when a post has no raw HTML: hast-util-raw re-parses the whole tree and costs as much as the rest.
  */
 export function rehypeRawIfNeeded() {
-  return (tree: Root): Root | undefined => (hasRaw(tree) ? (raw(tree) as Root) : undefined);
+  // With the file, the re-parsed tree keeps its positions: warnings after this step (unknown code languages,
+  // images) point at their line in a post that has raw HTML, not nowhere.
+  return (tree: Root, file: VFile): Root | undefined => (hasRaw(tree) ? (raw(tree, { file }) as Root) : undefined);
 }
 
 function hasRaw(node: Parent): boolean {

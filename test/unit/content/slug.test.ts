@@ -20,6 +20,14 @@ describe('slugify', () => {
     ['x -- y', 'x-y'],
     ['-leading and trailing-', 'leading-and-trailing'],
     ['日本語', '日本語'],
+    // Marks that are part of a letter in other scripts stay, composed: only Latin letters lose their accents.
+    ['レシピ', 'レシピ'],
+    ['ﾊﾟﾝ', 'パン'],
+    ['हिन्दी ब्लॉग', 'हिन्दी-ब्लॉग'],
+    ['한국어 블로그', '한국어-블로그'],
+    ['Йога', 'йога'],
+    ['tiếng Việt', 'tieng-viet'],
+    ['🎉\uFE0F party', 'party'],
     ['../../etc', 'etc'],
   ])('%s → %s', (text, slug) => {
     expect(slugify(text)).toBe(slug);
