@@ -24,11 +24,11 @@ import { comparePages, siteNav } from './site/nav.js';
 // every output file as a route, with the keys that let pages rendered from the same inputs last time be skipped.
 
 /** The site model and every output file (pages rendered later, by the writer, when nothing keeps them). */
-export async function makeFiles(run: Run, config: ResolvedConfig, from: Sources, { published, drafts, scheduled }: Loaded, { theme, markdown, cache }: Rendered): Promise<Output> {
+export async function makeFiles(run: Run, config: ResolvedConfig, from: Sources, { published, drafts, scheduled }: Loaded, { theme, markdown, pageCache }: Rendered): Promise<Output> {
   const { options, state, disk, diagnostics } = run;
   diagnostics.push(...readCoverImages(markdown.posts, config));
   // Pages (a handful) render in this thread, through the same processor and cache as posts.
-  const renderedPages = await renderPageMarkdown(from.pageSources.pages, { markdown: from.markdownOptions, limits: config.markdown.limits, cache, memo: state?.pageMarkdown });
+  const renderedPages = await renderPageMarkdown(from.pageSources.pages, { markdown: from.markdownOptions, limits: config.markdown.limits, cache: pageCache });
   diagnostics.push(...renderedPages.diagnostics);
   const nav = siteNav(renderedPages.pages, config.nav, config.configFile, from.pageSources.drafts);
   diagnostics.push(...nav.diagnostics);

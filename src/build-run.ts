@@ -62,6 +62,8 @@ export function startRun(options: BuildOptions): Run {
 }
 
 export function finish(run: Run, result: Omit<BuildResult, 'stats' | 'diagnostics'>): BuildResult {
+  // The dev server's memory keeps what a good build used (a failed one may have stopped before using anything).
+  if (run.state && result.ok) run.state.store.commit();
   // With a state, the disk store is committed with the markdown cache, after a quiet second (saveCacheLater).
   if (!run.state) run.disk?.commit();
   run.stats.durationMs = performance.now() - run.started;
@@ -89,4 +91,6 @@ export interface Rendered {
   theme: Theme;
   markdown: Awaited<ReturnType<typeof renderMarkdown>>;
   cache: MarkdownCache | undefined;
+  /** The markdown cache for the pages' bodies: the dev server's memory over the disk's, else `cache`. */
+  pageCache: MarkdownCache | undefined;
 }

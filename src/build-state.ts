@@ -1,7 +1,6 @@
 import { bodyDigests, type BodyDigests } from './cache/body-digest.js';
 import type { SourceMemo } from './content/discover.js';
 import type { MarkdownTooComplexError } from './markdown/markdown-limits.js';
-import type { MarkdownResult } from './markdown/render-job.js';
 import type { MarkdownMemos, RenderedMemo } from './markdown/render-markdown.js';
 import type { PostMemo } from './content/load-posts.js';
 import type { PageMemo } from './render/render-pages.js';
@@ -31,8 +30,6 @@ export interface BuildState {
   markdown: MarkdownMemos;
   /** Bodies beyond a markdown limit, by body text: not rendered again (a slow one would cost its time budget on every save). */
   markdownTooComplex: Map<string, MarkdownTooComplexError>;
-  /** Rendered markdown of the pages folder, by title-heading flag and body. */
-  pageMarkdown: Map<string, MarkdownResult>;
   /** Rendered posts by post and markdown result: the same object while neither changed, so later keys are cheap. */
   renderedPosts: RenderedMemo;
   /** The compiled theme, with the template files' paths and stats it was compiled from. */
@@ -89,7 +86,7 @@ export async function flushBuildState(state: BuildState): Promise<void> {
 
 /** An empty build state: the first build with it does all the work, later builds only what changed. */
 export function createBuildState(): BuildState {
-  return { sources: new Map(), posts: new Map(), markdown: new Map(), markdownTooComplex: new Map(), pageMarkdown: new Map(), renderedPosts: new WeakMap(), htmlKeys: new WeakMap(), templates: {}, store: memoryStore(), pages: new Map(), storeFiles: new Map(), bodyDigests: bodyDigests() };
+  return { sources: new Map(), posts: new Map(), markdown: new Map(), markdownTooComplex: new Map(), renderedPosts: new WeakMap(), htmlKeys: new WeakMap(), templates: {}, store: memoryStore(), pages: new Map(), storeFiles: new Map(), bodyDigests: bodyDigests() };
 }
 
 /**
@@ -110,7 +107,6 @@ export function resetForConfig(state: BuildState, config: unknown): void {
   state.posts.clear();
   state.markdown.clear();
   state.markdownTooComplex.clear();
-  state.pageMarkdown.clear();
   state.renderedPosts = new WeakMap();
   state.htmlKeys = new WeakMap();
   state.templates = {};

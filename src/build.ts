@@ -128,7 +128,10 @@ async function renderBodies(run: Run, config: ResolvedConfig, from: Sources, { p
   }
 
   await state?.pendingSave;
-  const cache = disk === undefined ? undefined : markdownCache(disk, { salt: markdownCacheSalt(from.markdownOptions, config.markdown.limits), digests: from.digests });
+  const salt = markdownCacheSalt(from.markdownOptions, config.markdown.limits);
+  const cache = disk === undefined ? undefined : markdownCache(disk, { salt, digests: from.digests });
+  // The dev server keeps pages' bodies in its memory store (over the disk's): a namespace, not a map of the state.
+  const pageCache = state && run.store ? markdownCache(run.store, { salt, digests: from.digests }) : cache;
   const feedOptions = { ...config, items: config.feed.items, generator };
   const markdown = await renderMarkdown(published, { markdown: from.markdownOptions, limits: config.markdown.limits, readingSpeed: config.readingSpeed, cache, images: { publicDir: config.publicDir, permalinks: config.permalinks },
     workers: options.workers, onProgress: options.onProgress, memo: state?.markdown, tooComplexMemo: state?.markdownTooComplex, renderedMemo: state?.renderedPosts, postLinks,
@@ -146,7 +149,7 @@ async function renderBodies(run: Run, config: ResolvedConfig, from: Sources, { p
   diagnostics.push(...markdown.diagnostics);
   Object.assign(run.stats, { markdownRendered: markdown.stats.rendered, markdownCached: markdown.stats.fromCache, markdownInWorkers: markdown.stats.renderedInWorkers });
   time(run, 'markdown');
-  return { theme, markdown, cache };
+  return { theme, markdown, cache, pageCache };
 }
 
 /** The config's theme folder and partials, for loadTemplates. */
