@@ -18,6 +18,12 @@ export type { SourceMemo, PostMemo };
  *
  * Entries are replaced, never mutated. Everything derived from the config is dropped when the resolved config
  * changes; everything rendered through the theme when a template file changes (its key changes).
+ *
+ * What can be a namespace of `store` is one (feed items' HTML, pages' markdown, loaded pages). The maps below stay
+ * maps because what they give is the same object as last time, which a store's values are not (a value read
+ * back is a new object): later stages key their own memos by those objects (posts → rendered posts → HTML keys →
+ * page keys), so an unchanged post costs a map lookup, not a hash of its HTML; or their values are objects JSON
+ * cannot carry (a compiled theme, a limit's error).
  */
 export interface BuildState {
   /** The resolved config (as JSON) the entries below were made under. */
@@ -34,7 +40,7 @@ export interface BuildState {
   renderedPosts: RenderedMemo;
   /** The compiled theme, with the template files' paths and stats it was compiled from. */
   templates: { last?: { key: string; theme: Theme } };
-  /** What the build keeps by namespace and key (feed items' absolute HTML), over the persistent cache's. */
+  /** What the build keeps by namespace and key (feed items' absolute HTML, pages' markdown, loaded pages), over the persistent cache's. */
   store: Store;
   /** Hashes of rendered posts' HTML, for page keys. */
   htmlKeys: WeakMap<RenderedPost, string>;
