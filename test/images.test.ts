@@ -67,13 +67,13 @@ describe('images in posts', () => {
     const where = missing.map((d) => [path.relative(fixturePath('post-extras'), d.loc!.file), d.loc!.line, d.loc!.column, d.message]);
     expect(where).toEqual([
       // A single-file post has nothing copied beside its page.
-      ['posts/2025-05-01-loose-image.md', 10, 1, 'image beside.png does not exist'],
-      // The bundle holds raw HTML, which re-parses the tree and loses places: the src is found in the text.
+      // At the file name as written, with raw HTML in the post (the bundle) or not.
+      ['posts/2025-05-01-loose-image.md', 10, 11, 'image beside.png does not exist'],
       ['posts/photo-walk/index.md', 21, 24, 'image fog.png does not exist'],
       ['posts/2025-05-01-loose-image.md', 5, 8, 'image missing-cover.png does not exist'],
     ]);
     const printed = formatDiagnostic(missing[0], { cwd: fixturePath('post-extras'), color: false });
-    expect(printed).toContain('posts/2025-05-01-loose-image.md:10:1: warning: image beside.png does not exist [ImageMissing]');
+    expect(printed).toContain('posts/2025-05-01-loose-image.md:10:11: warning: image beside.png does not exist [ImageMissing]');
     expect(printed).toContain('hint: put the image beside the post in a page bundle');
   });
 

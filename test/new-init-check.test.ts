@@ -230,7 +230,7 @@ describe('blogbuild check', () => {
     expect(result.stdout).toMatch(/draft +posts\/work-in-progress\.md +"Work in progress"/);
     expect(result.stdout).toMatch(/scheduled +posts\/from-the-future\.md +"From the future" goes live 2999-01-01 09:30 \(America\/New_York\)/);
     // The build itself warns about the missing image too, at the markdown it is written in.
-    expect(err).toContain('posts/broken-links.md:10:1: warning: image /images/missing.png does not exist [ImageMissing]');
+    expect(err).toContain('posts/broken-links.md:10:22: warning: image /images/missing.png does not exist [ImageMissing]');
     expect(result.stdout).toContain('3 errors, 2 warnings');
     // No site was written (the build cache under node_modules/.cache may be).
     expect((await fs.readdir(dir)).filter((name) => name !== 'node_modules')).toEqual(['blogbuild.config.json', 'posts', 'templates']);

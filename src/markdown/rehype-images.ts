@@ -33,7 +33,9 @@ export function rehypeImages() {
       if (!context || typeof p.src !== 'string') return;
       const record = imageRecord(p.src, context);
       if (!record) return;
-      const place = node.position?.start ?? findWritten(String(file.value), p.src, searchFrom);
+      // At the src as written (the warning points at the file name), searched from the element's own place.
+      const start = node.position?.start;
+      const place = findWritten(String(file.value), p.src, Math.max(searchFrom, start?.offset ?? 0)) ?? start;
       if (place) {
         Object.assign(record, { line: place.line, column: place.column });
         if (place.offset !== undefined) searchFrom = place.offset + 1;
