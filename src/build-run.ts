@@ -6,6 +6,21 @@ import { resolveCacheDir } from './cache/markdown-cache.js';
 import type { Diagnostic } from './diagnostics/error.js';
 import { diskStore } from './incremental/disk-store.js';
 import type { Store } from './incremental/store.js';
+import { version } from './version.js';
+import type { BodyDigests } from './cache/body-digest.js';
+import type { MarkdownCache } from './cache/markdown-cache.js';
+import type { PostCache } from './cache/post-cache.js';
+import type { SourceFile } from './content/discover.js';
+import type { loadData } from './content/load-data.js';
+import type { discoverPages } from './content/load-pages.js';
+import type { resolvePostLinks } from './content/post-links.js';
+import type { MarkdownOptions } from './markdown/processor.js';
+import type { renderMarkdown } from './markdown/render-markdown.js';
+import type { Theme } from './render/templates.js';
+import type { selectPublished } from './site/build-site.js';
+
+/** What the pages and feeds name as their generator. */
+export const generator = `blogbuild ${version}`;
 
 /** One build's bookkeeping: options, diagnostics and counts so far, and what earlier builds computed. */
 export interface Run {
@@ -47,8 +62,35 @@ export function startRun(options: BuildOptions): Run {
 }
 
 export function finish(run: Run, result: Omit<BuildResult, 'stats' | 'diagnostics'>): BuildResult {
+  // The dev server's memory keeps what a good build used (a failed one may have stopped before using anything).
+  if (run.state && result.ok) run.state.store.commit();
   // With a state, the disk store is committed with the markdown cache, after a quiet second (saveCacheLater).
   if (!run.state) run.disk?.commit();
   run.stats.durationMs = performance.now() - run.started;
   return { ...result, diagnostics: run.diagnostics, stats: run.stats };
+}
+
+/** The sources found, with the caches that know them. */
+export interface Sources {
+  sources: SourceFile[];
+  /** Sources neither the dev server's memory nor the post cache knew: new or changed files. */
+  fresh: number;
+  cacheDir: string | undefined;
+  digests: BodyDigests;
+  postCache: PostCache | undefined;
+  pageSources: Awaited<ReturnType<typeof discoverPages>>;
+  data: Awaited<ReturnType<typeof loadData>>;
+  markdownOptions: Required<MarkdownOptions>;
+}
+
+/** The posts loaded, which of them this build publishes, and the URLs of the posts and pages each links to by file. */
+export type Loaded = ReturnType<typeof selectPublished> & { postLinks: ReturnType<typeof resolvePostLinks>['links'] };
+
+/** The theme and the rendered bodies. */
+export interface Rendered {
+  theme: Theme;
+  markdown: Awaited<ReturnType<typeof renderMarkdown>>;
+  cache: MarkdownCache | undefined;
+  /** The markdown cache for the pages' bodies: the dev server's memory over the disk's, else `cache`. */
+  pageCache: MarkdownCache | undefined;
 }

@@ -1,15 +1,13 @@
 import { bodyDigests, type BodyDigests } from './cache/body-digest.js';
 import type { SourceMemo } from './content/discover.js';
-import type { Diagnostic } from './diagnostics/error.js';
 import type { MarkdownTooComplexError } from './markdown/markdown-limits.js';
-import type { MarkdownResult } from './markdown/render-job.js';
 import type { MarkdownMemos, RenderedMemo } from './markdown/render-markdown.js';
 import type { PostMemo } from './content/load-posts.js';
 import type { PageMemo } from './render/render-pages.js';
 import type { Theme } from './render/templates.js';
 import type { StoreFiles } from './incremental/disk-store.js';
 import { memoryStore, type Store } from './incremental/store.js';
-import type { Post, RenderedPost } from './site/model.js';
+import type { RenderedPost } from './site/model.js';
 
 export type { SourceMemo, PostMemo };
 
@@ -20,6 +18,12 @@ export type { SourceMemo, PostMemo };
  *
  * Entries are replaced, never mutated. Everything derived from the config is dropped when the resolved config
  * changes; everything rendered through the theme when a template file changes (its key changes).
+ *
+ * What can be a namespace of `store` is one (feed items' HTML, pages' markdown, loaded pages). The maps below stay
+ * maps because what they give is the same object as last time, which a store's values are not (a value read
+ * back is a new object): later stages key their own memos by those objects (posts → rendered posts → HTML keys →
+ * page keys), so an unchanged post costs a map lookup, not a hash of its HTML; or their values are objects JSON
+ * cannot carry (a compiled theme, a limit's error).
  */
 export interface BuildState {
   /** The resolved config (as JSON) the entries below were made under. */
@@ -32,13 +36,11 @@ export interface BuildState {
   markdown: MarkdownMemos;
   /** Bodies beyond a markdown limit, by body text: not rendered again (a slow one would cost its time budget on every save). */
   markdownTooComplex: Map<string, MarkdownTooComplexError>;
-  /** Rendered markdown of the pages folder, by title-heading flag and body. */
-  pageMarkdown: Map<string, MarkdownResult>;
   /** Rendered posts by post and markdown result: the same object while neither changed, so later keys are cheap. */
   renderedPosts: RenderedMemo;
   /** The compiled theme, with the template files' paths and stats it was compiled from. */
   templates: { last?: { key: string; theme: Theme } };
-  /** What the build keeps by namespace and key (feed items' absolute HTML), over the persistent cache's. */
+  /** What the build keeps by namespace and key (feed items' absolute HTML, pages' markdown, loaded pages), over the persistent cache's. */
   store: Store;
   /** Hashes of rendered posts' HTML, for page keys. */
   htmlKeys: WeakMap<RenderedPost, string>;
@@ -90,7 +92,7 @@ export async function flushBuildState(state: BuildState): Promise<void> {
 
 /** An empty build state: the first build with it does all the work, later builds only what changed. */
 export function createBuildState(): BuildState {
-  return { sources: new Map(), posts: new Map(), markdown: new Map(), markdownTooComplex: new Map(), pageMarkdown: new Map(), renderedPosts: new WeakMap(), htmlKeys: new WeakMap(), templates: {}, store: memoryStore(), pages: new Map(), storeFiles: new Map(), bodyDigests: bodyDigests() };
+  return { sources: new Map(), posts: new Map(), markdown: new Map(), markdownTooComplex: new Map(), renderedPosts: new WeakMap(), htmlKeys: new WeakMap(), templates: {}, store: memoryStore(), pages: new Map(), storeFiles: new Map(), bodyDigests: bodyDigests() };
 }
 
 /**
@@ -111,7 +113,6 @@ export function resetForConfig(state: BuildState, config: unknown): void {
   state.posts.clear();
   state.markdown.clear();
   state.markdownTooComplex.clear();
-  state.pageMarkdown.clear();
   state.renderedPosts = new WeakMap();
   state.htmlKeys = new WeakMap();
   state.templates = {};

@@ -1,46 +1,34 @@
-import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { resetForConfig, saveCacheLater } from './build-state.js';
-import { finish, startRun, time, type Run } from './build-run.js';
+import { resetForConfig } from './build-state.js';
+import { finish, generator, startRun, time, type Loaded, type Rendered, type Run, type Sources } from './build-run.js';
+import { makeFiles } from './build-files.js';
 import type { BuildOptions, BuildResult } from './build-types.js';
-import { checkOutputPaths, writeFiles, type Output } from './build-write.js';
+import { writeFiles } from './build-write.js';
 import { loadConfig } from './config/load.js';
 import type { ResolvedConfig } from './config/schema.js';
-import { discoverSources, type SourceFile } from './content/discover.js';
+import { discoverSources } from './content/discover.js';
 import { loadData } from './content/load-data.js';
 import { discoverPages } from './content/load-pages.js';
 import { loadPosts } from './content/load-posts.js';
 import { resolvePostLinks } from './content/post-links.js';
-import { hasErrors, warning, type Diagnostic } from './diagnostics/error.js';
-import { markdownCacheSalt, renderCacheSalt } from './cache/cache-salt.js';
-import { bodyDigests, type BodyDigests } from './cache/body-digest.js';
-import { postCache as openPostCache, type PostCache } from './cache/post-cache.js';
-import { markdownCache, outputManifestPath, resolveCacheDir, type MarkdownCache } from './cache/markdown-cache.js';
+import { hasErrors, type Diagnostic } from './diagnostics/error.js';
+import { markdownCacheSalt } from './cache/cache-salt.js';
+import { bodyDigests } from './cache/body-digest.js';
+import { postCache as openPostCache } from './cache/post-cache.js';
+import { markdownCache, outputManifestPath, resolveCacheDir } from './cache/markdown-cache.js';
 import { layeredStore } from './incremental/store.js';
-import { feedHtmlMemo, storedConfigs, storedPages, storedTemplates } from './incremental/stored.js';
+import { storedConfigs, storedPages, storedTemplates } from './incremental/stored.js';
 import type { MarkdownPool } from './markdown/pool.js';
 import type { MarkdownOptions } from './markdown/processor.js';
-import { renderPageMarkdown } from './markdown/render-page-markdown.js';
 import { defaultWorkers, poolThreshold, renderMarkdown } from './markdown/render-markdown.js';
-import { collectStaticFiles } from './output/static-files.js';
 import { checkFolders } from './output/check-folders.js';
 import { recoverOutput } from './output/commit.js';
-import { readOutputManifest } from './output/manifest.js';
 import { registerHelpers } from './render/helpers.js';
-import { renderPages, siteFingerprint } from './render/render-pages.js';
-import { checkRouteCollisions } from './render/route-collisions.js';
-import { fileRoutes } from './render/routes.js';
 import { loadTemplates, type TemplateExtensions, type Theme } from './render/templates.js';
-import { buildSite, checkDuplicateSlugs, comparePosts, selectPublished } from './site/build-site.js';
-import { allFeedPosts, feedItemBase, renderFeedItemsHtml } from './site/feed.js';
-import type { RenderedPost, Site } from './site/model.js';
-import { comparePages, siteNav } from './site/nav.js';
-import { readCoverImages } from './markdown/post-images.js';
-import { version } from './version.js';
+import { checkDuplicateSlugs, comparePosts, selectPublished } from './site/build-site.js';
+import { allFeedPosts, feedItemBase } from './site/feed.js';
 
 export type { BuildOptions, BuildResult, BuildStats } from './build-types.js';
-
-const generator = `blogbuild ${version}`;
 
 /** Builds the blog: markdown posts in, a complete static site out. Never throws for bad input. */
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
@@ -84,19 +72,6 @@ async function configure(run: Run): Promise<ResolvedConfig | undefined> {
   return config;
 }
 
-/** The sources found, with the caches that know them. */
-interface Sources {
-  sources: SourceFile[];
-  /** Sources neither the dev server's memory nor the post cache knew: new or changed files. */
-  fresh: number;
-  cacheDir: string | undefined;
-  digests: BodyDigests;
-  postCache: PostCache | undefined;
-  pageSources: Awaited<ReturnType<typeof discoverPages>>;
-  data: Awaited<ReturnType<typeof loadData>>;
-  markdownOptions: Required<MarkdownOptions>;
-}
-
 /** Finds and reads the sources; undefined when the folder checks failed. */
 async function discover(run: Run, config: ResolvedConfig): Promise<Sources | undefined> {
   const { options, state } = run;
@@ -104,7 +79,7 @@ async function discover(run: Run, config: ResolvedConfig): Promise<Sources | und
   const cacheDir = options.cache === false ? undefined : resolveCacheDir(config.root, options.cacheDir);
   // Builds with a state keep source texts and posts in it; others keep posts in the persistent post cache.
   const digests = state?.bodyDigests ?? bodyDigests();
-  const postCache = run.disk === undefined || state ? undefined : openPostCache(run.disk, digests);
+  const postCache = run.disk === undefined || state ? undefined : openPostCache(run.disk, digests, { timezone: config.timezone, author: config.author });
   const { sources, diagnostics: sourceDiagnostics, fresh } = await discoverSources(config.postsDir, state?.sources, postCache, config.root);
   run.diagnostics.push(...sourceDiagnostics);
   const pageSources = await discoverPages(config, run.store && storedPages(run.store));
@@ -121,9 +96,6 @@ export function markdownOptionsOf(config: ResolvedConfig): Required<MarkdownOpti
     remarkPlugins: [...config.markdown.remarkPlugins], rehypePlugins: [...config.markdown.rehypePlugins] };
 }
 
-/** The posts loaded, which of them this build publishes, and the URLs of the posts and pages each links to by file. */
-type Loaded = ReturnType<typeof selectPublished> & { postLinks: ReturnType<typeof resolvePostLinks>['links'] };
-
 function loadAndSelect(run: Run, config: ResolvedConfig, { sources, postCache, pageSources }: Sources): Loaded {
   const { posts, diagnostics: postDiagnostics } = loadPosts(sources, { timezone: config.timezone, author: config.author }, run.state?.posts, postCache);
   run.diagnostics.push(...postDiagnostics);
@@ -133,13 +105,6 @@ function loadAndSelect(run: Run, config: ResolvedConfig, { sources, postCache, p
   const postLinks = resolvePostLinks(posts, new Set(selected.published), config, pageSources);
   run.diagnostics.push(...postLinks.diagnostics);
   return { ...selected, postLinks: postLinks.links };
-}
-
-/** The theme and the rendered bodies; undefined when the posts or the templates have errors. */
-interface Rendered {
-  theme: Theme;
-  markdown: Awaited<ReturnType<typeof renderMarkdown>>;
-  cache: MarkdownCache | undefined;
 }
 
 async function renderBodies(run: Run, config: ResolvedConfig, from: Sources, { published, postLinks }: Loaded, pool: MarkdownPool | undefined): Promise<Rendered | undefined> {
@@ -163,7 +128,10 @@ async function renderBodies(run: Run, config: ResolvedConfig, from: Sources, { p
   }
 
   await state?.pendingSave;
-  const cache = disk === undefined ? undefined : markdownCache(disk, { salt: markdownCacheSalt(from.markdownOptions, config.markdown.limits), digests: from.digests });
+  const salt = markdownCacheSalt(from.markdownOptions, config.markdown.limits);
+  const cache = disk === undefined ? undefined : markdownCache(disk, { salt, digests: from.digests });
+  // The dev server keeps pages' bodies in its memory store (over the disk's): a namespace, not a map of the state.
+  const pageCache = state && run.store ? markdownCache(run.store, { salt, digests: from.digests }) : cache;
   const feedOptions = { ...config, items: config.feed.items, generator };
   const markdown = await renderMarkdown(published, { markdown: from.markdownOptions, limits: config.markdown.limits, readingSpeed: config.readingSpeed, cache, images: { publicDir: config.publicDir, permalinks: config.permalinks },
     workers: options.workers, onProgress: options.onProgress, memo: state?.markdown, tooComplexMemo: state?.markdownTooComplex, renderedMemo: state?.renderedPosts, postLinks,
@@ -181,73 +149,7 @@ async function renderBodies(run: Run, config: ResolvedConfig, from: Sources, { p
   diagnostics.push(...markdown.diagnostics);
   Object.assign(run.stats, { markdownRendered: markdown.stats.rendered, markdownCached: markdown.stats.fromCache, markdownInWorkers: markdown.stats.renderedInWorkers });
   time(run, 'markdown');
-  return { theme, markdown, cache };
-}
-
-async function makeFiles(run: Run, config: ResolvedConfig, from: Sources, { published, drafts, scheduled }: Loaded, { theme, markdown, cache }: Rendered): Promise<Output> {
-  const { options, state, disk, diagnostics } = run;
-  diagnostics.push(...readCoverImages(markdown.posts, config));
-  // Pages (a handful) render in this thread, through the same processor and cache as posts.
-  const renderedPages = await renderPageMarkdown(from.pageSources.pages, { markdown: from.markdownOptions, limits: config.markdown.limits, cache, memo: state?.pageMarkdown });
-  diagnostics.push(...renderedPages.diagnostics);
-  const nav = siteNav(renderedPages.pages, config.nav, config.configFile, from.pageSources.drafts);
-  diagnostics.push(...nav.diagnostics);
-  const site = buildSite(markdown.posts, { drafts, scheduled }, { language: config.language, authors: config.authors, related: config.related, pages: renderedPages.pages.sort(comparePages), nav: nav.nav });
-  const store = run.store;
-  const feedOptions = { ...config, items: config.feed.items, generator };
-  const feedHtml = await renderFeedItemsHtml(site, feedOptions, store && feedHtmlMemo(store, markdown.htmlKeys), markdown.feedHtml);
-  if (state) saveCacheLater(state, disk ? { save: async () => disk.commit() } : undefined);
-  else disk?.commit('markdown');
-  time(run, 'site');
-
-  // Pages rendered from the same inputs into the output last time are rendered only if their file must be written.
-  const manifestFile = from.cacheDir === undefined || options.writer ? undefined : outputManifestPath(from.cacheDir, config.outDir);
-  const previousOutput = manifestFile === undefined ? undefined : readOutputManifest(manifestFile, config.outDir);
-  // Builds with a state (the dev server rebuilding on every save) reuse the pages of the last build.
-  // Without a state, pages are rendered by the writer one at a time (`defer`), so they are not all in memory at once.
-  const renderSalt = manifestFile === undefined && !state ? undefined : renderCacheSalt(theme, config, from.data.files);
-  // Every page's inputs in one hash: when the previous output was rendered under the same, pages keep their keys
-  // and none is computed (most of a no-change rebuild's page work).
-  const siteKey = manifestFile === undefined || state || renderSalt === undefined || markdown.posts.length !== published.length ? undefined
-    : siteFingerprint(renderSalt, [...published.map((post, i) => ({ identity: from.postCache?.identity(post), htmlKey: coverKey(markdown.htmlKeys.get(markdown.posts[i]), markdown.posts[i]) })),
-      // Pages are on no other page but the navigation (in the salt's config): all of them as one more input.
-      { identity: pagesIdentity(site), htmlKey: '' }]);
-  const isSiteUnchanged = siteKey !== undefined && previousOutput?.site === siteKey;
-  // The feed, sitemap, robots.txt and copied files are routes too, after the pages.
-  const otherFiles = [
-    ...fileRoutes(site, config, { ...feedOptions, itemsHtml: feedHtml }, options.sitemapMaxUrls),
-    ...(await collectStaticFiles({ publicDir: config.publicDir, themePublicDir: config.themeDir && path.join(config.themeDir, 'public'), themeAssets: theme.assets, posts: site.posts, permalinks: config.permalinks, root: config.root, diagnostics })),
-  ];
-  const pages = renderPages(site, config, theme, generator, renderSalt === undefined ? { defer: true, data: from.data.data } : {
-    data: from.data.data,
-    defer: !state,
-    renderSalt,
-    isRendered: manifestFile === undefined ? undefined : (file, key) => previousOutput?.files[file]?.[5] === key,
-    previousKey: isSiteUnchanged ? (file) => previousOutput!.files[file]?.[5] ?? undefined : undefined,
-    memo: state?.pages,
-    htmlKeys: state?.htmlKeys ?? markdown.htmlKeys,
-    // Feeds, sitemap and the rest depend on nothing the fingerprint does not hold (the tests' sitemap size aside).
-    fileKey: siteKey === undefined ? undefined : `${siteKey}:${options.sitemapMaxUrls ?? ''}`,
-  }, otherFiles);
-  diagnostics.push(...pages.diagnostics);
-  if (!config.url) {
-    diagnostics.push(warning('FeedWithoutUrl', {}, config.configFile ? { file: config.configFile } : undefined));
-  }
-  time(run, 'routes');
-  // A page or alias on a path something else is written to is reported at its source; other clashes by file.
-  const collisions = checkRouteCollisions(pages.routes, config.root);
-  diagnostics.push(...collisions.diagnostics, ...checkOutputPaths(pages.files, config, collisions.paths));
-  return { site, pages, siteKey, manifestFile, drafts: drafts.length, scheduled: scheduled.length };
-}
-
-/** Everything the pages folder gives the site, as one hash. */
-function pagesIdentity(site: Site): string {
-  return createHash('sha1').update(JSON.stringify(site.pages)).digest('hex');
-}
-
-/** A post's HTML key with its cover's size, which its pages show and its identity does not hold. */
-function coverKey(htmlKey: string | undefined, post: RenderedPost): string | undefined {
-  return htmlKey === undefined || !post.imageSize ? htmlKey : `${htmlKey}:cover=${post.imageSize.width}x${post.imageSize.height}`;
+  return { theme, markdown, cache, pageCache };
 }
 
 /** The config's theme folder and partials, for loadTemplates. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packageVersion } from '../config/packages.js';
 import { version } from '../version.js';
 
 /**
@@ -81,16 +82,4 @@ export function moduleIdentity(specifier: string): string {
   }
   const name = specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
   return `${name}@${packageVersion(name, path.dirname(fileURLToPath(import.meta.url)))}`;
-}
-
-/** The installed version of a package, found by walking up node_modules folders (exports maps may hide package.json). */
-export function packageVersion(name: string, from: string): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    try {
-      return (JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
-    } catch {
-      // Not here; look one folder up.
-    }
-    if (path.dirname(dir) === dir) return 'missing';
-  }
 }

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { memo, type Codec } from '../incremental/memo.js';
 import { StoredText, type Store } from '../incremental/store.js';
 import type { MarkdownResult } from '../markdown/render-job.js';
 import type { StoredMarkdown } from '../markdown/render-markdown.js';
 import type { ImageRecord } from '../markdown/image-files.js';
 import type { FilteredTag } from '../markdown/remark-tagfilter.js';
-import type { Post } from '../site/model.js';
 import type { BodyDigests } from './body-digest.js';
 import { defineLazyText, lazyTextOf, type LazyText } from '../content/lazy-text.js';
 
@@ -38,21 +38,22 @@ type Extra = Pick<MarkdownResult, 'unknownLanguages' | 'headings' | 'excerptHtml
 export function markdownCache(store: Store, options: MarkdownCacheOptions): MarkdownCache {
   const saltHash = sha1(options.salt);
   const keyOf = (bodyDigest: string, stripTitleHeading: boolean) => sha1(`${saltHash}\0${stripTitleHeading ? 1 : 0}\0${bodyDigest}`);
-  const get = (key: string): MarkdownResult | undefined => {
-    const entry = store.get(namespace, key);
-    return isEntry(entry) ? resultOf(entry) : undefined;
-  };
   return {
     postKey(post, postLinks) {
       const digest = postLinks ? sha1(`${options.digests.of(post)}${JSON.stringify(postLinks)}`) : options.digests.of(post);
       return keyOf(digest, post.dropsTitleHeading);
     },
     key: keyOf,
-    get,
-    set: (key, result) => store.set(namespace, key, entryOf(lazyTextOf(result, 'html'), result)),
-    keep(key, result) {
-      // The key names the result: one stored under it is the same, and reading it keeps it.
-      if (!get(key)) store.set(namespace, key, entryOf(lazyTextOf(result, 'html'), result));
+    memo(key, render, isCurrent) {
+      const codec: Codec<MarkdownResult> = {
+        encode: (result) => entryOf(lazyTextOf(result, 'html'), result),
+        decode(entry) {
+          const result = isEntry(entry) ? resultOf(entry) : undefined;
+          return result && (!isCurrent || isCurrent(result)) ? result : undefined;
+        },
+      };
+      // A promise's result is encoded when it resolves (see memo).
+      return memo(store, namespace, key, render as () => MarkdownResult, codec);
     },
   };
 }

@@ -1,32 +1,35 @@
 import type { PostDate } from '../content/dates.js';
-import type { SourceStat, StoredPosts } from '../content/discover.js';
+import type { SourceFile, SourceStat } from '../content/discover.js';
+import type { LoadedPost, LoadPostsOptions, StoredPosts } from '../content/load-posts.js';
 import type { Post } from '../site/model.js';
+import { memo, type Codec } from '../incremental/memo.js';
 import { StoredText, type Store } from '../incremental/store.js';
 import type { BodyDigests } from './body-digest.js';
 import { defineLazyText, lazyTextOf, textOf, type LazyText } from '../content/lazy-text.js';
 
 /**
  * The persistent post cache: each successfully loaded post (front matter parsed and validated) in the store's
- * `posts` namespace by its source's absolute path, with the source's size, mtime and inode and the other inputs of
- * loading (relative path, bundle, assets, time zone, default author). A no-change rebuild neither reads nor parses
- * unchanged sources: a source whose stat differs is read and loaded again. Posts with errors are never cached; nor
- * are posts whose front matter holds values JSON cannot carry exactly (NaN, ±Infinity, -0).
+ * `posts` namespace, by a key of everything it was loaded from: its source's absolute path, size, mtime and inode
+ * and the other inputs of loading (relative path, bundle, assets, time zone, default author); the store's salt adds
+ * the code salt. A no-change rebuild neither reads nor parses unchanged sources: a source whose stat differs has
+ * another key. Posts with errors are never cached; nor are posts whose front matter holds values JSON cannot carry
+ * exactly (NaN, ±Infinity, -0).
  *
  * A post's JSON and body are {@link StoredText}s: parsed and decoded only when a build uses them, and written back
  * as the bytes read, so one edited post does not re-serialise the other 999. Each entry keeps its body's digest
- * (the markdown cache's key). An entry of the wrong shape is a miss.
+ * (the markdown cache's key). An entry of the wrong shape is a miss (memo's codec).
  */
 export interface PostCache extends StoredPosts {
   /**
-   * What decides every field of a post revived from this cache or stored in it by this build (its source's path,
-   * size, mtime and inode, the loading inputs, its body's digest): the same either way. Undefined for a post this
-   * build loaded and does not cache (errors, values JSON cannot carry, a source saved within a tick of the build).
+   * What decides every field of a post revived from this cache or stored in it by this build (its key): the same
+   * either way. Undefined for a post this build loaded and does not cache (errors, values JSON cannot carry, a
+   * source saved within a tick of the build).
    */
   identity(post: Post): string | undefined;
 }
 
-/** A cached post: its source's stat, the loading inputs, the post's JSON (without the body), its body and the body's digest. */
-type Entry = [size: number, mtimeMs: number, ino: number, inputs: string, post: StoredText, body: StoredText, bodyDigest: string];
+/** A cached post: the post's JSON (without the body), its body and the body's digest. */
+type Entry = [post: StoredText, body: StoredText, bodyDigest: string];
 
 const namespace = 'posts';
 
@@ -34,58 +37,56 @@ const namespace = 'posts';
  * Whether a source's stat cannot be trusted by the next build: file systems stamp mtimes from a coarse clock (a
  * jiffy, ≤ 10 ms, on Linux; whole seconds or two on some), so a same-size edit made within the same tick as the
  * version this build read would keep its stat, and the next build would trust a stale post (git's "racily clean"
- * files). A source modified that close to the build's start (or during it) is not cached; the next build reads it
- * again and caches it then. An mtime in whole seconds stands for a coarse file system.
+ * files). A source modified that close to the build's start (or during it) has no key, so it is not cached; the
+ * next build reads it again and caches it then. An mtime in whole seconds stands for a coarse file system.
  */
 function isRacy(stat: SourceStat, buildStart: number): boolean {
   const tick = stat.mtimeMs % 1000 === 0 ? 2000 : 50;
   return stat.mtimeMs >= buildStart - tick;
 }
 
-/** The post cache over a store (the cache folder's). */
-export function postCache(store: Store, digests: BodyDigests): PostCache {
-  // Posts revived from this cache, with their source's path, stat and loading inputs and their body's digest.
+/** The post cache over a store (the cache folder's), for posts loaded with `options`. */
+export function postCache(store: Store, digests: BodyDigests, options: LoadPostsOptions): PostCache {
+  // Posts revived from this cache or stored in it, with their key.
   const identities = new WeakMap<Post, string>();
   const stats = new Map<string, SourceStat>();
-  const entryOf = (source: string): Entry | undefined => {
-    const entry = store.get(namespace, source);
-    return isEntry(entry) ? entry : undefined;
-  };
   // Sources are stat'ed after this moment (see isRacy).
   const openedAt = Date.now();
-  return {
-    isKnown(source, stat) {
-      stats.set(source, { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino });
-      const entry = entryOf(source);
-      return entry !== undefined && entry[0] === stat.size && entry[1] === stat.mtimeMs && entry[2] === stat.ino;
-    },
-    get(source, inputs) {
-      const stat = stats.get(source);
-      const entry = entryOf(source);
-      if (!stat || !entry || entry[0] !== stat.size || entry[1] !== stat.mtimeMs || entry[2] !== stat.ino || entry[3] !== inputs) return undefined;
-      let record: unknown;
-      try {
-        record = JSON.parse(textOf(entry[4].text));
-      } catch {
-        // A damaged cache record is a miss: the post is loaded from its file.
-        return undefined;
-      }
-      const post = isRecord(record) ? revivePost(record, entry[5].text) : undefined;
-      if (post) {
-        digests.set(post, entry[6]);
-        identities.set(post, `${source}\0${entry[0]}:${entry[1]}:${entry[2]}\0${inputs}\0${entry[6]}`);
-      }
-      return post;
-    },
-    set(source, inputs, post) {
-      const stat = stats.get(source);
-      if (!stat || !isJsonExact(post.data) || isRacy(stat, openedAt)) return;
-      const digest = digests.of(post);
-      const entry: Entry = [stat.size, stat.mtimeMs, stat.ino, inputs, new StoredText(JSON.stringify(storablePost(post))), new StoredText(lazyTextOf(post, 'body')), digest];
-      store.set(namespace, source, entry);
+  /** The key of a source's post: everything it is loaded from; none for a source whose stat is not known or not trusted. */
+  const keyOf = (source: Omit<SourceFile, 'text'>): string | undefined => {
+    const stat = stats.get(source.path);
+    if (!stat || isRacy(stat, openedAt)) return undefined;
+    const inputs = JSON.stringify([source.relPath, source.bundleDir ?? null, source.assets, options.timezone, options.author]);
+    return `${source.path}\0${stat.size}:${stat.mtimeMs}:${stat.ino}\0${inputs}`;
+  };
+  const codecOf = (key: string): Codec<LoadedPost> => ({
+    encode(result) {
+      // A post loaded without the body scan (the dev server's first load) may lack a warning: not kept either.
+      if (!('post' in result) || result.diagnostics.length > 0 || options.shouldScanBodies === false || !isJsonExact(result.post.data)) return undefined;
+      const { post } = result;
       // The identity it will have when revived: the build that loaded it can name the site as the next one will, so
       // a no-change build after an edit finds every page (and feed) of the edited site's output reusable.
-      identities.set(post, `${source}\0${stat.size}:${stat.mtimeMs}:${stat.ino}\0${inputs}\0${digest}`);
+      identities.set(post, key);
+      return [new StoredText(JSON.stringify(storablePost(post))), new StoredText(lazyTextOf(post, 'body')), digests.of(post)] satisfies Entry;
+    },
+    decode(entry) {
+      if (!isEntry(entry)) return undefined;
+      const post = revive(entry);
+      if (!post) return undefined;
+      digests.set(post, entry[2]);
+      identities.set(post, key);
+      return { post, diagnostics: [] };
+    },
+  });
+  return {
+    isKnown(source, stat) {
+      stats.set(source.path, { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino });
+      const key = keyOf(source);
+      return key !== undefined && isEntry(store.get(namespace, key));
+    },
+    memo(source, load) {
+      const key = keyOf(source);
+      return memo(store, namespace, key, load, key === undefined ? undefined : codecOf(key));
     },
     identity: (post) => identities.get(post),
   };
@@ -93,8 +94,19 @@ export function postCache(store: Store, digests: BodyDigests): PostCache {
 
 /** Whether a stored value is an entry. */
 function isEntry(e: unknown): e is Entry {
-  return Array.isArray(e) && e.length === 7 && typeof e[0] === 'number' && typeof e[1] === 'number' && typeof e[2] === 'number' && typeof e[3] === 'string'
-    && e[4] instanceof StoredText && e[5] instanceof StoredText && typeof e[6] === 'string';
+  return Array.isArray(e) && e.length === 3 && e[0] instanceof StoredText && e[1] instanceof StoredText && typeof e[2] === 'string';
+}
+
+/** The post of an entry; undefined when its JSON is damaged or of the wrong shape. */
+function revive(entry: Entry): Post | undefined {
+  let record: unknown;
+  try {
+    record = JSON.parse(textOf(entry[0].text));
+  } catch {
+    // A damaged cache record is a miss: the post is loaded from its file.
+    return undefined;
+  }
+  return isRecord(record) ? revivePost(record, entry[1].text) : undefined;
 }
 
 /** A post as JSON, without its body (stored as a blob of its own): dates by their instant's milliseconds. */

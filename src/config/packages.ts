@@ -54,3 +54,18 @@ function conditionTarget(entry: unknown): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The installed version of a package, found by walking up node_modules folders (exports maps may hide package.json);
+ * `missing` when none is found. Plugin identities and the code salt (cache/code-salt.ts) both name packages by it.
+ */
+export function packageVersion(name: string, from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    try {
+      return (JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      // Not here; look one folder up.
+    }
+    if (path.dirname(dir) === dir) return 'missing';
+  }
+}

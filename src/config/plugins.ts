@@ -2,10 +2,9 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { packageVersion } from '../cache/code-salt.js';
 import { error, type Diagnostic, type Location } from '../diagnostics/error.js';
 import type { PluginDescription } from '../markdown/processor.js';
-import { findPackageDir, isBareSpecifier, packageEntry, packageName } from './packages.js';
+import { findPackageDir, isBareSpecifier, packageEntry, packageName, packageVersion } from './packages.js';
 
 /** The config file a plugin list was read from. */
 export interface PluginContext {

@@ -1,59 +1,13 @@
-import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { textOf } from './lazy-text.js';
 import { error, warning, type Diagnostic } from '../diagnostics/error.js';
-import type { Post } from '../site/model.js';
+import { readSource, type KnownSources, type SourceFile, type SourceMemo } from './read-source.js';
 import { walk, type WalkOptions } from './walk.js';
+
+export type { KnownSources, SourceFile, SourceMemo, SourceStat } from './read-source.js';
 
 // The output writer and the watcher list folders with it too.
 export { walk, type WalkOptions };
-
-/** A source file as read by a previous build, with the stat it had then. */
-export interface SourceMemo {
-  size: number;
-  mtimeMs: number;
-  ino: number;
-  text: string;
-}
-
-/** A source file's stat, as the post cache trusts it (the same trust the output manifest places in stat). */
-export interface SourceStat {
-  size: number;
-  mtimeMs: number;
-  ino: number;
-}
-
-/**
- * Posts loaded by earlier builds (the build hands in the persistent post cache), by source path: the content
- * stages ask by path, stat and loading inputs, and never see a store.
- */
-export interface StoredPosts {
-  /** Records the stat of a source seen by this build; true when a post is kept for exactly this stat. */
-  isKnown(file: string, stat: SourceStat): boolean;
-  /** The kept post of a source whose stat was recorded by {@link isKnown}, loaded under `inputs`. */
-  get(file: string, inputs: string): Post | undefined;
-  /** Records a post loaded by this build (from the text read after the stat given to {@link isKnown}). */
-  set(file: string, inputs: string, post: Post): void;
-}
-
-/** A markdown file found under the posts folder. */
-export interface SourceFile {
-  /** Absolute path. */
-  path: string;
-  /** Path relative to the posts folder, with `/` separators. */
-  relPath: string;
-  text: string;
-  /**
-   * The file's bytes (without a byte-order mark), when it was read for this build and is not remembered as text:
-   * `text` then decodes them on each read, so a long-lived string of every post is not kept (see load-posts).
-   */
-  bytes?: Uint8Array;
-  /** For a page bundle (`folder/index.md`, or `folder/folder.md`): the bundle's folder. */
-  bundleDir?: string;
-  /** For a page bundle: the files beside `index.md`, relative to `bundleDir`, `/`-separated. */
-  assets: string[];
-}
 
 /**
  * Lists every markdown file (`.md`, `.markdown`, `.mdown`, `.mkd`; not Hugo's `_index.md`) under `postsDir` (nested folders included), sorted by path, and reads it. With `memo`
@@ -65,7 +19,7 @@ export interface SourceFile {
 export async function discoverSources(
   postsDir: string,
   memo?: Map<string, SourceMemo>,
-  postCache?: StoredPosts,
+  postCache?: KnownSources,
   /** The blog's folder: symbolic links to files inside it are followed, others reported. @default postsDir's parent */
   root = path.dirname(postsDir),
 ): Promise<{ sources: SourceFile[]; diagnostics: Diagnostic[]; /** Sources neither the memo nor the post cache knew: new or changed files. */ fresh: number }> {
@@ -117,74 +71,6 @@ export async function discoverSources(
     for (const file of memo.keys()) if (!present.has(file)) memo.delete(file);
   }
   return { sources: sources.filter((s): s is SourceFile => s !== undefined), diagnostics, fresh };
-}
-
-/**
- * Reads one source (see discoverSources): a file the post cache knows by its stat is not read (its `text` is read if
- * asked for), one the memo knows comes from the memo, others are read as bytes. `isFresh`: neither knew it.
- */
-function readSource(found: Omit<SourceFile, 'text'>, memo: Map<string, SourceMemo> | undefined, postCache: StoredPosts | undefined): { source: SourceFile; isFresh: boolean } | { diagnostic: Diagnostic } {
-  const { path: file, relPath, bundleDir, assets } = found;
-  let text: string | undefined;
-  let bytes: Uint8Array | undefined;
-  let isFresh = true;
-  try {
-    if (postCache) {
-      const stat = fsSync.statSync(file);
-      if (postCache.isKnown(file, stat)) {
-        let lazy: string | undefined;
-        return {
-          isFresh: false,
-          source: {
-            path: file, relPath, bundleDir, assets,
-            get text() {
-              lazy ??= fsSync.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
-              return lazy;
-            },
-          },
-        };
-      }
-      bytes = fsSync.readFileSync(file);
-    } else if (memo) {
-      const remembered = readRemembered(file, memo);
-      text = remembered.text;
-      isFresh = remembered.isRead;
-    } else {
-      // Read one at a time (readFileSync): a thousand reads in flight at once keep a thousand requests alive through the
-      // young generation's collections, and V8 grows it to its largest for them.
-      bytes = fsSync.readFileSync(file);
-    }
-  } catch (cause) {
-    memo?.delete(file);
-    return { diagnostic: error('FileUnreadable', { reason: (cause as Error).message }, { file }, cause) };
-  }
-  if (text !== undefined) return { isFresh, source: { path: file, relPath, text: text.replace(/^\uFEFF/, ''), bundleDir, assets } };
-  const withoutMark = bytes![0] === 0xef && bytes![1] === 0xbb && bytes![2] === 0xbf ? bytes!.subarray(3) : bytes!;
-  return {
-    isFresh,
-    source: {
-      path: file, relPath, bundleDir, assets, bytes: withoutMark,
-      get text() {
-        return textOf(withoutMark);
-      },
-    },
-  };
-}
-
-/**
- * The file's text, from `memo` when its stat is the one it had when read (`isRead` false); a changed file is read
- * and remembered.
- */
-function readRemembered(file: string, memo: Map<string, SourceMemo>): { text: string; isRead: boolean } {
-  const stat = fsSync.statSync(file);
-  const known = memo.get(file);
-  if (known && known.size === stat.size && known.mtimeMs === stat.mtimeMs && known.ino === stat.ino) return { text: known.text, isRead: false };
-  const text = fsSync.readFileSync(file, 'utf8');
-  // A file written during the read may have changed size: remember it only when the stat still matches.
-  const after = fsSync.statSync(file);
-  if (after.size === stat.size && after.mtimeMs === stat.mtimeMs && after.ino === stat.ino) memo.set(file, { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino, text });
-  else memo.delete(file);
-  return { text, isRead: true };
 }
 
 /** The extensions of markdown posts: `.md`, `.markdown`, `.mdown`, `.mkd` (any case). */

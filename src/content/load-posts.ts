@@ -3,7 +3,7 @@ import { error, warning, type Diagnostic, type Location } from '../diagnostics/e
 import { offsetToPosition } from '../diagnostics/position.js';
 import type { Post } from '../site/model.js';
 import { parseAliases } from './aliases.js';
-import type { SourceFile, StoredPosts } from './discover.js';
+import type { KnownSources, SourceFile } from './discover.js';
 import { parseAuthors } from './field-values.js';
 import { parseFrontMatter, type FrontMatter } from './front-matter.js';
 import { canonicalKeys, isConsumedKey } from './front-matter-keys.js';
@@ -16,7 +16,18 @@ export interface PostMemo {
   /** The inputs: the source's text (the same string while the file is unchanged), path, bundle and options. */
   text: string;
   inputs: string;
-  result: { post: Post; diagnostics: Diagnostic[] } | { diagnostics: Diagnostic[] };
+  result: LoadedPost;
+}
+
+/** A source loaded: its post and warnings, or the errors that prevent a post. */
+export type LoadedPost = { post: Post; diagnostics: Diagnostic[] } | { diagnostics: Diagnostic[] };
+
+/**
+ * Posts loaded by earlier builds (the build hands in the persistent post cache): the post of a source loaded from
+ * the same inputs (path, stat, bundle, options), else `load()`'s, kept when it loaded without a problem.
+ */
+export interface StoredPosts extends KnownSources {
+  memo(source: SourceFile, load: () => LoadedPost): LoadedPost;
 }
 
 /** Settings that validation needs. */
@@ -43,8 +54,8 @@ export function loadPosts(sources: SourceFile[], options: LoadPostsOptions, memo
   const seen = memo && new Set<string>();
   for (const source of sources) {
     let result: PostMemo['result'];
-    // What besides its text a post is loaded from: both the memo and the post cache key entries by it.
-    const inputs = memo || postCache ? JSON.stringify([source.relPath, source.bundleDir ?? null, source.assets, options.timezone, options.author]) : '';
+    // What besides its text a post is loaded from (the memo's entries are by it; the post cache makes its own key).
+    const inputs = memo ? JSON.stringify([source.relPath, source.bundleDir ?? null, source.assets, options.timezone, options.author]) : '';
     if (memo) {
       seen!.add(source.path);
       const known = memo.get(source.path);
@@ -57,17 +68,11 @@ export function loadPosts(sources: SourceFile[], options: LoadPostsOptions, memo
       }
     } else if (postCache) {
       // With the persistent post cache (and no memo): a source whose stat and inputs are unchanged is not parsed.
-      const cached = postCache.get(source.path, inputs);
-      if (cached) result = { post: cached, diagnostics: [] };
-      else {
-        try {
-          result = loadPost(source, options);
-          // A post not scanned for unprintable characters may have a warning it does not show: not cached.
-          if ('post' in result && result.diagnostics.length === 0 && options.shouldScanBodies !== false) postCache.set(source.path, inputs, result.post);
-        } catch (cause) {
-          // A source the cache knew by its stat but must load again (other options) is read only now.
-          result = { diagnostics: [error('FileUnreadable', { reason: (cause as Error).message }, { file: source.path }, cause)] };
-        }
+      try {
+        result = postCache.memo(source, () => loadPost(source, options));
+      } catch (cause) {
+        // A source the cache knew but whose entry was damaged is read only now.
+        result = { diagnostics: [error('FileUnreadable', { reason: (cause as Error).message }, { file: source.path }, cause)] };
       }
     } else result = loadPost(source, options);
     if ('post' in result) posts.push(result.post);
@@ -77,7 +82,7 @@ export function loadPosts(sources: SourceFile[], options: LoadPostsOptions, memo
   return { posts, diagnostics };
 }
 
-function loadPost(source: SourceFile, options: LoadPostsOptions): { post: Post; diagnostics: Diagnostic[] } | { diagnostics: Diagnostic[] } {
+function loadPost(source: SourceFile, options: LoadPostsOptions): LoadedPost {
   const text = source.text;
   const fm = parseFrontMatter(source.path, text);
   if ('code' in fm) return { diagnostics: [fm] };

@@ -8,7 +8,7 @@ import { postCache } from '../cache/post-cache.js';
 import { diskStore } from '../incremental/disk-store.js';
 import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/schema.js';
-import { discoverSources, type StoredPosts } from '../content/discover.js';
+import { discoverSources } from '../content/discover.js';
 import { loadData } from '../content/load-data.js';
 import { discoverPages } from '../content/load-pages.js';
 import { loadPosts } from '../content/load-posts.js';
@@ -56,11 +56,13 @@ export async function loadLazySite(options: Omit<BuildOptions, 'writer' | 'state
   recoverOutput(config.outDir);
   // Read only: the background build saves the caches with what it loaded and rendered.
   const store = options.cache === false ? undefined : diskStore(resolveCacheDir(config.root, options.cacheDir), codeSalt(), state.storeFiles);
-  const known = store && readOnly(postCache(store, state.bodyDigests));
+  const postOptions = { timezone: config.timezone, author: config.author, shouldScanBodies: false };
+  // Posts loaded without the body scan are not kept (post-cache.ts), so this load only reads the post cache.
+  const known = store && postCache(store, state.bodyDigests, postOptions);
   const { sources, diagnostics: sourceDiagnostics } = await discoverSources(config.postsDir, known ? undefined : state.sources, known, config.root);
   const pageSources = await discoverPages(config);
   const data = await loadData(config.dataDir);
-  const { posts, diagnostics: postDiagnostics } = loadPosts(sources, { timezone: config.timezone, author: config.author, shouldScanBodies: false }, known ? undefined : state.posts, known);
+  const { posts, diagnostics: postDiagnostics } = loadPosts(sources, postOptions, known ? undefined : state.posts, known);
   diagnostics.push(...sourceDiagnostics, ...pageSources.diagnostics, ...data.diagnostics, ...postDiagnostics, ...checkDuplicateSlugs(posts, config.root));
   const { published, drafts, scheduled } = selectPublished(posts, { drafts: config.drafts, future: config.future, now: options.now ?? new Date() });
   const postLinks = resolvePostLinks(posts, new Set(published), config, pageSources);
@@ -96,11 +98,6 @@ export async function loadLazySite(options: Omit<BuildOptions, 'writer' | 'state
   const bySource = new Map(site.posts.map((post) => [post.sourcePath, post]));
   const lazy: LazySite = { ...renderer, config, site, shellOf: (sourcePath) => bySource.get(sourcePath), postOf: (shell) => bodies.get(shell)! };
   return { lazy, diagnostics };
-}
-
-/** The persistent post cache, read but never added to: the lazy load skips the body checks a cached post has passed. */
-function readOnly(posts: StoredPosts): StoredPosts {
-  return { isKnown: (file, stat) => posts.isKnown(file, stat), get: (file, inputs) => posts.get(file, inputs), set: () => {} };
 }
 
 /**

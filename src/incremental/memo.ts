@@ -1,22 +1,42 @@
 import type { Store } from './store.js';
 
 /**
- * The value of `compute()`, or the one stored under `namespace` and `key` by an earlier build: the only place that
- * decides a hit or a miss. `key` must name every input of `compute` (see keys in code-salt.ts); undefined means
- * the inputs cannot be named, and the value is computed. Undefined results are not stored. Without a store
- * (`--no-cache`), everything is computed.
+ * How a value is kept in a store when it is not kept as it is: `encode` gives what is stored (undefined: this value
+ * is not kept, e.g. a post with errors), `decode` the value again (undefined: what is stored has the wrong shape, so
+ * it is not there).
  */
-export function memo<T>(store: Store | undefined, namespace: string, key: string | undefined, compute: () => T): T {
+export interface Codec<T> {
+  encode(value: T): unknown;
+  decode(stored: unknown): T | undefined;
+}
+
+/**
+ * The value of `compute()`, or the one stored under `namespace` and `key` by an earlier build: the only place that
+ * decides a hit or a miss. `key` must name every input of `compute` (the store's salt adds the code salt, see
+ * code-salt.ts); undefined means the inputs cannot be named (or not trusted, such as a file modified within the
+ * clock's granularity), and the value is computed. Undefined results are not stored. Without a store
+ * (`--no-cache`), everything is computed. With a `codec`, a stored value that does not decode is a miss; a promise's
+ * value is encoded when it resolves, and a hit gives the decoded value itself.
+ */
+export function memo<T>(store: Store | undefined, namespace: string, key: string | undefined, compute: () => T, codec?: Codec<Awaited<T>>): T {
   if (!store || key === undefined) return compute();
   const stored = store.get(namespace, key);
-  if (stored !== undefined) return stored as T;
+  if (stored !== undefined) {
+    const value = codec ? codec.decode(stored) : stored;
+    if (value !== undefined) return value as T;
+  }
   const value = compute();
   if (value instanceof Promise) {
     return value.then((resolved: unknown) => {
-      if (resolved !== undefined) store.set(namespace, key, resolved);
+      keep(store, namespace, key, resolved, codec as Codec<unknown> | undefined);
       return resolved;
     }) as T;
   }
-  if (value !== undefined) store.set(namespace, key, value);
+  keep(store, namespace, key, value as Awaited<T>, codec);
   return value;
+}
+
+function keep<T>(store: Store, namespace: string, key: string, value: T, codec: Codec<T> | undefined): void {
+  const stored = codec && value !== undefined ? codec.encode(value) : value;
+  if (stored !== undefined) store.set(namespace, key, stored);
 }

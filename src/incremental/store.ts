@@ -26,26 +26,45 @@ export class StoredText {
   constructor(readonly text: LazyText) {}
 }
 
-/** A store in this process's memory (the dev server keeps one between builds). Values are kept until replaced. */
+/**
+ * A store in this process's memory (the dev server keeps one between builds). {@link Store.commit} keeps the values
+ * read or set since the last commit and drops the others, as a disk store does, so a long session holds what the
+ * last build used and not every version of every edited file.
+ */
 export function memoryStore(): Store {
-  const namespaces = new Map<string, Map<string, unknown>>();
+  const namespaces = new Map<string, { values: Map<string, unknown>; used: Set<string> }>();
   const space = (namespace: string) => {
-    let values = namespaces.get(namespace);
-    if (!values) namespaces.set(namespace, (values = new Map()));
-    return values;
+    let found = namespaces.get(namespace);
+    if (!found) namespaces.set(namespace, (found = { values: new Map(), used: new Set() }));
+    return found;
+  };
+  const commitSpace = (found: { values: Map<string, unknown>; used: Set<string> }) => {
+    for (const key of found.values.keys()) if (!found.used.has(key)) found.values.delete(key);
+    found.used.clear();
   };
   return {
-    get: (namespace, key) => namespaces.get(namespace)?.get(key),
-    set: (namespace, key, value) => void space(namespace).set(key, value),
-    commit() {
-      // Nothing to write: the values are already where they are kept.
+    get(namespace, key) {
+      const found = namespaces.get(namespace);
+      const value = found?.values.get(key);
+      if (value !== undefined) found!.used.add(key);
+      return value;
+    },
+    set(namespace, key, value) {
+      const found = space(namespace);
+      found.values.set(key, value);
+      found.used.add(key);
+    },
+    commit(namespace) {
+      if (namespace === undefined) for (const found of namespaces.values()) commitSpace(found);
+      else if (namespaces.has(namespace)) commitSpace(namespaces.get(namespace)!);
     },
   };
 }
 
 /**
  * Memory over another store (the dev server's memory over the disk cache): reads try the memory first, and a value
- * found below is copied up; writes go to both. Commit commits the store below.
+ * found below is copied up; writes go to both. Commit commits the store below (the memory is committed by its
+ * owner, after each build: see finish in build-run.ts).
  */
 export function layeredStore(memory: Store, below: Store): Store {
   return {

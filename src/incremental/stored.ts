@@ -12,31 +12,21 @@ import type { Store } from './store.js';
  * interface, in its own module) and never sees the store; `build()` hands it one of these.
  */
 
-/** Validated JSON configs by a key of their text and --url (config/load.ts). */
+/** Validated JSON configs by a key of their text and --url (config/validate-config.ts). */
 export function storedConfigs(store: Store): ValidatedConfigs {
-  return {
-    get: (key) => store.get('config', key),
-    set: (key, settings) => store.set('config', key, settings),
-  };
+  return { memo: (key, validate) => memo(store, 'config', key, validate) };
 }
 
 /**
- * The template file set that last compiled without errors, with its precompiled templates by source hash
- * (render/templates.ts). One value, the last: a changed template set still revives its unchanged sources' code.
+ * Template file sets that compiled without errors (`templates`, by their paths and stats) and precompiled templates
+ * (`template-code`, by a hash of the source) (render/templates.ts). A changed template set still revives its
+ * unchanged sources' code.
  */
 export function storedTemplates(store: Store): VerifiedTemplates {
-  const value = store.get('templates', 'last') as { files?: unknown; specs?: unknown } | undefined;
-  const isValid = typeof value === 'object' && value !== null && typeof value.files === 'string' && typeof value.specs === 'object' && value.specs !== null;
-  let files = isValid ? (value.files as string) : undefined;
-  const specs = (isValid ? value.specs : {}) as Record<string, unknown>;
+  const isSpec = (stored: unknown) => (typeof stored === 'string' ? stored : undefined);
   return {
-    has: (key) => key === files,
-    spec: (hash) => (Object.hasOwn(specs, hash) && typeof specs[hash] === 'string' ? specs[hash] : undefined),
-    add(key, compiled) {
-      if (key === files) return;
-      files = key;
-      store.set('templates', 'last', { files: key, specs: Object.fromEntries(compiled) });
-    },
+    memo: (key, compile) => memo(store, 'templates', key, compile, { encode: (isVerified) => isVerified, decode: (stored) => (stored === true ? true : undefined) }),
+    spec: (hash, precompile) => memo(store, 'template-code', hash, precompile, { encode: (spec) => spec, decode: isSpec }),
   };
 }
 

@@ -17,12 +17,12 @@ export interface StoredMarkdown {
   postKey(post: Post, postLinks?: Record<string, string>): string;
   /** The key of a body given by its SHA-1 hex digest (a page's). */
   key(bodyDigest: string, stripTitleHeading: boolean): string;
-  /** A stored result, or undefined. Its `html` may stay undecoded until first read. */
-  get(key: string): MarkdownResult | undefined;
-  /** Stores a result of this build. */
-  set(key: string, result: MarkdownResult): void;
-  /** Marks a result this process already holds (from an earlier build) as used by this build, so it is kept. */
-  keep(key: string, result: MarkdownResult): void;
+  /**
+   * The result an earlier build stored under `key` (its `html` may stay undecoded until first read) when `isCurrent`
+   * accepts it, else `render()`'s, stored when it is one (a promise while it renders; undefined, a failure, is not
+   * stored). A result this process already holds is passed as `render`'s, so that it is kept.
+   */
+  memo(key: string, render: () => MarkdownResult | Promise<MarkdownResult | undefined>, isCurrent?: (result: MarkdownResult) => boolean): MarkdownResult | Promise<MarkdownResult | undefined>;
 }
 
 /** A rendered body, with the persistent cache's key for it. */

@@ -51,6 +51,8 @@ interface Found {
   knownFailures: number;
   keys: string[];
   missing: number[];
+  /** For each missing post the cache asked to render: what hands its result (or undefined, a failure) to the cache. */
+  settle: ((result: MarkdownResult | undefined) => void)[];
   /** Where each post's local images are, when the stage looks them up. */
   contexts: (ImageContext | undefined)[];
 }
@@ -61,6 +63,7 @@ function lookUp(posts: Post[], options: RenderMarkdownOptions): Found {
   const failures: (unknown | undefined)[] = new Array(posts.length);
   const keys: string[] = [];
   const missing: number[] = [];
+  const settle: Found['settle'] = [];
   const linksOf = (post: Post) => options.postLinks?.get(post);
   const contexts = posts.map((post) => imageContext(post, options));
   // A result whose images changed on disk since (size, existence), or rendered with(out) a cover above it, is
@@ -81,18 +84,19 @@ function lookUp(posts: Post[], options: RenderMarkdownOptions): Found {
       results[i] = known.result;
       if (cache) {
         keys[i] = known.key ?? cache.postKey(post, linksOf(post));
-        cache.keep(keys[i], known.result);
+        void cache.memo(keys[i], () => known.result);
       }
       return;
     }
     if (cache) {
       keys[i] = cache.postKey(post, linksOf(post));
-      const cached = cache.get(keys[i]);
-      if (isCurrent(cached, i)) results[i] = cached;
+      // A miss renders with the others (renderMissing), which settles the promise the cache waits for.
+      const value = cache.memo(keys[i], () => new Promise<MarkdownResult | undefined>((resolve) => (settle[i] = resolve)), (result) => isCurrent(result, i));
+      if (!(value instanceof Promise)) results[i] = value;
     }
     if (!results[i]) missing.push(i);
   });
-  return { results, failures, knownFailures, keys, missing, contexts };
+  return { results, failures, knownFailures, keys, missing, settle, contexts };
 }
 
 /** What rendering the missing posts gave besides results (filled into `found.results`): feed HTML. */
@@ -103,8 +107,7 @@ interface Rendering {
 }
 
 /** Renders the missing posts in the pool (or a new one) or in this thread; results go into `found`. */
-async function renderMissing(posts: Post[], { results, failures, keys, missing, contexts }: Found, options: RenderMarkdownOptions): Promise<Rendering> {
-  const cache = options.cache;
+async function renderMissing(posts: Post[], { results, failures, missing, settle, contexts }: Found, options: RenderMarkdownOptions): Promise<Rendering> {
   const feedHtml: ({ base: string; html: string } | undefined)[] = new Array(posts.length);
   let jobs: MarkdownJob[] = [];
   let done = posts.length - missing.length;
@@ -118,8 +121,8 @@ async function renderMissing(posts: Post[], { results, failures, keys, missing, 
     if (result) {
       results[i] = result;
       if (feed !== undefined) feedHtml[i] = { base: jobs[j].feed!.base, html: feed };
-      if (cache) cache.set(keys[i], result);
     } else failures[i] = cause;
+    settle[i]?.(result);
     options.onProgress?.(++done, posts.length);
   };
   // unified, micromark and the plugins are loaded only when some post is not in the cache.

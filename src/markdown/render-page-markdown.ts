@@ -11,10 +11,8 @@ import { droppedUrlWarning } from './safe-urls.js';
 /** Options of {@link renderPageMarkdown}. */
 export interface RenderPageMarkdownOptions {
   markdown: Required<MarkdownOptions>;
-  /** The persistent markdown cache, shared with posts: an unchanged page is not parsed. @default undefined */
+  /** The markdown cache, shared with posts (the dev server's is its memory over the disk's): an unchanged page is not parsed. @default undefined */
   cache?: StoredMarkdown;
-  /** Results of earlier builds in this process (the dev server), by body and title-heading flag; replaced by this build's. */
-  memo?: Map<string, MarkdownResult>;
   /** Limits on each page, as on posts (see markdown-limits.ts); a page beyond one fails alone. @default defaultLimits */
   limits?: MarkdownLimits;
 }
@@ -26,32 +24,24 @@ export interface RenderPageMarkdownOptions {
 export async function renderPageMarkdown(pages: Page[], options: RenderPageMarkdownOptions): Promise<{ pages: RenderedPage[]; diagnostics: Diagnostic[] }> {
   const rendered: RenderedPage[] = [];
   const diagnostics: Diagnostic[] = [];
-  const nextMemo = new Map<string, MarkdownResult>();
   let processor: MarkdownProcessor | undefined;
   for (const page of pages) {
-    const memoKey = `${page.dropsTitleHeading ? 1 : 0}${page.body}`;
     const cacheKey = options.cache?.key(createHash('sha1').update(page.body).digest('hex'), page.dropsTitleHeading);
-    let result = options.memo?.get(memoKey);
-    if (result && cacheKey !== undefined) options.cache!.keep(cacheKey, result);
-    result ??= cacheKey === undefined ? undefined : options.cache!.get(cacheKey);
-    if (!result) {
-      try {
-        processor ??= await (await import('./processor.js')).createMarkdownProcessor(options.markdown);
-        result = await renderWithinBudget(processor, page, options);
-        if (cacheKey !== undefined) options.cache!.set(cacheKey, result);
-      } catch (cause) {
-        diagnostics.push(markdownError(page, cause, 'page'));
-        continue;
-      }
+    const render = async () => {
+      processor ??= await (await import('./processor.js')).createMarkdownProcessor(options.markdown);
+      return renderWithinBudget(processor, page, options);
+    };
+    let result: MarkdownResult;
+    try {
+      // (render() gives a result or throws: never undefined.)
+      result = (await (cacheKey === undefined ? render() : options.cache!.memo(cacheKey, render))) as MarkdownResult;
+    } catch (cause) {
+      diagnostics.push(markdownError(page, cause, 'page'));
+      continue;
     }
-    nextMemo.set(memoKey, result);
     for (const tag of result.filteredTags ?? []) diagnostics.push(filteredTagWarning(page.sourcePath, page.bodyStartLine, tag));
     for (const found of result.droppedUrls ?? []) diagnostics.push(droppedUrlWarning(page.sourcePath, page.bodyStartLine, found));
     rendered.push({ ...page, html: result.html, excerpt: truncate(result.excerpt, 160) });
-  }
-  if (options.memo) {
-    options.memo.clear();
-    for (const [key, value] of nextMemo) options.memo.set(key, value);
   }
   return { pages: rendered, diagnostics };
 }

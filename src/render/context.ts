@@ -26,6 +26,24 @@ function tableOfContents(p: RenderedPost, isDefaultOn: boolean): TocEntry[] | nu
 
 /** Builds template views from the site model; one instance per build. */
 export function createViews(site: Site, config: ResolvedConfig, generator: string, data: Readonly<Record<string, unknown>> = {}) {
+  const tags = tagViewsOf(site, config);
+  const authors = authorViewsOf(site, config);
+  const post = postViewer(config, tags.postTags, authors.postAuthors);
+  const common = commonContext(site, config, generator, data);
+  const pagination = (page: Pagination<unknown>): PaginationView => ({
+    page: page.page,
+    totalPages: page.totalPages,
+    previous: page.previousPath === null ? null : siteUrl(config, page.previousPath),
+    next: page.nextPath === null ? null : siteUrl(config, page.nextPath),
+    first: siteUrl(config, page.firstPath),
+    last: siteUrl(config, page.lastPath),
+    pages: page.pagePaths.map((p, i) => ({ number: i + 1, url: siteUrl(config, p), isCurrent: i + 1 === page.page })),
+  });
+  return { post, forget: post.forget, ...tags, ...authors, common, pagination };
+}
+
+/** Each tag's view, by slug and as a post spells it. */
+function tagViewsOf(site: Site, config: ResolvedConfig) {
   const tagView = (tag: Tag): TagView => ({ name: tag.name, slug: tag.slug, url: siteUrl(config, tagPath(tag.slug, config)), count: tag.posts.length });
   const tagViews = new Map(site.tags.map((tag) => [tag.slug, tagView(tag)]));
   const bySpelling = new Map<string, TagView>();
@@ -34,19 +52,12 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
       for (const name of post.tags) if (!bySpelling.has(name) && tagSlug(name) === tag.slug) bySpelling.set(name, tagViews.get(tag.slug)!);
     }
   }
-
-  // Each post's dates appear on several pages (its own, lists, tag pages): format each date once.
-  const dateViews = new WeakMap<PostDate, DateView>();
-  const dateView = (date: PostDate): DateView => {
-    let view = dateViews.get(date);
-    if (!view) {
-      view = { iso: date.iso, text: formatDate(date, config.language, config.timezone), dateTime: isoInZone(date.instant, config.timezone) };
-      dateViews.set(date, view);
-    }
-    return { ...view };
-  };
-
   const postTags = (p: RenderedPost): TagView[] => p.tags.map((name) => bySpelling.get(name)!).filter(Boolean);
+  return { tagViews, postTags, tagView: (tag: Tag) => tagViews.get(tag.slug)! };
+}
+
+/** Each author's view (with a URL when the site has author pages), and a post's authors as views. */
+function authorViewsOf(site: Site, config: ResolvedConfig) {
   const hasAuthorPages = site.authors.length > 1;
   const authorView = (author: Author): AuthorView => ({
     name: author.name,
@@ -57,9 +68,23 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
     count: author.posts.length,
   });
   const authorViews = new Map(site.authors.map((author) => [author, authorView(author)]));
-  const names = new Intl.ListFormat(config.language, { type: 'conjunction' });
   const postAuthors = (p: RenderedPost): AuthorView[] => (site.authorsOf.get(p) ?? []).map((author) => authorViews.get(author)!);
+  return { hasAuthorPages, postAuthors, authorView: (author: Author) => authorViews.get(author)! };
+}
 
+/** A post's view: with its HTML and table of contents on its own page, else with its excerpt's HTML. */
+function postViewer(config: ResolvedConfig, postTags: (p: RenderedPost) => TagView[], postAuthors: (p: RenderedPost) => AuthorView[]) {
+  // Each post's dates appear on several pages (its own, lists, tag pages): format each date once.
+  const dateViews = new WeakMap<PostDate, DateView>();
+  const dateView = (date: PostDate): DateView => {
+    let view = dateViews.get(date);
+    if (!view) {
+      view = { iso: date.iso, text: formatDate(date, config.language, config.timezone), dateTime: isoInZone(date.instant, config.timezone) };
+      dateViews.set(date, view);
+    }
+    return { ...view };
+  };
+  const names = new Intl.ListFormat(config.language, { type: 'conjunction' });
   // An excerpt is on several list pages (home, tags, authors): its links are resolved once.
   const excerpts = new WeakMap<RenderedPost, string>();
   const excerptHtml = (p: RenderedPost, url: string): string => {
@@ -67,8 +92,7 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
     if (html === undefined) excerpts.set(p, (html = resolveExcerptLinks(p.excerptHtml!, url)));
     return html;
   };
-
-  const post = (p: RenderedPost, includeHtml: boolean): PostView => {
+  const view = (p: RenderedPost, includeHtml: boolean): PostView => {
     const url = siteUrl(config, postPath(p, config));
     const image = p.image ? resolveImage(p.image, url, config.basePath) : null;
     return {
@@ -89,9 +113,14 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
       data: p.data,
     };
   };
+  // A post rendered again (the dev server took in its new body) has its excerpt's links resolved again.
+  return Object.assign(view, { forget: (p: RenderedPost) => void excerpts.delete(p) });
+}
 
+/** What every page's context holds: the site's settings and navigation, the page's kind, title and URLs, the data files. */
+function commonContext(site: Site, config: ResolvedConfig, generator: string, data: Readonly<Record<string, unknown>>) {
   const nav = site.nav.map((page) => ({ title: page.title, url: siteUrl(config, page.path) }));
-  const common = (kind: string, title: string, description: string, sitePath: string): BaseContext => ({
+  return (kind: string, title: string, description: string, sitePath: string): BaseContext => ({
     site: {
       title: config.title,
       description: config.description,
@@ -117,20 +146,6 @@ export function createViews(site: Site, config: ResolvedConfig, generator: strin
     },
     data,
   });
-
-  const pagination = (page: Pagination<unknown>): PaginationView => ({
-    page: page.page,
-    totalPages: page.totalPages,
-    previous: page.previousPath === null ? null : siteUrl(config, page.previousPath),
-    next: page.nextPath === null ? null : siteUrl(config, page.nextPath),
-    first: siteUrl(config, page.firstPath),
-    last: siteUrl(config, page.lastPath),
-    pages: page.pagePaths.map((p, i) => ({ number: i + 1, url: siteUrl(config, p), isCurrent: i + 1 === page.page })),
-  });
-
-  // A post rendered again (the dev server took in its new body) has its excerpt's links resolved again.
-  const forget = (p: RenderedPost) => void excerpts.delete(p);
-  return { post, postTags, postAuthors, forget, authorView: (author: Author) => authorViews.get(author)!, hasAuthorPages, tagView: (tag: Tag) => tagViews.get(tag.slug)!, tagViews, common, pagination };
 }
 
 /** A resolved cover image link as an absolute URL: a page's link without the base path is a site path. */

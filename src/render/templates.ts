@@ -58,18 +58,19 @@ export async function loadTemplates(
     if (memo) memo.last = undefined;
   }
   // The same template files (paths and stats) compiled without errors by an earlier build: Handlebars is loaded
-  // and the templates compiled only when some page is rendered.
-  if (verified && key !== undefined && verified.has(key)) {
+  // and the templates compiled only when some page is rendered. Otherwise (a miss) they are compiled now.
+  let compiled: Awaited<ReturnType<typeof compileTheme>> | undefined;
+  const compile = async () => (compiled = await compileTheme(sources, registerHelpers, verified));
+  if (verified && key !== undefined && (await verified.memo(key, async () => ((await compile()).theme ? true : undefined))) && !compiled) {
     const theme = await lazyTheme(files, sources.read, registerHelpers, verified);
     if (theme) {
       if (memo) memo.last = { key, theme };
       return { theme, diagnostics: [] };
     }
   }
-  const { theme, diagnostics, specs } = await compileTheme(sources, registerHelpers, verified);
+  const { theme, diagnostics } = compiled ?? (await compile());
   if (!theme) return { diagnostics };
   if (memo && key !== undefined) memo.last = { key, theme };
-  if (verified && key !== undefined) verified.add(key, specs);
   return { theme, diagnostics };
 }
 
@@ -109,21 +110,17 @@ function templatesKey({ files, inline }: TemplateSources): string {
  * Compiles every template of the theme in a new Handlebars environment, registering partials: a syntax error, a
  * missing page template or a missing partial is a diagnostic, and then there is no theme.
  */
-async function compileTheme(sources: TemplateSources, registerHelpers: (hb: typeof Handlebars) => void, verified?: VerifiedTemplates): Promise<{ theme?: Theme; diagnostics: Diagnostic[]; specs: Map<string, string> }> {
+async function compileTheme(sources: TemplateSources, registerHelpers: (hb: typeof Handlebars) => void, verified?: VerifiedTemplates): Promise<{ theme?: Theme; diagnostics: Diagnostic[] }> {
   const handlebars = loadHandlebars().create();
   registerHelpers(handlebars);
   const diagnostics: Diagnostic[] = [];
-  const specs = new Map<string, string>();
   const references: (PartialReference & { file: string })[] = [];
   const compile = async (rel: string, file: string): Promise<CompiledTemplate | undefined> => {
     const source = await sources.read(rel, file);
     try {
       const ast = handlebars.parse(source);
       for (const reference of partialReferences(ast)) references.push({ file, ...reference });
-      const hash = templateHash(source);
-      const { render, spec } = compileTemplate(handlebars, ast, verified?.spec(hash));
-      specs.set(hash, spec);
-      return { file, source, render };
+      return { file, source, render: compileTemplate(handlebars, ast, verified, source) };
     } catch (cause) {
       // A partial written in the config: its lines are not the config file's, so the message names the partial.
       diagnostics.push(templateSyntaxError(file, source, cause, sources.inline.has(rel) ? rel.slice('partials/'.length, -'.hbs'.length) : undefined));
@@ -148,8 +145,8 @@ async function compileTheme(sources: TemplateSources, registerHelpers: (hb: type
     }
   }
   diagnostics.push(...missingTemplates(pages, partials, references, diagnostics));
-  if (diagnostics.length > 0) return { diagnostics, specs };
-  return { theme: { handlebars, pages: pages as Theme['pages'], partials, assets, files: [...sources.files.values()].sort() }, diagnostics, specs };
+  if (diagnostics.length > 0) return { diagnostics };
+  return { theme: { handlebars, pages: pages as Theme['pages'], partials, assets, files: [...sources.files.values()].sort() }, diagnostics };
 }
 
 /** Page templates no theme layer has, and partials a template uses that none defines (when all compiled). */
@@ -176,15 +173,14 @@ export interface TemplateExtensions {
 }
 
 /**
- * Template file sets (paths and stats, as a key) known to compile without errors, and the compiled templates
- * (Handlebars' precompiled JavaScript, by a hash of the source) of the last set; see `openVerifiedTemplates`.
+ * What earlier builds learnt of templates (the build hands in the store's): which template file sets (paths and
+ * stats, as a key) compiled without errors, and each source's precompiled JavaScript by a hash of it.
  */
 export interface VerifiedTemplates {
-  has(key: string): boolean;
-  /** Precompiled template by source hash (see {@link templateHash}), if the last build compiled that source. */
-  spec(hash: string): string | undefined;
-  /** Records a file set as compiled without errors, with the precompiled templates of its sources. */
-  add(key: string, specs: Map<string, string>): void;
+  /** True when the file set compiled without errors in an earlier build; else `compile()`'s answer, kept when true. */
+  memo(key: string, compile: () => Promise<true | undefined>): boolean | undefined | Promise<true | undefined>;
+  /** The precompiled template of a source by its hash (see {@link templateHash}): an earlier build's, else `precompile()`'s. */
+  spec(hash: string, precompile: () => string): string;
 }
 
 /** Options every template is compiled with. */
@@ -197,20 +193,20 @@ export function templateHash(source: string): string {
 
 /**
  * Compiles a template through Handlebars' precompiler and revives the JavaScript it gives, the same path for a
- * template compiled now and one read back from the cache (`cached`), so both render the same bytes. Reviving a
- * precompiled template costs ~0.3 ms; compiling the default theme costs ~60 ms. Returns the JavaScript too, for
- * the cache.
+ * template compiled now and one read back from the cache (`verified.spec`, by the hash of the source `text`, which an
+ * AST `source` needs), so both render the same bytes. Reviving a precompiled template costs ~0.3 ms; compiling the
+ * default theme costs ~60 ms.
  */
-function compileTemplate(hb: typeof Handlebars, source: string | hbs.AST.Program, cached?: string): { render: Handlebars.TemplateDelegate; spec: string } {
-  if (cached !== undefined) {
+function compileTemplate(hb: typeof Handlebars, source: string | hbs.AST.Program, verified: VerifiedTemplates | undefined, text?: string): Handlebars.TemplateDelegate {
+  const precompile = () => hb.precompile(source, compileOptions) as string;
+  if (verified) {
     try {
-      return { render: revive(hb, cached), spec: cached };
+      return revive(hb, verified.spec(templateHash(text ?? (source as string)), precompile));
     } catch {
       // A damaged cache entry: compile again.
     }
   }
-  const spec = hb.precompile(source, compileOptions) as string;
-  return { render: revive(hb, spec), spec };
+  return revive(hb, precompile());
 }
 
 function revive(hb: typeof Handlebars, spec: string): Handlebars.TemplateDelegate {
@@ -258,7 +254,7 @@ async function lazyTheme(files: Map<string, string>, read: (rel: string, file: s
     let compiled: Handlebars.TemplateDelegate | undefined;
     const render = ((context: unknown, options?: Handlebars.RuntimeOptions) => {
       if (!compiled) {
-        compiled = compileTemplate(environment(), source, verified.spec(templateHash(source))).render;
+        compiled = compileTemplate(environment(), source, verified);
       }
       return compiled(context, options);
     }) as Handlebars.TemplateDelegate;

@@ -39,7 +39,7 @@ export function findImportCycles(root: string): string[][] {
 }
 
 /** Each module's relative imports, resolved to files in the folder (`./x.js` is `./x.ts`). */
-function importGraph(root: string): Map<string, string[]> {
+export function importGraph(root: string): Map<string, string[]> {
   const files = listModules(root);
   const known = new Set(files);
   const graph = new Map<string, string[]>();

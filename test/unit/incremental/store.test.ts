@@ -122,6 +122,21 @@ describe('memo', () => {
   });
 });
 
+describe('memory store', () => {
+  it('keeps, at each commit, the values read or set since the last one, as a disk store keeps a build\'s', () => {
+    const store = memoryStore();
+    store.set('n', 'read', 1);
+    store.set('n', 'dropped', 2);
+    store.commit();
+    expect(store.get('n', 'read')).toBe(1);
+    store.set('n', 'new', 3);
+    store.commit();
+    expect([store.get('n', 'read'), store.get('n', 'dropped'), store.get('n', 'new')]).toEqual([1, undefined, 3]);
+    store.commit('other');
+    expect(store.get('n', 'new')).toBe(3);
+  });
+});
+
 describe('memory over disk', () => {
   it('serves from memory, fills memory from disk, and commits what either held to disk', () => {
     const disk = diskStore(dir, 'salt');

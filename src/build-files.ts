@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { saveCacheLater } from './build-state.js';
+import { generator, time, type Loaded, type Rendered, type Run, type Sources } from './build-run.js';
+import { checkOutputPaths, type Output } from './build-write.js';
+import { renderCacheSalt } from './cache/cache-salt.js';
+import { outputManifestPath } from './cache/markdown-cache.js';
+import type { ResolvedConfig } from './config/schema.js';
+import { warning } from './diagnostics/error.js';
+import { feedHtmlMemo } from './incremental/stored.js';
+import { readCoverImages } from './markdown/post-images.js';
+import { renderPageMarkdown } from './markdown/render-page-markdown.js';
+import { readOutputManifest } from './output/manifest.js';
+import { collectStaticFiles } from './output/static-files.js';
+import { renderPages, siteFingerprint } from './render/render-pages.js';
+import { checkRouteCollisions } from './render/route-collisions.js';
+import { fileRoutes } from './render/routes.js';
+import { buildSite } from './site/build-site.js';
+import { renderFeedItemsHtml } from './site/feed.js';
+import type { RenderedPost, Site } from './site/model.js';
+import { comparePages, siteNav } from './site/nav.js';
+
+// The build's stages after the markdown (see build.ts): the pages' markdown, the site model and its feed HTML, then
+// every output file as a route, with the keys that let pages rendered from the same inputs last time be skipped.
+
+/** The site model and every output file (pages rendered later, by the writer, when nothing keeps them). */
+export async function makeFiles(run: Run, config: ResolvedConfig, from: Sources, { published, drafts, scheduled }: Loaded, { theme, markdown, pageCache }: Rendered): Promise<Output> {
+  const { options, state, disk, diagnostics } = run;
+  diagnostics.push(...readCoverImages(markdown.posts, config));
+  // Pages (a handful) render in this thread, through the same processor and cache as posts.
+  const renderedPages = await renderPageMarkdown(from.pageSources.pages, { markdown: from.markdownOptions, limits: config.markdown.limits, cache: pageCache });
+  diagnostics.push(...renderedPages.diagnostics);
+  const nav = siteNav(renderedPages.pages, config.nav, config.configFile, from.pageSources.drafts);
+  diagnostics.push(...nav.diagnostics);
+  const site = buildSite(markdown.posts, { drafts, scheduled }, { language: config.language, authors: config.authors, related: config.related, pages: renderedPages.pages.sort(comparePages), nav: nav.nav });
+  const store = run.store;
+  const feedOptions = { ...config, items: config.feed.items, generator };
+  const feedHtml = await renderFeedItemsHtml(site, feedOptions, store && feedHtmlMemo(store, markdown.htmlKeys), markdown.feedHtml);
+  if (state) saveCacheLater(state, disk ? { save: async () => disk.commit() } : undefined);
+  else disk?.commit('markdown');
+  time(run, 'site');
+
+  // Pages rendered from the same inputs into the output last time are rendered only if their file must be written.
+  const manifestFile = from.cacheDir === undefined || options.writer ? undefined : outputManifestPath(from.cacheDir, config.outDir);
+  const previousOutput = manifestFile === undefined ? undefined : readOutputManifest(manifestFile, config.outDir);
+  // Builds with a state (the dev server rebuilding on every save) reuse the pages of the last build.
+  // Without a state, pages are rendered by the writer one at a time (`defer`), so they are not all in memory at once.
+  const renderSalt = manifestFile === undefined && !state ? undefined : renderCacheSalt(theme, config, from.data.files);
+  // Every page's inputs in one hash: when the previous output was rendered under the same, pages keep their keys
+  // and none is computed (most of a no-change rebuild's page work).
+  const siteKey = manifestFile === undefined || state || renderSalt === undefined || markdown.posts.length !== published.length ? undefined
+    : siteFingerprint(renderSalt, [...published.map((post, i) => ({ identity: from.postCache?.identity(post), htmlKey: coverKey(markdown.htmlKeys.get(markdown.posts[i]), markdown.posts[i]) })),
+      // Pages are on no other page but the navigation (in the salt's config): all of them as one more input.
+      { identity: pagesIdentity(site), htmlKey: '' }]);
+  const isSiteUnchanged = siteKey !== undefined && previousOutput?.site === siteKey;
+  // The feed, sitemap, robots.txt and copied files are routes too, after the pages.
+  const otherFiles = [
+    ...fileRoutes(site, config, { ...feedOptions, itemsHtml: feedHtml }, options.sitemapMaxUrls),
+    ...(await collectStaticFiles({ publicDir: config.publicDir, themePublicDir: config.themeDir && path.join(config.themeDir, 'public'), themeAssets: theme.assets, posts: site.posts, permalinks: config.permalinks, root: config.root, diagnostics })),
+  ];
+  const pages = renderPages(site, config, theme, generator, renderSalt === undefined ? { defer: true, data: from.data.data } : {
+    data: from.data.data,
+    defer: !state,
+    renderSalt,
+    isRendered: manifestFile === undefined ? undefined : (file, key) => previousOutput?.files[file]?.[5] === key,
+    previousKey: isSiteUnchanged ? (file) => previousOutput!.files[file]?.[5] ?? undefined : undefined,
+    memo: state?.pages,
+    htmlKeys: state?.htmlKeys ?? markdown.htmlKeys,
+    // Feeds, sitemap and the rest depend on nothing the fingerprint does not hold (the tests' sitemap size aside).
+    fileKey: siteKey === undefined ? undefined : `${siteKey}:${options.sitemapMaxUrls ?? ''}`,
+  }, otherFiles);
+  diagnostics.push(...pages.diagnostics);
+  if (!config.url) {
+    diagnostics.push(warning('FeedWithoutUrl', {}, config.configFile ? { file: config.configFile } : undefined));
+  }
+  time(run, 'routes');
+  // A page or alias on a path something else is written to is reported at its source; other clashes by file.
+  const collisions = checkRouteCollisions(pages.routes, config.root);
+  diagnostics.push(...collisions.diagnostics, ...checkOutputPaths(pages.files, config, collisions.paths));
+  return { site, pages, siteKey, manifestFile, drafts: drafts.length, scheduled: scheduled.length };
+}
+
+/** Everything the pages folder gives the site, as one hash. */
+function pagesIdentity(site: Site): string {
+  return createHash('sha1').update(JSON.stringify(site.pages)).digest('hex');
+}
+
+/** A post's HTML key with its cover's size, which its pages show and its identity does not hold. */
+function coverKey(htmlKey: string | undefined, post: RenderedPost): string | undefined {
+  return htmlKey === undefined || !post.imageSize ? htmlKey : `${htmlKey}:cover=${post.imageSize.width}x${post.imageSize.height}`;
+}
+

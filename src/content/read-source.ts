@@ -1,0 +1,118 @@
+import fsSync from 'node:fs';
+import { textOf } from './lazy-text.js';
+import { error, type Diagnostic } from '../diagnostics/error.js';
+
+// Reading the sources discoverSources found: from the dev server's memory, not at all (the post cache knows them),
+// or as bytes.
+
+/** A source file as read by a previous build, with the stat it had then. */
+export interface SourceMemo {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  text: string;
+}
+
+/** A source file's stat, as the post cache trusts it (the same trust the output manifest places in stat). */
+export interface SourceStat {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
+/**
+ * Which sources an earlier build loaded a post from, as they are now (the build hands in the persistent post cache,
+ * see StoredPosts in load-posts.ts): such a source's text is read only if asked for. The content stages never see
+ * a store.
+ */
+export interface KnownSources {
+  /** Records the stat of a source seen by this build; true when a post is kept for the source as it is now. */
+  isKnown(source: Omit<SourceFile, 'text'>, stat: SourceStat): boolean;
+}
+
+/** A markdown file found under the posts folder. */
+export interface SourceFile {
+  /** Absolute path. */
+  path: string;
+  /** Path relative to the posts folder, with `/` separators. */
+  relPath: string;
+  text: string;
+  /**
+   * The file's bytes (without a byte-order mark), when it was read for this build and is not remembered as text:
+   * `text` then decodes them on each read, so a long-lived string of every post is not kept (see load-posts).
+   */
+  bytes?: Uint8Array;
+  /** For a page bundle (`folder/index.md`, or `folder/folder.md`): the bundle's folder. */
+  bundleDir?: string;
+  /** For a page bundle: the files beside `index.md`, relative to `bundleDir`, `/`-separated. */
+  assets: string[];
+}
+
+/**
+ * Reads one source (see discoverSources): a file the post cache knows by its stat is not read (its `text` is read if
+ * asked for), one the memo knows comes from the memo, others are read as bytes. `isFresh`: neither knew it.
+ */
+export function readSource(found: Omit<SourceFile, 'text'>, memo: Map<string, SourceMemo> | undefined, postCache: KnownSources | undefined): { source: SourceFile; isFresh: boolean } | { diagnostic: Diagnostic } {
+  const { path: file, relPath, bundleDir, assets } = found;
+  let text: string | undefined;
+  let bytes: Uint8Array | undefined;
+  let isFresh = true;
+  try {
+    if (postCache) {
+      const stat = fsSync.statSync(file);
+      if (postCache.isKnown(found, stat)) {
+        let lazy: string | undefined;
+        return {
+          isFresh: false,
+          source: {
+            path: file, relPath, bundleDir, assets,
+            get text() {
+              lazy ??= fsSync.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+              return lazy;
+            },
+          },
+        };
+      }
+      bytes = fsSync.readFileSync(file);
+    } else if (memo) {
+      const remembered = readRemembered(file, memo);
+      text = remembered.text;
+      isFresh = remembered.isRead;
+    } else {
+      // Read one at a time (readFileSync): a thousand reads in flight at once keep a thousand requests alive through the
+      // young generation's collections, and V8 grows it to its largest for them.
+      bytes = fsSync.readFileSync(file);
+    }
+  } catch (cause) {
+    memo?.delete(file);
+    return { diagnostic: error('FileUnreadable', { reason: (cause as Error).message }, { file }, cause) };
+  }
+  if (text !== undefined) return { isFresh, source: { path: file, relPath, text: text.replace(/^\uFEFF/, ''), bundleDir, assets } };
+  const withoutMark = bytes![0] === 0xef && bytes![1] === 0xbb && bytes![2] === 0xbf ? bytes!.subarray(3) : bytes!;
+  return {
+    isFresh,
+    source: {
+      path: file, relPath, bundleDir, assets, bytes: withoutMark,
+      get text() {
+        return textOf(withoutMark);
+      },
+    },
+  };
+}
+
+/**
+ * The file's text, from `memo` when its stat is the one it had when read (`isRead` false); a changed file is read
+ * and remembered.
+ */
+function readRemembered(file: string, memo: Map<string, SourceMemo>): { text: string; isRead: boolean } {
+  const stat = fsSync.statSync(file);
+  const known = memo.get(file);
+  if (known && known.size === stat.size && known.mtimeMs === stat.mtimeMs && known.ino === stat.ino) return { text: known.text, isRead: false };
+  const text = fsSync.readFileSync(file, 'utf8');
+  // A file written during the read may have changed size: remember it only when the stat still matches.
+  const after = fsSync.statSync(file);
+  if (after.size === stat.size && after.mtimeMs === stat.mtimeMs && after.ino === stat.ino) memo.set(file, { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino, text });
+  else memo.delete(file);
+  return { text, isRead: true };
+}
+
