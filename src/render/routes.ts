@@ -5,7 +5,7 @@ import type { Location } from '../diagnostics/error.js';
 import type { RenderedPost, Site } from '../site/model.js';
 import { renderAtom } from '../site/atom.js';
 import { authorName } from '../site/authors.js';
-import { renderFeed, tagScope, type FeedOptions } from '../site/feed.js';
+import { renderFeed, tagScope, type FeedOptions, type MadeItem } from '../site/feed.js';
 import { renderJsonFeed } from '../site/json-feed.js';
 import { paginate } from '../site/paginate.js';
 import { renderRedirect } from '../site/redirect.js';
@@ -54,8 +54,8 @@ export interface FileRoute {
  */
 export function fileRoutes(site: Site, config: ResolvedConfig, feed: FeedOptions & { itemsHtml: ReadonlyMap<RenderedPost, string> }, sitemapMaxUrls?: number): FileRoute[] {
   // Each post's RSS item and Atom entry are made once, then reused by every feed (site and tags) that lists it.
-  const rss = { ...feed, rssItems: new Map<RenderedPost, string>() };
-  const dated = { ...feed, timezone: config.timezone, author: authorName(config.authors, config.author), atomEntries: new Map<RenderedPost, string>() };
+  const rss = { ...feed, rssItems: new Map<RenderedPost, MadeItem>() };
+  const dated = { ...feed, timezone: config.timezone, author: authorName(config.authors, config.author), atomEntries: new Map<RenderedPost, MadeItem>() };
   return [
     { path: 'rss.xml', kind: 'feed', contents: () => renderFeed(site, rss) },
     { path: 'atom.xml', kind: 'feed', contents: () => renderAtom(site, dated) },

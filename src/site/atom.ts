@@ -1,6 +1,6 @@
 import { isoInZone } from '../content/dates.js';
 import type { RenderedPost, Site } from './model.js';
-import { authorNames, feedId, feedItemHtml, feedPosts, feedUpdated, itemOnce, siteScope, type FeedOptions, type FeedScope } from './feed.js';
+import { authorNames, feedId, feedItemHtml, feedPosts, feedUpdated, itemOnce, siteScope, type FeedOptions, type FeedScope, type MadeItem } from './feed.js';
 import { tagSlug } from './tags.js';
 import { absoluteUrl, postPath } from './urls.js';
 import { escapeXml } from './xml.js';
@@ -13,7 +13,7 @@ export interface DatedFeedOptions extends FeedOptions {
   author?: string;
   itemsHtml: ReadonlyMap<RenderedPost, string>;
   /** Entries made so far in this build, by post (see itemOnce). @default undefined (each made where it appears) */
-  atomEntries?: Map<RenderedPost, string>;
+  atomEntries?: Map<RenderedPost, MadeItem>;
 }
 
 /**
@@ -38,7 +38,7 @@ export function renderAtom(site: Site, options: DatedFeedOptions, scope: FeedSco
     `  <link rel="alternate" type="text/html" href="${escapeXml(home)}"/>`,
     `  <link rel="self" type="application/atom+xml" href="${escapeXml(self)}"/>`,
     ...(options.generator ? [`  <generator>${escapeXml(options.generator)}</generator>`] : []),
-    ...items.map((post) => itemOnce(options.atomEntries, post, () => renderEntry(post, site, options))),
+    ...items.map((post) => itemOnce(options.atomEntries, post, options.itemsHtml.get(post), () => renderEntry(post, site, options))),
     '</feed>',
     '',
   ];

@@ -84,16 +84,23 @@ export function feedUpdated(items: readonly RenderedPost[]): Date | undefined {
   }, undefined);
 }
 
+/** A feed item made for a post, with what of the post's body it was made from. */
+export interface MadeItem {
+  html: string | undefined;
+  excerpt: string;
+  item: string;
+}
+
 /**
  * A post's item in a feed, made once per build with `made` (when given): an item does not depend on the feed it is
- * in, and a post is in the site's feed and up to one feed per tag (each escapes its whole HTML).
+ * in, and a post is in the site's feed and up to one feed per tag (each escapes its whole HTML). The dev server
+ * gives a post a new body in place (the same object, routes kept): an item made from its old body is made again.
  */
-export function itemOnce(made: Map<RenderedPost, string> | undefined, post: RenderedPost, make: () => string): string {
-  let item = made?.get(post);
-  if (item === undefined) {
-    item = make();
-    made?.set(post, item);
-  }
+export function itemOnce(made: Map<RenderedPost, MadeItem> | undefined, post: RenderedPost, html: string | undefined, make: () => string): string {
+  const known = made?.get(post);
+  if (known && known.html === html && known.excerpt === post.excerpt) return known.item;
+  const item = make();
+  made?.set(post, { html, excerpt: post.excerpt, item });
   return item;
 }
 
@@ -163,7 +170,7 @@ export function feedItemBase(options: UrlConfig, post: Parameters<typeof postPat
  */
 export function renderFeed(
   site: Site,
-  options: FeedOptions & { itemsHtml: ReadonlyMap<RenderedPost, string>; rssItems?: Map<RenderedPost, string> },
+  options: FeedOptions & { itemsHtml: ReadonlyMap<RenderedPost, string>; rssItems?: Map<RenderedPost, MadeItem> },
   scope: FeedScope = siteScope(site, options),
 ): string {
   const items = feedPosts(scope.posts, options);
@@ -181,7 +188,7 @@ export function renderFeed(
     ...(lastBuild ? [`    <lastBuildDate>${lastBuild.toUTCString()}</lastBuildDate>`] : []),
     ...(options.generator ? [`    <generator>${escapeXml(options.generator)}</generator>`] : []),
     `    <atom:link href="${escapeXml(self)}" rel="self" type="application/rss+xml"/>`,
-    ...items.map((post) => itemOnce(options.rssItems, post, () => renderItem(post, site, options))),
+    ...items.map((post) => itemOnce(options.rssItems, post, options.itemsHtml.get(post), () => renderItem(post, site, options))),
     '  </channel>',
     '</rss>',
     '',
