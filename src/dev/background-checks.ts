@@ -69,17 +69,8 @@ export function scheduleChecks(session: DevSession, options: BackgroundCheckOpti
       // A server closed before its first check began (held, or no page asked for yet) runs none.
       await Promise.race([firstReady, stopped]);
       if (isStopped) return;
-      try {
-        const event = await session.check();
-        if (!event.isStale) {
-          options.onBuild?.(event, changed);
-          if (event.isChanged) options.broadcast();
-        }
-      } catch (cause) {
-        options.onError?.(cause, changed);
-      } finally {
-        isFirstDone = true;
-      }
+      await checkOnce(session, options, changed);
+      isFirstDone = true;
     })();
     await running;
     running = undefined;
@@ -117,4 +108,16 @@ export function scheduleChecks(session: DevSession, options: BackgroundCheckOpti
       settle();
     },
   };
+}
+
+/** One background check: its diagnostics go to the terminal and the overlay, unless a newer load made it stale. */
+async function checkOnce(session: DevSession, options: BackgroundCheckOptions, changed: string[]): Promise<void> {
+  try {
+    const event = await session.check();
+    if (event.isStale) return;
+    options.onBuild?.(event, changed);
+    if (event.isChanged) options.broadcast();
+  } catch (cause) {
+    options.onError?.(cause, changed);
+  }
 }

@@ -105,17 +105,10 @@ export function createDevSession(options: DevSessionOptions): DevSession {
       const loadsBefore = lazyLoads;
       const result = await build({ ...buildOptions, writer, state: buildState });
       builds++;
-      let isChanged = false;
       // A site loaded again while this build ran has newer files than it: the build that follows replaces it.
-      if (result.ok && loadsBefore !== lazyLoads) isChanged = false;
-      else if (result.ok) {
-        isChanged = !sameFiles(writer.files, state.files);
-        const buildId = isChanged ? String(++changes) : state.buildId;
-        state = { files: isChanged || 'made' in state.files ? writer.files : state.files, config: result.config, buildId };
-      } else {
-        state = { ...state, errorText: formatErrors(result.diagnostics, cwd ?? options.root) };
-      }
-      const event = { result, state, isChanged };
+      const next = result.ok && loadsBefore !== lazyLoads ? { state, isChanged: false } : servedAfter(state, result, writer.files, () => String(++changes), cwd ?? options.root);
+      state = next.state;
+      const event = { result, state, isChanged: next.isChanged };
       for (const listener of listeners) listener(event);
       return event;
     },
@@ -167,6 +160,14 @@ export function createDevSession(options: DevSessionOptions): DevSession {
     },
     flush: () => flushBuildState(buildState),
   };
+}
+
+/** What is served after a full in-memory build: its files when they differ from the served ones, or its errors. */
+function servedAfter(state: DevState, result: BuildResult, files: ReadonlyMap<string, Uint8Array>, nextBuildId: () => string, cwd: string): { state: DevState; isChanged: boolean } {
+  if (!result.ok) return { state: { ...state, errorText: formatErrors(result.diagnostics, cwd) }, isChanged: false };
+  const isChanged = !sameFiles(files, state.files);
+  const buildId = isChanged ? nextBuildId() : state.buildId;
+  return { state: { files: isChanged || 'made' in state.files ? files : state.files, config: result.config, buildId }, isChanged };
 }
 
 /** A writer that makes each file (a page's render errors are found as it is made) and keeps none. */
