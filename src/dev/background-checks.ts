@@ -1,4 +1,5 @@
 import type { DevBuildEvent, DevSession } from './session.js';
+import { idleWaiters } from './watch.js';
 
 /** Options for {@link scheduleChecks}. */
 export interface BackgroundCheckOptions {
@@ -42,7 +43,6 @@ export function scheduleChecks(session: DevSession, options: BackgroundCheckOpti
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> | undefined;
   let isFirstDone = false;
-  let waiters: (() => void)[] = [];
   // From the first request on (the server listens and watches by then), the first check waits for the first page.
   let firstReady: Promise<unknown> | undefined;
   let isStopped = false;
@@ -53,12 +53,7 @@ export function scheduleChecks(session: DevSession, options: BackgroundCheckOpti
     await Promise.race([options.firstPage, new Promise((resolve) => setTimeout(resolve, options.firstDelay ?? 3000).unref?.())]);
   };
 
-  const settle = () => {
-    if (pending || running || timer) return;
-    const resolved = waiters;
-    waiters = [];
-    for (const resolve of resolved) resolve();
-  };
+  const { wait, settle } = idleWaiters(() => !pending && !running && !timer);
   const run = async () => {
     timer = undefined;
     if (running || !pending || isStopped) return;
@@ -87,11 +82,7 @@ export function scheduleChecks(session: DevSession, options: BackgroundCheckOpti
       for (const file of changed) pending.add(file);
       if (!running) schedule();
     },
-    idle: () =>
-      new Promise<void>((resolve) => {
-        waiters.push(resolve);
-        settle();
-      }),
+    idle: wait,
     get isRunning() {
       return running !== undefined;
     },

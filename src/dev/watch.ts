@@ -60,14 +60,8 @@ export function createWatchLoop(options: WatchLoopOptions): WatchLoop {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> | undefined;
   let isClosed = false;
-  let idleWaiters: (() => void)[] = [];
-
-  const settleIdle = () => {
-    if (timer || running || pending.size > 0) return;
-    const waiters = idleWaiters;
-    idleWaiters = [];
-    for (const resolve of waiters) resolve();
-  };
+  const idle = idleWaiters(() => !timer && !running && pending.size === 0);
+  const settleIdle = idle.settle;
 
   const run = () => {
     timer = undefined;
@@ -117,12 +111,7 @@ export function createWatchLoop(options: WatchLoopOptions): WatchLoop {
   });
 
   return {
-    idle() {
-      return new Promise<void>((resolve) => {
-        idleWaiters.push(resolve);
-        settleIdle();
-      });
-    },
+    idle: idle.wait,
     async close() {
       isClosed = true;
       targets?.stop();
@@ -133,6 +122,25 @@ export function createWatchLoop(options: WatchLoopOptions): WatchLoop {
       settleIdle();
       await options.watcher.close();
     },
+  };
+}
+
+/** Promises that resolve once `isIdle()` holds: `settle()` resolves them when it does (call it after each change). */
+export function idleWaiters(isIdle: () => boolean): { wait(): Promise<void>; settle(): void } {
+  let waiters: (() => void)[] = [];
+  const settle = () => {
+    if (!isIdle()) return;
+    const resolved = waiters;
+    waiters = [];
+    for (const resolve of resolved) resolve();
+  };
+  return {
+    wait: () =>
+      new Promise<void>((resolve) => {
+        waiters.push(resolve);
+        settle();
+      }),
+    settle,
   };
 }
 
