@@ -1,7 +1,6 @@
-import fs from 'node:fs';
 import type { SourceFile } from '../content/discover.js';
 import { loadPosts } from '../content/load-posts.js';
-import { textOf } from '../content/lazy-text.js';
+import { readSource } from '../content/read-source.js';
 import { hasErrors } from '../diagnostics/error.js';
 import type { Post, RenderedPost } from '../site/model.js';
 import type { LazySite } from './lazy-site.js';
@@ -31,22 +30,10 @@ export function updateBodies(lazy: LazySite, changed: readonly string[]): boolea
   return true;
 }
 
-/** The post's source file as discoverSources reads it (bytes, byte-order mark dropped), or undefined if unreadable. */
+/** The post's source file as discoverSources reads it, or undefined if it cannot be read (loading the site again reports it). */
 function readPost(post: Post): SourceFile | undefined {
-  let bytes: Uint8Array;
-  try {
-    bytes = fs.readFileSync(post.sourcePath);
-  } catch {
-    // Deleted or unreadable: loading the site again reports it as a build would.
-    return undefined;
-  }
-  const withoutMark = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
-  return {
-    path: post.sourcePath, relPath: post.relPath, bundleDir: post.bundleDir, assets: post.assets, bytes: withoutMark,
-    get text() {
-      return textOf(withoutMark);
-    },
-  };
+  const read = readSource({ path: post.sourcePath, relPath: post.relPath, bundleDir: post.bundleDir, assets: post.assets }, undefined, undefined);
+  return 'source' in read ? read.source : undefined;
 }
 
 /** Whether two loads of one post differ in their body alone. */
