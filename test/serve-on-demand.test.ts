@@ -205,3 +205,19 @@ describe('serve on demand: a save while the first build is held', () => {
     await expectServedAsBuilt(handle, after);
   });
 });
+
+describe('serve on demand: a save before the watcher has started', () => {
+  it('is served: the watcher starts after the first page and reports the files changed since the site was loaded', async () => {
+    tmp = await copyFixture('kitchen-sink', await fs.mkdtemp(path.join(os.tmpdir(), 'blogbuild-on-demand-')));
+    handle = await serve({ root: tmp, port: 0, host: '127.0.0.1', debounce: 30, holdBackground: new Promise(() => {}) });
+    const firstId = handle.session.state.buildId;
+    // Saved before any page is asked for: chokidar has not started, so no event will ever tell this change.
+    const source = (await fs.readdir(path.join(tmp, 'posts'))).find((name) => name.endsWith('.md'))!;
+    await fs.appendFile(path.join(tmp, 'posts', source), '\nSaved before the watcher started.\n');
+    const after = await cleanMemoryBuild(tmp);
+    const changed = [...after.keys()].find((name) => name.startsWith('posts/') && Buffer.from(after.get(name)!).includes('Saved before the watcher started.'))!;
+    expect(changed).toBeDefined();
+    await changedFrom(handle, firstId);
+    expect((await fetchFile(urlOf(handle.url, changed), handle.session.state.buildId)).bytes.toString('utf8')).toBe(Buffer.from(after.get(changed)!).toString('utf8'));
+  });
+});

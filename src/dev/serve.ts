@@ -5,6 +5,7 @@ import type { ResolvedConfig } from '../config/schema.js';
 import { createDevServer, type DevServer } from './server.js';
 import { scheduleChecks, type BackgroundChecks } from './background-checks.js';
 import { createDevSession, type DevBuildEvent, type DevSession } from './session.js';
+import { deferredWatcher, type DeferredWatcher } from './deferred-watcher.js';
 import { createChokidarWatcher, createWatchLoop, fingerprintFiles, watchTargets, type WatcherLike, type WatchLoop } from './watch.js';
 
 /** Options for {@link serve}. */
@@ -84,6 +85,7 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
   const build = options.build ?? (await import('../build.js')).build;
   const session = createDevSession({ ...rest, build });
   const isLazy = onDemand && !options.build;
+  const loadedFrom = Date.now();
   // A site whose load has errors serves nothing: a build then runs before the server answers and reports them.
   const isLoaded = isLazy && (await session.startLazy());
   let onAnswer = () => {};
@@ -101,8 +103,14 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
   await listen(dev.server, port, host);
   const address = dev.server.address() as AddressInfo;
   const checks = isLazy ? scheduleChecks(session, { hold: holdBackground, firstPage, onBuild, onError: onRebuildError, broadcast: () => dev.broadcast() }) : undefined;
-  const loop = await watchSite(session, dev, { ...options, debounce, watcher }, first?.result.config ?? session.state.config, checks);
+  const watched = await watchSite(session, dev, { ...options, debounce, watcher }, first?.result.config ?? session.state.config, checks, isLazy ? loadedFrom : undefined);
+  const loop = watched.loop;
   if (isLoaded) checks!.request([]);
+  // On demand, chokidar's first scan waits for the first page (or a second); its start reports what changed meanwhile.
+  const startWatching = () => void watched.deferred?.start();
+  if (watched.deferred) {
+    void Promise.race([firstPage, new Promise((resolve) => setTimeout(resolve, 1000).unref?.())]).then(startWatching);
+  }
 
   const hostForUrl = isWildcard ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   let isClosed = false;
@@ -118,6 +126,7 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
       return checks?.isRunning ?? false;
     },
     idle: async () => {
+      await watched.deferred?.start();
       await loop.idle();
       await checks?.idle();
       await loop.idle();
@@ -135,13 +144,18 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
   };
 }
 
-/** Watches the blog's files and takes in each change, following a config that moves folders. */
-async function watchSite(session: DevSession, dev: DevServer, options: ServeOptions, config: ResolvedConfig | undefined, checks: BackgroundChecks | undefined): Promise<WatchLoop> {
+/**
+ * Watches the blog's files and takes in each change, following a config that moves folders. With `deferFrom` (on
+ * demand, the real watcher) chokidar starts when `deferred.start()` is called and reports the files changed since.
+ */
+async function watchSite(session: DevSession, dev: DevServer, options: ServeOptions, config: ResolvedConfig | undefined, checks: BackgroundChecks | undefined, deferFrom?: number): Promise<{ loop: WatchLoop; deferred?: DeferredWatcher }> {
   const injected = options.watcher;
   let targets = config ? watchTargets(config, options.config) : [options.root];
   let watcher: WatcherLike;
+  const deferred = injected || deferFrom === undefined ? undefined
+    : deferredWatcher({ create: () => createChokidarWatcher(targets), targets: () => targets, since: deferFrom, onError: (cause) => options.onRebuildError?.(cause, []) });
   try {
-    watcher = injected ?? (await createChokidarWatcher(targets));
+    watcher = injected ?? deferred ?? (await createChokidarWatcher(targets));
   } catch (cause) {
     await dev.close();
     throw cause;
@@ -155,7 +169,7 @@ async function watchSite(session: DevSession, dev: DevServer, options: ServeOpti
     if (removed.length > 0) watcher.unwatch(removed);
     targets = nextTargets;
   };
-  return createWatchLoop({
+  const loop = createWatchLoop({
     watcher,
     delay: options.debounce,
     // Only with the real watcher: an injected one (tests) drives rebuilds by its events alone.
@@ -178,6 +192,7 @@ async function watchSite(session: DevSession, dev: DevServer, options: ServeOpti
       dev.broadcast();
     },
   });
+  return { loop, deferred };
 }
 
 function listen(server: import('node:http').Server, port: number, host: string): Promise<void> {
