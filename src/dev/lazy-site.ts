@@ -6,6 +6,7 @@ import { codeSalt } from '../cache/code-salt.js';
 import { markdownCache, resolveCacheDir } from '../cache/markdown-cache.js';
 import { postCache } from '../cache/post-cache.js';
 import { diskStore } from '../incremental/disk-store.js';
+import { storedTemplates } from '../incremental/stored.js';
 import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { discoverSources } from '../content/discover.js';
@@ -67,7 +68,8 @@ export async function loadLazySite(options: Omit<BuildOptions, 'writer' | 'state
   const { published, drafts, scheduled } = selectPublished(posts, { drafts: config.drafts, future: config.future, now: options.now ?? new Date() });
   const postLinks = resolvePostLinks(posts, new Set(published), config, pageSources);
   diagnostics.push(...postLinks.diagnostics);
-  const loaded = await loadTemplates(config.templatesDir, (hb) => registerHelpers(hb, config), state.templates, undefined, templateExtensions(config));
+  // With the cache, a theme compiled before is not compiled again: its templates' code is revived as pages need it.
+  const loaded = await loadTemplates(config.templatesDir, (hb) => registerHelpers(hb, config), state.templates, store && storedTemplates(store), templateExtensions(config));
   diagnostics.push(...loaded.diagnostics);
   if (hasErrors(diagnostics) || !loaded.theme) return { diagnostics };
   const theme: Theme = loaded.theme;
@@ -80,7 +82,8 @@ export async function loadLazySite(options: Omit<BuildOptions, 'writer' | 'state
   if (hasErrors(diagnostics)) return { diagnostics };
 
   const shells = published.map(unrendered);
-  const site = buildSite(shells, { drafts, scheduled }, { language: config.language, authors: config.authors, related: config.related, pages: renderedPages.pages.sort(comparePages), nav: nav.nav });
+  const site = buildSite(shells, { drafts, scheduled }, { language: config.language, authors: config.authors, related: config.related, pages: renderedPages.pages.sort(comparePages), nav: nav.nav,
+    isRelatedLazy: true });
   const staticFiles = await collectStaticFiles({ publicDir: config.publicDir, themePublicDir: config.themeDir && path.join(config.themeDir, 'public'), themeAssets: theme.assets, posts: site.posts, permalinks: config.permalinks, root: config.root });
   const bodies = new Map(published.map((post, i) => [shells[i], post]));
   const postLinkUrls = new Map(postLinks.links);

@@ -62,7 +62,7 @@ export function comparePosts(a: Post, b: Post): number {
 export function buildSite(
   posts: RenderedPost[],
   left: { drafts: Post[]; scheduled: Post[] },
-  options: { language: string; authors?: AuthorsConfig; related?: number; pages?: RenderedPage[]; nav?: RenderedPage[] },
+  options: { language: string; authors?: AuthorsConfig; related?: number; pages?: RenderedPage[]; nav?: RenderedPage[]; isRelatedLazy?: boolean },
 ): Site {
   const sorted = [...posts].sort(comparePosts);
   const tags = groupTags(sorted, options.language);
@@ -71,7 +71,7 @@ export function buildSite(
     tags,
     tagsBySlug: new Map(tags.map((tag) => [tag.slug, tag])),
     ...groupAuthors(sorted, options.authors ?? {}, options.language),
-    related: relatedPosts(sorted, { limit: options.related ?? 3 }),
+    related: relatedPosts(sorted, { limit: options.related ?? 3, isLazy: options.isRelatedLazy }),
     drafts: left.drafts,
     scheduled: left.scheduled,
     pages: options.pages ?? [],

@@ -5,6 +5,11 @@ import { tagSlug } from './tags.js';
 export interface RelatedOptions {
   /** Related posts per post; a post's own `related` front matter wins. 0 turns them off. @default 3 */
   limit: number;
+  /**
+   * Work out a post's related posts when they are first asked for (`get`), not all at once: the dev server shows a
+   * few pages of a large blog. The map then has only the posts asked for so far; `get` gives the same lists.
+   */
+  isLazy?: boolean;
 }
 
 /**
@@ -29,20 +34,47 @@ export function relatedPosts(posts: readonly RenderedPost[], options: RelatedOpt
   });
   const counts = new Uint16Array(posts.length);
   const touched: number[] = [];
-  posts.forEach((post, self) => {
+  const relatedOf = (post: RenderedPost, self: number): RenderedPost[] | undefined => {
     const limit = limitOf(post);
-    if (limit <= 0 || slugsOf[self].length === 0) return;
+    if (limit <= 0 || slugsOf[self].length === 0) return undefined;
     for (const slug of slugsOf[self]) {
       for (const other of byTag.get(slug)!) {
         if (other === self) continue;
         if (counts[other]++ === 0) touched.push(other);
       }
     }
-    result.set(post, best(touched, counts, limit).map((index) => posts[index]));
+    const found = best(touched, counts, limit).map((index) => posts[index]);
     for (const index of touched) counts[index] = 0;
     touched.length = 0;
+    return found;
+  };
+  if (options.isLazy) return lazyRelated(posts, relatedOf);
+  posts.forEach((post, self) => {
+    const found = relatedOf(post, self);
+    if (found) result.set(post, found);
   });
   return result;
+}
+
+/** A map whose `get` and `has` work out a post's related posts on first use (see {@link RelatedOptions.isLazy}). */
+function lazyRelated(posts: readonly RenderedPost[], relatedOf: (post: RenderedPost, self: number) => RenderedPost[] | undefined): Map<RenderedPost, RenderedPost[]> {
+  let indexOf: Map<RenderedPost, number> | undefined;
+  const asked = new Set<RenderedPost>();
+  const known = new Map<RenderedPost, RenderedPost[]>();
+  const fill = (post: RenderedPost) => {
+    if (asked.has(post)) return;
+    asked.add(post);
+    indexOf ??= new Map(posts.map((p, i) => [p, i]));
+    const self = indexOf.get(post);
+    const found = self === undefined ? undefined : relatedOf(post, self);
+    if (found) Map.prototype.set.call(known, post, found);
+  };
+  const get = known.get.bind(known);
+  const has = known.has.bind(known);
+  return Object.assign(known, {
+    get: (post: RenderedPost) => (fill(post), get(post)),
+    has: (post: RenderedPost) => (fill(post), has(post)),
+  });
 }
 
 /** The `limit` indices with the highest count, lower index (newer post) first among equals. */
