@@ -392,6 +392,28 @@ describe('CLI serve', () => {
     expect(await closed).toBe(0);
     expect(stdout).toContain('Stopped');
   });
+
+  it('with --no-on-demand, builds the whole site before serving: its warnings are printed before the address', async () => {
+    const site = await fs.mkdtemp(path.join(os.tmpdir(), 'blogbuild-serve-no-on-demand-'));
+    await fs.cp(path.join(repo, 'test/fixtures/sites/control-characters'), site, { recursive: true });
+    // One pipe for stdout and stderr, so the output keeps the order it was written in.
+    const command = `exec "${process.execPath}" "${path.join(repo, 'bin/blogbuild.js')}" serve --port 0 --no-on-demand 2>&1`;
+    const child = spawn('sh', ['-c', command], { cwd: site, env: { ...process.env, NO_COLOR: '1' } });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      await waitFor(() => /Serving Control characters at http:\S+/.test(output), () => output);
+      const beforeAddress = output.slice(0, output.indexOf('Serving Control characters'));
+      // On demand, the build that finds these runs in the background, after the server listens.
+      expect(beforeAddress).toContain('[CharacterInvalid]');
+      expect((await get(/Serving Control characters at (http:\S+)/.exec(output)![1])).status).toBe(200);
+    } finally {
+      child.kill('SIGINT');
+      await closed;
+      await fs.rm(site, { recursive: true, force: true });
+    }
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------------------

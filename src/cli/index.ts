@@ -39,6 +39,7 @@ function addServe(program: Command): void {
     .option('-p, --port <port>', 'port to listen on', '4000')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--open', 'open the site in the browser')
+    .option('--no-on-demand', 'build the whole site in memory before serving and after each change, instead of rendering pages when asked for')
     .action(async (flags) => {
       const { serveCommand } = await import('./serve-command.js');
       process.exitCode = await serveCommand(flags);

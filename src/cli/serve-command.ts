@@ -12,6 +12,8 @@ export interface ServeFlags extends Omit<ConfigOverrides, 'out'> {
   port?: string;
   host?: string;
   open?: boolean;
+  /** False with --no-on-demand: every page built in memory before serving (ServeOptions.onDemand). */
+  onDemand?: boolean;
   debug?: boolean;
 }
 
@@ -37,7 +39,7 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
   }
 
   const builds = buildReporter(reporter, cwd, flags.debug);
-  const started = await startServer({ root: cwd, cwd, port, host, ...overrides, onBuild: builds.onBuild, onRebuildError: builds.onRebuildError }, flags.debug);
+  const started = await startServer({ root: cwd, cwd, port, host, ...overrides, onDemand: flags.onDemand ?? true, onBuild: builds.onBuild, onRebuildError: builds.onRebuildError }, flags.debug);
   if (typeof started === 'number') return started;
   const handle = started;
   if (builds.firstExit() === 2) {
