@@ -72,7 +72,8 @@ export class PageError extends Error {
 export function createPageRenderer(options: PageRendererOptions): PageRenderer {
   const { site, config, routes } = options;
   const byFile = new Map(routes.map((route) => [fileOf(route), route]));
-  const postsByPath = new Map(site.posts.map((post) => [postPath(post, config), post]));
+  // Made when a post's page is first asked for: 10,000 URL paths are not needed for the home page.
+  let postsByPath: Map<string, RenderedPost> | undefined;
   const feeds = feedFiles(site, options.feed);
   const rendering = new Map<RenderedPost, Promise<Diagnostic[]>>();
   // Pages made before bodies were replaced are not kept, even if they were being made meanwhile.
@@ -92,6 +93,7 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer {
   const postsOf = (file: string, route: Route | FileRoute): RenderedPost[] => {
     if (route.kind === 'post') {
       // Related posts are listed by their summaries' dates: the summaries are made once, so with their posts rendered.
+      postsByPath ??= new Map(site.posts.map((post) => [postPath(post, config), post]));
       const post = postsByPath.get((route as Route).path)!;
       return [post, ...(site.related.get(post) ?? [])];
     }
