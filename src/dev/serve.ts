@@ -106,10 +106,11 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
   const watched = await watchSite(session, dev, { ...options, debounce, watcher }, first?.result.config ?? session.state.config, checks, isLazy ? loadedFrom : undefined);
   const loop = watched.loop;
   if (isLoaded) checks!.request([]);
-  // On demand, chokidar's first scan waits for the first page (or a second); its start reports what changed meanwhile.
+  // On demand, chokidar's first scan waits for the first page (or 3 s, as the first background build does): under load the
+  // first page can take longer than a second, and the scan would delay it. Its start reports what changed meanwhile.
   const startWatching = () => void watched.deferred?.start();
   if (watched.deferred) {
-    void Promise.race([firstPage, new Promise((resolve) => setTimeout(resolve, 1000).unref?.())]).then(startWatching);
+    void Promise.race([firstPage, new Promise((resolve) => setTimeout(resolve, 3000).unref?.())]).then(startWatching);
   }
 
   const hostForUrl = isWildcard ? 'localhost' : host.includes(':') ? `[${host}]` : host;
