@@ -4,7 +4,8 @@ import type { VerifiedTemplates } from '../render/templates.js';
 import type { LoadedPages } from '../content/load-pages.js';
 import type { FeedHtmlMemo } from '../site/feed.js';
 import type { RenderedPost } from '../site/model.js';
-import { memo } from './memo.js';
+import type { PageHashes } from '../render/render-pages.js';
+import { memo, recall, remember, type Codec } from './memo.js';
 import type { Store } from './store.js';
 
 /**
@@ -48,5 +49,28 @@ export function feedHtmlMemo(store: Store, htmlKeys: WeakMap<RenderedPost, strin
       return (htmlKey === undefined ? hash.update('html\0').update(post.html) : hash.update('key\0').update(htmlKey)).digest('hex');
     },
     memo: (key, compute) => memo(store, 'feed-html', key, compute),
+  };
+}
+
+/** A SHA-1 in hex, as stored; anything else is a miss. */
+const hashCodec: Codec<string> = { encode: (hash) => hash, decode: (stored) => (typeof stored === 'string' && stored.length === 40 ? stored : undefined) };
+
+/**
+ * What each page rendered to (the SHA-1 of its bytes) by its render key, a hash of everything it is made from
+ * (render/render-pages.ts): a page whose key is known is not rendered unless the writer needs its bytes.
+ */
+export function storedPageHashes(store: Store): PageHashes {
+  return {
+    recall: (key) => recall(store, 'page-hashes', key, hashCodec),
+    remember: (key, hash) => remember(store, 'page-hashes', key, hash, hashCodec),
+  };
+}
+
+/** Every page's render key by output path, under the site fingerprint they were computed for (see build-files.ts). */
+export function storedRouteKeys(store: Store, siteKey: string) {
+  const codec: Codec<Record<string, string>> = { encode: (keys) => keys, decode: (stored) => (typeof stored === 'object' && stored !== null && !Array.isArray(stored) ? (stored as Record<string, string>) : undefined) };
+  return {
+    recall: () => recall(store, 'route-keys', siteKey, codec),
+    remember: (keys: Record<string, string>) => remember(store, 'route-keys', siteKey, keys, codec),
   };
 }
