@@ -31,10 +31,16 @@ export interface PageHashes {
 }
 
 /** A page rendered by an earlier build: its key, and in memory the objects it was made from (compared by identity). */
-export interface PageMemo {
+export interface RememberedPage {
   renderKey: string;
   contents: Uint8Array;
   deps?: readonly unknown[];
+}
+
+/** Pages rendered by earlier builds of this process, by output path (the dev server hands in its memory store's). */
+export interface PageMemo {
+  recall(path: string): RememberedPage | undefined;
+  remember(path: string, page: RememberedPage): void;
 }
 
 /** Options for {@link renderPages}. */
@@ -54,12 +60,12 @@ export interface RenderPagesOptions {
   /** Told each page's render key (to be its `previousKey` in a later build). */
   onKey?: (path: string, renderKey: string) => void;
   /**
-   * Pages rendered by the previous build in this process (the dev server), by output path; a page whose key is
-   * unchanged reuses its bytes instead of being rendered. Replaced by this build's pages. Without `hashes`,
+   * Pages rendered by earlier builds in this process (the dev server), by output path; a page whose key (and
+   * objects) are unchanged reuses its bytes instead of being rendered. Without `hashes`,
    * keys are the inputs themselves (salt, template, path, context JSON) rather than their hash: they are only
    * compared in memory.
    */
-  memo?: Map<string, PageMemo>;
+  memo?: PageMemo;
   /**
    * Names of rendered posts' HTML: equal names, equal HTML. The markdown cache's keys, or hashes of the HTML from
    * earlier builds (a build state's `htmlKeys`); a post without one has its HTML hashed, once.
@@ -106,7 +112,6 @@ export function renderRoutes(routes: (Route | FileRoute)[], theme: Theme, option
   const files: OutputFile[] = [];
   const diagnostics: Diagnostic[] = [];
   const failed = new Set<string>();
-  const nextMemo = options.memo && new Map<string, PageMemo>();
   const encoder = new TextEncoder();
   const isKeyed = (options.hashes !== undefined || options.memo !== undefined) && options.isKeyable;
   // In memory only (the dev server), a page's key is cheap: the objects it is made from, compared by identity
@@ -159,26 +164,21 @@ export function renderRoutes(routes: (Route | FileRoute)[], theme: Theme, option
       files.push({ path, render: renderLater, onHash });
       continue;
     }
-    const remembered = renderKey !== undefined ? options.memo?.get(path) : undefined;
+    const remembered = renderKey !== undefined ? options.memo?.recall(path) : undefined;
     if (remembered && remembered.renderKey === renderKey && sameItems(remembered.deps ?? [], deps)) {
-      nextMemo?.set(path, remembered);
       files.push({ path, contents: remembered.contents });
       continue;
     }
     try {
       const html = renderNow();
-      if (nextMemo && renderKey !== undefined) {
+      if (options.memo && renderKey !== undefined) {
         const contents = encoder.encode(html);
-        nextMemo.set(path, { renderKey, contents, deps });
+        options.memo.remember(path, { renderKey, contents, deps });
         files.push({ path, contents, onHash: inMemory ? undefined : onHash });
       } else files.push({ path, contents: html, onHash });
     } catch (cause) {
       reportFailure(cause);
     }
-  }
-  if (options.memo && nextMemo) {
-    options.memo.clear();
-    for (const [key, value] of nextMemo) options.memo.set(key, value);
   }
   return { files, diagnostics };
 }

@@ -19,7 +19,7 @@ export const builtinTemplatesDir = fileURLToPath(new URL('../../templates/', imp
 export async function loadTemplates(
   localDir: string | undefined,
   registerHelpers: (hb: typeof Handlebars) => void,
-  memo?: { last?: { key: string; theme: Theme } },
+  memo?: ThemeMemo,
   verified?: VerifiedTemplates,
   extend: TemplateExtensions = {},
 ): Promise<{ theme?: Theme; diagnostics: Diagnostic[] }> {
@@ -27,12 +27,9 @@ export async function loadTemplates(
   const { files } = sources;
   // With a memo (the dev server; the helpers' config is the memo's), the theme is compiled again only when the set
   // of template files or one file's size, mtime or inode changed.
-  let key: string | undefined;
-  if (memo || verified) {
-    key = templatesKey(sources);
-    if (memo?.last?.key === key) return { theme: memo.last.theme, diagnostics: [] };
-    if (memo) memo.last = undefined;
-  }
+  const key = memo || verified ? templatesKey(sources) : undefined;
+  const kept = key === undefined ? undefined : memo?.recall(key);
+  if (kept) return { theme: kept, diagnostics: [] };
   // The same template files (paths and stats) compiled without errors by an earlier build: Handlebars is loaded
   // and the templates compiled only when some page is rendered. Otherwise (a miss) they are compiled now.
   let compiled: Awaited<ReturnType<typeof compileTheme>> | undefined;
@@ -40,13 +37,13 @@ export async function loadTemplates(
   if (verified && key !== undefined && (await verified.memo(key, async () => ((await compile()).theme ? true : undefined))) && !compiled) {
     const theme = await lazyTheme(files, sources.read, registerHelpers, verified);
     if (theme) {
-      if (memo) memo.last = { key, theme };
+      memo?.remember(key, theme);
       return { theme, diagnostics: [] };
     }
   }
   const { theme, diagnostics } = compiled ?? (await compile());
   if (!theme) return { diagnostics };
-  if (memo && key !== undefined) memo.last = { key, theme };
+  if (key !== undefined) memo?.remember(key, theme);
   return { theme, diagnostics };
 }
 
@@ -72,6 +69,15 @@ function templatesKey({ files, inline }: TemplateSources): string {
     const stat = fsSync.statSync(file, { throwIfNoEntry: false });
     return inline.has(rel) ? [rel, inline.get(rel)] : [rel, file, stat?.size, stat?.mtimeMs, stat?.ino];
   }));
+}
+
+/**
+ * Themes compiled by earlier builds of this process (the dev server hands in its memory store's; a compiled theme is
+ * not JSON), by a key of the template files' paths and stats.
+ */
+export interface ThemeMemo {
+  recall(key: string): Theme | undefined;
+  remember(key: string, theme: Theme): void;
 }
 
 /** Where templates come from besides the built-in theme and the blog's `templates/`. */
