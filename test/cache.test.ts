@@ -366,6 +366,24 @@ describe('posts read as bytes', () => {
 });
 
 describe('the output after an edit', () => {
+  it('with the file writer, a cache folder damaged in place is ignored: only the file edited by hand is written, and the output is a clean build\'s', async () => {
+    expect((await build({ root, now: NOW })).ok).toBe(true);
+    expect((await build({ root, now: NOW })).stats.written).toBe(0);
+    // One byte changed in the middle of every cache file (page hashes, route keys, the output's manifest and the rest).
+    for (const name of await fs.readdir(cacheDir)) {
+      const bytes = await fs.readFile(path.join(cacheDir, name));
+      bytes[bytes.length >> 1] ^= 0x20;
+      await fs.writeFile(path.join(cacheDir, name), bytes);
+    }
+    await fs.appendFile(path.join(root, 'dist', 'posts', 'tables', 'index.html'), '<!-- edited by hand -->');
+    const rebuilt = await build({ root, now: NOW });
+    expect(rebuilt.ok).toBe(true);
+    expect(rebuilt.stats.written).toBe(1);
+    const writer = memoryWriter();
+    expect((await build({ root, now: NOW, cache: false, writer })).ok).toBe(true);
+    for (const [rel, bytes] of writer.files) expect(await fs.readFile(path.join(root, 'dist', rel)), rel).toEqual(Buffer.from(bytes));
+  });
+
   it('a build after a one-post edit leaves the next no-change build nothing to write, and the output is a clean build\'s', async () => {
     expect((await build({ root, now: NOW })).ok).toBe(true);
     // The cold build loaded every post from its text; the second revives them all from the post cache.
