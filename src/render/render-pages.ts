@@ -61,9 +61,8 @@ export interface RenderPagesOptions {
   onKey?: (path: string, renderKey: string) => void;
   /**
    * Pages rendered by earlier builds in this process (the dev server), by output path; a page whose key (and
-   * objects) are unchanged reuses its bytes instead of being rendered. Without `hashes`,
-   * keys are the inputs themselves (salt, template, path, context JSON) rather than their hash: they are only
-   * compared in memory.
+   * objects) are unchanged reuses its bytes instead of being rendered. Without `hashes`, keys are the inputs
+   * themselves (salt, template, path, context JSON) rather than their hash: they are only compared in memory.
    */
   memo?: PageMemo;
   /**
@@ -106,7 +105,8 @@ export function renderPages(site: Site, config: ResolvedConfig, theme: Theme, ge
 
 /**
  * Renders routes through the theme, one function for every kind of page: a page whose key an earlier build
- * rendered (`hashes`, or the in-memory memo) is not rendered now; with `defer`, pages are rendered by the writer. A template that fails to render is reported once and its other pages are left out.
+ * rendered (`hashes`, or the in-memory memo) is not rendered now; with `defer`, pages are rendered by the writer.
+ * A template that fails to render is reported once and its other pages are left out.
  */
 export function renderRoutes(routes: (Route | FileRoute)[], theme: Theme, options: RenderPagesOptions & { isKeyable: boolean; siteJson: string }): { files: OutputFile[]; diagnostics: Diagnostic[] } {
   const files: OutputFile[] = [];
