@@ -3,6 +3,7 @@ import type { BuildResult } from './build-types.js';
 import { finish, time, type Run } from './build-run.js';
 import type { ResolvedConfig } from './config/schema.js';
 import { error, hasErrors, warning, type Diagnostic } from './diagnostics/error.js';
+import { outputManifest } from './cache/output-manifest.js';
 import { CommitError } from './output/commit.js';
 import { fsWriter } from './output/writer.js';
 import type { OutputFile, renderPages } from './render/render-pages.js';
@@ -26,7 +27,7 @@ export async function writeFiles(run: Run, config: ResolvedConfig, { site, pages
   const renderedBefore = pages.diagnostics.length;
   const cacheDir = manifestFile && path.dirname(manifestFile);
   // The manifest of the last output lives with the cache, so --no-cache neither reads nor writes it.
-  const writer = options.writer ?? fsWriter(config.outDir, { manifest: manifestFile, onManifestError: (cause) => {
+  const writer = options.writer ?? fsWriter(config.outDir, { manifest: manifestFile === undefined ? undefined : outputManifest(manifestFile), onManifestError: (cause) => {
     diagnostics.push(warning('CacheUnwritable', { reason: (cause as Error).message, folder: path.relative(config.root, cacheDir!) || '.' }, { file: cacheDir! }, cause));
   } });
   try {

@@ -16,6 +16,7 @@ import { markdownCacheSalt } from './cache/cache-salt.js';
 import { bodyDigests } from './cache/body-digest.js';
 import { postCache as openPostCache } from './cache/post-cache.js';
 import { markdownCache, outputManifestPath, resolveCacheDir } from './cache/markdown-cache.js';
+import { outputManifest } from './cache/output-manifest.js';
 import { layeredStore } from './incremental/store.js';
 import { storedConfigs, storedPages, storedTemplates } from './incremental/stored.js';
 import type { MarkdownPool } from './markdown/pool.js';
@@ -67,8 +68,8 @@ async function configure(run: Run): Promise<ResolvedConfig | undefined> {
   run.store = state ? (disk ? layeredStore(state.store, disk) : state.store) : disk;
   // Before anything else: a build killed while it replaced the output is finished (see output/commit.ts).
   recoverOutput(config.outDir);
-  const outputManifest = options.cache === false ? undefined : outputManifestPath(resolveCacheDir(config.root, options.cacheDir), config.outDir);
-  diagnostics.push(...(await checkFolders(config, { ...options, manifestFile: outputManifest })));
+  const manifestPath = options.cache === false ? undefined : outputManifestPath(resolveCacheDir(config.root, options.cacheDir), config.outDir);
+  diagnostics.push(...(await checkFolders(config, { ...options, manifest: manifestPath === undefined ? undefined : outputManifest(manifestPath) })));
   return config;
 }
 

@@ -7,6 +7,7 @@ import type { ResolvedConfig } from '../config/schema.js';
 import { error, type Diagnostic } from '../diagnostics/error.js';
 import { builtinTemplatesDir } from '../render/templates.js';
 import { markerName, outputFolderProblem } from './output-folder.js';
+import type { ManifestFile } from './manifest.js';
 
 /** What {@link checkFolders} needs besides the config. */
 export interface CheckFoldersOptions {
@@ -15,7 +16,7 @@ export interface CheckFoldersOptions {
   /** Replace an output folder blogbuild did not make (`--force`). */
   force?: boolean;
   /** The cache's manifest of the output folder, which vouches for a folder made before the marker; undefined with --no-cache. */
-  manifestFile?: string;
+  manifest?: ManifestFile;
   /** The templates folder given on the command line, which must exist. */
   templates?: string;
 }
@@ -53,7 +54,7 @@ export async function checkFolders(config: ResolvedConfig, options: CheckFolders
   }
 
   if (diagnostics.length === 0 && !options.writer && !options.force) {
-    const problem = outputFolderProblem(config.outDir, options.manifestFile);
+    const problem = outputFolderProblem(config.outDir, options.manifest);
     if (problem) {
       const rel = path.relative(config.root, config.outDir) || '.';
       diagnostics.push(error('OutputFolderForeign', { folder: rel, problem, marker: markerName }, { file: config.outDir }));

@@ -3,7 +3,7 @@
 import fsSync from 'node:fs';
 import path from 'node:path';
 import type { OutputFile } from '../render/render-pages.js';
-import { readOutputManifest } from './manifest.js';
+import type { ManifestFile } from './manifest.js';
 
 /** The marker file in every output folder `fsWriter` writes: a dotfile, which static hosts serve or skip harmlessly. */
 export const markerName = '.blogbuild';
@@ -32,9 +32,9 @@ export function resolveOutputDir(outDir: string): string {
 
 /**
  * Why a build may not replace `outDir`, or undefined when it may: it does not exist, is empty, holds the marker, or
- * (made by a blogbuild without the marker) holds only files that the cache's output manifest (`manifestFile`) lists.
+ * (made by a blogbuild without the marker) holds only files that the cache's output manifest (`manifest`) lists.
  */
-export function outputFolderProblem(outDir: string, manifestFile: string | undefined): string | undefined {
+export function outputFolderProblem(outDir: string, manifest: ManifestFile | undefined): string | undefined {
   const dir = resolveOutputDir(outDir);
   let entries: fsSync.Dirent[];
   try {
@@ -47,8 +47,8 @@ export function outputFolderProblem(outDir: string, manifestFile: string | undef
   }
   if (entries.length === 0) return undefined;
   if (entries.some((entry) => entry.name === markerName && entry.isFile())) return undefined;
-  const manifest = manifestFile === undefined ? undefined : readOutputManifest(manifestFile, outDir);
-  if (manifest && listFiles(dir).every((file) => file in manifest.files)) return undefined;
+  const known = manifest?.read(outDir);
+  if (known && listFiles(dir).every((file) => file in known.files)) return undefined;
   return `holds files blogbuild did not write (it has no ${markerName} marker)`;
 }
 

@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { OutputFile } from '../render/render-pages.js';
 import { commitCopy, commitReplace, commitSwap, listFiles, recoverOutput, workPaths, type WorkPaths } from './commit.js';
-import { holdsExactly, readOutputManifest, tryStat, writeManifest, type Manifest } from './manifest.js';
+import { holdsExactly, tryStat, type Manifest, type ManifestFile } from './manifest.js';
 import { markerFile, resolveOutputDir } from './output-folder.js';
 import { bytesOf, planFile, stagedWriter, writeRecorder, type Plan } from './write-plan.js';
 
@@ -66,12 +66,12 @@ export function memoryWriter(): MemoryWriter {
 /** Options for {@link fsWriter}. */
 export interface FsWriterOptions {
   /**
-   * A file recording, for each output file written last time, a hash of its bytes and its size, mtime and inode.
-   * With it, an unchanged file is recognised by hashing the new bytes and checking the old file's `stat`, without
-   * reading the old file. Without it (or when it is missing, damaged, or for another output folder), every
-   * previous file is read and compared. @default undefined (no manifest)
+   * Where the record is kept of each output file written last time: a hash of its bytes and its size, mtime and
+   * inode. With it, an unchanged file is recognised by hashing the new bytes and checking the old file's `stat`,
+   * without reading the old file. Without it (or when it is missing, damaged, or for another output folder),
+   * every previous file is read and compared. @default undefined (no manifest)
    */
-  manifest?: string;
+  manifest?: ManifestFile;
   /** Called when the manifest cannot be written (the build still succeeds; the next one reads more). @default undefined */
   onManifestError?: (cause: unknown) => void;
 }
@@ -123,7 +123,7 @@ export function fsWriter(outDir: string, options: FsWriterOptions = {}): Writer 
       // A build killed during an earlier commit is finished first.
       recoverOutput(outDir);
       const outputs = [...files, markerFile];
-      const previous = options.manifest ? readOutputManifest(options.manifest, outDir) : undefined;
+      const previous = options.manifest?.read(outDir);
       // The marker is not one of the build's files: it is not counted.
       const recorder = writeRecorder(outDir, markerFile);
       const staged = stagedWriter(() => start().staging, recorder);
@@ -154,7 +154,7 @@ export function fsWriter(outDir: string, options: FsWriterOptions = {}): Writer 
         else commitCopy(paths, listFiles(paths.staging), listFiles(paths.dir).filter((rel) => !fsSync.existsSync(path.join(paths.staging, rel))));
       }
       if (options.manifest && nextManifest) {
-        const failure = writeManifest(options.manifest, nextManifest);
+        const failure = options.manifest.write(nextManifest);
         if (failure !== undefined) options.onManifestError?.(failure);
       }
     },
