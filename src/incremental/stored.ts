@@ -5,7 +5,8 @@ import type { LoadedPages } from '../content/load-pages.js';
 import type { FeedHtmlMemo } from '../site/feed.js';
 import type { RenderedPost } from '../site/model.js';
 import { memo } from './memo.js';
-import type { Store } from './store.js';
+import { StoredText, type Store } from './store.js';
+import { textOf } from '../content/lazy-text.js';
 
 /**
  * What the stages ask of earlier builds, kept in a {@link Store}. A stage declares the port it needs (its own
@@ -47,6 +48,13 @@ export function feedHtmlMemo(store: Store, htmlKeys: WeakMap<RenderedPost, strin
       const hash = createHash('sha1').update(`feed-html\0${base}\0`);
       return (htmlKey === undefined ? hash.update('html\0').update(post.html) : hash.update('key\0').update(htmlKey)).digest('hex');
     },
-    memo: (key, compute) => memo(store, 'feed-html', key, compute),
+    // Kept as raw UTF-8 (a StoredText), not as JSON strings: the items of 1,000 posts are ~3.6 MB of escaped HTML,
+    // which every build parsed with the store's index.
+    memo: (key, compute) => memo(store, 'feed-html', key, compute, { encode: (html) => new StoredText(html), decode: decodeHtml }),
   };
+}
+
+/** A feed item's HTML as stored: a {@link StoredText}, or a string (a memory store keeps values as they are). */
+function decodeHtml(stored: unknown): string | undefined {
+  return stored instanceof StoredText ? textOf(stored.text) : typeof stored === 'string' ? stored : undefined;
 }
