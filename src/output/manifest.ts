@@ -17,6 +17,11 @@ export interface Manifest {
   files: Record<string, ManifestEntry>;
   /** The site fingerprint of the build that wrote the files (see `siteFingerprint`), when it had one. */
   site?: string;
+  /**
+   * Folders (`''`: the output folder) a build found holding exactly these files, each by its `mtimeMs:ino` then: one
+   * whose stat is the same has had nothing added, removed or renamed in it since (see {@link holdsExactly}).
+   */
+  dirs?: Record<string, string>;
 }
 
 /** The manifest's header in the cache files' one format (see incremental/packed-file.ts). */
@@ -39,7 +44,8 @@ export function readOutputManifest(file: string, outDir: string): Manifest | und
     const e = data.files[key];
     if (!Array.isArray(e) || typeof e[0] !== 'string' || typeof e[1] !== 'number' || typeof e[2] !== 'string' || typeof e[3] !== 'string') return undefined;
   }
-  return { ...data, files: Object.assign(Object.create(null), data.files) as Record<string, ManifestEntry> };
+  const dirs = typeof data.dirs === 'object' && data.dirs !== null && Object.values(data.dirs).every((v) => typeof v === 'string') ? Object.assign(Object.create(null), data.dirs) as Record<string, string> : undefined;
+  return { ...data, files: Object.assign(Object.create(null), data.files) as Record<string, ManifestEntry>, dirs };
 }
 
 /**
@@ -61,18 +67,49 @@ export function writeManifest(file: string, manifest: Manifest): unknown {
   }
 }
 
-/** Whether `dir` holds exactly the output files (no other files, folders or links), so a swap would drop nothing. */
-export function holdsExactly(dir: string, outputs: OutputFile[]): boolean {
+/**
+ * Whether `dir` holds exactly the output files (no other files, folders or links), so a swap would drop nothing; and
+ * the folders found so, by their stat (see {@link Manifest.dirs}). A folder whose stat is the one in `trusted` is not
+ * listed: nothing was added, removed or renamed in it since a build found it holding exactly its files. The caller
+ * passes `trusted` only from a manifest of the same files, each of which it found still there.
+ */
+export function holdsExactly(dir: string, outputs: OutputFile[], trusted: Readonly<Record<string, string>> = {}): { isExact: boolean; verified: Record<string, string> } {
   const files = new Set(outputs.map((file) => file.path));
-  const dirs = new Set<string>();
+  // Each folder's files and folders, as the outputs have them.
+  const folders = new Map<string, { files: number; dirs: string[] }>([['', { files: 0, dirs: [] }]]);
   for (const file of files) {
-    for (let at = file.lastIndexOf('/'); at > 0; at = file.lastIndexOf('/', at - 1)) dirs.add(file.slice(0, at));
+    let child = file;
+    for (let at = file.lastIndexOf('/'); ; at = child.lastIndexOf('/')) {
+      const parent = at > 0 ? child.slice(0, at) : '';
+      let known = folders.get(parent);
+      const isNew = !known;
+      if (!known) folders.set(parent, (known = { files: 0, dirs: [] }));
+      if (child === file) known.files++;
+      else known.dirs.push(child);
+      if (!isNew || parent === '') break;
+      child = parent;
+    }
   }
+  const verified: Record<string, string> = Object.create(null);
+  // A folder changed within the clock's granularity of this check could change again with the same mtime: such a
+  // folder is not recorded, so the next build lists it again.
+  const startedAt = Date.now();
   let found = 0;
   const walk = (rel: string): boolean => {
+    const full = rel ? `${dir}/${rel}` : dir;
+    // Stat'ed before it is listed: a change after the stat gives the folder another one, seen by the next build.
+    const stat = fsSync.statSync(full, { throwIfNoEntry: false });
+    if (!stat?.isDirectory()) return false;
+    const signature = `${stat.mtimeMs}:${stat.ino}`;
+    const expected = folders.get(rel)!;
+    if (trusted[rel] === signature) {
+      verified[rel] = signature;
+      found += expected.files;
+      return expected.dirs.every(walk);
+    }
     let entries: fsSync.Dirent[];
     try {
-      entries = fsSync.readdirSync(rel ? path.join(dir, rel) : dir, { withFileTypes: true });
+      entries = fsSync.readdirSync(full, { withFileTypes: true });
     } catch {
       // A folder that cannot be read holds nothing the manifest can vouch for: it is not the output blogbuild wrote.
       return false;
@@ -80,13 +117,15 @@ export function holdsExactly(dir: string, outputs: OutputFile[]): boolean {
     for (const entry of entries) {
       const child = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
-        if (!dirs.has(child) || !walk(child)) return false;
+        if (!folders.has(child) || !walk(child)) return false;
       } else if (entry.isFile() && files.has(child)) found++;
       else return false;
     }
+    if (stat.mtimeMs < startedAt - (stat.mtimeMs % 1000 === 0 ? 2000 : 50)) verified[rel] = signature;
     return true;
   };
-  return walk('') && found === files.size;
+  const isExact = walk('') && found === files.size;
+  return { isExact, verified: isExact ? verified : {} };
 }
 
 export function tryStat(file: string): fsSync.BigIntStats | undefined {
