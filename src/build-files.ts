@@ -14,6 +14,7 @@ import { readOutputManifest } from './output/manifest.js';
 import { collectStaticFiles } from './output/static-files.js';
 import { renderPages, siteFingerprint } from './render/render-pages.js';
 import { checkRouteCollisions } from './render/route-collisions.js';
+import { routeKeys, structureFingerprint } from './render/route-keys.js';
 import { fileRoutes } from './render/routes.js';
 import { buildSite } from './site/build-site.js';
 import { renderFeedItemsHtml } from './site/feed.js';
@@ -48,11 +49,17 @@ export async function makeFiles(run: Run, config: ResolvedConfig, from: Sources,
   const renderSalt = manifestFile === undefined && !state ? undefined : renderCacheSalt(theme, config, from.data.files);
   // Every page's inputs in one hash: when the previous output was rendered under the same, pages keep their keys
   // and none is computed (most of a no-change rebuild's page work).
+  const pagesKey = pagesIdentity(site);
   const siteKey = manifestFile === undefined || state || renderSalt === undefined || markdown.posts.length !== published.length ? undefined
     : siteFingerprint(renderSalt, [...published.map((post, i) => ({ identity: from.postCache?.identity(post), htmlKey: coverKey(markdown.htmlKeys.get(markdown.posts[i]), markdown.posts[i]) })),
       // Pages are on no other page but the navigation (in the salt's config): all of them as one more input.
-      { identity: pagesIdentity(site), htmlKey: '' }]);
+      { identity: pagesKey, htmlKey: '' }]);
   const isSiteUnchanged = siteKey !== undefined && previousOutput?.site === siteKey;
+  // The site's structure without the posts' bodies: while it is unchanged, a body-only edit re-keys and renders only
+  // the pages and feeds that show the edited post (see route-keys.ts).
+  const structureKey = siteKey === undefined ? undefined : structureFingerprint(`${renderSalt}\0${pagesKey}\0${options.sitemapMaxUrls ?? ''}`,
+    published.map((post, i) => ({ fields: from.postCache?.fieldsKey(post), cover: markdown.posts[i].imageSize })));
+  const htmlKeyOf = (post: RenderedPost) => coverKey(markdown.htmlKeys.get(post), post);
   // The feed, sitemap, robots.txt and copied files are routes too, after the pages.
   const otherFiles = [
     ...fileRoutes(site, config, { ...feedOptions, itemsHtml: feedHtml }, options.sitemapMaxUrls),
@@ -68,6 +75,7 @@ export async function makeFiles(run: Run, config: ResolvedConfig, from: Sources,
     htmlKeys: state?.htmlKeys ?? markdown.htmlKeys,
     // Feeds, sitemap and the rest depend on nothing the fingerprint does not hold (the tests' sitemap size aside).
     fileKey: siteKey === undefined ? undefined : `${siteKey}:${options.sitemapMaxUrls ?? ''}`,
+    routeKeys: structureKey === undefined ? undefined : routeKeys(structureKey, htmlKeyOf),
   }, otherFiles);
   diagnostics.push(...pages.diagnostics);
   if (!config.url) {

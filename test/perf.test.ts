@@ -271,6 +271,38 @@ describe('the site fingerprint (no page keys on a no-change rebuild)', () => {
     expect(await memoryBuild({ cache: false })).toEqual(new Map([...(await snapshot())].map(([file, { text }]) => [file, text])));
   });
 
+  it('after a body-only edit, rewrites the pages and feeds showing the post, and the rest stays as a clean build makes it', async () => {
+    // Two builds: the first one's sources are too new to be trusted by their stat, the second caches every post.
+    await buildToDisk();
+    await buildToDisk();
+    const before = await snapshot();
+    // An mtime well in the past: the edit is trusted by its stat, so the build names every post's fields (the site's
+    // structure is unchanged) and keys pages by the bodies they show.
+    const edit = async (file: string, change: (text: string) => string) => {
+      await fs.writeFile(file, change(await fs.readFile(file, 'utf8')));
+      await fs.utimes(file, new Date('2025-06-01T00:00:00Z'), new Date('2025-06-01T00:00:00Z'));
+    };
+    const long = path.join(root, 'posts', '2024-04-20-long.md');
+    await edit(long, (text) => `${text}\nA sentence added to the body only.\n`);
+    await buildToDisk();
+    const afterBody = await snapshot();
+    const changed = changedFiles(before, afterBody);
+    expect(changed).toContain(page);
+    // Feeds carry the post's HTML.
+    expect(changed).toContain('rss.xml');
+    // The other posts' pages show its title and URL (neighbours), not its body.
+    expect(changed.filter((file) => file.startsWith('posts/') && file !== page)).toEqual([]);
+    expect(afterBody.get(page)!.text).toContain('A sentence added to the body only.');
+    expect(await memoryBuild({ cache: false })).toEqual(new Map([...afterBody].map(([file, { text }]) => [file, text])));
+
+    // A title is in the structure: the neighbours' pages show it, and every page is keyed again.
+    await edit(long, (text) => text.replace(/^title: .*$/m, 'title: A retitled post'));
+    await buildToDisk();
+    const afterTitle = await snapshot();
+    expect(changedFiles(afterBody, afterTitle).filter((file) => file.startsWith('posts/') && file !== page).length).toBeGreaterThan(0);
+    expect(await memoryBuild({ cache: false })).toEqual(new Map([...afterTitle].map(([file, { text }]) => [file, text])));
+  });
+
   it('changes with the templates and with the date a scheduled post goes live', async () => {
     await buildToDisk();
     const templates = path.join(root, 'templates');

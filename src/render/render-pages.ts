@@ -5,6 +5,7 @@ import type { RenderedPost, Site } from '../site/model.js';
 import { outputPath } from '../site/urls.js';
 import { isWellFormed } from '../site/xml.js';
 import { createViews } from './context.js';
+import type { RouteKeys } from './route-keys.js';
 import { siteRoutes, type FileRoute, type Route } from './routes.js';
 import type { CompiledTemplate, Theme } from './templates.js';
 
@@ -66,6 +67,11 @@ export interface RenderPagesOptions {
    * made under the same key; a no-change rebuild then never renders its feeds. @default undefined (made here)
    */
   fileKey?: string;
+  /**
+   * Keys of pages and files from the site's structure and the bodies they show (see route-keys.ts), used before
+   * `fileKey` and before hashing a page's data. @default undefined
+   */
+  routeKeys?: RouteKeys;
 }
 
 /**
@@ -104,8 +110,9 @@ export function renderRoutes(routes: (Route | FileRoute)[], theme: Theme, option
 
   for (const route of routes) {
     if (!('template' in route)) {
+      const fileKey = route.source === undefined ? options.routeKeys?.file(route) ?? (options.fileKey === undefined ? undefined : `file\0${options.fileKey}`) : undefined;
       if (route.source !== undefined) files.push({ path: route.path, source: route.source });
-      else if (options.fileKey !== undefined) files.push({ path: route.path, render: route.contents!, renderKey: `file\0${options.fileKey}` });
+      else if (fileKey !== undefined) files.push({ path: route.path, render: route.contents!, renderKey: fileKey });
       else files.push({ path: route.path, contents: route.contents!() });
       continue;
     }
@@ -133,7 +140,7 @@ export function renderRoutes(routes: (Route | FileRoute)[], theme: Theme, option
         return '';
       }
     };
-    const { renderKey, deps } = isKeyed ? routeKey(route, path, context, { inMemory, keySalt, memorySalt, previousKey: options.previousKey }) : { renderKey: undefined, deps: [] };
+    const { renderKey, deps } = isKeyed ? routeKey(route, path, context, { inMemory, keySalt, memorySalt, previousKey: options.previousKey, routeKeys: options.routeKeys }) : { renderKey: undefined, deps: [] };
     if (renderKey !== undefined && options.isRendered?.(path, renderKey)) {
       // The same inputs rendered without error last time; templates are deterministic, so this page is the
       // file already in the output. Render it only if the writer cannot reuse that file.
@@ -186,14 +193,15 @@ function routeKey(
   route: Route,
   path: string,
   context: () => Record<string, unknown>,
-  keying: { inMemory: boolean; keySalt: string; memorySalt: string; previousKey?: (path: string) => string | undefined },
+  keying: { inMemory: boolean; keySalt: string; memorySalt: string; previousKey?: (path: string) => string | undefined; routeKeys?: RouteKeys },
 ): { renderKey: string | undefined; deps: readonly unknown[] } {
   const { keyText, memoryKey } = route.deps;
   if (keying.inMemory && memoryKey) {
     const key = memoryKey();
     return { renderKey: `${keying.memorySalt}\0${route.template}\0${path}\0${key.text}`, deps: key.deps };
   }
-  return { renderKey: keying.previousKey?.(path) ?? pageKey(keying.keySalt, route.template, path, keyText ?? (() => JSON.stringify(context())), !keying.inMemory), deps: [] };
+  const renderKey = keying.previousKey?.(path) ?? keying.routeKeys?.page(route, path);
+  return { renderKey: renderKey ?? pageKey(keying.keySalt, route.template, path, keyText ?? (() => JSON.stringify(context())), !keying.inMemory), deps: [] };
 }
 
 /**
