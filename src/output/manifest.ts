@@ -2,7 +2,6 @@
 // file from its stat and a hash of the new bytes, without reading the old file. Stored with the cache.
 import { createHash } from 'node:crypto';
 import fsSync from 'node:fs';
-import path from 'node:path';
 import { packFile, unpackFile, writeFileAtomic } from '../incremental/packed-file.js';
 import type { OutputFile } from '../render/render-pages.js';
 
