@@ -57,7 +57,7 @@ export async function makeFiles(run: Run, config: ResolvedConfig, from: Sources,
   const isSiteUnchanged = siteKey !== undefined && previousOutput?.site === siteKey;
   // The site's structure without the posts' bodies: while it is unchanged, a body-only edit re-keys and renders only
   // the pages and feeds that show the edited post (see route-keys.ts).
-  const structureKey = siteKey === undefined ? undefined : structureFingerprint(`${renderSalt}\0${pagesKey}\0${options.sitemapMaxUrls ?? ''}`,
+  const structureKey = manifestFile === undefined || state || renderSalt === undefined || markdown.posts.length !== published.length ? undefined : structureFingerprint(`${renderSalt}\0${pagesKey}\0${options.sitemapMaxUrls ?? ''}`,
     published.map((post, i) => ({ fields: from.postCache?.fieldsKey(post), cover: markdown.posts[i].imageSize })));
   const htmlKeyOf = (post: RenderedPost) => coverKey(markdown.htmlKeys.get(post), post);
   // The feed, sitemap, robots.txt and copied files are routes too, after the pages.

@@ -29,7 +29,9 @@ export interface PostCache extends StoredPosts {
   identity(post: Post): string | undefined;
   /**
    * A hash of every field of such a post but its body (the JSON the cache keeps of it): equal for a post whose
-   * front matter is unchanged though its body was edited. Undefined when {@link identity} is.
+   * front matter is unchanged though its body was edited; also for a post this build loaded and does not cache (a
+   * source saved within a tick of the build, a post with warnings). Undefined when its front matter holds values
+   * JSON cannot carry exactly.
    */
   fieldsKey(post: Post): string | undefined;
 }
@@ -99,7 +101,11 @@ export function postCache(store: Store, digests: BodyDigests, options: LoadPosts
       return memo(store, namespace, key, load, key === undefined ? undefined : codecOf(key));
     },
     identity: (post) => identities.get(post),
-    fieldsKey: (post) => fieldsKeys.get(post),
+    fieldsKey(post) {
+      let key = fieldsKeys.get(post);
+      if (key === undefined && isJsonExact(post.data)) fieldsKeys.set(post, (key = sha1(JSON.stringify(storablePost(post)))));
+      return key;
+    },
   };
 }
 
