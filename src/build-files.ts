@@ -7,10 +7,9 @@ import { renderCacheSalt } from './cache/cache-salt.js';
 import { outputManifestPath } from './cache/markdown-cache.js';
 import type { ResolvedConfig } from './config/schema.js';
 import { warning } from './diagnostics/error.js';
-import { feedHtmlMemo } from './incremental/stored.js';
+import { feedHtmlMemo, storedPageHashes, storedRouteKeys } from './incremental/stored.js';
 import { readCoverImages } from './markdown/post-images.js';
 import { renderPageMarkdown } from './markdown/render-page-markdown.js';
-import { readOutputManifest } from './output/manifest.js';
 import { collectStaticFiles } from './output/static-files.js';
 import { renderPages, siteFingerprint } from './render/render-pages.js';
 import { checkRouteCollisions } from './render/route-collisions.js';
@@ -41,9 +40,9 @@ export async function makeFiles(run: Run, config: ResolvedConfig, from: Sources,
   else disk?.commit('markdown');
   time(run, 'site');
 
-  // Pages rendered from the same inputs into the output last time are rendered only if their file must be written.
+  // Pages rendered from the same inputs before are rendered only if their file must be written (the writer decides
+  // that by their hash and its manifest of the output).
   const manifestFile = from.cacheDir === undefined || options.writer ? undefined : outputManifestPath(from.cacheDir, config.outDir);
-  const previousOutput = manifestFile === undefined ? undefined : readOutputManifest(manifestFile, config.outDir);
   // Builds with a state (the dev server rebuilding on every save) reuse the pages of the last build.
   // Without a state, pages are rendered by the writer one at a time (`defer`), so they are not all in memory at once.
   const renderSalt = manifestFile === undefined && !state ? undefined : renderCacheSalt(theme, config, from.data.files);
@@ -54,7 +53,9 @@ export async function makeFiles(run: Run, config: ResolvedConfig, from: Sources,
     : siteFingerprint(renderSalt, [...published.map((post, i) => ({ identity: from.postCache?.identity(post), htmlKey: coverKey(markdown.htmlKeys.get(markdown.posts[i]), markdown.posts[i]) })),
       // Pages are on no other page but the navigation (in the salt's config): all of them as one more input.
       { identity: pagesKey, htmlKey: '' }]);
-  const isSiteUnchanged = siteKey !== undefined && previousOutput?.site === siteKey;
+  const storedKeys = siteKey === undefined || !store ? undefined : storedRouteKeys(store, siteKey);
+  const previousKeys = storedKeys?.recall();
+  const keys: Record<string, string> | undefined = storedKeys && !previousKeys ? Object.create(null) : undefined;
   // The site's structure without the posts' bodies: while it is unchanged, a body-only edit re-keys and renders only
   // the pages and feeds that show the edited post (see route-keys.ts).
   const structureKey = manifestFile === undefined || state || renderSalt === undefined || markdown.posts.length !== published.length ? undefined : structureFingerprint(`${renderSalt}\0${pagesKey}\0${options.sitemapMaxUrls ?? ''}`,
@@ -69,8 +70,9 @@ export async function makeFiles(run: Run, config: ResolvedConfig, from: Sources,
     data: from.data.data,
     defer: !state,
     renderSalt,
-    isRendered: manifestFile === undefined ? undefined : (file, key) => previousOutput?.files[file]?.[5] === key,
-    previousKey: isSiteUnchanged ? (file) => previousOutput!.files[file]?.[5] ?? undefined : undefined,
+    hashes: manifestFile === undefined || !store ? undefined : storedPageHashes(store),
+    previousKey: previousKeys && ((file) => previousKeys[file]),
+    onKey: keys && ((file, key) => void (keys[file] = key)),
     memo: state?.pages,
     htmlKeys: state?.htmlKeys ?? markdown.htmlKeys,
     // Feeds, sitemap and the rest depend on nothing the fingerprint does not hold (the tests' sitemap size aside).
@@ -78,6 +80,7 @@ export async function makeFiles(run: Run, config: ResolvedConfig, from: Sources,
     routeKeys: structureKey === undefined ? undefined : routeKeys(structureKey, htmlKeyOf),
   }, otherFiles);
   diagnostics.push(...pages.diagnostics);
+  if (keys) storedKeys!.remember(keys);
   if (!config.url) {
     diagnostics.push(warning('FeedWithoutUrl', {}, config.configFile ? { file: config.configFile } : undefined));
   }
@@ -85,7 +88,7 @@ export async function makeFiles(run: Run, config: ResolvedConfig, from: Sources,
   // A page or alias on a path something else is written to is reported at its source; other clashes by file.
   const collisions = checkRouteCollisions(pages.routes, config.root);
   diagnostics.push(...collisions.diagnostics, ...checkOutputPaths(pages.files, config, collisions.paths));
-  return { site, pages, siteKey, manifestFile, drafts: drafts.length, scheduled: scheduled.length };
+  return { site, pages, manifestFile, drafts: drafts.length, scheduled: scheduled.length };
 }
 
 /** Everything the pages folder gives the site, as one hash. */
