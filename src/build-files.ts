@@ -13,6 +13,7 @@ import { renderPageMarkdown } from './markdown/render-page-markdown.js';
 import { collectStaticFiles } from './output/static-files.js';
 import { renderPages, siteFingerprint } from './render/render-pages.js';
 import { checkRouteCollisions } from './render/route-collisions.js';
+import { routeKeys, structureFingerprint } from './render/route-keys.js';
 import { fileRoutes } from './render/routes.js';
 import { buildSite } from './site/build-site.js';
 import { renderFeedItemsHtml } from './site/feed.js';
@@ -47,13 +48,19 @@ export async function makeFiles(run: Run, config: ResolvedConfig, from: Sources,
   const renderSalt = manifestFile === undefined && !state ? undefined : renderCacheSalt(theme, config, from.data.files);
   // Every page's inputs in one hash: when the previous output was rendered under the same, pages keep their keys
   // and none is computed (most of a no-change rebuild's page work).
+  const pagesKey = pagesIdentity(site);
   const siteKey = manifestFile === undefined || state || renderSalt === undefined || markdown.posts.length !== published.length ? undefined
     : siteFingerprint(renderSalt, [...published.map((post, i) => ({ identity: from.postCache?.identity(post), htmlKey: coverKey(markdown.htmlKeys.get(markdown.posts[i]), markdown.posts[i]) })),
       // Pages are on no other page but the navigation (in the salt's config): all of them as one more input.
-      { identity: pagesIdentity(site), htmlKey: '' }]);
-  const routeKeys = siteKey === undefined || !store ? undefined : storedRouteKeys(store, siteKey);
-  const previousKeys = routeKeys?.recall();
-  const keys: Record<string, string> | undefined = routeKeys && !previousKeys ? Object.create(null) : undefined;
+      { identity: pagesKey, htmlKey: '' }]);
+  const storedKeys = siteKey === undefined || !store ? undefined : storedRouteKeys(store, siteKey);
+  const previousKeys = storedKeys?.recall();
+  const keys: Record<string, string> | undefined = storedKeys && !previousKeys ? Object.create(null) : undefined;
+  // The site's structure without the posts' bodies: while it is unchanged, a body-only edit re-keys and renders only
+  // the pages and feeds that show the edited post (see route-keys.ts).
+  const structureKey = manifestFile === undefined || state || renderSalt === undefined || markdown.posts.length !== published.length ? undefined : structureFingerprint(`${renderSalt}\0${pagesKey}\0${options.sitemapMaxUrls ?? ''}`,
+    published.map((post, i) => ({ fields: from.postCache?.fieldsKey(post), cover: markdown.posts[i].imageSize })));
+  const htmlKeyOf = (post: RenderedPost) => coverKey(markdown.htmlKeys.get(post), post);
   // The feed, sitemap, robots.txt and copied files are routes too, after the pages.
   const otherFiles = [
     ...fileRoutes(site, config, { ...feedOptions, itemsHtml: feedHtml }, options.sitemapMaxUrls),
@@ -70,9 +77,10 @@ export async function makeFiles(run: Run, config: ResolvedConfig, from: Sources,
     htmlKeys: state?.htmlKeys ?? markdown.htmlKeys,
     // Feeds, sitemap and the rest depend on nothing the fingerprint does not hold (the tests' sitemap size aside).
     fileKey: siteKey === undefined ? undefined : `${siteKey}:${options.sitemapMaxUrls ?? ''}`,
+    routeKeys: structureKey === undefined ? undefined : routeKeys(structureKey, htmlKeyOf),
   }, otherFiles);
   diagnostics.push(...pages.diagnostics);
-  if (keys) routeKeys!.remember(keys);
+  if (keys) storedKeys!.remember(keys);
   if (!config.url) {
     diagnostics.push(warning('FeedWithoutUrl', {}, config.configFile ? { file: config.configFile } : undefined));
   }

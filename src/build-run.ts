@@ -57,7 +57,7 @@ export function startRun(options: BuildOptions): Run {
     root,
     state: options.state,
     // What earlier builds computed: the cache folder (not for --no-cache), under the dev server's memory.
-    disk: options.cache === false ? undefined : diskStore(resolveCacheDir(root, options.cacheDir), codeSalt(), options.state?.storeFiles),
+    disk: options.cache === false ? undefined : diskStore(resolveCacheDir(root, options.cacheDir), codeSalt(resolveCacheDir(root, options.cacheDir)), options.state?.storeFiles),
   };
 }
 

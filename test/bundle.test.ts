@@ -45,6 +45,8 @@ function runRecorded(bin: string, args: string[], cwd: string) {
 const bundleFiles = (loaded: string[]) => loaded.filter((file) => file.startsWith(bundleDir + path.sep)).map((file) => path.relative(bundleDir, file));
 /** Does this bundle file hold micromark, i.e. the markdown pipeline? (rolldown marks each module with a `// path` line) */
 const holdsMarkdown = (file: string) => /^\/\/ node_modules\/micromark\//m.test(fs.readFileSync(path.join(bundleDir, file), 'utf8'));
+/** Does this bundle file hold parse5 (the HTML parser)? */
+const holdsParse5 = (file: string) => /^\/\/ node_modules\/parse5\//m.test(fs.readFileSync(path.join(bundleDir, file), 'utf8'));
 /** Does this bundle file hold zod (the config schema)? */
 const holdsZod = (file: string) => /^\/\/ node_modules\/zod\//m.test(fs.readFileSync(path.join(bundleDir, file), 'utf8'));
 
@@ -57,6 +59,12 @@ describe('the bundled CLI', () => {
     site = path.join(scratch, 'site');
     // 80 posts: enough for the default markdown worker pool (64 posts to render), so workers start.
     generateSite(site, 80, {});
+    // An excerpt with a link relative to its post: list pages resolve it with the HTML parser, which the bundle
+    // loads on demand (a one-file CommonJS bundle beside the chunks).
+    const first = path.join(site, 'posts', fs.readdirSync(path.join(site, 'posts')).sort()[0]);
+    const [, frontMatter, body] = /^(---\n[\s\S]*?\n---\n)([\s\S]*)$/.exec(fs.readFileSync(first, 'utf8'))!;
+    // Without a description, list pages show the excerpt.
+    fs.writeFileSync(first, `${frontMatter.replace(/^description:.*\n/m, '')}See [the other post](../other-post/) first.\n\n<!-- more -->\n\n${body}`);
   });
 
   it('is what bin/blogbuild.js runs, and loads nothing from lib/ or node_modules as ES modules', () => {
@@ -87,6 +95,10 @@ describe('the bundled CLI', () => {
     expect(written.sort()).toEqual(['.blogbuild', ...expected.files.keys()].sort());
     expect(written.filter((file) => /^posts\/.+\/index\.html$/.test(file))).toHaveLength(80);
     for (const file of written.filter((name) => name !== '.blogbuild')) expect(fs.readFileSync(path.join(dist, file)).equals(Buffer.from(expected.files.get(file)!)), file).toBe(true);
+    // The excerpt's relative link, resolved against its post on its list pages (its page of posts and its 4 tags').
+    const lists = written.filter((file) => /^(?:page\/\d+\/|tags\/[^/]+\/)?index\.html$/.test(file)).map((file) => fs.readFileSync(path.join(dist, file), 'utf8'));
+    expect(lists.filter((html) => html.includes('href="/blog/posts/other-post/"'))).toHaveLength(5);
+    expect(lists.filter((html) => html.includes('href="../other-post/"'))).toEqual([]);
   });
 
   it('does not load the markdown chunk on a no-change rebuild, and does on a one-post edit', () => {
@@ -98,6 +110,8 @@ describe('the bundled CLI', () => {
     expect(unchangedFiles.filter(holdsMarkdown)).toEqual([]);
     // The config is the one validated by the previous build: zod is not loaded either.
     expect(unchangedFiles.filter(holdsZod)).toEqual([]);
+    // Nor the HTML parser: nothing is parsed when no page or feed item is made.
+    expect(unchangedFiles.filter(holdsParse5)).toEqual([]);
 
     const post = path.join(site, 'posts', fs.readdirSync(path.join(site, 'posts')).sort()[0]);
     fs.appendFileSync(post, '\nA sentence added by the bundle test.\n');

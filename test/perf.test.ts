@@ -128,6 +128,30 @@ describe('writing only what changed, with the manifest', () => {
     expect(names).not.toContain('stray-folder');
   });
 
+  it('drops a stray file or folder and restores a deleted one in folders a no-change build found exact', async () => {
+    await buildToDisk();
+    // Folders changed within the clock's tick of a check are listed again by the next build: these are made older,
+    // so that the next build records them as exact and later builds trust their stat instead of listing them.
+    const age = async (dir: string) => {
+      for (const entry of await fs.readdir(dir, { withFileTypes: true })) if (entry.isDirectory()) await age(path.join(dir, entry.name));
+      await fs.utimes(dir, new Date('2025-01-01T00:00:00Z'), new Date('2025-01-01T00:00:00Z'));
+    };
+    await age(dist);
+    await buildToDisk();
+    const exact = await snapshot();
+    await buildToDisk();
+    expect(changedFiles(exact, await snapshot())).toEqual([]);
+
+    await fs.writeFile(path.join(dist, 'posts', 'tables', 'stray.txt'), 'not built');
+    await fs.mkdir(path.join(dist, 'tags', 'stray-folder'));
+    await fs.rm(path.join(dist, 'posts', 'code', 'index.html'));
+    await buildToDisk();
+    expect(await fs.readdir(path.join(dist, 'posts', 'tables'))).toEqual(['index.html']);
+    expect(await fs.readdir(path.join(dist, 'tags'))).not.toContain('stray-folder');
+    const clean = await memoryBuild({ cache: false });
+    expect(new Map([...(await snapshot())].map(([file, { text }]) => [file, text]))).toEqual(clean);
+  });
+
   it('renders every page again after a template change', async () => {
     await buildToDisk();
     const before = await snapshot();
@@ -245,6 +269,38 @@ describe('the site fingerprint (no page keys on a no-change rebuild)', () => {
     await buildToDisk();
     expect(await fs.readFile(path.join(dist, 'posts', 'tables', 'index.html'), 'utf8')).toContain('/tags/tables/');
     expect(await memoryBuild({ cache: false })).toEqual(new Map([...(await snapshot())].map(([file, { text }]) => [file, text])));
+  });
+
+  it('after a body-only edit, rewrites the pages and feeds showing the post, and the rest stays as a clean build makes it', async () => {
+    // Two builds: the first one's sources are too new to be trusted by their stat, the second caches every post.
+    await buildToDisk();
+    await buildToDisk();
+    const before = await snapshot();
+    // An mtime well in the past: the edit is trusted by its stat, so the build names every post's fields (the site's
+    // structure is unchanged) and keys pages by the bodies they show.
+    const edit = async (file: string, change: (text: string) => string) => {
+      await fs.writeFile(file, change(await fs.readFile(file, 'utf8')));
+      await fs.utimes(file, new Date('2025-06-01T00:00:00Z'), new Date('2025-06-01T00:00:00Z'));
+    };
+    const long = path.join(root, 'posts', '2024-04-20-long.md');
+    await edit(long, (text) => `${text}\nA sentence added to the body only.\n`);
+    await buildToDisk();
+    const afterBody = await snapshot();
+    const changed = changedFiles(before, afterBody);
+    expect(changed).toContain(page);
+    // Feeds carry the post's HTML.
+    expect(changed).toContain('rss.xml');
+    // The other posts' pages show its title and URL (neighbours), not its body.
+    expect(changed.filter((file) => file.startsWith('posts/') && file !== page)).toEqual([]);
+    expect(afterBody.get(page)!.text).toContain('A sentence added to the body only.');
+    expect(await memoryBuild({ cache: false })).toEqual(new Map([...afterBody].map(([file, { text }]) => [file, text])));
+
+    // A title is in the structure: the neighbours' pages show it, and every page is keyed again.
+    await edit(long, (text) => text.replace(/^title: .*$/m, 'title: A retitled post'));
+    await buildToDisk();
+    const afterTitle = await snapshot();
+    expect(changedFiles(afterBody, afterTitle).filter((file) => file.startsWith('posts/') && file !== page).length).toBeGreaterThan(0);
+    expect(await memoryBuild({ cache: false })).toEqual(new Map([...afterTitle].map(([file, { text }]) => [file, text])));
   });
 
   it('changes with the templates and with the date a scheduled post goes live', async () => {

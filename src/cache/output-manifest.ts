@@ -30,7 +30,8 @@ function readOutputManifest(file: string, outDir: string): Manifest | undefined 
     const e = data.files[key];
     if (!Array.isArray(e) || typeof e[0] !== 'string' || typeof e[1] !== 'number' || typeof e[2] !== 'string' || typeof e[3] !== 'string') return undefined;
   }
-  return { ...data, files: Object.assign(Object.create(null), data.files) as Record<string, ManifestEntry> };
+  const dirs = typeof data.dirs === 'object' && data.dirs !== null && Object.values(data.dirs).every((v) => typeof v === 'string') ? Object.assign(Object.create(null), data.dirs) as Record<string, string> : undefined;
+  return { ...data, files: Object.assign(Object.create(null), data.files) as Record<string, ManifestEntry>, dirs };
 }
 
 /**

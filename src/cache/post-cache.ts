@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { PostDate } from '../content/dates.js';
 import type { SourceFile, SourceStat } from '../content/discover.js';
 import type { LoadedPost, LoadPostsOptions, StoredPosts } from '../content/load-posts.js';
@@ -26,6 +27,13 @@ export interface PostCache extends StoredPosts {
    * source saved within a tick of the build).
    */
   identity(post: Post): string | undefined;
+  /**
+   * A hash of every field of such a post but its body (the JSON the cache keeps of it): equal for a post whose
+   * front matter is unchanged though its body was edited; also for a post this build loaded and does not cache (a
+   * source saved within a tick of the build, a post with warnings). Undefined when its front matter holds values
+   * JSON cannot carry exactly.
+   */
+  fieldsKey(post: Post): string | undefined;
 }
 
 /** A cached post: the post's JSON (without the body), its body and the body's digest. */
@@ -49,6 +57,7 @@ function isRacy(stat: SourceStat, buildStart: number): boolean {
 export function postCache(store: Store, digests: BodyDigests, options: LoadPostsOptions): PostCache {
   // Posts revived from this cache or stored in it, with their key.
   const identities = new WeakMap<Post, string>();
+  const fieldsKeys = new WeakMap<Post, string>();
   const stats = new Map<string, SourceStat>();
   // Sources are stat'ed after this moment (see isRacy).
   const openedAt = Date.now();
@@ -67,7 +76,9 @@ export function postCache(store: Store, digests: BodyDigests, options: LoadPosts
       // The identity it will have when revived: the build that loaded it can name the site as the next one will, so
       // a no-change build after an edit finds every page (and feed) of the edited site's output reusable.
       identities.set(post, key);
-      return [new StoredText(JSON.stringify(storablePost(post))), new StoredText(lazyTextOf(post, 'body')), digests.of(post)] satisfies Entry;
+      const json = JSON.stringify(storablePost(post));
+      fieldsKeys.set(post, sha1(json));
+      return [new StoredText(json), new StoredText(lazyTextOf(post, 'body')), digests.of(post)] satisfies Entry;
     },
     decode(entry) {
       if (!isEntry(entry)) return undefined;
@@ -75,6 +86,7 @@ export function postCache(store: Store, digests: BodyDigests, options: LoadPosts
       if (!post) return undefined;
       digests.set(post, entry[2]);
       identities.set(post, key);
+      fieldsKeys.set(post, sha1(entry[0].text));
       return { post, diagnostics: [] };
     },
   });
@@ -91,11 +103,20 @@ export function postCache(store: Store, digests: BodyDigests, options: LoadPosts
       return memo(store, namespace, key, load, key === undefined ? undefined : codecOf(key));
     },
     identity: (post) => identities.get(post),
+    fieldsKey(post) {
+      let key = fieldsKeys.get(post);
+      if (key === undefined && isJsonExact(post.data)) fieldsKeys.set(post, (key = sha1(JSON.stringify(storablePost(post)))));
+      return key;
+    },
   };
 }
 
 /** Entries as they are stored, for memo's hit test alone. */
 const entryShape: Codec<Entry> = { encode: (entry) => entry, decode: (stored) => (isEntry(stored) ? stored : undefined) };
+
+function sha1(text: LazyText): string {
+  return createHash('sha1').update(text).digest('hex');
+}
 
 /** Whether a stored value is an entry. */
 function isEntry(e: unknown): e is Entry {

@@ -78,7 +78,7 @@ async function prepareOutputParent(cwd: string, flags: BuildFlags): Promise<numb
     import('../cache/code-salt.js'),
   ]);
   // The validated configs as build() reads them, so an unchanged config is not validated (zod not loaded) here either.
-  const validated = flags.cache === false ? undefined : storedConfigs(diskStore(resolveCacheDir(cwd), codeSalt()));
+  const validated = flags.cache === false ? undefined : storedConfigs(diskStore(resolveCacheDir(cwd), codeSalt(resolveCacheDir(cwd))));
   const { config } = await loadConfig(cwd, { config: flags.config, posts: flags.posts, templates: flags.templates, out: flags.out, url: flags.url, urlFrom: flags.urlFrom }, validated);
   if (!config) return undefined;
   const parent = path.dirname(config.outDir);

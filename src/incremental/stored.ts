@@ -9,7 +9,8 @@ import type { LoadedPost, PostMemo } from '../content/load-posts.js';
 import type { PageHashes, PageMemo, RememberedPage } from '../render/render-pages.js';
 import type { Theme, ThemeMemo } from '../render/templates.js';
 import { memo, recall, remember, type Codec } from './memo.js';
-import type { Store } from './store.js';
+import { StoredText, type Store } from './store.js';
+import { textOf } from '../content/lazy-text.js';
 
 /**
  * What the stages ask of earlier builds, kept in a {@link Store}. A stage declares the port it needs (its own
@@ -51,7 +52,9 @@ export function feedHtmlMemo(store: Store, htmlKeys: WeakMap<RenderedPost, strin
       const hash = createHash('sha1').update(`feed-html\0${base}\0`);
       return (htmlKey === undefined ? hash.update('html\0').update(post.html) : hash.update('key\0').update(htmlKey)).digest('hex');
     },
-    memo: (key, compute) => memo(store, 'feed-html', key, compute),
+    // Kept as raw UTF-8 (a StoredText), not as JSON strings: the items of 1,000 posts are ~3.6 MB of escaped HTML,
+    // which every build parsed with the store's index.
+    memo: (key, compute) => memo(store, 'feed-html', key, compute, { encode: (html) => new StoredText(html), decode: decodeHtml }),
   };
 }
 
@@ -119,4 +122,9 @@ export function rememberedPages(store: Store): PageMemo {
     recall: (path) => recall<RememberedPage>(store, 'page-memo', path),
     remember: (path, page) => remember(store, 'page-memo', path, page, undefined),
   };
+}
+
+/** A feed item's HTML as stored: a {@link StoredText}, or a string (a memory store keeps values as they are). */
+function decodeHtml(stored: unknown): string | undefined {
+  return stored instanceof StoredText ? textOf(stored.text) : typeof stored === 'string' ? stored : undefined;
 }

@@ -6,9 +6,15 @@ import { checkMarkdownLimits, defaultLimits, MarkdownTooComplexError } from './m
 import { areImagesCurrent, type ImageContext } from './image-files.js';
 import { imageWarnings, postImageContext } from './post-images.js';
 import type { MarkdownProcessor } from './processor.js';
-import { renderBody, renderHere, type MarkdownJob, type MarkdownResult } from './render-job.js';
+import type { MarkdownJob, MarkdownResult } from './render-job.js';
 
-export { renderBody, type MarkdownJob, type MarkdownResult };
+// render-job.js (vfile) is loaded when a post is rendered here: a build whose posts all come from the cache never does.
+export type { MarkdownJob, MarkdownResult };
+
+/** Renders one body (see render-job.ts); loads the renderer on first use. */
+export async function renderBody(...args: Parameters<typeof import('./render-job.js').renderBody>): ReturnType<typeof import('./render-job.js').renderBody> {
+  return (await import('./render-job.js')).renderBody(...args);
+}
 import { unknownLanguageWarning } from './unknown-language.js';
 import { foreignTagWarning } from './remark-foreign-syntax.js';
 import { filteredTagWarning } from './remark-tagfilter.js';
@@ -156,6 +162,7 @@ async function renderMissing(posts: Post[], { results, failures, missing, settle
             continue;
           }
           processor ??= await loadProcessor();
+          const { renderHere } = await import('./render-job.js');
           onResult(j, (await renderHere(processor, job, limits, scan)).result);
         } catch (cause) {
           onResult(j, undefined, cause);

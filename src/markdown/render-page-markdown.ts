@@ -3,7 +3,7 @@ import type { Diagnostic } from '../diagnostics/error.js';
 import type { Page, RenderedPage } from '../site/model.js';
 import { checkMarkdownLimits, defaultLimits, type MarkdownLimits } from './markdown-limits.js';
 import type { MarkdownOptions, MarkdownProcessor } from './processor.js';
-import { renderHere, type MarkdownJob, type MarkdownResult } from './render-job.js';
+import type { MarkdownJob, MarkdownResult } from './render-job.js';
 import { markdownError, truncate, type StoredMarkdown } from './render-markdown.js';
 import { filteredTagWarning } from './remark-tagfilter.js';
 import { droppedUrlWarning } from './safe-urls.js';
@@ -54,7 +54,8 @@ async function renderWithinBudget(processor: MarkdownProcessor, page: Page, opti
   const limits = options.limits ?? defaultLimits;
   const job: MarkdownJob = { path: page.sourcePath, body: page.body, stripTitleHeading: page.dropsTitleHeading };
   const scan = checkMarkdownLimits(page.body, limits);
-  if (scan.isPlain) return (await renderHere(processor, job, limits, scan)).result;
+  // render-job.js (vfile) is loaded when a page is rendered, not by builds whose pages all come from the cache.
+  if (scan.isPlain) return (await (await import('./render-job.js')).renderHere(processor, job, limits, scan)).result;
   let outcome: { result?: MarkdownResult; cause?: unknown } = {};
   await (await import('./pool.js')).renderInPool([job], { size: 1, markdown: options.markdown, markdownLimits: limits,
     loadProcessor: async () => processor, onResult: (_, result, cause) => (outcome = { result, cause }) });

@@ -2,7 +2,6 @@
 // file from its stat and a hash of the new bytes, without reading the old file. Kept with the cache.
 import { createHash } from 'node:crypto';
 import fsSync from 'node:fs';
-import path from 'node:path';
 import type { OutputFile } from '../render/render-pages.js';
 
 /** One output file as last written: the SHA-1 of its bytes, the stat of the file and the stat of its source (copies). */
@@ -11,6 +10,11 @@ export interface Manifest {
   format: 1;
   outDir: string;
   files: Record<string, ManifestEntry>;
+  /**
+   * Folders (`''`: the output folder) a build found holding exactly these files, each by its `mtimeMs:ino` then: one
+   * whose stat is the same has had nothing added, removed or renamed in it since (see {@link holdsExactly}).
+   */
+  dirs?: Record<string, string>;
 }
 
 /**
@@ -24,18 +28,49 @@ export interface ManifestFile {
   write(manifest: Manifest): unknown;
 }
 
-/** Whether `dir` holds exactly the output files (no other files, folders or links), so a swap would drop nothing. */
-export function holdsExactly(dir: string, outputs: OutputFile[]): boolean {
+/**
+ * Whether `dir` holds exactly the output files (no other files, folders or links), so a swap would drop nothing; and
+ * the folders found so, by their stat (see {@link Manifest.dirs}). A folder whose stat is the one in `trusted` is not
+ * listed: nothing was added, removed or renamed in it since a build found it holding exactly its files. The caller
+ * passes `trusted` only from a manifest of the same files, each of which it found still there.
+ */
+export function holdsExactly(dir: string, outputs: OutputFile[], trusted: Readonly<Record<string, string>> = {}): { isExact: boolean; verified: Record<string, string> } {
   const files = new Set(outputs.map((file) => file.path));
-  const dirs = new Set<string>();
+  // Each folder's files and folders, as the outputs have them.
+  const folders = new Map<string, { files: number; dirs: string[] }>([['', { files: 0, dirs: [] }]]);
   for (const file of files) {
-    for (let at = file.lastIndexOf('/'); at > 0; at = file.lastIndexOf('/', at - 1)) dirs.add(file.slice(0, at));
+    let child = file;
+    for (let at = file.lastIndexOf('/'); ; at = child.lastIndexOf('/')) {
+      const parent = at > 0 ? child.slice(0, at) : '';
+      let known = folders.get(parent);
+      const isNew = !known;
+      if (!known) folders.set(parent, (known = { files: 0, dirs: [] }));
+      if (child === file) known.files++;
+      else known.dirs.push(child);
+      if (!isNew || parent === '') break;
+      child = parent;
+    }
   }
+  const verified: Record<string, string> = Object.create(null);
+  // A folder changed within the clock's granularity of this check could change again with the same mtime: such a
+  // folder is not recorded, so the next build lists it again.
+  const startedAt = Date.now();
   let found = 0;
   const walk = (rel: string): boolean => {
+    const full = rel ? `${dir}/${rel}` : dir;
+    // Stat'ed before it is listed: a change after the stat gives the folder another one, seen by the next build.
+    const stat = fsSync.statSync(full, { throwIfNoEntry: false });
+    if (!stat?.isDirectory()) return false;
+    const signature = `${stat.mtimeMs}:${stat.ino}`;
+    const expected = folders.get(rel)!;
+    if (trusted[rel] === signature) {
+      verified[rel] = signature;
+      found += expected.files;
+      return expected.dirs.every(walk);
+    }
     let entries: fsSync.Dirent[];
     try {
-      entries = fsSync.readdirSync(rel ? path.join(dir, rel) : dir, { withFileTypes: true });
+      entries = fsSync.readdirSync(full, { withFileTypes: true });
     } catch {
       // A folder that cannot be read holds nothing the manifest can vouch for: it is not the output blogbuild wrote.
       return false;
@@ -43,13 +78,15 @@ export function holdsExactly(dir: string, outputs: OutputFile[]): boolean {
     for (const entry of entries) {
       const child = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
-        if (!dirs.has(child) || !walk(child)) return false;
+        if (!folders.has(child) || !walk(child)) return false;
       } else if (entry.isFile() && files.has(child)) found++;
       else return false;
     }
+    if (stat.mtimeMs < startedAt - (stat.mtimeMs % 1000 === 0 ? 2000 : 50)) verified[rel] = signature;
     return true;
   };
-  return walk('') && found === files.size;
+  const isExact = walk('') && found === files.size;
+  return { isExact, verified: isExact ? verified : {} };
 }
 
 export function tryStat(file: string): fsSync.BigIntStats | undefined {

@@ -133,9 +133,16 @@ export function fsWriter(outDir: string, options: FsWriterOptions = {}): Writer 
       // A few changed files and the same set of files as before: replace just those, each by a rename on commit.
       // A build that fails before commit leaves the output as it was, as with the swap below, which costs a link
       // per unchanged file and the removal of the old tree.
-      if (!isStreaming && plans.every((plan) => plan.oldStat) && holdsExactly(outDir, outputs)) {
-        replacements = stageReplacements(plans, staged, recorder);
-        return recorder.stats;
+      if (!isStreaming && plans.every((plan) => plan.oldStat)) {
+        // Folders the last build found exact are trusted by their stat only when it wrote the same files.
+        const trusted = previous?.dirs && Object.keys(previous.files).length === outputs.length && outputs.every((file) => file.path in previous.files) ? previous.dirs : undefined;
+        const found = holdsExactly(outDir, outputs, trusted);
+        if (found.isExact) {
+          // The folders are recorded as found before this commit: those it renames files into get another stat.
+          recorder.manifest.dirs = found.verified;
+          replacements = stageReplacements(plans, staged, recorder);
+          return recorder.stats;
+        }
       }
       start();
       stageTree(plans, staged, recorder);

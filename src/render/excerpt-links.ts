@@ -1,9 +1,25 @@
 import type { Root } from 'hast';
-import { fromHtml } from 'hast-util-from-html';
-import { toHtml } from 'hast-util-to-html';
-import { visit } from 'unist-util-visit';
-import { resolveSrcset } from '../site/absolute-urls.js';
+import { createRequire } from 'node:module';
+import type * as FromHtml from 'hast-util-from-html';
+import type * as ToHtml from 'hast-util-to-html';
+import type * as Visit from 'unist-util-visit';
+import { resolveSrcset } from '../site/srcset.js';
 import { unresolvedOrigin } from '../site/urls.js';
+
+/**
+ * The HTML parser and serializer, loaded (synchronously: pages render in a synchronous writer) by the first excerpt
+ * with a page-relative URL: most excerpts have none, and a build that renders no list page never loads parse5.
+ * Required as written here so that scripts/bundle.js gives each its one-file bundle (see lazyRequire there).
+ */
+let tools: { fromHtml: typeof FromHtml.fromHtml; toHtml: typeof ToHtml.toHtml; visit: typeof Visit.visit } | undefined;
+function htmlTools(): NonNullable<typeof tools> {
+  tools ??= {
+    fromHtml: (createRequire(import.meta.url)('hast-util-from-html') as typeof FromHtml).fromHtml,
+    toHtml: (createRequire(import.meta.url)('hast-util-to-html') as typeof ToHtml).toHtml,
+    visit: (createRequire(import.meta.url)('unist-util-visit') as typeof Visit).visit,
+  };
+  return tools;
+}
 
 const single = ['href', 'src', 'poster', 'cite', 'action'] as const;
 
@@ -31,6 +47,7 @@ export function resolveExcerptLinks(html: string, postUrl: string): string {
       return value;
     }
   };
+  const { fromHtml, toHtml, visit } = htmlTools();
   const tree = fromHtml(html, { fragment: true }) as Root;
   visit(tree, 'element', (node) => {
     for (const attribute of single) {

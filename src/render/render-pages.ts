@@ -5,6 +5,7 @@ import type { RenderedPost, Site } from '../site/model.js';
 import { outputPath } from '../site/urls.js';
 import { isWellFormed } from '../site/xml.js';
 import { createViews } from './context.js';
+import type { RouteKeys } from './route-keys.js';
 import { siteRoutes, type FileRoute, type Route } from './routes.js';
 import type { CompiledTemplate, Theme } from './templates.js';
 
@@ -86,6 +87,11 @@ export interface RenderPagesOptions {
    * @default undefined (made here)
    */
   fileKey?: string;
+  /**
+   * Keys of pages and files from the site's structure and the bodies they show (see route-keys.ts), used before
+   * `fileKey` and before hashing a page's data. @default undefined
+   */
+  routeKeys?: RouteKeys;
 }
 
 /**
@@ -123,8 +129,9 @@ export function renderRoutes(routes: (Route | FileRoute)[], theme: Theme, option
 
   for (const route of routes) {
     if (!('template' in route)) {
+      const fileKey = route.source === undefined ? options.routeKeys?.file(route) ?? (options.fileKey === undefined ? undefined : `file\0${options.fileKey}\0${route.path}`) : undefined;
       if (route.source !== undefined) files.push({ path: route.path, source: route.source });
-      else if (options.fileKey !== undefined && options.hashes) files.push({ path: route.path, render: route.contents!, ...hashing(`file\0${options.fileKey}\0${route.path}`, options.hashes, () => false) });
+      else if (fileKey !== undefined && options.hashes) files.push({ path: route.path, render: route.contents!, ...hashing(fileKey, options.hashes, () => false) });
       else files.push({ path: route.path, contents: route.contents!() });
       continue;
     }
@@ -152,7 +159,7 @@ export function renderRoutes(routes: (Route | FileRoute)[], theme: Theme, option
         return '';
       }
     };
-    const { renderKey, deps } = isKeyed ? routeKey(route, path, context, { inMemory, keySalt, memorySalt, previousKey: options.previousKey, onKey: options.onKey }) : { renderKey: undefined, deps: [] };
+    const { renderKey, deps } = isKeyed ? routeKey(route, path, context, { inMemory, keySalt, memorySalt, previousKey: options.previousKey, routeKeys: options.routeKeys, onKey: options.onKey }) : { renderKey: undefined, deps: [] };
     const { hash, onHash } = hashing(renderKey, options.hashes, () => failed.has(template));
     if (hash !== undefined) {
       // The same inputs rendered without error before: templates are deterministic, so these are the same bytes.
@@ -211,14 +218,14 @@ function routeKey(
   route: Route,
   path: string,
   context: () => Record<string, unknown>,
-  keying: { inMemory: boolean; keySalt: string; memorySalt: string; previousKey?: (path: string) => string | undefined; onKey?: (path: string, key: string) => void },
+  keying: { inMemory: boolean; keySalt: string; memorySalt: string; previousKey?: (path: string) => string | undefined; routeKeys?: RouteKeys; onKey?: (path: string, key: string) => void },
 ): { renderKey: string | undefined; deps: readonly unknown[] } {
   const { keyText, memoryKey } = route.deps;
   if (keying.inMemory && memoryKey) {
     const key = memoryKey();
     return { renderKey: `${keying.memorySalt}\0${route.template}\0${path}\0${key.text}`, deps: key.deps };
   }
-  const renderKey = keying.previousKey?.(path) ?? pageKey(keying.keySalt, route.template, path, keyText ?? (() => JSON.stringify(context())), !keying.inMemory);
+  const renderKey = keying.previousKey?.(path) ?? keying.routeKeys?.page(route, path) ?? pageKey(keying.keySalt, route.template, path, keyText ?? (() => JSON.stringify(context())), !keying.inMemory);
   if (!keying.inMemory) keying.onKey?.(path, renderKey);
   return { renderKey, deps: [] };
 }

@@ -5,7 +5,7 @@ import type { Location } from '../diagnostics/error.js';
 import type { RenderedPost, Site } from '../site/model.js';
 import { renderAtom } from '../site/atom.js';
 import { authorName } from '../site/authors.js';
-import { renderFeed, tagScope, type FeedOptions, type MadeItem } from '../site/feed.js';
+import { feedPosts, renderFeed, tagScope, type FeedOptions, type MadeItem } from '../site/feed.js';
 import { renderJsonFeed } from '../site/json-feed.js';
 import { paginate } from '../site/paginate.js';
 import { renderRedirect } from '../site/redirect.js';
@@ -22,6 +22,11 @@ export interface RouteDeps {
   keyText?: () => string;
   /** The dev server's in-memory key: a short text, and the objects the page is made from (compared by identity). */
   memoryKey?: () => { text: string; deps: readonly unknown[] };
+  /**
+   * The posts whose bodies (HTML, excerpt, reading time…) the page shows: past its template and path, the rest of
+   * its data comes from the posts' other fields and the config. None: the page shows no post's body.
+   */
+  posts?: readonly RenderedPost[];
 }
 
 /** One HTML page of the site: where it goes, what kind it is, and the template and data it is rendered from. */
@@ -46,6 +51,8 @@ export interface FileRoute {
   source?: string;
   /** For an alias: the post or page whose front matter asked for it, where a clash of paths is reported. */
   origin?: Location;
+  /** For a feed: the posts whose bodies it carries (see {@link RouteDeps.posts}). */
+  posts?: readonly RenderedPost[];
 }
 
 /**
@@ -56,17 +63,19 @@ export function fileRoutes(site: Site, config: ResolvedConfig, feed: FeedOptions
   // Each post's RSS item and Atom entry are made once, then reused by every feed (site and tags) that lists it.
   const rss = { ...feed, rssItems: new Map<RenderedPost, MadeItem>() };
   const dated = { ...feed, timezone: config.timezone, author: authorName(config.authors, config.author), atomEntries: new Map<RenderedPost, MadeItem>() };
+  const posts = feedPosts(site.posts, feed);
   return [
-    { path: 'rss.xml', kind: 'feed', contents: () => renderFeed(site, rss) },
-    { path: 'atom.xml', kind: 'feed', contents: () => renderAtom(site, dated) },
-    { path: 'feed.json', kind: 'feed', contents: () => renderJsonFeed(site, dated) },
+    { path: 'rss.xml', kind: 'feed', contents: () => renderFeed(site, rss), posts },
+    { path: 'atom.xml', kind: 'feed', contents: () => renderAtom(site, dated), posts },
+    { path: 'feed.json', kind: 'feed', contents: () => renderJsonFeed(site, dated), posts },
     ...site.tags.flatMap((tag): FileRoute[] => {
       const scope = tagScope(tag, feed);
       // Output paths are decoded, as pages' are (see outputPath), so a non-ASCII slug is a real folder name.
       const folder = decodeURIComponent(scope.pagePath);
+      const tagPosts = feedPosts(scope.posts, feed);
       return [
-        { path: `${folder}rss.xml`, kind: 'feed', contents: () => renderFeed(site, rss, scope) },
-        { path: `${folder}atom.xml`, kind: 'feed', contents: () => renderAtom(site, dated, scope) },
+        { path: `${folder}rss.xml`, kind: 'feed', contents: () => renderFeed(site, rss, scope), posts: tagPosts },
+        { path: `${folder}atom.xml`, kind: 'feed', contents: () => renderAtom(site, dated, scope), posts: tagPosts },
       ];
     }),
     ...sitemapFiles(site, { ...config, maxUrls: sitemapMaxUrls }).map((file): FileRoute => ({ ...file, kind: 'sitemap' })),
@@ -136,6 +145,7 @@ function postRoutes({ site, config, views, keys }: RouteContext): Route[] {
           text: `${JSON.stringify([newer?.title, newer?.slug, older?.title, older?.slug, related()])}\n${keys.tagKey(post)}`,
           deps: [post],
         }),
+        posts: [post],
       },
     };
   });
@@ -155,6 +165,7 @@ function listRoute(kind: 'home' | 'tag' | 'author', path: string, data: () => Re
         return `${JSON.stringify(rest)}\n${items.map(keys.summaryKey).join('\n')}`;
       },
       memoryKey: () => ({ text: `${JSON.stringify(key)}\n${items.map(keys.tagKey).join('\n')}`, deps: items }),
+      posts: items,
     },
   };
 }

@@ -4,6 +4,9 @@ import { toHtml } from 'hast-util-to-html';
 import { parseFragment } from 'parse5';
 import { unresolvedOrigin, type FeedItemBase } from './urls.js';
 import { isReparseStable } from './reparse-stable.js';
+import { resolveSrcset } from './srcset.js';
+
+export { resolveSrcset };
 
 const single = ['href', 'src', 'poster', 'cite', 'action'] as const;
 
@@ -53,25 +56,6 @@ export function absolutizeTree(tree: Root, base: string): void {
 
 function isHeadingAnchor(node: Element): boolean {
   return node.tagName === 'a' && Array.isArray(node.properties.className) && node.properties.className.includes('heading-anchor');
-}
-
-/**
- * Resolves each candidate URL of an element's `srcset` (hast's `srcSet`: the HTML parser gives the attribute's text,
- * other trees a list of candidates). Candidates are `url [descriptor]`, separated by commas; a URL may hold commas.
- */
-export function resolveSrcset(properties: Record<string, unknown>, resolve: (url: string) => string): void {
-  const value = properties.srcSet;
-  if (typeof value !== 'string' && !Array.isArray(value)) return;
-  const candidates: string[] = [];
-  for (const text of typeof value === 'string' ? [value] : value.map(String)) {
-    // After the HTML standard's srcset parsing: a URL runs to whitespace (trailing commas end the candidate), its
-    // descriptors to the next comma.
-    for (const match of text.matchAll(/[\s,]*([^\s,][^\s]*?)(,+(?=\s|$)|,*$|\s+([^,]*))(?:,|$)/g)) {
-      const [, url, , descriptor] = match;
-      candidates.push(descriptor?.trim() ? `${resolve(url)} ${descriptor.trim()}` : resolve(url));
-    }
-  }
-  properties.srcSet = candidates.join(', ');
 }
 
 /** A post's HTML as its feed item carries it: every URL absolute, or root-relative when the site has no `url`. */

@@ -66,15 +66,26 @@ export function buildSite(
 ): Site {
   const sorted = [...posts].sort(comparePosts);
   const tags = groupTags(sorted, options.language);
-  return {
+  const site: Omit<Site, 'related'> = {
     posts: sorted,
     tags,
     tagsBySlug: new Map(tags.map((tag) => [tag.slug, tag])),
     ...groupAuthors(sorted, options.authors ?? {}, options.language),
-    related: relatedPosts(sorted, { limit: options.related ?? 3, isLazy: options.isRelatedLazy }),
     drafts: left.drafts,
     scheduled: left.scheduled,
     pages: options.pages ?? [],
     nav: options.nav ?? [],
   };
+  // Related posts are shown only on post pages: a build that renders none (no change, or pages keyed without their
+  // data) never compares every post's tags with every other's. Made on first read, then a plain property; the dev
+  // server's (isRelatedLazy) works out each post's list when its page asks for it.
+  return Object.defineProperty(site, 'related', {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const related = relatedPosts(sorted, { limit: options.related ?? 3, isLazy: options.isRelatedLazy });
+      Object.defineProperty(site, 'related', { value: related, writable: true, enumerable: true, configurable: true });
+      return related;
+    },
+  }) as Site;
 }
