@@ -66,6 +66,22 @@ export interface RenderPagesOptions {
    * made under the same key; a no-change rebuild then never renders its feeds. @default undefined (made here)
    */
   fileKey?: string;
+  /**
+   * Post pages rendered while the markdown workers still ran (see early-post-pages.ts), by {@link prerenderedId}:
+   * used as they are, keys included. @default undefined
+   */
+  prerendered?: ReadonlyMap<string, PrerenderedPage>;
+}
+
+/** A post page rendered ahead of the other pages, with the key it was rendered under. */
+export interface PrerenderedPage {
+  contents: Uint8Array;
+  renderKey: string | undefined;
+}
+
+/** Names a post's page among prerendered ones: its output path and its source file. */
+export function prerenderedId(path: string, route: Route): string {
+  return `${path}\0${route.origin?.file ?? ''}`;
 }
 
 /**
@@ -74,13 +90,23 @@ export interface RenderPagesOptions {
  */
 export function renderPages(site: Site, config: ResolvedConfig, theme: Theme, generator: string, options: RenderPagesOptions = {}, files: FileRoute[] = []): { files: OutputFile[]; diagnostics: Diagnostic[]; routes: (Route | FileRoute)[] } {
   const views = createViews(site, config, generator, options.data);
-  // Page keys hash the context's JSON, where NaN and ±Infinity all read null; front matter holding such numbers
-  // (the only place they can come from) turns keys off for the build rather than risk two inputs with one key.
-  const isKeyable = !site.posts.some((post) => hasNonFinite(post.data) || !Number.isFinite(post.readTime));
-  // The site-wide part of every context (title, URLs, language…) goes into the keys once, not once a page.
-  const siteJson = JSON.stringify(views.common('', '', '', '').site);
+  const isKeyable = isSiteKeyable(site);
   const routes = [...siteRoutes(site, config, views, options.htmlKeys), ...files];
-  return { ...renderRoutes(routes, theme, { ...options, isKeyable, siteJson }), routes };
+  return { ...renderRoutes(routes, theme, { ...options, isKeyable, siteJson: siteJsonOf(views) }), routes };
+}
+
+/**
+ * Whether pages can have keys. They hash the context's JSON, where NaN and ±Infinity all read null; front matter
+ * holding such numbers (the only place they can come from) turns keys off for the build rather than risk two
+ * inputs with one key.
+ */
+export function isSiteKeyable(site: Site): boolean {
+  return !site.posts.some((post) => hasNonFinite(post.data) || !Number.isFinite(post.readTime));
+}
+
+/** The site-wide part of every context (title, URLs, language…), which goes into the keys once, not once a page. */
+export function siteJsonOf(views: ReturnType<typeof createViews>): string {
+  return JSON.stringify(views.common('', '', '', '').site);
 }
 
 /**
@@ -122,6 +148,13 @@ export function renderRoutes(routes: (Route | FileRoute)[], theme: Theme, option
       const body = page.render(pageContext, { allowProtoPropertiesByDefault: false });
       return htmlText(theme.pages.layout.render({ ...pageContext, body }, { allowProtoPropertiesByDefault: false }));
     };
+    const early = route.kind === 'post' ? options.prerendered?.get(prerenderedId(path, route)) : undefined;
+    if (early) {
+      // Rendered while the workers ran, from the same site model: only the previous output's copy is better.
+      if (early.renderKey !== undefined && options.isRendered?.(path, early.renderKey)) files.push({ path, render: () => early.contents, renderKey: early.renderKey });
+      else files.push({ path, contents: early.contents, renderKey: early.renderKey });
+      continue;
+    }
     const reportFailure = (cause: unknown) => reportRenderFailure(cause, template, [page, theme.pages.layout, ...theme.partials.values()], failed, diagnostics);
     /** Rendering left to the writer: a failure is reported like one here, and stops this template's other pages. */
     const renderLater = () => {
@@ -231,7 +264,7 @@ function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
   return a.length === b.length && a.every((item, i) => item === b[i]);
 }
 
-function hasNonFinite(value: unknown): boolean {
+export function hasNonFinite(value: unknown): boolean {
   if (typeof value === 'number') return !Number.isFinite(value);
   if (Array.isArray(value)) return value.some(hasNonFinite);
   if (typeof value === 'object' && value !== null && !(value instanceof Date)) return Object.values(value).some(hasNonFinite);
