@@ -236,6 +236,16 @@ describe('blogbuild check', () => {
     expect((await fs.readdir(dir)).filter((name) => name !== 'node_modules')).toEqual(['blogbuild.config.json', 'posts', 'templates']);
   });
 
+  it('reports a post\'s missing image once, at the markdown, though the feeds hold it in its absolute form', async () => {
+    const dir = path.join(tmp, 'site');
+    await fs.cp(path.join(fixtures, 'serve-basic'), dir, { recursive: true });
+    await fs.writeFile(path.join(dir, 'posts/photo.md'), '---\ntitle: Photo\ndate: 2024-01-01\n---\n\nHere: ![a dune](dune.png)\n');
+    const result = run(['check'], dir);
+    expect(result.code).toBe(1);
+    const errors = result.stderr.split('\n').filter((line) => /error: .*\[ImageMissing\]$/.test(line));
+    expect(errors).toEqual(['posts/photo.md:6:17: error: image dune.png does not exist [ImageMissing]']);
+  });
+
   it('passes a clean blog; --strict turns warnings into errors', async () => {
     const dir = path.join(tmp, 'site');
     await fs.cp(path.join(fixtures, 'serve-basic'), dir, { recursive: true });

@@ -151,7 +151,22 @@ function checkReferences(found: { page: string; ref: Reference }[], site: Checke
     if (!entry.pages.includes(page)) entry.pages.push(page);
     problems.set(key, entry);
   }
-  return { problems: [...problems.values()], links, images };
+  return { problems: foldUnlocated([...problems.values()]), links, images };
+}
+
+/**
+ * A problem found where it could not be located (a feed or list page holds the post's image or link in its absolute
+ * form) joins the located one with the same code and target: one problem, pointing at the markdown.
+ */
+function foldUnlocated(problems: Problem[]): Problem[] {
+  const located = new Map<string, Problem>();
+  for (const problem of problems) if (problem.source) located.set(`${problem.code}\0${problem.target}`, problem);
+  return problems.filter((problem) => {
+    const into = problem.source ? undefined : located.get(`${problem.code}\0${problem.target}`);
+    if (!into) return true;
+    for (const page of problem.pages) if (!into.pages.includes(page)) into.pages.push(page);
+    return false;
+  });
 }
 
 /** The reference as a URL of the site's origin (http or https), or undefined when it is not ours to check. */

@@ -91,7 +91,7 @@ export async function loadLazySite(options: Omit<BuildOptions, 'writer' | 'state
   const routes = [
     ...siteRoutes(site, config, views, undefined, keys),
     ...fileRoutes(site, config, { ...feed, itemsHtml }),
-    ...(await collectStaticFiles({ publicDir: config.publicDir, themePublicDir: config.themeDir && path.join(config.themeDir, 'public'), themeAssets: theme.assets, posts: site.posts, permalinks: config.permalinks, root: config.root })),
+    ...staticFiles,
   ];
   const renderer = createPageRenderer({ site, config, theme, routes, views, keys, itemsHtml, feed, data: data.data, sources: bodies, postLinks: postLinkUrls,
     markdown: { markdown, limits: config.markdown.limits, readingSpeed: config.readingSpeed, cache, images: { publicDir: config.publicDir, permalinks: config.permalinks }, postLinks: postLinkUrls, workers: 0 } });

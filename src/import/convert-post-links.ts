@@ -1,4 +1,4 @@
-import type { Definition, Link, LinkReference, Nodes, Root } from 'mdast';
+import type { Definition, Link, LinkReference, Nodes } from 'mdast';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
