@@ -91,7 +91,11 @@ export function earlyPostPages(budget = defaultBudget): EarlyPostPages {
       render = (post) => {
         const route = routeOf.get(post);
         if (!route) return false;
+        // The body's HTML is decoded for the page, then left as the bytes it came as: 1,000 decoded bodies held
+        // until the end would add tens of MiB beside the workers' heaps.
+        const html = Object.getOwnPropertyDescriptor(post, 'html');
         const { files, diagnostics } = renderRoutes([route], theme, renderOptions);
+        if (html) Object.defineProperty(post, 'html', html);
         const file = files[0];
         if (diagnostics.length > 0 || files.length !== 1 || file.contents === undefined) return false;
         const contents = typeof file.contents === 'string' ? Buffer.from(file.contents) : file.contents;
