@@ -1,7 +1,8 @@
 import type { ResolvedConfig } from '../config/schema.js';
 import type { RenderedPost, Site } from '../site/model.js';
 import { createViews } from './context.js';
-import { hasNonFinite, isSiteKeyable, prerenderedId, renderRoutes, siteJsonOf, type PrerenderedPage, type RenderPagesOptions } from './render-pages.js';
+import { hasNonFinite, isSiteKeyable, siteJsonOf } from './page-keys.js';
+import { prerenderedId, renderRoutes, type PrerenderedPage, type RenderPagesOptions } from './render-pages.js';
 import { postKeys, siteRoutes, type Route } from './routes.js';
 import type { Theme } from './templates.js';
 
