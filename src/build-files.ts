@@ -65,8 +65,13 @@ export function earlyPages(run: Run, config: ResolvedConfig, from: Sources, load
   return {
     shells,
     onRendered(post: RenderedPost, htmlKey: string | undefined) {
-      // Its page shows its cover's size (read again, with warnings, with the others').
-      readCoverImages([post], config);
+      // Its page shows its cover's size (read again, with warnings, with the others'); a cover that cannot be read
+      // leaves the page to the writer.
+      try {
+        readCoverImages([post], config);
+      } catch {
+        return;
+      }
       pages.add(post, htmlKey);
     },
     async start(rendered: Pick<Rendered, 'theme' | 'pageCache'>) {

@@ -35,6 +35,17 @@ function manifestEntries(root: string): Map<string, [string, string | null | und
   return new Map(Object.entries(manifest.files).map(([file, entry]) => [file, [entry[0], entry[5]]]));
 }
 
+/** A PNG's signature and header chunk: enough for its size to be read. */
+function png(width: number, height: number): Buffer {
+  const header = Buffer.alloc(25);
+  header.writeUInt32BE(13, 0);
+  header.write('IHDR', 4, 'latin1');
+  header.writeUInt32BE(width, 8);
+  header.writeUInt32BE(height, 12);
+  header.set([8, 6, 0, 0, 0], 16);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), header]);
+}
+
 describe('post pages rendered while the workers render', () => {
   let corpus: string;
   const copies: string[] = [];
@@ -56,6 +67,11 @@ describe('post pages rendered while the workers render', () => {
     // One folder for both builds (keys name source paths), sources dated in the past (recent ones are not cached).
     const root = await copy('same');
     const past = new Date('2025-06-01T00:00:00Z');
+    // One post has a cover: its page shows the image's size, read as its body comes back.
+    await fs.mkdir(path.join(root, 'public'), { recursive: true });
+    await fs.writeFile(path.join(root, 'public', 'cover.png'), png(3, 2));
+    const covered = path.join(root, 'posts', 'post-00040.md');
+    await fs.writeFile(covered, (await fs.readFile(covered, 'utf8')).replace(/^---\n/, '---\nimage: /cover.png\n'));
     for (const name of await fs.readdir(path.join(root, 'posts'))) await fs.utimes(path.join(root, 'posts', name), past, past);
     const inThread = await build({ root, now: NOW, workers: 0 });
     const [a, keysA] = [await tree(path.join(root, 'dist')), manifestEntries(root)];
@@ -74,6 +90,7 @@ describe('post pages rendered while the workers render', () => {
     // A post page holds its body, its neighbours and its related posts (front matter of other posts).
     const page = parseHTML(b.get(path.join('posts', 'post-00040', 'index.html'))!.toString('utf8')).document;
     expect(page.querySelector('article table, article pre, article li')).not.toBeNull();
+    expect(page.querySelector('img.post-cover')?.getAttribute('width')).toBe('3');
 
     // The keys the next build compares pages by are the same: a page rendered early is recognised as unchanged.
     expect(keysB).toEqual(keysA);

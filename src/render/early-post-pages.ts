@@ -57,7 +57,13 @@ export function earlyPostPages(budget = defaultBudget): EarlyPostPages {
     isScheduled = false;
     const until = performance.now() + sliceMs;
     while (!isStopped && queue.length > 0 && performance.now() < until) {
-      if (!render!(queue.shift()!)) isStopped = true;
+      let isRendered = false;
+      try {
+        isRendered = render!(queue.shift()!);
+      } catch {
+        // Whatever failed here fails again where the writer renders the page, and is reported there.
+      }
+      if (!isRendered) isStopped = true;
     }
     schedule();
   };
