@@ -1,15 +1,17 @@
 #!/usr/bin/env node
-// `node scripts/bench-compare.js --before <checkout> [--posts N] [--rounds R] [--cases cold,rebuild] [--out file.json] [--fresh]`
+// `node scripts/bench-compare.js --before <checkout> [--posts N] [--rounds R] [--cases cold,rebuild] [--out file.json] [--fresh]
+//   [--work dir] [--no-pipeline]`
 //
 // This checkout against another (e.g. a worktree of the code before a change, with `npm ci` run in it), build by
 // build in the same minutes: each round runs the case with each checkout in turn, the order alternating between
 // rounds, on two copies of the `npm run bench` corpus in /dev/shm (`blogbuild-compare-<N>-<before|after>`, kept
-// between runs so a 10,000-post cache built once serves later rebuild rounds; --fresh makes them again).
+// between runs so a 10,000-post cache built once serves later rebuild rounds; --fresh makes them again; --work puts
+// them in another folder, so that two people benchmarking on one machine do not build in each other's copies).
 // - cold: no cache, no output; after both checkouts, the pipeline alone (scripts/pipeline-reference.js, bare and
-//   with blogbuild's default steps) once a round;
+//   with blogbuild's default steps) once a round, unless --no-pipeline;
 // - rebuild: a no-change build, then a build with one post edited (a sentence appended), per checkout per round,
 //   after an unmeasured warm-up build.
-// Prints a markdown table (median, min–max of wall and CPU time) and writes every sample to --out as JSON.
+// Prints a markdown table (median, min–max of wall and CPU time, peak RSS) and writes every sample to --out as JSON.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,7 +23,7 @@ const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 const pipelineScript = path.join(projectRoot, 'scripts', 'pipeline-reference.js');
 
 function parseArgs(argv) {
-  const args = { before: undefined, posts: 1000, rounds: 3, cases: ['cold', 'rebuild'], out: undefined, fresh: false };
+  const args = { before: undefined, posts: 1000, rounds: 3, cases: ['cold', 'rebuild'], out: undefined, fresh: false, work: undefined, pipeline: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => argv[++i] ?? (() => { throw new Error(`${a} needs a value`); })();
@@ -31,6 +33,8 @@ function parseArgs(argv) {
     else if (a === '--cases') args.cases = value().split(',');
     else if (a === '--out') args.out = path.resolve(value());
     else if (a === '--fresh') args.fresh = true;
+    else if (a === '--work') args.work = path.resolve(value());
+    else if (a === '--no-pipeline') args.pipeline = false;
     else throw new Error(`unknown argument ${a}`);
   }
   if (!args.before) throw new Error('--before <checkout> is required');
@@ -41,7 +45,7 @@ const log = (line) => process.stderr.write(`${line}\n`);
 
 /** The corpus for one checkout: made once (or with --fresh), copied from the other checkout's when there is one. */
 function siteFor(name, args, other) {
-  const site = path.join(fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), `blogbuild-compare-${args.posts}-${name}`);
+  const site = path.join(args.work ?? (fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir()), `blogbuild-compare-${args.posts}-${name}`);
   if (!args.fresh && fs.existsSync(path.join(site, 'posts'))) return site;
   fs.rmSync(site, { recursive: true, force: true });
   if (other && fs.existsSync(path.join(other, 'posts'))) {
@@ -71,7 +75,7 @@ async function main() {
         samples[tree.name].cold.push(await build(tree));
         log(`  cold ${tree.name} #${round + 1}: ${fmtS(samples[tree.name].cold.at(-1).ms)}, ${fmtS(samples[tree.name].cold.at(-1).cpuMs)} CPU`);
       }
-      for (const mode of ['bare', 'ours']) {
+      for (const mode of args.pipeline ? ['bare', 'ours'] : []) {
         samples[mode].push(await runNode(after.site, [pipelineScript, after.site, mode]));
         log(`  pipeline ${mode} #${round + 1}: ${fmtS(samples[mode].at(-1).ms)}, ${fmtS(samples[mode].at(-1).cpuMs)} CPU`);
       }
@@ -117,12 +121,24 @@ function table(samples, loads) {
       rows.push(`| ${label}, ${measure} | ${range(a)} | ${range(b)} | ${change(a, b)} |`);
     }
   }
+  for (const [key, label] of [['cold', 'cold'], ['unchanged', 'no-change'], ['edited', 'one post edited']]) {
+    const mib = (tree) => samples[tree][key].map((s) => s.rssKiB / 1024);
+    if (samples.before[key].length === 0 || mib('before').some(Number.isNaN)) continue;
+    const fmt = (values) => `${Math.round(median(values))} MiB (${Math.round(Math.min(...values))}–${Math.round(Math.max(...values))})`;
+    rows.push(`| ${label}, peak RSS | ${fmt(mib('before'))} | ${fmt(mib('after'))} | ${((median(mib('after')) / median(mib('before')) - 1) * 100).toFixed(1)} % |`);
+  }
   for (const mode of ['bare', 'ours']) {
     if (samples[mode].length === 0) continue;
     rows.push(`| pipeline alone (${mode === 'bare' ? 'bare' : 'with default steps'}), wall / CPU | ${range(samples[mode].map((s) => s.ms))} / ${range(samples[mode].map((s) => s.cpuMs))} | (same) | |`);
   }
   rows.push('', `Load average (1 min) at the start and after each round: ${loads.map((l) => l.toFixed(1)).join(', ')}.`);
   return rows.join('\n');
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 function commitOf(dir) {

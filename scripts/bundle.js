@@ -71,7 +71,7 @@ try {
     output: { dir: outDir, format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
   });
   // The two modules that load CommonJS packages lazily must have been rewritten, or those packages are missing.
-  for (const file of ['lib/content/front-matter.js', 'lib/render/templates.js']) {
+  for (const file of ['lib/content/front-matter.js', 'lib/render/compile-theme.js']) {
     if (!rewritten.has(file)) problems.push(`${file} has no createRequire(import.meta.url)('…') call to bundle`);
   }
   // The file Node's require() would load from lib/ (the `require` export condition, not the ESM build).

@@ -7,12 +7,11 @@ import { renderCacheSalt } from './cache/cache-salt.js';
 import { outputManifestPath } from './cache/markdown-cache.js';
 import type { ResolvedConfig } from './config/schema.js';
 import { warning, type Diagnostic } from './diagnostics/error.js';
-import { feedHtmlMemo } from './incremental/stored.js';
+import { feedHtmlMemo, storedPageHashes, storedRouteKeys } from './incremental/stored.js';
 import { readCoverImages } from './markdown/post-images.js';
 import { renderPageMarkdown } from './markdown/render-page-markdown.js';
-import { readOutputManifest, type Manifest } from './output/manifest.js';
-import { earlyPostPages, type EarlyPostPages } from './render/early-post-pages.js';
 import { renderedShell } from './markdown/rendered-post.js';
+import { earlyPostPages, type EarlyPostPages } from './render/early-post-pages.js';
 import { collectStaticFiles } from './output/static-files.js';
 import { siteFingerprint } from './render/page-keys.js';
 import { renderPages } from './render/render-pages.js';
@@ -32,7 +31,6 @@ export interface SiteInputs {
   /** The pages' and navigation's diagnostics, reported when the files are made. */
   diagnostics: Diagnostic[];
   manifestFile: string | undefined;
-  previousOutput: Manifest | undefined;
   renderSalt: string | undefined;
 }
 
@@ -46,11 +44,11 @@ export async function makeSite(run: Run, config: ResolvedConfig, from: Sources, 
   const renderedPages = await renderPageMarkdown(from.pageSources.pages, { markdown: from.markdownOptions, limits: config.markdown.limits, cache: pageCache });
   const nav = siteNav(renderedPages.pages, config.nav, config.configFile, from.pageSources.drafts);
   const site = buildSite(posts, { drafts, scheduled }, { language: config.language, authors: config.authors, related: config.related, pages: renderedPages.pages.sort(comparePages), nav: nav.nav });
-  // Pages rendered from the same inputs into the output last time are rendered only if their file must be written.
+  // Pages rendered from the same inputs before are rendered only if their file must be written (the writer decides
+  // that by their hash and its manifest of the output).
   const manifestFile = from.cacheDir === undefined || options.writer ? undefined : outputManifestPath(from.cacheDir, config.outDir);
-  const previousOutput = manifestFile === undefined ? undefined : readOutputManifest(manifestFile, config.outDir);
   const renderSalt = manifestFile === undefined && !state ? undefined : renderCacheSalt(theme, config, from.data.files);
-  return { site, diagnostics: [...renderedPages.diagnostics, ...nav.diagnostics], manifestFile, previousOutput, renderSalt };
+  return { site, diagnostics: [...renderedPages.diagnostics, ...nav.diagnostics], manifestFile, renderSalt };
 }
 
 /**
@@ -76,7 +74,8 @@ export function earlyPages(run: Run, config: ResolvedConfig, from: Sources, load
     },
     async start(rendered: Pick<Rendered, 'theme' | 'pageCache'>) {
       inputs = await makeSite(run, config, from, loaded, [...shells.values()], rendered);
-      const keyed = inputs.renderSalt === undefined ? {} : { renderSalt: inputs.renderSalt, isRendered: inputs.manifestFile === undefined ? undefined : () => false };
+      const hashes = inputs.manifestFile === undefined || !run.store ? undefined : storedPageHashes(run.store);
+      const keyed = inputs.renderSalt === undefined ? {} : { renderSalt: inputs.renderSalt, hashes };
       pages.start({ site: inputs.site, config, theme: rendered.theme, generator, options: { data: from.data.data, htmlKeys: pages.htmlKeys, ...keyed } });
     },
     /** The early site and pages, once started. */
@@ -99,7 +98,7 @@ export async function makeFiles(run: Run, config: ResolvedConfig, from: Sources,
   const prerendered = isEarly ? early.pages.finish(inputs.site) : undefined;
   run.stats.postPagesEarly = prerendered?.size ?? 0;
   diagnostics.push(...inputs.diagnostics);
-  const { site, manifestFile, previousOutput, renderSalt } = inputs;
+  const { site, manifestFile, renderSalt } = inputs;
   const store = run.store;
   const feedOptions = { ...config, items: config.feed.items, generator };
   const feedHtml = await renderFeedItemsHtml(site, feedOptions, store && feedHtmlMemo(store, markdown.htmlKeys), markdown.feedHtml);
@@ -115,7 +114,9 @@ export async function makeFiles(run: Run, config: ResolvedConfig, from: Sources,
     : siteFingerprint(renderSalt, [...published.map((post, i) => ({ identity: from.postCache?.identity(post), htmlKey: coverKey(markdown.htmlKeys.get(markdown.posts[i]), markdown.posts[i]) })),
       // Pages are on no other page but the navigation (in the salt's config): all of them as one more input.
       { identity: pagesIdentity(site), htmlKey: '' }]);
-  const isSiteUnchanged = siteKey !== undefined && previousOutput?.site === siteKey;
+  const routeKeys = siteKey === undefined || !store ? undefined : storedRouteKeys(store, siteKey);
+  const previousKeys = routeKeys?.recall();
+  const keys: Record<string, string> | undefined = routeKeys && !previousKeys ? Object.create(null) : undefined;
   // The feed, sitemap, robots.txt and copied files are routes too, after the pages.
   const otherFiles = [
     ...fileRoutes(site, config, { ...feedOptions, itemsHtml: feedHtml }, options.sitemapMaxUrls),
@@ -126,14 +127,16 @@ export async function makeFiles(run: Run, config: ResolvedConfig, from: Sources,
     prerendered,
     defer: !state,
     renderSalt,
-    isRendered: manifestFile === undefined ? undefined : (file, key) => previousOutput?.files[file]?.[5] === key,
-    previousKey: isSiteUnchanged ? (file) => previousOutput!.files[file]?.[5] ?? undefined : undefined,
+    hashes: manifestFile === undefined || !store ? undefined : storedPageHashes(store),
+    previousKey: previousKeys && ((file) => previousKeys[file]),
+    onKey: keys && ((file, key) => void (keys[file] = key)),
     memo: state?.pages,
     htmlKeys: state?.htmlKeys ?? markdown.htmlKeys,
     // Feeds, sitemap and the rest depend on nothing the fingerprint does not hold (the tests' sitemap size aside).
     fileKey: siteKey === undefined ? undefined : `${siteKey}:${options.sitemapMaxUrls ?? ''}`,
   }, otherFiles);
   diagnostics.push(...pages.diagnostics);
+  if (keys) routeKeys!.remember(keys);
   if (!config.url) {
     diagnostics.push(warning('FeedWithoutUrl', {}, config.configFile ? { file: config.configFile } : undefined));
   }
@@ -141,7 +144,7 @@ export async function makeFiles(run: Run, config: ResolvedConfig, from: Sources,
   // A page or alias on a path something else is written to is reported at its source; other clashes by file.
   const collisions = checkRouteCollisions(pages.routes, config.root);
   diagnostics.push(...collisions.diagnostics, ...checkOutputPaths(pages.files, config, collisions.paths));
-  return { site, pages, siteKey, manifestFile, drafts: drafts.length, scheduled: scheduled.length };
+  return { site, pages, manifestFile, drafts: drafts.length, scheduled: scheduled.length };
 }
 
 /** Everything the pages folder gives the site, as one hash. */

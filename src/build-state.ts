@@ -4,7 +4,8 @@ import type { MarkdownTooComplexError } from './markdown/markdown-limits.js';
 import type { MarkdownMemos, RenderedMemo } from './markdown/render-markdown.js';
 import type { PostMemo } from './content/load-posts.js';
 import type { PageMemo } from './render/render-pages.js';
-import type { Theme } from './render/templates.js';
+import type { ThemeMemo } from './render/templates.js';
+import { rememberedPages, rememberedPosts, rememberedSources, rememberedThemes } from './incremental/stored.js';
 import type { StoreFiles } from './incremental/disk-store.js';
 import { memoryStore, type Store } from './incremental/store.js';
 import type { RenderedPost } from './site/model.js';
@@ -19,33 +20,38 @@ export type { SourceMemo, PostMemo };
  * Entries are replaced, never mutated. Everything derived from the config is dropped when the resolved config
  * changes; everything rendered through the theme when a template file changes (its key changes).
  *
- * What can be a namespace of `store` is one (feed items' HTML, pages' markdown, loaded pages). The maps below stay
- * maps because what they give is the same object as last time, which a store's values are not (a value read
- * back is a new object): later stages key their own memos by those objects (posts → rendered posts → HTML keys →
- * page keys), so an unchanged post costs a map lookup, not a hash of its HTML; or their values are objects JSON
- * cannot carry (a compiled theme, a limit's error).
+ * What the state keeps is in namespaces of its memory store `store`: feed items' HTML, pages' markdown and loaded
+ * pages (which also go to the disk store below it), and, in memory only, source texts, loaded posts, the compiled
+ * theme and rendered pages (`sources`, `posts`, `templates` and `pages` are those namespaces, seen through the
+ * stages' ports; see incremental/stored.ts). A memory store keeps values as they are, so these give the same
+ * object as last time: later stages key their own memos by those objects (posts → rendered posts → HTML keys →
+ * page keys), so an unchanged post costs a lookup, not a hash of its HTML.
+ *
+ * Left as maps: the rendered-markdown memos (`markdown`, `markdownTooComplex`: render-markdown.ts keys them by body
+ * text and reads them as maps) and the WeakMaps keyed by objects (`renderedPosts`, `htmlKeys`), which a namespace
+ * (string keys) cannot hold: they follow the objects' lifetimes instead of being dropped at commit.
  */
 export interface BuildState {
   /** The resolved config (as JSON) the entries below were made under. */
   configKey?: string;
-  /** Source files by absolute path: re-read only when their size, mtime or inode changed. */
-  sources: Map<string, SourceMemo>;
-  /** Loaded posts by source path. */
-  posts: Map<string, PostMemo>;
+  /** Source texts (the `source-texts` namespace) by path and stat: re-read only when their size, mtime or inode changed. */
+  sources: SourceMemo;
+  /** Loaded posts (the `loaded-posts` namespace) by source path and inputs. */
+  posts: PostMemo;
   /** Rendered markdown by body text, then by the title-heading flag. */
   markdown: MarkdownMemos;
   /** Bodies beyond a markdown limit, by body text: not rendered again (a slow one would cost its time budget on every save). */
   markdownTooComplex: Map<string, MarkdownTooComplexError>;
   /** Rendered posts by post and markdown result: the same object while neither changed, so later keys are cheap. */
   renderedPosts: RenderedMemo;
-  /** The compiled theme, with the template files' paths and stats it was compiled from. */
-  templates: { last?: { key: string; theme: Theme } };
+  /** Compiled themes (the `theme` namespace) by the template files' paths and stats they were compiled from. */
+  templates: ThemeMemo;
   /** What the build keeps by namespace and key (feed items' absolute HTML, pages' markdown, loaded pages), over the persistent cache's. */
   store: Store;
   /** Hashes of rendered posts' HTML, for page keys. */
   htmlKeys: WeakMap<RenderedPost, string>;
-  /** Pages of the last build by output path, with the key of everything they were rendered from. */
-  pages: Map<string, PageMemo>;
+  /** Pages (the `page-memo` namespace) by output path, with the key of everything they were rendered from. */
+  pages: PageMemo;
   /** Digests of the posts' bodies (the markdown cache's keys), kept while the posts are the same objects. */
   bodyDigests: BodyDigests;
   /** The cache folder's files this process read or wrote last (see diskStore). */
@@ -92,12 +98,19 @@ export async function flushBuildState(state: BuildState): Promise<void> {
 
 /** An empty build state: the first build with it does all the work, later builds only what changed. */
 export function createBuildState(): BuildState {
-  return { sources: new Map(), posts: new Map(), markdown: new Map(), markdownTooComplex: new Map(), renderedPosts: new WeakMap(), htmlKeys: new WeakMap(), templates: {}, store: memoryStore(), pages: new Map(), storeFiles: new Map(), bodyDigests: bodyDigests() };
+  const store = memoryStore();
+  return { ...namespaces(store), markdown: new Map(), markdownTooComplex: new Map(), renderedPosts: new WeakMap(), htmlKeys: new WeakMap(), store, storeFiles: new Map(), bodyDigests: bodyDigests() };
+}
+
+/** The state's views of its memory store's namespaces. */
+function namespaces(store: Store): Pick<BuildState, 'sources' | 'posts' | 'templates' | 'pages'> {
+  return { sources: rememberedSources(store), posts: rememberedPosts(store), templates: rememberedThemes(store), pages: rememberedPages(store) };
 }
 
 /**
  * Drops what was derived from another config: posts (time zone, author), markdown (base path, raw HTML), the
- * theme (helpers), feed HTML and pages. Source texts stay: they do not depend on the config.
+ * theme (helpers), feed HTML and pages, with the memory store they are in (source texts too: a config change
+ * reads the posts folder once again).
  */
 export function resetForConfig(state: BuildState, config: unknown): void {
   let configKey: string;
@@ -110,12 +123,10 @@ export function resetForConfig(state: BuildState, config: unknown): void {
   }
   if (state.configKey === configKey) return;
   state.configKey = configKey;
-  state.posts.clear();
   state.markdown.clear();
   state.markdownTooComplex.clear();
   state.renderedPosts = new WeakMap();
   state.htmlKeys = new WeakMap();
-  state.templates = {};
   state.store = memoryStore();
-  state.pages.clear();
+  Object.assign(state, namespaces(state.store));
 }

@@ -13,21 +13,20 @@ import type { Site } from './site/model.js';
 export interface Output {
   site: Site;
   pages: ReturnType<typeof renderPages>;
-  siteKey: string | undefined;
   manifestFile: string | undefined;
   drafts: number;
   scheduled: number;
 }
 
 /** Writes the files (rendering deferred pages as it goes) and commits them, or leaves the output as it was. */
-export async function writeFiles(run: Run, config: ResolvedConfig, { site, pages, siteKey, manifestFile, drafts, scheduled }: Output): Promise<BuildResult> {
+export async function writeFiles(run: Run, config: ResolvedConfig, { site, pages, manifestFile, drafts, scheduled }: Output): Promise<BuildResult> {
   const { options, diagnostics, stats } = run;
   const files = pages.files;
   // Deferred pages add their render errors to pages.diagnostics while the writer runs: counted from here.
   const renderedBefore = pages.diagnostics.length;
   const cacheDir = manifestFile && path.dirname(manifestFile);
   // The manifest of the last output lives with the cache, so --no-cache neither reads nor writes it.
-  const writer = options.writer ?? fsWriter(config.outDir, { manifest: manifestFile, site: siteKey, onManifestError: (cause) => {
+  const writer = options.writer ?? fsWriter(config.outDir, { manifest: manifestFile, onManifestError: (cause) => {
     diagnostics.push(warning('CacheUnwritable', { reason: (cause as Error).message, folder: path.relative(config.root, cacheDir!) || '.' }, { file: cacheDir! }, cause));
   } });
   try {

@@ -2,7 +2,7 @@ import type { PostDate } from '../content/dates.js';
 import type { SourceFile, SourceStat } from '../content/discover.js';
 import type { LoadedPost, LoadPostsOptions, StoredPosts } from '../content/load-posts.js';
 import type { Post } from '../site/model.js';
-import { memo, type Codec } from '../incremental/memo.js';
+import { memo, recall, type Codec } from '../incremental/memo.js';
 import { StoredText, type Store } from '../incremental/store.js';
 import type { BodyDigests } from './body-digest.js';
 import { defineLazyText, lazyTextOf, textOf, type LazyText } from '../content/lazy-text.js';
@@ -50,6 +50,8 @@ export function postCache(store: Store, digests: BodyDigests, options: LoadPosts
   // Posts revived from this cache or stored in it, with their key.
   const identities = new WeakMap<Post, string>();
   const stats = new Map<string, SourceStat>();
+  // Posts found by isKnown (discovery asks before it reads a file), by source path, until loading takes them.
+  const revived = new Map<string, LoadedPost>();
   // Sources are stat'ed after this moment (see isRacy).
   const openedAt = Date.now();
   /** The key of a source's post: everything it is loaded from; none for a source whose stat is not known or not trusted. */
@@ -82,9 +84,16 @@ export function postCache(store: Store, digests: BodyDigests, options: LoadPosts
     isKnown(source, stat) {
       stats.set(source.path, { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino });
       const key = keyOf(source);
-      return key !== undefined && isEntry(store.get(namespace, key));
+      // memo's hit test, with the codec that revives the post: loading it (below) then takes the revived post.
+      const found = key === undefined ? undefined : recall(store, namespace, key, codecOf(key));
+      if (found) revived.set(source.path, found);
+      else revived.delete(source.path);
+      return found !== undefined;
     },
     memo(source, load) {
+      const found = revived.get(source.path);
+      revived.delete(source.path);
+      if (found) return found;
       const key = keyOf(source);
       return memo(store, namespace, key, load, key === undefined ? undefined : codecOf(key));
     },

@@ -11,14 +11,14 @@ export { walk, type WalkOptions };
 
 /**
  * Lists every markdown file (`.md`, `.markdown`, `.mdown`, `.mkd`; not Hugo's `_index.md`) under `postsDir` (nested folders included), sorted by path, and reads it. With `memo`
- * (texts read by earlier builds of this process, by path), a file whose size, mtime and inode are unchanged is not
- * read again; the folder is always walked, so added, deleted and renamed files are seen. The memo is updated.
+ * (texts read by earlier builds of this process, by path and stat), a file whose size, mtime and inode are unchanged
+ * is not read again; the folder is always walked, so added, deleted and renamed files are seen.
  * With `postCache`, every file is stat'ed first and a file the cache holds a post for (same size, mtime and inode)
  * is not read: its `text` is read only if something asks for it.
  */
 export async function discoverSources(
   postsDir: string,
-  memo?: Map<string, SourceMemo>,
+  memo?: SourceMemo,
   postCache?: KnownSources,
   /** The blog's folder: symbolic links to files inside it are followed, others reported. @default postsDir's parent */
   root = path.dirname(postsDir),
@@ -66,10 +66,6 @@ export async function discoverSources(
       return read.source;
     }),
   );
-  if (memo) {
-    const present = new Set(markdown);
-    for (const file of memo.keys()) if (!present.has(file)) memo.delete(file);
-  }
   return { sources: sources.filter((s): s is SourceFile => s !== undefined), diagnostics, fresh };
 }
 

@@ -11,12 +11,13 @@ import { findPostLinks } from './post-links.js';
 import { fieldContext, knownKeys, readDates, readDraft, readReadTime, readRelated, readSlug, readTags, readText, readTitle, readToc } from './post-fields.js';
 import { findUnprintable } from './printable.js';
 
-/** A post loaded (parsed and validated) from one source text under one set of options. */
+/**
+ * Posts loaded by earlier builds of this process (the dev server hands in its memory store's): the result for a
+ * source with the same text (the same string while the file is unchanged) and the same `inputs` (path, bundle,
+ * options), which is the same post object again, else `load()`'s, kept.
+ */
 export interface PostMemo {
-  /** The inputs: the source's text (the same string while the file is unchanged), path, bundle and options. */
-  text: string;
-  inputs: string;
-  result: LoadedPost;
+  memo(source: SourceFile, inputs: string, load: () => LoadedPost): LoadedPost;
 }
 
 /** A source loaded: its post and warnings, or the errors that prevent a post. */
@@ -44,28 +45,20 @@ export interface LoadPostsOptions {
 
 /**
  * Validates each source's front matter; every problem in every file is reported, not only the first. With `memo`
- * (posts loaded by earlier builds of this process, by source path), a source whose text, path, bundle and options
- * are those of its entry gives the same post object again; the memo is updated to hold exactly these sources.
+ * (posts loaded by earlier builds of this process), a source whose text, path, bundle and options are those of an
+ * earlier build's gives the same post object again.
  * Without `memo`, `postCache` (the persistent post cache) gives the posts of sources it knows.
  */
-export function loadPosts(sources: SourceFile[], options: LoadPostsOptions, memo?: Map<string, PostMemo>, postCache?: StoredPosts): { posts: Post[]; diagnostics: Diagnostic[] } {
+export function loadPosts(sources: SourceFile[], options: LoadPostsOptions, memo?: PostMemo, postCache?: StoredPosts): { posts: Post[]; diagnostics: Diagnostic[] } {
   const posts: Post[] = [];
   const diagnostics: Diagnostic[] = [];
-  const seen = memo && new Set<string>();
   for (const source of sources) {
-    let result: PostMemo['result'];
+    let result: LoadedPost;
     // What besides its text a post is loaded from (the memo's entries are by it; the post cache makes its own key).
     const inputs = memo ? JSON.stringify([source.relPath, source.bundleDir ?? null, source.assets, options.timezone, options.author]) : '';
     if (memo) {
-      seen!.add(source.path);
-      const known = memo.get(source.path);
       // A post loaded without the body scan lacks its warnings: it is not one loaded with it.
-      const memoInputs = options.shouldScanBodies === false ? `${inputs}\0unscanned` : inputs;
-      if (known && known.text === source.text && known.inputs === memoInputs) result = known.result;
-      else {
-        result = loadPost(source, options);
-        memo.set(source.path, { text: source.text, inputs: memoInputs, result });
-      }
+      result = memo.memo(source, options.shouldScanBodies === false ? `${inputs}\0unscanned` : inputs, () => loadPost(source, options));
     } else if (postCache) {
       // With the persistent post cache (and no memo): a source whose stat and inputs are unchanged is not parsed.
       try {
@@ -78,7 +71,6 @@ export function loadPosts(sources: SourceFile[], options: LoadPostsOptions, memo
     if ('post' in result) posts.push(result.post);
     diagnostics.push(...result.diagnostics);
   }
-  if (memo) for (const file of memo.keys()) if (!seen!.has(file)) memo.delete(file);
   return { posts, diagnostics };
 }
 

@@ -5,12 +5,15 @@ import { error, type Diagnostic } from '../diagnostics/error.js';
 // Reading the sources discoverSources found: from the dev server's memory, not at all (the post cache knows them),
 // or as bytes.
 
-/** A source file as read by a previous build, with the stat it had then. */
+/**
+ * Source texts read by earlier builds of this process (the dev server hands in its memory store's), by path and
+ * stat: a file whose size, mtime and inode are unchanged is not read again.
+ */
 export interface SourceMemo {
-  size: number;
-  mtimeMs: number;
-  ino: number;
-  text: string;
+  /** The text read from `file` when it had this stat, or undefined. */
+  recall(file: string, stat: SourceStat): string | undefined;
+  /** Records the text read from `file` with this stat. */
+  remember(file: string, stat: SourceStat, text: string): void;
 }
 
 /** A source file's stat, as the post cache trusts it (the same trust the output manifest places in stat). */
@@ -52,7 +55,7 @@ export interface SourceFile {
  * Reads one source (see discoverSources): a file the post cache knows by its stat is not read (its `text` is read if
  * asked for), one the memo knows comes from the memo, others are read as bytes. `isFresh`: neither knew it.
  */
-export function readSource(found: Omit<SourceFile, 'text'>, memo: Map<string, SourceMemo> | undefined, postCache: KnownSources | undefined): { source: SourceFile; isFresh: boolean } | { diagnostic: Diagnostic } {
+export function readSource(found: Omit<SourceFile, 'text'>, memo: SourceMemo | undefined, postCache: KnownSources | undefined): { source: SourceFile; isFresh: boolean } | { diagnostic: Diagnostic } {
   const { path: file, relPath, bundleDir, assets } = found;
   let text: string | undefined;
   let bytes: Uint8Array | undefined;
@@ -84,7 +87,6 @@ export function readSource(found: Omit<SourceFile, 'text'>, memo: Map<string, So
       bytes = fsSync.readFileSync(file);
     }
   } catch (cause) {
-    memo?.delete(file);
     return { diagnostic: error('FileUnreadable', { reason: (cause as Error).message }, { file }, cause) };
   }
   if (text !== undefined) return { isFresh, source: { path: file, relPath, text: text.replace(/^\uFEFF/, ''), bundleDir, assets } };
@@ -104,15 +106,14 @@ export function readSource(found: Omit<SourceFile, 'text'>, memo: Map<string, So
  * The file's text, from `memo` when its stat is the one it had when read (`isRead` false); a changed file is read
  * and remembered.
  */
-function readRemembered(file: string, memo: Map<string, SourceMemo>): { text: string; isRead: boolean } {
+function readRemembered(file: string, memo: SourceMemo): { text: string; isRead: boolean } {
   const stat = fsSync.statSync(file);
-  const known = memo.get(file);
-  if (known && known.size === stat.size && known.mtimeMs === stat.mtimeMs && known.ino === stat.ino) return { text: known.text, isRead: false };
+  const known = memo.recall(file, stat);
+  if (known !== undefined) return { text: known, isRead: false };
   const text = fsSync.readFileSync(file, 'utf8');
   // A file written during the read may have changed size: remember it only when the stat still matches.
   const after = fsSync.statSync(file);
-  if (after.size === stat.size && after.mtimeMs === stat.mtimeMs && after.ino === stat.ino) memo.set(file, { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino, text });
-  else memo.delete(file);
+  if (after.size === stat.size && after.mtimeMs === stat.mtimeMs && after.ino === stat.ino) memo.remember(file, stat, text);
   return { text, isRead: true };
 }
 

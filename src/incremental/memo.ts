@@ -11,32 +11,41 @@ export interface Codec<T> {
 }
 
 /**
- * The value of `compute()`, or the one stored under `namespace` and `key` by an earlier build: the only place that
- * decides a hit or a miss. `key` must name every input of `compute` (the store's salt adds the code salt, see
- * code-salt.ts); undefined means the inputs cannot be named (or not trusted, such as a file modified within the
+ * The value of `compute()`, or the one stored under `namespace` and `key` by an earlier build: with {@link recall}
+ * (its hit test), the only place that decides a hit or a miss. `key` must name every input of `compute` (the
+ * store's salt adds the code salt, see code-salt.ts); undefined means the inputs cannot be named (or not trusted, such as a file modified within the
  * clock's granularity), and the value is computed. Undefined results are not stored. Without a store
  * (`--no-cache`), everything is computed. With a `codec`, a stored value that does not decode is a miss; a promise's
  * value is encoded when it resolves, and a hit gives the decoded value itself.
  */
 export function memo<T>(store: Store | undefined, namespace: string, key: string | undefined, compute: () => T, codec?: Codec<Awaited<T>>): T {
   if (!store || key === undefined) return compute();
-  const stored = store.get(namespace, key);
-  if (stored !== undefined) {
-    const value = codec ? codec.decode(stored) : stored;
-    if (value !== undefined) return value as T;
-  }
+  const found = recall(store, namespace, key, codec);
+  if (found !== undefined) return found as T;
   const value = compute();
   if (value instanceof Promise) {
     return value.then((resolved: unknown) => {
-      keep(store, namespace, key, resolved, codec as Codec<unknown> | undefined);
+      remember(store, namespace, key, resolved, codec as Codec<unknown> | undefined);
       return resolved;
     }) as T;
   }
-  keep(store, namespace, key, value as Awaited<T>, codec);
+  remember(store, namespace, key, value as Awaited<T>, codec);
   return value;
 }
 
-function keep<T>(store: Store, namespace: string, key: string, value: T, codec: Codec<T> | undefined): void {
+/**
+ * The value an earlier build stored under `namespace` and `key`, decoded, or undefined (a miss): memo's hit test,
+ * for a caller that learns whether it has a value before it can compute one (e.g. a page rendered later, by the
+ * writer; see {@link remember}).
+ */
+export function recall<T>(store: Store, namespace: string, key: string, codec?: Codec<T>): T | undefined {
+  const stored = store.get(namespace, key);
+  if (stored === undefined) return undefined;
+  return codec ? codec.decode(stored) : (stored as T);
+}
+
+/** Stores a value computed after {@link recall} missed (undefined is not stored). */
+export function remember<T>(store: Store, namespace: string, key: string, value: T, codec: Codec<T> | undefined): void {
   const stored = codec && value !== undefined ? codec.encode(value) : value;
   if (stored !== undefined) store.set(namespace, key, stored);
 }

@@ -4,7 +4,11 @@ import type { VerifiedTemplates } from '../render/templates.js';
 import type { LoadedPages } from '../content/load-pages.js';
 import type { FeedHtmlMemo } from '../site/feed.js';
 import type { RenderedPost } from '../site/model.js';
-import { memo } from './memo.js';
+import type { SourceMemo } from '../content/read-source.js';
+import type { LoadedPost, PostMemo } from '../content/load-posts.js';
+import type { PageHashes, PageMemo, RememberedPage } from '../render/render-pages.js';
+import type { Theme, ThemeMemo } from '../render/templates.js';
+import { memo, recall, remember, type Codec } from './memo.js';
 import type { Store } from './store.js';
 
 /**
@@ -48,5 +52,71 @@ export function feedHtmlMemo(store: Store, htmlKeys: WeakMap<RenderedPost, strin
       return (htmlKey === undefined ? hash.update('html\0').update(post.html) : hash.update('key\0').update(htmlKey)).digest('hex');
     },
     memo: (key, compute) => memo(store, 'feed-html', key, compute),
+  };
+}
+
+/** A SHA-1 in hex, as stored; anything else is a miss. */
+const hashCodec: Codec<string> = { encode: (hash) => hash, decode: (stored) => (typeof stored === 'string' && stored.length === 40 ? stored : undefined) };
+
+/**
+ * What each page rendered to (the SHA-1 of its bytes) by its render key, a hash of everything it is made from
+ * (render/render-pages.ts): a page whose key is known is not rendered unless the writer needs its bytes.
+ */
+export function storedPageHashes(store: Store): PageHashes {
+  return {
+    recall: (key) => recall(store, 'page-hashes', key, hashCodec),
+    remember: (key, hash) => remember(store, 'page-hashes', key, hash, hashCodec),
+  };
+}
+
+/** Every page's render key by output path, under the site fingerprint they were computed for (see build-files.ts). */
+export function storedRouteKeys(store: Store, siteKey: string) {
+  const codec: Codec<Record<string, string>> = { encode: (keys) => keys, decode: (stored) => (typeof stored === 'object' && stored !== null && !Array.isArray(stored) ? (stored as Record<string, string>) : undefined) };
+  return {
+    recall: () => recall(store, 'route-keys', siteKey, codec),
+    remember: (keys: Record<string, string>) => remember(store, 'route-keys', siteKey, keys, codec),
+  };
+}
+
+// The dev server's memory of earlier builds: namespaces of its memory store, whose values stay the objects they
+// were (a memory store keeps values as they are), so an unchanged post is the same object build after build and
+// later memos (rendered posts, HTML keys, page keys) can key on it. Never layered over the disk store: these values
+// are not JSON.
+
+/** Source texts by path and stat (content/read-source.ts). */
+export function rememberedSources(store: Store): SourceMemo {
+  const keyOf = (file: string, stat: { size: number; mtimeMs: number; ino: number }) => `${file}\0${stat.size}:${stat.mtimeMs}:${stat.ino}`;
+  return {
+    recall: (file, stat) => recall<string>(store, 'source-texts', keyOf(file, stat)),
+    remember: (file, stat, text) => remember(store, 'source-texts', keyOf(file, stat), text, undefined),
+  };
+}
+
+/** Loaded posts by source path and inputs, a hit only for the same text (content/load-posts.ts). */
+export function rememberedPosts(store: Store): PostMemo {
+  return {
+    memo(source, inputs, load) {
+      const codec: Codec<LoadedPost> = {
+        encode: (result) => ({ text: source.text, result }),
+        decode: (stored) => ((stored as { text: string }).text === source.text ? (stored as { result: LoadedPost }).result : undefined),
+      };
+      return memo(store, 'loaded-posts', `${source.path}\0${inputs}`, load, codec);
+    },
+  };
+}
+
+/** Compiled themes by their files' key (render/templates.ts). */
+export function rememberedThemes(store: Store): ThemeMemo {
+  return {
+    recall: (key) => recall<Theme>(store, 'theme', key),
+    remember: (key, theme) => remember(store, 'theme', key, theme, undefined),
+  };
+}
+
+/** Rendered pages by output path, with their keys and the objects they were made from (render/render-pages.ts). */
+export function rememberedPages(store: Store): PageMemo {
+  return {
+    recall: (path) => recall<RememberedPage>(store, 'page-memo', path),
+    remember: (path, page) => remember(store, 'page-memo', path, page, undefined),
   };
 }

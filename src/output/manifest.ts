@@ -6,21 +6,19 @@ import path from 'node:path';
 import { packFile, unpackFile, writeFileAtomic } from '../incremental/packed-file.js';
 import type { OutputFile } from '../render/render-pages.js';
 
-/**
- * One output file as last written: hash of its bytes, the stat of the file, the stat of its source (copies) and
- * the render key (pages: a hash of the templates and the page's context, see renderPages).
- */
-export type ManifestEntry = [hash: string, size: number, mtimeNs: string, ino: string, source?: string | null, renderKey?: string | null];
+/** One output file as last written: the SHA-1 of its bytes, the stat of the file and the stat of its source (copies). */
+export type ManifestEntry = [hash: string, size: number, mtimeNs: string, ino: string, source?: string | null];
 export interface Manifest {
   format: 1;
   outDir: string;
   files: Record<string, ManifestEntry>;
-  /** The site fingerprint of the build that wrote the files (see `siteFingerprint`), when it had one. */
-  site?: string;
 }
 
-/** The manifest's header in the cache files' one format (see incremental/packed-file.ts). */
-const magic = 'blogbuild-manifest 2';
+/**
+ * The manifest's header in the cache files' one format (see incremental/packed-file.ts). Version 3 records no
+ * render keys: whether a page is rendered again is decided before the writer (see PageHashes in render-pages.ts).
+ */
+const magic = 'blogbuild-manifest 3';
 
 /** The manifest of `outDir`'s files as the last build wrote them, or undefined when missing, damaged or foreign. */
 export function readOutputManifest(file: string, outDir: string): Manifest | undefined {

@@ -21,8 +21,9 @@ export interface Plan {
 
 /**
  * Decides whether the previous output (`outDir`, described by `known` from the manifest) already holds a file's
- * bytes, reading and rendering as little as it can: a copied file whose source is unchanged, or a page with the
- * recorded key, has the recorded hash; an old file the manifest describes is compared by hash, any other by bytes.
+ * bytes, reading and rendering as little as it can: a copied file whose source is unchanged has the recorded hash,
+ * a file that comes with its hash has that one; an old file the manifest describes is compared by hash, any other
+ * by bytes.
  */
 export function planFile(file: OutputFile, outDir: string, known: ManifestEntry | undefined): Plan {
   const old = path.join(outDir, file.path);
@@ -34,12 +35,13 @@ export function planFile(file: OutputFile, outDir: string, known: ManifestEntry 
   if (known && file.source !== undefined && sourceStat !== undefined && known[4] === sourceStat) {
     // A copied file whose source has not changed since the last build: its bytes are those recorded.
     hash = known[0];
-  } else if (known && file.renderKey !== undefined && known[5] === file.renderKey && (isOldKnown || !file.render)) {
-    // A page rendered from the same inputs as the recorded one: the same bytes.
-    hash = known[0];
+  } else if (file.hash !== undefined) {
+    // Its maker knows the hash (a page rendered from the same inputs before): rendered only if it must be written.
+    hash = file.hash;
   } else {
     bytes = bytesOf(file);
     hash = sha1(bytes);
+    file.onHash?.(hash);
   }
   let isSame = false;
   if (oldStat?.isFile()) {
@@ -62,15 +64,15 @@ export function bytesOf(file: OutputFile): Buffer {
 }
 
 /** Counts and records (in the next manifest) what a write did with each file; `skip` (the marker) is not counted. */
-export function writeRecorder(outDir: string, site: string | undefined, skip: OutputFile) {
+export function writeRecorder(outDir: string, skip: OutputFile) {
   const stats = { written: 0, unchanged: 0 };
-  const manifest: Manifest = { format: 1, outDir, files: Object.create(null) as Record<string, ManifestEntry>, ...(site === undefined ? {} : { site }) };
+  const manifest: Manifest = { format: 1, outDir, files: Object.create(null) as Record<string, ManifestEntry> };
   return {
     stats,
     manifest,
     record(plan: Plan, kind: 'written' | 'unchanged', stat: fsSync.BigIntStats) {
       if (plan.file !== skip) stats[kind]++;
-      manifest.files[plan.file.path] = [plan.hash, Number(stat.size), String(stat.mtimeNs), String(stat.ino), plan.sourceStat ?? null, plan.file.renderKey ?? null];
+      manifest.files[plan.file.path] = [plan.hash, Number(stat.size), String(stat.mtimeNs), String(stat.ino), plan.sourceStat ?? null];
     },
   };
 }

@@ -72,8 +72,6 @@ export interface FsWriterOptions {
    * previous file is read and compared. @default undefined (no manifest)
    */
   manifest?: string;
-  /** Recorded in the manifest: the site fingerprint the pages were rendered under (see `siteFingerprint`). */
-  site?: string;
   /** Called when the manifest cannot be written (the build still succeeds; the next one reads more). @default undefined */
   onManifestError?: (cause: unknown) => void;
 }
@@ -127,7 +125,7 @@ export function fsWriter(outDir: string, options: FsWriterOptions = {}): Writer 
       const outputs = [...files, markerFile];
       const previous = options.manifest ? readOutputManifest(options.manifest, outDir) : undefined;
       // The marker is not one of the build's files: it is not counted.
-      const recorder = writeRecorder(outDir, options.site, markerFile);
+      const recorder = writeRecorder(outDir, markerFile);
       const staged = stagedWriter(() => start().staging, recorder);
       const { plans, isStreaming } = planAll(outputs, outDir, previous, staged.write);
       nextManifest = options.manifest ? recorder.manifest : undefined;

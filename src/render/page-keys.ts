@@ -23,20 +23,22 @@ export function siteJsonOf(views: ReturnType<typeof createViews>): string {
 /**
  * A page's key and the objects it was made from: in memory only (the dev server), the objects compared by
  * identity and a short text of the rest; else the previous output's key when the site is unchanged, or a hash of
- * the page's context.
+ * the page's context (told to `onKey`).
  */
 export function routeKey(
   route: Route,
   path: string,
   context: () => Record<string, unknown>,
-  keying: { inMemory: boolean; keySalt: string; memorySalt: string; previousKey?: (path: string) => string | undefined },
+  keying: { inMemory: boolean; keySalt: string; memorySalt: string; previousKey?: (path: string) => string | undefined; onKey?: (path: string, key: string) => void },
 ): { renderKey: string | undefined; deps: readonly unknown[] } {
   const { keyText, memoryKey } = route.deps;
   if (keying.inMemory && memoryKey) {
     const key = memoryKey();
     return { renderKey: `${keying.memorySalt}\0${route.template}\0${path}\0${key.text}`, deps: key.deps };
   }
-  return { renderKey: keying.previousKey?.(path) ?? pageKey(keying.keySalt, route.template, path, keyText ?? (() => JSON.stringify(context())), !keying.inMemory), deps: [] };
+  const renderKey = keying.previousKey?.(path) ?? pageKey(keying.keySalt, route.template, path, keyText ?? (() => JSON.stringify(context())), !keying.inMemory);
+  if (!keying.inMemory) keying.onKey?.(path, renderKey);
+  return { renderKey, deps: [] };
 }
 
 /**

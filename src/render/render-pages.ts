@@ -11,42 +11,61 @@ import type { CompiledTemplate, Theme } from './templates.js';
 
 /**
  * A file to write: text or bytes rendered here, a file copied from `source`, or a page whose rendering was put
- * off (`render`) because the previous build wrote the same page from the same inputs (`renderKey`); the writer
- * renders it only if the old file cannot be reused.
+ * off (`render`), to the writer, which renders it when it needs the bytes. `hash` is the SHA-1 of the bytes when
+ * known without making them (the same inputs rendered before): the writer keeps an old file with that hash
+ * without rendering. `onHash` is told the hash of the bytes the writer made.
  */
 export type OutputFile =
-  | { path: string; contents: string | Uint8Array; renderKey?: string; source?: undefined; render?: undefined }
-  | { path: string; source: string; contents?: undefined; renderKey?: undefined; render?: undefined }
-  | { path: string; render: () => string | Uint8Array; renderKey?: string; contents?: undefined; source?: undefined };
+  | { path: string; contents: string | Uint8Array; hash?: undefined; onHash?: (hash: string) => void; source?: undefined; render?: undefined }
+  | { path: string; source: string; contents?: undefined; hash?: undefined; onHash?: undefined; render?: undefined }
+  | { path: string; render: () => string | Uint8Array; hash?: string; onHash?: (hash: string) => void; contents?: undefined; source?: undefined };
+
+/**
+ * What pages rendered to in earlier builds, by render key (the build hands in the store's; see `storedPageHashes`):
+ * the memo that decides whether a page is rendered again.
+ */
+export interface PageHashes {
+  /** The SHA-1 of the bytes `key` rendered to in an earlier build, or undefined. */
+  recall(key: string): string | undefined;
+  /** Records what `key` renders to. */
+  remember(key: string, hash: string): void;
+}
 
 /** A page rendered by an earlier build: its key, and in memory the objects it was made from (compared by identity). */
-export interface PageMemo {
+export interface RememberedPage {
   renderKey: string;
   contents: Uint8Array;
   deps?: readonly unknown[];
+}
+
+/** Pages rendered by earlier builds of this process, by output path (the dev server hands in its memory store's). */
+export interface PageMemo {
+  recall(path: string): RememberedPage | undefined;
+  remember(path: string, page: RememberedPage): void;
 }
 
 /** Options for {@link renderPages}. */
 export interface RenderPagesOptions {
   /**
    * Everything besides a page's context that decides its HTML (templates, helpers, config, versions; see
-   * `renderCacheSalt`). With `isRendered`, each page gets a `renderKey`: a hash of this salt and its context.
+   * `renderCacheSalt`). With `hashes`, each page gets a render key: a hash of this salt and its context.
    */
   renderSalt?: string;
-  /** Whether the previous output holds this path rendered under this key; such pages are rendered lazily. */
-  isRendered?: (path: string, renderKey: string) => boolean;
+  /** What pages rendered to before, by render key: a page it knows is left to the writer, with its hash. */
+  hashes?: PageHashes;
   /**
-   * The key a page had in the previous build, when every input of every page is known to be unchanged since (the
-   * site fingerprint matched): used instead of computing it, which is most of a no-change rebuild's page work.
+   * The key a page had in an earlier build, when every input of every page is known to be unchanged since (the
+   * same site fingerprint): used instead of computing it, which is most of a no-change rebuild's page work.
    */
   previousKey?: (path: string) => string | undefined;
+  /** Told each page's render key (to be its `previousKey` in a later build). */
+  onKey?: (path: string, renderKey: string) => void;
   /**
-   * Pages rendered by the previous build in this process (the dev server), by output path; a page whose key is
-   * unchanged reuses its bytes instead of being rendered. Replaced by this build's pages. Without `isRendered`,
-   * keys are the inputs themselves (salt, template, path, context JSON) rather than their hash: they are only
-   * compared in memory.
+   * Pages rendered by earlier builds in this process (the dev server), by output path; a page whose key (and
+   * objects) are unchanged reuses its bytes instead of being rendered. Without `hashes`, keys are the inputs
+   * themselves (salt, template, path, context JSON) rather than their hash: they are only compared in memory.
    */
-  memo?: Map<string, PageMemo>;
+  memo?: PageMemo;
   /**
    * Names of rendered posts' HTML: equal names, equal HTML. The markdown cache's keys, or hashes of the HTML from
    * earlier builds (a build state's `htmlKeys`); a post without one has its HTML hashed, once.
@@ -63,21 +82,23 @@ export interface RenderPagesOptions {
   data?: Readonly<Record<string, unknown>>;
   /**
    * A key naming every input of the files made without the theme (feeds, sitemap, robots.txt, aliases): the site
-   * fingerprint. With it, those files are made by the writer, and only when the previous output's file was not
-   * made under the same key; a no-change rebuild then never renders its feeds. @default undefined (made here)
+   * fingerprint. With it and `hashes`, those files are made by the writer, and only when the previous output does
+   * not hold what they were made into under the same key; a no-change rebuild then never renders its feeds.
+   * @default undefined (made here)
    */
   fileKey?: string;
   /**
    * Post pages rendered while the markdown workers still ran (see early-post-pages.ts), by {@link prerenderedId}:
-   * used as they are, keys included. @default undefined
+   * used as they are, their keys told to `onKey`. @default undefined
    */
   prerendered?: ReadonlyMap<string, PrerenderedPage>;
 }
 
-/** A post page rendered ahead of the other pages, with the key it was rendered under. */
+/** A post page rendered ahead of the other pages, its render key, and what keeps the hash of its bytes under it. */
 export interface PrerenderedPage {
   contents: Uint8Array;
-  renderKey: string | undefined;
+  renderKey?: string;
+  onHash?: (hash: string) => void;
 }
 
 /** Names a post's page among prerendered ones: its output path and its source file. */
@@ -97,20 +118,19 @@ export function renderPages(site: Site, config: ResolvedConfig, theme: Theme, ge
 }
 
 /**
- * Renders routes through the theme, one function for every kind of page: a page whose key shows the previous
- * output (or the in-memory memo) already holds it is not rendered now; with `defer`, pages are rendered by the
- * writer. A template that fails to render is reported once and its other pages are left out.
+ * Renders routes through the theme, one function for every kind of page: a page whose key an earlier build
+ * rendered (`hashes`, or the in-memory memo) is not rendered now; with `defer`, pages are rendered by the writer.
+ * A template that fails to render is reported once and its other pages are left out.
  */
 export function renderRoutes(routes: (Route | FileRoute)[], theme: Theme, options: RenderPagesOptions & { isKeyable: boolean; siteJson: string }): { files: OutputFile[]; diagnostics: Diagnostic[] } {
   const files: OutputFile[] = [];
   const diagnostics: Diagnostic[] = [];
   const failed = new Set<string>();
-  const nextMemo = options.memo && new Map<string, PageMemo>();
   const encoder = new TextEncoder();
-  const isKeyed = (options.isRendered !== undefined || options.memo !== undefined) && options.isKeyable;
+  const isKeyed = (options.hashes !== undefined || options.memo !== undefined) && options.isKeyable;
   // In memory only (the dev server), a page's key is cheap: the objects it is made from, compared by identity
   // (rendered posts are the same objects while unchanged), and a short text of the rest.
-  const inMemory = options.memo !== undefined && options.isRendered === undefined;
+  const inMemory = options.memo !== undefined && options.hashes === undefined;
   const keySalt = `${options.renderSalt ?? ''}\0${options.siteJson}`;
   // The site-wide context (the navigation's page titles among it) in the in-memory keys too, as a short hash.
   const memorySalt = `${options.renderSalt ?? ''}\0${createHash('sha1').update(options.siteJson).digest('hex')}`;
@@ -118,7 +138,7 @@ export function renderRoutes(routes: (Route | FileRoute)[], theme: Theme, option
   for (const route of routes) {
     if (!('template' in route)) {
       if (route.source !== undefined) files.push({ path: route.path, source: route.source });
-      else if (options.fileKey !== undefined) files.push({ path: route.path, render: route.contents!, renderKey: `file\0${options.fileKey}` });
+      else if (options.fileKey !== undefined && options.hashes) files.push({ path: route.path, render: route.contents!, ...hashing(`file\0${options.fileKey}\0${route.path}`, options.hashes, () => false) });
       else files.push({ path: route.path, contents: route.contents!() });
       continue;
     }
@@ -137,9 +157,9 @@ export function renderRoutes(routes: (Route | FileRoute)[], theme: Theme, option
     };
     const early = route.kind === 'post' ? options.prerendered?.get(prerenderedId(path, route)) : undefined;
     if (early) {
-      // Rendered while the workers ran, from the same site model: only the previous output's copy is better.
-      if (early.renderKey !== undefined && options.isRendered?.(path, early.renderKey)) files.push({ path, render: () => early.contents, renderKey: early.renderKey });
-      else files.push({ path, contents: early.contents, renderKey: early.renderKey });
+      // Rendered and keyed while the workers ran, from the same site model.
+      if (early.renderKey !== undefined) options.onKey?.(path, early.renderKey);
+      files.push({ path, contents: early.contents, onHash: early.onHash });
       continue;
     }
     const reportFailure = (cause: unknown) => reportRenderFailure(cause, template, [page, theme.pages.layout, ...theme.partials.values()], failed, diagnostics);
@@ -153,39 +173,45 @@ export function renderRoutes(routes: (Route | FileRoute)[], theme: Theme, option
         return '';
       }
     };
-    const { renderKey, deps } = isKeyed ? routeKey(route, path, context, { inMemory, keySalt, memorySalt, previousKey: options.previousKey }) : { renderKey: undefined, deps: [] };
-    if (renderKey !== undefined && options.isRendered?.(path, renderKey)) {
-      // The same inputs rendered without error last time; templates are deterministic, so this page is the
-      // file already in the output. Render it only if the writer cannot reuse that file.
-      files.push({ path, render: renderLater, renderKey });
+    const { renderKey, deps } = isKeyed ? routeKey(route, path, context, { inMemory, keySalt, memorySalt, previousKey: options.previousKey, onKey: options.onKey }) : { renderKey: undefined, deps: [] };
+    const { hash, onHash } = hashing(renderKey, options.hashes, () => failed.has(template));
+    if (hash !== undefined) {
+      // The same inputs rendered without error before: templates are deterministic, so these are the same bytes.
+      // The writer renders the page only if the output does not hold them already.
+      files.push({ path, render: renderLater, hash });
       continue;
     }
     if (options.defer && !options.memo) {
-      files.push({ path, render: renderLater, renderKey });
+      files.push({ path, render: renderLater, onHash });
       continue;
     }
-    const remembered = renderKey !== undefined ? options.memo?.get(path) : undefined;
+    const remembered = renderKey !== undefined ? options.memo?.recall(path) : undefined;
     if (remembered && remembered.renderKey === renderKey && sameItems(remembered.deps ?? [], deps)) {
-      nextMemo?.set(path, remembered);
-      files.push({ path, contents: remembered.contents, renderKey: inMemory ? undefined : renderKey });
+      files.push({ path, contents: remembered.contents });
       continue;
     }
     try {
       const html = renderNow();
-      if (nextMemo && renderKey !== undefined) {
+      if (options.memo && renderKey !== undefined) {
         const contents = encoder.encode(html);
-        nextMemo.set(path, { renderKey, contents, deps });
-        files.push({ path, contents, renderKey: inMemory ? undefined : renderKey });
-      } else files.push({ path, contents: html, renderKey });
+        options.memo.remember(path, { renderKey, contents, deps });
+        files.push({ path, contents, onHash: inMemory ? undefined : onHash });
+      } else files.push({ path, contents: html, onHash });
     } catch (cause) {
       reportFailure(cause);
     }
   }
-  if (options.memo && nextMemo) {
-    options.memo.clear();
-    for (const [key, value] of nextMemo) options.memo.set(key, value);
-  }
   return { files, diagnostics };
+}
+
+/**
+ * What an earlier build rendered `key` to (`hash`), else `onHash`, which keeps the hash of what the writer makes
+ * unless the page failed to render.
+ */
+function hashing(key: string | undefined, hashes: PageHashes | undefined, hasFailed: () => boolean): { hash?: string; onHash?: (hash: string) => void } {
+  if (key === undefined || !hashes) return {};
+  const hash = hashes.recall(key);
+  return hash !== undefined ? { hash } : { onHash: (made) => void (hasFailed() || hashes.remember(key, made)) };
 }
 
 /** Records a template that failed to render: once per distinct error, and its other pages are left out. */
