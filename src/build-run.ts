@@ -53,7 +53,7 @@ export function startRun(options: BuildOptions): Run {
     started,
     lap: started,
     diagnostics: [],
-    stats: { posts: 0, tags: 0, tagPages: 0, files: 0, written: 0, unchanged: 0, drafts: 0, scheduled: 0, markdownRendered: 0, markdownCached: 0, markdownInWorkers: 0, pages: 0, durationMs: 0, timings: {} },
+    stats: { posts: 0, tags: 0, tagPages: 0, files: 0, written: 0, unchanged: 0, drafts: 0, scheduled: 0, markdownRendered: 0, markdownCached: 0, markdownInWorkers: 0, postPagesEarly: 0, pages: 0, durationMs: 0, timings: {} },
     root,
     state: options.state,
     // What earlier builds computed: the cache folder (not for --no-cache), under the dev server's memory.

@@ -72,6 +72,8 @@ export interface BuildStats {
   markdownCached: number;
   /** Posts among `markdownRendered` that worker threads rendered. */
   markdownInWorkers: number;
+  /** Post pages rendered while the workers still rendered other posts' markdown (see render/early-post-pages.ts). */
+  postPagesEarly: number;
   /** Standalone pages built from the pages folder. */
   pages: number;
   durationMs: number;

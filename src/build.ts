@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { resetForConfig } from './build-state.js';
 import { finish, generator, startRun, time, type Loaded, type Rendered, type Run, type Sources } from './build-run.js';
-import { makeFiles } from './build-files.js';
+import { earlyPages, makeFiles } from './build-files.js';
 import type { BuildOptions, BuildResult } from './build-types.js';
 import { writeFiles } from './build-write.js';
 import { loadConfig } from './config/load.js';
@@ -44,11 +44,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const pool = earlyWorkers > 0 && sources.fresh > 1 ? (await import('./markdown/pool.js')).startPool({ size: earlyWorkers, markdown: sources.markdownOptions, markdownLimits: config.markdown.limits }) : undefined;
   try {
     const loaded = loadAndSelect(run, config, sources);
-    const rendered = await renderBodies(run, config, sources, loaded, pool);
+    // With workers, post pages render on this thread as their bodies arrive (see early-post-pages.ts).
+    const early = pool && !run.state ? earlyPages(run, config, sources, loaded) : undefined;
+    const rendered = await renderBodies(run, config, sources, loaded, pool, early);
     // Idle workers would hold their heaps while pages are written.
     await pool?.close();
     if (!rendered) return finish(run, { ok: false, config, files: [] });
-    const output = await makeFiles(run, config, sources, loaded, rendered);
+    const output = await makeFiles(run, config, sources, loaded, rendered, early?.made());
     if (hasErrors(run.diagnostics)) return finish(run, { ok: false, config, site: output.site, files: [] });
     return await writeFiles(run, config, output);
   } finally {
@@ -108,7 +110,7 @@ function loadAndSelect(run: Run, config: ResolvedConfig, { sources, postCache, p
   return { ...selected, postLinks: postLinks.links };
 }
 
-async function renderBodies(run: Run, config: ResolvedConfig, from: Sources, { published, postLinks }: Loaded, pool: MarkdownPool | undefined): Promise<Rendered | undefined> {
+async function renderBodies(run: Run, config: ResolvedConfig, from: Sources, { published, postLinks }: Loaded, pool: MarkdownPool | undefined, early?: ReturnType<typeof earlyPages>): Promise<Rendered | undefined> {
   const { options, state, disk, diagnostics } = run;
   // The templates load while the workers render (before rendering, without workers); broken ones stop the rendering.
   const verifiedTemplates = disk === undefined || state ? undefined : storedTemplates(disk);
@@ -136,7 +138,7 @@ async function renderBodies(run: Run, config: ResolvedConfig, from: Sources, { p
   const feedOptions = { ...config, items: config.feed.items, generator };
   const markdown = await renderMarkdown(published, { markdown: from.markdownOptions, limits: config.markdown.limits, readingSpeed: config.readingSpeed, cache, images: { publicDir: config.publicDir, permalinks: config.permalinks },
     workers: options.workers, onProgress: options.onProgress, memo: state?.markdown, tooComplexMemo: state?.markdownTooComplex, renderedMemo: state?.renderedPosts, postLinks,
-    pool, signal: stopRendering.signal,
+    pool, signal: stopRendering.signal, shells: early?.shells, onRendered: early?.onRendered,
     // The workers also make the feed items' absolute HTML of the newest posts, site-wide and per tag (the feeds'
     // order is the site's).
     feedItems: () => new Map(allFeedPosts([...published].sort(comparePosts), feedOptions).map((post) => [post, feedItemBase(config, post)])),
@@ -144,6 +146,7 @@ async function renderBodies(run: Run, config: ResolvedConfig, from: Sources, { p
     whileRendering: async () => {
       if (from.postCache) disk?.commit('posts');
       await loadTheme();
+      if (early && theme && !stopRendering.signal.aborted) await early.start({ theme, pageCache });
     } });
   diagnostics.push(...templateDiagnostics);
   if (hasErrors(templateDiagnostics) || !theme) return undefined;

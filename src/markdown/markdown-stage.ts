@@ -74,6 +74,13 @@ export interface RenderMarkdownOptions {
   tooComplexMemo?: Map<string, MarkdownTooComplexError>;
   /** Rendered posts of earlier builds (a build state's `renderedPosts`): an unchanged post gives the same object. */
   renderedMemo?: RenderedMemo;
+  /**
+   * The rendered posts to fill, by post (see renderedShell): the stage fills these objects rather than making new
+   * ones, so a site model built from them before rendering ends holds the results. @default undefined (new objects)
+   */
+  shells?: ReadonlyMap<Post, RenderedPost>;
+  /** Called as each post with a shell is rendered (not for cached posts), with its filled shell and its HTML's name (see htmlKeys). */
+  onRendered?: (post: RenderedPost, htmlKey: string | undefined) => void;
   /** Where posts' local images are looked up, for their sizes and missing-image warnings. @default undefined (not looked up) */
   images?: { publicDir: string; permalinks?: UrlConfig['permalinks'] };
 }

@@ -113,7 +113,7 @@ interface Rendering {
 }
 
 /** Renders the missing posts in the pool (or a new one) or in this thread; results go into `found`. */
-async function renderMissing(posts: Post[], { results, failures, missing, settle, contexts }: Found, options: RenderMarkdownOptions): Promise<Rendering> {
+async function renderMissing(posts: Post[], { results, failures, missing, settle, contexts, keys }: Found, options: RenderMarkdownOptions): Promise<Rendering> {
   const feedHtml: ({ base: string; html: string } | undefined)[] = new Array(posts.length);
   let jobs: MarkdownJob[] = [];
   let done = posts.length - missing.length;
@@ -129,6 +129,8 @@ async function renderMissing(posts: Post[], { results, failures, missing, settle
       if (feed !== undefined) feedHtml[i] = { base: jobs[j].feed!.base, html: feed };
     } else failures[i] = cause;
     settle[i]?.(result);
+    const shell = options.shells?.get(posts[i]);
+    if (result && shell && options.onRendered) options.onRendered(toRenderedPost(posts[i], result, options.readingSpeed, shell), htmlKeyOf(keys[i], result));
     options.onProgress?.(++done, posts.length);
   };
   // unified, micromark and the plugins are loaded only when some post is not in the cache.
@@ -202,9 +204,8 @@ function collect(posts: Post[], { results, failures, knownFailures, keys, missin
       nextMemo.set(post.body, slots);
     }
     const renderedPost = renderedPostOf(post, result, options);
-    // The cache key names the HTML: the same key, the same HTML (it hashes the body and all that shapes it), with the
-    // sizes of its images and whether its first image is lazy (below a cover), which the key does not hash.
-    if (keys[i] !== undefined) htmlKeys.set(renderedPost, `md:${keys[i]}${result.images ? `:${JSON.stringify(result.images.map((image) => [image.width, image.height]))}` : ''}${result.firstImageLoading === 'lazy' ? ':lazy' : ''}`);
+    const htmlKey = htmlKeyOf(keys[i], result);
+    if (htmlKey !== undefined) htmlKeys.set(renderedPost, htmlKey);
     rendered.push(renderedPost);
     diagnostics.push(...resultWarnings(post, result, options));
     const feed = feedHtml[i];
@@ -232,11 +233,20 @@ function resultWarnings(post: Post, result: MarkdownResult, options: RenderMarkd
   return diagnostics;
 }
 
+/**
+ * The name of a result's HTML: its cache key (the same key, the same HTML: it hashes the body and all that shapes
+ * it), with the sizes of its images and whether its first image is lazy (below a cover), which the key does not hash.
+ */
+function htmlKeyOf(key: string | undefined, result: MarkdownResult): string | undefined {
+  if (key === undefined) return undefined;
+  return `md:${key}${result.images ? `:${JSON.stringify(result.images.map((image) => [image.width, image.height]))}` : ''}${result.firstImageLoading === 'lazy' ? ':lazy' : ''}`;
+}
+
 /** The rendered post of a post and its result: the same object as last build's while neither changed. */
 function renderedPostOf(post: Post, result: MarkdownResult, options: RenderMarkdownOptions): RenderedPost {
   const known = options.renderedMemo?.get(post);
   if (known && known.result === result && known.readingSpeed === options.readingSpeed) return known.rendered;
-  const renderedPost = toRenderedPost(post, result, options.readingSpeed);
+  const renderedPost = toRenderedPost(post, result, options.readingSpeed, options.shells?.get(post));
   options.renderedMemo?.set(post, { result, readingSpeed: options.readingSpeed, rendered: renderedPost });
   return renderedPost;
 }

@@ -5,15 +5,25 @@ import type { MarkdownResult } from './render-job.js';
  * A post plus its rendered body: the excerpt cut near 160 characters, the read time filled in. A body or HTML
  * still undecoded from a cache file stays so (its property descriptor is copied; a spread would read it).
  */
-export function toRenderedPost(post: Post, result: MarkdownResult, readingSpeed: number): RenderedPost {
-  const rendered = withoutBody(post) as RenderedPost;
-  Object.defineProperty(rendered, 'body', Object.getOwnPropertyDescriptor(post, 'body')!);
+export function toRenderedPost(post: Post, result: MarkdownResult, readingSpeed: number, into: RenderedPost = renderedShell(post)): RenderedPost {
+  const rendered = into;
   Object.defineProperty(rendered, 'html', Object.getOwnPropertyDescriptor(result, 'html')!);
   rendered.excerpt = truncate(result.excerpt, 160);
   if (result.excerptHtml) rendered.excerptHtml = result.excerptHtml;
   if (result.headings) rendered.headings = result.headings;
   rendered.wordCount = result.wordCount;
   rendered.readTime = post.readTimeMinutes ?? Math.max(1, Math.round(result.wordCount / readingSpeed));
+  return rendered;
+}
+
+/**
+ * The rendered post a post will be, before its markdown is rendered: its front matter only, the rest filled in by
+ * {@link toRenderedPost} (`into`). The site model (tags, related posts, neighbours) can be built from these while
+ * the workers render, so that post pages render as their bodies arrive.
+ */
+export function renderedShell(post: Post): RenderedPost {
+  const rendered = withoutBody(post) as RenderedPost;
+  Object.defineProperty(rendered, 'body', Object.getOwnPropertyDescriptor(post, 'body')!);
   return rendered;
 }
 

@@ -1,10 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { ResolvedConfig } from '../config/schema.js';
 import { error, type Diagnostic } from '../diagnostics/error.js';
 import type { RenderedPost, Site } from '../site/model.js';
 import { outputPath } from '../site/urls.js';
 import { isWellFormed } from '../site/xml.js';
 import { createViews } from './context.js';
+import { isSiteKeyable, routeKey, sameItems, siteJsonOf } from './page-keys.js';
 import type { RouteKeys } from './route-keys.js';
 import { siteRoutes, type FileRoute, type Route } from './routes.js';
 import type { CompiledTemplate, Theme } from './templates.js';
@@ -92,6 +93,23 @@ export interface RenderPagesOptions {
    * `fileKey` and before hashing a page's data. @default undefined
    */
   routeKeys?: RouteKeys;
+  /**
+   * Post pages rendered while the markdown workers still ran (see early-post-pages.ts), by {@link prerenderedId}:
+   * used as they are, their keys told to `onKey`. @default undefined
+   */
+  prerendered?: ReadonlyMap<string, PrerenderedPage>;
+}
+
+/** A post page rendered ahead of the other pages, its render key, and what keeps the hash of its bytes under it. */
+export interface PrerenderedPage {
+  contents: Uint8Array;
+  renderKey?: string;
+  onHash?: (hash: string) => void;
+}
+
+/** Names a post's page among prerendered ones: its output path and its source file. */
+export function prerenderedId(path: string, route: Route): string {
+  return `${path}\0${route.origin?.file ?? ''}`;
 }
 
 /**
@@ -100,13 +118,9 @@ export interface RenderPagesOptions {
  */
 export function renderPages(site: Site, config: ResolvedConfig, theme: Theme, generator: string, options: RenderPagesOptions = {}, files: FileRoute[] = []): { files: OutputFile[]; diagnostics: Diagnostic[]; routes: (Route | FileRoute)[] } {
   const views = createViews(site, config, generator, options.data);
-  // Page keys hash the context's JSON, where NaN and ±Infinity all read null; front matter holding such numbers
-  // (the only place they can come from) turns keys off for the build rather than risk two inputs with one key.
-  const isKeyable = !site.posts.some((post) => hasNonFinite(post.data) || !Number.isFinite(post.readTime));
-  // The site-wide part of every context (title, URLs, language…) goes into the keys once, not once a page.
-  const siteJson = JSON.stringify(views.common('', '', '', '').site);
+  const isKeyable = isSiteKeyable(site);
   const routes = [...siteRoutes(site, config, views, options.htmlKeys), ...files];
-  return { ...renderRoutes(routes, theme, { ...options, isKeyable, siteJson }), routes };
+  return { ...renderRoutes(routes, theme, { ...options, isKeyable, siteJson: siteJsonOf(views) }), routes };
 }
 
 /**
@@ -148,6 +162,13 @@ export function renderRoutes(routes: (Route | FileRoute)[], theme: Theme, option
       const body = page.render(pageContext, { allowProtoPropertiesByDefault: false });
       return htmlText(theme.pages.layout.render({ ...pageContext, body }, { allowProtoPropertiesByDefault: false }));
     };
+    const early = route.kind === 'post' ? options.prerendered?.get(prerenderedId(path, route)) : undefined;
+    if (early) {
+      // Rendered and keyed while the workers ran, from the same site model.
+      if (early.renderKey !== undefined) options.onKey?.(path, early.renderKey);
+      files.push({ path, contents: early.contents, onHash: early.onHash });
+      continue;
+    }
     const reportFailure = (cause: unknown) => reportRenderFailure(cause, template, [page, theme.pages.layout, ...theme.partials.values()], failed, diagnostics);
     /** Rendering left to the writer: a failure is reported like one here, and stops this template's other pages. */
     const renderLater = () => {
@@ -207,69 +228,6 @@ function reportRenderFailure(cause: unknown, template: string, templates: Parame
   // A failing partial or helper in the layout fails every template the same way: one diagnostic says it.
   const isKnown = diagnostics.some((d) => d.message === diagnostic.message && d.loc?.file === diagnostic.loc?.file && d.loc?.line === diagnostic.loc?.line);
   if (!isKnown) diagnostics.push(diagnostic);
-}
-
-/**
- * A page's key and the objects it was made from: in memory only (the dev server), the objects compared by
- * identity and a short text of the rest; else the previous output's key when the site is unchanged, or a hash of
- * the page's context.
- */
-function routeKey(
-  route: Route,
-  path: string,
-  context: () => Record<string, unknown>,
-  keying: { inMemory: boolean; keySalt: string; memorySalt: string; previousKey?: (path: string) => string | undefined; routeKeys?: RouteKeys; onKey?: (path: string, key: string) => void },
-): { renderKey: string | undefined; deps: readonly unknown[] } {
-  const { keyText, memoryKey } = route.deps;
-  if (keying.inMemory && memoryKey) {
-    const key = memoryKey();
-    return { renderKey: `${keying.memorySalt}\0${route.template}\0${path}\0${key.text}`, deps: key.deps };
-  }
-  const renderKey = keying.previousKey?.(path) ?? keying.routeKeys?.page(route, path) ?? pageKey(keying.keySalt, route.template, path, keyText ?? (() => JSON.stringify(context())), !keying.inMemory);
-  if (!keying.inMemory) keying.onKey?.(path, renderKey);
-  return { renderKey, deps: [] };
-}
-
-/**
- * A hash of everything every page's HTML is made from, when it can be had without making the pages' contexts: the
- * render salt (templates, helpers, config, versions; see `renderCacheSalt`) and, for each published post in input
- * order, what decided its fields (`identity`, from the post cache) and its HTML, excerpt and word count (`htmlKey`,
- * the markdown cache's key). Undefined when some post lacks either. Drafts and scheduled posts appear on no page.
- */
-export function siteFingerprint(renderSalt: string, posts: Iterable<{ identity?: string; htmlKey?: string }>): string | undefined {
-  const hash = createHash('sha1').update('site 1\0').update(renderSalt);
-  for (const { identity, htmlKey } of posts) {
-    if (identity === undefined || htmlKey === undefined) return undefined;
-    hash.update('\0').update(identity).update('\0').update(htmlKey);
-  }
-  return hash.digest('hex');
-}
-
-/**
- * A hash of everything a page's HTML is made from: the salt (templates, helpers, config, the site-wide context),
- * the template, the path and the rest of the context (`text`, its JSON or names of its parts).
- */
-function pageKey(salt: string, template: string, path: string, text: () => string, isHashed: boolean): string {
-  let json: string;
-  try {
-    json = text();
-  } catch {
-    // Front matter JSON cannot hold (a cycle): such a page gets a key of its own, so it is always rendered.
-    json = `unkeyable ${randomBytes(16).toString('hex')}`;
-  }
-  if (!isHashed) return `${salt}\0${template}\0${path}\0${json}`;
-  return createHash('sha1').update(salt).update('\0').update(template).update('\0').update(path).update('\0').update(json).digest('hex');
-}
-
-function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
-  return a.length === b.length && a.every((item, i) => item === b[i]);
-}
-
-function hasNonFinite(value: unknown): boolean {
-  if (typeof value === 'number') return !Number.isFinite(value);
-  if (Array.isArray(value)) return value.some(hasNonFinite);
-  if (typeof value === 'object' && value !== null && !(value instanceof Date)) return Object.values(value).some(hasNonFinite);
-  return false;
 }
 
 /** A Handlebars runtime error, located in the template that mentions the missing helper or partial. */

@@ -1,0 +1,129 @@
+import type { ResolvedConfig } from '../config/schema.js';
+import type { RenderedPost, Site } from '../site/model.js';
+import { createViews } from './context.js';
+import { hasNonFinite, isSiteKeyable, siteJsonOf } from './page-keys.js';
+import { prerenderedId, renderRoutes, type PrerenderedPage, type RenderPagesOptions } from './render-pages.js';
+import { postKeys, siteRoutes, type Route } from './routes.js';
+import type { Theme } from './templates.js';
+
+// Post pages rendered while the markdown workers render the other posts' bodies. A post page needs its own
+// rendered body and, from the other posts, only front matter (neighbours, related posts, tag and author views),
+// so once the site model is built from the posts' shells (see renderedShell) each page can be rendered as soon
+// as its body arrives, on this thread, which otherwise waits for the workers. The pages are then written with the
+// others: the list pages and feeds need every body and stay at the end.
+
+/** What rendering a post's page needs besides the post: the same as the other pages get (see renderPages). */
+export interface EarlyPagesSetup {
+  site: Site;
+  config: ResolvedConfig;
+  theme: Theme;
+  generator: string;
+  /** The options the build's renderPages gets, so that pages and keys come out the same. */
+  options: RenderPagesOptions;
+}
+
+/** Post pages rendered ahead, see {@link earlyPostPages}. */
+export interface EarlyPostPages {
+  /** The names of the bodies' HTML handed to {@link EarlyPostPages.add} (see RenderPagesOptions.htmlKeys). */
+  readonly htmlKeys: WeakMap<RenderedPost, string>;
+  /** A post's body is rendered (its shell filled): its page renders soon. */
+  add(post: RenderedPost, htmlKey: string | undefined): void;
+  /** The site model and theme are ready: pages of posts added so far, and of later ones, render from now on. */
+  start(setup: EarlyPagesSetup): void;
+  /** Stops rendering; the pages rendered, unless the site came out unlike the one they were rendered from. */
+  finish(site: Site): ReadonlyMap<string, PrerenderedPage> | undefined;
+}
+
+/** Most bytes of pages held until the writer writes them: past it, the writer renders the rest one at a time. */
+const defaultBudget = 128 * 2 ** 20;
+
+/**
+ * Renders post pages between the markdown workers' results, a few milliseconds at a time so that replies to the
+ * workers are never held up. Any page that fails to render stops it: the build renders that page again later and
+ * reports the failure as it always does.
+ */
+export function earlyPostPages(budget = defaultBudget): EarlyPostPages {
+  const htmlKeys = new WeakMap<RenderedPost, string>();
+  const filled = new WeakSet<RenderedPost>();
+  const queue: RenderedPost[] = [];
+  const pages = new Map<string, PrerenderedPage>();
+  let render: ((post: RenderedPost) => boolean) | undefined;
+  let isStopped = false;
+  let isScheduled = false;
+  let held = 0;
+  let isKeyable: boolean | undefined;
+
+  const drain = () => {
+    isScheduled = false;
+    const until = performance.now() + sliceMs;
+    while (!isStopped && queue.length > 0 && performance.now() < until) {
+      let isRendered = false;
+      try {
+        isRendered = render!(queue.shift()!);
+      } catch {
+        // Whatever failed here fails again where the writer renders the page, and is reported there.
+      }
+      if (!isRendered) isStopped = true;
+    }
+    schedule();
+  };
+  const schedule = () => {
+    if (isScheduled || isStopped || !render || queue.length === 0) return;
+    isScheduled = true;
+    setImmediate(drain);
+  };
+
+  return {
+    htmlKeys,
+    add(post, htmlKey) {
+      if (htmlKey !== undefined) htmlKeys.set(post, htmlKey);
+      filled.add(post);
+      if (isStopped) return;
+      queue.push(post);
+      schedule();
+    },
+    start({ site, config, theme, generator, options }) {
+      if (isStopped) return;
+      // Read times are not known yet; the site's are checked again at the end.
+      isKeyable = !site.posts.some((post) => hasNonFinite(post.data) || (post.readTimeMinutes !== undefined && !Number.isFinite(post.readTimeMinutes)));
+      const views = createViews(site, config, generator, options.data);
+      const base = postKeys(views, htmlKeys);
+      // A related post not rendered yet gives its date only: its summary is not kept, it would lack its excerpt.
+      const keys = { ...base, summary: (post: RenderedPost) => (filled.has(post) ? base.summary(post) : views.post(post, false)) };
+      const routes = siteRoutes(site, config, views, htmlKeys, keys).filter((route) => route.kind === 'post');
+      const routeOf = new Map<RenderedPost, Route>(site.posts.map((post, i) => [post, routes[i]]));
+      // Keyed as the build's pages are; each page's key is kept with it, for the build to record with the others'.
+      let renderKey: string | undefined;
+      const onKey = (_path: string, key: string) => void (renderKey = key);
+      const renderOptions = { ...options, onKey, previousKey: undefined, defer: false, memo: undefined, prerendered: undefined, isKeyable, siteJson: siteJsonOf(views) };
+      render = (post) => {
+        const route = routeOf.get(post);
+        if (!route) return false;
+        // The body's HTML is decoded for the page, then left as the bytes it came as: 1,000 decoded bodies held
+        // until the end would add tens of MiB beside the workers' heaps.
+        const html = Object.getOwnPropertyDescriptor(post, 'html');
+        renderKey = undefined;
+        const { files, diagnostics } = renderRoutes([route], theme, renderOptions);
+        if (html) Object.defineProperty(post, 'html', html);
+        const file = files[0];
+        if (diagnostics.length > 0 || files.length !== 1) return false;
+        // A page an earlier build rendered from the same inputs (its hash known) is left to the writer.
+        if (file.contents === undefined) return true;
+        const contents = typeof file.contents === 'string' ? Buffer.from(file.contents) : file.contents;
+        pages.set(prerenderedId(file.path, route), { contents, renderKey, onHash: file.onHash });
+        held += contents.byteLength;
+        return held < budget;
+      };
+      schedule();
+    },
+    finish(site) {
+      isStopped = true;
+      queue.length = 0;
+      if (isKeyable === undefined || isKeyable !== isSiteKeyable(site)) return undefined;
+      return pages;
+    },
+  };
+}
+
+/** How long one turn of rendering pages may hold this thread. */
+const sliceMs = 8;
