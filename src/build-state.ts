@@ -1,11 +1,10 @@
 import { bodyDigests, type BodyDigests } from './cache/body-digest.js';
 import type { SourceMemo } from './content/discover.js';
-import type { MarkdownTooComplexError } from './markdown/markdown-limits.js';
-import type { MarkdownMemos, RenderedMemo } from './markdown/render-markdown.js';
+import type { MarkdownMemos, RenderedMemo, TooComplexMemo } from './markdown/render-markdown.js';
 import type { PostMemo } from './content/load-posts.js';
 import type { PageMemo } from './render/render-pages.js';
 import type { ThemeMemo } from './render/templates.js';
-import { rememberedPages, rememberedPosts, rememberedSources, rememberedThemes } from './incremental/stored.js';
+import { rememberedMarkdown, rememberedPages, rememberedPosts, rememberedSources, rememberedThemes, rememberedTooComplex } from './incremental/stored.js';
 import type { StoreFiles } from './incremental/disk-store.js';
 import { memoryStore, type Store } from './incremental/store.js';
 import type { RenderedPost } from './site/model.js';
@@ -21,15 +20,16 @@ export type { SourceMemo, PostMemo };
  * changes; everything rendered through the theme when a template file changes (its key changes).
  *
  * What the state keeps is in namespaces of its memory store `store`: feed items' HTML, pages' markdown and loaded
- * pages (which also go to the disk store below it), and, in memory only, source texts, loaded posts, the compiled
- * theme and rendered pages (`sources`, `posts`, `templates` and `pages` are those namespaces, seen through the
- * stages' ports; see incremental/stored.ts). A memory store keeps values as they are, so these give the same
+ * pages (which also go to the disk store below it), and, in memory only, source texts, loaded posts, rendered
+ * markdown and bodies beyond a markdown limit, the compiled theme and rendered pages (`sources`, `posts`,
+ * `markdown`, `markdownTooComplex`, `templates` and `pages` are those namespaces, seen through the stages' ports;
+ * see incremental/stored.ts). What a build neither read nor wrote is dropped when it commits (after a build
+ * without errors). A memory store keeps values as they are, so these give the same
  * object as last time: later stages key their own memos by those objects (posts → rendered posts → HTML keys →
  * page keys), so an unchanged post costs a lookup, not a hash of its HTML.
  *
- * Left as maps: the rendered-markdown memos (`markdown`, `markdownTooComplex`: render-markdown.ts keys them by body
- * text and reads them as maps) and the WeakMaps keyed by objects (`renderedPosts`, `htmlKeys`), which a namespace
- * (string keys) cannot hold: they follow the objects' lifetimes instead of being dropped at commit.
+ * Left as WeakMaps: the memos keyed by objects (`renderedPosts`, `htmlKeys`), which a namespace (string keys)
+ * cannot hold: they follow the objects' lifetimes instead of being dropped at commit.
  */
 export interface BuildState {
   /** The resolved config (as JSON) the entries below were made under. */
@@ -38,10 +38,10 @@ export interface BuildState {
   sources: SourceMemo;
   /** Loaded posts (the `loaded-posts` namespace) by source path and inputs. */
   posts: PostMemo;
-  /** Rendered markdown by body text, then by the title-heading flag. */
+  /** Rendered markdown (the `markdown-memo` namespace) by body text, then by the title-heading flag. */
   markdown: MarkdownMemos;
-  /** Bodies beyond a markdown limit, by body text: not rendered again (a slow one would cost its time budget on every save). */
-  markdownTooComplex: Map<string, MarkdownTooComplexError>;
+  /** Bodies beyond a markdown limit (the `markdown-too-complex` namespace), by body text: not rendered again (a slow one would cost its time budget on every save). */
+  markdownTooComplex: TooComplexMemo;
   /** Rendered posts by post and markdown result: the same object while neither changed, so later keys are cheap. */
   renderedPosts: RenderedMemo;
   /** Compiled themes (the `theme` namespace) by the template files' paths and stats they were compiled from. */
@@ -99,12 +99,15 @@ export async function flushBuildState(state: BuildState): Promise<void> {
 /** An empty build state: the first build with it does all the work, later builds only what changed. */
 export function createBuildState(): BuildState {
   const store = memoryStore();
-  return { ...namespaces(store), markdown: new Map(), markdownTooComplex: new Map(), renderedPosts: new WeakMap(), htmlKeys: new WeakMap(), store, storeFiles: new Map(), bodyDigests: bodyDigests() };
+  return { ...namespaces(store), renderedPosts: new WeakMap(), htmlKeys: new WeakMap(), store, storeFiles: new Map(), bodyDigests: bodyDigests() };
 }
 
 /** The state's views of its memory store's namespaces. */
-function namespaces(store: Store): Pick<BuildState, 'sources' | 'posts' | 'templates' | 'pages'> {
-  return { sources: rememberedSources(store), posts: rememberedPosts(store), templates: rememberedThemes(store), pages: rememberedPages(store) };
+function namespaces(store: Store): Pick<BuildState, 'sources' | 'posts' | 'markdown' | 'markdownTooComplex' | 'templates' | 'pages'> {
+  return {
+    sources: rememberedSources(store), posts: rememberedPosts(store), markdown: rememberedMarkdown(store), markdownTooComplex: rememberedTooComplex(store),
+    templates: rememberedThemes(store), pages: rememberedPages(store),
+  };
 }
 
 /**
@@ -123,8 +126,6 @@ export function resetForConfig(state: BuildState, config: unknown): void {
   }
   if (state.configKey === configKey) return;
   state.configKey = configKey;
-  state.markdown.clear();
-  state.markdownTooComplex.clear();
   state.renderedPosts = new WeakMap();
   state.htmlKeys = new WeakMap();
   state.store = memoryStore();

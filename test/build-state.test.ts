@@ -180,6 +180,26 @@ describe('builds with a build state equal clean builds', () => {
     expect(session.state.errorText).toBeUndefined();
   });
 
+  it('a post beyond a markdown limit is not rendered again while it is unchanged; once fixed it is', async () => {
+    const configFile = path.join(tmp, 'blogbuild.config.json');
+    const config = JSON.parse(await fs.readFile(configFile, 'utf8'));
+    await fs.writeFile(configFile, JSON.stringify({ ...config, markdown: { limits: { maxDepth: 10 } } }));
+    await fs.writeFile(post('2024-05-01-deep.md'), `---\ntitle: Deep\ndate: 2024-05-01\n---\n\n${'> '.repeat(20)}deep\n`);
+    const state = createBuildState();
+    const options = { root: tmp, writer: memoryWriter(), cache: false, state } as const;
+    const first = await build(options);
+    expect(first.diagnostics.filter((d) => d.code === 'MarkdownTooComplex')).toHaveLength(1);
+    // The same failure again, from the state: the deep body is not rendered, nor is any other.
+    const second = await build(options);
+    expect(second.diagnostics.filter((d) => d.code === 'MarkdownTooComplex').map((d) => d.message)).toEqual(first.diagnostics.filter((d) => d.code === 'MarkdownTooComplex').map((d) => d.message));
+    expect(second.stats.markdownRendered).toBe(0);
+
+    await fs.writeFile(post('2024-05-01-deep.md'), '---\ntitle: Deep\ndate: 2024-05-01\n---\n\n> shallow now\n');
+    const fixed = await build(options);
+    expect(fixed.ok).toBe(true);
+    expect(fixed.stats.markdownRendered).toBe(1);
+  });
+
   it('scheduled posts are decided by each build, not remembered', async () => {
     const state = createBuildState();
     const buildAt = async (now: Date) => {

@@ -18,6 +18,8 @@ import { markdownError, renderMarkdown } from '../src/markdown/render-markdown.j
 import { createMarkdownProcessor } from '../src/markdown/processor.js';
 import { buildFixture } from './helpers/build-fixture.js';
 import type { Post } from '../src/site/model.js';
+import { rememberedTooComplex } from '../src/incremental/stored.js';
+import { memoryStore } from '../src/incremental/store.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const slowBody = `Nested images:\n\n${'!['.repeat(3000)}x${'](y)'.repeat(3000)}\n`;
@@ -135,14 +137,14 @@ describe('every post within the time budget (issue 14)', () => {
   it('does not remember a post refused for want of a worker as too complex: the next build tries it again', async () => {
     const limits = { maxDepth: 100, maxBytes: 1_000_000, timeBudgetMs: 2000 };
     const pool = startPool({ size: 1, markdown, limits: { maxOldGenerationSizeMb: 1, maxYoungGenerationSizeMb: 1 }, markdownLimits: limits });
-    const tooComplexMemo = new Map();
+    const tooComplexMemo = rememberedTooComplex(memoryStore());
     const posts = [post('small', 'Small.\n'), post('large', '[a](b)\n'.repeat(3000))];
     try {
       const out = await renderMarkdown(posts, { markdown, readingSpeed: 230, limits, pool, tooComplexMemo });
       expect(out.posts.map((p) => p.slug)).toEqual(['small']);
       expect(out.diagnostics).toMatchObject([{ code: 'MarkdownTooComplex', loc: { file: '/blog/posts/large.md', line: 5, column: 1 } }]);
       expect(out.diagnostics[0].message).toMatch(/^the post was not rendered: no worker thread could start/);
-      expect(tooComplexMemo.size).toBe(0);
+      expect(tooComplexMemo.recall(posts[1].body)).toBeUndefined();
     } finally {
       await pool.close();
     }

@@ -8,6 +8,8 @@ import type { SourceMemo } from '../content/read-source.js';
 import type { LoadedPost, PostMemo } from '../content/load-posts.js';
 import type { PageHashes, PageMemo, RememberedPage } from '../render/render-pages.js';
 import type { Theme, ThemeMemo } from '../render/templates.js';
+import type { MarkdownTooComplexError } from '../markdown/markdown-limits.js';
+import type { MarkdownMemos, MarkdownSlots, TooComplexMemo } from '../markdown/markdown-stage.js';
 import { memo, recall, remember, type Codec } from './memo.js';
 import { StoredText, type Store } from './store.js';
 import { textOf } from '../content/lazy-text.js';
@@ -105,6 +107,22 @@ export function rememberedPosts(store: Store): PostMemo {
       };
       return memo(store, 'loaded-posts', `${source.path}\0${inputs}`, load, codec);
     },
+  };
+}
+
+/** Rendered markdown of this process's builds by body text (markdown/render-markdown.ts), in memory only. */
+export function rememberedMarkdown(store: Store): MarkdownMemos {
+  return {
+    recall: (body) => recall<MarkdownSlots>(store, 'markdown-memo', body),
+    remember: (body, slots) => remember(store, 'markdown-memo', body, slots, undefined),
+  };
+}
+
+/** Bodies this process's builds found beyond a markdown limit, by body text (markdown/render-markdown.ts), in memory only. */
+export function rememberedTooComplex(store: Store): TooComplexMemo {
+  return {
+    recall: (body) => recall<MarkdownTooComplexError>(store, 'markdown-too-complex', body),
+    remember: (body, failure) => remember(store, 'markdown-too-complex', body, failure, undefined),
   };
 }
 

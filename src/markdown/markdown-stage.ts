@@ -31,8 +31,26 @@ export interface MarkdownMemo {
   result: MarkdownResult;
 }
 
-/** Rendered markdown of earlier builds in this process, by body text, then by the title-heading flag. */
-export type MarkdownMemos = Map<string, { stripped?: MarkdownMemo; kept?: MarkdownMemo }>;
+/** A body's rendered markdown, by the title-heading flag. */
+export interface MarkdownSlots {
+  stripped?: MarkdownMemo;
+  kept?: MarkdownMemo;
+}
+
+/**
+ * Rendered markdown of earlier builds in this process, by body text (a build state's `markdown` namespace): what
+ * this build neither recalls nor remembers is dropped when the state's store commits.
+ */
+export interface MarkdownMemos {
+  recall(body: string): MarkdownSlots | undefined;
+  remember(body: string, slots: MarkdownSlots): void;
+}
+
+/** Bodies earlier builds in this process found beyond a limit, by body text (a build state's `markdown-too-complex` namespace). */
+export interface TooComplexMemo {
+  recall(body: string): MarkdownTooComplexError | undefined;
+  remember(body: string, failure: MarkdownTooComplexError): void;
+}
 
 /** Rendered posts of earlier builds in this process, by post: the same object while neither the post nor its result changed. */
 export type RenderedMemo = WeakMap<Post, { result: MarkdownResult; readingSpeed: number; rendered: RenderedPost }>;
@@ -65,13 +83,13 @@ export interface RenderMarkdownOptions {
   feedItems?: () => ReadonlyMap<Post, FeedItemBase>;
   /**
    * Results of earlier builds in this process, by body (a build state's `markdown`): used before the persistent
-   * cache, so a rebuild neither hashes nor looks up unchanged bodies. Updated to hold exactly this build's bodies.
+   * cache, so a rebuild neither hashes nor looks up unchanged bodies. This build's results are remembered in it.
    */
   memo?: MarkdownMemos;
   /** Each post's links to other posts' markdown files → their URLs (see content/post-links.ts); part of its cache key. */
   postLinks?: ReadonlyMap<Post, Record<string, string>>;
-  /** Bodies earlier builds found beyond a limit (a build state's `markdownTooComplex`): they fail again unrendered. Updated to this build's. */
-  tooComplexMemo?: Map<string, MarkdownTooComplexError>;
+  /** Bodies earlier builds found beyond a limit (a build state's `markdownTooComplex`): they fail again unrendered. This build's are remembered in it. */
+  tooComplexMemo?: TooComplexMemo;
   /** Rendered posts of earlier builds (a build state's `renderedPosts`): an unchanged post gives the same object. */
   renderedMemo?: RenderedMemo;
   /**

@@ -23,8 +23,8 @@ import { tooComplexError } from './too-complex-error.js';
 import { droppedUrlWarning } from './safe-urls.js';
 
 export { toRenderedPost, truncate } from './rendered-post.js';
-export type { MarkdownMemo, MarkdownMemos, MarkdownStageResult, MarkdownStats, RenderedMemo, RenderMarkdownOptions, StoredMarkdown } from './markdown-stage.js';
-import type { MarkdownMemo, MarkdownStageResult, RenderMarkdownOptions } from './markdown-stage.js';
+export type { MarkdownMemo, MarkdownMemos, MarkdownSlots, TooComplexMemo, MarkdownStageResult, MarkdownStats, RenderedMemo, RenderMarkdownOptions, StoredMarkdown } from './markdown-stage.js';
+import type { MarkdownSlots, MarkdownStageResult, RenderMarkdownOptions } from './markdown-stage.js';
 
 /** The diagnostic for a post (or page) whose markdown could not be rendered: a limit it passed, or what the pipeline threw. */
 export function markdownError(post: Pick<Post, 'sourcePath' | 'bodyStartLine'>, cause: unknown, of: 'post' | 'page' = 'post'): Diagnostic {
@@ -77,14 +77,14 @@ function lookUp(posts: Post[], options: RenderMarkdownOptions): Found {
   const isCurrent = (result: MarkdownResult | undefined, i: number) => result !== undefined && (!contexts[i] || areImagesCurrent(result, contexts[i]));
   let knownFailures = 0;
   posts.forEach((post, i) => {
-    const tooComplex = options.tooComplexMemo?.get(post.body);
+    const tooComplex = options.tooComplexMemo?.recall(post.body);
     if (tooComplex) {
       failures[i] = tooComplex;
       knownFailures++;
       return;
     }
     // A post linking to others by file renders with their URLs: they are part of its key, and it skips the memo (by body).
-    const remembered = linksOf(post) ? undefined : memo?.get(post.body)?.[post.dropsTitleHeading ? 'stripped' : 'kept'];
+    const remembered = linksOf(post) ? undefined : memo?.recall(post.body)?.[post.dropsTitleHeading ? 'stripped' : 'kept'];
     const known = remembered && isCurrent(remembered.result, i) ? remembered : undefined;
     if (known) {
       results[i] = known.result;
@@ -188,14 +188,14 @@ function collect(posts: Post[], { results, failures, knownFailures, keys, missin
   const diagnostics: Diagnostic[] = [];
   const htmlKeys = new WeakMap<RenderedPost, string>();
   const feedHtmlOf = new Map<RenderedPost, { base: string; html: string }>();
-  const nextMemo = memo && new Map<string, { stripped?: MarkdownMemo; kept?: MarkdownMemo }>();
-  const nextTooComplex = new Map<string, MarkdownTooComplexError>();
+  // This build's slots by body, remembered in the memo at the end (both flags of a body in one entry).
+  const nextMemo = memo && new Map<string, MarkdownSlots>();
   posts.forEach((post, i) => {
     const result = results[i];
     if (!result) {
       if (!options.signal?.aborted) diagnostics.push(markdownError(post, failures[i]));
       // Not a post refused for want of a worker: the next rebuild may have one.
-      if (failures[i] instanceof MarkdownTooComplexError && failures[i].kind !== 'unguarded') nextTooComplex.set(post.body, failures[i]);
+      if (failures[i] instanceof MarkdownTooComplexError && failures[i].kind !== 'unguarded') options.tooComplexMemo?.remember(post.body, failures[i]);
       return;
     }
     if (nextMemo && !options.postLinks?.get(post)) {
@@ -211,14 +211,7 @@ function collect(posts: Post[], { results, failures, knownFailures, keys, missin
     const feed = feedHtml[i];
     if (feed) feedHtmlOf.set(renderedPost, feed);
   });
-  if (options.tooComplexMemo) {
-    options.tooComplexMemo.clear();
-    for (const [body, failure] of nextTooComplex) options.tooComplexMemo.set(body, failure);
-  }
-  if (memo && nextMemo) {
-    memo.clear();
-    for (const [body, slots] of nextMemo) memo.set(body, slots);
-  }
+  if (memo && nextMemo) for (const [body, slots] of nextMemo) memo.remember(body, slots);
   return { posts: rendered, diagnostics, htmlKeys, feedHtml: feedHtmlOf, stats: { fromCache: posts.length - missing.length - knownFailures, rendered: missing.length, workers, renderedInWorkers } };
 }
 
