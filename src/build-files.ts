@@ -64,11 +64,11 @@ export function earlyPages(run: Run, config: ResolvedConfig, from: Sources, load
   return {
     shells,
     onRendered(post: RenderedPost, htmlKey: string | undefined) {
-      // Its page shows its cover's size (read again, with warnings, with the others'); a cover that cannot be read
-      // leaves the page to the writer.
+      // Its page shows its cover's size (read again, with warnings, with the others').
       try {
         readCoverImages([post], config);
       } catch {
+        // A cover that cannot be read leaves the page to the writer, and fails again where all covers are read.
         return;
       }
       pages.add(post, htmlKey);
