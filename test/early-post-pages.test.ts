@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type BuildResult } from '../src/build.js';
 import { outputManifestPath, resolveCacheDir } from '../src/cache/markdown-cache.js';
 import { formatDiagnostic } from '../src/diagnostics/format.js';
-import { readOutputManifest } from '../src/output/manifest.js';
+import { outputManifest } from '../src/cache/output-manifest.js';
 // The benchmark's deterministic corpus generator: seed-like posts with tables, emoji lists, code and links.
 import { generateSite } from '../scripts/bench.js';
 
@@ -31,7 +31,7 @@ async function tree(dir: string): Promise<Map<string, Buffer>> {
 
 /** The output manifest's entries: each file's hash (not the stat fields, which differ by build). */
 function manifestHashes(root: string): Map<string, string> {
-  const manifest = readOutputManifest(outputManifestPath(resolveCacheDir(root), path.join(root, 'dist')), path.join(root, 'dist'))!;
+  const manifest = outputManifest(outputManifestPath(resolveCacheDir(root), path.join(root, 'dist'))).read(path.join(root, 'dist'))!;
   return new Map(Object.entries(manifest.files).map(([file, entry]) => [file, entry[0]]));
 }
 
