@@ -95,27 +95,9 @@ export function fsWriter(outDir: string, options: FsWriterOptions = {}): Writer 
   /** In-place updates: the changed files, renamed from the staging folder over the old ones on commit. */
   let replacements: string[] | undefined;
 
-  /** Makes the staging folder beside the output folder, else (its parent cannot be written) beside `outDir`. */
   const start = (): WorkPaths => {
-    if (work) return work;
-    const dir = resolveOutputDir(outDir);
-    const parents = [...new Set([path.dirname(dir), path.dirname(outDir)])];
-    for (const [i, parent] of parents.entries()) {
-      const candidate = workPaths(dir, parent, tag);
-      try {
-        fsSync.mkdirSync(parent, { recursive: true });
-        fsSync.mkdirSync(candidate.staging);
-      } catch (cause) {
-        const code = (cause as NodeJS.ErrnoException).code;
-        if (i < parents.length - 1 && (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')) continue;
-        throw cause;
-      }
-      work = candidate;
-      const device = tryStat(dir)?.dev ?? tryStat(parent)?.dev;
-      isRenamable = parent === path.dirname(dir) && device === tryStat(candidate.staging)?.dev;
-      return work;
-    }
-    throw new Error(`cannot write beside ${dir}`);
+    if (!work) ({ work, isRenamable } = makeStaging(outDir, tag));
+    return work;
   };
 
   return {
@@ -171,6 +153,29 @@ export function fsWriter(outDir: string, options: FsWriterOptions = {}): Writer 
       if (work && !fsSync.existsSync(work.journal)) await fs.rm(work.staging, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Makes the staging folder beside the output folder, else (its parent cannot be written) beside `outDir`; and
+ * whether renames can move files between it and the output folder (one file system).
+ */
+function makeStaging(outDir: string, tag: string): { work: WorkPaths; isRenamable: boolean } {
+  const dir = resolveOutputDir(outDir);
+  const parents = [...new Set([path.dirname(dir), path.dirname(outDir)])];
+  for (const [i, parent] of parents.entries()) {
+    const candidate = workPaths(dir, parent, tag);
+    try {
+      fsSync.mkdirSync(parent, { recursive: true });
+      fsSync.mkdirSync(candidate.staging);
+    } catch (cause) {
+      const code = (cause as NodeJS.ErrnoException).code;
+      if (i < parents.length - 1 && (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')) continue;
+      throw cause;
+    }
+    const device = tryStat(dir)?.dev ?? tryStat(parent)?.dev;
+    return { work: candidate, isRenamable: parent === path.dirname(dir) && device === tryStat(candidate.staging)?.dev };
+  }
+  throw new Error(`cannot write beside ${dir}`);
 }
 
 type Staged = ReturnType<typeof stagedWriter>;

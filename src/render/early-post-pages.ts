@@ -92,28 +92,11 @@ export function earlyPostPages(budget = defaultBudget): EarlyPostPages {
       const keys = { ...base, summary: (post: RenderedPost) => (filled.has(post) ? base.summary(post) : views.post(post, false)) };
       const routes = siteRoutes(site, config, views, htmlKeys, keys).filter((route) => route.kind === 'post');
       const routeOf = new Map<RenderedPost, Route>(site.posts.map((post, i) => [post, routes[i]]));
-      // Keyed as the build's pages are; each page's key is kept with it, for the build to record with the others'.
-      let renderKey: string | undefined;
-      const onKey = (_path: string, key: string) => void (renderKey = key);
-      const renderOptions = { ...options, onKey, previousKey: undefined, defer: false, memo: undefined, prerendered: undefined, isKeyable, siteJson: siteJsonOf(views) };
-      render = (post) => {
-        const route = routeOf.get(post);
-        if (!route) return false;
-        // The body's HTML is decoded for the page, then left as the bytes it came as: 1,000 decoded bodies held
-        // until the end would add tens of MiB beside the workers' heaps.
-        const html = Object.getOwnPropertyDescriptor(post, 'html');
-        renderKey = undefined;
-        const { files, diagnostics } = renderRoutes([route], theme, renderOptions);
-        if (html) Object.defineProperty(post, 'html', html);
-        const file = files[0];
-        if (diagnostics.length > 0 || files.length !== 1) return false;
-        // A page an earlier build rendered from the same inputs (its hash known) is left to the writer.
-        if (file.contents === undefined) return true;
-        const contents = typeof file.contents === 'string' ? Buffer.from(file.contents) : file.contents;
-        pages.set(prerenderedId(file.path, route), { contents, renderKey, onHash: file.onHash });
-        held += contents.byteLength;
+      render = pageRenderer(theme, routeOf, options, isKeyable, siteJsonOf(views), (id, page) => {
+        pages.set(id, page);
+        held += page.contents.byteLength;
         return held < budget;
-      };
+      });
       schedule();
     },
     finish(site) {
@@ -122,6 +105,39 @@ export function earlyPostPages(budget = defaultBudget): EarlyPostPages {
       if (isKeyable === undefined || isKeyable !== isSiteKeyable(site)) return undefined;
       return pages;
     },
+  };
+}
+
+/**
+ * Renders one post's page as the build would, keyed as the build's pages are (each page's key is kept with it, for
+ * the build to record with the others'), and hands it to `keep`; false when it cannot be rendered here.
+ */
+function pageRenderer(
+  theme: Theme,
+  routeOf: ReadonlyMap<RenderedPost, Route>,
+  options: RenderPagesOptions,
+  isKeyable: boolean,
+  siteJson: string,
+  keep: (id: string, page: PrerenderedPage) => boolean,
+): (post: RenderedPost) => boolean {
+  let renderKey: string | undefined;
+  const onKey = (_path: string, key: string) => void (renderKey = key);
+  const renderOptions = { ...options, onKey, previousKey: undefined, defer: false, memo: undefined, prerendered: undefined, isKeyable, siteJson };
+  return (post) => {
+    const route = routeOf.get(post);
+    if (!route) return false;
+    // The body's HTML is decoded for the page, then left as the bytes it came as: 1,000 decoded bodies held
+    // until the end would add tens of MiB beside the workers' heaps.
+    const html = Object.getOwnPropertyDescriptor(post, 'html');
+    renderKey = undefined;
+    const { files, diagnostics } = renderRoutes([route], theme, renderOptions);
+    if (html) Object.defineProperty(post, 'html', html);
+    const file = files[0];
+    if (diagnostics.length > 0 || files.length !== 1) return false;
+    // A page an earlier build rendered from the same inputs (its hash known) is left to the writer.
+    if (file.contents === undefined) return true;
+    const contents = typeof file.contents === 'string' ? Buffer.from(file.contents) : file.contents;
+    return keep(prerenderedId(file.path, route), { contents, renderKey, onHash: file.onHash });
   };
 }
 

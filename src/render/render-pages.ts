@@ -143,10 +143,7 @@ export function renderRoutes(routes: (Route | FileRoute)[], theme: Theme, option
 
   for (const route of routes) {
     if (!('template' in route)) {
-      const fileKey = route.source === undefined ? options.routeKeys?.file(route) ?? (options.fileKey === undefined ? undefined : `file\0${options.fileKey}\0${route.path}`) : undefined;
-      if (route.source !== undefined) files.push({ path: route.path, source: route.source });
-      else if (fileKey !== undefined && options.hashes) files.push({ path: route.path, render: route.contents!, ...hashing(fileKey, options.hashes, () => false) });
-      else files.push({ path: route.path, contents: route.contents!() });
+      files.push(fileOutput(route, options));
       continue;
     }
     const template = route.template;
@@ -209,6 +206,14 @@ export function renderRoutes(routes: (Route | FileRoute)[], theme: Theme, option
     }
   }
   return { files, diagnostics };
+}
+
+/** A file route's output: copied from its source, else made now or, when its key was rendered before, by the writer. */
+function fileOutput(route: FileRoute, options: RenderPagesOptions): OutputFile {
+  if (route.source !== undefined) return { path: route.path, source: route.source };
+  const fileKey = options.routeKeys?.file(route) ?? (options.fileKey === undefined ? undefined : `file\0${options.fileKey}\0${route.path}`);
+  if (fileKey !== undefined && options.hashes) return { path: route.path, render: route.contents!, ...hashing(fileKey, options.hashes, () => false) };
+  return { path: route.path, contents: route.contents!() };
 }
 
 /**
