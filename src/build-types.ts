@@ -33,6 +33,12 @@ export interface BuildOptions extends ConfigOverrides {
    * rendered. The output is the same as without it. @default undefined (nothing kept)
    */
   state?: BuildState;
+  /**
+   * @internal Render post pages while the workers render markdown (see early-post-pages.ts). The dev server's
+   * background check turns it off: it discards every page, and holding up to 128 MiB of them at once only raised its
+   * peak memory. @default true
+   */
+  earlyPages?: boolean;
   /** URLs per sitemap file before the sitemap becomes an index of parts. @internal for tests @default 50000 */
   sitemapMaxUrls?: number;
 }

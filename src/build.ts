@@ -45,7 +45,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   try {
     const loaded = loadAndSelect(run, config, sources);
     // With workers, post pages render on this thread as their bodies arrive (see early-post-pages.ts).
-    const early = pool && !run.state ? earlyPages(run, config, sources, loaded) : undefined;
+    const early = pool && !run.state && options.earlyPages !== false ? earlyPages(run, config, sources, loaded) : undefined;
     const rendered = await renderBodies(run, config, sources, loaded, pool, early);
     // Idle workers would hold their heaps while pages are written.
     await pool?.close();

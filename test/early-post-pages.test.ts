@@ -8,6 +8,7 @@ import { build, type BuildResult } from '../src/build.js';
 import { outputManifestPath, resolveCacheDir } from '../src/cache/markdown-cache.js';
 import { formatDiagnostic } from '../src/diagnostics/format.js';
 import { outputManifest } from '../src/cache/output-manifest.js';
+import { createDevSession } from '../src/dev/session.js';
 // The benchmark's deterministic corpus generator: seed-like posts with tables, emoji lists, code and links.
 import { generateSite } from '../scripts/bench.js';
 
@@ -128,6 +129,16 @@ describe('post pages rendered while the workers render', () => {
     const result = await build({ root, now: NOW, workers: 2 });
     expect(result.ok).toBe(false);
     expect(result.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual(['MarkdownTooComplex']);
+    await expect(fs.stat(path.join(root, 'dist'))).rejects.toThrow();
+  });
+
+  it('are not made by the dev server\'s background check, which discards every page', async () => {
+    const root = await copy('check');
+    const session = createDevSession({ root, build, now: NOW, cache: false, workers: 2 });
+    const { result } = await session.check();
+    expect(result.ok).toBe(true);
+    expect(result.stats.markdownInWorkers).toBe(80);
+    expect(result.stats.postPagesEarly).toBe(0);
     await expect(fs.stat(path.join(root, 'dist'))).rejects.toThrow();
   });
 });

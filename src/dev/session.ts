@@ -140,7 +140,7 @@ export function createDevSession(options: DevSessionOptions): DevSession {
       const loadsBefore = lazyLoads;
       // One worker unless told otherwise: the other core stays free for the pages the browser asks for meanwhile, and
       // a second worker's heap would cost ~100 MiB at 10,000 posts (issue 15's memory budget is 600 MiB).
-      const result = await build({ ...buildOptions, workers: buildOptions.workers ?? 1, writer: discardWriter() });
+      const result = await build({ ...buildOptions, workers: buildOptions.workers ?? 1, writer: discardWriter(), earlyPages: false });
       builds++;
       const isStale = loadsBefore !== lazyLoads;
       if (isStale) return { result, state, isChanged: false, isStale };
