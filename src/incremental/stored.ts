@@ -110,37 +110,25 @@ export function rememberedPosts(store: Store): PostMemo {
   };
 }
 
-/** Rendered markdown of this process's builds by body text (markdown/render-markdown.ts), in memory only. */
-export function rememberedMarkdown(store: Store): MarkdownMemos {
+/** A namespace's values by key, as they are: the memory store keeps objects, so no codec. */
+function inMemory<T>(store: Store, namespace: string): { recall(key: string): T | undefined; remember(key: string, value: T): void } {
   return {
-    recall: (body) => recall<MarkdownSlots>(store, 'markdown-memo', body),
-    remember: (body, slots) => remember(store, 'markdown-memo', body, slots, undefined),
+    recall: (key) => recall<T>(store, namespace, key),
+    remember: (key, value) => remember(store, namespace, key, value, undefined),
   };
 }
 
-/** Bodies this process's builds found beyond a markdown limit, by body text (markdown/render-markdown.ts), in memory only. */
-export function rememberedTooComplex(store: Store): TooComplexMemo {
-  return {
-    recall: (body) => recall<MarkdownTooComplexError>(store, 'markdown-too-complex', body),
-    remember: (body, failure) => remember(store, 'markdown-too-complex', body, failure, undefined),
-  };
-}
+/** Rendered markdown of this process's builds by body text (markdown/render-markdown.ts). */
+export const rememberedMarkdown = (store: Store): MarkdownMemos => inMemory<MarkdownSlots>(store, 'markdown-memo');
+
+/** Bodies this process's builds found beyond a markdown limit, by body text (markdown/render-markdown.ts). */
+export const rememberedTooComplex = (store: Store): TooComplexMemo => inMemory<MarkdownTooComplexError>(store, 'markdown-too-complex');
 
 /** Compiled themes by their files' key (render/templates.ts). */
-export function rememberedThemes(store: Store): ThemeMemo {
-  return {
-    recall: (key) => recall<Theme>(store, 'theme', key),
-    remember: (key, theme) => remember(store, 'theme', key, theme, undefined),
-  };
-}
+export const rememberedThemes = (store: Store): ThemeMemo => inMemory<Theme>(store, 'theme');
 
 /** Rendered pages by output path, with their keys and the objects they were made from (render/render-pages.ts). */
-export function rememberedPages(store: Store): PageMemo {
-  return {
-    recall: (path) => recall<RememberedPage>(store, 'page-memo', path),
-    remember: (path, page) => remember(store, 'page-memo', path, page, undefined),
-  };
-}
+export const rememberedPages = (store: Store): PageMemo => inMemory<RememberedPage>(store, 'page-memo');
 
 /** A feed item's HTML as stored: a {@link StoredText}, or a string (a memory store keeps values as they are). */
 function decodeHtml(stored: unknown): string | undefined {
