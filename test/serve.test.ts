@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { clientPath, eventsPath } from '../src/dev/client.js';
 import { PortInUseError, serve, type ServeHandle } from '../src/dev/serve.js';
 import { contentType, isAllowedHost, resolveRequest } from '../src/dev/server.js';
-import { createWatchLoop, isEditorTempFile, type WatcherLike } from '../src/dev/watch.js';
+import { createChokidarWatcher, createWatchLoop, isEditorTempFile, type WatcherLike } from '../src/dev/watch.js';
 import { cleanMemoryBuild, outputDifferences } from './helpers/build-fixture.js';
 import { servedFiles } from './helpers/served-files.js';
 
@@ -149,6 +149,34 @@ describe('watch loop (debounce)', () => {
   it('recognises editor temp files', () => {
     for (const name of ['.hello.md.swp', 'hello.md~', '#hello.md#', '4913', '.#hello.md', 'x.tmp']) expect(isEditorTempFile(`/p/${name}`), name).toBe(true);
     for (const name of ['hello.md', 'index.md', 'cover.jpg', 'post.hbs']) expect(isEditorTempFile(`/p/${name}`), name).toBe(false);
+  });
+});
+
+describe('the chokidar watcher', () => {
+  it('is ready only when every file is watched, with missing targets (no templates/, no config) among them', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'blogbuild-chokidar-'));
+    const watcher = await (async () => {
+      await fs.mkdir(path.join(dir, 'posts'));
+      for (let i = 0; i < 200; i++) await fs.writeFile(path.join(dir, 'posts', `post-${i}.md`), `# Post ${i}\n`);
+      const missing = ['templates', 'public', 'blogbuild.config.js', 'blogbuild.config.mjs'].map((name) => path.join(dir, name));
+      return createChokidarWatcher([path.join(dir, 'posts'), ...missing]);
+    })();
+    try {
+      const changed = new Set<string>();
+      watcher.on('all', (event, file) => void (event === 'change' && changed.add(path.basename(file))));
+      // Saved the moment the watcher says it is ready: each save must send an event.
+      for (let i = 0; i < 200; i++) await fs.appendFile(path.join(dir, 'posts', `post-${i}.md`), 'Saved.\n');
+      const deadline = Date.now() + 10_000;
+      while (changed.size < 200 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(200 - changed.size, 'saves with no event').toBe(0);
+      // A missing target is still watched for being made.
+      const added = new Promise<string>((resolve) => watcher.on('all', (event, file) => void (event === 'add' && resolve(path.relative(dir, file)))));
+      await fs.writeFile(path.join(dir, 'blogbuild.config.js'), 'export default {};\n');
+      expect(await added).toBe('blogbuild.config.js');
+    } finally {
+      await watcher.close();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -261,11 +261,20 @@ export async function fingerprintFiles(paths: string[]): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Starts a chokidar watcher on `paths`; resolves once its initial scan is done. */
+/**
+ * Starts a chokidar watcher on `paths`; resolves once its initial scan is done, so a file changed from then on sends
+ * an event. chokidar 5 counts a missing path's end twice towards its 'ready' event, which then comes before the other
+ * paths' files are watched (every time with a blog's missing `templates/` and config names), and a save in that gap
+ * sends no event. So the paths that exist are watched first, and the missing ones (watched for being made) are
+ * added once those are ready.
+ */
 export async function createChokidarWatcher(paths: string[]): Promise<WatcherLike> {
   const { watch } = await import('chokidar');
-  const watcher = watch(paths, { ignoreInitial: true, ignored: (file: string) => path.basename(file) === 'node_modules' });
-  // 'ready' fires once per watched path in chokidar 5; the first one means the initial scan has begun to settle.
+  const present = paths.filter((file) => fsSync.existsSync(file));
+  const absent = paths.filter((file) => !present.includes(file));
+  const first = present.length > 0 ? present : absent;
+  const watcher = watch(first, { ignoreInitial: true, ignored: (file: string) => path.basename(file) === 'node_modules' });
   await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  if (first === present && absent.length > 0) watcher.add(absent);
   return watcher;
 }
