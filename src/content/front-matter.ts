@@ -3,6 +3,7 @@ import type matterType from 'gray-matter';
 import type yamlType from 'js-yaml';
 import { error, type Diagnostic } from '../diagnostics/error.js';
 import { offsetToPosition } from '../diagnostics/position.js';
+import { plainFrontMatter, type ResolvePlain } from './plain-yaml.js';
 import { hasTomlFence, parseTomlFrontMatter } from './toml-front-matter.js';
 import { checkExpandedSize, FrontMatterTooLargeError } from './yaml-limits.js';
 
@@ -22,13 +23,20 @@ export interface FrontMatter {
 
 // Dates stay strings (CORE schema has no timestamp type): a bare 2024-12-31 is a calendar date, and js-yaml
 // would turn it into UTC midnight, which shows as December 30 west of Greenwich.
-// gray-matter and js-yaml (~30 ms to load) are loaded on the first post that must be parsed: a rebuild whose posts
-// all come from the persistent post cache does not load them. Keep the one-call createRequire form below:
-// scripts/bundle.js finds it and points it at a one-file bundle of the package.
+// js-yaml (~10 ms to load) is loaded on the first post that must be parsed, and gray-matter (~20 ms more) on the first
+// whose front matter is not in the plain subset (plain-yaml.ts): a rebuild whose posts all come from the persistent
+// post cache loads neither. Keep the one-call createRequire form below: scripts/bundle.js finds it and points it at
+// a one-file bundle of the package.
+let yamlModule: typeof yamlType | undefined;
+function loadYaml(): typeof yamlType {
+  yamlModule ??= createRequire(import.meta.url)('js-yaml') as typeof yamlType;
+  return yamlModule;
+}
+
 let parser: { matter: typeof matterType; engines: Record<string, (text: string) => object> } | undefined;
 function loadParser(): NonNullable<typeof parser> {
   if (!parser) {
-    const yaml = createRequire(import.meta.url)('js-yaml') as typeof yamlType;
+    const yaml = loadYaml();
     const matter = createRequire(import.meta.url)('gray-matter') as typeof matterType;
     // gray-matter would run front matter fenced as `---js` through eval: a post is text, never code to run.
     const refuse = () => {
@@ -44,9 +52,25 @@ function loadParser(): NonNullable<typeof parser> {
   return parser;
 }
 
+let resolvePlain: ResolvePlain | undefined;
+/** A plain scalar resolved as js-yaml's loader resolves it: by the core schema's implicit types, in their order. */
+export function plainResolver(): ResolvePlain {
+  if (!resolvePlain) {
+    // `compiledImplicit` is the list js-yaml's loader itself tries (not in its typings).
+    const types = (loadYaml().CORE_SCHEMA as unknown as { compiledImplicit: yamlType.Type[] }).compiledImplicit;
+    resolvePlain = (scalar) => {
+      for (const type of types) if (type.resolve(scalar)) return type.construct(scalar);
+      return scalar;
+    };
+  }
+  return resolvePlain;
+}
+
 /** Splits front matter from the body with gray-matter; YAML errors become diagnostics at the file position. */
 export function parseFrontMatter(file: string, text: string): FrontMatter | Diagnostic {
   if (hasTomlFence(text)) return parseTomlFrontMatter(file, text);
+  const plain = plainFrontMatter(text, plainResolver);
+  if (plain) return plain;
   // gray-matter picks a language from the opening fence (`---json`, `---js`); blogbuild reads YAML and JSON.
   const language = /^---[ \t]*([^\s-][^\r\n]*?)[ \t]*\r?\n/.exec(text)?.[1];
   if (language !== undefined && !/^(ya?ml|json)$/i.test(language)) {
