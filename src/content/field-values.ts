@@ -45,24 +45,72 @@ export function scalarText(value: unknown): string | undefined {
 
 /** The text of the body's first level-1 heading (ATX or setext) outside code fences. */
 export function firstHeading(fm: FrontMatter): string | undefined {
+  if (fm.bodyBytes) return headingOfBytes(fm.bodyBytes);
   const lines = fm.body.split(/\r?\n/);
+  return headingIn(lines.length, (i) => lines[i], (i) => opensWithMarker(lines[i]));
+}
+
+/**
+ * firstHeading of a body kept as UTF-8 bytes: a line is decoded only when it may open with `, ~, # or = (see
+ * mayOpenWithMarker), and the line before it for a setext heading. A line feed is one byte in UTF-8 and never part
+ * of a character, so the lines are the text's.
+ */
+function headingOfBytes(bytes: Uint8Array): string | undefined {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let fence: string | undefined;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    // Every pattern below opens with at most three spaces and then `, ~, # or =: other lines are skipped unparsed.
-    if (!opensWithMarker(line)) continue;
-    const fenceMatch = /^\s{0,3}(`{3,}|~{3,})/.exec(line);
-    if (fenceMatch) {
-      if (!fence) fence = fenceMatch[1][0];
-      else if (fenceMatch[1][0] === fence) fence = undefined;
-      continue;
+  let previous: [number, number] | undefined;
+  for (let start = 0; ; ) {
+    const next = buffer.indexOf(0x0a, start);
+    const end = next < 0 ? bytes.length : next > start && bytes[next - 1] === 0x0d ? next - 1 : next;
+    const line = mayOpenWithMarker(bytes, start, end) ? buffer.toString('utf8', start, end) : undefined;
+    if (line !== undefined && opensWithMarker(line)) {
+      const found = headingStep(line, fence, () => (previous ? buffer.toString('utf8', previous[0], previous[1]) : undefined));
+      if (typeof found === 'object') return found.heading;
+      fence = found;
     }
-    if (fence) continue;
-    const atx = /^\s{0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$/.exec(line);
-    if (atx) return stripInline(atx[1]);
-    if (/^\s{0,3}=+\s*$/.test(line) && i > 0 && lines[i - 1].trim()) return stripInline(lines[i - 1].trim());
+    if (next < 0) return undefined;
+    previous = [start, end];
+    start = next + 1;
+  }
+}
+
+/**
+ * Whether the line of bytes [start, end) may have `, ~, # or = among its first four characters: exactly when they
+ * are ASCII, else whether one is among its first 16 bytes (four characters are at most 16 bytes).
+ */
+function mayOpenWithMarker(bytes: Uint8Array, start: number, end: number): boolean {
+  let isAscii = true;
+  for (let at = start, limit = Math.min(end, start + 16); at < limit; at++) {
+    const byte = bytes[at];
+    if (byte === 0x60 || byte === 0x7e || byte === 0x23 || byte === 0x3d) return true;
+    if (byte >= 0x80) isAscii = false;
+    if (isAscii && at - start === 3) return false;
+  }
+  return false;
+}
+
+/** The first heading among `count` lines; `opens(i)`: whether line i opens with a marker (other lines are skipped). */
+function headingIn(count: number, lineAt: (i: number) => string, opens: (i: number) => boolean): string | undefined {
+  let fence: string | undefined;
+  for (let i = 0; i < count; i++) {
+    // Every pattern below opens with at most three spaces and then `, ~, # or =: other lines are skipped unparsed.
+    if (!opens(i)) continue;
+    const found = headingStep(lineAt(i), fence, () => (i > 0 ? lineAt(i - 1) : undefined));
+    if (typeof found === 'object') return found.heading;
+    fence = found;
   }
   return undefined;
+}
+
+/** One line that opens with a marker: the heading it ends, or the fence open after it. */
+function headingStep(line: string, fence: string | undefined, previous: () => string | undefined): { heading: string } | string | undefined {
+  const fenceMatch = /^\s{0,3}(`{3,}|~{3,})/.exec(line);
+  if (fenceMatch) return !fence ? fenceMatch[1][0] : fenceMatch[1][0] === fence ? undefined : fence;
+  if (fence) return fence;
+  const atx = /^\s{0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$/.exec(line);
+  if (atx) return { heading: stripInline(atx[1]) };
+  const before = /^\s{0,3}=+\s*$/.test(line) ? previous()?.trim() : undefined;
+  return before ? { heading: stripInline(before) } : undefined;
 }
 
 /** Whether one of a line's first four characters is `, ~, # or =. */

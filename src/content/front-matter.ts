@@ -3,7 +3,7 @@ import type matterType from 'gray-matter';
 import type yamlType from 'js-yaml';
 import { error, type Diagnostic } from '../diagnostics/error.js';
 import { offsetToPosition } from '../diagnostics/position.js';
-import { plainFrontMatter, type ResolvePlain } from './plain-yaml.js';
+import { plainFrontMatter, plainFrontMatterOfBytes, type ResolvePlain } from './plain-yaml.js';
 import { hasTomlFence, parseTomlFrontMatter } from './toml-front-matter.js';
 import { checkExpandedSize, FrontMatterTooLargeError } from './yaml-limits.js';
 
@@ -17,6 +17,11 @@ export interface FrontMatter {
   /** File line of the YAML's first line (the `---` line itself, whose rest is empty). */
   yamlStartLine: number;
   body: string;
+  /**
+   * The body as the UTF-8 bytes it was read as, when only the front matter was decoded (see parseSourceFrontMatter):
+   * `body` then decodes them when first read.
+   */
+  bodyBytes?: Uint8Array;
   /** File line on which the body starts (1-based). */
   bodyStartLine: number;
 }
@@ -64,6 +69,14 @@ export function plainResolver(): ResolvePlain {
     };
   }
   return resolvePlain;
+}
+
+/**
+ * parseFrontMatter of a source; one read as bytes (see readSource) whose front matter is plain has only its front
+ * matter decoded, and its body kept as bytes (`bodyBytes`).
+ */
+export function parseSourceFrontMatter(source: { path: string; text: string; bytes?: Uint8Array }): FrontMatter | Diagnostic {
+  return (source.bytes && plainFrontMatterOfBytes(source.bytes, plainResolver)) || parseFrontMatter(source.path, source.text);
 }
 
 /** Splits front matter from the body with gray-matter; YAML errors become diagnostics at the file position. */

@@ -1,13 +1,13 @@
-import { defineLazyText } from './lazy-text.js';
+import { defineLazyText, type LazyText } from './lazy-text.js';
 import { error, warning, type Diagnostic, type Location } from '../diagnostics/error.js';
 import { offsetToPosition } from '../diagnostics/position.js';
 import type { Post } from '../site/model.js';
 import { parseAliases } from './aliases.js';
 import type { KnownSources, SourceFile } from './discover.js';
 import { parseAuthors } from './field-values.js';
-import { parseFrontMatter, type FrontMatter } from './front-matter.js';
+import { parseSourceFrontMatter, type FrontMatter } from './front-matter.js';
 import { canonicalKeys, isConsumedKey } from './front-matter-keys.js';
-import { findPostLinks } from './post-links.js';
+import { findPostLinks, mayHavePostLinks } from './post-links.js';
 import { fieldContext, knownKeys, readDates, readDraft, readReadTime, readRelated, readSlug, readTags, readText, readTitle, readToc } from './post-fields.js';
 import { findUnprintable } from './printable.js';
 
@@ -75,8 +75,7 @@ export function loadPosts(sources: SourceFile[], options: LoadPostsOptions, memo
 }
 
 function loadPost(source: SourceFile, options: LoadPostsOptions): LoadedPost {
-  const text = source.text;
-  const fm = parseFrontMatter(source.path, text);
+  const fm = parseSourceFrontMatter(source);
   if ('code' in fm) return { diagnostics: [fm] };
   // Other generators' keys (`pubDate`, `lastmod`, `categories`…) are read as blogbuild's: see front-matter-keys.ts.
   const canonical = canonicalKeys(fm.data);
@@ -129,13 +128,19 @@ function loadPost(source: SourceFile, options: LoadPostsOptions): LoadedPost {
   };
   // A body read as bytes stays bytes (see defineLazyText): a string of every post, kept by the build from here
   // on, would survive the young generation's collections and make V8 grow it to its largest (~16 MiB more memory).
-  const withBody = defineLazyText(post, 'body', source.bytes && text.endsWith(fm.body) ? source.bytes.subarray(Buffer.byteLength(text.slice(0, text.length - fm.body.length))) : fm.body) as Post;
+  const withBody = defineLazyText(post, 'body', fm.bodyBytes ?? bodyOf(source, fm)) as Post;
   withBody.bodyStartLine = fm.bodyStartLine;
   withBody.bundleDir = source.bundleDir;
   withBody.assets = source.assets;
-  const postLinks = findPostLinks(fm.body);
+  const postLinks = fm.bodyBytes && !mayHavePostLinks(fm.bodyBytes) ? [] : findPostLinks(fm.body);
   if (postLinks.length > 0) withBody.postLinks = postLinks;
   return { diagnostics, post: withBody };
+}
+
+/** The body of a source whose front matter was read from its whole text: its bytes when it was read as bytes. */
+function bodyOf(source: SourceFile, fm: FrontMatter): LazyText {
+  const text = source.text;
+  return source.bytes && text.endsWith(fm.body) ? source.bytes.subarray(Buffer.byteLength(text.slice(0, text.length - fm.body.length))) : fm.body;
 }
 
 /**

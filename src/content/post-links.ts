@@ -31,6 +31,18 @@ export function findPostLinks(body: string): PostLink[] {
   return links.sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
+/**
+ * Whether a body kept as UTF-8 bytes may link to a markdown file: some `.` is followed by `m` or `M` (every link
+ * findPostLinks finds has one). False lets the body go undecoded.
+ */
+export function mayHavePostLinks(bytes: Uint8Array): boolean {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let at = buffer.indexOf(0x2e); at >= 0; at = buffer.indexOf(0x2e, at + 1)) {
+    if ((bytes[at + 1] | 0x20) === 0x6d) return true;
+  }
+  return false;
+}
+
 /** The body with fenced code blocks and code spans blanked out (lines and columns kept). */
 function withoutCode(body: string): string {
   let fence: string | undefined;

@@ -7,8 +7,10 @@
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseFrontMatter, plainResolver } from '../../../src/content/front-matter.js';
-import { plainFrontMatter } from '../../../src/content/plain-yaml.js';
+import { firstHeading } from '../../../src/content/field-values.js';
+import { parseFrontMatter, plainResolver, type FrontMatter } from '../../../src/content/front-matter.js';
+import { plainFrontMatter, plainFrontMatterOfBytes } from '../../../src/content/plain-yaml.js';
+import { findPostLinks, mayHavePostLinks } from '../../../src/content/post-links.js';
 
 const require = createRequire(import.meta.url);
 const matter = require('gray-matter') as typeof import('gray-matter');
@@ -96,6 +98,15 @@ describe('the plain front-matter reader', () => {
           expect(plain.body).toBe(content);
           expect(plain.bodyStartLine).toBe(text.slice(0, text.length - content.length).split('\n').length);
         }
+        // Read from the file's bytes, only the front matter is decoded; the body is the same once decoded.
+        // (A lone surrogate has no UTF-8 form: it is compared as the file would hold it.)
+        const fromBytes = plainFrontMatterOfBytes(Buffer.from(text), plainResolver);
+        const decoded = Buffer.from(text).toString('utf8');
+        const fromText = plainFrontMatter(decoded, plainResolver);
+        expect(fromBytes === undefined).toBe(fromText === undefined || decoded.startsWith('\uFEFF'));
+        if (fromBytes && fromText) {
+          expect({ ...fromBytes, bodyBytes: undefined, body: fromBytes.body }).toStrictEqual({ ...fromText, bodyBytes: undefined });
+        }
         // And what parseFrontMatter gives (either way) is what it gave before: the same data, or an error.
         const parsed = parseFrontMatter('/blog/posts/p.md', text);
         if ('error' in expected) expect(parsed).toHaveProperty('code');
@@ -127,5 +138,26 @@ describe('the plain front-matter reader', () => {
       expect(plainFrontMatter(text, plainResolver)).toBeUndefined();
     }
     expect(parseFrontMatter('/p.md', '---\ntitle: A\ndate: 2024-01-01\ntitle: B\n---\n')).toMatchObject({ code: 'FrontMatterSyntax', loc: { line: 4, column: 1 } });
+  });
+});
+
+const bodyLine = fc.oneof(
+  fc.constantFrom('', 'Some text.', '# Title', '#Title', '  # Indented *title* #', '    # code', '## Second', '\u00A0\u00A0\u00A0# Spaced', 'é# no', '🍞 # no', 'Setext',
+    '===', '  ==  ', '---', '```', '```js', '~~~', '````', '| a | b |', 'See [x](other.md#part).', '[id]: ../b/index.MARKDOWN', 'a.m b', '`x.md`', 'x\r'),
+  fc.string({ maxLength: 12 }),
+);
+const body = fc.tuple(fc.array(bodyLine, { maxLength: 12 }), fc.constantFrom('\n', '\r\n')).map(([lines, eol]) => lines.join(eol));
+
+describe('a body kept as bytes', () => {
+  it('has the first heading and the post links of its text', () => {
+    fc.assert(
+      fc.property(body, (text) => {
+        const bytes = new Uint8Array(Buffer.from(text));
+        const asText = { body: Buffer.from(bytes).toString('utf8') } as FrontMatter;
+        expect(firstHeading({ body: '', bodyBytes: bytes } as FrontMatter)).toBe(firstHeading(asText));
+        if (!mayHavePostLinks(bytes)) expect(findPostLinks(asText.body)).toEqual([]);
+      }),
+      { numRuns: runs, seed },
+    );
   });
 });
