@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fallbackSlug, isUnsafePathSegment, slugify } from '../../../src/content/slug.js';
+import { asciiSlug, fallbackSlug, isUnsafePathSegment, slugify, unicodeSlug } from '../../../src/content/slug.js';
 import { tagSlug } from '../../../src/site/tags.js';
 
 describe('slugify', () => {
@@ -57,6 +58,15 @@ describe('slugify', () => {
       const slug = slugify(text);
       expect(slug).not.toMatch(/[/\\]|^\.+$|[\u0000-\u001f]/);
     }
+  });
+});
+
+describe('asciiSlug', () => {
+  it('gives the slug unicodeSlug gives for any ASCII text', () => {
+    const ascii = fc.string({ unit: fc.constantFrom(...Array.from({ length: 128 }, (_, i) => String.fromCharCode(i)), 'C++', 'C#', 'A & B', ' Node.js ', '50%', '@home'), maxLength: 24 });
+    fc.assert(fc.property(ascii, (text) => {
+      expect(asciiSlug(text)).toBe(unicodeSlug(text));
+    }), { numRuns: 2000, seed: 15 });
   });
 });
 
