@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { calendarParts, formatDate, parseDate, type PostDate } from '../../../src/content/dates.js';
+import { calendarParts, formatDate, parseDate, wallTimeToInstant, type PostDate } from '../../../src/content/dates.js';
 
 const ny = 'America/New_York';
 
@@ -152,5 +153,14 @@ describe('years before 1000 (issue 14)', () => {
     }
     const first = parseDate('1000-01-01', 'Europe/Paris');
     expect(typeof first === 'string' ? first : first.iso).toBe('1000-01-01');
+  });
+});
+
+describe('wallTimeToInstant in UTC', () => {
+  it('is the instant the offset lookups give in a zone that is always UTC+0 (Etc/GMT)', () => {
+    const wall = fc.tuple(fc.integer({ min: 100, max: 9999 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }), fc.integer({ min: 0, max: 59 }), fc.integer({ min: 0, max: 999 }));
+    fc.assert(fc.property(wall, fc.constantFrom('UTC', 'Etc/UTC'), ([y, mo, d, h, mi, s, ms], zone) => {
+      expect(wallTimeToInstant(y, mo, d, h, mi, s, ms, zone).getTime()).toBe(wallTimeToInstant(y, mo, d, h, mi, s, ms, 'Etc/GMT').getTime());
+    }), { numRuns: 500, seed: 15 });
   });
 });
