@@ -7,12 +7,21 @@
  * or the error, positions included, as before. test/unit/content/plain-yaml.test.ts compares the two on generated
  * front matter.
  */
-import type { FrontMatter } from './front-matter.js';
 import { textOf } from './lazy-text.js';
 import { maxFrontMatterValues } from './yaml-limits.js';
 
 /** A plain scalar's value as js-yaml resolves it (null, boolean, number or the string itself). */
 export type ResolvePlain = (scalar: string) => unknown;
+
+/** Front matter split from its body, as front-matter.ts's FrontMatter (not imported: front-matter.ts imports this). */
+export interface PlainFrontMatter {
+  data: Record<string, unknown>;
+  yaml: string;
+  yamlStartLine: number;
+  body: string;
+  bodyBytes?: Uint8Array;
+  bodyStartLine: number;
+}
 
 /**
  * The front matter of `text` as gray-matter and js-yaml would give it, when it opens with a bare `---` line, is
@@ -20,7 +29,7 @@ export type ResolvePlain = (scalar: string) => unknown;
  * CPU instead of 653 ms through gray-matter and js-yaml); else undefined, and gray-matter and js-yaml read it (and
  * report its errors). `resolver` gives js-yaml's resolution.
  */
-export function plainFrontMatter(text: string, resolver: () => ResolvePlain): FrontMatter | undefined {
+export function plainFrontMatter(text: string, resolver: () => ResolvePlain): PlainFrontMatter | undefined {
   if (!text.startsWith('---\n') && !text.startsWith('---\r\n')) return undefined;
   const close = text.indexOf('\n---', 3);
   if (close < 0) return undefined;
@@ -43,7 +52,7 @@ export function plainFrontMatter(text: string, resolver: () => ResolvePlain): Fr
  * (`bodyBytes`), and `body` decodes them when first read. Most of a post is its body, and the dev server's first
  * load needs none of it (decoding 10,000 bench posts whole costs ~0.2 s).
  */
-export function plainFrontMatterOfBytes(bytes: Uint8Array, resolver: () => ResolvePlain): FrontMatter | undefined {
+export function plainFrontMatterOfBytes(bytes: Uint8Array, resolver: () => ResolvePlain): PlainFrontMatter | undefined {
   const isOpen = bytes[0] === 0x2d && bytes[1] === 0x2d && bytes[2] === 0x2d && (bytes[3] === 0x0a || (bytes[3] === 0x0d && bytes[4] === 0x0a));
   if (!isOpen) return undefined;
   const close = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf('\n---', 3);
