@@ -5,7 +5,7 @@ import type { Post } from '../site/model.js';
 import { parseAliases } from './aliases.js';
 import type { KnownSources, SourceFile } from './discover.js';
 import { parseAuthors } from './field-values.js';
-import { parseSourceFrontMatter, type FrontMatter } from './front-matter.js';
+import { parseFrontMatter, parseSourceFrontMatter, type FrontMatter } from './front-matter.js';
 import { canonicalKeys, isConsumedKey } from './front-matter-keys.js';
 import { findPostLinks, mayHavePostLinks } from './post-links.js';
 import { fieldContext, knownKeys, readDates, readDraft, readReadTime, readRelated, readSlug, readTags, readText, readTitle, readToc } from './post-fields.js';
@@ -75,7 +75,9 @@ export function loadPosts(sources: SourceFile[], options: LoadPostsOptions, memo
 }
 
 function loadPost(source: SourceFile, options: LoadPostsOptions): LoadedPost {
-  const fm = parseSourceFrontMatter(source);
+  // Only the dev server's first load leaves the bodies unread; when they are scanned, decoding each file whole once
+  // costs less than its front matter and its body apart (10,000 bench posts: ~1.85 s against ~2.0 s, and noisier).
+  const fm = options.shouldScanBodies === false ? parseSourceFrontMatter(source) : parseFrontMatter(source.path, source.text);
   if ('code' in fm) return { diagnostics: [fm] };
   // Other generators' keys (`pubDate`, `lastmod`, `categories`…) are read as blogbuild's: see front-matter-keys.ts.
   const canonical = canonicalKeys(fm.data);
