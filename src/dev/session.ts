@@ -138,6 +138,8 @@ export function createDevSession(options: DevSessionOptions): DevSession {
     },
     async check() {
       const loadsBefore = lazyLoads;
+      // Once a page was served: the next start reads the front matter of every post from one small file.
+      lazySite?.saveIndex();
       // One worker unless told otherwise: the other core stays free for the pages the browser asks for meanwhile, and
       // a second worker's heap would cost ~100 MiB at 10,000 posts (issue 15's memory budget is 600 MiB).
       const result = await build({ ...buildOptions, workers: buildOptions.workers ?? 1, writer: discardWriter(), earlyPages: false });
