@@ -60,7 +60,8 @@ export async function loadLazySite(options: Omit<BuildOptions, 'writer' | 'state
   recoverOutput(config.outDir);
   // Read only: the background build saves the caches with what it loaded and rendered.
   const cacheDir = resolveCacheDir(config.root, options.cacheDir);
-  const store = options.cache === false ? undefined : diskStore(cacheDir, codeSalt(), state.storeFiles);
+  // The markdown cache is read in part: a page needs a few posts' HTML of it (10 of 10,000 for the home page).
+  const store = options.cache === false ? undefined : diskStore(cacheDir, codeSalt(), state.storeFiles, new Set(['markdown']));
   const postOptions = { timezone: config.timezone, author: config.author, shouldScanBodies: false };
   // Posts loaded without the body scan are not kept (post-cache.ts), so this load only reads the post cache, and
   // only when the dev server's index of front matter is missing (post-index.ts): the index is written by the first
