@@ -62,14 +62,15 @@ export function postIndex(store: Store, digests: BodyDigests, options: LoadPosts
     isRead = true;
     return index;
   };
-  const stats = new Map<string, SourceStat>();
-  // Sources are stat'ed after this moment (see isRacy in post-cache.ts).
+  // Each source's key, made when its stat is seen (undefined: not trusted, see isRacy in post-cache.ts).
+  const keys = new Map<string, string | undefined>();
+  // Sources are stat'ed after this moment.
   const openedAt = Date.now();
-  const keyOf = (source: Omit<SourceFile, 'text'>): string | undefined => {
-    const stat = stats.get(source.path);
-    if (!stat || isRacy(stat, openedAt)) return undefined;
+  const keyOf = (source: Omit<SourceFile, 'text'>): string | undefined => keys.get(source.path);
+  const see = (source: Omit<SourceFile, 'text'>, stat: SourceStat) => {
+    if (isRacy(stat, openedAt)) return keys.set(source.path, undefined);
     const inputs = JSON.stringify([source.relPath, source.bundleDir ?? null, source.assets, options.timezone, options.author]);
-    return `${source.path}\0${stat.size}:${stat.mtimeMs}:${stat.ino}\0${inputs}`;
+    keys.set(source.path, `${source.path}\0${stat.size}:${stat.mtimeMs}:${stat.ino}\0${inputs}`);
   };
   // What this load would write: each post loaded without a problem, by its key; and how many came from the index.
   const loaded = new Map<string, Post>();
@@ -87,7 +88,7 @@ export function postIndex(store: Store, digests: BodyDigests, options: LoadPosts
       return fromIndex;
     },
     isKnown(source, stat) {
-      stats.set(source.path, { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino });
+      see(source, stat);
       if (!indexed()) return fallback?.isKnown(source, stat) ?? false;
       const found = keyOf(source);
       return found !== undefined && index!.has(found);
