@@ -253,3 +253,37 @@ describe('serve on demand: a warm start from the index of front matter', () => {
     }
   });
 });
+
+describe('serve on demand: the background check after a save', () => {
+  it('makes again only the pages the save changed, and still finds an error a save brings', async () => {
+    tmp = await copyFixture('kitchen-sink', await fs.mkdtemp(path.join(os.tmpdir(), 'blogbuild-on-demand-')));
+    const checks: { ok: boolean; made: number; known: number }[] = [];
+    handle = await serve({ root: tmp, port: 0, host: '127.0.0.1', debounce: 30,
+      onBuild: (event) => checks.push({ ok: event.result.ok, made: event.result.stats.written, known: event.result.stats.unchanged }) });
+    await fetch(handle.url);
+    await handle.idle();
+    expect(checks).toHaveLength(1);
+    const files = checks[0].made + checks[0].known;
+    expect(checks[0].made).toBeGreaterThan(10);
+
+    const post = path.join(tmp, 'posts', '2025-02-01-short-note.md');
+    await fs.appendFile(post, '\nA body edited while serving.\n');
+    const before = handle.session.state.buildId;
+    await changedFrom(handle, before);
+    await handle.idle();
+    expect(checks).toHaveLength(2);
+    expect(checks[1].ok).toBe(true);
+    expect(checks[1].made + checks[1].known).toBe(files);
+    // The post's page and the pages listing it (home, tags, author, feeds…), not the site's other pages.
+    expect(checks[1].made).toBeGreaterThan(0);
+    expect(checks[1].made).toBeLessThan(checks[0].made);
+
+    // Front matter the loader rejects: the check reports it, though every page it can make is known.
+    await edit(tmp, 'posts/2025-02-01-short-note.md', (text) => text.replace(/^date: .*$/m, 'date: not a date'));
+    const deadline = Date.now() + 20_000;
+    while (checks.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await handle.idle();
+    expect(checks.at(-1)!.ok).toBe(false);
+    expect(handle.session.state.errorText).toContain('2025-02-01-short-note.md');
+  });
+});
