@@ -76,14 +76,11 @@ export function postIndex(store: Store, digests: BodyDigests, options: LoadPosts
   const loaded = new Map<string, Post>();
   let fromIndex = 0;
   let isSaved = false;
-  // Posts whose body is read from the source when asked for.
-  const onDemand = new WeakSet<Post>();
   const fromEntry = (source: SourceFile, entry: Entry): Post | undefined => {
     const post = revivePost(entry[2], '');
     if (!post || post.sourcePath !== source.path) return undefined;
     defineBodyFromSource(post, { path: source.path, relPath: source.relPath, bundleDir: source.bundleDir, assets: source.assets }, entry[1], options);
     digests.set(post, entry[1]);
-    onDemand.add(post);
     return post;
   };
   return {
@@ -115,13 +112,6 @@ export function postIndex(store: Store, digests: BodyDigests, options: LoadPosts
       for (const [at, post] of loaded) if (isJsonExact(post.data)) entries.set(at, [at, digests.of(post), storablePost(post)]);
       remember(store, namespace, key, entries, indexCodec);
       store.commit(namespace);
-      // The bodies read from the files (an empty cache: ~60 MB at 10,000 posts) are read again only if a page needs
-      // one whose markdown is not cached, as for a post from the index.
-      for (const [, entry] of entries) {
-        const post = loaded.get(entry[0])!;
-        if (onDemand.has(post)) continue;
-        defineBodyFromSource(post, { path: post.sourcePath, relPath: post.relPath, bundleDir: post.bundleDir, assets: post.assets }, entry[1], options);
-      }
     },
   };
 }
