@@ -47,7 +47,7 @@ export async function makeSite(run: Run, config: ResolvedConfig, from: Sources, 
   const site = buildSite(posts, { drafts, scheduled }, { language: config.language, authors: config.authors, related: config.related, pages: renderedPages.pages.sort(comparePages), nav: nav.nav });
   // Pages rendered from the same inputs before are rendered only if their file must be written (the writer decides
   // that by their hash and its manifest of the output).
-  const manifestFile = from.cacheDir === undefined || options.writer ? undefined : outputManifestPath(from.cacheDir, config.outDir);
+  const manifestFile = from.cacheDir === undefined || (options.writer && !options.writer.isKeyed) ? undefined : outputManifestPath(from.cacheDir, config.outDir);
   const renderSalt = manifestFile === undefined && !state ? undefined : renderCacheSalt(theme, config, from.data.files);
   return { site, diagnostics: [...renderedPages.diagnostics, ...nav.diagnostics], manifestFile, renderSalt };
 }

@@ -11,7 +11,7 @@ export function outputManifest(file: string): ManifestFile {
  * The manifest's header in the cache files' one format (see incremental/packed-file.ts). Version 3 records no
  * render keys: whether a page is rendered again is decided before the writer (see PageHashes in render-pages.ts).
  */
-const magic = 'blogbuild-manifest 3';
+const magic = 'blogbuild-manifest 4';
 
 /** The manifest of `outDir`'s files as the last build wrote them, or undefined when missing, damaged or foreign. */
 function readOutputManifest(file: string, outDir: string): Manifest | undefined {

@@ -48,7 +48,7 @@ const namespace = 'posts';
  * files). A source modified that close to the build's start (or during it) has no key, so it is not cached; the
  * next build reads it again and caches it then. An mtime in whole seconds stands for a coarse file system.
  */
-function isRacy(stat: SourceStat, buildStart: number): boolean {
+export function isRacy(stat: SourceStat, buildStart: number): boolean {
   const tick = stat.mtimeMs % 1000 === 0 ? 2000 : 50;
   return stat.mtimeMs >= buildStart - tick;
 }
@@ -136,7 +136,7 @@ function revive(entry: Entry): Post | undefined {
 }
 
 /** A post as JSON, without its body (stored as a blob of its own): dates by their instant's milliseconds. */
-function storablePost(post: Post): Record<string, unknown> {
+export function storablePost(post: Post): Record<string, unknown> {
   const date = (d: PostDate | undefined) => (d ? { instant: d.instant.getTime(), isDateOnly: d.isDateOnly, iso: d.iso } : undefined);
   const record: Record<string, unknown> = {};
   for (const key in post) {
@@ -148,7 +148,7 @@ function storablePost(post: Post): Record<string, unknown> {
 }
 
 /** A post from its JSON and body, with the fields in the order loadPost gives them; undefined when the shape is wrong. */
-function revivePost(p: Record<string, unknown>, body: LazyText): Post | undefined {
+export function revivePost(p: Record<string, unknown>, body: LazyText): Post | undefined {
   const date = (d: unknown): PostDate | undefined => {
     if (!isRecord(d) || typeof d.instant !== 'number' || typeof d.isDateOnly !== 'boolean' || typeof d.iso !== 'string') return undefined;
     return { instant: new Date(d.instant), isDateOnly: d.isDateOnly, iso: d.iso };
@@ -195,7 +195,7 @@ function revivePost(p: Record<string, unknown>, body: LazyText): Post | undefine
 }
 
 /** Whether JSON carries `value` exactly: plain objects, arrays, strings, booleans, null and finite numbers other than -0. */
-function isJsonExact(value: unknown): boolean {
+export function isJsonExact(value: unknown): boolean {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
   if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
   if (Array.isArray(value)) {

@@ -27,6 +27,7 @@ import type { Post, RenderedPost, Site } from '../site/model.js';
 import { comparePages, siteNav } from '../site/nav.js';
 import { version } from '../version.js';
 import { createPageRenderer, type PageRenderer } from './lazy-render.js';
+import { postIndex } from './post-index.js';
 
 /**
  * The site as the dev server serves it: loaded from config, front matter and templates, with no post's markdown
@@ -39,6 +40,8 @@ export interface LazySite extends PageRenderer {
   shellOf(sourcePath: string): RenderedPost | undefined;
   /** The loaded post a published post stands for (with its body). */
   postOf(shell: RenderedPost): Post;
+  /** Writes the dev server's index of the posts' front matter when this load changed it (see post-index.ts). */
+  saveIndex(): void;
 }
 
 const generator = `blogbuild ${version}`;
@@ -56,10 +59,14 @@ export async function loadLazySite(options: Omit<BuildOptions, 'writer' | 'state
   // As every build does first: an output folder a killed build left half replaced is finished (output/commit.ts).
   recoverOutput(config.outDir);
   // Read only: the background build saves the caches with what it loaded and rendered.
-  const store = options.cache === false ? undefined : diskStore(resolveCacheDir(config.root, options.cacheDir), codeSalt(), state.storeFiles);
+  const cacheDir = resolveCacheDir(config.root, options.cacheDir);
+  // The markdown cache is read in part: a page needs a few posts' HTML of it (10 of 10,000 for the home page).
+  const store = options.cache === false ? undefined : diskStore(cacheDir, codeSalt(), state.storeFiles, new Set(['markdown']));
   const postOptions = { timezone: config.timezone, author: config.author, shouldScanBodies: false };
-  // Posts loaded without the body scan are not kept (post-cache.ts), so this load only reads the post cache.
-  const known = store && postCache(store, state.bodyDigests, postOptions);
+  // Posts loaded without the body scan are not kept (post-cache.ts), so this load only reads the post cache, and
+  // only when the dev server's index of front matter is missing (post-index.ts): the index is written by the first
+  // background check, in a store of its own (the build state's memory of store files would hold its text).
+  const known = store && postIndex(diskStore(cacheDir, codeSalt()), state.bodyDigests, postOptions, postCache(store, state.bodyDigests, postOptions));
   const { sources, diagnostics: sourceDiagnostics } = await discoverSources(config.postsDir, known ? undefined : state.sources, known, config.root);
   const pageSources = await discoverPages(config);
   const data = await loadData(config.dataDir);
@@ -99,7 +106,8 @@ export async function loadLazySite(options: Omit<BuildOptions, 'writer' | 'state
   const renderer = createPageRenderer({ site, config, theme, routes, views, keys, itemsHtml, feed, data: data.data, sources: bodies, postLinks: postLinkUrls,
     markdown: { markdown, limits: config.markdown.limits, readingSpeed: config.readingSpeed, cache, images: { publicDir: config.publicDir, permalinks: config.permalinks }, postLinks: postLinkUrls, workers: 0 } });
   const bySource = new Map(site.posts.map((post) => [post.sourcePath, post]));
-  const lazy: LazySite = { ...renderer, config, site, shellOf: (sourcePath) => bySource.get(sourcePath), postOf: (shell) => bodies.get(shell)! };
+  const lazy: LazySite = { ...renderer, config, site, shellOf: (sourcePath) => bySource.get(sourcePath), postOf: (shell) => bodies.get(shell)!,
+    saveIndex: () => known?.save() };
   return { lazy, diagnostics };
 }
 

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { LazyText } from '../content/lazy-text.js';
-import { packFile, unpackFile, writeFileAtomic } from './packed-file.js';
+import { openPackedFile, packFile, unpackFile, writeFileAtomic } from './packed-file.js';
 import { StoredText, type Store } from './store.js';
 
-const magic = 'blogbuild-store 2';
+const magic = 'blogbuild-store 3';
 
 /**
  * The namespace files a process read or wrote last, with each file's size, mtime and inode then: a process that
@@ -22,13 +22,16 @@ type Values = Map<string, unknown>;
  * blobs), written atomically by writeFileAtomic. A file is read when its namespace is first used; one whose
  * checksum, length, JSON or salt is wrong (damaged, or made by other code) is ignored as a whole. {@link Store.commit}
  * rewrites a namespace only when this build set a value in it or left some of its values unused (those are dropped).
+ * The namespaces named `inPart` are read in part: their JSON when first used, each value's blobs when it is read
+ * (each checked by its own checksum; a value with a damaged blob is not there), for a reader that needs a few values
+ * of a large file (the dev server's first page).
  */
-export function diskStore(dir: string, salt: string, files?: StoreFiles): Store {
+export function diskStore(dir: string, salt: string, files?: StoreFiles, inPart?: ReadonlySet<string>): Store {
   const spaces = new Map<string, { previous: Values; used: Map<string, unknown>; isChanged: boolean; written: number }>();
   const space = (namespace: string) => {
     let found = spaces.get(namespace);
     if (!found) {
-      const previous = readNamespace(fileOf(dir, namespace), salt, files);
+      const previous = inPart?.has(namespace) ? readNamespaceInPart(fileOf(dir, namespace), salt) : readNamespace(fileOf(dir, namespace), salt, files);
       found = { previous, used: new Map(), isChanged: false, written: previous.size };
       spaces.set(namespace, found);
     }
@@ -102,19 +105,35 @@ function readNamespace(file: string, salt: string, files: StoreFiles | undefined
   return values;
 }
 
+/** Closes a namespace file read in part once its values are no longer reachable. */
+const openFiles = new FinalizationRegistry<() => void>((close) => close());
+
+/** The values of a namespace's file read in part (see diskStore); none when it is missing, damaged or made under another salt. */
+function readNamespaceInPart(file: string, salt: string): Values {
+  const read = openPackedFile(file, magic);
+  if ('reason' in read) return new Map();
+  const values = parseNamespace(read, salt);
+  if (values.size === 0) read.close();
+  else openFiles.register(values, read.close);
+  return values;
+}
+
 /** Marks a blob reference in a file's JSON: `{"\u0000": index}`. */
 const blobMark = '\u0000';
 
 /** A namespace file's values, blob references replaced by {@link StoredText}s of the blobs' bytes when read. */
-function parseNamespace(bytes: Buffer, salt: string): Values {
-  const read = unpackFile(bytes, magic);
+function parseNamespace(bytes: Buffer | Exclude<ReturnType<typeof openPackedFile>, { reason: string }>, salt: string): Values {
+  const read = Buffer.isBuffer(bytes) ? unpackFile(bytes, magic) : bytes;
   if ('reason' in read) return new Map();
   const data = read.data as { salt?: unknown; entries?: unknown } | null;
   if (typeof data !== 'object' || data === null || data.salt !== salt || typeof data.entries !== 'object' || data.entries === null || Array.isArray(data.entries)) {
     return new Map();
   }
   const values: Values = new Map();
-  const blob = (index: number) => (Number.isInteger(index) && index >= 0 && index < read.blobCount ? new StoredText(read.blob(index)) : undefined);
+  const blob = (index: number) => {
+    const bytes = Number.isInteger(index) && index >= 0 && index < read.blobCount ? read.blob(index) : undefined;
+    return bytes && new StoredText(bytes);
+  };
   for (const [key, value] of Object.entries(data.entries as Record<string, unknown>)) values.set(key, { [blobRefs]: blob, value });
   return values;
 }

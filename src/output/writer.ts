@@ -16,6 +16,11 @@ export interface Writer {
   commit(): Promise<void>;
   /** Drops what was written; the previous output stays as it was. */
   abort(): Promise<void>;
+  /**
+   * Whether the writer needs no page whose hash it is given (a page made from the same inputs before): the build
+   * then keys its pages with the persistent cache as for its own output folder (the dev server's background check).
+   */
+  readonly isKeyed?: boolean;
 }
 
 /** What a write did. */
