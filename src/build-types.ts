@@ -1,4 +1,5 @@
 import type { BuildState } from './build-state.js';
+import type { UnchangedCheck } from './build-unchanged.js';
 import type { ConfigOverrides } from './config/load.js';
 import type { ResolvedConfig } from './config/schema.js';
 import type { Diagnostic } from './diagnostics/error.js';
@@ -41,6 +42,17 @@ export interface BuildOptions extends ConfigOverrides {
   earlyPages?: boolean;
   /** URLs per sitemap file before the sitemap becomes an index of parts. @internal for tests @default 50000 */
   sitemapMaxUrls?: number;
+  /**
+   * @internal The whole-build early exit, checked already by the CLI (see build-unchanged.ts): build() does not
+   * check again, and records the snapshot it was handed. @default undefined (build() checks)
+   */
+  unchanged?: UnchangedCheck;
+}
+
+/** The tags and the posts left out, as reports show them (see cli/build-report.ts); sources are absolute. */
+export interface SiteSummary {
+  tags: { name: string; slug: string; url: string; count: number }[];
+  skipped: ({ source: string; title: string; reason: 'draft' } | { source: string; title: string; reason: 'scheduled'; publishAt: string })[];
 }
 
 /** What a build did. */
@@ -58,6 +70,13 @@ export interface BuildResult {
   files: string[];
   /** Every output file with its kind (post, page, tag, feed, alias…) and source, when the build succeeded. */
   routes?: BuiltFile[];
+  /**
+   * True when nothing the build reads had changed since the last build and the output folder was as that build
+   * left it: nothing was done, `site` is absent and the diagnostics are the last build's (see build-unchanged.ts).
+   */
+  isUnchanged?: boolean;
+  /** The tags and the posts left out, when `site` is absent (an unchanged build). */
+  summary?: SiteSummary;
   diagnostics: Diagnostic[];
   stats: BuildStats;
 }

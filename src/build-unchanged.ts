@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { BuildOptions, BuildResult, SiteSummary } from './build-types.js';
+import { buildSnapshots, type BuildSnapshot, type BuildSnapshots } from './cache/build-snapshot.js';
+import { codeSalt } from './cache/code-salt.js';
+import { resolveCacheDir } from './cache/markdown-cache.js';
+import type { ResolvedConfig } from './config/schema.js';
+import type { Diagnostic } from './diagnostics/error.js';
+import { filesOf, isTreeSame, recordTree, type FileTree } from './incremental/file-tree.js';
+import { recoverOutput } from './output/commit.js';
+import { markerName } from './output/output-folder.js';
+import { builtinTemplatesDir } from './render/templates.js';
+import type { Site } from './site/model.js';
+import { siteUrl, tagPath } from './site/urls.js';
+
+// The whole-build early exit. A build that finds nothing it reads changed since the last successful build, and the
+// output folder as that build left it, does no work: it replays that build's diagnostics and counts. "Nothing
+// changed" is exact: the files and folders the build reads (every stat, see incremental/file-tree.ts), everything
+// else that shapes the output in one key (blogbuild's code, the resolved config with its plugins' identities, the
+// options, the time zone, locale and Node version), and the date, which decides the scheduled posts.
+
+/** What the check found: the last build replayed, or (a build follows) what records the next snapshot. */
+export interface UnchangedCheck {
+  /** The last build's result: nothing changed, nothing was done. */
+  result?: BuildResult;
+  /** Records a successful build's snapshot, with its inputs as stat'ed by the check (before the build read them). */
+  record?: (result: BuildResult) => void;
+}
+
+/**
+ * The early exit, for builds that write the output folder with the cache on (not the dev server's, not to memory,
+ * not --no-cache): the last build's result when nothing changed, else what records this build's snapshot. A snapshot
+ * that does not match is removed first, so a build that fails leaves none. `started`: performance.now() at the start.
+ */
+export function checkUnchanged(options: BuildOptions, config: ResolvedConfig, started: number): UnchangedCheck {
+  if (options.cache === false || options.writer || options.state) return {};
+  // A build killed while it replaced the output is finished first (as build() does): then the output is what it is.
+  recoverOutput(config.outDir);
+  const snapshots = buildSnapshots(resolveCacheDir(config.root, options.cacheDir), config.outDir);
+  const key = keyOf(options, config);
+  const now = (options.now ?? new Date()).getTime();
+  const previous = snapshots.read();
+  if (previous) {
+    if (isCurrent(previous, key, now, snapshots)) return { result: replay(previous, config, started) };
+    snapshots.remove();
+  }
+  const inputs = recordTree(inputRoots(config));
+  return { record: (result) => record(result, { key, inputs, config, snapshots }) };
+}
+
+/** Whether nothing changed since `snapshot`; racy entries it verified are saved as plain ones. */
+function isCurrent(snapshot: BuildSnapshot, key: string, now: number, snapshots: BuildSnapshots): boolean {
+  const [from, until] = snapshot.window;
+  if (snapshot.key !== key || (from !== null && now < from) || (until !== null && now >= until)) return false;
+  const inputs = isTreeSame(snapshot.inputs);
+  if (!inputs.isSame) return false;
+  const output = isTreeSame(snapshot.output);
+  if (!output.isSame) return false;
+  if (inputs.isRefreshed || output.isRefreshed) snapshots.write(snapshot);
+  return true;
+}
+
+/** Everything besides the files that shapes the output, as one hash. */
+function keyOf(options: BuildOptions, config: ResolvedConfig): string {
+  // The config's helpers are functions: their source stands for them. Plugins carry their identities (a local
+  // file's hash, a package's version and its dependencies').
+  const configText = JSON.stringify(config, (_key, value: unknown) => (typeof value === 'function' ? `function ${String(value)}` : value));
+  return createHash('sha1').update(JSON.stringify({
+    format: 1,
+    code: codeSalt(resolveCacheDir(config.root, options.cacheDir)),
+    config: configText,
+    sitemapMaxUrls: options.sitemapMaxUrls ?? null,
+    node: process.version,
+    tz: process.env.TZ ?? null,
+    intl: Intl.DateTimeFormat().resolvedOptions(),
+  })).digest('hex');
+}
+
+/** What a build reads: the config file, the posts, pages, data, templates and public folders, the theme and the built-in one. */
+function inputRoots(config: ResolvedConfig): string[] {
+  const roots = [config.configFile, config.postsDir, config.pagesDir, config.dataDir, config.templatesDir, config.publicDir, config.themeDir, builtinTemplatesDir];
+  return [...new Set(roots.filter((root): root is string => root !== undefined).map((root) => path.resolve(root)))];
+}
+
+/**
+ * Saves the snapshot of a successful build: its inputs as stat'ed before it read them, its output as it is now (only
+ * when the output folder holds exactly the build's files), and what it reported.
+ */
+function record(result: BuildResult, { key, inputs, config, snapshots }: { key: string; inputs: FileTree; config: ResolvedConfig; snapshots: BuildSnapshots }): void {
+  const site = result.site;
+  if (!result.ok || !site || result.isUnchanged) return;
+  const output = recordTree([config.outDir]);
+  const expected = new Set([...result.files, markerName]);
+  const found = filesOf(output[config.outDir]);
+  if (found.length !== expected.size || !found.every((file) => expected.has(file))) return;
+  const s = result.stats;
+  const instants = (posts: readonly { date: { instant: Date } }[]) => posts.map((post) => post.date.instant.getTime());
+  // The posts this build published and left scheduled are the same for any date from the newest published post's
+  // up to the first scheduled one's (with --future, for any date).
+  const window: BuildSnapshot['window'] = config.future ? [null, null] : [site.posts.length > 0 ? Math.max(...instants(site.posts)) : null, site.scheduled.length > 0 ? Math.min(...instants(site.scheduled)) : null];
+  snapshots.write({
+    key,
+    window,
+    inputs,
+    output,
+    diagnostics: result.diagnostics.map(({ cause: _cause, ...diagnostic }) => diagnostic as Diagnostic),
+    counts: { posts: s.posts, tags: s.tags, tagPages: s.tagPages, files: s.files, pages: s.pages, drafts: s.drafts, scheduled: s.scheduled },
+    details: () => ({ files: result.files, routes: result.routes ?? [], summary: siteSummary(site, config) }),
+  });
+}
+
+/** The last build's result, as a build that found every page and file unchanged would report it. */
+function replay(snapshot: BuildSnapshot, config: ResolvedConfig, started: number): BuildResult {
+  const { counts } = snapshot;
+  const durationMs = performance.now() - started;
+  const result: BuildResult = {
+    ok: true,
+    config,
+    files: [],
+    diagnostics: snapshot.diagnostics,
+    isUnchanged: true,
+    stats: { ...counts, written: 0, unchanged: counts.files, markdownRendered: 0, markdownCached: counts.posts, markdownInWorkers: 0, postPagesEarly: 0, durationMs, timings: { unchanged: durationMs } },
+  };
+  // The files, routes and summary are decoded only if read (a report).
+  for (const name of ['files', 'routes', 'summary'] as const) {
+    Object.defineProperty(result, name, { get: () => snapshot.details()[name], enumerable: true, configurable: true });
+  }
+  return result;
+}
+
+/** The tags (with their URLs and post counts) and the posts left out, for reports. */
+export function siteSummary(site: Site, config: ResolvedConfig): SiteSummary {
+  return {
+    tags: site.tags.map((tag) => ({ name: tag.name, slug: tag.slug, url: siteUrl(config, tagPath(tag.slug, config)), count: tag.posts.length })),
+    skipped: [
+      ...site.drafts.map((post) => ({ source: post.sourcePath, title: post.title, reason: 'draft' as const })),
+      ...site.scheduled.map((post) => ({ source: post.sourcePath, title: post.title, reason: 'scheduled' as const, publishAt: post.date.instant.toISOString() })),
+    ],
+  };
+}
