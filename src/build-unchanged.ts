@@ -71,14 +71,19 @@ function keyOf(options: BuildOptions, config: ResolvedConfig): string {
     config: configText,
     sitemapMaxUrls: options.sitemapMaxUrls ?? null,
     node: process.version,
-    tz: process.env.TZ ?? null,
-    intl: Intl.DateTimeFormat().resolvedOptions(),
+    // The default time zone and locale (a Date in front matter prints in them), as the environment sets them:
+    // asking Intl loads ICU's data, ~30 ms. Without TZ, the zone is /etc/localtime's (an input, see inputRoots).
+    environment: Object.entries(process.env).filter(([name]) => name === 'TZ' || name === 'LANG' || name === 'LANGUAGE' || name.startsWith('LC_')).sort(),
   })).digest('hex');
 }
 
-/** What a build reads: the config file, the posts, pages, data, templates and public folders, the theme and the built-in one. */
+/**
+ * What a build reads: the config file, the posts, pages, data, templates and public folders, the theme and the
+ * built-in one; and the system's time zone file when TZ does not name one.
+ */
 function inputRoots(config: ResolvedConfig): string[] {
-  const roots = [config.configFile, config.postsDir, config.pagesDir, config.dataDir, config.templatesDir, config.publicDir, config.themeDir, builtinTemplatesDir];
+  const zone = process.env.TZ === undefined ? '/etc/localtime' : undefined;
+  const roots = [config.configFile, config.postsDir, config.pagesDir, config.dataDir, config.templatesDir, config.publicDir, config.themeDir, builtinTemplatesDir, zone];
   return [...new Set(roots.filter((root): root is string => root !== undefined).map((root) => path.resolve(root)))];
 }
 

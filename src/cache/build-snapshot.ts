@@ -56,7 +56,7 @@ export interface BuildSnapshots {
   remove(): void;
 }
 
-const magic = 'blogbuild-snapshot 1';
+const magic = 'blogbuild-snapshot 2';
 
 /** The snapshot of `outDir` in `cacheDir`, one file in the cache files' one format (incremental/packed-file.ts). */
 export function buildSnapshots(cacheDir: string, outDir: string): BuildSnapshots {

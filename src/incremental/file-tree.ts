@@ -6,20 +6,23 @@ import path from 'node:path';
 // check that they are still so, by stat'ing what the record names: the whole-build early exit (build-unchanged.ts)
 // records what a build reads and what it wrote.
 
-/** A file: its stat signature, and for a racy one (see {@link isRacy}) a hash of its bytes. */
-export interface FileNode {
-  s: string;
-  h?: string;
-}
+/**
+ * A file: its size, mtime, ctime and inode, and for a racy one (see {@link isRacy}) a hash of its bytes. Numbers,
+ * compared as they are: a check makes no strings of them.
+ */
+export type FileNode = [size: number, mtimeMs: number, ctimeMs: number, ino: number, hash?: string];
 
-/** A folder: its stat signature, its entries by name, and `l` when it is racy, so its entries are listed again. */
+/** A folder: its mtime and inode, its entries by name, and `l` when it is racy, so its entries are listed again. */
 export interface FolderNode {
-  s: string;
+  s: [mtimeMs: number, ino: number];
   c: Record<string, TreeNode | null>;
   l?: 1;
 }
 
-export type TreeNode = FileNode | FolderNode;
+/** Anything else: a link to nothing (`x:<target>`), an error (`e:<code>`), a socket or device (`o`). */
+export type OtherNode = string;
+
+export type TreeNode = FileNode | FolderNode | OtherNode;
 
 /** Absolute paths (the roots recorded) → what was there, or null for nothing. */
 export type FileTree = Record<string, TreeNode | null>;
@@ -27,40 +30,20 @@ export type FileTree = Record<string, TreeNode | null>;
 /** Entries never recorded: installed packages are not a blog's sources (and the cache folder is in there). */
 const skipped = new Set(['node_modules']);
 
-interface Stat {
-  signature: string;
-  isFolder: boolean;
-  isFile: boolean;
-  /** The device and inode, to see a symbolic link loop. */
-  id: string;
-  changedMs: number;
-}
-
 /**
- * A path's stat as a signature (size, mtime, ctime and inode for a file; mtime and inode for a folder, whose mtime
- * changes when an entry is added, removed or renamed), following symbolic links; a dangling link by its target.
+ * A path's stat, following symbolic links, or what stands for it: a dangling link its target, an error its code.
  * The ctime changes on every write, and also when an mtime is set back (`touch -d`), which mtime alone would miss.
  */
-function statOf(file: string): Stat | undefined {
-  let s: fs.Stats | undefined;
+function statOf(file: string): fs.Stats | OtherNode | undefined {
   try {
-    s = fs.statSync(file, { throwIfNoEntry: false });
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
+    if (stat) return stat.isFile() || stat.isDirectory() ? stat : 'o';
   } catch (cause) {
-    // Unreadable (EACCES) or not a folder on the way (ENOTDIR): a signature of its own, so a change from or to it shows.
-    return { signature: `e:${(cause as NodeJS.ErrnoException).code}`, isFolder: false, isFile: false, id: '', changedMs: 0 };
+    // Unreadable (EACCES) or not a folder on the way (ENOTDIR): a node of its own, so a change from or to it shows.
+    return `e:${(cause as NodeJS.ErrnoException).code}`;
   }
-  if (!s) {
-    const target = readLink(file);
-    return target === undefined ? undefined : { signature: `x:${target}`, isFolder: false, isFile: false, id: '', changedMs: 0 };
-  }
-  const isFolder = s.isDirectory();
-  const signature = isFolder ? `d:${s.mtimeMs}:${s.ino}:${s.dev}` : `${s.isFile() ? 'f' : 'o'}:${s.size}:${s.mtimeMs}:${s.ctimeMs}:${s.ino}:${s.dev}`;
-  return { signature, isFolder, isFile: s.isFile(), id: `${s.dev}:${s.ino}`, changedMs: Math.max(s.mtimeMs, s.ctimeMs) };
-}
-
-function readLink(file: string): string | undefined {
   try {
-    return fs.readlinkSync(file);
+    return `x:${fs.readlinkSync(file)}`;
   } catch {
     // Not a link either: nothing is there.
     return undefined;
@@ -72,17 +55,17 @@ function readLink(file: string): string | undefined {
  * whole seconds or two on some), so a same-size change within the same tick as this stat would keep it (git's
  * "racily clean" files). Such a file is recorded with a hash of its bytes, such a folder with its entries listed.
  */
-function isRacy(stat: Stat, now: number): boolean {
-  const tick = stat.changedMs % 1000 === 0 ? 2000 : 50;
-  return stat.changedMs >= now - tick;
+function isRacy(stat: fs.Stats, now: number): boolean {
+  const changed = Math.max(stat.mtimeMs, stat.ctimeMs);
+  return changed >= now - (changed % 1000 === 0 ? 2000 : 50);
 }
 
-function hashOf(file: string): string | undefined {
+function hashOf(file: string): string {
   try {
     return createHash('sha1').update(fs.readFileSync(file)).digest('hex');
   } catch {
     // Unreadable now: a hash no file has, so it never matches.
-    return undefined;
+    return 'unreadable';
   }
 }
 
@@ -90,7 +73,7 @@ function entriesOf(folder: string): string[] | undefined {
   try {
     return fs.readdirSync(folder).filter((name) => !skipped.has(name)).sort();
   } catch {
-    // A folder that cannot be listed is recorded without entries, and never found the same (see sameNode).
+    // A folder that cannot be listed is recorded without entries, and never found the same (see isTreeSame).
     return undefined;
   }
 }
@@ -102,19 +85,23 @@ export function recordTree(roots: readonly string[]): FileTree {
   const ancestors = new Set<string>();
   const record = (file: string): TreeNode | null => {
     const stat = statOf(file);
-    if (!stat) return null;
-    if (stat.isFolder && !ancestors.has(stat.id)) {
+    if (stat === undefined || typeof stat === 'string') return stat ?? null;
+    const id = `${stat.dev}:${stat.ino}`;
+    // A folder that holds itself through a link is recorded as a file would be (its stat alone).
+    if (stat.isDirectory() && !ancestors.has(id)) {
       const names = entriesOf(file);
-      if (!names) return { s: `${stat.signature}:unlisted`, c: {} };
-      ancestors.add(stat.id);
+      if (!names) return 'e:unlisted';
+      ancestors.add(id);
       const c: Record<string, TreeNode | null> = {};
-      for (const name of names) c[name] = record(path.join(file, name));
-      ancestors.delete(stat.id);
-      return isRacy(stat, now) ? { s: stat.signature, c, l: 1 } : { s: stat.signature, c };
+      for (const name of names) c[name] = record(`${file}${path.sep}${name}`);
+      ancestors.delete(id);
+      const node: FolderNode = { s: [stat.mtimeMs, stat.ino], c };
+      if (isRacy(stat, now)) node.l = 1;
+      return node;
     }
-    // A folder that holds itself through a link is recorded by its stat alone.
-    if (stat.isFile && isRacy(stat, now)) return { s: stat.signature, h: hashOf(file) ?? 'unreadable' };
-    return { s: stat.signature };
+    const node: FileNode = [stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino];
+    if (stat.isFile() && isRacy(stat, now)) node.push(hashOf(file));
+    return node;
   };
   for (const root of roots) tree[root] = record(root);
   return tree;
@@ -130,28 +117,28 @@ export function isTreeSame(tree: FileTree): { isSame: boolean; isRefreshed: bool
   let isRefreshed = false;
   const same = (file: string, node: TreeNode | null): boolean => {
     const stat = statOf(file);
-    if (!stat || !node) return !stat && !node;
-    if (stat.signature !== node.s) return false;
-    if ('c' in node) {
-      if (node.l) {
-        const names = entriesOf(file);
-        const recorded = Object.keys(node.c).sort();
-        if (!names || names.length !== recorded.length || names.some((name, i) => name !== recorded[i])) return false;
-        if (!isRacy(stat, now)) {
-          delete node.l;
-          isRefreshed = true;
-        }
+    if (stat === undefined || typeof stat === 'string' || node === null || typeof node === 'string') return (stat ?? null) === node;
+    if (Array.isArray(node)) {
+      if (stat.size !== node[0] || stat.mtimeMs !== node[1] || stat.ctimeMs !== node[2] || stat.ino !== node[3]) return false;
+      if (node.length === 4) return true;
+      if (hashOf(file) !== node[4]) return false;
+      if (!isRacy(stat, now)) {
+        node.length = 4;
+        isRefreshed = true;
       }
-      for (const name in node.c) if (!same(path.join(file, name), node.c[name])) return false;
       return true;
     }
-    if (node.h !== undefined) {
-      if (hashOf(file) !== node.h) return false;
+    if (!stat.isDirectory() || stat.mtimeMs !== node.s[0] || stat.ino !== node.s[1]) return false;
+    if (node.l) {
+      const names = entriesOf(file);
+      const recorded = Object.keys(node.c).sort();
+      if (!names || names.length !== recorded.length || names.some((name, i) => name !== recorded[i])) return false;
       if (!isRacy(stat, now)) {
-        delete node.h;
+        delete node.l;
         isRefreshed = true;
       }
     }
+    for (const name in node.c) if (!same(`${file}${path.sep}${name}`, node.c[name])) return false;
     return true;
   };
   for (const root in tree) if (!same(root, tree[root])) return { isSame: false, isRefreshed: false };
@@ -160,8 +147,9 @@ export function isTreeSame(tree: FileTree): { isSame: boolean; isRefreshed: bool
 
 /** The files `node` records, relative to it and `/`-separated; other entries (links to nothing, sockets, empty folders) as `!name`. */
 export function filesOf(node: TreeNode | null, prefix = ''): string[] {
-  if (!node) return [];
-  if (!('c' in node)) return [node.s.startsWith('f:') ? prefix.slice(0, -1) : `!${prefix.slice(0, -1)}`];
+  if (node === null) return [];
+  if (typeof node === 'string') return [`!${prefix.slice(0, -1)}`];
+  if (Array.isArray(node)) return [prefix.slice(0, -1)];
   const entries = Object.entries(node.c);
   // An empty folder is an entry of its own (`!name/`): a build's output has none.
   if (entries.length === 0 && prefix !== '') return [`!${prefix}`];
