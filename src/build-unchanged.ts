@@ -6,7 +6,7 @@ import { codeSalt } from './cache/code-salt.js';
 import { resolveCacheDir } from './cache/markdown-cache.js';
 import type { ResolvedConfig } from './config/schema.js';
 import type { Diagnostic } from './diagnostics/error.js';
-import { filesOf, isTreeSame, recordTree, type FileTree } from './incremental/file-tree.js';
+import { holdsExactly, refreshTree, type FileTree } from './incremental/file-tree.js';
 import { recoverOutput } from './output/commit.js';
 import { markerName } from './output/output-folder.js';
 import { builtinTemplatesDir } from './render/templates.js';
@@ -40,24 +40,25 @@ export function checkUnchanged(options: BuildOptions, config: ResolvedConfig, st
   const key = keyOf(options, config);
   const now = (options.now ?? new Date()).getTime();
   const previous = snapshots.read();
-  if (previous) {
-    if (isCurrent(previous, key, now, snapshots)) return { result: replay(previous, config, started) };
-    snapshots.remove();
+  // Stat'ed before the build reads anything: a change from now on gives a later stat. The last snapshot's trees spare
+  // listing the folders whose stat is unchanged.
+  const inputs = refreshTree(inputRoots(config), previous?.inputs);
+  if (previous && previous.key === key && isInWindow(previous.window, now) && inputs.isSame) {
+    const output = refreshTree([config.outDir], previous.output);
+    if (output.isSame) {
+      // Racy entries checked now and no longer racy are saved plain, sparing the next check their bytes.
+      if (inputs.isRefreshed || output.isRefreshed) snapshots.write({ ...previous, inputs: inputs.tree, output: output.tree });
+      return { result: replay(previous, config, started) };
+    }
   }
-  const inputs = recordTree(inputRoots(config));
-  return { record: (result) => record(result, { key, inputs, config, snapshots }) };
+  // Whatever happens next, that snapshot no longer describes the output: a build that fails must leave none.
+  if (previous) snapshots.remove();
+  return { record: (result) => record(result, { key, inputs: inputs.tree, previousOutput: previous?.output, config, snapshots }) };
 }
 
-/** Whether nothing changed since `snapshot`; racy entries it verified are saved as plain ones. */
-function isCurrent(snapshot: BuildSnapshot, key: string, now: number, snapshots: BuildSnapshots): boolean {
-  const [from, until] = snapshot.window;
-  if (snapshot.key !== key || (from !== null && now < from) || (until !== null && now >= until)) return false;
-  const inputs = isTreeSame(snapshot.inputs);
-  if (!inputs.isSame) return false;
-  const output = isTreeSame(snapshot.output);
-  if (!output.isSame) return false;
-  if (inputs.isRefreshed || output.isRefreshed) snapshots.write(snapshot);
-  return true;
+/** Whether a build at `now` publishes the same posts as the build whose window this is. */
+function isInWindow([from, until]: BuildSnapshot['window'], now: number): boolean {
+  return (from === null || now >= from) && (until === null || now < until);
 }
 
 /** Everything besides the files that shapes the output, as one hash. */
@@ -91,13 +92,11 @@ function inputRoots(config: ResolvedConfig): string[] {
  * Saves the snapshot of a successful build: its inputs as stat'ed before it read them, its output as it is now (only
  * when the output folder holds exactly the build's files), and what it reported.
  */
-function record(result: BuildResult, { key, inputs, config, snapshots }: { key: string; inputs: FileTree; config: ResolvedConfig; snapshots: BuildSnapshots }): void {
+function record(result: BuildResult, { key, inputs, previousOutput, config, snapshots }: { key: string; inputs: FileTree; previousOutput?: FileTree; config: ResolvedConfig; snapshots: BuildSnapshots }): void {
   const site = result.site;
   if (!result.ok || !site || result.isUnchanged) return;
-  const output = recordTree([config.outDir]);
-  const expected = new Set([...result.files, markerName]);
-  const found = filesOf(output[config.outDir]);
-  if (found.length !== expected.size || !found.every((file) => expected.has(file))) return;
+  const output = refreshTree([config.outDir], previousOutput).tree;
+  if (!holdsExactly(output[config.outDir], new Set([...result.files, markerName]))) return;
   const s = result.stats;
   const instants = (posts: readonly { date: { instant: Date } }[]) => posts.map((post) => post.date.instant.getTime());
   // The posts this build published and left scheduled are the same for any date from the newest published post's

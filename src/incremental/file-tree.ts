@@ -73,85 +73,91 @@ function entriesOf(folder: string): string[] | undefined {
   try {
     return fs.readdirSync(folder).filter((name) => !skipped.has(name)).sort();
   } catch {
-    // A folder that cannot be listed is recorded without entries, and never found the same (see isTreeSame).
+    // A folder that cannot be listed is recorded without entries, and never found the same (see refreshTree).
     return undefined;
   }
 }
 
-/** Records `roots` (files or folders, absolute) as they are now: every folder listed, every entry stat'ed. */
-export function recordTree(roots: readonly string[]): FileTree {
+/**
+ * `roots` (files or folders, absolute) as they are now, and whether they are as `previous` recorded them. Every
+ * entry is stat'ed; a folder is listed only when its stat differs from the one recorded, or was racy then, so a
+ * folder whose stat is unchanged keeps its recorded entries (adding, removing or renaming one changes the stat).
+ * `isRefreshed`: an entry racy in `previous` no longer is (its bytes or entries were checked), so saving the new tree
+ * spares the next check that work.
+ */
+export function refreshTree(roots: readonly string[], previous: FileTree = {}): { tree: FileTree; isSame: boolean; isRefreshed: boolean } {
   const now = Date.now();
-  const tree: FileTree = {};
   const ancestors = new Set<string>();
-  const record = (file: string): TreeNode | null => {
-    const stat = statOf(file);
-    if (stat === undefined || typeof stat === 'string') return stat ?? null;
-    const id = `${stat.dev}:${stat.ino}`;
-    // A folder that holds itself through a link is recorded as a file would be (its stat alone).
-    if (stat.isDirectory() && !ancestors.has(id)) {
-      const names = entriesOf(file);
-      if (!names) return 'e:unlisted';
-      ancestors.add(id);
-      const c: Record<string, TreeNode | null> = {};
-      for (const name of names) c[name] = record(`${file}${path.sep}${name}`);
-      ancestors.delete(id);
-      const node: FolderNode = { s: [stat.mtimeMs, stat.ino], c };
-      if (isRacy(stat, now)) node.l = 1;
-      return node;
+  let isSame = true;
+  let isRefreshed = false;
+  const folderOf = (stat: fs.Stats, file: string, id: string, old: TreeNode | null | undefined): TreeNode => {
+    const recorded = isFolder(old) ? old : undefined;
+    const isUnchanged = recorded !== undefined && recorded.s[0] === stat.mtimeMs && recorded.s[1] === stat.ino;
+    let names = isUnchanged && !recorded.l ? Object.keys(recorded.c) : entriesOf(file);
+    if (!names) return 'e:unlisted';
+    if (!isUnchanged) isSame = false;
+    else if (recorded.l) {
+      const before = Object.keys(recorded.c).sort();
+      if (names.length !== before.length || names.some((name, i) => name !== before[i])) isSame = false;
+      else names = before;
     }
-    const node: FileNode = [stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino];
-    if (stat.isFile() && isRacy(stat, now)) node.push(hashOf(file));
+    ancestors.add(id);
+    const c: Record<string, TreeNode | null> = {};
+    for (const name of names) c[name] = refresh(`${file}${path.sep}${name}`, recorded?.c[name]);
+    ancestors.delete(id);
+    const node: FolderNode = { s: [stat.mtimeMs, stat.ino], c };
+    if (isRacy(stat, now)) node.l = 1;
+    else if (recorded?.l) isRefreshed = true;
     return node;
   };
-  for (const root of roots) tree[root] = record(root);
-  return tree;
+  const refresh = (file: string, old: TreeNode | null | undefined): TreeNode | null => {
+    const stat = statOf(file);
+    if (stat === undefined || typeof stat === 'string') {
+      if ((stat ?? null) !== old) isSame = false;
+      return stat ?? null;
+    }
+    const id = `${stat.dev}:${stat.ino}`;
+    // A folder that holds itself through a link is recorded as a file would be (its stat alone).
+    if (stat.isDirectory() && !ancestors.has(id)) return folderOf(stat, file, id, old);
+    const node: FileNode = [stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino];
+    const isUnchanged = Array.isArray(old) && old[0] === node[0] && old[1] === node[1] && old[2] === node[2] && old[3] === node[3];
+    if (!isUnchanged) isSame = false;
+    const isHashed = stat.isFile() && isRacy(stat, now);
+    if (isUnchanged && old.length > 4) {
+      const hash = hashOf(file);
+      if (hash !== old[4]) isSame = false;
+      if (isHashed) node.push(hash);
+      else isRefreshed = true;
+    } else if (isHashed) node.push(hashOf(file));
+    return node;
+  };
+  const tree: FileTree = {};
+  for (const root of roots) tree[root] = refresh(root, previous[root]);
+  if (Object.keys(previous).length !== roots.length || Object.keys(previous).some((root) => !roots.includes(root))) isSame = false;
+  return { tree, isSame, isRefreshed: isSame && isRefreshed };
+}
+
+function isFolder(node: TreeNode | null | undefined): node is FolderNode {
+  return typeof node === 'object' && node !== null && !Array.isArray(node);
 }
 
 /**
- * Whether everything `tree` records is still as it was, by a stat of each entry (and the bytes of racy files, the
- * entries of racy folders). `isRefreshed`: racy entries found the same and no longer racy were made plain in
- * `tree`, so the caller may save it and spare the next check that work.
+ * Whether `node` (a folder) holds exactly `files` (relative, `/`-separated): no other file, no link to nothing, no
+ * socket, no empty folder.
  */
-export function isTreeSame(tree: FileTree): { isSame: boolean; isRefreshed: boolean } {
-  const now = Date.now();
-  let isRefreshed = false;
-  const same = (file: string, node: TreeNode | null): boolean => {
-    const stat = statOf(file);
-    if (stat === undefined || typeof stat === 'string' || node === null || typeof node === 'string') return (stat ?? null) === node;
-    if (Array.isArray(node)) {
-      if (stat.size !== node[0] || stat.mtimeMs !== node[1] || stat.ctimeMs !== node[2] || stat.ino !== node[3]) return false;
-      if (node.length === 4) return true;
-      if (hashOf(file) !== node[4]) return false;
-      if (!isRacy(stat, now)) {
-        node.length = 4;
-        isRefreshed = true;
-      }
-      return true;
+export function holdsExactly(node: TreeNode | null, files: ReadonlySet<string>): boolean {
+  let found = 0;
+  const visit = (folder: FolderNode, prefix: string): boolean => {
+    let isEmpty = true;
+    for (const name in folder.c) {
+      isEmpty = false;
+      const child = folder.c[name];
+      if (Array.isArray(child)) {
+        if (!files.has(prefix + name)) return false;
+        found++;
+      } else if (!isFolder(child) || !visit(child, `${prefix}${name}/`)) return false;
     }
-    if (!stat.isDirectory() || stat.mtimeMs !== node.s[0] || stat.ino !== node.s[1]) return false;
-    if (node.l) {
-      const names = entriesOf(file);
-      const recorded = Object.keys(node.c).sort();
-      if (!names || names.length !== recorded.length || names.some((name, i) => name !== recorded[i])) return false;
-      if (!isRacy(stat, now)) {
-        delete node.l;
-        isRefreshed = true;
-      }
-    }
-    for (const name in node.c) if (!same(`${file}${path.sep}${name}`, node.c[name])) return false;
-    return true;
+    return !isEmpty || prefix === '';
   };
-  for (const root in tree) if (!same(root, tree[root])) return { isSame: false, isRefreshed: false };
-  return { isSame: true, isRefreshed };
-}
-
-/** The files `node` records, relative to it and `/`-separated; other entries (links to nothing, sockets, empty folders) as `!name`. */
-export function filesOf(node: TreeNode | null, prefix = ''): string[] {
-  if (node === null) return [];
-  if (typeof node === 'string') return [`!${prefix.slice(0, -1)}`];
-  if (Array.isArray(node)) return [prefix.slice(0, -1)];
-  const entries = Object.entries(node.c);
-  // An empty folder is an entry of its own (`!name/`): a build's output has none.
-  if (entries.length === 0 && prefix !== '') return [`!${prefix}`];
-  return entries.flatMap(([name, child]) => filesOf(child, `${prefix}${name}/`));
+  return isFolder(node) && visit(node, '') && found === files.size;
 }
