@@ -75,9 +75,8 @@ export function earlyPages(run: Run, config: ResolvedConfig, from: Sources, load
     },
     async start(rendered: Pick<Rendered, 'theme' | 'pageCache'>) {
       inputs = await makeSite(run, config, from, loaded, [...shells.values()], rendered);
-      const hashes = inputs.manifestFile === undefined || !run.store ? undefined : storedPageHashes(run.store);
-      const keyed = inputs.renderSalt === undefined ? {} : { renderSalt: inputs.renderSalt, hashes };
-      pages.start({ site: inputs.site, config, theme: rendered.theme, generator, options: { data: from.data.data, htmlKeys: pages.htmlKeys, ...keyed } });
+      // Not keyed: the build keys these pages with the others (see early-post-pages.ts).
+      pages.start({ site: inputs.site, config, theme: rendered.theme, generator, options: { data: from.data.data, htmlKeys: pages.htmlKeys } });
     },
     /** The early site and pages, once started. */
     made: () => (inputs === undefined ? undefined : { inputs, pages }),

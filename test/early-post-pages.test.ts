@@ -86,7 +86,7 @@ describe('post pages rendered while the workers render', () => {
     expect(pooled.stats.postPagesEarly).toBeGreaterThan(40);
     expect(pooled.stats.postPagesEarly).toBeLessThanOrEqual(80);
 
-        expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+    expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
     for (const [file, bytes] of a) expect(b.get(file)!.equals(bytes), file).toBe(true);
     // A post page holds its body, its neighbours and its related posts (front matter of other posts).
     const page = parseHTML(b.get(path.join('posts', 'post-00040', 'index.html'))!.toString('utf8')).document;
@@ -99,6 +99,40 @@ describe('post pages rendered while the workers render', () => {
     const again = await build({ root, now: NOW });
     expect(again.stats.written).toBe(0);
     expect(again.stats.markdownRendered).toBe(0);
+  });
+
+  it('keys its pages as the next build does: after a body-only edit, only the pages showing that post render again', async () => {
+    const root = await copy('keys');
+    // A helper in the layout counts the pages rendered (it adds nothing to them).
+    const config = JSON.parse(await fs.readFile(path.join(root, 'blogbuild.config.json'), 'utf8'));
+    await fs.rm(path.join(root, 'blogbuild.config.json'));
+    await fs.writeFile(path.join(root, 'blogbuild.config.mjs'), `export default { ...${JSON.stringify(config)}, helpers: { countPage: () => { globalThis.blogbuildPagesRendered = (globalThis.blogbuildPagesRendered ?? 0) + 1; return ''; } } };\n`);
+    const templates = path.join(root, 'templates');
+    await fs.cp(builtIn, templates, { recursive: true });
+    await fs.appendFile(path.join(templates, 'layout.hbs'), '{{countPage}}');
+    const past = new Date('2025-06-01T00:00:00Z');
+    for (const name of await fs.readdir(path.join(root, 'posts'))) await fs.utimes(path.join(root, 'posts', name), past, past);
+    const counter = globalThis as { blogbuildPagesRendered?: number };
+    const rendered = async (workers: number) => {
+      counter.blogbuildPagesRendered = 0;
+      const result = await build({ root, templates, now: NOW, workers });
+      expect(result.ok).toBe(true);
+      return { result, pages: counter.blogbuildPagesRendered };
+    };
+    const cold = await rendered(2);
+    expect(cold.result.stats.postPagesEarly).toBeGreaterThan(40);
+    expect(cold.pages).toBeGreaterThan(100);
+
+    const file = path.join(root, 'posts', 'post-00040.md');
+    await fs.appendFile(file, '\nA sentence added after the cold build.\n');
+    await fs.utimes(file, past, past);
+    const edit = await rendered(0);
+    // Its own page and the lists and feeds showing its excerpt; not the other 79 post pages.
+    expect(edit.pages).toBeGreaterThan(0);
+    expect(edit.pages).toBeLessThan(15);
+    expect(edit.result.stats.written).toBeLessThan(15);
+    expect(await fs.readFile(path.join(root, 'dist', 'posts', 'post-00040', 'index.html'), 'utf8')).toContain('A sentence added after the cold build.');
+    expect((await rendered(0)).result.stats.written).toBe(0);
   });
 
   it('fails as a build in one thread does when a post page fails to render, leaving no output', async () => {

@@ -100,11 +100,9 @@ export interface RenderPagesOptions {
   prerendered?: ReadonlyMap<string, PrerenderedPage>;
 }
 
-/** A post page rendered ahead of the other pages, its render key, and what keeps the hash of its bytes under it. */
+/** A post page rendered ahead of the other pages (keyed with them: see renderRoutes). */
 export interface PrerenderedPage {
   contents: Uint8Array;
-  renderKey?: string;
-  onHash?: (hash: string) => void;
 }
 
 /** Names a post's page among prerendered ones: its output path and its source file. */
@@ -159,11 +157,12 @@ export function renderRoutes(routes: (Route | FileRoute)[], theme: Theme, option
       const body = page.render(pageContext, { allowProtoPropertiesByDefault: false });
       return htmlText(theme.pages.layout.render({ ...pageContext, body }, { allowProtoPropertiesByDefault: false }));
     };
+    const { renderKey, deps } = isKeyed ? routeKey(route, path, context, { inMemory, keySalt, memorySalt, previousKey: options.previousKey, routeKeys: options.routeKeys, onKey: options.onKey }) : { renderKey: undefined, deps: [] };
     const early = route.kind === 'post' ? options.prerendered?.get(prerenderedId(path, route)) : undefined;
     if (early) {
-      // Rendered and keyed while the workers ran, from the same site model.
-      if (early.renderKey !== undefined) options.onKey?.(path, early.renderKey);
-      files.push({ path, contents: early.contents, onHash: early.onHash });
+      // Rendered while the workers ran, from the same site model; keyed here as every other page is (by the site's
+      // structure, without its data's JSON, unless that cannot be had), so a later build finds it by the same key.
+      files.push({ path, contents: early.contents, onHash: hashing(renderKey, options.hashes, () => false).onHash });
       continue;
     }
     const reportFailure = (cause: unknown) => reportRenderFailure(cause, template, [page, theme.pages.layout, ...theme.partials.values()], failed, diagnostics);
@@ -177,7 +176,6 @@ export function renderRoutes(routes: (Route | FileRoute)[], theme: Theme, option
         return '';
       }
     };
-    const { renderKey, deps } = isKeyed ? routeKey(route, path, context, { inMemory, keySalt, memorySalt, previousKey: options.previousKey, routeKeys: options.routeKeys, onKey: options.onKey }) : { renderKey: undefined, deps: [] };
     const { hash, onHash } = hashing(renderKey, options.hashes, () => failed.has(template));
     if (hash !== undefined) {
       // The same inputs rendered without error before: templates are deterministic, so these are the same bytes.

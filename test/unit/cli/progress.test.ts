@@ -45,18 +45,37 @@ describe('createProgress', () => {
     expect(writes).toEqual([]);
   });
 
-  it('counts the rate from the first update, without the items already done then (posts from the cache)', () => {
+  it('counts the rate from the first item done, without the items already done then (posts from the cache)', () => {
     const { progress, writes, advance } = fake();
     // 600 of 1,000 came from the cache: the 400 left render at 100 a second.
     progress.update(600, 1000);
     advance(1000);
-    progress.update(700, 1000);
-    expect(writes).toEqual(['\r\x1b[2Krendering posts 700/1,000 (70 %), 100/s, about 3 s left']);
+    progress.update(601, 1000);
+    advance(1000);
+    progress.update(701, 1000);
+    expect(writes).toEqual(['\r\x1b[2Krendering posts 601/1,000 (60 %)', '\r\x1b[2Krendering posts 701/1,000 (70 %), 100/s, about 3 s left']);
     advance(3000);
     progress.update(1000, 1000);
     expect(writes.at(-1)).toBe('\r\x1b[2Krendering posts 1,000/1,000 done; writing pages');
     progress.done();
     expect(writes.at(-1)).toBe('\r\x1b[2K');
+  });
+
+  it('leaves the workers\' start-up out of the rate: no estimate until items have come for a second', () => {
+    const { progress, writes, advance } = fake();
+    progress.update(0, 1000);
+    // The first post comes back after 2.4 s (workers starting, code warming up), then 22 a second.
+    advance(2400);
+    progress.update(1, 1000);
+    expect(writes.at(-1)).toBe('\r\x1b[2Krendering posts 1/1,000 (0 %)');
+    for (let i = 0; i < 5; i++) {
+      advance(200);
+      progress.update(1 + (i + 1) * 4, 1000);
+    }
+    advance(100);
+    progress.update(23, 1000);
+    expect(writes.at(-1)).toBe('\r\x1b[2Krendering posts 23/1,000 (2 %), 20/s, about 49 s left');
+    expect(writes.join('')).not.toContain('min');
   });
 
   it('redraws at most once an interval, but always for the last item', () => {
