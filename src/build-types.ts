@@ -1,5 +1,4 @@
 import type { BuildState } from './build-state.js';
-import type { UnchangedCheck } from './build-unchanged.js';
 import type { ConfigOverrides } from './config/load.js';
 import type { ResolvedConfig } from './config/schema.js';
 import type { Diagnostic } from './diagnostics/error.js';
@@ -47,6 +46,14 @@ export interface BuildOptions extends ConfigOverrides {
    * check again, and records the snapshot it was handed. @default undefined (build() checks)
    */
   unchanged?: UnchangedCheck;
+}
+
+/** What the whole-build early exit found (see build-unchanged.ts): the last build replayed, or what records this one. */
+export interface UnchangedCheck {
+  /** The last build's result: nothing changed, nothing was done. */
+  result?: BuildResult;
+  /** Records a successful build's snapshot, with its inputs as stat'ed by the check (before the build read them). */
+  record?: (result: BuildResult) => void;
 }
 
 /** The tags and the posts left out, as reports show them (see cli/build-report.ts); sources are absolute. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import type { BuildOptions, BuildResult, SiteSummary } from './build-types.js';
+import type { BuildOptions, BuildResult, SiteSummary, UnchangedCheck } from './build-types.js';
 import { buildSnapshots, type BuildSnapshot, type BuildSnapshots } from './cache/build-snapshot.js';
 import { codeSalt } from './cache/code-salt.js';
 import { resolveCacheDir } from './cache/markdown-cache.js';
@@ -18,14 +18,6 @@ import { siteUrl, tagPath } from './site/urls.js';
 // changed" is exact: the files and folders the build reads (every stat, see incremental/file-tree.ts), everything
 // else that shapes the output in one key (blogbuild's code, the resolved config with its plugins' identities, the
 // options, the time zone, locale and Node version), and the date, which decides the scheduled posts.
-
-/** What the check found: the last build replayed, or (a build follows) what records the next snapshot. */
-export interface UnchangedCheck {
-  /** The last build's result: nothing changed, nothing was done. */
-  result?: BuildResult;
-  /** Records a successful build's snapshot, with its inputs as stat'ed by the check (before the build read them). */
-  record?: (result: BuildResult) => void;
-}
 
 /**
  * The early exit, for builds that write the output folder with the cache on (not the dev server's, not to memory,
