@@ -151,6 +151,21 @@ describe('persistent markdown cache', () => {
     expectSameOutput(uncached.writer, edited.writer);
   });
 
+  it('rewrites only the cache files holding what an edit changed, and the next build finds every post cached', async () => {
+    await buildMemory();
+    const files = async () => new Map(await Promise.all((await fs.readdir(cacheDir)).map(async (name) => [name, (await fs.stat(path.join(cacheDir, name))).ino] as const)));
+    const before = await files();
+    const withHtml = (await markdownCacheFiles()).map((file) => path.basename(file));
+    await fs.appendFile(path.join(root, 'posts', '2024-04-20-long.md'), '\nAn edited paragraph.\n');
+    const edited = await buildMemory();
+    expect(edited.result.stats.markdownRendered).toBe(1);
+    const after = await files();
+    // Files written again get a new inode (an atomic rename): the rendered HTML of other posts stays where it was.
+    expect(withHtml.filter((name) => after.get(name) === before.get(name)).length).toBeGreaterThan(0);
+    expect([...after.keys()].filter((name) => after.get(name) !== before.get(name)).length).toBeLessThan(after.size / 2);
+    expect((await buildMemory()).result.stats.markdownCached).toBe(postCount);
+  });
+
   it('serves no stale pages when a template changes: pages are rendered again from the cached markdown', async () => {
     const before = await buildMemory();
     expect(before.writer.read('posts/tables/index.html')).not.toContain('data-changed-template');
