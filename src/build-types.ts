@@ -41,6 +41,25 @@ export interface BuildOptions extends ConfigOverrides {
   earlyPages?: boolean;
   /** URLs per sitemap file before the sitemap becomes an index of parts. @internal for tests @default 50000 */
   sitemapMaxUrls?: number;
+  /**
+   * @internal The whole-build early exit, checked already by the CLI (see build-unchanged.ts): build() does not
+   * check again, and records the snapshot it was handed. @default undefined (build() checks)
+   */
+  unchanged?: UnchangedCheck;
+}
+
+/** What the whole-build early exit found (see build-unchanged.ts): the last build replayed, or what records this one. */
+export interface UnchangedCheck {
+  /** The last build's result: nothing changed, nothing was done. */
+  result?: BuildResult;
+  /** Records a successful build's snapshot, with its inputs as stat'ed by the check (before the build read them). */
+  record?: (result: BuildResult) => void;
+}
+
+/** The tags and the posts left out, as reports show them (see cli/build-report.ts); sources are absolute. */
+export interface SiteSummary {
+  tags: { name: string; slug: string; url: string; count: number }[];
+  skipped: ({ source: string; title: string; reason: 'draft' } | { source: string; title: string; reason: 'scheduled'; publishAt: string })[];
 }
 
 /** What a build did. */
@@ -58,6 +77,13 @@ export interface BuildResult {
   files: string[];
   /** Every output file with its kind (post, page, tag, feed, alias…) and source, when the build succeeded. */
   routes?: BuiltFile[];
+  /**
+   * True when nothing the build reads had changed since the last build and the output folder was as that build
+   * left it: nothing was done, `site` is absent and the diagnostics are the last build's (see build-unchanged.ts).
+   */
+  isUnchanged?: boolean;
+  /** The tags and the posts left out, when `site` is absent (an unchanged build). */
+  summary?: SiteSummary;
   diagnostics: Diagnostic[];
   stats: BuildStats;
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { resetForConfig } from './build-state.js';
 import { finish, generator, startRun, time, type Loaded, type Rendered, type Run, type Sources } from './build-run.js';
 import { earlyPages, makeFiles } from './build-files.js';
+import { checkUnchanged } from './build-unchanged.js';
 import type { BuildOptions, BuildResult } from './build-types.js';
 import { writeFiles } from './build-write.js';
 import { loadConfig } from './config/load.js';
@@ -36,6 +37,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const run = startRun(options);
   const config = await configure(run);
   if (!config) return finish(run, { ok: false, files: [] });
+  // Nothing changed since the last build: its result, replayed (see build-unchanged.ts).
+  const unchanged = options.unchanged ?? (run.diagnostics.length === 0 ? checkUnchanged(options, config, run.started) : {});
+  if (unchanged.result) return unchanged.result;
   const sources = await discover(run, config);
   if (!sources) return finish(run, { ok: false, config, files: [] });
   // New and changed sources will most likely need rendering: when there are enough of them for workers, the workers
@@ -52,7 +56,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (!rendered) return finish(run, { ok: false, config, files: [] });
     const output = await makeFiles(run, config, sources, loaded, rendered, early?.made());
     if (hasErrors(run.diagnostics)) return finish(run, { ok: false, config, site: output.site, files: [] });
-    return await writeFiles(run, config, output);
+    const result = await writeFiles(run, config, output);
+    unchanged.record?.(result);
+    return result;
   } finally {
     await pool?.close();
   }

@@ -46,6 +46,14 @@ async function cacheFileContaining(text: string): Promise<string> {
   return found[0]!;
 }
 
+/** The cache files whose bytes contain `text`, at least one (a namespace is split into several files by key). */
+async function cacheFilesContaining(text: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const name of await fs.readdir(cacheDir)) if ((await fs.readFile(path.join(cacheDir, name))).includes(text)) found.push(path.join(cacheDir, name));
+  expect(found.length, `cache files containing ${text}`).toBeGreaterThan(0);
+  return found;
+}
+
 /** The files holding rendered markdown (a table's <thead>, which no markdown source holds), at least one. */
 async function markdownCacheFiles(): Promise<string[]> {
   const found: string[] = [];
@@ -94,9 +102,11 @@ describe('persistent markdown cache', () => {
 
   it('ignores a truncated cache file, renders again and gives the same output', async () => {
     const cold = await buildMemory();
-    for (const file of await markdownCacheFiles()) {
-      const bytes = await fs.readFile(file);
-      await fs.writeFile(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    await markdownCacheFiles();
+    // Every cache file, so that no post's markdown is left (the cache splits a namespace into files by key).
+    for (const name of await fs.readdir(cacheDir)) {
+      const bytes = await fs.readFile(path.join(cacheDir, name));
+      await fs.writeFile(path.join(cacheDir, name), bytes.subarray(0, Math.floor(bytes.length / 2)));
     }
 
     const rebuilt = await buildMemory();
@@ -109,14 +119,15 @@ describe('persistent markdown cache', () => {
 
   it('ignores a cache file corrupted in place (same length, wrong bytes), never serving the corrupted HTML', async () => {
     const cold = await buildMemory();
-    for (const file of await markdownCacheFiles()) {
+    for (const file of await cacheFilesContaining('Inline HTML link')) {
       const text = await fs.readFile(file, 'latin1');
       // Damage the HTML of a cached post while keeping the JSON valid and the length the same.
       await fs.writeFile(file, text.replace('Inline HTML link', 'Inline HTML lonk'), 'latin1');
     }
 
     const rebuilt = await buildMemory();
-    expect(rebuilt.result.stats.markdownRendered).toBe(postCount);
+    // The damaged file is ignored as a whole: its posts (the raw-html one among them) are rendered again.
+    expect(rebuilt.result.stats.markdownRendered).toBeGreaterThan(0);
     expect(rebuilt.writer.read('posts/raw-html/index.html')).toContain('Inline HTML link');
     expectSameOutput(cold.writer, rebuilt.writer);
   });
@@ -138,6 +149,21 @@ describe('persistent markdown cache', () => {
     expect(edited.writer.read('posts/long/index.html')).toContain('An edited paragraph.');
     const uncached = await buildMemory({ cache: false });
     expectSameOutput(uncached.writer, edited.writer);
+  });
+
+  it('rewrites only the cache files holding what an edit changed, and the next build finds every post cached', async () => {
+    await buildMemory();
+    const files = async () => new Map(await Promise.all((await fs.readdir(cacheDir)).map(async (name) => [name, (await fs.stat(path.join(cacheDir, name))).ino] as const)));
+    const before = await files();
+    const withHtml = (await markdownCacheFiles()).map((file) => path.basename(file));
+    await fs.appendFile(path.join(root, 'posts', '2024-04-20-long.md'), '\nAn edited paragraph.\n');
+    const edited = await buildMemory();
+    expect(edited.result.stats.markdownRendered).toBe(1);
+    const after = await files();
+    // Files written again get a new inode (an atomic rename): the rendered HTML of other posts stays where it was.
+    expect(withHtml.filter((name) => after.get(name) === before.get(name)).length).toBeGreaterThan(0);
+    expect([...after.keys()].filter((name) => after.get(name) !== before.get(name)).length).toBeLessThan(after.size / 2);
+    expect((await buildMemory()).result.stats.markdownCached).toBe(postCount);
   });
 
   it('serves no stale pages when a template changes: pages are rendered again from the cached markdown', async () => {
@@ -209,7 +235,7 @@ describe('blogbuild build --no-cache and blogbuild clean', () => {
 
 describe('persistent post cache (posts by source stat) and verified templates', () => {
   // The file holding loaded posts (their JSON has a relPath), whatever the cache calls it.
-  const postsCache = () => cacheFileContaining('"relPath"');
+  const postsCache = () => cacheFilesContaining('"relPath"');
   const longPost = () => path.join(root, 'posts', '2024-04-20-long.md');
 
   it('trusts an unchanged stat: a source rewritten with the same size, mtime and inode is not read again', async () => {
@@ -270,10 +296,11 @@ describe('persistent post cache (posts by source stat) and verified templates', 
 
   it('ignores a corrupted post cache file and gives the output of a clean build', async () => {
     await buildMemory();
-    const file = await postsCache();
-    const bytes = await fs.readFile(file);
-    bytes[bytes.length - 10] ^= 0x55;
-    await fs.writeFile(file, bytes);
+    for (const file of await postsCache()) {
+      const bytes = await fs.readFile(file);
+      bytes[bytes.length - 10] ^= 0x55;
+      await fs.writeFile(file, bytes);
+    }
     const after = await buildMemory();
     expectSameOutput((await buildMemory({ cache: false })).writer, after.writer);
   });
@@ -301,8 +328,6 @@ describe('persistent post cache (posts by source stat) and verified templates', 
 
   it('revives templates precompiled by an earlier build, and ignores a tampered file of them', async () => {
     await buildMemory();
-    // The cache file holding the precompiled templates (whatever it is called): Handlebars' code mentions <article.
-    const file = await cacheFileContaining('<article');
 
     // Pages rendered by a later build come from the stored JavaScript: the same bytes as a build compiling anew.
     const post = path.join(root, 'posts', '2024-04-20-long.md');
@@ -311,9 +336,12 @@ describe('persistent post cache (posts by source stat) and verified templates', 
     const uncached = await buildMemory({ cache: false });
     expectSameOutput(uncached.writer, revived.writer);
 
-    // Valid JavaScript that renders something else, but the checksum no longer matches: never run.
-    const text = await fs.readFile(file, 'utf8');
-    await fs.writeFile(file, text.replace(/<article/g, '<section data-tampered'));
+    // Valid JavaScript that renders something else, but the checksum no longer matches: never run. (The cache files
+    // holding the precompiled templates, whatever they are called: Handlebars' code mentions <article.)
+    for (const file of await cacheFilesContaining('<article')) {
+      const text = await fs.readFile(file, 'utf8');
+      await fs.writeFile(file, text.replace(/<article/g, '<section data-tampered'));
+    }
     await fs.appendFile(post, '\nAnother edit.\n');
     const afterTamper = await buildMemory();
     expect(afterTamper.writer.read('posts/long/index.html')).not.toContain('data-tampered');

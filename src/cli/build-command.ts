@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { BuildOptions } from '../build.js';
 import type { ConfigOverrides } from '../config/load.js';
+import type { ResolvedConfig } from '../config/schema.js';
 import { exitCodeFor } from '../diagnostics/error.js';
 import { CommandFileError, makeDirectory, reportFileError } from './file-errors.js';
 import { createReporter } from './output.js';
@@ -22,10 +23,9 @@ export async function buildCommand(flags: BuildFlags): Promise<number> {
   const cwd = process.cwd();
   const isReport = flags.report === 'json';
   const reporter = createReporter({ quiet: flags.quiet, debug: flags.debug, cwd, ...(isReport ? { infoStream: process.stderr } : {}) });
+  const started = performance.now();
   const outParent = await prepareOutputParent(cwd, flags);
-  if (outParent !== undefined) return outParent;
-  const { build } = await import('../build.js');
-  const progress = reporter.progress('rendering posts');
+  if (typeof outParent === 'number') return outParent;
   const options: BuildOptions = {
     root: cwd,
     config: flags.config,
@@ -38,9 +38,11 @@ export async function buildCommand(flags: BuildFlags): Promise<number> {
     future: flags.future,
     cache: flags.cache,
     force: flags.force,
-    onProgress: progress.update,
   };
-  const result = await build(options);
+  // Nothing changed since the last build: its result, replayed without loading the build's modules.
+  const unchanged = outParent && (await import('../build-unchanged.js')).checkUnchanged(options, outParent, started);
+  const progress = reporter.progress('rendering posts');
+  const result = unchanged?.result ?? (await (await import('../build.js')).build({ ...options, onProgress: progress.update, unchanged }));
   progress.done();
   reporter.diagnostics(result.diagnostics);
   if (isReport) process.stdout.write(`${JSON.stringify((await import('./build-report.js')).buildReport(result, cwd), null, 2)}\n`);
@@ -68,8 +70,9 @@ export async function buildCommand(flags: BuildFlags): Promise<number> {
  * made. The writer makes its temporary folder beside the output folder with a recursive mkdir, which never returns
  * on procfs (`--out /proc/x/dist`, or `outDir` in the config). The config is loaded as build() will load it (a
  * second load in a process reuses the first's module and validation); a config that fails is left to build().
+ * Returns the config when it loaded.
  */
-async function prepareOutputParent(cwd: string, flags: BuildFlags): Promise<number | undefined> {
+async function prepareOutputParent(cwd: string, flags: BuildFlags): Promise<number | ResolvedConfig | undefined> {
   const [{ loadConfig }, { diskStore }, { storedConfigs }, { resolveCacheDir }, { codeSalt }] = await Promise.all([
     import('../config/load.js'),
     import('../incremental/disk-store.js'),
@@ -85,7 +88,7 @@ async function prepareOutputParent(cwd: string, flags: BuildFlags): Promise<numb
   try {
     const relative = path.relative(cwd, parent);
     await makeDirectory(parent, relative === '' ? '.' : relative.startsWith('..') ? parent : relative);
-    return undefined;
+    return config;
   } catch (cause) {
     if (cause instanceof CommandFileError) return reportFileError(cause, flags.debug);
     throw cause;

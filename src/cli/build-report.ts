@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { BuildResult } from '../build.js';
+import { siteSummary } from '../build-unchanged.js';
 import type { BuiltFile } from '../render/route-list.js';
-import { siteUrl, tagPath } from '../site/urls.js';
 
 const pageKinds = new Set<string>(['post', 'home', 'tag-index', 'tag', 'page', '404', 'alias']);
 import { version } from '../version.js';
@@ -32,7 +32,8 @@ export interface BuildReport {
 export function buildReport(result: BuildResult, cwd: string): BuildReport {
   const rel = (file: string) => path.relative(cwd, file).split(path.sep).join('/') || '.';
   const config = result.config;
-  const site = result.site;
+  // An unchanged build has no site model, but the last build's summary.
+  const summary = result.summary ?? (result.site && config ? siteSummary(result.site, config) : undefined);
   const routes = result.ok ? result.routes ?? [] : [];
   const ms = (n: number) => Math.round(n * 10) / 10;
   const s = result.stats;
@@ -44,17 +45,14 @@ export function buildReport(result: BuildResult, cwd: string): BuildReport {
     outDir: config ? rel(config.outDir) : null,
     pages: routes.filter((route) => pageKinds.has(route.kind)).map(relSource),
     files: routes.filter((route) => !pageKinds.has(route.kind) && route.kind !== 'feed').map(relSource),
-    tags: result.ok && site && config ? site.tags.map((tag) => ({ name: tag.name, slug: tag.slug, url: siteUrl(config, tagPath(tag.slug, config)), count: tag.posts.length })) : [],
+    tags: result.ok && summary ? summary.tags : [],
     feeds: routes.filter((route) => route.kind === 'feed').map((route) => ({
       file: route.file,
       url: route.url,
       format: route.file.endsWith('.json') ? 'json' : route.file.endsWith('atom.xml') ? 'atom' : 'rss',
       tag: /^tags\/([^/]+)\//.exec(route.file)?.[1] ?? null,
     })),
-    skipped: site ? [
-      ...site.drafts.map((post) => ({ source: rel(post.sourcePath), title: post.title, reason: 'draft' as const })),
-      ...site.scheduled.map((post) => ({ source: rel(post.sourcePath), title: post.title, reason: 'scheduled' as const, publishAt: post.date.instant.toISOString() })),
-    ] : [],
+    skipped: summary ? summary.skipped.map((post) => ({ ...post, source: rel(post.source) })) : [],
     stats: { posts: s.posts, pages: s.pages, tags: s.tags, files: s.files, written: s.written, unchanged: s.unchanged, drafts: s.drafts, scheduled: s.scheduled },
     timings: { ...Object.fromEntries(Object.entries(s.timings).map(([stage, t]) => [stage, ms(t)])), total: ms(s.durationMs) },
     diagnostics: result.diagnostics.map((d) => ({

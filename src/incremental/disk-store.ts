@@ -16,52 +16,78 @@ export type StoreFiles = Map<string, { signature: string; values: Values }>;
 /** A namespace's values as read: JSON as parsed, with blob references (decoded on first read, see {@link decode}). */
 type Values = Map<string, unknown>;
 
+/** Files a namespace is split into, by a hash of the key: an edit rewrites the one or two holding what changed. */
+const shardCount = 16;
+
+/** One file of a namespace: its values as read, those this build used or set, and whether it must be written. */
+interface Shard {
+  file: string;
+  previous: Values;
+  used: Map<string, unknown>;
+  isChanged: boolean;
+  written: number;
+}
+
 /**
- * The persistent store: one file a namespace, `<namespace>.store` in `dir`, in the cache files' one format
- * (packed-file.ts: a header with a CRC-32 and the length, a JSON index, then the {@link StoredText}s as raw UTF-8
- * blobs), written atomically by writeFileAtomic. A file is read when its namespace is first used; one whose
- * checksum, length, JSON or salt is wrong (damaged, or made by other code) is ignored as a whole. {@link Store.commit}
- * rewrites a namespace only when this build set a value in it or left some of its values unused (those are dropped).
- * The namespaces named `inPart` are read in part: their JSON when first used, each value's blobs when it is read
- * (each checked by its own checksum; a value with a damaged blob is not there), for a reader that needs a few values
- * of a large file (the dev server's first page).
+ * The persistent store: each namespace in {@link shardCount} files, `<namespace>.<n>.store` in `dir`, a key's file
+ * chosen by a hash of the key, each in the cache files' one format (packed-file.ts: a header with a CRC-32 and the
+ * length, a JSON index, then the {@link StoredText}s as raw UTF-8 blobs), written atomically by writeFileAtomic.
+ * A namespace's files are read when it is first used; one whose checksum, length, JSON or salt is wrong (damaged, or
+ * made by other code) is ignored as a whole. {@link Store.commit} rewrites a file only when this build set a value in
+ * it or left some of its values unused (those are dropped): a one-post edit rewrites a sixteenth of the markdown
+ * cache, not all of it (~8 MB at 1,000 posts).
+ * The namespaces named `inPart` are read in part: each file's JSON when the namespace is first used, each value's
+ * blobs when it is read (each checked by its own checksum; a value with a damaged blob is not there), for a reader
+ * that needs a few values of a large namespace (the dev server's first page).
  */
 export function diskStore(dir: string, salt: string, files?: StoreFiles, inPart?: ReadonlySet<string>): Store {
-  const spaces = new Map<string, { previous: Values; used: Map<string, unknown>; isChanged: boolean; written: number }>();
+  const spaces = new Map<string, Shard[]>();
   const space = (namespace: string) => {
     let found = spaces.get(namespace);
     if (!found) {
-      const previous = inPart?.has(namespace) ? readNamespaceInPart(fileOf(dir, namespace), salt) : readNamespace(fileOf(dir, namespace), salt, files);
-      found = { previous, used: new Map(), isChanged: false, written: previous.size };
+      const isInPart = inPart?.has(namespace) ?? false;
+      found = Array.from({ length: shardCount }, (_, n) => {
+        const file = fileOf(dir, namespace, n);
+        const previous = isInPart ? readNamespaceInPart(file, salt) : readNamespace(file, salt, files);
+        return { file, previous, used: new Map(), isChanged: false, written: previous.size };
+      });
       spaces.set(namespace, found);
     }
     return found;
   };
-  const commitSpace = (namespace: string) => {
-    const found = spaces.get(namespace);
-    if (!found || (!found.isChanged && found.used.size === found.written)) return;
-    const file = fileOf(dir, namespace);
+  const shard = (namespace: string, key: string) => space(namespace)[shardOf(key)];
+  const commitShard = (found: Shard) => {
+    if (!found.isChanged && found.used.size === found.written) return;
     try {
-      writeFileAtomic(file, encode(salt, found.used));
+      if (found.used.size === 0) fs.rmSync(found.file, { force: true });
+      else writeFileAtomic(found.file, encode(salt, found.used));
       found.isChanged = false;
       found.written = found.used.size;
-      const signature = signatureOf(file);
-      if (files && signature) files.set(file, { signature, values: new Map(found.used) });
+      const signature = signatureOf(found.file);
+      if (files && signature) files.set(found.file, { signature, values: new Map(found.used) });
     } catch {
       // Not written: the next build computes these values again.
-      files?.delete(file);
+      files?.delete(found.file);
+    }
+  };
+  const commitSpace = (namespace: string) => {
+    for (const found of spaces.get(namespace) ?? []) commitShard(found);
+    try {
+      fs.rmSync(path.join(dir, `${namespace}.store`), { force: true });
+    } catch {
+      // The namespace's one file of earlier versions, stale: left when the cache folder cannot be written.
     }
   };
   return {
     get(namespace, key) {
-      const found = space(namespace);
+      const found = shard(namespace, key);
       if (found.used.has(key)) return found.used.get(key);
       const value = decode(found.previous.get(key));
       if (value !== undefined) found.used.set(key, value);
       return value;
     },
     set(namespace, key, value) {
-      const found = space(namespace);
+      const found = shard(namespace, key);
       found.used.set(key, value);
       found.isChanged = true;
     },
@@ -72,9 +98,16 @@ export function diskStore(dir: string, salt: string, files?: StoreFiles, inPart?
   };
 }
 
-function fileOf(dir: string, namespace: string): string {
+function fileOf(dir: string, namespace: string, n: number): string {
   if (!/^[a-z][a-z0-9-]*$/.test(namespace)) throw new Error(`invalid store namespace ${namespace}`);
-  return path.join(dir, `${namespace}.store`);
+  return path.join(dir, `${namespace}.${n.toString(16)}.store`);
+}
+
+/** The file of a key: FNV-1a of its UTF-16 code units, modulo the count. */
+function shardOf(key: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % shardCount;
 }
 
 /** A file's size, mtime and inode, or undefined when it cannot be stat'ed. */

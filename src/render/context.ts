@@ -47,9 +47,12 @@ function tagViewsOf(site: Site, config: ResolvedConfig) {
   const tagView = (tag: Tag): TagView => ({ name: tag.name, slug: tag.slug, url: siteUrl(config, tagPath(tag.slug, config)), count: tag.posts.length });
   const tagViews = new Map(site.tags.map((tag) => [tag.slug, tagView(tag)]));
   const bySpelling = new Map<string, TagView>();
+  // Each spelling's slug once: a tag's posts spell their other tags again and again (~6,000 slugs at 1,000 posts).
+  const slugs = new Map<string, string>();
+  const slugOf = (name: string) => slugs.get(name) ?? slugs.set(name, tagSlug(name)).get(name)!;
   for (const tag of site.tags) {
     for (const post of tag.posts) {
-      for (const name of post.tags) if (!bySpelling.has(name) && tagSlug(name) === tag.slug) bySpelling.set(name, tagViews.get(tag.slug)!);
+      for (const name of post.tags) if (!bySpelling.has(name) && slugOf(name) === tag.slug) bySpelling.set(name, tagViews.get(tag.slug)!);
     }
   }
   const postTags = (p: RenderedPost): TagView[] => p.tags.map((name) => bySpelling.get(name)!).filter(Boolean);

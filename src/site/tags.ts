@@ -12,9 +12,12 @@ export function tagSlug(name: string): string {
  */
 export function groupTags(posts: readonly RenderedPost[], language: string): Tag[] {
   const bySlug = new Map<string, { posts: RenderedPost[]; spellings: Map<string, number> }>();
+  // Each spelling slugged once, not once a post (2,500 slugs at 1,000 posts).
+  const slugs = new Map<string, string>();
   for (const post of posts) {
     for (const name of post.tags) {
-      const slug = tagSlug(name);
+      let slug = slugs.get(name);
+      if (slug === undefined) slugs.set(name, (slug = tagSlug(name)));
       let entry = bySlug.get(slug);
       if (!entry) {
         entry = { posts: [], spellings: new Map() };
