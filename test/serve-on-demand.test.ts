@@ -233,17 +233,20 @@ describe('serve on demand: a warm start from the index of front matter', () => {
     await handle.idle();
     await handle.close();
     const cache = path.join(tmp, 'node_modules', '.cache', 'blogbuild');
-    expect((await fs.stat(path.join(cache, 'dev-posts.store'))).size).toBeGreaterThan(1000);
+    // A namespace is split into files by key: the index is one key, so one file; the markdown is in several.
+    const namespaceFiles = async (namespace: string) => (await fs.readdir(cache)).filter((name) => name.startsWith(`${namespace}.`)).map((name) => path.join(cache, name));
+    const [index] = await namespaceFiles('dev-posts');
+    expect((await fs.stat(index)).size).toBeGreaterThan(1000);
 
     const post = (await fs.readdir(path.join(tmp, 'posts'))).find((name) => name.endsWith('.md'))!;
     await fs.appendFile(path.join(tmp, 'posts', post), '\nSaved between two sessions.\n');
     const clean = await cleanMemoryBuild(tmp);
     for (const damage of ['none', 'markdown cache removed', 'index damaged']) {
-      if (damage === 'markdown cache removed') await fs.rm(path.join(cache, 'markdown.store'));
+      if (damage === 'markdown cache removed') for (const file of await namespaceFiles('markdown')) await fs.rm(file);
       if (damage === 'index damaged') {
-        const bytes = await fs.readFile(path.join(cache, 'dev-posts.store'));
+        const bytes = await fs.readFile(index);
         bytes[Math.floor(bytes.length / 2)] ^= 0x20;
-        await fs.writeFile(path.join(cache, 'dev-posts.store'), bytes);
+        await fs.writeFile(index, bytes);
       }
       handle = await serve({ root: tmp, port: 0, host: '127.0.0.1', debounce: 30, holdBackground: new Promise(() => {}) });
       await expectServedAsBuilt(handle, clean, 'reverse');

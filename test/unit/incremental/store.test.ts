@@ -77,13 +77,16 @@ describe('the disk store', () => {
     const first = diskStore(dir, 'salt');
     for (const key of ['a', 'b', 'c']) first.set('markdown', key, [new StoredText(`<p>HTML of ${key} 🍞</p>`), `excerpt ${key}`, 3]);
     first.commit();
-    const file = path.join(dir, 'markdown.store');
-    const bytes = fs.readFileSync(file);
+    // The namespace is split into files by key: the one holding `text`, as first written.
+    const written = new Map(fs.readdirSync(dir).map((name) => [path.join(dir, name), fs.readFileSync(path.join(dir, name))]));
+    const fileWith = (text: string) => [...written].find(([, content]) => content.includes(text))![0];
+    let file = fileWith('HTML of b');
+    let bytes = fs.readFileSync(file);
     const damaged = Buffer.from(bytes);
     damaged[bytes.indexOf(Buffer.from('HTML of b'))] ^= 0x20;
     fs.writeFileSync(file, damaged);
     // Read whole, the file is ignored; read in part, only the value whose blob is damaged is.
-    expect(diskStore(dir, 'salt').get('markdown', 'a')).toBeUndefined();
+    expect(diskStore(dir, 'salt').get('markdown', 'b')).toBeUndefined();
     const inPart = diskStore(dir, 'salt', undefined, new Set(['markdown']));
     const html = (key: string) => {
       const value = inPart.get('markdown', key) as [StoredText, string, number] | undefined;
@@ -97,6 +100,8 @@ describe('the disk store', () => {
     other.commit();
     expect(html('c')).toBe('<p>HTML of c 🍞</p>');
     // A damaged index (the JSON part) or another salt: nothing is read.
+    file = fileWith('excerpt a');
+    bytes = written.get(file)!;
     fs.writeFileSync(file, Buffer.from(bytes.toString('latin1').replace('excerpt a', 'excerpt A'), 'latin1'));
     expect(diskStore(dir, 'salt', undefined, new Set(['markdown'])).get('markdown', 'a')).toBeUndefined();
     fs.writeFileSync(file, bytes);
