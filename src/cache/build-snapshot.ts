@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { SiteSummary } from '../build-types.js';
 import type { Diagnostic } from '../diagnostics/error.js';
 import type { FileTree } from '../incremental/file-tree.js';
-import { packFile, unpackFile, writeFileAtomic } from '../incremental/packed-file.js';
+import { packFile, readPackedFile, writeFileAtomic } from '../incremental/packed-file.js';
 import type { BuiltFile } from '../render/route-list.js';
 
 // The last successful build of an output folder, kept in the cache folder: what it read and wrote (file trees), what
@@ -84,14 +84,8 @@ export function buildSnapshots(cacheDir: string, outDir: string): BuildSnapshots
 }
 
 function readSnapshot(file: string): BuildSnapshot | undefined {
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch {
-    // No snapshot: the last build failed, used --no-cache, or there was none.
-    return undefined;
-  }
-  const read = unpackFile(bytes, magic);
+  // None (the last build failed, used --no-cache, or there was none) or damaged: no snapshot.
+  const read = readPackedFile(file, magic);
   if ('reason' in read || read.blobCount !== 1) return undefined;
   const data = read.data as Omit<BuildSnapshot, 'details'> | null;
   if (!isRecord(data) || typeof data.key !== 'string' || !isWindow(data.window) || !isRecord(data.inputs)

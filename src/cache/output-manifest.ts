@@ -1,5 +1,5 @@
 import fsSync from 'node:fs';
-import { packFile, unpackFile, writeFileAtomic } from '../incremental/packed-file.js';
+import { packFile, readPackedFile, writeFileAtomic } from '../incremental/packed-file.js';
 import type { Manifest, ManifestEntry, ManifestFile } from '../output/manifest.js';
 
 /** The writer's manifest of an output folder, kept in `file` in the cache folder in the cache files' one format. */
@@ -15,14 +15,8 @@ const magic = 'blogbuild-manifest 4';
 
 /** The manifest of `outDir`'s files as the last build wrote them, or undefined when missing, damaged or foreign. */
 function readOutputManifest(file: string, outDir: string): Manifest | undefined {
-  let bytes: Buffer;
-  try {
-    bytes = fsSync.readFileSync(file);
-  } catch {
-    // Missing or unreadable: every output file is compared with the new bytes instead.
-    return undefined;
-  }
-  const read = unpackFile(bytes, magic);
+  // Missing, unreadable or damaged: every output file is compared with the new bytes instead.
+  const read = readPackedFile(file, magic);
   if ('reason' in read) return undefined;
   const data = read.data as Manifest;
   if (typeof data !== 'object' || data === null || data.format !== 1 || data.outDir !== outDir || typeof data.files !== 'object' || data.files === null) return undefined;

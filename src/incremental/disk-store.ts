@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { LazyText } from '../content/lazy-text.js';
-import { openPackedFile, packFile, unpackFile, writeFileAtomic } from './packed-file.js';
+import { openPackedFile, packFile, readPackedFile, writeFileAtomic } from './packed-file.js';
 import { StoredText, type Store } from './store.js';
 
 const magic = 'blogbuild-store 3';
@@ -126,14 +126,8 @@ function readNamespace(file: string, salt: string, files: StoreFiles | undefined
   const signature = files && signatureOf(file);
   const remembered = signature ? files!.get(file) : undefined;
   if (remembered && remembered.signature === signature) return remembered.values;
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch {
-    // Missing (or unreadable): an empty namespace.
-    return new Map();
-  }
-  const values = parseNamespace(bytes, salt);
+  // Missing, unreadable or damaged: an empty namespace.
+  const values = parseNamespace(readPackedFile(file, magic), salt);
   if (signature && values.size > 0) files!.set(file, { signature, values });
   return values;
 }
@@ -155,8 +149,7 @@ function readNamespaceInPart(file: string, salt: string): Values {
 const blobMark = '\u0000';
 
 /** A namespace file's values, blob references replaced by {@link StoredText}s of the blobs' bytes when read. */
-function parseNamespace(bytes: Buffer | Exclude<ReturnType<typeof openPackedFile>, { reason: string }>, salt: string): Values {
-  const read = Buffer.isBuffer(bytes) ? unpackFile(bytes, magic) : bytes;
+function parseNamespace(read: ReturnType<typeof readPackedFile> | ReturnType<typeof openPackedFile>, salt: string): Values {
   if ('reason' in read) return new Map();
   const data = read.data as { salt?: unknown; entries?: unknown } | null;
   if (typeof data !== 'object' || data === null || data.salt !== salt || typeof data.entries !== 'object' || data.entries === null || Array.isArray(data.entries)) {

@@ -80,6 +80,18 @@ export function unpackFile(bytes: Buffer, magic: string): { data: unknown; blobC
   return { data, blobCount: lengths.length, blob: (i) => payload.subarray(starts[i], starts[i] + lengths[i]) };
 }
 
+/** A packed file read whole and unpacked (see {@link unpackFile}), or why not: missing or unreadable, or rejected. */
+export function readPackedFile(file: string, magic: string): ReturnType<typeof unpackFile> {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch {
+    // Missing or unreadable: the caller has nothing, as for a damaged file.
+    return { reason: 'missing' };
+  }
+  return unpackFile(bytes, magic);
+}
+
 /**
  * A packed file read in part: its header and JSON part now (checked by the header's CRC-32), each blob when asked for
  * (checked by its own CRC-32: undefined when damaged). The file stays open until {@link close}: a file replaced
