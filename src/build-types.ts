@@ -2,6 +2,7 @@ import type { BuildState } from './build-state.js';
 import type { ConfigOverrides } from './config/load.js';
 import type { ResolvedConfig } from './config/schema.js';
 import type { Diagnostic } from './diagnostics/error.js';
+import type { FileTree } from './incremental/file-tree.js';
 import type { Writer } from './output/writer.js';
 import type { BuiltFile } from './render/route-list.js';
 import type { Site } from './site/model.js';
@@ -52,8 +53,11 @@ export interface BuildOptions extends ConfigOverrides {
 export interface UnchangedCheck {
   /** The last build's result: nothing changed, nothing was done. */
   result?: BuildResult;
-  /** Records a successful build's snapshot, with its inputs as stat'ed by the check (before the build read them). */
-  record?: (result: BuildResult) => void;
+  /**
+   * Records a successful build's snapshot, with its inputs as stat'ed by the check (before the build read them), and
+   * its output as the writer recorded it when it knows it (else stat'ed now).
+   */
+  record?: (result: BuildResult, output?: FileTree) => void;
 }
 
 /** The tags and the posts left out, as reports show them (see cli/build-report.ts); sources are absolute. */

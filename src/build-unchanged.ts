@@ -45,7 +45,7 @@ export function checkUnchanged(options: BuildOptions, config: ResolvedConfig, st
   }
   // Whatever happens next, that snapshot no longer describes the output: a build that fails must leave none.
   if (previous) snapshots.remove();
-  return { record: (result) => record(result, { key, inputs: inputs.tree, previousOutput: previous?.output, config, snapshots }) };
+  return { record: (result, output) => record(result, { key, inputs: inputs.tree, output, previousOutput: previous?.output, config, snapshots }) };
 }
 
 /** Whether a build at `now` publishes the same posts as the build whose window this is. */
@@ -81,14 +81,16 @@ function inputRoots(config: ResolvedConfig): string[] {
 }
 
 /**
- * Saves the snapshot of a successful build: its inputs as stat'ed before it read them, its output as it is now (only
- * when the output folder holds exactly the build's files), and what it reported.
+ * Saves the snapshot of a successful build: its inputs as stat'ed before it read them, its output as the writer
+ * recorded it from the stats it took (an update in place) or else as it is now (only when the output folder holds
+ * exactly the build's files), and what it reported.
  */
-function record(result: BuildResult, { key, inputs, previousOutput, config, snapshots }: { key: string; inputs: FileTree; previousOutput?: FileTree; config: ResolvedConfig; snapshots: BuildSnapshots }): void {
+function record(result: BuildResult, { key, inputs, output: written, previousOutput, config, snapshots }: { key: string; inputs: FileTree; output?: FileTree; previousOutput?: FileTree; config: ResolvedConfig; snapshots: BuildSnapshots }): void {
   const site = result.site;
   if (!result.ok || !site || result.isUnchanged) return;
-  const output = refreshTree([config.outDir], previousOutput).tree;
-  if (!holdsExactly(output[config.outDir], new Set([...result.files, markerName]))) return;
+  // The writer's record holds exactly the files it wrote and kept: made from them.
+  const output = written ?? refreshTree([config.outDir], previousOutput).tree;
+  if (!written && !holdsExactly(output[config.outDir], new Set([...result.files, markerName]))) return;
   const s = result.stats;
   const instants = (posts: readonly { date: { instant: Date } }[]) => posts.map((post) => post.date.instant.getTime());
   // The posts this build published and left scheduled are the same for any date from the newest published post's

@@ -3,6 +3,7 @@ import type { BuildResult } from './build-types.js';
 import { finish, time, type Run } from './build-run.js';
 import type { ResolvedConfig } from './config/schema.js';
 import { error, hasErrors, warning, type Diagnostic } from './diagnostics/error.js';
+import type { FileTree } from './incremental/file-tree.js';
 import { outputManifest } from './cache/output-manifest.js';
 import { CommitError } from './output/commit.js';
 import { fsWriter } from './output/writer.js';
@@ -20,7 +21,9 @@ export interface Output {
 }
 
 /** Writes the files (rendering deferred pages as it goes) and commits them, or leaves the output as it was. */
-export async function writeFiles(run: Run, config: ResolvedConfig, { site, pages, manifestFile, drafts, scheduled }: Output): Promise<BuildResult> {
+export async function writeFiles(run: Run, config: ResolvedConfig, { site, pages, manifestFile, drafts, scheduled }: Output,
+  /** Called with the result of a successful build and the output folder as the writer recorded it (if it did). */
+  onWritten?: (result: BuildResult, output?: FileTree) => void): Promise<BuildResult> {
   const { options, diagnostics, stats } = run;
   const files = pages.files;
   // Deferred pages add their render errors to pages.diagnostics while the writer runs: counted from here.
@@ -58,7 +61,9 @@ export async function writeFiles(run: Run, config: ResolvedConfig, { site, pages
     return finish(run, { ok: false, config, site, files: [], ...(isOutputPartial ? { isOutputPartial } : {}) });
   }
   Object.assign(stats, { posts: site.posts.length, tags: site.tags.length, tagPages: pages.routes.filter((route) => route.kind === 'tag').length, files: files.length, pages: site.pages.length, drafts, scheduled });
-  return finish(run, { ok: true, config, site, files: files.map((file) => file.path), routes: listRoutes(pages.routes, config) });
+  const result = finish(run, { ok: true, config, site, files: files.map((file) => file.path), routes: listRoutes(pages.routes, config) });
+  onWritten?.(result, writer.outputTree?.());
+  return result;
 }
 
 /** Two sources for one output path, or a path that leaves the output folder, are errors. */

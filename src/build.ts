@@ -56,9 +56,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (!rendered) return finish(run, { ok: false, config, files: [] });
     const output = await makeFiles(run, config, sources, loaded, rendered, early?.made());
     if (hasErrors(run.diagnostics)) return finish(run, { ok: false, config, site: output.site, files: [] });
-    const result = await writeFiles(run, config, output);
-    unchanged.record?.(result);
-    return result;
+    return await writeFiles(run, config, output, unchanged.record);
   } finally {
     await pool?.close();
   }

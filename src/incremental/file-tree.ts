@@ -55,7 +55,7 @@ function statOf(file: string): fs.Stats | OtherNode | undefined {
  * whole seconds or two on some), so a same-size change within the same tick as this stat would keep it (git's
  * "racily clean" files). Such a file is recorded with a hash of its bytes, such a folder with its entries listed.
  */
-function isRacy(stat: fs.Stats, now: number): boolean {
+function isRacy(stat: { mtimeMs: number; ctimeMs: number }, now: number): boolean {
   const changed = Math.max(stat.mtimeMs, stat.ctimeMs);
   return changed >= now - (changed % 1000 === 0 ? 2000 : 50);
 }
@@ -135,6 +135,56 @@ export function refreshTree(roots: readonly string[], previous: FileTree = {}): 
   for (const root of roots) tree[root] = refresh(root, previous[root]);
   if (Object.keys(previous).length !== roots.length || Object.keys(previous).some((root) => !roots.includes(root))) isSame = false;
   return { tree, isSame, isRefreshed: isSame && isRefreshed };
+}
+
+/** A file's stat as a record needs it: sizes and times as numbers (a BigIntStats' converted, see {@link fileNodeOf}). */
+export interface FileStat {
+  size: number | bigint;
+  ino: number | bigint;
+  mtimeMs: number | bigint;
+  ctimeMs: number | bigint;
+  mtimeNs?: bigint;
+  ctimeNs?: bigint;
+}
+
+/**
+ * A file's node from a stat taken already (the writer's), as {@link refreshTree} would record it at `now`: a
+ * BigIntStats' times are made the numbers a plain stat gives (`sec * 1e3 + nsec / 1e6`), so the two compare equal.
+ */
+export function fileNodeOf(file: string, stat: FileStat, now: number): FileNode {
+  const ms = (whole: number | bigint, ns: bigint | undefined) => (ns === undefined ? Number(whole) : Number(ns / 1_000_000_000n) * 1e3 + Number(ns % 1_000_000_000n) / 1e6);
+  const node: FileNode = [Number(stat.size), ms(stat.mtimeMs, stat.mtimeNs), ms(stat.ctimeMs, stat.ctimeNs), Number(stat.ino)];
+  if (isRacy({ mtimeMs: node[1], ctimeMs: node[2] }, now)) node.push(hashOf(file));
+  return node;
+}
+
+/**
+ * The record of a folder (`root`) that holds exactly `files` (relative, `/`-separated, with their nodes) in the
+ * folders `folders` (relative, `''` the root, with their stats): for a writer that stat'ed all of them as it wrote,
+ * so nothing is stat'ed or listed again. A folder changed within a tick of `now` is marked to be listed again.
+ */
+export function treeOf(root: string, files: ReadonlyMap<string, FileNode>, folders: ReadonlyMap<string, { mtimeMs: number; ctimeMs: number; ino: number }>, now: number): FileTree {
+  const nodes = new Map<string, FolderNode>();
+  const folder = (rel: string): FolderNode => {
+    let node = nodes.get(rel);
+    if (node) return node;
+    const stat = folders.get(rel);
+    if (!stat) throw new Error(`no stat for the output folder ${rel}`);
+    node = { s: [stat.mtimeMs, stat.ino], c: {} };
+    if (isRacy(stat, now)) node.l = 1;
+    nodes.set(rel, node);
+    if (rel !== '') {
+      const at = rel.lastIndexOf('/');
+      folder(at < 0 ? '' : rel.slice(0, at)).c[rel.slice(at + 1)] = node;
+    }
+    return node;
+  };
+  const sorted = [...files.keys()].sort();
+  for (const rel of sorted) {
+    const at = rel.lastIndexOf('/');
+    folder(at < 0 ? '' : rel.slice(0, at)).c[rel.slice(at + 1)] = files.get(rel)!;
+  }
+  return { [root]: folder('') };
 }
 
 function isFolder(node: TreeNode | null | undefined): node is FolderNode {

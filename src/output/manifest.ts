@@ -34,7 +34,9 @@ export interface ManifestFile {
  * listed: nothing was added, removed or renamed in it since a build found it holding exactly its files. The caller
  * passes `trusted` only from a manifest of the same files, each of which it found still there.
  */
-export function holdsExactly(dir: string, outputs: OutputFile[], trusted: Readonly<Record<string, string>> = {}): { isExact: boolean; verified: Record<string, string> } {
+export function holdsExactly(dir: string, outputs: OutputFile[], trusted: Readonly<Record<string, string>> = {},
+  /** Called with each folder's stat as it is checked (for the record of the output, see Writer.outputTree). */
+  onFolder?: (rel: string, stat: fsSync.Stats) => void): { isExact: boolean; verified: Record<string, string> } {
   const files = new Set(outputs.map((file) => file.path));
   // Each folder's files and folders, as the outputs have them.
   const folders = new Map<string, { files: number; dirs: string[] }>([['', { files: 0, dirs: [] }]]);
@@ -61,6 +63,7 @@ export function holdsExactly(dir: string, outputs: OutputFile[], trusted: Readon
     // Stat'ed before it is listed: a change after the stat gives the folder another one, seen by the next build.
     const stat = fsSync.statSync(full, { throwIfNoEntry: false });
     if (!stat?.isDirectory()) return false;
+    onFolder?.(rel, stat);
     const signature = `${stat.mtimeMs}:${stat.ino}`;
     const expected = folders.get(rel)!;
     if (trusted[rel] === signature) {

@@ -4,6 +4,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { OutputFile } from '../render/render-pages.js';
 import { commitCopy, commitReplace, commitSwap, listFiles, recoverOutput, workPaths, type WorkPaths } from './commit.js';
+import { fileNodeOf, treeOf, type FileNode, type FileTree } from '../incremental/file-tree.js';
 import { holdsExactly, tryStat, type Manifest, type ManifestFile } from './manifest.js';
 import { markerFile, resolveOutputDir } from './output-folder.js';
 import { bytesOf, planFile, stagedWriter, writeRecorder, type Plan } from './write-plan.js';
@@ -21,6 +22,11 @@ export interface Writer {
    * then keys its pages with the persistent cache as for its own output folder (the dev server's background check).
    */
   readonly isKeyed?: boolean;
+  /**
+   * The output folder as the commit left it, as incremental/file-tree.ts records it, made from the stats the writer
+   * took (an update in place stats every file and folder anyway); undefined when it does not know it.
+   */
+  outputTree?(): FileTree | undefined;
 }
 
 /** What a write did. */
@@ -99,6 +105,9 @@ export function fsWriter(outDir: string, options: FsWriterOptions = {}): Writer 
   let nextManifest: Manifest | undefined;
   /** In-place updates: the changed files, renamed from the staging folder over the old ones on commit. */
   let replacements: string[] | undefined;
+  /** What an update in place stat'ed, for {@link Writer.outputTree}; the files it replaced, once committed. */
+  let inPlace: { plans: Plan[]; folders: Map<string, fsSync.Stats>; replaced?: string[] } | undefined;
+  let tree: FileTree | undefined;
 
   const start = (): WorkPaths => {
     if (!work) ({ work, isRenamable } = makeStaging(outDir, tag));
@@ -123,11 +132,13 @@ export function fsWriter(outDir: string, options: FsWriterOptions = {}): Writer 
       if (!isStreaming && plans.every((plan) => plan.oldStat)) {
         // Folders the last build found exact are trusted by their stat only when it wrote the same files.
         const trusted = previous?.dirs && Object.keys(previous.files).length === outputs.length && outputs.every((file) => file.path in previous.files) ? previous.dirs : undefined;
-        const found = holdsExactly(outDir, outputs, trusted);
+        const folders = new Map<string, fsSync.Stats>();
+        const found = holdsExactly(outDir, outputs, trusted, (rel, stat) => folders.set(rel, stat));
         if (found.isExact) {
           // The folders are recorded as found before this commit: those it renames files into get another stat.
           recorder.manifest.dirs = found.verified;
           replacements = stageReplacements(plans, staged, recorder);
+          inPlace = { plans, folders };
           return recorder.stats;
         }
       }
@@ -141,6 +152,7 @@ export function fsWriter(outDir: string, options: FsWriterOptions = {}): Writer 
           if (isRenamable) commitReplace(work!, replacements);
           else commitCopy(work!, replacements, []);
         }
+        if (inPlace) inPlace.replaced = replacements;
         replacements = undefined;
       } else {
         const paths = start();
@@ -152,12 +164,40 @@ export function fsWriter(outDir: string, options: FsWriterOptions = {}): Writer 
         if (failure !== undefined) options.onManifestError?.(failure);
       }
     },
+    outputTree() {
+      if (inPlace?.replaced) tree ??= recordInPlace(outDir, inPlace.plans, inPlace.folders, inPlace.replaced);
+      return tree;
+    },
     async abort() {
       replacements = undefined;
+      inPlace = undefined;
       // A commit that failed and could not undo itself keeps its journal and files, for the next command to finish.
       if (work && !fsSync.existsSync(work.journal)) await fs.rm(work.staging, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The record of the output folder after an update in place: the stats the plans and the folder check took, but for
+ * the files the commit renamed in and their folders, stat'ed again (a rename changes a file's ctime and its folder's
+ * mtime). Undefined when one cannot be stat'ed (the next build then finds the output changed).
+ */
+function recordInPlace(outDir: string, plans: Plan[], folders: Map<string, fsSync.Stats>, replaced: string[]): FileTree | undefined {
+  const now = Date.now();
+  const isReplaced = new Set(replaced);
+  const files = new Map<string, FileNode>();
+  try {
+    for (const rel of replaced) {
+      const at = rel.lastIndexOf('/');
+      const folder = at < 0 ? '' : rel.slice(0, at);
+      folders.set(folder, fsSync.statSync(folder ? path.join(outDir, folder) : outDir));
+    }
+    for (const plan of plans) files.set(plan.file.path, fileNodeOf(plan.old, isReplaced.has(plan.file.path) ? fsSync.statSync(plan.old) : plan.oldStat!, now));
+    return treeOf(outDir, files, folders, now);
+  } catch {
+    // Gone or unreadable since: no record, so the next build does its work.
+    return undefined;
+  }
 }
 
 /**
