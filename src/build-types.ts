@@ -3,7 +3,7 @@ import type { ConfigOverrides } from './config/load.js';
 import type { ResolvedConfig } from './config/schema.js';
 import type { Diagnostic } from './diagnostics/error.js';
 import type { FileTree } from './incremental/file-tree.js';
-import type { Writer } from './output/writer.js';
+import type { OutputStats, Writer } from './output/writer.js';
 import type { BuiltFile } from './render/route-list.js';
 import type { Site } from './site/model.js';
 
@@ -57,7 +57,9 @@ export interface UnchangedCheck {
    * Records a successful build's snapshot, with its inputs as stat'ed by the check (before the build read them), and
    * its output as the writer recorded it when it knows it (else stat'ed now).
    */
-  record?: (result: BuildResult, output?: FileTree) => void;
+  record?: (result: BuildResult, output?: OutputStats) => void;
+  /** The files and folders the build reads, as the check stat'ed them before the build read any (absolute roots). */
+  inputs?: FileTree;
 }
 
 /** The tags and the posts left out, as reports show them (see cli/build-report.ts); sources are absolute. */

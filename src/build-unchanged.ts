@@ -6,8 +6,9 @@ import { codeSalt } from './cache/code-salt.js';
 import { resolveCacheDir } from './cache/markdown-cache.js';
 import type { ResolvedConfig } from './config/schema.js';
 import type { Diagnostic } from './diagnostics/error.js';
-import { holdsExactly, refreshTree, type FileTree } from './incremental/file-tree.js';
+import { holdsExactly, refreshTree, treeOf, type FileTree } from './incremental/file-tree.js';
 import { recoverOutput } from './output/commit.js';
+import type { OutputStats } from './output/writer.js';
 import { markerName } from './output/output-folder.js';
 import { builtinTemplatesDir } from './render/templates.js';
 import type { Site } from './site/model.js';
@@ -45,7 +46,7 @@ export function checkUnchanged(options: BuildOptions, config: ResolvedConfig, st
   }
   // Whatever happens next, that snapshot no longer describes the output: a build that fails must leave none.
   if (previous) snapshots.remove();
-  return { record: (result, output) => record(result, { key, inputs: inputs.tree, output, previousOutput: previous?.output, config, snapshots }) };
+  return { inputs: inputs.tree, record: (result, output) => record(result, { key, inputs: inputs.tree, output, previousOutput: previous?.output, config, snapshots }) };
 }
 
 /** Whether a build at `now` publishes the same posts as the build whose window this is. */
@@ -85,11 +86,11 @@ function inputRoots(config: ResolvedConfig): string[] {
  * recorded it from the stats it took (an update in place) or else as it is now (only when the output folder holds
  * exactly the build's files), and what it reported.
  */
-function record(result: BuildResult, { key, inputs, output: written, previousOutput, config, snapshots }: { key: string; inputs: FileTree; output?: FileTree; previousOutput?: FileTree; config: ResolvedConfig; snapshots: BuildSnapshots }): void {
+function record(result: BuildResult, { key, inputs, output: written, previousOutput, config, snapshots }: { key: string; inputs: FileTree; output?: OutputStats; previousOutput?: FileTree; config: ResolvedConfig; snapshots: BuildSnapshots }): void {
   const site = result.site;
   if (!result.ok || !site || result.isUnchanged) return;
-  // The writer's record holds exactly the files it wrote and kept: made from them.
-  const output = written ?? refreshTree([config.outDir], previousOutput).tree;
+  // The writer's stats are of exactly the files it wrote and kept, and their folders.
+  const output = written ? treeOf(config.outDir, written.files, written.folders, Date.now()) : refreshTree([config.outDir], previousOutput).tree;
   if (!written && !holdsExactly(output[config.outDir], new Set([...result.files, markerName]))) return;
   const s = result.stats;
   const instants = (posts: readonly { date: { instant: Date } }[]) => posts.map((post) => post.date.instant.getTime());

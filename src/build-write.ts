@@ -3,10 +3,9 @@ import type { BuildResult } from './build-types.js';
 import { finish, time, type Run } from './build-run.js';
 import type { ResolvedConfig } from './config/schema.js';
 import { error, hasErrors, warning, type Diagnostic } from './diagnostics/error.js';
-import type { FileTree } from './incremental/file-tree.js';
 import { outputManifest } from './cache/output-manifest.js';
 import { CommitError } from './output/commit.js';
-import { fsWriter } from './output/writer.js';
+import { fsWriter, type OutputStats } from './output/writer.js';
 import type { OutputFile, renderPages } from './render/render-pages.js';
 import { listRoutes } from './render/route-list.js';
 import type { Site } from './site/model.js';
@@ -23,7 +22,7 @@ export interface Output {
 /** Writes the files (rendering deferred pages as it goes) and commits them, or leaves the output as it was. */
 export async function writeFiles(run: Run, config: ResolvedConfig, { site, pages, manifestFile, drafts, scheduled }: Output,
   /** Called with the result of a successful build and the output folder as the writer recorded it (if it did). */
-  onWritten?: (result: BuildResult, output?: FileTree) => void): Promise<BuildResult> {
+  onWritten?: (result: BuildResult, output?: OutputStats) => void): Promise<BuildResult> {
   const { options, diagnostics, stats } = run;
   const files = pages.files;
   // Deferred pages add their render errors to pages.diagnostics while the writer runs: counted from here.
@@ -62,7 +61,7 @@ export async function writeFiles(run: Run, config: ResolvedConfig, { site, pages
   }
   Object.assign(stats, { posts: site.posts.length, tags: site.tags.length, tagPages: pages.routes.filter((route) => route.kind === 'tag').length, files: files.length, pages: site.pages.length, drafts, scheduled });
   const result = finish(run, { ok: true, config, site, files: files.map((file) => file.path), routes: listRoutes(pages.routes, config) });
-  onWritten?.(result, writer.outputTree?.());
+  onWritten?.(result, writer.outputStats?.());
   return result;
 }
 

@@ -18,6 +18,7 @@ import { bodyDigests } from './cache/body-digest.js';
 import { postCache as openPostCache } from './cache/post-cache.js';
 import { markdownCache, outputManifestPath, resolveCacheDir } from './cache/markdown-cache.js';
 import { outputManifest } from './cache/output-manifest.js';
+import { fileNodeIn, type FileTree } from './incremental/file-tree.js';
 import { layeredStore } from './incremental/store.js';
 import { storedConfigs, storedPages, storedTemplates } from './incremental/stored.js';
 import type { MarkdownPool } from './markdown/pool.js';
@@ -40,7 +41,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // Nothing changed since the last build: its result, replayed (see build-unchanged.ts).
   const unchanged = options.unchanged ?? (run.diagnostics.length === 0 ? checkUnchanged(options, config, run.started) : {});
   if (unchanged.result) return unchanged.result;
-  const sources = await discover(run, config);
+  const sources = await discover(run, config, unchanged.inputs);
   if (!sources) return finish(run, { ok: false, config, files: [] });
   // New and changed sources will most likely need rendering: when there are enough of them for workers, the workers
   // start now and load the parser while this thread reads front matter and templates.
@@ -80,14 +81,20 @@ async function configure(run: Run): Promise<ResolvedConfig | undefined> {
 }
 
 /** Finds and reads the sources; undefined when the folder checks failed. */
-async function discover(run: Run, config: ResolvedConfig): Promise<Sources | undefined> {
+async function discover(run: Run, config: ResolvedConfig, /** The early exit's check's stats (see UnchangedCheck). */ inputs?: FileTree): Promise<Sources | undefined> {
   const { options, state } = run;
   if (hasErrors(run.diagnostics)) return undefined;
   const cacheDir = options.cache === false ? undefined : resolveCacheDir(config.root, options.cacheDir);
   // Builds with a state keep source texts and posts in it; others keep posts in the persistent post cache.
   const digests = state?.bodyDigests ?? bodyDigests();
   const postCache = run.disk === undefined || state ? undefined : openPostCache(run.disk, digests, { timezone: config.timezone, author: config.author });
-  const { sources, diagnostics: sourceDiagnostics, fresh } = await discoverSources(config.postsDir, state?.sources, postCache, config.root);
+  // The early exit's check stat'ed every post before the build read anything: those stats serve (see readSource).
+  const postsDir = path.resolve(config.postsDir);
+  const statOf = inputs && ((file: string) => {
+    const node = fileNodeIn(inputs, postsDir, file);
+    return node && { size: node[0], mtimeMs: node[1], ino: node[3] };
+  });
+  const { sources, diagnostics: sourceDiagnostics, fresh } = await discoverSources(config.postsDir, state?.sources, postCache, config.root, statOf);
   run.diagnostics.push(...sourceDiagnostics);
   const pageSources = await discoverPages(config, run.store && storedPages(run.store));
   run.diagnostics.push(...pageSources.diagnostics);

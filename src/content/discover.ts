@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { error, warning, type Diagnostic } from '../diagnostics/error.js';
-import { readSource, type KnownSources, type SourceFile, type SourceMemo } from './read-source.js';
+import { readSource, type KnownSources, type SourceFile, type SourceMemo, type SourceStat } from './read-source.js';
 import { walk, type WalkOptions } from './walk.js';
 
 export type { KnownSources, SourceFile, SourceMemo, SourceStat } from './read-source.js';
@@ -22,6 +22,8 @@ export async function discoverSources(
   postCache?: KnownSources,
   /** The blog's folder: symbolic links to files inside it are followed, others reported. @default postsDir's parent */
   root = path.dirname(postsDir),
+  /** Stats of files taken already this build, before any was read (see readSource). @default undefined */
+  statOf?: (file: string) => SourceStat | undefined,
 ): Promise<{ sources: SourceFile[]; diagnostics: Diagnostic[]; /** Sources neither the memo nor the post cache knew: new or changed files. */ fresh: number }> {
   const diagnostics: Diagnostic[] = [];
   let fresh = 0;
@@ -57,7 +59,7 @@ export async function discoverSources(
             .filter((other) => ownerBundle(other, bundleDirs) === bundleDir && !isMarkdown(other) && !isSectionFile(other))
             .map((other) => toPosix(path.relative(bundleDir, other)))
         : [];
-      const read = readSource({ path: file, relPath: toPosix(path.relative(postsDir, file)), bundleDir, assets }, memo, postCache);
+      const read = readSource({ path: file, relPath: toPosix(path.relative(postsDir, file)), bundleDir, assets }, memo, postCache, statOf);
       if ('diagnostic' in read) {
         diagnostics.push(read.diagnostic);
         return undefined;

@@ -55,14 +55,16 @@ export interface SourceFile {
  * Reads one source (see discoverSources): a file the post cache knows by its stat is not read (its `text` is read if
  * asked for), one the memo knows comes from the memo, others are read as bytes. `isFresh`: neither knew it.
  */
-export function readSource(found: Omit<SourceFile, 'text'>, memo: SourceMemo | undefined, postCache: KnownSources | undefined): { source: SourceFile; isFresh: boolean } | { diagnostic: Diagnostic } {
+export function readSource(found: Omit<SourceFile, 'text'>, memo: SourceMemo | undefined, postCache: KnownSources | undefined,
+  /** Stats taken already this build, before anything was read (the early exit's check): a file found there is not stat'ed again. */
+  statOf?: (file: string) => SourceStat | undefined): { source: SourceFile; isFresh: boolean } | { diagnostic: Diagnostic } {
   const { path: file, relPath, bundleDir, assets } = found;
   let text: string | undefined;
   let bytes: Uint8Array | undefined;
   let isFresh = true;
   try {
     if (postCache) {
-      const stat = fsSync.statSync(file);
+      const stat = statOf?.(file) ?? fsSync.statSync(file);
       if (postCache.isKnown(found, stat)) {
         let lazy: string | undefined;
         return {

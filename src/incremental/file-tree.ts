@@ -159,11 +159,12 @@ export function fileNodeOf(file: string, stat: FileStat, now: number): FileNode 
 }
 
 /**
- * The record of a folder (`root`) that holds exactly `files` (relative, `/`-separated, with their nodes) in the
+ * The record of a folder (`root`) that holds exactly `files` (relative, `/`-separated, with their stats) in the
  * folders `folders` (relative, `''` the root, with their stats): for a writer that stat'ed all of them as it wrote,
- * so nothing is stat'ed or listed again. A folder changed within a tick of `now` is marked to be listed again.
+ * so nothing is stat'ed or listed again. A folder changed within a tick of `now` is marked to be listed again, a
+ * file is hashed.
  */
-export function treeOf(root: string, files: ReadonlyMap<string, FileNode>, folders: ReadonlyMap<string, { mtimeMs: number; ctimeMs: number; ino: number }>, now: number): FileTree {
+export function treeOf(root: string, files: ReadonlyMap<string, FileStat>, folders: ReadonlyMap<string, { mtimeMs: number; ctimeMs: number; ino: number }>, now: number): FileTree {
   const nodes = new Map<string, FolderNode>();
   const folder = (rel: string): FolderNode => {
     let node = nodes.get(rel);
@@ -179,12 +180,26 @@ export function treeOf(root: string, files: ReadonlyMap<string, FileNode>, folde
     }
     return node;
   };
-  const sorted = [...files.keys()].sort();
-  for (const rel of sorted) {
+  // In any order: a check looks entries up by name.
+  for (const [rel, stat] of files) {
     const at = rel.lastIndexOf('/');
-    folder(at < 0 ? '' : rel.slice(0, at)).c[rel.slice(at + 1)] = files.get(rel)!;
+    folder(at < 0 ? '' : rel.slice(0, at)).c[rel.slice(at + 1)] = fileNodeOf(`${root}${path.sep}${rel}`, stat, now);
   }
   return { [root]: folder('') };
+}
+
+/**
+ * The node recorded for `file` (absolute) under one of the tree's roots, if the record has it as a file: what a
+ * stat following links gave when the tree was made.
+ */
+export function fileNodeIn(tree: FileTree, root: string, file: string): FileNode | undefined {
+  if (!file.startsWith(root + path.sep)) return undefined;
+  let node: TreeNode | null | undefined = tree[root];
+  for (const name of file.slice(root.length + 1).split(path.sep)) {
+    if (!isFolder(node)) return undefined;
+    node = node.c[name];
+  }
+  return Array.isArray(node) ? node : undefined;
 }
 
 function isFolder(node: TreeNode | null | undefined): node is FolderNode {

@@ -4,7 +4,6 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { OutputFile } from '../render/render-pages.js';
 import { commitCopy, commitReplace, commitSwap, listFiles, recoverOutput, workPaths, type WorkPaths } from './commit.js';
-import { fileNodeOf, treeOf, type FileNode, type FileTree } from '../incremental/file-tree.js';
 import { holdsExactly, tryStat, type Manifest, type ManifestFile } from './manifest.js';
 import { markerFile, resolveOutputDir } from './output-folder.js';
 import { bytesOf, planFile, stagedWriter, writeRecorder, type Plan } from './write-plan.js';
@@ -23,10 +22,16 @@ export interface Writer {
    */
   readonly isKeyed?: boolean;
   /**
-   * The output folder as the commit left it, as incremental/file-tree.ts records it, made from the stats the writer
-   * took (an update in place stats every file and folder anyway); undefined when it does not know it.
+   * The output folder as the commit left it: the stat of every file and folder, from those the writer took (an
+   * update in place stats them all anyway); undefined when it does not know them.
    */
-  outputTree?(): FileTree | undefined;
+  outputStats?(): OutputStats | undefined;
+}
+
+/** Every file and folder of an output folder (paths relative, `/`-separated; `''` the folder itself) with its stat. */
+export interface OutputStats {
+  files: Map<string, fsSync.Stats | fsSync.BigIntStats>;
+  folders: Map<string, fsSync.Stats>;
 }
 
 /** What a write did. */
@@ -107,7 +112,7 @@ export function fsWriter(outDir: string, options: FsWriterOptions = {}): Writer 
   let replacements: string[] | undefined;
   /** What an update in place stat'ed, for {@link Writer.outputTree}; the files it replaced, once committed. */
   let inPlace: { plans: Plan[]; folders: Map<string, fsSync.Stats>; replaced?: string[] } | undefined;
-  let tree: FileTree | undefined;
+  let recorded: OutputStats | undefined;
 
   const start = (): WorkPaths => {
     if (!work) ({ work, isRenamable } = makeStaging(outDir, tag));
@@ -164,9 +169,9 @@ export function fsWriter(outDir: string, options: FsWriterOptions = {}): Writer 
         if (failure !== undefined) options.onManifestError?.(failure);
       }
     },
-    outputTree() {
-      if (inPlace?.replaced) tree ??= recordInPlace(outDir, inPlace.plans, inPlace.folders, inPlace.replaced);
-      return tree;
+    outputStats() {
+      if (inPlace?.replaced) recorded ??= statsInPlace(outDir, inPlace.plans, inPlace.folders, inPlace.replaced);
+      return recorded;
     },
     async abort() {
       replacements = undefined;
@@ -178,22 +183,21 @@ export function fsWriter(outDir: string, options: FsWriterOptions = {}): Writer 
 }
 
 /**
- * The record of the output folder after an update in place: the stats the plans and the folder check took, but for
- * the files the commit renamed in and their folders, stat'ed again (a rename changes a file's ctime and its folder's
- * mtime). Undefined when one cannot be stat'ed (the next build then finds the output changed).
+ * The output folder's stats after an update in place: those the plans and the folder check took, but for the files
+ * the commit renamed in and their folders, stat'ed again (a rename changes a file's ctime and its folder's mtime).
+ * Undefined when one cannot be stat'ed (the next build then finds the output changed).
  */
-function recordInPlace(outDir: string, plans: Plan[], folders: Map<string, fsSync.Stats>, replaced: string[]): FileTree | undefined {
-  const now = Date.now();
+function statsInPlace(outDir: string, plans: Plan[], folders: Map<string, fsSync.Stats>, replaced: string[]): OutputStats | undefined {
   const isReplaced = new Set(replaced);
-  const files = new Map<string, FileNode>();
+  const files: OutputStats['files'] = new Map();
   try {
     for (const rel of replaced) {
       const at = rel.lastIndexOf('/');
       const folder = at < 0 ? '' : rel.slice(0, at);
       folders.set(folder, fsSync.statSync(folder ? path.join(outDir, folder) : outDir));
     }
-    for (const plan of plans) files.set(plan.file.path, fileNodeOf(plan.old, isReplaced.has(plan.file.path) ? fsSync.statSync(plan.old) : plan.oldStat!, now));
-    return treeOf(outDir, files, folders, now);
+    for (const plan of plans) files.set(plan.file.path, isReplaced.has(plan.file.path) ? fsSync.statSync(plan.old) : plan.oldStat!);
+    return { files, folders };
   } catch {
     // Gone or unreadable since: no record, so the next build does its work.
     return undefined;
