@@ -44,7 +44,9 @@ export async function makeSite(run: Run, config: ResolvedConfig, from: Sources, 
   // Pages (a handful) render in this thread, through the same processor and cache as posts.
   const renderedPages = await renderPageMarkdown(from.pageSources.pages, { markdown: from.markdownOptions, limits: config.markdown.limits, cache: pageCache });
   const nav = siteNav(renderedPages.pages, config.nav, config.configFile, from.pageSources.drafts);
-  const site = buildSite(posts, { drafts, scheduled }, { language: config.language, authors: config.authors, related: config.related, pages: renderedPages.pages.sort(comparePages), nav: nav.nav });
+  // Related posts worked out for each post page rendered, not for every post: a one-post edit renders a few pages
+  // (~100 ms of comparing tags saved at 10,000 posts); a cold build still works out every post's, once.
+  const site = buildSite(posts, { drafts, scheduled }, { language: config.language, authors: config.authors, related: config.related, pages: renderedPages.pages.sort(comparePages), nav: nav.nav, isRelatedLazy: true });
   // Pages rendered from the same inputs before are rendered only if their file must be written (the writer decides
   // that by their hash and its manifest of the output).
   const manifestFile = from.cacheDir === undefined || (options.writer && !options.writer.isKeyed) ? undefined : outputManifestPath(from.cacheDir, config.outDir);

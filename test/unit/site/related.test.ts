@@ -24,6 +24,20 @@ describe('relatedPosts', () => {
     expect(relatedPosts(list, { limit: 0 }).get(list[0])).toBeUndefined();
     expect(slugs(relatedPosts(list, { limit: 0 }), list[3])).toEqual(['a']);
   });
+
+  it('worked out on first use (as builds and the dev server do), gives every post the lists worked out all at once', () => {
+    // 300 posts with 1-4 of 12 tags, some with their own limit: ties and limits in plenty.
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    const specs: [string, string[], number?][] = Array.from({ length: 300 }, (_, i) => [
+      `p${i}`, Array.from({ length: 1 + (next() % 4) }, () => `t${next() % 12}`), i % 17 === 0 ? next() % 5 : undefined]);
+    const list = posts(...specs);
+    const all = relatedPosts(list, { limit: 3 });
+    const lazy = relatedPosts(list, { limit: 3, isLazy: true });
+    // Asked in another order than the site's.
+    for (const post of [...list].reverse()) expect(slugs(lazy, post), post.slug).toEqual(slugs(all, post));
+    expect(all.size).toBeGreaterThan(250);
+  });
 });
 
 describe('authorSlug', () => {
