@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { BuildOptions, BuildResult, SiteSummary, UnchangedCheck } from './build-types.js';
-import { buildSnapshots, type BuildSnapshot, type BuildSnapshots } from './cache/build-snapshot.js';
+import { buildSnapshots, type BuildSnapshot, type BuildSnapshots, type StoredSnapshot } from './cache/build-snapshot.js';
 import { codeSalt } from './cache/code-salt.js';
 import { resolveCacheDir } from './cache/markdown-cache.js';
 import type { ResolvedConfig } from './config/schema.js';
@@ -35,9 +35,9 @@ export function checkUnchanged(options: BuildOptions, config: ResolvedConfig, st
   const previous = snapshots.read();
   // Stat'ed before the build reads anything: a change from now on gives a later stat. The last snapshot's trees spare
   // listing the folders whose stat is unchanged.
-  const inputs = refreshTree(inputRoots(config), previous?.inputs);
+  const inputs = refreshTree(inputRoots(config), previous?.inputs());
   if (previous && previous.key === key && isInWindow(previous.window, now) && inputs.isSame) {
-    const output = refreshTree([config.outDir], previous.output);
+    const output = refreshTree([config.outDir], previous.output());
     if (output.isSame) {
       // Racy entries checked now and no longer racy are saved plain, sparing the next check their bytes.
       if (inputs.isRefreshed || output.isRefreshed) snapshots.write({ ...previous, inputs: inputs.tree, output: output.tree });
@@ -50,7 +50,7 @@ export function checkUnchanged(options: BuildOptions, config: ResolvedConfig, st
 }
 
 /** Whether a build at `now` publishes the same posts as the build whose window this is. */
-function isInWindow([from, until]: BuildSnapshot['window'], now: number): boolean {
+function isInWindow([from, until]: StoredSnapshot['window'], now: number): boolean {
   return (from === null || now >= from) && (until === null || now < until);
 }
 
@@ -86,11 +86,11 @@ function inputRoots(config: ResolvedConfig): string[] {
  * recorded it from the stats it took (an update in place) or else as it is now (only when the output folder holds
  * exactly the build's files), and what it reported.
  */
-function record(result: BuildResult, { key, inputs, output: written, previousOutput, config, snapshots }: { key: string; inputs: FileTree; output?: OutputStats; previousOutput?: FileTree; config: ResolvedConfig; snapshots: BuildSnapshots }): void {
+function record(result: BuildResult, { key, inputs, output: written, previousOutput, config, snapshots }: { key: string; inputs: FileTree; output?: OutputStats; previousOutput?: () => FileTree | undefined; config: ResolvedConfig; snapshots: BuildSnapshots }): void {
   const site = result.site;
   if (!result.ok || !site || result.isUnchanged) return;
   // The writer's stats are of exactly the files it wrote and kept, and their folders.
-  const output = written ? treeOf(config.outDir, written.files, written.folders, Date.now()) : refreshTree([config.outDir], previousOutput).tree;
+  const output = written ? treeOf(config.outDir, written.files, written.folders, Date.now()) : refreshTree([config.outDir], previousOutput?.()).tree;
   if (!written && !holdsExactly(output[config.outDir], new Set([...result.files, markerName]))) return;
   const s = result.stats;
   const instants = (posts: readonly { date: { instant: Date } }[]) => posts.map((post) => post.date.instant.getTime());
@@ -109,7 +109,7 @@ function record(result: BuildResult, { key, inputs, output: written, previousOut
 }
 
 /** The last build's result, as a build that found every page and file unchanged would report it. */
-function replay(snapshot: BuildSnapshot, config: ResolvedConfig, started: number): BuildResult {
+function replay(snapshot: StoredSnapshot, config: ResolvedConfig, started: number): BuildResult {
   const { counts } = snapshot;
   const durationMs = performance.now() - started;
   const result: BuildResult = {

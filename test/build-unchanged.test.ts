@@ -132,7 +132,7 @@ describe('the record of the output', () => {
       if (Array.isArray(value)) return value.length === 5 && typeof value[4] === 'string' ? value.slice(0, 4) : value;
       return typeof value === 'object' && value !== null ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1))) : value;
     });
-    return { written: plain(snapshot!.output), now: plain(refreshTree([at('dist')]).tree) };
+    return { written: plain(snapshot!.output()!), now: plain(refreshTree([at('dist')]).tree) };
   }
 
   it('made by the writer from the stats it took, after an edit updated the output in place, is the folder as it is', async () => {

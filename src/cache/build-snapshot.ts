@@ -30,7 +30,23 @@ export interface SnapshotDetails {
 }
 
 /** What a successful build leaves for the next one. */
-export interface BuildSnapshot {
+export interface BuildSnapshot extends SnapshotHead {
+  /** The sources, templates, public and data folders and the config file, stat'ed before the build read them. */
+  inputs: FileTree;
+  /** The output folder as the build left it. */
+  output: FileTree;
+}
+
+/**
+ * A snapshot as read: its small part, and its file trees and details each decoded only when asked for (a build
+ * whose key or inputs differ never decodes the output's tree, the larger part).
+ */
+export interface StoredSnapshot extends SnapshotHead {
+  inputs(): FileTree | undefined;
+  output(): FileTree | undefined;
+}
+
+interface SnapshotHead {
   /** A hash of everything besides the files that shapes the output: code salt, resolved config, options, environment. */
   key: string;
   /**
@@ -38,10 +54,6 @@ export interface BuildSnapshot {
    * any) until the first scheduled post's (null: none is scheduled).
    */
   window: [from: number | null, until: number | null];
-  /** The sources, templates, public and data folders and the config file, stat'ed before the build read them. */
-  inputs: FileTree;
-  /** The output folder as the build left it. */
-  output: FileTree;
   /** The build's diagnostics (warnings; without their causes), in its order. */
   diagnostics: Diagnostic[];
   counts: SnapshotCounts;
@@ -50,13 +62,13 @@ export interface BuildSnapshot {
 
 /** The snapshot of one output folder in the cache folder; read and write never throw. */
 export interface BuildSnapshots {
-  read(): BuildSnapshot | undefined;
+  read(): StoredSnapshot | undefined;
   /** Saves it (or, when it cannot, removes the old one, which no longer describes the output). */
   write(snapshot: BuildSnapshot): void;
   remove(): void;
 }
 
-const magic = 'blogbuild-snapshot 2';
+const magic = 'blogbuild-snapshot 3';
 
 /** The snapshot of `outDir` in `cacheDir`, one file in the cache files' one format (incremental/packed-file.ts). */
 export function buildSnapshots(cacheDir: string, outDir: string): BuildSnapshots {
@@ -71,9 +83,9 @@ export function buildSnapshots(cacheDir: string, outDir: string): BuildSnapshots
   return {
     read: () => readSnapshot(file),
     write(snapshot) {
-      const { details, ...data } = snapshot;
+      const { details, inputs, output, ...data } = snapshot;
       try {
-        writeFileAtomic(file, packFile(magic, data, [JSON.stringify(details())]));
+        writeFileAtomic(file, packFile(magic, data, [JSON.stringify(details()), JSON.stringify(inputs), JSON.stringify(output)]));
       } catch {
         // Not written: the next build does all its work again.
         remove();
@@ -83,15 +95,30 @@ export function buildSnapshots(cacheDir: string, outDir: string): BuildSnapshots
   };
 }
 
-function readSnapshot(file: string): BuildSnapshot | undefined {
+function readSnapshot(file: string): StoredSnapshot | undefined {
   // None (the last build failed, used --no-cache, or there was none) or damaged: no snapshot.
   const read = readPackedFile(file, magic);
-  if ('reason' in read || read.blobCount !== 1) return undefined;
-  const data = read.data as Omit<BuildSnapshot, 'details'> | null;
-  if (!isRecord(data) || typeof data.key !== 'string' || !isWindow(data.window) || !isRecord(data.inputs)
-    || !isRecord(data.output) || !Array.isArray(data.diagnostics) || !data.diagnostics.every(isDiagnostic) || !isRecord(data.counts)) return undefined;
+  if ('reason' in read || read.blobCount !== 3) return undefined;
+  const data = read.data as Omit<SnapshotHead, 'details'> | null;
+  if (!isRecord(data) || typeof data.key !== 'string' || !isWindow(data.window) || !Array.isArray(data.diagnostics) || !data.diagnostics.every(isDiagnostic)
+    || !isRecord(data.counts)) return undefined;
   let details: SnapshotDetails | undefined;
-  return { ...data, details: () => (details ??= JSON.parse(read.blob(0).toString('utf8')) as SnapshotDetails) };
+  // The checksums are checked already; a tree of the wrong shape is no tree (the check then finds everything changed).
+  const tree = (index: number) => {
+    let parsed: FileTree | undefined;
+    return () => (parsed ??= parseTree(read.blob(index)));
+  };
+  return { ...data, inputs: tree(1), output: tree(2), details: () => (details ??= JSON.parse(read.blob(0).toString('utf8')) as SnapshotDetails) };
+}
+
+function parseTree(bytes: Buffer): FileTree | undefined {
+  try {
+    const parsed: unknown = JSON.parse(bytes.toString('utf8'));
+    return isRecord(parsed) ? (parsed as FileTree) : undefined;
+  } catch {
+    // Not JSON (made by hand): no tree, so everything is found changed.
+    return undefined;
+  }
 }
 
 function isWindow(value: unknown): value is BuildSnapshot['window'] {
