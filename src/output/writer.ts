@@ -6,7 +6,10 @@ import type { OutputFile } from '../render/render-pages.js';
 import { commitCopy, commitReplace, commitSwap, listFiles, recoverOutput, workPaths, type WorkPaths } from './commit.js';
 import { holdsExactly, tryStat, type Manifest, type ManifestFile } from './manifest.js';
 import { markerFile, resolveOutputDir } from './output-folder.js';
+import { statsInPlace, type OutputStats } from './output-stats.js';
 import { bytesOf, planFile, stagedWriter, writeRecorder, type Plan } from './write-plan.js';
+
+export type { OutputStats } from './output-stats.js';
 
 /** Where a build puts its files. `commit` makes them visible all at once; `abort` drops them. */
 export interface Writer {
@@ -26,12 +29,6 @@ export interface Writer {
    * update in place stats them all anyway); undefined when it does not know them.
    */
   outputStats?(): OutputStats | undefined;
-}
-
-/** Every file and folder of an output folder (paths relative, `/`-separated; `''` the folder itself) with its stat. */
-export interface OutputStats {
-  files: Map<string, fsSync.Stats | fsSync.BigIntStats>;
-  folders: Map<string, fsSync.Stats>;
 }
 
 /** What a write did. */
@@ -180,28 +177,6 @@ export function fsWriter(outDir: string, options: FsWriterOptions = {}): Writer 
       if (work && !fsSync.existsSync(work.journal)) await fs.rm(work.staging, { recursive: true, force: true });
     },
   };
-}
-
-/**
- * The output folder's stats after an update in place: those the plans and the folder check took, but for the files
- * the commit renamed in and their folders, stat'ed again (a rename changes a file's ctime and its folder's mtime).
- * Undefined when one cannot be stat'ed (the next build then finds the output changed).
- */
-function statsInPlace(outDir: string, plans: Plan[], folders: Map<string, fsSync.Stats>, replaced: string[]): OutputStats | undefined {
-  const isReplaced = new Set(replaced);
-  const files: OutputStats['files'] = new Map();
-  try {
-    for (const rel of replaced) {
-      const at = rel.lastIndexOf('/');
-      const folder = at < 0 ? '' : rel.slice(0, at);
-      folders.set(folder, fsSync.statSync(folder ? path.join(outDir, folder) : outDir));
-    }
-    for (const plan of plans) files.set(plan.file.path, isReplaced.has(plan.file.path) ? fsSync.statSync(plan.old) : plan.oldStat!);
-    return { files, folders };
-  } catch {
-    // Gone or unreadable since: no record, so the next build does its work.
-    return undefined;
-  }
 }
 
 /**
