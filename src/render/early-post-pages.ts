@@ -88,8 +88,11 @@ export function earlyPostPages(budget = defaultBudget): EarlyPostPages {
       isKeyable = !site.posts.some((post) => hasNonFinite(post.data) || (post.readTimeMinutes !== undefined && !Number.isFinite(post.readTimeMinutes)));
       const views = createViews(site, config, generator, options.data);
       const base = postKeys(views, htmlKeys);
-      // A related post not rendered yet gives its date only: its summary is not kept, it would lack its excerpt.
-      const keys = { ...base, summary: (post: RenderedPost) => (filled.has(post) ? base.summary(post) : views.post(post, false)) };
+      // A related post not rendered yet gives its date only: its summary is not kept with the others (it would lack
+      // its excerpt), but made once here for the dates (~5 a page), not once per page that lists it.
+      const unfilled = new Map<RenderedPost, ReturnType<typeof views.post>>();
+      const unfilledSummary = (post: RenderedPost) => unfilled.get(post) ?? unfilled.set(post, views.post(post, false)).get(post)!;
+      const keys = { ...base, summary: (post: RenderedPost) => (filled.has(post) ? base.summary(post) : unfilledSummary(post)) };
       const routes = siteRoutes(site, config, views, htmlKeys, keys).filter((route) => route.kind === 'post');
       const routeOf = new Map<RenderedPost, Route>(site.posts.map((post, i) => [post, routes[i]]));
       render = pageRenderer(theme, routeOf, options, isKeyable, siteJsonOf(views), (id, page) => {
