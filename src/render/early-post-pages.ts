@@ -9,8 +9,11 @@ import type { Theme } from './templates.js';
 // Post pages rendered while the markdown workers render the other posts' bodies. A post page needs its own
 // rendered body and, from the other posts, only front matter (neighbours, related posts, tag and author views),
 // so once the site model is built from the posts' shells (see renderedShell) each page can be rendered as soon
-// as its body arrives, on this thread, which otherwise waits for the workers. The pages are then written with the
-// others: the list pages and feeds need every body and stay at the end.
+// as its body arrives, on this thread, which otherwise waits for the workers. A list page (home, tag and author
+// pages) needs the bodies of the posts it lists (their excerpts and reading times): it is rendered as soon as the
+// last of them arrives, and the build hands the workers the posts in the site's order (newest first) so that most
+// list pages are complete before the last body. The pages are then written with the others: the list pages still
+// waiting for a body, the tag index and the feeds stay at the end.
 
 /** What rendering a post's page needs besides the post: the same as the other pages get (see renderPages). */
 export interface EarlyPagesSetup {
@@ -45,9 +48,13 @@ const defaultBudget = 128 * 2 ** 20;
 export function earlyPostPages(budget = defaultBudget): EarlyPostPages {
   const htmlKeys = new WeakMap<RenderedPost, string>();
   const filled = new WeakSet<RenderedPost>();
-  const queue: RenderedPost[] = [];
+  /** Posts filled before the site model was made: their pages are queued by `start`. */
+  let arrived: RenderedPost[] = [];
+  /** Queues the pages a newly filled post completes (set by `start`). */
+  let onFilled: ((post: RenderedPost) => void) | undefined;
+  const queue: Route[] = [];
   const pages = new Map<string, PrerenderedPage>();
-  let render: ((post: RenderedPost) => boolean) | undefined;
+  let render: ((route: Route) => boolean) | undefined;
   let isStopped = false;
   let isScheduled = false;
   let held = 0;
@@ -79,7 +86,8 @@ export function earlyPostPages(budget = defaultBudget): EarlyPostPages {
       if (htmlKey !== undefined) htmlKeys.set(post, htmlKey);
       filled.add(post);
       if (isStopped) return;
-      queue.push(post);
+      if (onFilled) onFilled(post);
+      else arrived.push(post);
       schedule();
     },
     start({ site, config, theme, generator, options }) {
@@ -93,9 +101,10 @@ export function earlyPostPages(budget = defaultBudget): EarlyPostPages {
       const unfilled = new Map<RenderedPost, ReturnType<typeof views.post>>();
       const unfilledSummary = (post: RenderedPost) => unfilled.get(post) ?? unfilled.set(post, views.post(post, false)).get(post)!;
       const keys = { ...base, summary: (post: RenderedPost) => (filled.has(post) ? base.summary(post) : unfilledSummary(post)) };
-      const routes = siteRoutes(site, config, views, htmlKeys, keys).filter((route) => route.kind === 'post');
-      const routeOf = new Map<RenderedPost, Route>(site.posts.map((post, i) => [post, routes[i]]));
-      render = pageRenderer(theme, routeOf, options, isKeyable, siteJsonOf(views), (id, page) => {
+      onFilled = pageQueue(siteRoutes(site, config, views, htmlKeys, keys), queue, () => void (isStopped = true));
+      for (const post of arrived) onFilled(post);
+      arrived = [];
+      render = pageRenderer(theme, options, isKeyable, siteJsonOf(views), (id, page) => {
         pages.set(id, page);
         held += page.contents.byteLength;
         return held < budget;
@@ -105,6 +114,7 @@ export function earlyPostPages(budget = defaultBudget): EarlyPostPages {
     finish(site) {
       isStopped = true;
       queue.length = 0;
+      arrived = [];
       if (isKeyable === undefined || isKeyable !== isSiteKeyable(site)) return undefined;
       return pages;
     },
@@ -112,33 +122,57 @@ export function earlyPostPages(budget = defaultBudget): EarlyPostPages {
 }
 
 /**
- * Renders one post's page as the build would and hands it to `keep`; false when it cannot be rendered here. It is
- * not keyed here: the build keys it with the others (by the site's structure, which needs every post's cover size).
+ * What queues the pages a filled post completes: its own page, and each list page of which it was the last post
+ * not filled. A post without a page stops the early pages (`stop`).
+ */
+function pageQueue(routes: Route[], queue: Route[], stop: () => void): (post: RenderedPost) => void {
+  const pageOf = new Map<RenderedPost, Route>();
+  const listsOf = new Map<RenderedPost, { route: Route; waiting: number }[]>();
+  for (const route of routes) {
+    const posts = route.deps.posts ?? [];
+    if (route.kind === 'post') pageOf.set(posts[0], route);
+    else if (listKinds.has(route.kind) && posts.length > 0) {
+      const list = { route, waiting: posts.length };
+      for (const post of posts) listsOf.get(post)?.push(list) ?? listsOf.set(post, [list]);
+    }
+  }
+  return (post) => {
+    const page = pageOf.get(post);
+    if (!page) return stop();
+    queue.push(page);
+    for (const list of listsOf.get(post) ?? []) if (--list.waiting === 0) queue.push(list.route);
+  };
+}
+
+/** The pages listing posts' summaries. */
+const listKinds = new Set<Route['kind']>(['home', 'tag', 'author']);
+
+/**
+ * Renders one page as the build would and hands it to `keep`; false when it cannot be rendered here. It is not
+ * keyed here: the build keys it with the others (by the site's structure, which needs every post's cover size).
  * Keyed here, each page's data was made into JSON for its key (~0.8 ms a page, a tenth of a 1,000-post cold build's
  * main thread), and the next build, keying by structure, found none of the post pages.
  */
 function pageRenderer(
   theme: Theme,
-  routeOf: ReadonlyMap<RenderedPost, Route>,
   options: RenderPagesOptions,
   isKeyable: boolean,
   siteJson: string,
   keep: (id: string, page: PrerenderedPage) => boolean,
-): (post: RenderedPost) => boolean {
+): (route: Route) => boolean {
   const renderOptions = { ...options, hashes: undefined, onKey: undefined, previousKey: undefined, defer: false, memo: undefined, prerendered: undefined, isKeyable, siteJson };
-  return (post) => {
-    const route = routeOf.get(post);
-    if (!route) return false;
-    // The body's HTML is decoded for the page, then left as the bytes it came as: 1,000 decoded bodies held
-    // until the end would add tens of MiB beside the workers' heaps.
-    const html = Object.getOwnPropertyDescriptor(post, 'html');
+  return (route) => {
+    // A post's body is decoded for its page, then left as the bytes it came as: 1,000 decoded bodies held until
+    // the end would add tens of MiB beside the workers' heaps. (List pages show excerpts, not bodies.)
+    const post = route.kind === 'post' ? route.deps.posts?.[0] : undefined;
+    const html = post && Object.getOwnPropertyDescriptor(post, 'html');
     const { files, diagnostics } = renderRoutes([route], theme, renderOptions);
-    if (html) Object.defineProperty(post, 'html', html);
+    if (post && html) Object.defineProperty(post, 'html', html);
     const file = files[0];
     if (diagnostics.length > 0 || files.length !== 1) return false;
     if (file.contents === undefined) return false;
     const contents = typeof file.contents === 'string' ? Buffer.from(file.contents) : file.contents;
-    return keep(prerenderedId(file.path, route), { contents });
+    return keep(prerenderedId(file.path, route), { contents, kind: route.kind });
   };
 }
 
