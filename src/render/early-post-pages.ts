@@ -12,8 +12,9 @@ import type { Theme } from './templates.js';
 // as its body arrives, on this thread, which otherwise waits for the workers. A list page (home, tag and author
 // pages) needs the bodies of the posts it lists (their excerpts and reading times): it is rendered as soon as the
 // last of them arrives, and the build hands the workers the posts in the site's order (newest first) so that most
-// list pages are complete before the last body. The pages are then written with the others: the list pages still
-// waiting for a body, the tag index and the feeds stay at the end.
+// list pages are complete before the last body; so are the feeds (the newest posts' items). The pages are then
+// written with the others: the list pages and feeds still waiting for a body, the tag index and the sitemap stay at
+// the end.
 
 /** What rendering a post's page needs besides the post: the same as the other pages get (see renderPages). */
 export interface EarlyPagesSetup {
@@ -23,6 +24,15 @@ export interface EarlyPagesSetup {
   generator: string;
   /** The options the build's renderPages gets, so that pages and keys come out the same. */
   options: RenderPagesOptions;
+  /** The feeds, made as the build makes them: each once the posts it carries are back. @default [] */
+  feeds?: readonly EarlyFile[];
+}
+
+/** A file made without the theme from some posts' bodies (a feed): `contents` is undefined when it cannot be made here. */
+export interface EarlyFile {
+  path: string;
+  posts: readonly RenderedPost[];
+  contents: () => string | undefined;
 }
 
 /** Post pages rendered ahead, see {@link earlyPostPages}. */
@@ -52,9 +62,9 @@ export function earlyPostPages(budget = defaultBudget): EarlyPostPages {
   let arrived: RenderedPost[] = [];
   /** Queues the pages a newly filled post completes (set by `start`). */
   let onFilled: ((post: RenderedPost) => void) | undefined;
-  const queue: Route[] = [];
+  const queue: (Route | EarlyFile)[] = [];
   const pages = new Map<string, PrerenderedPage>();
-  let render: ((route: Route) => boolean) | undefined;
+  let render: ((item: Route | EarlyFile) => boolean) | undefined;
   let isStopped = false;
   let isScheduled = false;
   let held = 0;
@@ -90,7 +100,7 @@ export function earlyPostPages(budget = defaultBudget): EarlyPostPages {
       else arrived.push(post);
       schedule();
     },
-    start({ site, config, theme, generator, options }) {
+    start({ site, config, theme, generator, options, feeds = [] }) {
       if (isStopped) return;
       // Read times are not known yet; the site's are checked again at the end.
       isKeyable = !site.posts.some((post) => hasNonFinite(post.data) || (post.readTimeMinutes !== undefined && !Number.isFinite(post.readTimeMinutes)));
@@ -101,14 +111,21 @@ export function earlyPostPages(budget = defaultBudget): EarlyPostPages {
       const unfilled = new Map<RenderedPost, ReturnType<typeof views.post>>();
       const unfilledSummary = (post: RenderedPost) => unfilled.get(post) ?? unfilled.set(post, views.post(post, false)).get(post)!;
       const keys = { ...base, summary: (post: RenderedPost) => (filled.has(post) ? base.summary(post) : unfilledSummary(post)) };
-      onFilled = pageQueue(siteRoutes(site, config, views, htmlKeys, keys), queue, () => void (isStopped = true));
+      onFilled = pageQueue([...siteRoutes(site, config, views, htmlKeys, keys), ...feeds], queue, () => void (isStopped = true));
       for (const post of arrived) onFilled(post);
       arrived = [];
-      render = pageRenderer(theme, options, isKeyable, siteJsonOf(views), (id, page) => {
+      const keep = (id: string, page: PrerenderedPage) => {
         pages.set(id, page);
         held += page.contents.byteLength;
         return held < budget;
-      });
+      };
+      const renderPage = pageRenderer(theme, options, isKeyable, siteJsonOf(views), keep);
+      render = (item) => {
+        if ('template' in item) return renderPage(item);
+        const text = item.contents();
+        // A feed that cannot be made here is left to the writer; the other pages go on.
+        return text === undefined || keep(prerenderedId(item.path, {}), { contents: Buffer.from(text), kind: 'feed' });
+      };
       schedule();
     },
     finish(site) {
@@ -122,16 +139,17 @@ export function earlyPostPages(budget = defaultBudget): EarlyPostPages {
 }
 
 /**
- * What queues the pages a filled post completes: its own page, and each list page of which it was the last post
- * not filled. A post without a page stops the early pages (`stop`).
+ * What queues the pages a filled post completes: its own page, and each list page and feed of which it was the last
+ * post not filled. A post without a page stops the early pages (`stop`).
  */
-function pageQueue(routes: Route[], queue: Route[], stop: () => void): (post: RenderedPost) => void {
+function pageQueue(routes: (Route | EarlyFile)[], queue: (Route | EarlyFile)[], stop: () => void): (post: RenderedPost) => void {
   const pageOf = new Map<RenderedPost, Route>();
-  const listsOf = new Map<RenderedPost, { route: Route; waiting: number }[]>();
+  const listsOf = new Map<RenderedPost, { route: Route | EarlyFile; waiting: number }[]>();
   for (const route of routes) {
-    const posts = route.deps.posts ?? [];
-    if (route.kind === 'post') pageOf.set(posts[0], route);
-    else if (listKinds.has(route.kind) && posts.length > 0) {
+    const isPage = 'template' in route;
+    const posts = (isPage ? route.deps.posts : route.posts) ?? [];
+    if (isPage && route.kind === 'post') pageOf.set(posts[0], route);
+    else if ((!isPage || listKinds.has(route.kind)) && posts.length > 0) {
       const list = { route, waiting: posts.length };
       for (const post of posts) listsOf.get(post)?.push(list) ?? listsOf.set(post, [list]);
     }
