@@ -47,7 +47,13 @@ export interface EarlyPostPages {
   finish(site: Site): ReadonlyMap<string, PrerenderedPage> | undefined;
 }
 
-/** Most bytes of pages held until the writer writes them: past it, the writer renders the rest one at a time. */
+/**
+ * Most bytes of pages held until the writer writes them: past it, the writer renders the rest one at a time. Post
+ * pages come first: a list page or feed is held only while half of this is held at most and the post pages
+ * still to come (at the average size so far) would fit too. At 10,000 posts (~110 MB of post pages) holding lists
+ * and feeds up to the whole budget raised the build's peak RSS from ~690 to ~770 MiB; at 1,000 posts (~40 MB of
+ * pages, lists and feeds) all are held.
+ */
 const defaultBudget = 128 * 2 ** 20;
 
 /**
@@ -62,21 +68,29 @@ export function earlyPostPages(budget = defaultBudget): EarlyPostPages {
   let arrived: RenderedPost[] = [];
   /** Queues the pages a newly filled post completes (set by `start`). */
   let onFilled: ((post: RenderedPost) => void) | undefined;
-  const queue: (Route | EarlyFile)[] = [];
+  /** Drops the summary made for a post before it was filled (see start). */
+  let forgetUnfilled: ((post: RenderedPost) => void) | undefined;
+  /** Post pages ready to render, then list pages and feeds, rendered only when no post page waits. */
+  const queue: Route[] = [];
+  const lists: (Route | EarlyFile)[] = [];
   const pages = new Map<string, PrerenderedPage>();
   let render: ((item: Route | EarlyFile) => boolean) | undefined;
   let isStopped = false;
   let isScheduled = false;
   let held = 0;
+  /** Post pages held, and their bytes; post pages still to come. */
+  let postPages = 0;
+  let postBytes = 0;
+  let postsToCome = 0;
   let isKeyable: boolean | undefined;
 
   const drain = () => {
     isScheduled = false;
     const until = performance.now() + sliceMs;
-    while (!isStopped && queue.length > 0 && performance.now() < until) {
+    while (!isStopped && queue.length + lists.length > 0 && performance.now() < until) {
       let isRendered = false;
       try {
-        isRendered = render!(queue.shift()!);
+        isRendered = render!(queue.shift() ?? lists.shift()!);
       } catch {
         // Whatever failed here fails again where the writer renders the page, and is reported there.
       }
@@ -85,7 +99,7 @@ export function earlyPostPages(budget = defaultBudget): EarlyPostPages {
     schedule();
   };
   const schedule = () => {
-    if (isScheduled || isStopped || !render || queue.length === 0) return;
+    if (isScheduled || isStopped || !render || queue.length + lists.length === 0) return;
     isScheduled = true;
     setImmediate(drain);
   };
@@ -95,6 +109,7 @@ export function earlyPostPages(budget = defaultBudget): EarlyPostPages {
     add(post, htmlKey) {
       if (htmlKey !== undefined) htmlKeys.set(post, htmlKey);
       filled.add(post);
+      forgetUnfilled?.(post);
       if (isStopped) return;
       if (onFilled) onFilled(post);
       else arrived.push(post);
@@ -110,17 +125,27 @@ export function earlyPostPages(budget = defaultBudget): EarlyPostPages {
       // its excerpt), but made once here for the dates (~5 a page), not once per page that lists it.
       const unfilled = new Map<RenderedPost, ReturnType<typeof views.post>>();
       const unfilledSummary = (post: RenderedPost) => unfilled.get(post) ?? unfilled.set(post, views.post(post, false)).get(post)!;
+      forgetUnfilled = (post) => void unfilled.delete(post);
       const keys = { ...base, summary: (post: RenderedPost) => (filled.has(post) ? base.summary(post) : unfilledSummary(post)) };
-      onFilled = pageQueue([...siteRoutes(site, config, views, htmlKeys, keys), ...feeds], queue, () => void (isStopped = true));
+      onFilled = pageQueue([...siteRoutes(site, config, views, htmlKeys, keys), ...feeds], { posts: queue, lists },  () => void (isStopped = true));
       for (const post of arrived) onFilled(post);
       arrived = [];
       const keep = (id: string, page: PrerenderedPage) => {
         pages.set(id, page);
         held += page.contents.byteLength;
+        if (page.kind === 'post') {
+          postPages++;
+          postBytes += page.contents.byteLength;
+          postsToCome--;
+        }
         return held < budget;
       };
+      postsToCome = site.posts.length;
+      const hasRoom = () => held < budget / 2 && (postPages === 0 || held + (postsToCome * postBytes) / postPages < budget);
       const renderPage = pageRenderer(theme, options, isKeyable, siteJsonOf(views), keep);
       render = (item) => {
+        // A list page or feed without room is left to the writer; the post pages go on.
+        if (!('template' in item && item.kind === 'post') && !hasRoom()) return true;
         if ('template' in item) return renderPage(item);
         const text = item.contents();
         // A feed that cannot be made here is left to the writer; the other pages go on.
@@ -131,7 +156,11 @@ export function earlyPostPages(budget = defaultBudget): EarlyPostPages {
     finish(site) {
       isStopped = true;
       queue.length = 0;
+      lists.length = 0;
       arrived = [];
+      // The early views and their summaries, excerpts and dates (made again by the build's pass) are dropped now,
+      // not held while the files are written.
+      [render, onFilled, forgetUnfilled] = [undefined, undefined, undefined];
       if (isKeyable === undefined || isKeyable !== isSiteKeyable(site)) return undefined;
       return pages;
     },
@@ -142,7 +171,7 @@ export function earlyPostPages(budget = defaultBudget): EarlyPostPages {
  * What queues the pages a filled post completes: its own page, and each list page and feed of which it was the last
  * post not filled. A post without a page stops the early pages (`stop`).
  */
-function pageQueue(routes: (Route | EarlyFile)[], queue: (Route | EarlyFile)[], stop: () => void): (post: RenderedPost) => void {
+function pageQueue(routes: (Route | EarlyFile)[], queue: { posts: Route[]; lists: (Route | EarlyFile)[] }, stop: () => void): (post: RenderedPost) => void {
   const pageOf = new Map<RenderedPost, Route>();
   const listsOf = new Map<RenderedPost, { route: Route | EarlyFile; waiting: number }[]>();
   for (const route of routes) {
@@ -157,8 +186,8 @@ function pageQueue(routes: (Route | EarlyFile)[], queue: (Route | EarlyFile)[], 
   return (post) => {
     const page = pageOf.get(post);
     if (!page) return stop();
-    queue.push(page);
-    for (const list of listsOf.get(post) ?? []) if (--list.waiting === 0) queue.push(list.route);
+    queue.posts.push(page);
+    for (const list of listsOf.get(post) ?? []) if (--list.waiting === 0) queue.lists.push(list.route);
   };
 }
 
