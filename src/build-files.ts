@@ -19,7 +19,7 @@ import { checkRouteCollisions } from './render/route-collisions.js';
 import { routeKeys, structureFingerprint } from './render/route-keys.js';
 import { fileRoutes } from './render/routes.js';
 import { buildSite } from './site/build-site.js';
-import { feedItemBase, renderFeedItemsHtml } from './site/feed.js';
+import { renderFeedItemsHtml } from './site/feed.js';
 import type { RenderedPost, Site } from './site/model.js';
 import { comparePages, siteNav } from './site/nav.js';
 
@@ -60,13 +60,10 @@ export async function makeSite(run: Run, config: ResolvedConfig, from: Sources, 
 export function earlyPages(run: Run, config: ResolvedConfig, from: Sources, loaded: Loaded) {
   const pages = earlyPostPages();
   const shells = new Map(loaded.published.map((post) => [post, renderedShell(post)]));
-  // The feed items' HTML the workers made, as makeFiles takes it (see renderFeedItemsHtml).
-  const itemsHtml = new Map<RenderedPost, string>();
   let inputs: SiteInputs | undefined;
   return {
     shells,
-    onRendered(post: RenderedPost, htmlKey: string | undefined, feedHtml?: { base: string; html: string }) {
-      if (feedHtml && feedHtml.base === feedItemBase(config, post).base) itemsHtml.set(post, feedHtml.html);
+    onRendered(post: RenderedPost, htmlKey: string | undefined) {
       // Its page shows its cover's size (read again, with warnings, with the others').
       try {
         readCoverImages([post], config);
@@ -79,10 +76,7 @@ export function earlyPages(run: Run, config: ResolvedConfig, from: Sources, load
     async start(rendered: Pick<Rendered, 'theme' | 'pageCache'>) {
       inputs = await makeSite(run, config, from, loaded, [...shells.values()], rendered);
       // Not keyed: the build keys these pages with the others (see early-post-pages.ts).
-      const feeds = fileRoutes(inputs.site, config, { ...config, items: config.feed.items, generator, itemsHtml }, run.options.sitemapMaxUrls)
-        .filter((route) => route.kind === 'feed')
-        .map(({ path, posts = [], contents }) => ({ path, posts, contents: () => (posts.every((post) => itemsHtml.has(post)) ? String(contents!()) : undefined) }));
-      pages.start({ site: inputs.site, config, theme: rendered.theme, generator, options: { data: from.data.data, htmlKeys: pages.htmlKeys }, feeds });
+      pages.start({ site: inputs.site, config, theme: rendered.theme, generator, options: { data: from.data.data, htmlKeys: pages.htmlKeys } });
     },
     /** The early site and pages, once started. */
     made: () => (inputs === undefined ? undefined : { inputs, pages }),

@@ -97,11 +97,8 @@ export interface RenderMarkdownOptions {
    * ones, so a site model built from them before rendering ends holds the results. @default undefined (new objects)
    */
   shells?: ReadonlyMap<Post, RenderedPost>;
-  /**
-   * Called as each post with a shell is rendered (not for cached posts), with its filled shell, its HTML's name (see
-   * htmlKeys) and its feed item's HTML when its job asked for it (see `feedItems`).
-   */
-  onRendered?: (post: RenderedPost, htmlKey: string | undefined, feedHtml?: { base: string; html: string }) => void;
+  /** Called as each post with a shell is rendered (not for cached posts), with its filled shell and its HTML's name (see htmlKeys). */
+  onRendered?: (post: RenderedPost, htmlKey: string | undefined) => void;
   /**
    * The order to render posts in: the site's (newest first) makes the list pages rendered with `onRendered`
    * complete one after another, rather than all with the last posts. @default the order of `posts`

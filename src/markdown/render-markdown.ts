@@ -132,7 +132,7 @@ async function renderMissing(posts: Post[], { results, failures, missing, settle
     } else failures[i] = cause;
     settle[i]?.(result);
     const shell = options.shells?.get(posts[i]);
-    if (result && shell && options.onRendered) options.onRendered(toRenderedPost(posts[i], result, options.readingSpeed, shell), htmlKeyOf(keys[i], result), feedHtml[i]);
+    if (result && shell && options.onRendered) options.onRendered(toRenderedPost(posts[i], result, options.readingSpeed, shell), htmlKeyOf(keys[i], result));
     options.onProgress?.(++done, posts.length);
   };
   // unified, micromark and the plugins are loaded only when some post is not in the cache.

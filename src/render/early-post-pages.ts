@@ -12,9 +12,8 @@ import type { Theme } from './templates.js';
 // as its body arrives, on this thread, which otherwise waits for the workers. A list page (home, tag and author
 // pages) needs the bodies of the posts it lists (their excerpts and reading times): it is rendered as soon as the
 // last of them arrives, and the build hands the workers the posts in the site's order (newest first) so that most
-// list pages are complete before the last body; so are the feeds (the newest posts' items). The pages are then
-// written with the others: the list pages and feeds still waiting for a body, the tag index and the sitemap stay at
-// the end.
+// list pages are complete before the last body. The pages are then written with the others: the list pages still
+// waiting for a body, the tag index and the feeds stay at the end.
 
 /** What rendering a post's page needs besides the post: the same as the other pages get (see renderPages). */
 export interface EarlyPagesSetup {
@@ -24,15 +23,6 @@ export interface EarlyPagesSetup {
   generator: string;
   /** The options the build's renderPages gets, so that pages and keys come out the same. */
   options: RenderPagesOptions;
-  /** The feeds, made as the build makes them: each once the posts it carries are back. @default [] */
-  feeds?: readonly EarlyFile[];
-}
-
-/** A file made without the theme from some posts' bodies (a feed): `contents` is undefined when it cannot be made here. */
-export interface EarlyFile {
-  path: string;
-  posts: readonly RenderedPost[];
-  contents: () => string | undefined;
 }
 
 /** Post pages rendered ahead, see {@link earlyPostPages}. */
@@ -49,10 +39,10 @@ export interface EarlyPostPages {
 
 /**
  * Most bytes of pages held until the writer writes them: past it, the writer renders the rest one at a time. Post
- * pages come first: a list page or feed is held only while half of this is held at most and the post pages
- * still to come (at the average size so far) would fit too. At 10,000 posts (~110 MB of post pages) holding lists
- * and feeds up to the whole budget raised the build's peak RSS from ~690 to ~770 MiB; at 1,000 posts (~40 MB of
- * pages, lists and feeds) all are held.
+ * pages come first: a list page is held only while at most half of this is held and the post pages still to come
+ * (at the average size so far) would fit too, so that at 10,000 posts (~110 MB of post pages) list pages neither
+ * push post pages out nor add much to the build's peak memory; at 1,000 posts (~11 MB of post pages and ~10 MB of
+ * list pages) all are held.
  */
 const defaultBudget = 128 * 2 ** 20;
 
@@ -70,11 +60,11 @@ export function earlyPostPages(budget = defaultBudget): EarlyPostPages {
   let onFilled: ((post: RenderedPost) => void) | undefined;
   /** Drops the summary made for a post before it was filled (see start). */
   let forgetUnfilled: ((post: RenderedPost) => void) | undefined;
-  /** Post pages ready to render, then list pages and feeds, rendered only when no post page waits. */
+  /** Post pages ready to render, then list pages, rendered only when no post page waits. */
   const queue: Route[] = [];
-  const lists: (Route | EarlyFile)[] = [];
+  const lists: Route[] = [];
   const pages = new Map<string, PrerenderedPage>();
-  let render: ((item: Route | EarlyFile) => boolean) | undefined;
+  let render: ((route: Route) => boolean) | undefined;
   let isStopped = false;
   let isScheduled = false;
   let held = 0;
@@ -115,7 +105,7 @@ export function earlyPostPages(budget = defaultBudget): EarlyPostPages {
       else arrived.push(post);
       schedule();
     },
-    start({ site, config, theme, generator, options, feeds = [] }) {
+    start({ site, config, theme, generator, options }) {
       if (isStopped) return;
       // Read times are not known yet; the site's are checked again at the end.
       isKeyable = !site.posts.some((post) => hasNonFinite(post.data) || (post.readTimeMinutes !== undefined && !Number.isFinite(post.readTimeMinutes)));
@@ -127,7 +117,7 @@ export function earlyPostPages(budget = defaultBudget): EarlyPostPages {
       const unfilledSummary = (post: RenderedPost) => unfilled.get(post) ?? unfilled.set(post, views.post(post, false)).get(post)!;
       forgetUnfilled = (post) => void unfilled.delete(post);
       const keys = { ...base, summary: (post: RenderedPost) => (filled.has(post) ? base.summary(post) : unfilledSummary(post)) };
-      onFilled = pageQueue([...siteRoutes(site, config, views, htmlKeys, keys), ...feeds], { posts: queue, lists },  () => void (isStopped = true));
+      onFilled = pageQueue(siteRoutes(site, config, views, htmlKeys, keys), { posts: queue, lists }, () => void (isStopped = true));
       for (const post of arrived) onFilled(post);
       arrived = [];
       const keep = (id: string, page: PrerenderedPage) => {
@@ -143,14 +133,8 @@ export function earlyPostPages(budget = defaultBudget): EarlyPostPages {
       postsToCome = site.posts.length;
       const hasRoom = () => held < budget / 2 && (postPages === 0 || held + (postsToCome * postBytes) / postPages < budget);
       const renderPage = pageRenderer(theme, options, isKeyable, siteJsonOf(views), keep);
-      render = (item) => {
-        // A list page or feed without room is left to the writer; the post pages go on.
-        if (!('template' in item && item.kind === 'post') && !hasRoom()) return true;
-        if ('template' in item) return renderPage(item);
-        const text = item.contents();
-        // A feed that cannot be made here is left to the writer; the other pages go on.
-        return text === undefined || keep(prerenderedId(item.path, {}), { contents: Buffer.from(text), kind: 'feed' });
-      };
+      // A list page without room is left to the writer; the post pages go on.
+      render = (route) => (route.kind !== 'post' && !hasRoom()) || renderPage(route);
       schedule();
     },
     finish(site) {
@@ -168,17 +152,16 @@ export function earlyPostPages(budget = defaultBudget): EarlyPostPages {
 }
 
 /**
- * What queues the pages a filled post completes: its own page, and each list page and feed of which it was the last
- * post not filled. A post without a page stops the early pages (`stop`).
+ * What queues the pages a filled post completes: its own page, and each list page of which it was the last post
+ * not filled. A post without a page stops the early pages (`stop`).
  */
-function pageQueue(routes: (Route | EarlyFile)[], queue: { posts: Route[]; lists: (Route | EarlyFile)[] }, stop: () => void): (post: RenderedPost) => void {
+function pageQueue(routes: Route[], queue: { posts: Route[]; lists: Route[] }, stop: () => void): (post: RenderedPost) => void {
   const pageOf = new Map<RenderedPost, Route>();
-  const listsOf = new Map<RenderedPost, { route: Route | EarlyFile; waiting: number }[]>();
+  const listsOf = new Map<RenderedPost, { route: Route; waiting: number }[]>();
   for (const route of routes) {
-    const isPage = 'template' in route;
-    const posts = (isPage ? route.deps.posts : route.posts) ?? [];
-    if (isPage && route.kind === 'post') pageOf.set(posts[0], route);
-    else if ((!isPage || listKinds.has(route.kind)) && posts.length > 0) {
+    const posts = route.deps.posts ?? [];
+    if (route.kind === 'post') pageOf.set(posts[0], route);
+    else if (listKinds.has(route.kind) && posts.length > 0) {
       const list = { route, waiting: posts.length };
       for (const post of posts) listsOf.get(post)?.push(list) ?? listsOf.set(post, [list]);
     }

@@ -103,11 +103,11 @@ export interface RenderPagesOptions {
 /** A page rendered ahead of the other pages (keyed with them: see renderRoutes). */
 export interface PrerenderedPage {
   contents: Uint8Array;
-  kind: Route['kind'] | 'feed';
+  kind: Route['kind'];
 }
 
-/** Names a page among prerendered ones: its output path and its source file (a post's; none for a list page or feed). */
-export function prerenderedId(path: string, route: Pick<Route, 'origin'>): string {
+/** Names a page among prerendered ones: its output path and its source file (a post's; none for a list page). */
+export function prerenderedId(path: string, route: Route): string {
   return `${path}\0${route.origin?.file ?? ''}`;
 }
 
@@ -211,9 +211,6 @@ export function renderRoutes(routes: (Route | FileRoute)[], theme: Theme, option
 function fileOutput(route: FileRoute, options: RenderPagesOptions): OutputFile {
   if (route.source !== undefined) return { path: route.path, source: route.source };
   const fileKey = options.routeKeys?.file(route) ?? (options.fileKey === undefined ? undefined : `file\0${options.fileKey}\0${route.path}`);
-  // A feed made while the workers ran (see early-post-pages.ts), from the same site and items' HTML.
-  const early = route.kind === 'feed' ? options.prerendered?.get(prerenderedId(route.path, route)) : undefined;
-  if (early) return { path: route.path, contents: early.contents, onHash: fileKey !== undefined && options.hashes ? hashing(fileKey, options.hashes, () => false).onHash : undefined };
   if (fileKey !== undefined && options.hashes) return { path: route.path, render: route.contents!, ...hashing(fileKey, options.hashes, () => false) };
   return { path: route.path, contents: route.contents!() };
 }
