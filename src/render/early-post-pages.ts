@@ -6,6 +6,8 @@ import { prerenderedId, renderRoutes, type PrerenderedPage, type RenderPagesOpti
 import { postKeys, siteRoutes, type Route } from './routes.js';
 import type { Theme } from './templates.js';
 
+type Views = ReturnType<typeof createViews>;
+
 // Post pages rendered while the markdown workers render the other posts' bodies. A post page needs its own
 // rendered body and, from the other posts, only front matter (neighbours, related posts, tag and author views),
 // so once the site model is built from the posts' shells (see renderedShell) each page can be rendered as soon
@@ -63,15 +65,10 @@ export function earlyPostPages(budget = defaultBudget): EarlyPostPages {
   /** Post pages ready to render, then list pages, rendered only when no post page waits. */
   const queue: Route[] = [];
   const lists: Route[] = [];
-  const pages = new Map<string, PrerenderedPage>();
+  const held = heldPages(budget);
   let render: ((route: Route) => boolean) | undefined;
   let isStopped = false;
   let isScheduled = false;
-  let held = 0;
-  /** Post pages held, and their bytes; post pages still to come. */
-  let postPages = 0;
-  let postBytes = 0;
-  let postsToCome = 0;
   let isKeyable: boolean | undefined;
 
   const drain = () => {
@@ -110,31 +107,15 @@ export function earlyPostPages(budget = defaultBudget): EarlyPostPages {
       // Read times are not known yet; the site's are checked again at the end.
       isKeyable = !site.posts.some((post) => hasNonFinite(post.data) || (post.readTimeMinutes !== undefined && !Number.isFinite(post.readTimeMinutes)));
       const views = createViews(site, config, generator, options.data);
-      const base = postKeys(views, htmlKeys);
-      // A related post not rendered yet gives its date only: its summary is not kept with the others (it would lack
-      // its excerpt), but made once here for the dates (~5 a page), not once per page that lists it.
-      const unfilled = new Map<RenderedPost, ReturnType<typeof views.post>>();
-      const unfilledSummary = (post: RenderedPost) => unfilled.get(post) ?? unfilled.set(post, views.post(post, false)).get(post)!;
-      forgetUnfilled = (post) => void unfilled.delete(post);
-      const keys = { ...base, summary: (post: RenderedPost) => (filled.has(post) ? base.summary(post) : unfilledSummary(post)) };
+      const keys = earlyKeys(views, htmlKeys, filled);
+      forgetUnfilled = keys.forget;
       onFilled = pageQueue(siteRoutes(site, config, views, htmlKeys, keys), { posts: queue, lists }, () => void (isStopped = true));
       for (const post of arrived) onFilled(post);
       arrived = [];
-      const keep = (id: string, page: PrerenderedPage) => {
-        pages.set(id, page);
-        held += page.contents.byteLength;
-        if (page.kind === 'post') {
-          postPages++;
-          postBytes += page.contents.byteLength;
-          postsToCome--;
-        }
-        return held < budget;
-      };
-      postsToCome = site.posts.length;
-      const hasRoom = () => held < budget / 2 && (postPages === 0 || held + (postsToCome * postBytes) / postPages < budget);
-      const renderPage = pageRenderer(theme, options, isKeyable, siteJsonOf(views), keep);
+      held.expect(site.posts.length);
+      const renderPage = pageRenderer(theme, options, isKeyable, siteJsonOf(views), held.keep);
       // A list page without room is left to the writer; the post pages go on.
-      render = (route) => (route.kind !== 'post' && !hasRoom()) || renderPage(route);
+      render = (route) => (route.kind !== 'post' && !held.hasRoom()) || renderPage(route);
       schedule();
     },
     finish(site) {
@@ -146,8 +127,51 @@ export function earlyPostPages(budget = defaultBudget): EarlyPostPages {
       // not held while the files are written.
       [render, onFilled, forgetUnfilled] = [undefined, undefined, undefined];
       if (isKeyable === undefined || isKeyable !== isSiteKeyable(site)) return undefined;
-      return pages;
+      return held.pages;
     },
+  };
+}
+
+/**
+ * The keys of the early pages: the build's, but a related post not rendered yet gives its date only. Its summary
+ * is not kept with the others (it would lack its excerpt), but made once here for the dates (~5 a page), not once
+ * per page that lists it, and dropped once the post is filled (`forget`).
+ */
+function earlyKeys(views: Views, htmlKeys: WeakMap<RenderedPost, string>, filled: WeakSet<RenderedPost>) {
+  const base = postKeys(views, htmlKeys);
+  const unfilled = new Map<RenderedPost, ReturnType<Views['post']>>();
+  const unfilledSummary = (post: RenderedPost) => unfilled.get(post) ?? unfilled.set(post, views.post(post, false)).get(post)!;
+  return {
+    ...base,
+    summary: (post: RenderedPost) => (filled.has(post) ? base.summary(post) : unfilledSummary(post)),
+    forget: (post: RenderedPost) => void unfilled.delete(post),
+  };
+}
+
+/** The pages held and their bytes against the budget (see {@link defaultBudget}): post pages first. */
+function heldPages(budget: number) {
+  const pages = new Map<string, PrerenderedPage>();
+  let held = 0;
+  let postPages = 0;
+  let postBytes = 0;
+  let postsToCome = 0;
+  return {
+    pages,
+    /** `posts` post pages are to come. */
+    expect: (posts: number) => void (postsToCome = posts),
+    /** Holds a page; false once the budget is spent. */
+    keep(id: string, page: PrerenderedPage): boolean {
+      pages.set(id, page);
+      held += page.contents.byteLength;
+      if (page.kind === 'post') {
+        postPages++;
+        postBytes += page.contents.byteLength;
+        postsToCome--;
+      }
+      return held < budget;
+    },
+    /** Whether a list page may be held: half the budget at most, leaving room for the post pages to come. */
+    hasRoom: () => held < budget / 2 && (postPages === 0 || held + (postsToCome * postBytes) / postPages < budget),
   };
 }
 
