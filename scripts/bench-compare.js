@@ -8,7 +8,9 @@
 // between runs so a 10,000-post cache built once serves later rebuild rounds; --fresh makes them again; --work puts
 // them in another folder, so that two people benchmarking on one machine do not build in each other's copies).
 // - cold: no cache, no output; after both checkouts, the pipeline alone (scripts/pipeline-reference.js, bare and
-//   with blogbuild's default steps) once a round, unless --no-pipeline;
+//   with blogbuild's default steps) once a round, unless --no-pipeline, and the bare pipeline split over as many
+//   processes as there are cores, run at once (each renders every n-th post): the wall time a parallel build could
+//   reach at best on this machine, since two threads at once each run slower than one alone;
 // - rebuild: a no-change build, then a build with one post edited (a sentence appended), per checkout per round,
 //   after an unmeasured warm-up build.
 // Prints a markdown table (median, min–max of wall and CPU time, peak RSS) and writes every sample to --out as JSON.
@@ -61,7 +63,7 @@ async function main() {
   const after = { name: 'after', bin: path.join(projectRoot, 'bin', 'blogbuild.js') };
   before.site = siteFor('before', args);
   after.site = siteFor('after', args, before.site);
-  const samples = { before: { cold: [], unchanged: [], edited: [] }, after: { cold: [], unchanged: [], edited: [] }, bare: [], ours: [] };
+  const samples = { before: { cold: [], unchanged: [], edited: [] }, after: { cold: [], unchanged: [], edited: [] }, bare: [], ours: [], split: [] };
   const build = async (tree) => runNode(tree.site, [tree.bin, 'build', '--quiet']);
   const order = (round) => (round % 2 === 0 ? [before, after] : [after, before]);
   const loads = [os.loadavg()[0]];
@@ -78,6 +80,10 @@ async function main() {
       for (const mode of args.pipeline ? ['bare', 'ours'] : []) {
         samples[mode].push(await runNode(after.site, [pipelineScript, after.site, mode]));
         log(`  pipeline ${mode} #${round + 1}: ${fmtS(samples[mode].at(-1).ms)}, ${fmtS(samples[mode].at(-1).cpuMs)} CPU`);
+      }
+      if (args.pipeline) {
+        samples.split.push(await runSplit(after.site, cores));
+        log(`  pipeline bare split over ${cores} processes #${round + 1}: ${fmtS(samples.split.at(-1).ms)}, ${fmtS(samples.split.at(-1).cpuMs)} CPU`);
       }
       loads.push(os.loadavg()[0]);
     }
@@ -107,6 +113,15 @@ async function main() {
   process.stdout.write(`${table(samples, loads)}\n`);
 }
 
+const cores = os.availableParallelism?.() ?? os.cpus().length;
+
+/** The bare pipeline split over `parts` processes run at once (see pipeline-reference.js): the wall time of the whole, the CPU of all. */
+async function runSplit(site, parts) {
+  const started = process.hrtime.bigint();
+  const runs = await Promise.all(Array.from({ length: parts }, (_, k) => runNode(site, [pipelineScript, site, 'bare', `${k}/${parts}`], [], `-${k}`)));
+  return { ms: Number(process.hrtime.bigint() - started) / 1e6, cpuMs: runs.reduce((sum, run) => sum + run.cpuMs, 0), rssKiB: Math.max(...runs.map((run) => run.rssKiB)) };
+}
+
 const range = (values) => `${fmtS(summarise(values.map((ms) => ({ ms }))).median)} (${fmtS(Math.min(...values))}–${fmtS(Math.max(...values))})`;
 const change = (a, b) => `${(((summarise(b.map((ms) => ({ ms }))).median / summarise(a.map((ms) => ({ ms }))).median) - 1) * 100).toFixed(1)} %`;
 
@@ -130,6 +145,19 @@ function table(samples, loads) {
   for (const mode of ['bare', 'ours']) {
     if (samples[mode].length === 0) continue;
     rows.push(`| pipeline alone (${mode === 'bare' ? 'bare' : 'with default steps'}), wall / CPU | ${range(samples[mode].map((s) => s.ms))} / ${range(samples[mode].map((s) => s.cpuMs))} | (same) | |`);
+  }
+  if (samples.split.length > 0) {
+    rows.push(`| pipeline alone (bare), split over ${cores} processes at once, wall / CPU | ${range(samples.split.map((s) => s.ms))} / ${range(samples.split.map((s) => s.cpuMs))} | (same) | |`);
+  }
+  if (samples.bare.length > 0 && samples.before.cold.length > 0) {
+    // The issue's measure: cold wall ÷ (the bare pipeline's CPU in one thread ÷ the cores), medians of the same run.
+    const floor = median(samples.bare.map((s) => s.cpuMs)) / cores;
+    const ratio = (tree) => (median(samples[tree].cold.map((s) => s.ms)) / floor).toFixed(2);
+    rows.push(`| cold wall ÷ (bare pipeline CPU ÷ ${cores} cores = ${fmtS(floor)}) | ${ratio('before')}× | ${ratio('after')}× | |`);
+    if (samples.split.length > 0) {
+      const split = median(samples.split.map((s) => s.ms));
+      rows.push(`| cold wall ÷ the split pipeline's wall (${fmtS(split)}) | ${(median(samples.before.cold.map((s) => s.ms)) / split).toFixed(2)}× | ${(median(samples.after.cold.map((s) => s.ms)) / split).toFixed(2)}× | |`);
+    }
   }
   rows.push('', `Load average (1 min) at the start and after each round: ${loads.map((l) => l.toFixed(1)).join(', ')}.`);
   return rows.join('\n');

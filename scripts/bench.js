@@ -163,9 +163,12 @@ function runBuild(site, extraArgs = [], nodeArgs = []) {
   return runNode(site, [cli, 'build', '--quiet', ...extraArgs], nodeArgs);
 }
 
-/** Runs `node <script> <args>` in `site`; returns wall time (ms), CPU time (ms) and peak RSS (KiB). */
-function runNode(site, scriptArgs, nodeArgs = []) {
-  const rssFile = path.join(site, '.rss');
+/**
+ * Runs `node <script> <args>` in `site`; returns wall time (ms), CPU time (ms) and peak RSS (KiB). `tag` names the
+ * report file, for processes run at once in one site.
+ */
+function runNode(site, scriptArgs, nodeArgs = [], tag = '') {
+  const rssFile = path.join(site, `.rss${tag}`);
   fs.rmSync(rssFile, { force: true });
   let command;
   let args;

@@ -5,13 +5,18 @@
 // remark-parse → remark-gfm → remark-rehype → rehype-stringify); `ours` is gray-matter + blogbuild's own processor
 // with its default steps (highlighting, heading anchors, excerpts, tag filter…), built as a build builds it.
 // Prints one JSON line: posts, bytes of HTML made, milliseconds spent rendering (after the modules loaded).
+//
+// `node scripts/pipeline-reference.js <site> bare <k>/<n>` renders only every n-th post from the k-th: n such
+// processes run at once are the pipeline split over n cores with no cost of splitting it (no messages, no shared
+// heap), the wall time a parallel build could reach at best on this machine (see bench-compare.js).
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-const [site, mode = 'bare'] = process.argv.slice(2);
-if (!site || !['bare', 'ours'].includes(mode)) {
-  process.stderr.write('usage: node scripts/pipeline-reference.js <site> [bare|ours]\n');
+const [site, mode = 'bare', part = '0/1'] = process.argv.slice(2);
+const [partIndex, parts] = part.split('/').map(Number);
+if (!site || !['bare', 'ours'].includes(mode) || !(parts >= 1 && partIndex >= 0 && partIndex < parts)) {
+  process.stderr.write('usage: node scripts/pipeline-reference.js <site> [bare|ours] [<k>/<n>]\n');
   process.exit(2);
 }
 const require = createRequire(import.meta.url);
@@ -40,7 +45,7 @@ async function processorFor(mode) {
 
 const render = await processorFor(mode);
 const postsDir = path.join(site, 'posts');
-const files = fs.readdirSync(postsDir).filter((name) => name.endsWith('.md')).sort();
+const files = fs.readdirSync(postsDir).filter((name) => name.endsWith('.md')).sort().filter((_, i) => i % parts === partIndex);
 const started = performance.now();
 let bytes = 0;
 for (const name of files) {

@@ -98,7 +98,7 @@ export async function makeFiles(run: Run, config: ResolvedConfig, from: Sources,
   const isEarly = early !== undefined && markdown.posts.length === published.length;
   const inputs = isEarly ? early.inputs : await makeSite(run, config, from, loaded, markdown.posts, rendered);
   const prerendered = isEarly ? early.pages.finish(inputs.site) : undefined;
-  run.stats.postPagesEarly = prerendered?.size ?? 0;
+  run.stats.postPagesEarly = prerendered ? [...prerendered.values()].filter((page) => page.kind === 'post').length : 0;
   diagnostics.push(...inputs.diagnostics);
   const { site, manifestFile, renderSalt } = inputs;
   const store = run.store;

@@ -149,7 +149,7 @@ async function renderBodies(run: Run, config: ResolvedConfig, from: Sources, { p
   const feedOptions = { ...config, items: config.feed.items, generator };
   const markdown = await renderMarkdown(published, { markdown: from.markdownOptions, limits: config.markdown.limits, readingSpeed: config.readingSpeed, cache, images: { publicDir: config.publicDir, permalinks: config.permalinks },
     workers: options.workers, onProgress: options.onProgress, memo: state?.markdown, tooComplexMemo: state?.markdownTooComplex, renderedMemo: state?.renderedPosts, postLinks,
-    pool, signal: stopRendering.signal, shells: early?.shells, onRendered: early?.onRendered,
+    pool, signal: stopRendering.signal, shells: early?.shells, onRendered: early?.onRendered, order: early && comparePosts,
     // The workers also make the feed items' absolute HTML of the newest posts, site-wide and per tag (the feeds'
     // order is the site's).
     feedItems: () => new Map(allFeedPosts([...published].sort(comparePosts), feedOptions).map((post) => [post, feedItemBase(config, post)])),

@@ -135,6 +135,26 @@ describe('post pages rendered while the workers render', () => {
     expect((await rendered(0)).result.stats.written).toBe(0);
   });
 
+  it('renders most home and tag pages before the last body comes back, the newest posts being rendered first', async () => {
+    const root = await copy('lists');
+    // A helper in the list template notes, for each list page, whether bodies were still being rendered (it adds
+    // nothing to the page).
+    const config = JSON.parse(await fs.readFile(path.join(root, 'blogbuild.config.json'), 'utf8'));
+    await fs.rm(path.join(root, 'blogbuild.config.json'));
+    await fs.writeFile(path.join(root, 'blogbuild.config.mjs'), `export default { ...${JSON.stringify(config)}, helpers: { noteList: () => { const s = globalThis.blogbuildLists; s[s.done < s.total ? 'early' : 'late']++; return ''; } } };\n`);
+    const templates = path.join(root, 'templates');
+    await fs.cp(builtIn, templates, { recursive: true });
+    await fs.appendFile(path.join(templates, 'list.hbs'), '{{noteList}}');
+    const lists = { done: 0, total: 1, early: 0, late: 0 };
+    (globalThis as { blogbuildLists?: typeof lists }).blogbuildLists = lists;
+    const result = await build({ root, templates, now: NOW, workers: 2, onProgress: (done, total) => Object.assign(lists, { done, total }) });
+    expect(result.ok).toBe(true);
+    const listPages = result.routes!.filter((route) => route.kind === 'home' || route.kind === 'tag').length;
+    expect(lists.early + lists.late).toBe(listPages);
+    // Each list page is complete once its posts are: newest first, only those holding the last posts wait.
+    expect(lists.early).toBeGreaterThan(listPages / 2);
+  });
+
   it('fails as a build in one thread does when a post page fails to render, leaving no output', async () => {
     const results: BuildResult[] = [];
     for (const workers of [0, 2]) {

@@ -99,6 +99,11 @@ export interface RenderMarkdownOptions {
   shells?: ReadonlyMap<Post, RenderedPost>;
   /** Called as each post with a shell is rendered (not for cached posts), with its filled shell and its HTML's name (see htmlKeys). */
   onRendered?: (post: RenderedPost, htmlKey: string | undefined) => void;
+  /**
+   * The order to render posts in: the site's (newest first) makes the list pages rendered with `onRendered`
+   * complete one after another, rather than all with the last posts. @default the order of `posts`
+   */
+  order?: (a: Post, b: Post) => number;
   /** Where posts' local images are looked up, for their sizes and missing-image warnings. @default undefined (not looked up) */
   images?: { publicDir: string; permalinks?: UrlConfig['permalinks'] };
 }

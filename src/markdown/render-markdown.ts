@@ -117,6 +117,8 @@ async function renderMissing(posts: Post[], { results, failures, missing, settle
   const feedHtml: ({ base: string; html: string } | undefined)[] = new Array(posts.length);
   let jobs: MarkdownJob[] = [];
   let done = posts.length - missing.length;
+  // Only the order of the work changes: results go by index (and `collect` reports them in the posts' order).
+  if (options.order) missing.sort((a, b) => options.order!(posts[a], posts[b]));
   let renderedInWorkers = 0;
   options.onProgress?.(done, posts.length);
 

@@ -6,11 +6,16 @@ import { prerenderedId, renderRoutes, type PrerenderedPage, type RenderPagesOpti
 import { postKeys, siteRoutes, type Route } from './routes.js';
 import type { Theme } from './templates.js';
 
+type Views = ReturnType<typeof createViews>;
+
 // Post pages rendered while the markdown workers render the other posts' bodies. A post page needs its own
 // rendered body and, from the other posts, only front matter (neighbours, related posts, tag and author views),
 // so once the site model is built from the posts' shells (see renderedShell) each page can be rendered as soon
-// as its body arrives, on this thread, which otherwise waits for the workers. The pages are then written with the
-// others: the list pages and feeds need every body and stay at the end.
+// as its body arrives, on this thread, which otherwise waits for the workers. A list page (home, tag and author
+// pages) needs the bodies of the posts it lists (their excerpts and reading times): it is rendered as soon as the
+// last of them arrives, and the build hands the workers the posts in the site's order (newest first) so that most
+// list pages are complete before the last body. The pages are then written with the others: the list pages still
+// waiting for a body, the tag index and the feeds stay at the end.
 
 /** What rendering a post's page needs besides the post: the same as the other pages get (see renderPages). */
 export interface EarlyPagesSetup {
@@ -34,7 +39,13 @@ export interface EarlyPostPages {
   finish(site: Site): ReadonlyMap<string, PrerenderedPage> | undefined;
 }
 
-/** Most bytes of pages held until the writer writes them: past it, the writer renders the rest one at a time. */
+/**
+ * Most bytes of pages held until the writer writes them: past it, the writer renders the rest one at a time. Post
+ * pages come first: a list page is held only while at most half of this is held and the post pages still to come
+ * (at the average size so far) would fit too, so that at 10,000 posts (~110 MB of post pages) list pages neither
+ * push post pages out nor add much to the build's peak memory; at 1,000 posts (~11 MB of post pages and ~10 MB of
+ * list pages) all are held.
+ */
 const defaultBudget = 128 * 2 ** 20;
 
 /**
@@ -45,21 +56,28 @@ const defaultBudget = 128 * 2 ** 20;
 export function earlyPostPages(budget = defaultBudget): EarlyPostPages {
   const htmlKeys = new WeakMap<RenderedPost, string>();
   const filled = new WeakSet<RenderedPost>();
-  const queue: RenderedPost[] = [];
-  const pages = new Map<string, PrerenderedPage>();
-  let render: ((post: RenderedPost) => boolean) | undefined;
+  /** Posts filled before the site model was made: their pages are queued by `start`. */
+  let arrived: RenderedPost[] = [];
+  /** Queues the pages a newly filled post completes (set by `start`). */
+  let onFilled: ((post: RenderedPost) => void) | undefined;
+  /** Drops the summary made for a post before it was filled (see start). */
+  let forgetUnfilled: ((post: RenderedPost) => void) | undefined;
+  /** Post pages ready to render, then list pages, rendered only when no post page waits. */
+  const queue: Route[] = [];
+  const lists: Route[] = [];
+  const held = heldPages(budget);
+  let render: ((route: Route) => boolean) | undefined;
   let isStopped = false;
   let isScheduled = false;
-  let held = 0;
   let isKeyable: boolean | undefined;
 
   const drain = () => {
     isScheduled = false;
     const until = performance.now() + sliceMs;
-    while (!isStopped && queue.length > 0 && performance.now() < until) {
+    while (!isStopped && queue.length + lists.length > 0 && performance.now() < until) {
       let isRendered = false;
       try {
-        isRendered = render!(queue.shift()!);
+        isRendered = render!(queue.shift() ?? lists.shift()!);
       } catch {
         // Whatever failed here fails again where the writer renders the page, and is reported there.
       }
@@ -68,7 +86,7 @@ export function earlyPostPages(budget = defaultBudget): EarlyPostPages {
     schedule();
   };
   const schedule = () => {
-    if (isScheduled || isStopped || !render || queue.length === 0) return;
+    if (isScheduled || isStopped || !render || queue.length + lists.length === 0) return;
     isScheduled = true;
     setImmediate(drain);
   };
@@ -78,8 +96,10 @@ export function earlyPostPages(budget = defaultBudget): EarlyPostPages {
     add(post, htmlKey) {
       if (htmlKey !== undefined) htmlKeys.set(post, htmlKey);
       filled.add(post);
+      forgetUnfilled?.(post);
       if (isStopped) return;
-      queue.push(post);
+      if (onFilled) onFilled(post);
+      else arrived.push(post);
       schedule();
     },
     start({ site, config, theme, generator, options }) {
@@ -87,55 +107,126 @@ export function earlyPostPages(budget = defaultBudget): EarlyPostPages {
       // Read times are not known yet; the site's are checked again at the end.
       isKeyable = !site.posts.some((post) => hasNonFinite(post.data) || (post.readTimeMinutes !== undefined && !Number.isFinite(post.readTimeMinutes)));
       const views = createViews(site, config, generator, options.data);
-      const base = postKeys(views, htmlKeys);
-      // A related post not rendered yet gives its date only: its summary is not kept, it would lack its excerpt.
-      const keys = { ...base, summary: (post: RenderedPost) => (filled.has(post) ? base.summary(post) : views.post(post, false)) };
-      const routes = siteRoutes(site, config, views, htmlKeys, keys).filter((route) => route.kind === 'post');
-      const routeOf = new Map<RenderedPost, Route>(site.posts.map((post, i) => [post, routes[i]]));
-      render = pageRenderer(theme, routeOf, options, isKeyable, siteJsonOf(views), (id, page) => {
-        pages.set(id, page);
-        held += page.contents.byteLength;
-        return held < budget;
-      });
+      const keys = earlyKeys(views, htmlKeys, filled);
+      forgetUnfilled = keys.forget;
+      onFilled = pageQueue(siteRoutes(site, config, views, htmlKeys, keys), { posts: queue, lists }, () => void (isStopped = true));
+      for (const post of arrived) onFilled(post);
+      arrived = [];
+      held.expect(site.posts.length);
+      const renderPage = pageRenderer(theme, options, isKeyable, siteJsonOf(views), held.keep);
+      // A list page without room is left to the writer; the post pages go on.
+      render = (route) => (route.kind !== 'post' && !held.hasRoom()) || renderPage(route);
       schedule();
     },
     finish(site) {
       isStopped = true;
       queue.length = 0;
+      lists.length = 0;
+      arrived = [];
+      // The early views and their summaries, excerpts and dates (made again by the build's pass) are dropped now,
+      // not held while the files are written.
+      [render, onFilled, forgetUnfilled] = [undefined, undefined, undefined];
       if (isKeyable === undefined || isKeyable !== isSiteKeyable(site)) return undefined;
-      return pages;
+      return held.pages;
     },
   };
 }
 
 /**
- * Renders one post's page as the build would and hands it to `keep`; false when it cannot be rendered here. It is
- * not keyed here: the build keys it with the others (by the site's structure, which needs every post's cover size).
+ * The keys of the early pages: the build's, but a related post not rendered yet gives its date only. Its summary
+ * is not kept with the others (it would lack its excerpt), but made once here for the dates (~5 a page), not once
+ * per page that lists it, and dropped once the post is filled (`forget`).
+ */
+function earlyKeys(views: Views, htmlKeys: WeakMap<RenderedPost, string>, filled: WeakSet<RenderedPost>) {
+  const base = postKeys(views, htmlKeys);
+  const unfilled = new Map<RenderedPost, ReturnType<Views['post']>>();
+  const unfilledSummary = (post: RenderedPost) => unfilled.get(post) ?? unfilled.set(post, views.post(post, false)).get(post)!;
+  return {
+    ...base,
+    summary: (post: RenderedPost) => (filled.has(post) ? base.summary(post) : unfilledSummary(post)),
+    forget: (post: RenderedPost) => void unfilled.delete(post),
+  };
+}
+
+/** The pages held and their bytes against the budget (see {@link defaultBudget}): post pages first. */
+function heldPages(budget: number) {
+  const pages = new Map<string, PrerenderedPage>();
+  let held = 0;
+  let postPages = 0;
+  let postBytes = 0;
+  let postsToCome = 0;
+  return {
+    pages,
+    /** `posts` post pages are to come. */
+    expect: (posts: number) => void (postsToCome = posts),
+    /** Holds a page; false once the budget is spent. */
+    keep(id: string, page: PrerenderedPage): boolean {
+      pages.set(id, page);
+      held += page.contents.byteLength;
+      if (page.kind === 'post') {
+        postPages++;
+        postBytes += page.contents.byteLength;
+        postsToCome--;
+      }
+      return held < budget;
+    },
+    /** Whether a list page may be held: half the budget at most, leaving room for the post pages to come. */
+    hasRoom: () => held < budget / 2 && (postPages === 0 || held + (postsToCome * postBytes) / postPages < budget),
+  };
+}
+
+/**
+ * What queues the pages a filled post completes: its own page, and each list page of which it was the last post
+ * not filled. A post without a page stops the early pages (`stop`).
+ */
+function pageQueue(routes: Route[], queue: { posts: Route[]; lists: Route[] }, stop: () => void): (post: RenderedPost) => void {
+  const pageOf = new Map<RenderedPost, Route>();
+  const listsOf = new Map<RenderedPost, { route: Route; waiting: number }[]>();
+  for (const route of routes) {
+    const posts = route.deps.posts ?? [];
+    if (route.kind === 'post') pageOf.set(posts[0], route);
+    else if (listKinds.has(route.kind) && posts.length > 0) {
+      const list = { route, waiting: posts.length };
+      for (const post of posts) listsOf.get(post)?.push(list) ?? listsOf.set(post, [list]);
+    }
+  }
+  return (post) => {
+    const page = pageOf.get(post);
+    if (!page) return stop();
+    queue.posts.push(page);
+    for (const list of listsOf.get(post) ?? []) if (--list.waiting === 0) queue.lists.push(list.route);
+  };
+}
+
+/** The pages listing posts' summaries. */
+const listKinds = new Set<Route['kind']>(['home', 'tag', 'author']);
+
+/**
+ * Renders one page as the build would and hands it to `keep`; false when it cannot be rendered here. It is not
+ * keyed here: the build keys it with the others (by the site's structure, which needs every post's cover size).
  * Keyed here, each page's data was made into JSON for its key (~0.8 ms a page, a tenth of a 1,000-post cold build's
  * main thread), and the next build, keying by structure, found none of the post pages.
  */
 function pageRenderer(
   theme: Theme,
-  routeOf: ReadonlyMap<RenderedPost, Route>,
   options: RenderPagesOptions,
   isKeyable: boolean,
   siteJson: string,
   keep: (id: string, page: PrerenderedPage) => boolean,
-): (post: RenderedPost) => boolean {
+): (route: Route) => boolean {
   const renderOptions = { ...options, hashes: undefined, onKey: undefined, previousKey: undefined, defer: false, memo: undefined, prerendered: undefined, isKeyable, siteJson };
-  return (post) => {
-    const route = routeOf.get(post);
-    if (!route) return false;
-    // The body's HTML is decoded for the page, then left as the bytes it came as: 1,000 decoded bodies held
-    // until the end would add tens of MiB beside the workers' heaps.
-    const html = Object.getOwnPropertyDescriptor(post, 'html');
+  return (route) => {
+    // A post's body is decoded for its page, then left as the bytes it came as: 1,000 decoded bodies held until
+    // the end would add tens of MiB beside the workers' heaps. (List pages show excerpts, not bodies.)
+    const post = route.kind === 'post' ? route.deps.posts?.[0] : undefined;
+    const html = post && Object.getOwnPropertyDescriptor(post, 'html');
     const { files, diagnostics } = renderRoutes([route], theme, renderOptions);
-    if (html) Object.defineProperty(post, 'html', html);
+    if (post && html) Object.defineProperty(post, 'html', html);
     const file = files[0];
     if (diagnostics.length > 0 || files.length !== 1) return false;
     if (file.contents === undefined) return false;
     const contents = typeof file.contents === 'string' ? Buffer.from(file.contents) : file.contents;
-    return keep(prerenderedId(file.path, route), { contents });
+    return keep(prerenderedId(file.path, route), { contents, kind: route.kind });
   };
 }
 

@@ -94,18 +94,19 @@ export interface RenderPagesOptions {
    */
   routeKeys?: RouteKeys;
   /**
-   * Post pages rendered while the markdown workers still ran (see early-post-pages.ts), by {@link prerenderedId}:
-   * used as they are, their keys told to `onKey`. @default undefined
+   * Post and list pages rendered while the markdown workers still ran (see early-post-pages.ts), by
+   * {@link prerenderedId}: used as they are, their keys told to `onKey`. @default undefined
    */
   prerendered?: ReadonlyMap<string, PrerenderedPage>;
 }
 
-/** A post page rendered ahead of the other pages (keyed with them: see renderRoutes). */
+/** A page rendered ahead of the other pages (keyed with them: see renderRoutes). */
 export interface PrerenderedPage {
   contents: Uint8Array;
+  kind: Route['kind'];
 }
 
-/** Names a post's page among prerendered ones: its output path and its source file. */
+/** Names a page among prerendered ones: its output path and its source file (a post's; none for a list page). */
 export function prerenderedId(path: string, route: Route): string {
   return `${path}\0${route.origin?.file ?? ''}`;
 }
@@ -158,7 +159,7 @@ export function renderRoutes(routes: (Route | FileRoute)[], theme: Theme, option
       return htmlText(theme.pages.layout.render({ ...pageContext, body }, { allowProtoPropertiesByDefault: false }));
     };
     const { renderKey, deps } = isKeyed ? routeKey(route, path, context, { inMemory, keySalt, memorySalt, previousKey: options.previousKey, routeKeys: options.routeKeys, onKey: options.onKey }) : { renderKey: undefined, deps: [] };
-    const early = route.kind === 'post' ? options.prerendered?.get(prerenderedId(path, route)) : undefined;
+    const early = options.prerendered?.get(prerenderedId(path, route));
     if (early) {
       // Rendered while the workers ran, from the same site model; keyed here as every other page is (by the site's
       // structure, without its data's JSON, unless that cannot be had), so a later build finds it by the same key.
