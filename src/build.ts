@@ -88,7 +88,7 @@ async function discover(run: Run, config: ResolvedConfig): Promise<Sources | und
   const cacheDir = options.cache === false ? undefined : resolveCacheDir(config.root, options.cacheDir);
   // Builds with a state keep source texts and posts in it; others keep posts in the persistent post cache.
   const digests = state?.bodyDigests ?? bodyDigests();
-  const postCache = run.disk === undefined || state ? undefined : openPostCache(run.disk, digests, { timezone: config.timezone, author: config.author });
+  const postCache = options.loadedPosts?.(digests) ?? (run.disk === undefined || state ? undefined : openPostCache(run.disk, digests, { timezone: config.timezone, author: config.author }));
   const { sources, diagnostics: sourceDiagnostics, fresh } = await discoverSources(config.postsDir, state?.sources, postCache, config.root);
   run.diagnostics.push(...sourceDiagnostics);
   const pageSources = await discoverPages(config, run.store && storedPages(run.store));

@@ -144,7 +144,7 @@ export function createDevSession(options: DevSessionOptions): DevSession {
       lazySite?.saveIndex();
       // One worker unless told otherwise: the other core stays free for the pages the browser asks for meanwhile, and
       // a second worker's heap would cost ~100 MiB at 10,000 posts (issue 15's memory budget is 600 MiB).
-      const result = await build({ ...buildOptions, workers: buildOptions.workers ?? 1, writer: discardWriter(), earlyPages: false });
+      const result = await build({ ...buildOptions, workers: buildOptions.workers ?? 1, writer: discardWriter(), earlyPages: false, loadedPosts: lazySite?.loadedPosts });
       builds++;
       const isStale = loadsBefore !== lazyLoads;
       if (isStale) return { result, state, isChanged: false, isStale };
