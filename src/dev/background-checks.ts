@@ -1,5 +1,6 @@
 import type { DevBuildEvent, DevSession } from './session.js';
 import { idleWaiters } from './watch.js';
+import { collectGarbage } from './collect-garbage.js';
 
 /** Options for {@link scheduleChecks}. */
 export interface BackgroundCheckOptions {
@@ -64,6 +65,8 @@ export function scheduleChecks(session: DevSession, options: BackgroundCheckOpti
       // A server closed before its first check began (held, or no page asked for yet) runs none.
       await Promise.race([firstReady, stopped]);
       if (isStopped) return;
+      // The last check's garbage goes before this one allocates as much again (the first has none to collect).
+      if (isFirstDone) collectGarbage();
       await checkOnce(session, options, changed);
       isFirstDone = true;
     })();
