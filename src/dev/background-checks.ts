@@ -65,9 +65,10 @@ export function scheduleChecks(session: DevSession, options: BackgroundCheckOpti
       // A server closed before its first check began (held, or no page asked for yet) runs none.
       await Promise.race([firstReady, stopped]);
       if (isStopped) return;
-      // The last check's garbage goes before this one allocates as much again (the first has none to collect).
-      if (isFirstDone) collectGarbage();
       await checkOnce(session, options, changed);
+      // Its garbage goes before the next check allocates as much again. After the check, not before the next: a check
+      // starts 300 ms after a save, when the saved page may still be asked for, and the pause would delay it.
+      collectGarbage();
       isFirstDone = true;
     })();
     await running;

@@ -4,7 +4,7 @@ import vm from 'node:vm';
 let gc: (() => void) | null | undefined;
 
 /**
- * Runs a full garbage collection, once the dev server is quiet and before a background check. A check is a build:
+ * Runs a full garbage collection, after each background check (the dev server is quiet then). A check is a build:
  * at 10,000 posts it allocates ~300 MiB that is garbage once it ends (the site model, the caches' files), and V8
  * collects its old generation only when the heap grows again, so the next check's allocations stacked on the last
  * one's garbage: the server's peak memory grew with each save (issue 15: serve's peak RSS ≤ 600 MiB). V8 exposes a

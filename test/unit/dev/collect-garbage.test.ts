@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { collectGarbage } from '../../../src/dev/collect-garbage.js';
 
 describe('collectGarbage', () => {
-  it('frees objects nothing refers to any more, at once (the background check calls it before each later check)', async () => {
+  it('frees objects nothing refers to any more, at once (the background check calls it after each check)', async () => {
     let garbage: object[] | undefined = Array.from({ length: 10_000 }, (_, i) => ({ i }));
     const ref = new WeakRef(garbage);
     const kept = { kept: true };
