@@ -1,4 +1,6 @@
 import type { BuildState } from './build-state.js';
+import type { BodyDigests } from './cache/body-digest.js';
+import type { PostCache } from './cache/post-cache.js';
 import type { ConfigOverrides } from './config/load.js';
 import type { ResolvedConfig } from './config/schema.js';
 import type { Diagnostic } from './diagnostics/error.js';
@@ -40,6 +42,11 @@ export interface BuildOptions extends ConfigOverrides {
    * peak memory. @default true
    */
   earlyPages?: boolean;
+  /**
+   * @internal Posts a caller loaded already, in place of the persistent post cache (the dev server's check gets the
+   * served site's: see dev/served-posts.ts), given the build's body digests. @default the post cache
+   */
+  loadedPosts?: (digests: BodyDigests) => PostCache;
   /** URLs per sitemap file before the sitemap becomes an index of parts. @internal for tests @default 50000 */
   sitemapMaxUrls?: number;
   /**

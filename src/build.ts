@@ -87,7 +87,7 @@ async function discover(run: Run, config: ResolvedConfig, /** The early exit's c
   const cacheDir = options.cache === false ? undefined : resolveCacheDir(config.root, options.cacheDir);
   // Builds with a state keep source texts and posts in it; others keep posts in the persistent post cache.
   const digests = state?.bodyDigests ?? bodyDigests();
-  const postCache = run.disk === undefined || state ? undefined : openPostCache(run.disk, digests, { timezone: config.timezone, author: config.author });
+  const postCache = options.loadedPosts?.(digests) ?? (run.disk === undefined || state ? undefined : openPostCache(run.disk, digests, { timezone: config.timezone, author: config.author }));
   // The early exit's check stat'ed every post before the build read anything: those stats serve (see readSource).
   const postsDir = path.resolve(config.postsDir);
   const statOf = inputs && ((file: string) => {

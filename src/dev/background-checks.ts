@@ -1,5 +1,6 @@
 import type { DevBuildEvent, DevSession } from './session.js';
 import { idleWaiters } from './watch.js';
+import { collectGarbage } from './collect-garbage.js';
 
 /** Options for {@link scheduleChecks}. */
 export interface BackgroundCheckOptions {
@@ -65,6 +66,9 @@ export function scheduleChecks(session: DevSession, options: BackgroundCheckOpti
       await Promise.race([firstReady, stopped]);
       if (isStopped) return;
       await checkOnce(session, options, changed);
+      // Its garbage goes before the next check allocates as much again. After the check, not before the next: a check
+      // starts 300 ms after a save, when the saved page may still be asked for, and the pause would delay it.
+      collectGarbage();
       isFirstDone = true;
     })();
     await running;

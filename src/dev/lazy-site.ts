@@ -4,7 +4,8 @@ import { resetForConfig, type BuildState } from '../build-state.js';
 import { markdownCacheSalt } from '../cache/cache-salt.js';
 import { codeSalt } from '../cache/code-salt.js';
 import { markdownCache, resolveCacheDir } from '../cache/markdown-cache.js';
-import { postCache } from '../cache/post-cache.js';
+import { postCache, type PostCache } from '../cache/post-cache.js';
+import type { BodyDigests } from '../cache/body-digest.js';
 import { diskStore } from '../incremental/disk-store.js';
 import { storedTemplates } from '../incremental/stored.js';
 import { loadConfig } from '../config/load.js';
@@ -28,6 +29,7 @@ import { comparePages, siteNav } from '../site/nav.js';
 import { version } from '../version.js';
 import { createPageRenderer, type PageRenderer } from './lazy-render.js';
 import { postIndex } from './post-index.js';
+import { servedPosts } from './served-posts.js';
 
 /**
  * The site as the dev server serves it: loaded from config, front matter and templates, with no post's markdown
@@ -42,6 +44,8 @@ export interface LazySite extends PageRenderer {
   postOf(shell: RenderedPost): Post;
   /** Writes the dev server's index of the posts' front matter when this load changed it (see post-index.ts). */
   saveIndex(): void;
+  /** The posts this load read, for a build in place of the post cache (see served-posts.ts); none without a cache. */
+  loadedPosts?: (digests: BodyDigests) => PostCache;
 }
 
 const generator = `blogbuild ${version}`;
@@ -107,7 +111,7 @@ export async function loadLazySite(options: Omit<BuildOptions, 'writer' | 'state
     markdown: { markdown, limits: config.markdown.limits, readingSpeed: config.readingSpeed, cache, images: { publicDir: config.publicDir, permalinks: config.permalinks }, postLinks: postLinkUrls, workers: 0 } });
   const bySource = new Map(site.posts.map((post) => [post.sourcePath, post]));
   const lazy: LazySite = { ...renderer, config, site, shellOf: (sourcePath) => bySource.get(sourcePath), postOf: (shell) => bodies.get(shell)!,
-    saveIndex: () => known?.save() };
+    saveIndex: () => known?.save(), loadedPosts: known && servedPosts(known, state.bodyDigests, postOptions) };
   return { lazy, diagnostics };
 }
 

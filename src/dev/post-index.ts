@@ -21,6 +21,11 @@ export interface PostIndex extends StoredPosts {
   readonly fromIndex: number;
   /** Writes the index again when this load found sources it did not know, or did not use some of its entries. */
   save(): void;
+  /**
+   * The post this load took from the index or loaded without a problem from the source, when the source still has
+   * the stat it had then (see served-posts.ts); undefined when it changed since, or that stat was too recent to trust.
+   */
+  loadedFrom(source: Omit<SourceFile, 'text'>, stat: SourceStat): Post | undefined;
 }
 
 const namespace = 'dev-posts';
@@ -67,11 +72,12 @@ export function postIndex(store: Store, digests: BodyDigests, options: LoadPosts
   // Sources are stat'ed after this moment.
   const openedAt = Date.now();
   const keyOf = (source: Omit<SourceFile, 'text'>): string | undefined => keys.get(source.path);
-  const see = (source: Omit<SourceFile, 'text'>, stat: SourceStat) => {
-    if (isRacy(stat, openedAt)) return keys.set(source.path, undefined);
+  const keyAt = (source: Omit<SourceFile, 'text'>, stat: SourceStat) => {
+    if (isRacy(stat, openedAt)) return undefined;
     const inputs = JSON.stringify([source.relPath, source.bundleDir ?? null, source.assets, options.timezone, options.author]);
-    keys.set(source.path, `${source.path}\0${stat.size}:${stat.mtimeMs}:${stat.ino}\0${inputs}`);
+    return `${source.path}\0${stat.size}:${stat.mtimeMs}:${stat.ino}\0${inputs}`;
   };
+  const see = (source: Omit<SourceFile, 'text'>, stat: SourceStat) => keys.set(source.path, keyAt(source, stat));
   // What this load would write: each post loaded without a problem, by its key; and how many came from the index.
   const loaded = new Map<string, Post>();
   let fromIndex = 0;
@@ -112,6 +118,10 @@ export function postIndex(store: Store, digests: BodyDigests, options: LoadPosts
       for (const [at, post] of loaded) if (isJsonExact(post.data)) entries.set(at, [at, digests.of(post), storablePost(post)]);
       remember(store, namespace, key, entries, indexCodec);
       store.commit(namespace);
+    },
+    loadedFrom(source, stat) {
+      const at = keyAt(source, stat);
+      return at === undefined || keyOf(source) !== at ? undefined : loaded.get(at);
     },
   };
 }

@@ -140,11 +140,7 @@ export function createDevSession(options: DevSessionOptions): DevSession {
     },
     async check() {
       const loadsBefore = lazyLoads;
-      // Once a page was served: the next start reads the front matter of every post from one small file.
-      lazySite?.saveIndex();
-      // One worker unless told otherwise: the other core stays free for the pages the browser asks for meanwhile, and
-      // a second worker's heap would cost ~100 MiB at 10,000 posts (issue 15's memory budget is 600 MiB).
-      const result = await build({ ...buildOptions, workers: buildOptions.workers ?? 1, writer: discardWriter(), earlyPages: false });
+      const result = await checkBuild(build, buildOptions, lazySite);
       builds++;
       const isStale = loadsBefore !== lazyLoads;
       if (isStale) return { result, state, isChanged: false, isStale };
@@ -164,6 +160,15 @@ export function createDevSession(options: DevSessionOptions): DevSession {
     },
     flush: () => flushBuildState(buildState),
   };
+}
+
+/** The background check's build: of the files as they are, from the served site's posts, its files discarded. */
+function checkBuild(build: DevSessionOptions['build'], buildOptions: Omit<BuildOptions, 'writer' | 'state'>, lazySite: LazySite | undefined): Promise<BuildResult> {
+  // Once a page was served: the next start reads the front matter of every post from one small file.
+  lazySite?.saveIndex();
+  // One worker unless told otherwise: the other core stays free for the pages the browser asks for meanwhile, and
+  // a second worker's heap would cost ~100 MiB at 10,000 posts (issue 15's memory budget is 600 MiB).
+  return build({ ...buildOptions, workers: buildOptions.workers ?? 1, writer: discardWriter(), earlyPages: false, loadedPosts: lazySite?.loadedPosts });
 }
 
 /** What is served after a full in-memory build: its files when they differ from the served ones, or its errors. */
