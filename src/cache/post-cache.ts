@@ -53,6 +53,12 @@ export function isRacy(stat: SourceStat, buildStart: number): boolean {
   return stat.mtimeMs >= buildStart - tick;
 }
 
+/** The key of a source's post: its path, its stat and everything else it is loaded from. */
+export function postKeyOf(source: Omit<SourceFile, 'text'>, stat: SourceStat, options: LoadPostsOptions): string {
+  const inputs = JSON.stringify([source.relPath, source.bundleDir ?? null, source.assets, options.timezone, options.author]);
+  return `${source.path}\0${stat.size}:${stat.mtimeMs}:${stat.ino}\0${inputs}`;
+}
+
 /** The post cache over a store (the cache folder's), for posts loaded with `options`. */
 export function postCache(store: Store, digests: BodyDigests, options: LoadPostsOptions): PostCache {
   // Posts revived from this cache or stored in it, with their key.
@@ -64,9 +70,7 @@ export function postCache(store: Store, digests: BodyDigests, options: LoadPosts
   /** The key of a source's post: everything it is loaded from; none for a source whose stat is not known or not trusted. */
   const keyOf = (source: Omit<SourceFile, 'text'>): string | undefined => {
     const stat = stats.get(source.path);
-    if (!stat || isRacy(stat, openedAt)) return undefined;
-    const inputs = JSON.stringify([source.relPath, source.bundleDir ?? null, source.assets, options.timezone, options.author]);
-    return `${source.path}\0${stat.size}:${stat.mtimeMs}:${stat.ino}\0${inputs}`;
+    return !stat || isRacy(stat, openedAt) ? undefined : postKeyOf(source, stat, options);
   };
   const codecOf = (key: string): Codec<LoadedPost> => ({
     encode(result) {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { BodyDigests } from '../cache/body-digest.js';
-import { isJsonExact, isRacy, storablePost, type PostCache } from '../cache/post-cache.js';
-import type { SourceFile, SourceStat } from '../content/discover.js';
+import { isJsonExact, isRacy, postKeyOf, storablePost, type PostCache } from '../cache/post-cache.js';
+import type { SourceFile } from '../content/discover.js';
 import type { LoadPostsOptions } from '../content/load-posts.js';
 import { findUnprintable } from '../content/printable.js';
 import type { Post } from '../site/model.js';
@@ -28,7 +28,7 @@ export function servedPosts(index: PostIndex, servedDigests: BodyDigests, option
     const openedAt = Date.now();
     return {
       isKnown(source, stat) {
-        const key = keyOf(source, stat, options);
+        const key = postKeyOf(source, stat, options);
         if (!isRacy(stat, openedAt)) keys.set(source.path, key);
         const post = index.loadedFrom(source, stat);
         if (post) found.set(source.path, { post, key });
@@ -56,11 +56,6 @@ export function servedPosts(index: PostIndex, servedDigests: BodyDigests, option
       },
     };
   };
-}
-
-/** The post cache's key of a source: its path, stat and the other inputs of loading (see post-cache.ts). */
-function keyOf(source: Omit<SourceFile, 'text'>, stat: SourceStat, options: LoadPostsOptions): string {
-  return `${source.path}\0${stat.size}:${stat.mtimeMs}:${stat.ino}\0${JSON.stringify([source.relPath, source.bundleDir ?? null, source.assets, options.timezone, options.author])}`;
 }
 
 /**
