@@ -3,16 +3,16 @@
  * successful build, and the output folder as that build left it, replays that build's report and writes nothing.
  * Every kind of change must defeat it, and the build after the change must give a clean (--no-cache) build's output.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { build, type BuildOptions } from '../src/build.js';
 import { buildSnapshots } from '../src/cache/build-snapshot.js';
 import { refreshTree, type FileTree } from '../src/incremental/file-tree.js';
 import { memoryWriter } from '../src/output/writer.js';
+import { runRecordingLoads } from './helpers/record-loads.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const fixture = path.join(repo, 'test', 'fixtures', 'sites', 'extending');
@@ -233,24 +233,8 @@ describe('what defeats it, each followed by a clean build\'s output', () => {
 describe('blogbuild build with nothing changed', () => {
   /** Runs the CLI in the blog, recording every module it loads (ES modules by a load hook, CommonJS from require's cache). */
   function run(args: string[]) {
-    const record = at('loads.txt');
-    fs.writeFileSync(record, '');
-    const hook = at('record-loads.mjs');
-    fs.writeFileSync(hook, `import { register, createRequire } from 'node:module';
-import { appendFileSync } from 'node:fs';
-register('data:text/javascript,' + encodeURIComponent(\`
-import { appendFileSync } from 'node:fs';
-export async function load(url, context, next) {
-  if (url.startsWith('file:')) appendFileSync(process.env.BLOGBUILD_TEST_LOADS, url + '\\\\n');
-  return next(url, context);
-}\`));
-const cache = createRequire(import.meta.url).cache;
-process.on('exit', () => appendFileSync(process.env.BLOGBUILD_TEST_LOADS, Object.keys(cache).map((file) => 'file://' + file + '\\n').join('')));
-`);
-    const env = { ...process.env, NO_COLOR: '1', BLOGBUILD_TEST_LOADS: record };
-    const result = spawnSync(process.execPath, ['--import', pathToFileURL(hook).href, bin, 'build', ...args], { cwd: root, encoding: 'utf8', env });
-    const loaded = fs.readFileSync(record, 'utf8').split('\n').filter(Boolean).map((url) => path.basename(url));
-    return { code: result.status, stdout: result.stdout, stderr: result.stderr, loaded };
+    const result = runRecordingLoads(bin, ['build', ...args], root);
+    return { ...result, loaded: result.loaded.map((file) => path.basename(file)) };
   }
 
   // (A JS config is validated on every build, so zod is loaded here; a JSON config validated before is not.)

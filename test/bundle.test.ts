@@ -3,12 +3,12 @@
  * builds what the unbundled code builds. A tiny module hook, loaded with `node --import`, records every ES module
  * the CLI loads (in worker threads too), so the tests see which files ran, with no timing involved.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runRecordingLoads } from './helpers/record-loads.js';
 import { build } from '../src/build.js';
 import { memoryWriter } from '../src/output/writer.js';
 // The benchmark's deterministic corpus generator.
@@ -19,27 +19,6 @@ const bundleDir = path.join(repo, 'lib', 'bundle');
 const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')) as { version: string };
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'blogbuild-bundle-'));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
-
-const hook = path.join(scratch, 'record-loads.mjs');
-fs.writeFileSync(hook, `import { register } from 'node:module';
-register('data:text/javascript,' + encodeURIComponent(\`
-import { appendFileSync } from 'node:fs';
-export async function load(url, context, next) {
-  if (url.startsWith('file:')) appendFileSync(process.env.BLOGBUILD_TEST_LOADS, url + '\\\\n');
-  return next(url, context);
-}\`));
-`);
-
-let runs = 0;
-/** Runs `node --import <hook> <bin> ...args` in `cwd`; returns its output and the files of the modules it loaded. */
-function runRecorded(bin: string, args: string[], cwd: string) {
-  const record = path.join(scratch, `loads-${++runs}.txt`);
-  fs.writeFileSync(record, '');
-  const env = { ...process.env, NO_COLOR: '1', BLOGBUILD_TEST_LOADS: record };
-  const result = spawnSync(process.execPath, ['--import', pathToFileURL(hook).href, bin, ...args], { cwd, encoding: 'utf8', env });
-  const loaded = [...new Set(fs.readFileSync(record, 'utf8').split('\n').filter(Boolean))].map((url) => fileURLToPath(url));
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr, loaded };
-}
 
 /** The bundle files among `loaded`, relative to lib/bundle/. */
 const bundleFiles = (loaded: string[]) => loaded.filter((file) => file.startsWith(bundleDir + path.sep)).map((file) => path.relative(bundleDir, file));
@@ -68,7 +47,7 @@ describe('the bundled CLI', () => {
   });
 
   it('is what bin/blogbuild.js runs, and loads nothing from lib/ or node_modules as ES modules', () => {
-    const { code, stdout, loaded } = runRecorded(bin, ['--version'], scratch);
+    const { code, stdout, loaded } = runRecordingLoads(bin, ['--version'], scratch);
     expect(code).toBe(0);
     expect(stdout).toBe(`${pkg.version}\n`);
     expect(bundleFiles(loaded)).toContain('cli.js');
@@ -76,7 +55,7 @@ describe('the bundled CLI', () => {
   });
 
   it('builds a blog byte for byte as the unbundled code does, rendering markdown in the bundled worker', async () => {
-    const { code, stderr, loaded } = runRecorded(bin, ['build', '--quiet'], site);
+    const { code, stderr, loaded } = runRecordingLoads(bin, ['build', '--quiet'], site);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const files = bundleFiles(loaded);
@@ -102,7 +81,7 @@ describe('the bundled CLI', () => {
   });
 
   it('does not load the markdown chunk on a no-change rebuild, and does on a one-post edit', () => {
-    const unchanged = runRecorded(bin, ['build'], site);
+    const unchanged = runRecordingLoads(bin, ['build'], site);
     expect(unchanged.code).toBe(0);
     expect(unchanged.stdout).toMatch(/Built 80 posts/);
     const unchangedFiles = bundleFiles(unchanged.loaded);
@@ -115,7 +94,7 @@ describe('the bundled CLI', () => {
 
     const post = path.join(site, 'posts', fs.readdirSync(path.join(site, 'posts')).sort()[0]);
     fs.appendFileSync(post, '\nA sentence added by the bundle test.\n');
-    const edited = runRecorded(bin, ['build'], site);
+    const edited = runRecordingLoads(bin, ['build'], site);
     expect(edited.code).toBe(0);
     expect(bundleFiles(edited.loaded).some(holdsMarkdown)).toBe(true);
     const pages = fs.readdirSync(path.join(site, 'dist', 'posts')).map((slug) => fs.readFileSync(path.join(site, 'dist', 'posts', slug, 'index.html'), 'utf8'));
@@ -140,7 +119,7 @@ describe('bin/blogbuild.js without a usable bundle', () => {
   }
 
   it('runs lib/cli/index.js when there is no lib/bundle/', () => {
-    const { code, stdout, stderr, loaded } = runRecorded(installation('no-bundle'), ['--version'], scratch);
+    const { code, stdout, stderr, loaded } = runRecordingLoads(installation('no-bundle'), ['--version'], scratch);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toBe(`${pkg.version}\n`);
@@ -149,7 +128,7 @@ describe('bin/blogbuild.js without a usable bundle', () => {
   });
 
   it('says so and runs lib/cli/index.js when the bundle fails to load', () => {
-    const { code, stdout, stderr, loaded } = runRecorded(installation('broken-bundle', "import './missing-chunk.js';\n"), ['--version'], scratch);
+    const { code, stdout, stderr, loaded } = runRecordingLoads(installation('broken-bundle', "import './missing-chunk.js';\n"), ['--version'], scratch);
     expect(code).toBe(0);
     expect(stdout).toBe(`${pkg.version}\n`);
     expect(stderr).toMatch(/^blogbuild: cannot load lib\/bundle\/cli\.js \(.*missing-chunk\.js.*\); running lib\/cli\/index\.js instead\./);
@@ -160,7 +139,7 @@ describe('bin/blogbuild.js without a usable bundle', () => {
     const bin = installation('stale-bundle', "export function main() { process.stdout.write('stale bundle\\n'); }\n");
     const old = new Date('2001-01-01T00:00:00Z');
     fs.utimesSync(path.join(scratch, 'stale-bundle', 'lib', 'bundle', 'cli.js'), old, old);
-    const { code, stdout, stderr, loaded } = runRecorded(bin, ['--version'], scratch);
+    const { code, stdout, stderr, loaded } = runRecordingLoads(bin, ['--version'], scratch);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toBe(`${pkg.version}\n`);

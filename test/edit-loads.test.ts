@@ -3,12 +3,12 @@
  * loading Prism's grammars (src/markdown/highlight-grammars.ts); after a post with a code block was edited, it loads
  * them and highlights the block. Either way the output equals a --no-cache build's.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runRecordingLoads } from './helpers/record-loads.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const fixture = path.join(repo, 'test', 'fixtures', 'sites', 'kitchen-sink');
@@ -29,24 +29,10 @@ afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
 /** Runs the CLI in the blog, recording the file name of every ES module it loads. */
 function run(args: string[], out = 'dist') {
-  const record = path.join(os.tmpdir(), `${path.basename(root)}-loads.txt`);
-  const hook = path.join(os.tmpdir(), `${path.basename(root)}-hook.mjs`);
-  fs.writeFileSync(record, '');
-  fs.writeFileSync(hook, `import { register } from 'node:module';
-register('data:text/javascript,' + encodeURIComponent(\`
-import { appendFileSync } from 'node:fs';
-export async function load(url, context, next) {
-  if (url.startsWith('file:')) appendFileSync(process.env.BLOGBUILD_TEST_LOADS, url + '\\\\n');
-  return next(url, context);
-}\`));
-`);
-  const env = { ...process.env, NO_COLOR: '1', BLOGBUILD_TEST_LOADS: record };
-  const result = spawnSync(process.execPath, ['--import', pathToFileURL(hook).href, bin, 'build', '--quiet', '--out', out, ...args], { cwd: root, encoding: 'utf8', env });
-  const loaded = fs.readFileSync(record, 'utf8').split('\n').filter(Boolean).map((url) => path.basename(url));
-  fs.rmSync(record);
-  fs.rmSync(hook);
+  const result = runRecordingLoads(bin, ['build', '--quiet', '--out', out, ...args], root);
+  const loaded = result.loaded.map((file) => path.basename(file));
   expect(result.stderr).toBe('');
-  expect(result.status).toBe(0);
+  expect(result.code).toBe(0);
   return loaded;
 }
 
