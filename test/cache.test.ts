@@ -233,6 +233,45 @@ describe('blogbuild build --no-cache and blogbuild clean', () => {
   });
 });
 
+describe('precompiled templates across processes', () => {
+  const bin = fileURLToPath(new URL('../bin/blogbuild.js', import.meta.url));
+  const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, CI: '1', NO_COLOR: '1' } });
+
+  /**
+   * The keys of the precompiled templates in the cache: each is stored as its JavaScript (a JSON string starting
+   * `{"`, whose code names Handlebars' `compiler` version) by a hash of the template's source.
+   */
+  const templateCodeKeys = async () => {
+    const keys = new Set<string>();
+    for (const file of await cacheFilesContaining('\\"compiler\\":[')) {
+      for (const [, key] of (await fs.readFile(file, 'utf8')).matchAll(/"([0-9a-f]{40})":"\{\\"/g)) keys.add(key!);
+    }
+    return keys;
+  };
+
+  it('an edit after a cold build revives every template the cold build compiled: none is compiled again', async () => {
+    // Separate processes, as a user runs them: Handlebars' precompile added fields to the options it was given, so
+    // the key of a template compiled after the first one in a process was not the key a later process looked for.
+    expect(run('build', '--quiet').status).toBe(0);
+    const cold = await templateCodeKeys();
+    expect(cold.size).toBeGreaterThan(5);
+    for (const round of [1, 2]) {
+      await fs.appendFile(path.join(root, 'posts', '2024-04-20-long.md'), `\nEdit number ${round}.\n`);
+      const edited = run('build', '--quiet');
+      expect(edited.status, edited.stderr).toBe(0);
+      const keys = await templateCodeKeys();
+      // The edit renders the post's page and the lists that show it: their templates all come from the cache.
+      expect(keys.size).toBeGreaterThan(0);
+      expect([...keys].filter((key) => !cold.has(key)), `templates compiled again by edit ${round}`).toEqual([]);
+    }
+    expect(await fs.readFile(path.join(root, 'dist', 'posts', 'long', 'index.html'), 'utf8')).toContain('Edit number 2.');
+    expect(run('build', '--quiet', '--no-cache', '--out', 'clean').status).toBe(0);
+    for (const file of readdirSync(path.join(root, 'clean'), { recursive: true, encoding: 'utf8' })) {
+      if ((await fs.stat(path.join(root, 'clean', file))).isFile()) expect(await fs.readFile(path.join(root, 'dist', file), 'utf8'), file).toBe(await fs.readFile(path.join(root, 'clean', file), 'utf8'));
+    }
+  });
+});
+
 describe('persistent post cache (posts by source stat) and verified templates', () => {
   // The file holding loaded posts (their JSON has a relPath), whatever the cache calls it.
   const postsCache = () => cacheFilesContaining('"relPath"');

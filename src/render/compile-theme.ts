@@ -109,8 +109,12 @@ export interface VerifiedTemplates {
   spec(hash: string, precompile: () => string): string;
 }
 
-/** Options every template is compiled with. */
-const compileOptions = { preventIndent: true };
+/**
+ * Options every template is compiled with. Frozen, and handed to Handlebars as a copy: its precompile adds fields to
+ * the options it is given (`data`, `knownHelpers`), so a shared object would change {@link templateHash} after the
+ * first compile of a process, and the next build would find templates under a hash other than the one stored.
+ */
+const compileOptions = Object.freeze({ preventIndent: true });
 
 /** The key of a template source's precompiled form (the store's salt holds the blogbuild and Handlebars versions). */
 export function templateHash(source: string): string {
@@ -124,7 +128,7 @@ export function templateHash(source: string): string {
  * default theme costs ~60 ms.
  */
 function compileTemplate(hb: typeof Handlebars, source: string | hbs.AST.Program, verified: VerifiedTemplates | undefined, text?: string): Handlebars.TemplateDelegate {
-  const precompile = () => hb.precompile(source, compileOptions) as string;
+  const precompile = () => hb.precompile(source, { ...compileOptions }) as string;
   if (verified) {
     try {
       return revive(hb, verified.spec(templateHash(text ?? (source as string)), precompile));
