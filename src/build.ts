@@ -92,7 +92,7 @@ async function discover(run: Run, config: ResolvedConfig, /** The early exit's c
   const postsDir = path.resolve(config.postsDir);
   const statOf = inputs && ((file: string) => {
     const node = fileNodeIn(inputs, postsDir, file);
-    return node && { size: node[0], mtimeMs: node[1], ino: node[3] };
+    return node && { size: node[0], mtimeMs: node[1], ctimeMs: node[2], ino: node[3] };
   });
   const { sources, diagnostics: sourceDiagnostics, fresh } = await discoverSources(config.postsDir, state?.sources, postCache, config.root, statOf);
   run.diagnostics.push(...sourceDiagnostics);

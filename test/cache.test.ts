@@ -8,6 +8,7 @@ import { parseHTML } from 'linkedom';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { build, type BuildOptions } from '../src/build.js';
 import { memoryWriter, type MemoryWriter } from '../src/output/writer.js';
+import { pastRacyWindow } from './helpers/build-fixture.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/cache-site/', import.meta.url));
 const builtInPostTemplate = fileURLToPath(new URL('../templates/post.hbs', import.meta.url));
@@ -22,6 +23,7 @@ beforeEach(async () => {
   // Posts saved an hour ago: one saved just before a build is not trusted by stat (see the racily clean test).
   const earlier = new Date(Date.now() - 3_600_000);
   for (const name of await fs.readdir(path.join(root, 'posts'))) await fs.utimes(path.join(root, 'posts', name), earlier, earlier);
+  await pastRacyWindow();
   cacheDir = path.join(root, 'node_modules', '.cache', 'blogbuild');
 });
 afterEach(async () => {
@@ -277,7 +279,7 @@ describe('persistent post cache (posts by source stat) and verified templates', 
   const postsCache = () => cacheFilesContaining('"relPath"');
   const longPost = () => path.join(root, 'posts', '2024-04-20-long.md');
 
-  it('trusts an unchanged stat: a source rewritten with the same size, mtime and inode is not read again', async () => {
+  it('sees a same-size copy that set the old mtime back (cp -p, rsync -t): the ctime changed, so the post is read again', async () => {
     const file = longPost();
     // A whole-second mtime, which utimes can set again exactly.
     await fs.utimes(file, 1_700_000_000, 1_700_000_000);
@@ -288,17 +290,20 @@ describe('persistent post cache (posts by source stat) and verified templates', 
     const changed = text.replace('title: A longer post', 'title: B longer post');
     expect(changed).not.toBe(text);
     expect(Buffer.byteLength(changed)).toBe(stat.size);
+    // What `cp -p new.md 2024-04-20-long.md` does: the bytes written into the same inode, then the old times set.
     await fs.writeFile(file, changed);
     await fs.utimes(file, 1_700_000_000, 1_700_000_000);
-    expect((await fs.stat(file)).mtimeMs).toBe(stat.mtimeMs);
-    // Same stat: the cached post is used (the same trust the output manifest places in stat).
-    const trusted = await buildMemory();
-    expectSameOutput(first.writer, trusted.writer);
-    // A changed stat (here: mtime) reads and parses the file again.
-    await fs.utimes(file, 1_700_000_005, 1_700_000_005);
-    const reread = await buildMemory();
-    expect(reread.writer.read('posts/long/index.html')).not.toEqual(first.writer.read('posts/long/index.html'));
-    expectSameOutput((await buildMemory({ cache: false })).writer, reread.writer);
+    const restat = await fs.stat(file);
+    expect([restat.size, restat.mtimeMs, restat.ino]).toEqual([stat.size, stat.mtimeMs, stat.ino]);
+    expect(restat.ctimeMs).not.toBe(stat.ctimeMs);
+    // Long enough after the copy that its stat is trusted (a racy one would be read again whatever its key).
+    await pastRacyWindow();
+    const copied = await buildMemory();
+    expect(copied.writer.read('posts/long/index.html')).toContain('B longer post');
+    expectSameOutput((await buildMemory({ cache: false })).writer, copied.writer);
+    // An unchanged stat is trusted: the next build reads the post from the cache and gives the same output.
+    const again = await buildMemory();
+    expectSameOutput(copied.writer, again.writer);
   });
 
   it('sees a same-size edit that kept the stat of a source read within its mtime tick (racily clean sources are not trusted)', async () => {

@@ -12,7 +12,7 @@ import { build } from '../src/build.js';
 import type { Diagnostic } from '../src/diagnostics/error.js';
 import { serve, type ServeHandle } from '../src/dev/serve.js';
 import { memoryWriter } from '../src/output/writer.js';
-import { copyFixture } from './helpers/build-fixture.js';
+import { copyFixture, pastRacyWindow } from './helpers/build-fixture.js';
 
 let handle: ServeHandle | undefined;
 let tmp: string | undefined;
@@ -44,6 +44,7 @@ describe('serve on demand: the background check and the served posts', () => {
     // Sources saved in the clock's last tick are never taken from memory (see isRacy): these were saved a minute ago.
     const past = new Date(Date.now() - 60_000);
     for (const entry of await fs.readdir(root, { recursive: true })) await fs.utimes(path.join(root, entry), past, past);
+    await pastRacyWindow();
     const checks: Diagnostic[][] = [];
     handle = await serve({ root, port: 0, host: '127.0.0.1', debounce: 30, onBuild: (event) => checks.push(event.result.diagnostics) });
     await fetch(handle.url);

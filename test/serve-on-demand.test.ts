@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { clientTag } from '../src/dev/client.js';
 import { serve, type ServeHandle } from '../src/dev/serve.js';
-import { cleanMemoryBuild, copyFixture } from './helpers/build-fixture.js';
+import { cleanMemoryBuild, copyFixture, pastRacyWindow } from './helpers/build-fixture.js';
 
 let handle: ServeHandle | undefined;
 let tmp: string | undefined;
@@ -228,6 +228,7 @@ describe('serve on demand: a warm start from the index of front matter', () => {
     // Sources saved in the clock's last tick are not indexed (see isRacy): these were saved a minute ago.
     const past = new Date(Date.now() - 60_000);
     for (const entry of await fs.readdir(tmp, { recursive: true })) await fs.utimes(path.join(tmp, entry), past, past);
+    await pastRacyWindow();
     handle = await serve({ root: tmp, port: 0, host: '127.0.0.1', debounce: 30 });
     await fetch(handle.url);
     await handle.idle();

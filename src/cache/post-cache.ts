@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PostDate } from '../content/dates.js';
 import type { SourceFile, SourceStat } from '../content/discover.js';
+import { statSignature } from '../content/read-source.js';
 import type { LoadedPost, LoadPostsOptions, StoredPosts } from '../content/load-posts.js';
 import type { Post } from '../site/model.js';
 import { memo, recall, type Codec } from '../incremental/memo.js';
@@ -49,14 +50,15 @@ const namespace = 'posts';
  * next build reads it again and caches it then. An mtime in whole seconds stands for a coarse file system.
  */
 export function isRacy(stat: SourceStat, buildStart: number): boolean {
-  const tick = stat.mtimeMs % 1000 === 0 ? 2000 : 50;
-  return stat.mtimeMs >= buildStart - tick;
+  const changed = Math.max(stat.mtimeMs, stat.ctimeMs);
+  const tick = changed % 1000 === 0 ? 2000 : 50;
+  return changed >= buildStart - tick;
 }
 
 /** The key of a source's post: its path, its stat and everything else it is loaded from. */
 export function postKeyOf(source: Omit<SourceFile, 'text'>, stat: SourceStat, options: LoadPostsOptions): string {
   const inputs = JSON.stringify([source.relPath, source.bundleDir ?? null, source.assets, options.timezone, options.author]);
-  return `${source.path}\0${stat.size}:${stat.mtimeMs}:${stat.ino}\0${inputs}`;
+  return `${source.path}\0${statSignature(stat)}\0${inputs}`;
 }
 
 /** The post cache over a store (the cache folder's), for posts loaded with `options`. */
@@ -96,7 +98,7 @@ export function postCache(store: Store, digests: BodyDigests, options: LoadPosts
   });
   return {
     isKnown(source, stat) {
-      stats.set(source.path, { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino });
+      stats.set(source.path, { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ino: stat.ino });
       const key = keyOf(source);
       // memo's hit test on the entry's shape: reviving every post here, before loading needs it, held each one
       // through discovery (+12 MiB at 1,000 posts). An entry that then fails to revive is read from its file.

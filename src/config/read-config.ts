@@ -40,7 +40,7 @@ export async function readConfigFile(
     const stat = await fs.stat(file);
     // The query busts Node's module cache so that watch mode sees edits to a JS config.
     // Worker threads import the same URL to find the plugin functions the config holds (see config/plugins.ts).
-    const href = `${pathToFileURL(file).href}?mtime=${stat.mtimeMs}`;
+    const href = `${pathToFileURL(file).href}?mtime=${stat.mtimeMs}&ctime=${stat.ctimeMs}`;
     const module = (await import(href)) as { default?: unknown };
     if (module.default === undefined || module.default === null || typeof module.default !== 'object' || Array.isArray(module.default)) {
       return {

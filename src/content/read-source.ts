@@ -7,7 +7,7 @@ import { error, type Diagnostic } from '../diagnostics/error.js';
 
 /**
  * Source texts read by earlier builds of this process (the dev server hands in its memory store's), by path and
- * stat: a file whose size, mtime and inode are unchanged is not read again.
+ * stat: a file whose stat (see statSignature) is unchanged is not read again.
  */
 export interface SourceMemo {
   /** The text read from `file` when it had this stat, or undefined. */
@@ -20,7 +20,16 @@ export interface SourceMemo {
 export interface SourceStat {
   size: number;
   mtimeMs: number;
+  ctimeMs: number;
   ino: number;
+}
+
+/**
+ * A source's stat as part of a cache key. The ctime counts too: a same-size copy over the file that sets its old
+ * mtime back (`cp -p`, `rsync -t`, an editor restoring a backup) keeps size, mtime and inode, but not the ctime.
+ */
+export function statSignature(stat: SourceStat): string {
+  return `${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${stat.ino}`;
 }
 
 /**
@@ -115,7 +124,7 @@ function readRemembered(file: string, memo: SourceMemo): { text: string; isRead:
   const text = fsSync.readFileSync(file, 'utf8');
   // A file written during the read may have changed size: remember it only when the stat still matches.
   const after = fsSync.statSync(file);
-  if (after.size === stat.size && after.mtimeMs === stat.mtimeMs && after.ino === stat.ino) memo.remember(file, stat, text);
+  if (statSignature(after) === statSignature(stat)) memo.remember(file, stat, text);
   return { text, isRead: true };
 }
 

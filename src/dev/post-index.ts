@@ -1,5 +1,5 @@
 import { bodyDigests, type BodyDigests } from '../cache/body-digest.js';
-import { isJsonExact, isRacy, revivePost, storablePost } from '../cache/post-cache.js';
+import { isJsonExact, isRacy, postKeyOf, revivePost, storablePost } from '../cache/post-cache.js';
 import type { SourceFile, SourceStat } from '../content/discover.js';
 import { textOf } from '../content/lazy-text.js';
 import { loadPosts, type LoadedPost, type LoadPostsOptions, type StoredPosts } from '../content/load-posts.js';
@@ -73,9 +73,7 @@ export function postIndex(store: Store, digests: BodyDigests, options: LoadPosts
   const openedAt = Date.now();
   const keyOf = (source: Omit<SourceFile, 'text'>): string | undefined => keys.get(source.path);
   const keyAt = (source: Omit<SourceFile, 'text'>, stat: SourceStat) => {
-    if (isRacy(stat, openedAt)) return undefined;
-    const inputs = JSON.stringify([source.relPath, source.bundleDir ?? null, source.assets, options.timezone, options.author]);
-    return `${source.path}\0${stat.size}:${stat.mtimeMs}:${stat.ino}\0${inputs}`;
+    return isRacy(stat, openedAt) ? undefined : postKeyOf(source, stat, options);
   };
   const see = (source: Omit<SourceFile, 'text'>, stat: SourceStat) => keys.set(source.path, keyAt(source, stat));
   // What this load would write: each post loaded without a problem, by its key; and how many came from the index.

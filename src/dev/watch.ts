@@ -255,7 +255,7 @@ export async function fingerprintFiles(paths: string[]): Promise<string> {
     const files = targetStat.isDirectory() ? (await walk(target).catch(() => [])).sort() : [target];
     for (const file of files) {
       const s = file === target ? targetStat : stat(file);
-      if (s) hash.update(`${file}\0${s.size}\0${s.mtimeMs}\0${s.ino}\n`);
+      if (s) hash.update(`${file}\0${s.size}\0${s.mtimeMs}\0${s.ctimeMs}\0${s.ino}\n`);
     }
   }
   return hash.digest('hex');

@@ -4,7 +4,7 @@ import type { VerifiedTemplates } from '../render/templates.js';
 import type { LoadedPages } from '../content/load-pages.js';
 import type { FeedHtmlMemo } from '../site/feed.js';
 import type { RenderedPost } from '../site/model.js';
-import type { SourceMemo } from '../content/read-source.js';
+import { statSignature, type SourceMemo, type SourceStat } from '../content/read-source.js';
 import type { LoadedPost, PostMemo } from '../content/load-posts.js';
 import type { PageHashes, PageMemo, RememberedPage } from '../render/render-pages.js';
 import type { Theme, ThemeMemo } from '../render/templates.js';
@@ -90,7 +90,7 @@ export function storedRouteKeys(store: Store, siteKey: string) {
 
 /** Source texts by path and stat (content/read-source.ts). */
 export function rememberedSources(store: Store): SourceMemo {
-  const keyOf = (file: string, stat: { size: number; mtimeMs: number; ino: number }) => `${file}\0${stat.size}:${stat.mtimeMs}:${stat.ino}`;
+  const keyOf = (file: string, stat: SourceStat) => `${file}\0${statSignature(stat)}`;
   return {
     recall: (file, stat) => recall<string>(store, 'source-texts', keyOf(file, stat)),
     remember: (file, stat, text) => remember(store, 'source-texts', keyOf(file, stat), text, undefined),

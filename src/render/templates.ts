@@ -67,7 +67,7 @@ async function templateSources(localDir: string | undefined, extend: TemplateExt
 function templatesKey({ files, inline }: TemplateSources): string {
   return JSON.stringify([...files].sort().map(([rel, file]) => {
     const stat = fsSync.statSync(file, { throwIfNoEntry: false });
-    return inline.has(rel) ? [rel, inline.get(rel)] : [rel, file, stat?.size, stat?.mtimeMs, stat?.ino];
+    return inline.has(rel) ? [rel, inline.get(rel)] : [rel, file, stat?.size, stat?.mtimeMs, stat?.ctimeMs, stat?.ino];
   }));
 }
 

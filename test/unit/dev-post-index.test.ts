@@ -12,7 +12,7 @@ import { discoverSources } from '../../src/content/discover.js';
 import { loadPosts } from '../../src/content/load-posts.js';
 import { postIndex } from '../../src/dev/post-index.js';
 import { diskStore } from '../../src/incremental/disk-store.js';
-import { copyFixture } from '../helpers/build-fixture.js';
+import { copyFixture, pastRacyWindow } from '../helpers/build-fixture.js';
 
 let tmp: string | undefined;
 afterEach(async () => {
@@ -24,6 +24,7 @@ afterEach(async () => {
 async function age(dir: string): Promise<Date> {
   const past = new Date(Date.now() - 60_000);
   for (const entry of await fs.readdir(dir, { recursive: true })) await fs.utimes(path.join(dir, entry), past, past);
+  await pastRacyWindow();
   return past;
 }
 
