@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { PostDate } from '../content/dates.js';
-import type { SourceFile, SourceStat } from '../content/discover.js';
-import { statSignature } from '../content/read-source.js';
+import { statSignature, type SourceFile, type SourceStat } from '../content/read-source.js';
 import type { LoadedPost, LoadPostsOptions, StoredPosts } from '../content/load-posts.js';
 import type { Post } from '../site/model.js';
 import { memo, recall, type Codec } from '../incremental/memo.js';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fsSync from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/schema.js';
+import { statSignature } from '../content/read-source.js';
 
 /** The part of a file watcher the loop needs; chokidar's FSWatcher fits, and tests pass a fake. */
 export interface WatcherLike {
@@ -255,7 +256,7 @@ export async function fingerprintFiles(paths: string[]): Promise<string> {
     const files = targetStat.isDirectory() ? (await walk(target).catch(() => [])).sort() : [target];
     for (const file of files) {
       const s = file === target ? targetStat : stat(file);
-      if (s) hash.update(`${file}\0${s.size}\0${s.mtimeMs}\0${s.ctimeMs}\0${s.ino}\n`);
+      if (s) hash.update(`${file}\0${statSignature(s)}\n`);
     }
   }
   return hash.digest('hex');

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { imageSize } from 'image-size';
+import { statSignature } from '../content/read-source.js';
 
 /** Where a post's local images are: what resolving an `<img src>` to a file needs. Sent to workers with each job. */
 export interface ImageContext {
@@ -30,7 +31,7 @@ export interface ImageRecord {
   height?: number;
   /** True when no such file exists. */
   isMissing?: true;
-  /** The file's size and mtime when it was read (`size:mtimeMs:ctimeMs:ino`; a same-size copy that keeps the old mtime changes the ctime): an unchanged stat means an unchanged image. */
+  /** The file's stat when it was read ({@link statSignature}): an unchanged stat means an unchanged image. */
   stat?: string;
   /** Body-relative place of the image in the markdown. */
   line?: number;
@@ -81,7 +82,8 @@ export function readImageSize(file: string): { width: number; height: number; st
     return code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : undefined;
   }
   try {
-    const { size, mtimeMs, ctimeMs, ino } = fs.fstatSync(fd);
+    const fileStat = fs.fstatSync(fd);
+    const { size } = fileStat;
     if (size === 0) return undefined;
     const read = (length: number) => {
       const buffer = new Uint8Array(Math.min(size, length));
@@ -96,7 +98,7 @@ export function readImageSize(file: string): { width: number; height: number; st
       found = read(headerBytes);
     }
     if (!found.width || !found.height) return undefined;
-    const stat = `${size}:${mtimeMs}:${ctimeMs}:${ino}`;
+    const stat = statSignature(fileStat);
     // Browsers apply a JPEG's EXIF orientation: 5–8 turn the picture a quarter.
     return (found.orientation ?? 1) >= 5 ? { width: found.height, height: found.width, stat } : { width: found.width, height: found.height, stat };
   } catch {
@@ -120,8 +122,7 @@ export function imageRecord(src: string, context: ImageContext): ImageRecord | u
 /** The stat an image record keeps (see ImageRecord.stat), or undefined when the file cannot be stat'ed. */
 function statOf(file: string): string | undefined {
   try {
-    const stat = fs.statSync(file);
-    return `${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${stat.ino}`;
+    return statSignature(fs.statSync(file));
   } catch {
     // A file that cannot be stat'ed now: the caller reads it again and compares.
     return undefined;

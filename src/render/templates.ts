@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Handlebars from 'handlebars';
+import { statSignature } from '../content/read-source.js';
 import { walk } from '../content/walk.js';
 import type { Diagnostic } from '../diagnostics/error.js';
 import { compileTheme, lazyTheme, type TemplateSources, type Theme, type VerifiedTemplates } from './compile-theme.js';
@@ -67,7 +68,7 @@ async function templateSources(localDir: string | undefined, extend: TemplateExt
 function templatesKey({ files, inline }: TemplateSources): string {
   return JSON.stringify([...files].sort().map(([rel, file]) => {
     const stat = fsSync.statSync(file, { throwIfNoEntry: false });
-    return inline.has(rel) ? [rel, inline.get(rel)] : [rel, file, stat?.size, stat?.mtimeMs, stat?.ctimeMs, stat?.ino];
+    return inline.has(rel) ? [rel, inline.get(rel)] : [rel, file, stat && statSignature(stat)];
   }));
 }
 
