@@ -4,6 +4,7 @@
  * the live-reload script; after that build, and after each kind of edit (a body, a title, tags, a date, a template, a
  * post added, a post deleted), every URL still answers what a clean build of the files on disk writes.
  */
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -137,6 +138,36 @@ describe('serve on demand: every kind of change', () => {
     }
     await handle.idle();
     expect(handle.session.state.errorText).toBeUndefined();
+  });
+});
+
+describe('serve on demand: a same-size copy that sets the old times back (cp -p, rsync -t)', () => {
+  it('is served: the change is seen though size and mtime are as before and the file was read after it was written', async () => {
+    tmp = await copyFixture('kitchen-sink', await fs.mkdtemp(path.join(os.tmpdir(), 'blogbuild-on-demand-')));
+    const file = path.join(tmp, 'posts/2025-02-01-short-note.md');
+    // Written a minute ago, read since: its atime is after its mtime, as for any post the last build read.
+    const written = new Date(Date.now() - 60_000);
+    const read = new Date(Date.now() - 30_000);
+    await fs.utimes(file, read, written);
+    await pastRacyWindow();
+    handle = await serve({ root: tmp, port: 0, host: '127.0.0.1', debounce: 30 });
+    await expectServedAsBuilt(handle, await cleanMemoryBuild(tmp));
+    await handle.idle();
+    for (const [from, to] of [['Just a short note.', 'Just a brief note.'], ['Just a brief note.', 'Just a short note.']]) {
+      const buildId = handle.session.state.buildId;
+      const text = await fs.readFile(file, 'utf8');
+      const { atime, mtime } = await fs.stat(file);
+      const copy = text.replace(from, to);
+      expect(copy.length).toBe(text.length);
+      // In one tick, as cp -p does: the watcher's look at the file after the write sees the old times already.
+      fsSync.writeFileSync(file, copy);
+      fsSync.utimesSync(file, atime, mtime);
+      const clean = await cleanMemoryBuild(tmp);
+      expect([...clean.values()].some((bytes) => Buffer.from(bytes).includes(to))).toBe(true);
+      await changedFrom(handle, buildId);
+      await expectServedAsBuilt(handle, clean);
+      await handle.idle();
+    }
   });
 });
 

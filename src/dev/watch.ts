@@ -3,6 +3,7 @@ import fsSync from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/schema.js';
 import { statSignature } from '../content/read-source.js';
+import type { FSWatcher } from 'chokidar';
 
 /** The part of a file watcher the loop needs; chokidar's FSWatcher fits, and tests pass a fake. */
 export interface WatcherLike {
@@ -274,8 +275,55 @@ export async function createChokidarWatcher(paths: string[]): Promise<WatcherLik
   const present = paths.filter((file) => fsSync.existsSync(file));
   const absent = paths.filter((file) => !present.includes(file));
   const first = present.length > 0 ? present : absent;
+  const since = Date.now();
   const watcher = watch(first, { ignoreInitial: true, ignored: (file: string) => path.basename(file) === 'node_modules' });
   await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   if (first === present && absent.length > 0) watcher.add(absent);
-  return watcher;
+  return withQuietChanges(watcher, since);
+}
+
+/**
+ * chokidar drops a file's change event when the file's mtime is as before and its atime after it, taking the event
+ * for a read. A same-size copy over a post that sets its old times back (`cp -p`, `rsync -t`, a backup restored) is
+ * just that: the post's page stayed stale. So the watcher's raw events (every event of the system's watcher) are
+ * looked at too: a file whose stat signature (size, mtime, ctime, inode) moved since its last raw event, or, at its
+ * first, whose ctime is after `since`, is reported changed. A read moves none of these, so reads never rebuild; a
+ * change chokidar reports as well is taken in once (the loop collects changed paths in a set).
+ */
+function withQuietChanges(watcher: FSWatcher, since: number): WatcherLike {
+  const seen = new Map<string, string>();
+  return {
+    on(event, listener) {
+      watcher.on(event, listener);
+      watcher.on('raw', (_kind, name, details) => {
+        const file = rawEventPath((details as { watchedPath?: string } | undefined)?.watchedPath, name);
+        const stat = file === undefined ? undefined : statOrUndefined(file);
+        if (!file || !stat?.isFile()) return;
+        const signature = statSignature(stat);
+        const before = seen.get(file);
+        seen.set(file, signature);
+        if (before === undefined ? Math.max(stat.mtimeMs, stat.ctimeMs) >= since : before !== signature) listener('change', file);
+      });
+      return watcher;
+    },
+    add: (paths) => watcher.add(paths),
+    unwatch: (paths) => watcher.unwatch(paths),
+    close: () => watcher.close(),
+  };
+}
+
+/** The file a raw event is about: the watched file, or the named entry of the watched folder. */
+function rawEventPath(watched: string | undefined, name: string | null): string | undefined {
+  if (watched === undefined) return undefined;
+  if (!name) return watched;
+  return statOrUndefined(watched)?.isDirectory() ? path.join(watched, name) : watched;
+}
+
+function statOrUndefined(file: string): fsSync.Stats | undefined {
+  try {
+    return fsSync.statSync(file, { throwIfNoEntry: false });
+  } catch {
+    // A path that cannot be stat'ed (gone, no permission) has no signature: chokidar reports what became of it.
+    return undefined;
+  }
 }
