@@ -58,11 +58,17 @@ export function firstHeading(fm: FrontMatter): string | undefined {
 function headingOfBytes(bytes: Uint8Array): string | undefined {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   // The bytes as latin1 text, one character a byte: String#indexOf finds line feeds several times faster than a
-  // loop over the bytes, Buffer#indexOf or a regex would.
-  const bytesText = buffer.toString('latin1');
+  // loop over the bytes, Buffer#indexOf or a regex would. Only a prefix is decoded, four times longer each time a
+  // line runs past it: a post's first heading is usually in its first lines (decoding whole bodies cost ~100 ms at
+  // the dev server's start over 10,000 posts).
+  let bytesText = buffer.toString('latin1', 0, Math.min(buffer.length, 2048));
   let fence: string | undefined;
-  for (let start = 0; start <= bytesText.length; ) {
+  for (let start = 0; start <= buffer.length; ) {
     let next = bytesText.indexOf('\n', start);
+    if (next < 0 && bytesText.length < buffer.length) {
+      bytesText = buffer.toString('latin1', 0, Math.min(buffer.length, bytesText.length * 4));
+      continue;
+    }
     if (next < 0) next = bytesText.length;
     const end = next < bytesText.length && next > start && bytesText.charCodeAt(next - 1) === 13 ? next - 1 : next;
     const line = mayOpenWithMarker(bytesText, start, end) ? buffer.toString('utf8', start, end) : undefined;

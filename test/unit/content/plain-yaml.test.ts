@@ -160,4 +160,17 @@ describe('a body kept as bytes', () => {
       { numRuns: runs, seed },
     );
   });
+
+  it('has the first heading of its text when the heading is past the first kilobytes', () => {
+    // Long lines (one- and two-byte characters) before the heading: the bytes are decoded a growing prefix at a time.
+    const longLine = fc.tuple(fc.constantFrom('x', 'é', '🍞', '`'), fc.nat({ max: 3000 })).map(([char, n]) => char.repeat(n));
+    const longBody = fc.tuple(fc.array(fc.oneof(longLine, bodyLine), { maxLength: 10 }), body).map(([lines, rest]) => [...lines, rest].join('\n'));
+    fc.assert(
+      fc.property(longBody, (text) => {
+        const bytes = new Uint8Array(Buffer.from(text));
+        expect(firstHeading({ body: '', bodyBytes: bytes } as FrontMatter)).toBe(firstHeading({ body: text } as FrontMatter));
+      }),
+      { numRuns: runs, seed },
+    );
+  });
 });
