@@ -2,16 +2,21 @@
  * Issue 15: `serve` makes each page when asked for, for good; a build runs in the background for its diagnostics. A
  * fresh server (empty cache) whose background build is held back serves every file `build` writes, byte for byte but
  * the live-reload script; after that build, and after each kind of edit (a body, a title, tags, a date, a template, a
- * post added, a post deleted), every URL still answers what a clean build of the files on disk writes.
+ * post added, a post deleted), every URL still answers what a clean build of the files on disk writes; and so after
+ * each step of random sequences of edits (test/helpers/edit-sequences.ts), with --drafts and --future off or on.
  */
 import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { build } from '../src/build.js';
 import { clientTag } from '../src/dev/client.js';
 import { serve, type ServeHandle } from '../src/dev/serve.js';
+import { memoryWriter } from '../src/output/writer.js';
 import { cleanMemoryBuild, copyFixture, pastRacyWindow } from './helpers/build-fixture.js';
+import { anyEdit, apply, configText, postSpec, postText, type Posts } from './helpers/edit-sequences.js';
 
 let handle: ServeHandle | undefined;
 let tmp: string | undefined;
@@ -139,6 +144,54 @@ describe('serve on demand: every kind of change', () => {
     await handle.idle();
     expect(handle.session.state.errorText).toBeUndefined();
   });
+});
+
+describe('serve on demand: random sequences of edits', () => {
+  const runs = Number(process.env.FUZZ_RUNS ?? 6);
+  const seed = process.env.FUZZ_SEED === 'random' ? Date.now() : Number(process.env.FUZZ_SEED ?? 15);
+
+  it(`serves every URL as a clean build writes, after each step (seed ${seed}, ${runs} runs)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(postSpec, { minLength: 1, maxLength: 5 }), fc.array(anyEdit, { minLength: 1, maxLength: 5 }), fc.boolean(), fc.boolean(), async (initial, edits, drafts, future) => {
+        const blog = await fs.mkdtemp(path.join(os.tmpdir(), 'blogbuild-on-demand-fuzz-'));
+        await fs.mkdir(path.join(blog, 'posts'));
+        await fs.writeFile(path.join(blog, 'blogbuild.config.json'), configText(3, 'Fuzz blog'));
+        const posts: Posts = initial.map((spec, i) => ({ file: `post-${i}.md`, spec }));
+        for (const { file, spec } of posts) await fs.writeFile(path.join(blog, 'posts', file), postText(spec));
+        /** What a clean build of the files on disk writes, with the same options (no cache, no build state). */
+        const clean = async () => {
+          const writer = memoryWriter();
+          const result = await build({ root: blog, writer, cache: false, drafts, future });
+          expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+          return writer.files;
+        };
+        let counter = 0;
+        let h: ServeHandle | undefined;
+        try {
+          await pastRacyWindow();
+          h = await serve({ root: blog, port: 0, host: '127.0.0.1', debounce: 30, drafts, future, cacheDir: path.join(blog, 'cache') });
+          await expectServedAsBuilt(h, await clean());
+          for (const e of edits) {
+            const buildId = h.session.state.buildId;
+            if (!apply(blog, posts, e, () => ++counter)) continue;
+            await changedFrom(h, buildId);
+            // A rename is two file events, which may be taken in as two changes: compare once the server has settled.
+            for (let seen = h.session.state.buildId; ; seen = h.session.state.buildId) {
+              await new Promise((resolve) => setTimeout(resolve, 400));
+              if (h.session.state.buildId === seen) break;
+            }
+            await expectServedAsBuilt(h, await clean());
+          }
+          await h.idle();
+          expect(h.session.state.errorText).toBeUndefined();
+        } finally {
+          await h?.close();
+          await fs.rm(blog, { recursive: true, force: true });
+        }
+      }),
+      { numRuns: runs, seed },
+    );
+  }, 240_000);
 });
 
 describe('serve on demand: a same-size copy that sets the old times back (cp -p, rsync -t)', () => {
