@@ -15,7 +15,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
-import { FIXED_NOW, pastRacyWindow } from './helpers/build-fixture.js';
+import { FIXED_NOW, listFiles, pastRacyWindow } from './helpers/build-fixture.js';
 import { anyEdit, apply, configText, postSpec, postText, type Posts } from './helpers/edit-sequences.js';
 
 const runs = Number(process.env.FUZZ_RUNS ?? 12);
@@ -25,14 +25,10 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), 'blogbuild-differential-'));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 /** Every file under `dir` (the marker file aside), by relative path. */
-function filesOf(dir: string): Map<string, Buffer> {
+async function filesOf(dir: string): Promise<Map<string, Buffer>> {
   const found = new Map<string, Buffer>();
   if (!fs.existsSync(dir)) return found;
-  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile() || entry.name === '.blogbuild') continue;
-    const file = path.join(entry.parentPath, entry.name);
-    found.set(path.relative(dir, file).split(path.sep).join('/'), fs.readFileSync(file));
-  }
+  for (const file of await listFiles(dir)) if (path.basename(file) !== '.blogbuild') found.set(file, fs.readFileSync(path.join(dir, file)));
   return found;
 }
 
@@ -60,8 +56,8 @@ describe(`repeated builds equal clean builds (seed ${seed}, ${runs} runs)`, () =
             const clean = await build({ ...options, cache: false, out: `clean-${step}` });
             const codes = (result: typeof clean) => result.diagnostics.map((d) => `${d.severity} ${d.code} ${d.loc?.file ?? ''}`).sort();
             expect(codes(repeated)).toEqual(codes(clean));
-            const got = filesOf(path.join(blog, 'dist'));
-            const want = filesOf(path.join(blog, `clean-${step}`));
+            const got = await filesOf(path.join(blog, 'dist'));
+            const want = await filesOf(path.join(blog, `clean-${step}`));
             expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
             for (const [file, bytes] of want) expect(got.get(file)?.toString('utf8'), `${file} after step ${step + 1} (${e.kind})`).toBe(bytes.toString('utf8'));
             fs.rmSync(path.join(blog, `clean-${step}`), { recursive: true, force: true });

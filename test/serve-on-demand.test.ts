@@ -11,10 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { build } from '../src/build.js';
 import { clientTag } from '../src/dev/client.js';
 import { serve, type ServeHandle } from '../src/dev/serve.js';
-import { memoryWriter } from '../src/output/writer.js';
 import { cleanMemoryBuild, copyFixture, pastRacyWindow } from './helpers/build-fixture.js';
 import { anyEdit, apply, configText, postSpec, postText, type Posts } from './helpers/edit-sequences.js';
 
@@ -158,13 +156,7 @@ describe('serve on demand: random sequences of edits', () => {
         await fs.writeFile(path.join(blog, 'blogbuild.config.json'), configText(3, 'Fuzz blog'));
         const posts: Posts = initial.map((spec, i) => ({ file: `post-${i}.md`, spec }));
         for (const { file, spec } of posts) await fs.writeFile(path.join(blog, 'posts', file), postText(spec));
-        /** What a clean build of the files on disk writes, with the same options (no cache, no build state). */
-        const clean = async () => {
-          const writer = memoryWriter();
-          const result = await build({ root: blog, writer, cache: false, drafts, future });
-          expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-          return writer.files;
-        };
+        const clean = () => cleanMemoryBuild(blog, undefined, { drafts, future });
         let counter = 0;
         let h: ServeHandle | undefined;
         try {

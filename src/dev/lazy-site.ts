@@ -66,12 +66,13 @@ export async function loadLazySite(options: Omit<BuildOptions, 'writer' | 'state
   const cacheDir = resolveCacheDir(config.root, options.cacheDir);
   // The markdown cache is read in part: a page needs a few posts' HTML of it (10 of 10,000 for the home page). The code's
   // salt is remembered in the cache folder by the code files' stats, as builds do (not read and hashed: ~25 ms).
-  const store = options.cache === false ? undefined : diskStore(cacheDir, codeSalt(cacheDir), state.storeFiles, new Set(['markdown']));
+  const salt = codeSalt(cacheDir);
+  const store = options.cache === false ? undefined : diskStore(cacheDir, salt, state.storeFiles, new Set(['markdown']));
   const postOptions = { timezone: config.timezone, author: config.author, shouldScanBodies: false };
   // Posts loaded without the body scan are not kept (post-cache.ts), so this load only reads the post cache, and
   // only when the dev server's index of front matter is missing (post-index.ts): the index is written by the first
   // background check, in a store of its own (the build state's memory of store files would hold its text).
-  const known = store && postIndex(diskStore(cacheDir, codeSalt(cacheDir)), state.bodyDigests, postOptions, postCache(store, state.bodyDigests, postOptions));
+  const known = store && postIndex(diskStore(cacheDir, salt), state.bodyDigests, postOptions, postCache(store, state.bodyDigests, postOptions));
   const { sources, diagnostics: sourceDiagnostics } = await discoverSources(config.postsDir, known ? undefined : state.sources, known, config.root);
   const pageSources = await discoverPages(config);
   const data = await loadData(config.dataDir);

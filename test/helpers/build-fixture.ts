@@ -82,9 +82,9 @@ export function pastRacyWindow(): Promise<void> {
 }
 
 /** A clean full build of a blog's current files in memory: no build state, no persistent cache. */
-export async function cleanMemoryBuild(root: string, now?: Date): Promise<Map<string, Uint8Array>> {
+export async function cleanMemoryBuild(root: string, now?: Date, overrides: Pick<BuildOptions, 'drafts' | 'future'> = {}): Promise<Map<string, Uint8Array>> {
   const writer = memoryWriter();
-  const result = await build({ root, writer, cache: false, now });
+  const result = await build({ ...overrides, root, writer, cache: false, now });
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) throw new Error(`clean build of ${root} failed: ${errors.map((d) => d.message).join('; ')}`);
   return writer.files;

@@ -35,7 +35,8 @@ export const postSpec: fc.Arbitrary<PostSpec> = fc.record({
 export type Edit =
   | { kind: 'body' | 'title' | 'tags' | 'date' | 'draft'; post: number; spec: PostSpec }
   | { kind: 'add'; spec: PostSpec }
-  | { kind: 'delete' | 'rename'; post: number }
+  | { kind: 'delete'; post: number }
+  | { kind: 'rename'; post: number }
   | { kind: 'config'; postsPerPage: number; title: string };
 
 export const anyEdit: fc.Arbitrary<Edit> = fc.oneof(
