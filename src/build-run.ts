@@ -4,7 +4,7 @@ import type { BuildOptions, BuildResult, BuildStats } from './build-types.js';
 import { codeSalt } from './cache/code-salt.js';
 import { resolveCacheDir } from './cache/markdown-cache.js';
 import type { Diagnostic } from './diagnostics/error.js';
-import { diskStore } from './incremental/disk-store.js';
+import { diskStore, type DiskStore } from './incremental/disk-store.js';
 import type { Store } from './incremental/store.js';
 import { version } from './version.js';
 import type { BodyDigests } from './cache/body-digest.js';
@@ -22,6 +22,9 @@ import type { selectPublished } from './site/build-site.js';
 /** What the pages and feeds name as their generator. */
 export const generator = `blogbuild ${version}`;
 
+/** The store's namespaces that hold texts of every post (bodies, HTML). */
+const largeNamespaces: ReadonlySet<string> = new Set(['posts', 'markdown', 'feed-html']);
+
 /** One build's bookkeeping: options, diagnostics and counts so far, and what earlier builds computed. */
 export interface Run {
   options: BuildOptions;
@@ -33,7 +36,7 @@ export interface Run {
   root: string;
   state: BuildState | undefined;
   /** The cache folder's store (not for --no-cache). */
-  disk: Store | undefined;
+  disk: DiskStore | undefined;
   /** The dev server's memory over the cache folder's store, once the config is known. */
   store?: Store;
 }
@@ -45,7 +48,8 @@ export function time(run: Run, stage: string): void {
   run.lap = now;
 }
 
-export function startRun(options: BuildOptions): Run {
+/** `deferBlobs`: read the cache's large texts when first needed (see diskStore). */
+export function startRun(options: BuildOptions, { deferBlobs = true } = {}): Run {
   const root = path.resolve(options.root ?? process.cwd());
   const started = performance.now();
   return {
@@ -57,7 +61,10 @@ export function startRun(options: BuildOptions): Run {
     root,
     state: options.state,
     // What earlier builds computed: the cache folder (not for --no-cache), under the dev server's memory.
-    disk: options.cache === false ? undefined : diskStore(resolveCacheDir(root, options.cacheDir), codeSalt(resolveCacheDir(root, options.cacheDir)), options.state?.storeFiles),
+    disk: options.cache === false ? undefined : diskStore(resolveCacheDir(root, options.cacheDir), codeSalt(resolveCacheDir(root, options.cacheDir)), options.state?.storeFiles,
+      // A build reads its large namespaces in part, each blob when it is needed (the dev server keeps values whole
+      // in its memory, see lazy-site.ts): a one-post edit reads 1,000 posts' JSON, not their bodies and HTML.
+      options.state || !deferBlobs ? undefined : largeNamespaces, !options.state && deferBlobs),
   };
 }
 

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { resetForConfig } from './build-state.js';
 import { finish, generator, startRun, time, type Loaded, type Rendered, type Run, type Sources } from './build-run.js';
@@ -36,6 +37,21 @@ export type { BuildOptions, BuildResult, BuildStats } from './build-types.js';
 /** Builds the blog: markdown posts in, a complete static site out. Never throws for bad input. */
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const run = startRun(options);
+  try {
+    const result = await buildIn(run);
+    if (!run.disk?.damaged.size) return result;
+  } catch (cause) {
+    if (!run.disk?.damaged.size) throw cause;
+  }
+  // A cache file whose text was found damaged when the build read it, after its value was taken for good (see
+  // deferBlobs in disk-store.ts): whatever that build made is dropped (a failed build writes nothing), and the build
+  // is made again without the file, checking every blob as it reads the cache (a damaged one is then a miss).
+  for (const file of run.disk.damaged) fs.rmSync(file, { force: true });
+  return buildIn(startRun(options, { deferBlobs: false }));
+}
+
+async function buildIn(run: Run): Promise<BuildResult> {
+  const { options } = run;
   const config = await configure(run);
   if (!config) return finish(run, { ok: false, files: [] });
   // Nothing changed since the last build: its result, replayed (see build-unchanged.ts).

@@ -8,7 +8,7 @@ import type { StoredMarkdown } from '../markdown/render-markdown.js';
 import type { ImageRecord } from '../markdown/image-files.js';
 import type { FilteredTag } from '../markdown/remark-tagfilter.js';
 import type { BodyDigests } from './body-digest.js';
-import { defineLazyText, lazyTextOf, type LazyText } from '../content/lazy-text.js';
+import { defineLazyText, deferredTextOf, type DeferredText } from '../content/lazy-text.js';
 
 /**
  * The persistent markdown cache: each post's rendered body (html, excerpt, word count…) in the store's `markdown`
@@ -46,7 +46,7 @@ export function markdownCache(store: Store, options: MarkdownCacheOptions): Mark
     key: keyOf,
     memo(key, render, isCurrent) {
       const codec: Codec<MarkdownResult> = {
-        encode: (result) => entryOf(lazyTextOf(result, 'html'), result),
+        encode: (result) => entryOf(deferredTextOf(result, 'html'), result),
         decode(entry) {
           const result = isEntry(entry) ? resultOf(entry) : undefined;
           return result && (!isCurrent || isCurrent(result)) ? result : undefined;
@@ -60,7 +60,7 @@ export function markdownCache(store: Store, options: MarkdownCacheOptions): Mark
 
 /** An entry as a result, its HTML decoded when first read. */
 function resultOf(entry: Entry): MarkdownResult {
-  const result = defineLazyText({} as MarkdownResult, 'html', entry[0].text);
+  const result = defineLazyText({} as MarkdownResult, 'html', entry[0].deferred);
   result.excerpt = entry[1];
   result.wordCount = entry[2];
   if (entry[3]) result.filteredTags = entry[3];
@@ -69,7 +69,7 @@ function resultOf(entry: Entry): MarkdownResult {
 }
 
 /** A result as an entry; the tag filter's finds and the extras only when there are some (most posts have none). */
-function entryOf(text: LazyText, result: MarkdownResult): Entry {
+function entryOf(text: DeferredText, result: MarkdownResult): Entry {
   const html = new StoredText(text);
   const extra: Extra = {};
   if (result.unknownLanguages) extra.unknownLanguages = result.unknownLanguages;

@@ -6,7 +6,7 @@ import type { Post } from '../site/model.js';
 import { memo, recall, type Codec } from '../incremental/memo.js';
 import { StoredText, type Store } from '../incremental/store.js';
 import type { BodyDigests } from './body-digest.js';
-import { defineLazyText, lazyTextOf, textOf, type LazyText } from '../content/lazy-text.js';
+import { defineLazyText, deferredTextOf, type DeferredText } from '../content/lazy-text.js';
 
 /**
  * The persistent post cache: each successfully loaded post (front matter parsed and validated) in the store's
@@ -16,9 +16,10 @@ import { defineLazyText, lazyTextOf, textOf, type LazyText } from '../content/la
  * another key. Posts with errors are never cached; nor are posts whose front matter holds values JSON cannot carry
  * exactly (NaN, ±Infinity, -0).
  *
- * A post's JSON and body are {@link StoredText}s: parsed and decoded only when a build uses them, and written back
- * as the bytes read, so one edited post does not re-serialise the other 999. Each entry keeps its body's digest
- * (the markdown cache's key). An entry of the wrong shape is a miss (memo's codec).
+ * A post's fields are JSON in the store's index (a build that uses the cache needs every post's), its body a
+ * {@link StoredText}: read and decoded only when a build uses it (a store that defers blobs reads it then), and
+ * written back as the bytes read. Each entry keeps its body's digest (the markdown cache's key) and the hash of its
+ * fields' JSON (fieldsKey). An entry of the wrong shape is a miss (memo's codec).
  */
 export interface PostCache extends StoredPosts {
   /**
@@ -36,8 +37,8 @@ export interface PostCache extends StoredPosts {
   fieldsKey(post: Post): string | undefined;
 }
 
-/** A cached post: the post's JSON (without the body), its body and the body's digest. */
-type Entry = [post: StoredText, body: StoredText, bodyDigest: string];
+/** A cached post: the post's fields as JSON (without the body, see storablePost), its body, the body's digest and the fields' JSON's SHA-1. */
+type Entry = [post: Record<string, unknown>, body: StoredText, bodyDigest: string, fieldsKey: string];
 
 const namespace = 'posts';
 
@@ -82,8 +83,10 @@ export function postCache(store: Store, digests: BodyDigests, options: LoadPosts
       // a no-change build after an edit finds every page (and feed) of the edited site's output reusable.
       identities.set(post, key);
       const json = JSON.stringify(storablePost(post));
-      fieldsKeys.set(post, sha1(json));
-      return [new StoredText(json), new StoredText(lazyTextOf(post, 'body')), digests.of(post)] satisfies Entry;
+      const fieldsKey = sha1(json);
+      fieldsKeys.set(post, fieldsKey);
+      // Parsed again: the entry is not tied to the post's objects (kept until the store writes it).
+      return [JSON.parse(json) as Record<string, unknown>, new StoredText(deferredTextOf(post, 'body')), digests.of(post), fieldsKey] satisfies Entry;
     },
     decode(entry) {
       if (!isEntry(entry)) return undefined;
@@ -91,7 +94,7 @@ export function postCache(store: Store, digests: BodyDigests, options: LoadPosts
       if (!post) return undefined;
       digests.set(post, entry[2]);
       identities.set(post, key);
-      fieldsKeys.set(post, sha1(entry[0].text));
+      fieldsKeys.set(post, entry[3]);
       return { post, diagnostics: [] };
     },
   });
@@ -119,25 +122,18 @@ export function postCache(store: Store, digests: BodyDigests, options: LoadPosts
 /** Entries as they are stored, for memo's hit test alone. */
 const entryShape: Codec<Entry> = { encode: (entry) => entry, decode: (stored) => (isEntry(stored) ? stored : undefined) };
 
-function sha1(text: LazyText): string {
+function sha1(text: string): string {
   return createHash('sha1').update(text).digest('hex');
 }
 
 /** Whether a stored value is an entry. */
 function isEntry(e: unknown): e is Entry {
-  return Array.isArray(e) && e.length === 3 && e[0] instanceof StoredText && e[1] instanceof StoredText && typeof e[2] === 'string';
+  return Array.isArray(e) && e.length === 4 && isRecord(e[0]) && e[1] instanceof StoredText && typeof e[2] === 'string' && typeof e[3] === 'string';
 }
 
-/** The post of an entry; undefined when its JSON is damaged or of the wrong shape. */
+/** The post of an entry; undefined when its fields are of the wrong shape. */
 function revive(entry: Entry): Post | undefined {
-  let record: unknown;
-  try {
-    record = JSON.parse(textOf(entry[0].text));
-  } catch {
-    // A damaged cache record is a miss: the post is loaded from its file.
-    return undefined;
-  }
-  return isRecord(record) ? revivePost(record, entry[1].text) : undefined;
+  return revivePost(entry[0], entry[1].deferred);
 }
 
 /** A post as JSON, without its body (stored as a blob of its own): dates by their instant's milliseconds. */
@@ -153,7 +149,7 @@ export function storablePost(post: Post): Record<string, unknown> {
 }
 
 /** A post from its JSON and body, with the fields in the order loadPost gives them; undefined when the shape is wrong. */
-export function revivePost(p: Record<string, unknown>, body: LazyText): Post | undefined {
+export function revivePost(p: Record<string, unknown>, body: DeferredText): Post | undefined {
   const date = (d: unknown): PostDate | undefined => {
     if (!isRecord(d) || typeof d.instant !== 'number' || typeof d.isDateOnly !== 'boolean' || typeof d.iso !== 'string') return undefined;
     return { instant: new Date(d.instant), isDateOnly: d.isDateOnly, iso: d.iso };

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { LazyText } from '../content/lazy-text.js';
 import { openPackedFile, packFile, readPackedFile, writeFileAtomic } from './packed-file.js';
-import { StoredText, type Store } from './store.js';
+import { DamagedStoreError, StoredText, type Store } from './store.js';
 
 const magic = 'blogbuild-store 3';
 
@@ -23,6 +23,8 @@ const shardCount = 16;
 interface Shard {
   file: string;
   previous: Values;
+  /** Read in part: its values are not shared with other stores (see StoreFiles). */
+  isInPart: boolean;
   used: Map<string, unknown>;
   isChanged: boolean;
   written: number;
@@ -38,9 +40,14 @@ interface Shard {
  * cache, not all of it (~8 MB at 1,000 posts).
  * The namespaces named `inPart` are read in part: each file's JSON when the namespace is first used, each value's
  * blobs when it is read (each checked by its own checksum; a value with a damaged blob is not there), for a reader
- * that needs a few values of a large namespace (the dev server's first page).
+ * that needs a few values of a large namespace (the dev server's first page). With `deferBlobs`, a blob is read only
+ * when its {@link StoredText}'s text is first asked for: a one-post edit reads the JSON of 1,000 posts but not
+ * their bodies, nor the HTML of pages it does not render. A blob found damaged then cannot make its value a miss:
+ * the store records the file in {@link DiskStore.damaged} and throws {@link DamagedStoreError} (build() makes the
+ * build again without the file).
  */
-export function diskStore(dir: string, salt: string, files?: StoreFiles, inPart?: ReadonlySet<string>): Store {
+export function diskStore(dir: string, salt: string, files?: StoreFiles, inPart?: ReadonlySet<string>, deferBlobs = false): DiskStore {
+  const damaged = new Set<string>();
   const spaces = new Map<string, Shard[]>();
   const space = (namespace: string) => {
     let found = spaces.get(namespace);
@@ -48,8 +55,8 @@ export function diskStore(dir: string, salt: string, files?: StoreFiles, inPart?
       const isInPart = inPart?.has(namespace) ?? false;
       found = Array.from({ length: shardCount }, (_, n) => {
         const file = fileOf(dir, namespace, n);
-        const previous = isInPart ? readNamespaceInPart(file, salt) : readNamespace(file, salt, files);
-        return { file, previous, used: new Map(), isChanged: false, written: previous.size };
+        const previous = isInPart ? readNamespaceInPart(file, salt, deferBlobs ? damaged : undefined) : readNamespace(file, salt, files);
+        return { file, previous, isInPart, used: new Map(), isChanged: false, written: previous.size };
       });
       spaces.set(namespace, found);
     }
@@ -79,10 +86,13 @@ export function diskStore(dir: string, salt: string, files?: StoreFiles, inPart?
     }
   };
   return {
+    damaged,
     get(namespace, key) {
       const found = shard(namespace, key);
       if (found.used.has(key)) return found.used.get(key);
-      const value = decode(found.previous.get(key));
+      // A namespace read in part is this store's alone: its values are decoded in place, once.
+      const value = decode(found.previous.get(key), found.isInPart);
+      if (found.isInPart) found.previous.delete(key);
       if (value !== undefined) found.used.set(key, value);
       return value;
     },
@@ -96,6 +106,11 @@ export function diskStore(dir: string, salt: string, files?: StoreFiles, inPart?
       else for (const name of spaces.keys()) commitSpace(name);
     },
   };
+}
+
+/** A {@link Store} in a folder, and the files whose blobs were found damaged after their values were given out. */
+export interface DiskStore extends Store {
+  readonly damaged: ReadonlySet<string>;
 }
 
 function fileOf(dir: string, namespace: string, n: number): string {
@@ -135,13 +150,23 @@ function readNamespace(file: string, salt: string, files: StoreFiles | undefined
 /** Closes a namespace file read in part once its values are no longer reachable. */
 const openFiles = new FinalizationRegistry<() => void>((close) => close());
 
-/** The values of a namespace's file read in part (see diskStore); none when it is missing, damaged or made under another salt. */
-function readNamespaceInPart(file: string, salt: string): Values {
+/**
+ * The values of a namespace's file read in part (see diskStore); none when it is missing, damaged or made under
+ * another salt. With `damaged`, blobs are read when first needed, and a damaged one is added to it.
+ */
+function readNamespaceInPart(file: string, salt: string, damaged?: Set<string>): Values {
   const read = openPackedFile(file, magic);
   if ('reason' in read) return new Map();
-  const values = parseNamespace(read, salt);
+  const blobOf = damaged && ((index: number) => new StoredText(() => {
+    const bytes = read.blob(index);
+    if (bytes) return bytes;
+    damaged.add(file);
+    throw new DamagedStoreError(file);
+  }));
+  const values = parseNamespace(read, salt, blobOf);
   if (values.size === 0) read.close();
-  else openFiles.register(values, read.close);
+  // The file is closed once nothing can read it: no value, and no unread blob of one.
+  else openFiles.register(read, read.close);
   return values;
 }
 
@@ -149,7 +174,7 @@ function readNamespaceInPart(file: string, salt: string): Values {
 const blobMark = '\u0000';
 
 /** A namespace file's values, blob references replaced by {@link StoredText}s of the blobs' bytes when read. */
-function parseNamespace(read: ReturnType<typeof readPackedFile> | ReturnType<typeof openPackedFile>, salt: string): Values {
+function parseNamespace(read: ReturnType<typeof readPackedFile> | ReturnType<typeof openPackedFile>, salt: string, blobOf?: (index: number) => StoredText): Values {
   if ('reason' in read) return new Map();
   const data = read.data as { salt?: unknown; entries?: unknown } | null;
   if (typeof data !== 'object' || data === null || data.salt !== salt || typeof data.entries !== 'object' || data.entries === null || Array.isArray(data.entries)) {
@@ -157,7 +182,9 @@ function parseNamespace(read: ReturnType<typeof readPackedFile> | ReturnType<typ
   }
   const values: Values = new Map();
   const blob = (index: number) => {
-    const bytes = Number.isInteger(index) && index >= 0 && index < read.blobCount ? read.blob(index) : undefined;
+    if (!Number.isInteger(index) || index < 0 || index >= read.blobCount) return undefined;
+    if (blobOf) return blobOf(index);
+    const bytes = read.blob(index);
     return bytes && new StoredText(bytes);
   };
   for (const [key, value] of Object.entries(data.entries as Record<string, unknown>)) values.set(key, { [blobRefs]: blob, value });
@@ -167,21 +194,41 @@ function parseNamespace(read: ReturnType<typeof readPackedFile> | ReturnType<typ
 /** A value as parsed, with what resolves its blob references; decoded when first read. */
 const blobRefs = Symbol('blobs');
 
-function decode(raw: unknown): unknown {
+/**
+ * A value as parsed, its blob references replaced by {@link StoredText}s: in a copy (the parsed JSON may be shared
+ * by several stores, see StoreFiles), or `inPlace` for JSON parsed for this store alone (no copy of a large value,
+ * e.g. 10,000 posts' fields).
+ */
+function decode(raw: unknown, inPlace = false): unknown {
   if (typeof raw !== 'object' || raw === null || !(blobRefs in raw)) return raw;
   const { [blobRefs]: blob, value } = raw as { [blobRefs]: (index: number) => StoredText | undefined; value: unknown };
   let isValid = true;
   const walk = (v: unknown): unknown => {
     if (typeof v !== 'object' || v === null) return v;
-    if (Array.isArray(v)) return v.map(walk);
+    if (Array.isArray(v)) {
+      if (!inPlace) return v.map(walk);
+      for (let i = 0; i < v.length; i++) {
+        const item = walk(v[i]);
+        if (item !== v[i]) v[i] = item;
+      }
+      return v;
+    }
     const keys = Object.keys(v);
     if (keys.length === 1 && keys[0] === blobMark) {
       const text = blob((v as Record<string, number>)[blobMark]);
       if (!text) isValid = false;
       return text;
     }
+    const from = v as Record<string, unknown>;
+    if (inPlace) {
+      for (const key of keys) {
+        const item = walk(from[key]);
+        if (item !== from[key]) from[key] = item;
+      }
+      return from;
+    }
     const out: Record<string, unknown> = {};
-    for (const key of keys) out[key] = walk((v as Record<string, unknown>)[key]);
+    for (const key of keys) out[key] = walk(from[key]);
     return out;
   };
   const decoded = walk(value);

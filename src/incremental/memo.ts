@@ -1,4 +1,4 @@
-import type { Store } from './store.js';
+import { DamagedStoreError, type Store } from './store.js';
 
 /**
  * How a value is kept in a store when it is not kept as it is: `encode` gives what is stored (undefined: this value
@@ -41,7 +41,13 @@ export function memo<T>(store: Store | undefined, namespace: string, key: string
 export function recall<T>(store: Store, namespace: string, key: string, codec?: Codec<T>): T | undefined {
   const stored = store.get(namespace, key);
   if (stored === undefined) return undefined;
-  return codec ? codec.decode(stored) : (stored as T);
+  try {
+    return codec ? codec.decode(stored) : (stored as T);
+  } catch (cause) {
+    // A blob the codec read and found damaged (see deferBlobs in disk-store.ts): the value is not there.
+    if (cause instanceof DamagedStoreError) return undefined;
+    throw cause;
+  }
 }
 
 /** Stores a value computed after {@link recall} missed (undefined is not stored). */

@@ -1,4 +1,4 @@
-import type { LazyText } from '../content/lazy-text.js';
+import type { DeferredText, LazyText } from '../content/lazy-text.js';
 
 /**
  * Where incremental builds keep what they computed: JSON values by namespace (one per kind of result, e.g.
@@ -20,10 +20,35 @@ export interface Store {
 
 /**
  * Text in a stored value that a disk store keeps as raw UTF-8 (not JSON-escaped) and gives back as the bytes read,
- * undecoded (see defineLazyText): for large texts, such as post bodies and HTML, that a build often never reads.
+ * undecoded (see defineLazyText): for large texts, such as post bodies and HTML, that a build often never reads. A
+ * disk store may give it back unread: {@link text} reads it when first asked for (see deferBlobs in disk-store.ts).
  */
 export class StoredText {
-  constructor(readonly text: LazyText) {}
+  #text: DeferredText;
+  constructor(text: DeferredText) {
+    this.#text = text;
+  }
+
+  /** The text; read now if it was not yet (throws {@link DamagedStoreError} when its bytes are damaged). */
+  get text(): LazyText {
+    if (typeof this.#text === 'function') this.#text = this.#text();
+    return this.#text;
+  }
+
+  /** The text, or what reads it when it was not read yet: for a value that may never need it. */
+  get deferred(): DeferredText {
+    return this.#text;
+  }
+}
+
+/**
+ * A stored text whose bytes turned out damaged when they were read, after its value had been given out (see
+ * deferBlobs in disk-store.ts). The store records the file; build() makes the build again without it.
+ */
+export class DamagedStoreError extends Error {
+  constructor(readonly file: string) {
+    super(`the cache file ${file} is damaged`);
+  }
 }
 
 /**

@@ -12,7 +12,7 @@ import type { MarkdownTooComplexError } from '../markdown/markdown-limits.js';
 import type { MarkdownMemos, MarkdownSlots, TooComplexMemo } from '../markdown/markdown-stage.js';
 import { memo, recall, remember, type Codec } from './memo.js';
 import { StoredText, type Store } from './store.js';
-import { textOf } from '../content/lazy-text.js';
+import type { DeferredText } from '../content/lazy-text.js';
 
 /**
  * What the stages ask of earlier builds, kept in a {@link Store}. A stage declares the port it needs (its own
@@ -56,7 +56,7 @@ export function feedHtmlMemo(store: Store, htmlKeys: WeakMap<RenderedPost, strin
     },
     // Kept as raw UTF-8 (a StoredText), not as JSON strings: the items of 1,000 posts are ~3.6 MB of escaped HTML,
     // which every build parsed with the store's index.
-    memo: (key, compute) => memo(store, 'feed-html', key, compute, { encode: (html) => new StoredText(html), decode: decodeHtml }),
+    memo: (key, compute) => memo<DeferredText | Promise<DeferredText>>(store, 'feed-html', key, compute, { encode: (html) => new StoredText(html), decode: deferredHtml }),
   };
 }
 
@@ -130,7 +130,7 @@ export const rememberedThemes = (store: Store): ThemeMemo => inMemory<Theme>(sto
 /** Rendered pages by output path, with their keys and the objects they were made from (render/render-pages.ts). */
 export const rememberedPages = (store: Store): PageMemo => inMemory<RememberedPage>(store, 'page-memo');
 
-/** A feed item's HTML as stored: a {@link StoredText}, or a string (a memory store keeps values as they are). */
-function decodeHtml(stored: unknown): string | undefined {
-  return stored instanceof StoredText ? textOf(stored.text) : typeof stored === 'string' ? stored : undefined;
+/** A feed item's HTML as stored (a {@link StoredText}, perhaps not read yet), or a string (a memory store keeps values as they are). */
+function deferredHtml(stored: unknown): DeferredText | undefined {
+  return stored instanceof StoredText ? stored.deferred : typeof stored === 'string' ? stored : undefined;
 }

@@ -5,7 +5,7 @@ import type { Location } from '../diagnostics/error.js';
 import type { RenderedPost, Site } from '../site/model.js';
 import { renderAtom } from '../site/atom.js';
 import { authorName } from '../site/authors.js';
-import { feedPosts, renderFeed, tagScope, type FeedOptions, type MadeItem } from '../site/feed.js';
+import { feedPosts, renderFeed, tagScope, type FeedOptions, type ItemsHtml, type MadeItem } from '../site/feed.js';
 import { renderJsonFeed } from '../site/json-feed.js';
 import { paginate } from '../site/paginate.js';
 import { renderRedirect } from '../site/redirect.js';
@@ -59,7 +59,7 @@ export interface FileRoute {
  * The feeds, the sitemap (one file, or an index and its parts past `sitemapMaxUrls` URLs) and robots.txt; `feed`
  * has the feed items' absolute HTML (see renderFeedItemsHtml).
  */
-export function fileRoutes(site: Site, config: ResolvedConfig, feed: FeedOptions & { itemsHtml: ReadonlyMap<RenderedPost, string> }, sitemapMaxUrls?: number): FileRoute[] {
+export function fileRoutes(site: Site, config: ResolvedConfig, feed: FeedOptions & { itemsHtml: ItemsHtml }, sitemapMaxUrls?: number): FileRoute[] {
   // Each post's RSS item and Atom entry are made once, then reused by every feed (site and tags) that lists it.
   const rss = { ...feed, rssItems: new Map<RenderedPost, MadeItem>() };
   const dated = { ...feed, timezone: config.timezone, author: authorName(config.authors, config.author), atomEntries: new Map<RenderedPost, MadeItem>() };

@@ -1,6 +1,6 @@
 import { isoInZone } from '../content/dates.js';
 import type { RenderedPost, Site } from './model.js';
-import { authorNames, feedId, feedItemHtml, feedPosts, feedUpdated, itemOnce, siteScope, type FeedOptions, type FeedScope, type MadeItem } from './feed.js';
+import { authorNames, feedId, feedItemHtml, feedPosts, feedUpdated, itemOnce, siteScope, type FeedOptions, type FeedScope, type ItemsHtml, type MadeItem } from './feed.js';
 import { tagSlug } from './tags.js';
 import { absoluteUrl, postPath } from './urls.js';
 import { escapeXml } from './xml.js';
@@ -11,7 +11,7 @@ export interface DatedFeedOptions extends FeedOptions {
   timezone: string;
   /** The site's author: the feed's author when set, else the site's title stands in (RFC 4287 requires one). */
   author?: string;
-  itemsHtml: ReadonlyMap<RenderedPost, string>;
+  itemsHtml: ItemsHtml;
   /** Entries made so far in this build, by post (see itemOnce). @default undefined (each made where it appears) */
   atomEntries?: Map<RenderedPost, MadeItem>;
 }

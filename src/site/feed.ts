@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { textOf, type DeferredText } from '../content/lazy-text.js';
 import type { RenderedPost, Site, Tag } from './model.js';
 import { tagSlug } from './tags.js';
 import { absoluteUrl, postPath, tagPath, unresolvedOrigin, type FeedItemBase, type UrlConfig } from './urls.js';
@@ -38,23 +39,27 @@ export function tagScope(tag: Tag, options: FeedOptions): FeedScope {
 export interface FeedHtmlMemo {
   /** A key for the item HTML of the post's HTML absolutized against `base`. */
   key(post: RenderedPost, base: string): string;
-  /** The HTML an earlier build made under `key`, or `compute()`'s, kept for later builds. */
-  memo(key: string, compute: () => Promise<string>): Promise<string>;
+  /** The HTML an earlier build made under `key` (perhaps not read yet), or `compute()`'s, kept for later builds. */
+  memo(key: string, compute: () => Promise<string>): DeferredText | Promise<DeferredText>;
 }
+
+/** Feed items' absolute HTML by post (a map, or what renderFeedItemsHtml gives). */
+export type ItemsHtml = Pick<ReadonlyMap<RenderedPost, string>, 'get'>;
 
 /**
  * The HTML of each feed item (the newest `items` posts) with every URL made absolute, for `content:encoded`.
  * Absolutizing re-parses the HTML (parse5), so results are taken from `precomputed` (worth it when the markdown
  * workers did it: see {@link feedItemBase}) or from `store` when they have them, and the parser is loaded only when
- * some item is in neither.
+ * some item is in neither. The store's HTML is read when an item is first asked for: a rebuild after a one-post
+ * edit writes only the feeds that list that post.
  */
 export async function renderFeedItemsHtml(
   site: Site,
   options: FeedOptions,
   store?: FeedHtmlMemo,
   precomputed?: ReadonlyMap<RenderedPost, { base: string; html: string }>,
-): Promise<Map<RenderedPost, string>> {
-  const result = new Map<RenderedPost, string>();
+): Promise<ItemsHtml> {
+  const result = new Map<RenderedPost, DeferredText>();
   let feedItemHtml: typeof import('./absolute-urls.js').feedItemHtml | undefined;
   // The site's tags are the word on which posts each tag feed lists; allFeedPosts is what the workers were given.
   const posts = new Set([...allFeedPosts(site.posts, options), ...site.tags.flatMap((tag) => feedPosts(tag.posts, options))]);
@@ -68,7 +73,15 @@ export async function renderFeedItemsHtml(
     };
     result.set(post, store ? await store.memo(store.key(post, itemBase.base), compute) : await compute());
   }
-  return result;
+  return {
+    get(post) {
+      const html = result.get(post);
+      if (html === undefined || typeof html === 'string') return html;
+      const text = textOf(typeof html === 'function' ? html() : html);
+      result.set(post, text);
+      return text;
+    },
+  };
 }
 
 /** The posts in the feed: the first `items` of `posts`, which are sorted newest first (see `comparePosts`). */
@@ -105,7 +118,7 @@ export function itemOnce(made: Map<RenderedPost, MadeItem> | undefined, post: Re
 }
 
 /** A feed item's absolute HTML, from {@link renderFeedItemsHtml}. */
-export function feedItemHtml(post: RenderedPost, itemsHtml: ReadonlyMap<RenderedPost, string>): string {
+export function feedItemHtml(post: RenderedPost, itemsHtml: ItemsHtml): string {
   const html = itemsHtml.get(post);
   if (html === undefined) throw new Error(`no feed HTML for ${post.slug}: call renderFeedItemsHtml first`);
   return html;
@@ -170,7 +183,7 @@ export function feedItemBase(options: UrlConfig, post: Parameters<typeof postPat
  */
 export function renderFeed(
   site: Site,
-  options: FeedOptions & { itemsHtml: ReadonlyMap<RenderedPost, string>; rssItems?: Map<RenderedPost, MadeItem> },
+  options: FeedOptions & { itemsHtml: ItemsHtml; rssItems?: Map<RenderedPost, MadeItem> },
   scope: FeedScope = siteScope(site, options),
 ): string {
   const items = feedPosts(scope.posts, options);
@@ -196,7 +209,7 @@ export function renderFeed(
   return lines.join('\n');
 }
 
-function renderItem(post: RenderedPost, site: Site, options: FeedOptions & { itemsHtml: ReadonlyMap<RenderedPost, string> }): string {
+function renderItem(post: RenderedPost, site: Site, options: FeedOptions & { itemsHtml: ItemsHtml }): string {
   const link = absoluteUrl(options, postPath(post, options));
   const html = feedItemHtml(post, options.itemsHtml);
   return [

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { diskStore } from '../../../src/incremental/disk-store.js';
 import { memo } from '../../../src/incremental/memo.js';
-import { layeredStore, memoryStore, StoredText } from '../../../src/incremental/store.js';
+import { DamagedStoreError, layeredStore, memoryStore, StoredText } from '../../../src/incremental/store.js';
 
 let dir: string;
 beforeEach(() => {
@@ -107,6 +107,40 @@ describe('the disk store', () => {
     fs.writeFileSync(file, bytes);
     expect(diskStore(dir, 'other', undefined, new Set(['markdown'])).get('markdown', 'a')).toBeUndefined();
     expect(diskStore(dir, 'salt', undefined, new Set(['markdown'])).get('markdown', 'a')).toBeDefined();
+  });
+
+  it('with deferred blobs, reads a text only when asked for; a damaged one throws then, names its file, and is written back only if intact', () => {
+    const first = diskStore(dir, 'salt');
+    const keys = Array.from({ length: 64 }, (_, i) => `k${i}`);
+    for (const key of keys) first.set('markdown', key, [new StoredText(`<p>HTML of ${key}. 🍞</p>`), `excerpt ${key}.`, 3]);
+    first.commit();
+    const files = fs.readdirSync(dir).map((name) => path.join(dir, name));
+    const fileOf = (text: string) => files.find((file) => fs.readFileSync(file).includes(text))!;
+    const damagedFile = fileOf('HTML of k1.');
+    const bytes = fs.readFileSync(damagedFile);
+    bytes[bytes.indexOf(Buffer.from('HTML of k1.'))] ^= 0x20;
+    fs.writeFileSync(damagedFile, bytes);
+    // The file holds other values too: a store that uses only k1 writes it again without them.
+    expect(keys.filter((key) => bytes.includes(`excerpt ${key}.`)).length).toBeGreaterThan(1);
+
+    const store = diskStore(dir, 'salt', undefined, new Set(['markdown']), true);
+    const intact = store.get('markdown', 'k0') as [StoredText, string, number];
+    const damaged = store.get('markdown', 'k1') as [StoredText, string, number];
+    // The values are there with their JSON; the texts are not read yet.
+    expect(damaged[1]).toBe('excerpt k1.');
+    expect(typeof intact[0].deferred).toBe('function');
+    expect(store.damaged.size).toBe(0);
+    expect(Buffer.from(intact[0].text).toString('utf8')).toBe('<p>HTML of k0. 🍞</p>');
+    expect(() => damaged[0].text).toThrow(DamagedStoreError);
+    expect([...store.damaged]).toEqual([damagedFile]);
+    // The file holding the damaged text is not written again (the build that found it removes it and builds again).
+    store.commit();
+    expect(fs.readFileSync(damagedFile)).toEqual(bytes);
+    // memo takes a value whose codec finds a damaged text for a miss.
+    const fresh = diskStore(dir, 'salt', undefined, new Set(['markdown']), true);
+    const codec = { encode: (html: string) => [new StoredText(html), '', 0], decode: (stored: unknown) => Buffer.from((stored as [StoredText])[0].text).toString('utf8') };
+    expect(memo(fresh, 'markdown', 'k1', () => 'computed', codec)).toBe('computed');
+    expect(memo(fresh, 'markdown', 'k0', () => 'computed', codec)).toBe('<p>HTML of k0. 🍞</p>');
   });
 
   it('reads an unchanged file once for a process that keeps its files (the dev server), and again once it changed', () => {
