@@ -48,21 +48,22 @@ interface Shard {
  */
 export function diskStore(dir: string, salt: string, files?: StoreFiles, inPart?: ReadonlySet<string>, deferBlobs = false): DiskStore {
   const damaged = new Set<string>();
-  const spaces = new Map<string, Shard[]>();
-  const space = (namespace: string) => {
-    let found = spaces.get(namespace);
+  // A namespace's files, each read when a key of it is first used (the dev server's home page needs 10 posts' HTML:
+  // at most 10 of the markdown cache's 16 files).
+  const spaces = new Map<string, (Shard | undefined)[]>();
+  const open = (namespace: string, n: number) => {
+    let shards = spaces.get(namespace);
+    if (!shards) spaces.set(namespace, (shards = new Array<Shard | undefined>(shardCount).fill(undefined)));
+    let found = shards[n];
     if (!found) {
+      const file = fileOf(dir, namespace, n);
       const isInPart = inPart?.has(namespace) ?? false;
-      found = Array.from({ length: shardCount }, (_, n) => {
-        const file = fileOf(dir, namespace, n);
-        const previous = isInPart ? readNamespaceInPart(file, salt, deferBlobs ? damaged : undefined) : readNamespace(file, salt, files);
-        return { file, previous, isInPart, used: new Map(), isChanged: false, written: previous.size };
-      });
-      spaces.set(namespace, found);
+      const previous = isInPart ? readNamespaceInPart(file, salt, deferBlobs ? damaged : undefined) : readNamespace(file, salt, files);
+      shards[n] = found = { file, previous, isInPart, used: new Map(), isChanged: false, written: previous.size };
     }
     return found;
   };
-  const shard = (namespace: string, key: string) => space(namespace)[shardOf(key)];
+  const shard = (namespace: string, key: string) => open(namespace, shardOf(key));
   const commitShard = (found: Shard) => {
     if (!found.isChanged && found.used.size === found.written) return;
     try {
@@ -78,7 +79,9 @@ export function diskStore(dir: string, salt: string, files?: StoreFiles, inPart?
     }
   };
   const commitSpace = (namespace: string) => {
-    for (const found of spaces.get(namespace) ?? []) commitShard(found);
+    // A file of a used namespace that no key led to is read now: its values, all unused, are dropped (as a file's
+    // unused values are), and a later read of one finds what the file held.
+    if (spaces.has(namespace)) for (let n = 0; n < shardCount; n++) commitShard(open(namespace, n));
     try {
       fs.rmSync(path.join(dir, `${namespace}.store`), { force: true });
     } catch {
