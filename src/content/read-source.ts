@@ -40,6 +40,11 @@ export function statSignature(stat: SourceStat): string {
 export interface KnownSources {
   /** Records the stat of a source seen by this build; true when a post is kept for the source as it is now. */
   isKnown(source: Omit<SourceFile, 'text'>, stat: SourceStat): boolean;
+  /**
+   * Does now what the first isKnown would do first (read an index), while another thread stats the sources; none
+   * when that work is done per source. The sources are stat'ed on this thread then (see discoverSources).
+   */
+  prepare?(): void;
 }
 
 /** A markdown file found under the posts folder. */

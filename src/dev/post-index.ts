@@ -91,6 +91,7 @@ export function postIndex(store: Store, digests: BodyDigests, options: LoadPosts
     get fromIndex() {
       return fromIndex;
     },
+    prepare: () => void indexed(),
     isKnown(source, stat) {
       see(source, stat);
       if (!indexed()) return fallback?.isKnown(source, stat) ?? false;
