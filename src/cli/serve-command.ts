@@ -31,8 +31,16 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
   if (unknownHost) return usageError(unknownHost.message, unknownHost.hint);
   const overrides = { config: flags.config, posts: flags.posts, templates: flags.templates, url: flags.url, urlFrom: flags.urlFrom, drafts: flags.drafts, future: flags.future };
 
-  const { loadConfig } = await import('../config/load.js');
-  const loaded = await loadConfig(cwd, overrides);
+  const [{ loadConfig }, { diskStore }, { storedConfigs }, { resolveCacheDir }, { codeSalt }] = await Promise.all([
+    import('../config/load.js'),
+    import('../incremental/disk-store.js'),
+    import('../incremental/stored.js'),
+    import('../cache/markdown-cache.js'),
+    import('../cache/code-salt.js'),
+  ]);
+  // The validated configs as builds read them: an unchanged config is not validated (zod not loaded, ~25 ms) here,
+  // nor by the dev server's first load.
+  const loaded = await loadConfig(cwd, overrides, storedConfigs(diskStore(resolveCacheDir(cwd), codeSalt(resolveCacheDir(cwd)))));
   if (!loaded.config) {
     reporter.diagnostics(loaded.diagnostics);
     return exitCodeFor(loaded.diagnostics) || 2;

@@ -7,7 +7,7 @@ import { markdownCache, resolveCacheDir } from '../cache/markdown-cache.js';
 import { postCache, type PostCache } from '../cache/post-cache.js';
 import type { BodyDigests } from '../cache/body-digest.js';
 import { diskStore } from '../incremental/disk-store.js';
-import { storedTemplates } from '../incremental/stored.js';
+import { storedConfigs, storedTemplates } from '../incremental/stored.js';
 import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { discoverSources } from '../content/discover.js';
@@ -57,17 +57,18 @@ const generator = `blogbuild ${version}`;
  * persistent cache, posts whose source stat it knows are taken from it (no file read, no front matter parsed).
  */
 export async function loadLazySite(options: Omit<BuildOptions, 'writer' | 'state'> & { root: string }, state: BuildState): Promise<{ lazy?: LazySite; diagnostics: Diagnostic[] }> {
-  const { config, diagnostics } = await loadConfig(options.root, options);
-  if (!config) return { diagnostics };
-  resetForConfig(state, config);
-  // As every build does first: an output folder a killed build left half replaced is finished (output/commit.ts).
-  recoverOutput(config.outDir);
   // Read only: the background build saves the caches with what it loaded and rendered.
-  const cacheDir = resolveCacheDir(config.root, options.cacheDir);
+  const cacheDir = resolveCacheDir(path.resolve(options.root), options.cacheDir);
   // The markdown cache is read in part: a page needs a few posts' HTML of it (10 of 10,000 for the home page). The code's
   // salt is remembered in the cache folder by the code files' stats, as builds do (not read and hashed: ~25 ms).
   const salt = codeSalt(cacheDir);
   const store = options.cache === false ? undefined : diskStore(cacheDir, salt, state.storeFiles, new Set(['markdown']));
+  // A config that builds validated is not validated again (the validator, zod, is not even loaded: ~25 ms).
+  const { config, diagnostics } = await loadConfig(options.root, options, store && storedConfigs(store));
+  if (!config) return { diagnostics };
+  resetForConfig(state, config);
+  // As every build does first: an output folder a killed build left half replaced is finished (output/commit.ts).
+  recoverOutput(config.outDir);
   const postOptions = { timezone: config.timezone, author: config.author, shouldScanBodies: false };
   // Posts loaded without the body scan are not kept (post-cache.ts), so this load only reads the post cache, and
   // only when the dev server's index of front matter is missing (post-index.ts): the index is written by the first
