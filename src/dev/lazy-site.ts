@@ -74,16 +74,23 @@ export async function loadLazySite(options: Omit<BuildOptions, 'writer' | 'state
   // only when the dev server's index of front matter is missing (post-index.ts): the index is written by the first
   // background check, in a store of its own (the build state's memory of store files would hold its text).
   const known = store && postIndex(diskStore(cacheDir, salt), state.bodyDigests, postOptions, postCache(store, state.bodyDigests, postOptions));
+  // The pages, data and templates load while the sources are found (this thread waits there for the worker that
+  // stats them, see discoverSources). With the cache, a theme compiled before is not compiled again: its templates'
+  // code is revived as pages need it.
+  const pagesLoad = discoverPages(config);
+  const dataLoad = loadData(config.dataDir);
+  const templatesLoad = loadTemplates(config.templatesDir, (hb) => registerHelpers(hb, config), state.templates, store && storedTemplates(store), templateExtensions(config));
+  // Awaited below, in order: a failure of a later one must not go unhandled while an earlier one is awaited.
+  for (const loading of [pagesLoad, dataLoad, templatesLoad]) loading.catch(() => undefined);
   const { sources, diagnostics: sourceDiagnostics } = await discoverSources(config.postsDir, known ? undefined : state.sources, known, config.root);
-  const pageSources = await discoverPages(config);
-  const data = await loadData(config.dataDir);
+  const pageSources = await pagesLoad;
+  const data = await dataLoad;
   const { posts, diagnostics: postDiagnostics } = loadPosts(sources, postOptions, known ? undefined : state.posts, known);
   diagnostics.push(...sourceDiagnostics, ...pageSources.diagnostics, ...data.diagnostics, ...postDiagnostics, ...checkDuplicateSlugs(posts, config.root));
   const { published, drafts, scheduled } = selectPublished(posts, { drafts: config.drafts, future: config.future, now: options.now ?? new Date() });
   const postLinks = resolvePostLinks(posts, new Set(published), config, pageSources);
   diagnostics.push(...postLinks.diagnostics);
-  // With the cache, a theme compiled before is not compiled again: its templates' code is revived as pages need it.
-  const loaded = await loadTemplates(config.templatesDir, (hb) => registerHelpers(hb, config), state.templates, store && storedTemplates(store), templateExtensions(config));
+  const loaded = await templatesLoad;
   diagnostics.push(...loaded.diagnostics);
   if (hasErrors(diagnostics) || !loaded.theme) return { diagnostics };
   const theme: Theme = loaded.theme;
