@@ -17,7 +17,7 @@ export type StoreFiles = Map<string, { signature: string; values: Values }>;
 type Values = Map<string, unknown>;
 
 /** Files a namespace is split into, by a hash of the key: an edit rewrites the one or two holding what changed. */
-const shardCount = 16;
+const shardCount = 64;
 
 /** One file of a namespace: its values as read, those this build used or set, and whether it must be written. */
 interface Shard {
@@ -34,9 +34,9 @@ interface Shard {
  * The persistent store: each namespace in {@link shardCount} files, `<namespace>.<n>.store` in `dir`, a key's file
  * chosen by a hash of the key, each in the cache files' one format (packed-file.ts: a header with a CRC-32 and the
  * length, a JSON index, then the {@link StoredText}s as raw UTF-8 blobs), written atomically by writeFileAtomic.
- * A namespace's files are read when it is first used; one whose checksum, length, JSON or salt is wrong (damaged, or
+ * A namespace's file is read when a key of it is first used; one whose checksum, length, JSON or salt is wrong (damaged, or
  * made by other code) is ignored as a whole. {@link Store.commit} rewrites a file only when this build set a value in
- * it or left some of its values unused (those are dropped): a one-post edit rewrites a sixteenth of the markdown
+ * it or left some of its values unused (those are dropped): a one-post edit rewrites a 64th of the markdown
  * cache, not all of it (~8 MB at 1,000 posts).
  * The namespaces named `inPart` are read in part: each file's JSON when the namespace is first used, each value's
  * blobs when it is read (each checked by its own checksum; a value with a damaged blob is not there), for a reader
@@ -49,7 +49,7 @@ interface Shard {
 export function diskStore(dir: string, salt: string, files?: StoreFiles, inPart?: ReadonlySet<string>, deferBlobs = false): DiskStore {
   const damaged = new Set<string>();
   // A namespace's files, each read when a key of it is first used (the dev server's home page needs 10 posts' HTML:
-  // at most 10 of the markdown cache's 16 files).
+  // at most 10 of the markdown cache's 64 files).
   const spaces = new Map<string, (Shard | undefined)[]>();
   const open = (namespace: string, n: number) => {
     let shards = spaces.get(namespace);

@@ -113,7 +113,7 @@ describe('the disk store', () => {
 
   it('with deferred blobs, reads a text only when asked for; a damaged one throws then, names its file, and is written back only if intact', () => {
     const first = diskStore(dir, 'salt');
-    const keys = Array.from({ length: 64 }, (_, i) => `k${i}`);
+    const keys = Array.from({ length: 400 }, (_, i) => `k${i}`);
     for (const key of keys) first.set('markdown', key, [new StoredText(`<p>HTML of ${key}. 🍞</p>`), `excerpt ${key}.`, 3]);
     first.commit();
     const files = fs.readdirSync(dir).map((name) => path.join(dir, name));
