@@ -10,6 +10,7 @@ import { diskStore } from '../incremental/disk-store.js';
 import { storedConfigs, storedTemplates } from '../incremental/stored.js';
 import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/schema.js';
+import { formatDate } from '../content/dates.js';
 import { discoverSources } from '../content/discover.js';
 import { loadData } from '../content/load-data.js';
 import { discoverPages } from '../content/load-pages.js';
@@ -82,6 +83,18 @@ export async function loadLazySite(options: Omit<BuildOptions, 'writer' | 'state
   const templatesLoad = loadTemplates(config.templatesDir, (hb) => registerHelpers(hb, config), state.templates, store && storedTemplates(store), templateExtensions(config));
   // Awaited below, in order: a failure of a later one must not go unhandled while an earlier one is awaited.
   for (const loading of [pagesLoad, dataLoad, templatesLoad]) loading.catch(() => undefined);
+  // What the first page needs besides its posts, made while this thread would wait for the worker (or else before the
+  // first page anyway): the theme's Handlebars environment (~30 ms to load) and the dates' formatter (ICU's data).
+  const warm = (theme: Theme | undefined) => {
+    try {
+      void theme?.handlebars;
+      formatDate({ instant: new Date(0), isDateOnly: true, iso: '1970-01-01' }, config.language, config.timezone);
+    } catch {
+      // Only a head start: the first page makes them again, and reports what fails.
+    }
+  };
+  // A load that fails is reported where it is awaited, below.
+  templatesLoad.then(({ theme }) => setImmediate(warm, theme), () => undefined);
   const { sources, diagnostics: sourceDiagnostics } = await discoverSources(config.postsDir, known ? undefined : state.sources, known, config.root);
   const pageSources = await pagesLoad;
   const data = await dataLoad;
