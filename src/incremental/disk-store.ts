@@ -38,7 +38,7 @@ interface Shard {
  * made by other code) is ignored as a whole. {@link Store.commit} rewrites a file only when this build set a value in
  * it or left some of its values unused (those are dropped): a one-post edit rewrites a 64th of the markdown
  * cache, not all of it (~8 MB at 1,000 posts).
- * The namespaces named `inPart` are read in part: each file's JSON when the namespace is first used, each value's
+ * The namespaces named `inPart` are read in part: each file's JSON when it is opened, each value's
  * blobs when it is read (each checked by its own checksum; a value with a damaged blob is not there), for a reader
  * that needs a few values of a large namespace (the dev server's first page). With `deferBlobs`, a blob is read only
  * when its {@link StoredText}'s text is first asked for: a one-post edit reads the JSON of 1,000 posts but not
