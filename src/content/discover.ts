@@ -55,6 +55,10 @@ export async function discoverSources(
   // one reads the index. A stat costs ~15 µs here, from this thread or libuv's: 150 ms at 10,000 posts.
   const stats = postCache?.prepare && !statOf && markdown.length >= statWorkerFrom ? await statInWorker(markdown, () => postCache.prepare!()) : undefined;
   const statFrom = statOf ?? (stats && ((file: string) => stats.get(file)));
+  // The walk joins names to postsDir: under a normalized absolute folder, a file's relative path is a slice of it
+  // (path.relative resolves both paths each time: ~40 ms for 10,000 sources).
+  const isPlain = path.isAbsolute(postsDir) && path.normalize(postsDir) === postsDir;
+  const relativeOf = (file: string) => toPosix(isPlain && file.startsWith(postsDir) && file[postsDir.length] === path.sep ? file.slice(postsDir.length + 1) : path.relative(postsDir, file));
   // One at a time, in a plain loop: readSource is synchronous, so a promise for each of 10,000 sources bought nothing.
   const sources: SourceFile[] = [];
   for (const file of markdown) {
@@ -64,7 +68,7 @@ export async function discoverSources(
           .filter((other) => ownerBundle(other, bundleDirs) === bundleDir && !isMarkdown(other) && !isSectionFile(other))
           .map((other) => toPosix(path.relative(bundleDir, other)))
       : [];
-    const read = readSource({ path: file, relPath: toPosix(path.relative(postsDir, file)), bundleDir, assets }, memo, postCache, statFrom);
+    const read = readSource({ path: file, relPath: relativeOf(file), bundleDir, assets }, memo, postCache, statFrom);
     if ('diagnostic' in read) {
       diagnostics.push(read.diagnostic);
       continue;
@@ -191,5 +195,6 @@ export function skippedLink(link: string, reason: string): Diagnostic {
 }
 
 function toPosix(p: string): string {
-  return p.split(path.sep).join('/');
+  return path.sep === '/' ? p : p.split(path.sep).join('/');
 }
+
