@@ -62,7 +62,7 @@ export async function discoverSources(
   // One at a time, in a plain loop: readSource is synchronous, so a promise for each of 10,000 sources bought nothing.
   const sources: SourceFile[] = [];
   for (const file of markdown) {
-    const bundleDir = bundleFiles.get(path.dirname(file)) === file ? path.dirname(file) : undefined;
+    const bundleDir = bundleFiles.size > 0 && bundleFiles.get(path.dirname(file)) === file ? path.dirname(file) : undefined;
     const assets = bundleDir
       ? files
           .filter((other) => ownerBundle(other, bundleDirs) === bundleDir && !isMarkdown(other) && !isSectionFile(other))
