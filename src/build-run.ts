@@ -52,6 +52,9 @@ export function time(run: Run, stage: string): void {
 export function startRun(options: BuildOptions, { deferBlobs = true } = {}): Run {
   const root = path.resolve(options.root ?? process.cwd());
   const started = performance.now();
+  // A build reads its large namespaces in part, each blob when it is needed (the dev server keeps values whole in its
+  // memory, see lazy-site.ts): a one-post edit reads 1,000 posts' JSON, not their bodies and HTML.
+  const defers = deferBlobs && !options.state;
   return {
     options,
     started,
@@ -62,9 +65,7 @@ export function startRun(options: BuildOptions, { deferBlobs = true } = {}): Run
     state: options.state,
     // What earlier builds computed: the cache folder (not for --no-cache), under the dev server's memory.
     disk: options.cache === false ? undefined : diskStore(resolveCacheDir(root, options.cacheDir), codeSalt(resolveCacheDir(root, options.cacheDir)), options.state?.storeFiles,
-      // A build reads its large namespaces in part, each blob when it is needed (the dev server keeps values whole
-      // in its memory, see lazy-site.ts): a one-post edit reads 1,000 posts' JSON, not their bodies and HTML.
-      options.state || !deferBlobs ? undefined : largeNamespaces, !options.state && deferBlobs),
+      defers ? largeNamespaces : undefined, defers),
   };
 }
 

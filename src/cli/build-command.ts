@@ -3,6 +3,7 @@ import type { BuildOptions } from '../build.js';
 import type { ConfigOverrides } from '../config/load.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { exitCodeFor } from '../diagnostics/error.js';
+import { loadConfigAsBuilt } from './config-as-built.js';
 import { CommandFileError, makeDirectory, reportFileError } from './file-errors.js';
 import { createReporter } from './output.js';
 
@@ -73,16 +74,7 @@ export async function buildCommand(flags: BuildFlags): Promise<number> {
  * Returns the config when it loaded.
  */
 async function prepareOutputParent(cwd: string, flags: BuildFlags): Promise<number | ResolvedConfig | undefined> {
-  const [{ loadConfig }, { diskStore }, { storedConfigs }, { resolveCacheDir }, { codeSalt }] = await Promise.all([
-    import('../config/load.js'),
-    import('../incremental/disk-store.js'),
-    import('../incremental/stored.js'),
-    import('../cache/markdown-cache.js'),
-    import('../cache/code-salt.js'),
-  ]);
-  // The validated configs as build() reads them, so an unchanged config is not validated (zod not loaded) here either.
-  const validated = flags.cache === false ? undefined : storedConfigs(diskStore(resolveCacheDir(cwd), codeSalt(resolveCacheDir(cwd))));
-  const { config } = await loadConfig(cwd, { config: flags.config, posts: flags.posts, templates: flags.templates, out: flags.out, url: flags.url, urlFrom: flags.urlFrom }, validated);
+  const { config } = await loadConfigAsBuilt(cwd, { config: flags.config, posts: flags.posts, templates: flags.templates, out: flags.out, url: flags.url, urlFrom: flags.urlFrom }, flags.cache !== false);
   if (!config) return undefined;
   const parent = path.dirname(config.outDir);
   try {

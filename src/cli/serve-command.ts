@@ -5,6 +5,7 @@ import { exitCodeFor } from '../diagnostics/error.js';
 import type { DevBuildEvent } from '../dev/session.js';
 import { escapeControl, formatCause } from '../diagnostics/format.js';
 import type { ListenError } from '../dev/serve.js';
+import { loadConfigAsBuilt } from './config-as-built.js';
 import { createReporter, type Reporter } from './output.js';
 
 /** Flags of `blogbuild serve`. */
@@ -31,16 +32,8 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
   if (unknownHost) return usageError(unknownHost.message, unknownHost.hint);
   const overrides = { config: flags.config, posts: flags.posts, templates: flags.templates, url: flags.url, urlFrom: flags.urlFrom, drafts: flags.drafts, future: flags.future };
 
-  const [{ loadConfig }, { diskStore }, { storedConfigs }, { resolveCacheDir }, { codeSalt }] = await Promise.all([
-    import('../config/load.js'),
-    import('../incremental/disk-store.js'),
-    import('../incremental/stored.js'),
-    import('../cache/markdown-cache.js'),
-    import('../cache/code-salt.js'),
-  ]);
-  // The validated configs as builds read them: an unchanged config is not validated (zod not loaded, ~25 ms) here,
-  // nor by the dev server's first load.
-  const loaded = await loadConfig(cwd, overrides, storedConfigs(diskStore(resolveCacheDir(cwd), codeSalt(resolveCacheDir(cwd)))));
+  // As a build loads it: an unchanged config is not validated here (nor by the dev server's first load, lazy-site.ts).
+  const loaded = await loadConfigAsBuilt(cwd, overrides);
   if (!loaded.config) {
     reporter.diagnostics(loaded.diagnostics);
     return exitCodeFor(loaded.diagnostics) || 2;

@@ -197,4 +197,3 @@ export function skippedLink(link: string, reason: string): Diagnostic {
 function toPosix(p: string): string {
   return path.sep === '/' ? p : p.split(path.sep).join('/');
 }
-

@@ -4,6 +4,11 @@ export type LazyText = string | Uint8Array;
 /** A {@link LazyText}, or what reads its bytes when first needed (a cache file's blob, see disk-store.ts). */
 export type DeferredText = LazyText | (() => LazyText);
 
+/** The text of a {@link DeferredText}, read now if it was not yet. */
+export function readDeferred(text: DeferredText): LazyText {
+  return typeof text === 'function' ? text() : text;
+}
+
 /** The string of a {@link LazyText}. */
 export function textOf(text: LazyText): string {
   return typeof text === 'string' ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('utf8');
@@ -21,7 +26,7 @@ export function defineLazyText<T extends object>(target: T, key: string, text: D
     return target;
   }
   const get = function (this: object) {
-    const value = textOf(typeof text === 'function' ? text() : text);
+    const value = textOf(readDeferred(text));
     Object.defineProperty(this, key, { value, writable: true, enumerable: true, configurable: true });
     return value;
   };
@@ -44,7 +49,7 @@ const lazySources = new WeakMap<() => string, Uint8Array | (() => LazyText)>();
 export function lazyTextOf(target: object, key: string): LazyText {
   const descriptor = Object.getOwnPropertyDescriptor(target, key);
   const text = descriptor?.get ? lazySources.get(descriptor.get as () => string) : undefined;
-  return (typeof text === 'function' ? text() : text) ?? (target as Record<string, string>)[key];
+  return (text && readDeferred(text)) ?? (target as Record<string, string>)[key];
 }
 
 /** The bytes a still-undecoded lazy property would decode, or its reader when they are not read yet, or its current string. */

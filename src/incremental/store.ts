@@ -1,4 +1,4 @@
-import type { DeferredText, LazyText } from '../content/lazy-text.js';
+import { readDeferred, type DeferredText, type LazyText } from '../content/lazy-text.js';
 
 /**
  * Where incremental builds keep what they computed: JSON values by namespace (one per kind of result, e.g.
@@ -31,8 +31,7 @@ export class StoredText {
 
   /** The text; read now if it was not yet (throws {@link DamagedStoreError} when its bytes are damaged). */
   get text(): LazyText {
-    if (typeof this.#text === 'function') this.#text = this.#text();
-    return this.#text;
+    return (this.#text = readDeferred(this.#text));
   }
 
   /** The text, or what reads it when it was not read yet: for a value that may never need it. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { textOf, type DeferredText } from '../content/lazy-text.js';
+import { readDeferred, textOf, type DeferredText } from '../content/lazy-text.js';
 import type { RenderedPost, Site, Tag } from './model.js';
 import { tagSlug } from './tags.js';
 import { absoluteUrl, postPath, tagPath, unresolvedOrigin, type FeedItemBase, type UrlConfig } from './urls.js';
@@ -77,7 +77,7 @@ export async function renderFeedItemsHtml(
     get(post) {
       const html = result.get(post);
       if (html === undefined || typeof html === 'string') return html;
-      const text = textOf(typeof html === 'function' ? html() : html);
+      const text = textOf(readDeferred(html));
       result.set(post, text);
       return text;
     },
