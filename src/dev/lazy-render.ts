@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import type { ResolvedConfig } from '../config/schema.js';
+import { copyLazyText } from '../content/lazy-text.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/error.js';
 import { readCoverImages } from '../markdown/post-images.js';
 import { renderMarkdown, type RenderMarkdownOptions } from '../markdown/render-markdown.js';
@@ -183,7 +184,7 @@ async function renderInto(posts: readonly RenderedPost[], options: PageRendererO
     // A post rendered again (its body changed) may lose what the last rendering had.
     delete post.excerptHtml;
     delete post.headings;
-    Object.defineProperty(post, 'html', Object.getOwnPropertyDescriptor(rendered, 'html')!);
+    copyLazyText(post, rendered, 'html');
     post.excerpt = rendered.excerpt;
     if (rendered.excerptHtml !== undefined) post.excerptHtml = rendered.excerptHtml;
     if (rendered.headings !== undefined) post.headings = rendered.headings;

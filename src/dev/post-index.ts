@@ -1,7 +1,7 @@
 import { bodyDigests, type BodyDigests } from '../cache/body-digest.js';
 import { isJsonExact, isRacy, postKeyOf, revivePost, storablePost } from '../cache/post-cache.js';
 import type { SourceFile, SourceStat } from '../content/discover.js';
-import { textOf } from '../content/lazy-text.js';
+import { defineLazyText, textOf } from '../content/lazy-text.js';
 import { loadPosts, type LoadedPost, type LoadPostsOptions, type StoredPosts } from '../content/load-posts.js';
 import { readSource } from '../content/read-source.js';
 import { recall, remember, type Codec } from '../incremental/memo.js';
@@ -131,19 +131,8 @@ export function postIndex(store: Store, digests: BodyDigests, options: LoadPosts
  * reports the save, and the post is loaded again.
  */
 function defineBodyFromSource(post: Post, source: Omit<SourceFile, 'text'>, digest: string, options: LoadPostsOptions): void {
-  const define = (target: object, value: string) => Object.defineProperty(target, 'body', { value, writable: true, enumerable: true, configurable: true });
-  Object.defineProperty(post, 'body', {
-    enumerable: true,
-    configurable: true,
-    get(this: Post) {
-      const body = bodyOf(source, digest, options);
-      define(this, body);
-      return body;
-    },
-    set(this: Post, value: string) {
-      define(this, value);
-    },
-  });
+  // A lazy text whose reader is the source (the same accessor as every post's body: see defineLazyText).
+  defineLazyText(post, 'body', () => bodyOf(source, digest, options));
 }
 
 function bodyOf(source: Omit<SourceFile, 'text'>, digest: string, options: LoadPostsOptions): string {

@@ -1,13 +1,14 @@
+import { copyLazyText } from '../content/lazy-text.js';
 import type { Post, RenderedPost } from '../site/model.js';
 import type { MarkdownResult } from './render-job.js';
 
 /**
  * A post plus its rendered body: the excerpt cut near 160 characters, the read time filled in. A body or HTML
- * still undecoded from a cache file stays so (its property descriptor is copied; a spread would read it).
+ * still undecoded from a cache file stays so (copied with copyLazyText; a spread would read it).
  */
 export function toRenderedPost(post: Post, result: MarkdownResult, readingSpeed: number, into: RenderedPost = renderedShell(post)): RenderedPost {
   const rendered = into;
-  Object.defineProperty(rendered, 'html', Object.getOwnPropertyDescriptor(result, 'html')!);
+  copyLazyText(rendered, result, 'html');
   rendered.excerpt = truncate(result.excerpt, 160);
   if (result.excerptHtml) rendered.excerptHtml = result.excerptHtml;
   if (result.headings) rendered.headings = result.headings;
@@ -23,7 +24,7 @@ export function toRenderedPost(post: Post, result: MarkdownResult, readingSpeed:
  */
 export function renderedShell(post: Post): RenderedPost {
   const rendered = withoutBody(post) as RenderedPost;
-  Object.defineProperty(rendered, 'body', Object.getOwnPropertyDescriptor(post, 'body')!);
+  copyLazyText(rendered, post, 'body');
   return rendered;
 }
 

@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../config/schema.js';
+import { defineLazyText, deferredTextOf } from '../content/lazy-text.js';
 import type { RenderedPost, Site } from '../site/model.js';
 import { createViews } from './context.js';
 import { hasNonFinite, isSiteKeyable, siteJsonOf } from './page-keys.js';
@@ -219,9 +220,9 @@ function pageRenderer(
     // A post's body is decoded for its page, then left as the bytes it came as: 1,000 decoded bodies held until
     // the end would add tens of MiB beside the workers' heaps. (List pages show excerpts, not bodies.)
     const post = route.kind === 'post' ? route.deps.posts?.[0] : undefined;
-    const html = post && Object.getOwnPropertyDescriptor(post, 'html');
+    const html = post && deferredTextOf(post, 'html');
     const { files, diagnostics } = renderRoutes([route], theme, renderOptions);
-    if (post && html) Object.defineProperty(post, 'html', html);
+    if (post && html !== undefined) defineLazyText(post, 'html', html);
     const file = files[0];
     if (diagnostics.length > 0 || files.length !== 1) return false;
     if (file.contents === undefined) return false;

@@ -20,6 +20,27 @@ describe('lazy text from cache files', () => {
     expect(post.body).toBe(3);
   });
 
+  it('keeps each object its own text, also in a copy by descriptors, until read', async () => {
+    const { deferredTextOf, lazyTextOf } = await import('../../../src/content/lazy-text.js');
+    const file = packed([text, 'second body']);
+    const a = defineLazyText({ title: 'a' }, 'body', file.blob(0)) as { title: string; body: string };
+    const b = defineLazyText({ title: 'b' }, 'body', () => file.blob(1)) as { title: string; body: string };
+    const copy = Object.create(Object.getPrototypeOf(a), Object.getOwnPropertyDescriptors(a)) as typeof a;
+    // Undecoded: the bytes (or the reader) are what the caches write back.
+    expect(Buffer.from(lazyTextOf(a, 'body') as Uint8Array).toString('utf8')).toBe(text);
+    expect(typeof deferredTextOf(b, 'body')).toBe('function');
+    expect(b.body).toBe('second body');
+    expect(deferredTextOf(b, 'body')).toBe('second body');
+    expect(copy.body).toBe(text);
+    expect(a.body).toBe(text);
+    // The slot is not a field: keys, spreads and JSON see only the text.
+    expect(Object.keys({ ...b })).toEqual(['title', 'body']);
+    expect(JSON.stringify(copy)).toBe(JSON.stringify({ title: 'a', body: text }));
+    // Every lazy body has the same accessor, so objects made alike share V8's hidden class.
+    const c = defineLazyText({ title: 'c' }, 'body', file.blob(1));
+    expect(Object.getOwnPropertyDescriptor(c, 'body')!.get).toBe(Object.getOwnPropertyDescriptor(defineLazyText({ title: 'd' }, 'body', file.blob(0)), 'body')!.get);
+  });
+
   it('writes undecoded blobs back byte for byte', () => {
     const first = packed([text, 'other']);
     const again = packed([first.blob(0), 'other']);
