@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type Handlebars from 'handlebars';
 import { error, type Diagnostic } from '../diagnostics/error.js';
 import { partialReferences, type PartialReference } from './partial-references.js';
@@ -128,15 +130,57 @@ export function templateHash(source: string): string {
  * default theme costs ~60 ms.
  */
 function compileTemplate(hb: typeof Handlebars, source: string | hbs.AST.Program, verified: VerifiedTemplates | undefined, text?: string): Handlebars.TemplateDelegate {
-  const precompile = () => hb.precompile(source, { ...compileOptions }) as string;
+  const hash = templateHash(text ?? (source as string));
+  const precompile = () => shippedSpec(hash) ?? (hb.precompile(source, { ...compileOptions }) as string);
   if (verified) {
     try {
-      return revive(hb, verified.spec(templateHash(text ?? (source as string)), precompile));
+      return revive(hb, verified.spec(hash, precompile));
     } catch {
       // A damaged cache entry: compile again.
     }
   }
-  return revive(hb, precompile());
+  try {
+    return revive(hb, precompile());
+  } catch {
+    // A shipped spec Handlebars refuses (its compiler revision): compile it here.
+    return revive(hb, hb.precompile(source, { ...compileOptions }) as string);
+  }
+}
+
+/**
+ * The built-in theme's templates precompiled when blogbuild was built (scripts/precompile-theme.js writes
+ * lib/builtin-template-code.json), by {@link templateHash}: a first build or dev server start with an empty cache
+ * revives them instead of compiling them (~60-100 ms). Only for the Handlebars version they were compiled by.
+ */
+export interface ShippedTemplates {
+  handlebars: string;
+  specs: Record<string, string>;
+}
+
+export const shippedTemplatesFile = fileURLToPath(new URL('../../lib/builtin-template-code.json', import.meta.url));
+
+let shipped: Map<string, string> | undefined;
+function shippedSpec(hash: string): string | undefined {
+  if (!shipped) {
+    shipped = new Map();
+    try {
+      const file = JSON.parse(fs.readFileSync(shippedTemplatesFile, 'utf8')) as ShippedTemplates;
+      if (file.handlebars === loadHandlebars().VERSION && typeof file.specs === 'object' && file.specs !== null) {
+        for (const [key, spec] of Object.entries(file.specs)) if (typeof spec === 'string') shipped.set(key, spec);
+      }
+    } catch {
+      // None shipped (lib/ built without it) or unreadable: templates are compiled.
+    }
+  }
+  return shipped.get(hash);
+}
+
+/** The precompiled form of each template source, as {@link shippedSpec} reads them (for scripts/precompile-theme.js). */
+export function precompileTemplates(sources: readonly string[]): ShippedTemplates {
+  const hb = loadHandlebars();
+  const specs: Record<string, string> = {};
+  for (const source of sources) specs[templateHash(source)] = hb.precompile(source, { ...compileOptions }) as string;
+  return { handlebars: hb.VERSION, specs };
 }
 
 function revive(hb: typeof Handlebars, spec: string): Handlebars.TemplateDelegate {
