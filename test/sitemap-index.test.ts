@@ -52,6 +52,13 @@ describe('sitemap index (post-extras, built with a limit of 5 URLs a file)', asy
     expect(parser.parse(fits.read('sitemap.xml')).urlset.url).toHaveLength(17);
     expect(fits.has('sitemap-1.xml')).toBe(false);
   });
+
+  it('splits when the pages are one more than the limit', async () => {
+    const over = await buildFixture('post-extras', { sitemapMaxUrls: 16 });
+    const parts = parser.parse(over.read('sitemap.xml')).sitemapindex.sitemap;
+    expect(parts).toHaveLength(2);
+    expect(parser.parse(over.read('sitemap-2.xml')).urlset.url).toHaveLength(1);
+  });
 });
 
 describe('sitemap of a generated site above 50,000 URLs', () => {
