@@ -5,11 +5,9 @@
 // src/render/compile-theme.ts); a template a theme overrides, or another Handlebars version, is compiled as before.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { precompileTemplates, shippedTemplatesFile } = await import('../lib/render/compile-theme.js');
-const templates = path.join(root, 'templates');
+const { builtinTemplatesDir: templates } = await import('../lib/render/templates.js');
 const sources = fs.readdirSync(templates, { recursive: true })
   .filter((rel) => rel.endsWith('.hbs'))
   .sort()

@@ -17,8 +17,9 @@ export function textOf(text: LazyText): string {
 /**
  * Defines `target[key]` as `text`, decoded from UTF-8 only when first read (then stored as a plain value). A build
  * whose pages are all unchanged never needs most posts' bodies or HTML: decoding them all would cost time and
- * twice their size in memory (V8 stores non-Latin-1 text, e.g. emoji, as UTF-16). Copy such objects by their
- * property descriptors: a spread reads (decodes) every property.
+ * twice their size in memory (V8 stores non-Latin-1 text, e.g. emoji, as UTF-16). Copy such a property with
+ * {@link copyLazyText}, or a whole object by all its property descriptors (symbols included): a spread reads (decodes)
+ * every property.
  *
  * Every object's `key` has the same getter and setter, and the undecoded text is in a slot beside it
  * (a symbol of the key's): objects made alike keep sharing one hidden class. A getter made for each object gave

@@ -83,7 +83,8 @@ export function postIndex(store: Store, digests: BodyDigests, options: LoadPosts
   const fromEntry = (source: SourceFile, entry: Entry): Post | undefined => {
     // The body, read from the source when first asked for (revived with it: a body defined twice cost a change of
     // each post's hidden class, ~25 ms of a 10,000-post start).
-    const post = revivePost(entry[2], bodyFromSource({ path: source.path, relPath: source.relPath, bundleDir: source.bundleDir, assets: source.assets }, entry[1], options));
+    const found = { path: source.path, relPath: source.relPath, bundleDir: source.bundleDir, assets: source.assets };
+    const post = revivePost(entry[2], () => bodyOf(found, entry[1], options));
     if (!post || post.sourcePath !== source.path) return undefined;
     digests.set(post, entry[1]);
     return post;
@@ -127,14 +128,10 @@ export function postIndex(store: Store, digests: BodyDigests, options: LoadPosts
 }
 
 /**
- * A post's body as a lazy text's reader (see defineLazyText): read from its source when first asked for. A source
- * whose body is no longer the one the index named (saved since the dev server started) gives an error rather than a
- * page of another body: the watcher reports the save, and the post is loaded again.
+ * An indexed post's body, read from its source (the reader of its lazy text, see defineLazyText). A source whose body
+ * is no longer the one the index named (saved since the dev server started) gives an error rather than a page of
+ * another body: the watcher reports the save, and the post is loaded again.
  */
-function bodyFromSource(source: Omit<SourceFile, 'text'>, digest: string, options: LoadPostsOptions): () => string {
-  return () => bodyOf(source, digest, options);
-}
-
 function bodyOf(source: Omit<SourceFile, 'text'>, digest: string, options: LoadPostsOptions): string {
   const read = readSource(source, undefined, undefined);
   if (!('source' in read)) throw new Error(read.diagnostic.message);

@@ -131,7 +131,8 @@ export function templateHash(source: string): string {
  */
 function compileTemplate(hb: typeof Handlebars, source: string | hbs.AST.Program, verified: VerifiedTemplates | undefined, text?: string): Handlebars.TemplateDelegate {
   const hash = templateHash(text ?? (source as string));
-  const precompile = () => shippedSpec(hash) ?? (hb.precompile(source, { ...compileOptions }) as string);
+  const compile = () => hb.precompile(source, { ...compileOptions }) as string;
+  const precompile = () => shippedSpec(hash) ?? compile();
   if (verified) {
     try {
       return revive(hb, verified.spec(hash, precompile));
@@ -143,7 +144,7 @@ function compileTemplate(hb: typeof Handlebars, source: string | hbs.AST.Program
     return revive(hb, precompile());
   } catch {
     // A shipped spec Handlebars refuses (its compiler revision): compile it here.
-    return revive(hb, hb.precompile(source, { ...compileOptions }) as string);
+    return revive(hb, compile());
   }
 }
 

@@ -86,18 +86,18 @@ export function fileRoutes(site: Site, config: ResolvedConfig, feed: FeedOptions
 
 /** A redirect page at each old URL a post or page lists in `aliases` (validated when they were loaded). */
 function aliasRoutes(site: Site, config: ResolvedConfig): FileRoute[] {
-  // Only posts with aliases: most have none, and a post's path costs a permalink each (10,000 posts: ~10 ms).
+  // A target's path is made only when a redirect is written: most posts have no aliases, and a post's path costs a
+  // permalink each (10,000 posts: ~10 ms).
   const targets = [
-    ...site.posts.filter((post) => post.data.aliases !== undefined && post.data.aliases !== null)
-      .map((post) => ({ path: postPath(post, config), title: post.title, file: post.sourcePath, aliases: parseAliases(post.data.aliases), locs: [] as Location[] })),
-    ...site.pages.map((page) => ({ path: page.path, title: page.title, file: page.sourcePath, aliases: { paths: page.aliases }, locs: page.aliasLocs })),
+    ...site.posts.map((post) => ({ path: () => postPath(post, config), title: post.title, file: post.sourcePath, aliases: parseAliases(post.data.aliases), locs: [] as Location[] })),
+    ...site.pages.map((page) => ({ path: () => page.path, title: page.title, file: page.sourcePath, aliases: { paths: page.aliases }, locs: page.aliasLocs })),
   ];
   return targets.flatMap((target) => ('paths' in target.aliases ? target.aliases.paths : []).map((alias, i): FileRoute => ({
     path: outputPath(alias),
     kind: 'alias',
     // A page knows where each alias is written; a post's are reported at its file.
     origin: target.locs[i] ?? { file: target.file },
-    contents: () => renderRedirect({ url: siteUrl(config, target.path), canonical: absoluteUrl(config, target.path), title: target.title, language: config.language }),
+    contents: () => renderRedirect({ url: siteUrl(config, target.path()), canonical: absoluteUrl(config, target.path()), title: target.title, language: config.language }),
   })));
 }
 
