@@ -57,6 +57,7 @@ export function firstHeading(fm: FrontMatter): string | undefined {
  */
 function headingOfBytes(bytes: Uint8Array): string | undefined {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (!mayHoldLevelOneHeading(buffer)) return undefined;
   // The bytes as latin1 text, one character a byte: String#indexOf finds line feeds several times faster than a
   // loop over the bytes, Buffer#indexOf or a regex would. Only a prefix is decoded, four times longer each time a
   // line runs past it: a post's first heading is usually in its first lines (decoding whole bodies cost ~100 ms at
@@ -83,6 +84,35 @@ function headingOfBytes(bytes: Uint8Array): string | undefined {
     start = next + 1;
   }
   return undefined;
+}
+
+/**
+ * Whether any line may be an ATX level-1 heading (`#` and a space or tab, after at most three leading whitespace
+ * characters) or a setext underline (`=` after them): each `# `, `#\t` and `=` is looked at from where it is back to
+ * its line's start, which is cheaper than walking every line. Without one, the body has no level-1 heading whatever
+ * its fences, and most bodies have none (`## ` opens with `#`, `a = b` has text before the `=`). Non-ASCII bytes
+ * before a marker count as whitespace (`\s` matches some non-ASCII spaces), so the answer errs towards "may".
+ */
+function mayHoldLevelOneHeading(buffer: Buffer): boolean {
+  for (const marker of levelOneMarkers) {
+    for (let at = buffer.indexOf(marker); at >= 0; at = buffer.indexOf(marker, at + 1)) {
+      if (opensItsLine(buffer, at)) return true;
+    }
+  }
+  return false;
+}
+
+const levelOneMarkers = [Buffer.from('# '), Buffer.from('#\t'), Buffer.from('=')];
+
+/** Whether only whitespace (or non-ASCII) bytes, at most twelve (three characters), stand between `at` and its line's start. */
+function opensItsLine(buffer: Buffer, at: number): boolean {
+  for (let before = at - 1; before >= Math.max(-1, at - 13); before--) {
+    if (before < 0) return true;
+    const byte = buffer[before];
+    if (byte === 0x0a) return true;
+    if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0b && byte !== 0x0c && byte !== 0x0d && byte < 0x80) return false;
+  }
+  return false;
 }
 
 /**
