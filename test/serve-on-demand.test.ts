@@ -76,6 +76,11 @@ describe.each([
   ['pages-blog', 'forward'],
   // Several authors (author pages), related posts, cover images.
   ['post-extras', 'reverse'],
+  // Posts whose list summaries come from front matter alone (read time and description given, no `<!-- more -->`)
+  // beside posts that need their markdown for one (a marker, an excerpt, a counted read time, a comment), paged by
+  // two: lists asked for before their posts, then after.
+  ['summaries', 'reverse'],
+  ['summaries', 'forward'],
 ])('serve on demand: %s, files asked for in %s order', (fixture, order) => {
   it('serves every file build writes before its first build, then after it, then after an edit, each equal to a clean build', async () => {
     tmp = await copyFixture(fixture, await fs.mkdtemp(path.join(os.tmpdir(), 'blogbuild-on-demand-')));
@@ -243,6 +248,34 @@ describe('serve on demand: a post that fails', () => {
     expect(handle.session.state.errorText).toContain(broken);
     const tags = await fetch(`${handle.url}tags/`);
     expect(tags.status).toBe(200);
+  });
+});
+
+describe('serve on demand: list pages made from front matter', () => {
+  it('lists a post whose summary is all front matter without rendering its markdown, and renders the others it lists', async () => {
+    tmp = await copyFixture('summaries', await fs.mkdtemp(path.join(os.tmpdir(), 'blogbuild-on-demand-')));
+    const clean = await cleanMemoryBuild(tmp);
+    // A plugin that fails on two posts' markdown: the summer menu's summary is its front matter (read time and
+    // description), rye week's needs its words counted (no read time given).
+    await fs.writeFile(path.join(tmp, 'plugin.mjs'), "export default () => (tree, file) => { if (String(file.value).includes('BREAK-ME')) throw new Error('plugin refused'); };\n");
+    const config = JSON.parse(await fs.readFile(path.join(tmp, 'blogbuild.config.json'), 'utf8'));
+    await fs.writeFile(path.join(tmp, 'blogbuild.config.json'), JSON.stringify({ ...config, markdown: { remarkPlugins: ['./plugin.mjs'] } }));
+    await fs.appendFile(path.join(tmp, 'posts', '2025-07-07-summer-menu.md'), '\nBREAK-ME\n');
+    handle = await serve({ root: tmp, port: 0, host: '127.0.0.1', holdBackground: new Promise(() => {}) });
+    const buildId = handle.session.state.buildId;
+
+    // The home page lists the summer menu and the harbour stall: made without the summer menu's markdown, it is the
+    // clean build's (the plugin changes nothing it shows); the post's own page and the feed need it and fail.
+    expect(await fetchFile(handle.url, buildId)).toEqual({ status: 200, bytes: Buffer.from(clean.get('index.html')!) });
+    expect((await fetch(`${handle.url}posts/summer-menu/`)).status).toBe(500);
+    expect((await fetch(`${handle.url}rss.xml`)).status).toBe(500);
+    expect(handle.session.state.errorText).toContain('plugin refused');
+
+    await fs.appendFile(path.join(tmp, 'posts', '2025-04-04-rye-week.md'), '\nBREAK-ME\n');
+    await changedFrom(handle, buildId);
+    // Rye week is on the second page: its read time is counted from its rendered words, so that page fails.
+    expect((await fetch(`${handle.url}page/2/`)).status).toBe(500);
+    expect((await fetchFile(`${handle.url}page/3/`, handle.session.state.buildId)).bytes.equals(Buffer.from(clean.get('page/3/index.html')!))).toBe(true);
   });
 });
 

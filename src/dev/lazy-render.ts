@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import type { ResolvedConfig } from '../config/schema.js';
-import { copyLazyText } from '../content/lazy-text.js';
+import { copyLazyText, lazyTextOf } from '../content/lazy-text.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/error.js';
 import { readCoverImages } from '../markdown/post-images.js';
 import { renderMarkdown, type RenderMarkdownOptions } from '../markdown/render-markdown.js';
@@ -98,7 +98,10 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer {
       const post = postsByPath.get((route as Route).path)!;
       return [post, ...(site.related.get(post) ?? [])];
     }
-    if (route.kind === 'home' || route.kind === 'tag' || route.kind === 'author') return [...((route as Route).deps.memoryKey?.().deps ?? [])] as RenderedPost[];
+    if (route.kind === 'home' || route.kind === 'tag' || route.kind === 'author') {
+      const listed = [...((route as Route).deps.memoryKey?.().deps ?? [])] as RenderedPost[];
+      return listed.filter((post) => !summariseUnrendered(post, options));
+    }
     return feeds.get(file) ?? [];
   };
 
@@ -193,6 +196,27 @@ async function renderInto(posts: readonly RenderedPost[], options: PageRendererO
     readCoverImages([post], options.config);
   }
   return result.diagnostics.filter((d) => d.severity === 'error');
+}
+
+/**
+ * A list page shows each post as a summary made from its view (context.ts): title, dates, authors, tags, cover image,
+ * front matter, the read time, the description (else the plain-text excerpt) and the part before `<!-- more -->`. When
+ * the front matter gives the read time and the description and the body has no `<!--` (so no marker), no part of the
+ * summary comes from the markdown: the post's shell gets those fields (and its cover's size) and is not rendered
+ * (false: it must be). At 10,000 posts a first start renders the home page's ten posts on a cold JIT (~150 ms) where
+ * most summaries need none. Its own page and the feeds render it as before; a post whose markdown fails is reported
+ * there and by the background check, while the lists show its summary.
+ */
+function summariseUnrendered(post: RenderedPost, options: PageRendererOptions): boolean {
+  const loaded = options.sources.get(post);
+  if (!loaded || loaded.readTimeMinutes === undefined || post.description === undefined) return false;
+  const body = lazyTextOf(loaded, 'body');
+  if (typeof body === 'string' ? body.includes('<!--') : Buffer.from(body.buffer, body.byteOffset, body.byteLength).includes('<!--')) return false;
+  // What the last rendering of an earlier body left (replaceBodies keeps the shell).
+  delete post.excerptHtml;
+  post.readTime = loaded.readTimeMinutes;
+  readCoverImages([post], options.config);
+  return true;
 }
 
 /** The feed items' absolute HTML of `posts`, as renderFeedItemsHtml makes it, for those not made yet. */
