@@ -210,7 +210,13 @@ async function renderInto(posts: readonly RenderedPost[], options: PageRendererO
 function summariseUnrendered(post: RenderedPost, options: PageRendererOptions): boolean {
   const loaded = options.sources.get(post);
   if (!loaded || loaded.readTimeMinutes === undefined || post.description === undefined) return false;
-  const body = lazyTextOf(loaded, 'body');
+  let body;
+  try {
+    body = lazyTextOf(loaded, 'body');
+  } catch {
+    // A body read from its source that changed since (see post-index.ts): rendering it reports that.
+    return false;
+  }
   if (typeof body === 'string' ? body.includes('<!--') : Buffer.from(body.buffer, body.byteOffset, body.byteLength).includes('<!--')) return false;
   // What the last rendering of an earlier body left (replaceBodies keeps the shell).
   delete post.excerptHtml;
